@@ -1,0 +1,126 @@
+//! The one typed configuration: defaults, then a TOML file, then `NORMWATCH_*` environment
+//! variables, then command-line flags (each overrides the one before).
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8380";
+pub const DEFAULT_DATA_DIR: &str = "normwatch-data";
+pub const DEFAULT_LOG_ORIGIN: &str = "localhost/normwatch";
+pub const CONFIG_FILE_NAME: &str = "normwatch.toml";
+
+/// Settings every command takes (flags override the environment, which overrides the file).
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Configuration file (TOML). Default: <data-dir>/normwatch.toml if it exists.
+    #[arg(long, global = true, env = "NORMWATCH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder for the SQLite database, evidence blobs and the instance's keys [default: ./normwatch-data]
+    #[arg(long, global = true, env = "NORMWATCH_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB [default: SQLite file in the data dir]
+    #[arg(long, global = true, env = "NORMWATCH_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Address and port to serve on; port 0 picks a free one [default: 127.0.0.1:8380]
+    #[arg(long, global = true, env = "NORMWATCH_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Load the catalogue from this folder instead of the one built into the binary
+    #[arg(long, global = true, env = "NORMWATCH_CATALOG_DIR", value_name = "DIR")]
+    pub catalog_dir: Option<PathBuf>,
+    /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
+    #[arg(long, global = true, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
+    pub log_origin: Option<String>,
+    /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
+    #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+}
+
+/// The file's shape: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database: Option<String>,
+    listen: Option<String>,
+    catalog_dir: Option<PathBuf>,
+    log_origin: Option<String>,
+    log: Option<String>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database: String,
+    pub listen: SocketAddr,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_dir: Option<PathBuf>,
+    pub log_origin: String,
+    pub log: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_file: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn resolve(args: &ConfigArgs) -> Result<Config> {
+        let data_dir_hint = args.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let (file, config_file) = match &args.config {
+            Some(path) => (read_file(path)?, Some(path.clone())),
+            None => {
+                let default = data_dir_hint.join(CONFIG_FILE_NAME);
+                if default.is_file() { (read_file(&default)?, Some(default)) } else { (FileConfig::default(), None) }
+            }
+        };
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let data_dir = absolute(&data_dir)?;
+        let database = match args.database.clone().or(file.database) {
+            Some(url) => url,
+            None => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
+        };
+        normwatch_store::Backend::from_url(&database).map_err(|e| anyhow::anyhow!("--database: {e}"))?;
+        let listen_text = args.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen: SocketAddr = listen_text.parse().with_context(|| {
+            format!("--listen: `{listen_text}` is not an address and port such as 127.0.0.1:8380 or [::1]:0")
+        })?;
+        let log_origin = args.log_origin.clone().or(file.log_origin).unwrap_or_else(|| DEFAULT_LOG_ORIGIN.to_owned());
+        if log_origin.is_empty() || log_origin.contains(char::is_whitespace) || log_origin.contains('+') {
+            bail!("--log-origin: `{log_origin}` must be non-empty, without spaces or `+` (e.g. example.org/normwatch)");
+        }
+        Ok(Config {
+            data_dir,
+            database,
+            listen,
+            catalog_dir: args.catalog_dir.clone().or(file.catalog_dir),
+            log_origin,
+            log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_owned()),
+            config_file,
+        })
+    }
+
+    /// The configuration as TOML, with secrets (the database password) redacted.
+    pub fn redacted_toml(&self) -> Result<String> {
+        let mut shown = self.clone();
+        shown.database = normwatch_store::redact_url(&self.database);
+        Ok(toml::to_string(&shown)?)
+    }
+
+    pub fn keys_dir(&self) -> PathBuf {
+        self.data_dir.join("keys")
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{}: not a valid normwatch configuration", path.display()))
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    if path.is_absolute() {
+        Ok(path.to_owned())
+    } else {
+        Ok(std::env::current_dir().context("cannot read the current directory")?.join(path))
+    }
+}

@@ -1,0 +1,296 @@
+//! `normwatch`: the cyberstability observatory's command line.
+#![forbid(unsafe_code)]
+
+mod config;
+mod setup;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::{Config, ConfigArgs};
+use normwatch_core::{Catalog, CatalogFile, Lang, LangChoice, NormQuery};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// normwatch — a cyberstability observatory: the cyber norms of the G7 Lucca Declaration (2017)
+/// and the GCSC report (2019), who adopts them, and verifiable records of their violation.
+#[derive(Debug, Parser)]
+#[command(name = "normwatch", version, propagate_version = true, arg_required_else_help = true)]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the portal and the API. The first run creates the data directory, the SQLite
+    /// database, the catalogue and the instance's Ed25519 log key; then prints the URL.
+    Serve,
+    /// Create the data directory, the database (migrated), the catalogue and the signing key,
+    /// then exit. Running it again changes nothing that exists.
+    Init,
+    /// Work with the norm catalogue.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Read the norms in the database.
+    #[command(subcommand)]
+    Norms(NormsCommand),
+    /// Print the effective configuration (file + environment + flags), secrets redacted.
+    Config {
+        /// Print JSON instead of TOML.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// Validate a catalogue: unique ids, every reference resolved, both languages present, every
+    /// source a known document. Exits 1 and names file, entry and field of each problem.
+    Check {
+        /// Catalogue folder to check [default: the catalogue built into this binary]
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct Output {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Language of texts: ja, en, or all (both) [default: en for tables, all for JSON]
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum NormsCommand {
+    /// List norms, optionally filtered (filters combine with AND).
+    List {
+        /// Only norms citing this document (e.g. un-gge-2015).
+        #[arg(long, value_name = "DOCUMENT")]
+        source: Option<String>,
+        /// With --source: only this paragraph of it (e.g. "13(f)").
+        #[arg(long)]
+        paragraph: Option<String>,
+        /// states, non-state-actors, producers, or both.
+        #[arg(long)]
+        addressee: Option<String>,
+        /// responsibility, restraint, requirement-to-act or human-rights.
+        #[arg(long)]
+        principle: Option<String>,
+        /// Words (Japanese or English) that must all occur in the norm.
+        #[arg(short, long = "query", value_name = "WORDS")]
+        q: Option<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show one norm.
+    Show {
+        /// The norm's id, e.g. gcsc-1.
+        id: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = Config::resolve(&cli.config)?;
+    match cli.command {
+        Command::Config { json } => {
+            if json {
+                let mut shown = serde_json::to_value(&config)?;
+                shown["database"] = normwatch_store::redact_url(&config.database).into();
+                println!("{}", serde_json::to_string_pretty(&shown)?);
+            } else {
+                print!("{}", config.redacted_toml()?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalog(CatalogCommand::Check { dir }) => catalog_check(dir.as_deref()),
+        Command::Init => {
+            setup::init_logging(&config.log, true);
+            let instance = setup::prepare(&config).await?;
+            instance.print_summary(&config);
+            instance.store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve => {
+            setup::init_logging(&config.log, false);
+            setup::serve(&config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Norms(cmd) => {
+            setup::init_logging(&config.log, true);
+            norms(&config, cmd).await
+        }
+    }
+}
+
+/// Reads every `.toml` file below a catalogue folder.
+pub fn read_catalog_dir(dir: &Path) -> Result<Vec<CatalogFile>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<CatalogFile>) -> Result<()> {
+        let entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read the catalogue folder {}", dir.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(root, &path, out)?;
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.push(CatalogFile::new(rel, text));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files)?;
+    if files.is_empty() {
+        bail!("{} has no catalogue files (*.toml); give the folder that holds norms.toml", dir.display());
+    }
+    Ok(files)
+}
+
+/// The catalogue from a folder, or the built-in one.
+pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
+    let files = match dir {
+        Some(d) => read_catalog_dir(d)?,
+        None => CatalogFile::embedded(),
+    };
+    Ok(Catalog::from_files(&files)?)
+}
+
+fn catalog_check(dir: Option<&Path>) -> Result<ExitCode> {
+    let name = dir.map_or_else(|| "the built-in catalogue".to_owned(), |d| d.display().to_string());
+    let files = match dir {
+        Some(d) => read_catalog_dir(d)?,
+        None => CatalogFile::embedded(),
+    };
+    match Catalog::from_files(&files) {
+        Ok(c) => {
+            let terms: usize = c.taxonomies.iter().map(|t| t.terms.len()).sum();
+            println!(
+                "{name}: valid — catalogue {} ({} documents, {} principles, {} framework elements, {} recommendations, {} norms, {} taxonomies with {} terms)",
+                c.meta.version,
+                c.documents.len(),
+                c.principles.len(),
+                c.framework.len(),
+                c.recommendations.len(),
+                c.norms.len(),
+                c.taxonomies.len(),
+                terms
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{name}: invalid\n{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn parse_lang(output: &Output) -> Result<LangChoice> {
+    match &output.lang {
+        Some(l) => l.parse().map_err(|e: String| anyhow::anyhow!("--lang: {e}")),
+        None if output.json => Ok(LangChoice::All),
+        None => Ok(LangChoice::One(Lang::En)),
+    }
+}
+
+async fn norms(config: &Config, cmd: NormsCommand) -> Result<ExitCode> {
+    let instance = setup::prepare(config).await?;
+    let store = &instance.store;
+    let (norms, output) = match cmd {
+        NormsCommand::List { source, paragraph, addressee, principle, q, output } => {
+            let pairs: Vec<(&str, String)> = [
+                ("source", source),
+                ("paragraph", paragraph),
+                ("addressee", addressee),
+                ("principle", principle),
+                ("q", q),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+            let query = NormQuery::parse(pairs.iter().map(|(k, v)| (*k, v.as_str())), &instance.catalog)
+                .map_err(|e| anyhow::anyhow!("--{}: {}", if e.field == "q" { "query" } else { &e.field }, e.reason))?;
+            (store.norms(&query).await?, output)
+        }
+        NormsCommand::Show { id, output } => {
+            let Some(norm) = store.norm(&id).await? else {
+                let known: Vec<&str> = instance.catalog.norms.iter().map(|n| n.id.as_str()).collect();
+                bail!("no norm `{id}`; known norms: {}", known.join(", "));
+            };
+            let lang = parse_lang(&output)?;
+            if output.json {
+                let mut v = serde_json::to_value(&norm)?;
+                lang.project(&mut v);
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print_norm(&instance.catalog, &norm, lang);
+            }
+            instance.store.close().await;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let lang = parse_lang(&output)?;
+    if output.json {
+        let mut v = serde_json::to_value(&norms)?;
+        lang.project(&mut v);
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for n in &norms {
+            let title = match lang {
+                LangChoice::One(l) => n.title.get(l).to_owned(),
+                LangChoice::All => format!("{} / {}", n.title.ja, n.title.en),
+            };
+            println!("{:<13} {:<19} {}", n.id, n.kind, title);
+        }
+        eprintln!("{} norm(s)", norms.len());
+    }
+    instance.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_norm(catalog: &Catalog, n: &normwatch_core::Norm, lang: LangChoice) {
+    let langs: Vec<Lang> = match lang {
+        LangChoice::One(l) => vec![l],
+        LangChoice::All => Lang::ALL.to_vec(),
+    };
+    println!("{}", n.id);
+    for l in &langs {
+        println!("  [{l}] {}\n       {}", n.title.get(*l), n.summary.get(*l));
+    }
+    let label = |id: &str| catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(langs[0]).to_owned());
+    println!("  kind:        {}", label(&n.kind));
+    println!("  addressees:  {}", n.addressees.iter().map(|a| label(a)).collect::<Vec<_>>().join(", "));
+    println!("  principles:  {}", n.principles.join(", "));
+    println!("  related:     {}", n.related.join(", "));
+    println!("  assets:      {}", n.assets.join(", "));
+    println!("  sources:");
+    for s in &n.sources {
+        let title = catalog.document(&s.document).map_or(s.document.clone(), |d| d.title.get(langs[0]).to_owned());
+        println!("    - {} ({}), {}", title, s.document, s.paragraph);
+    }
+}

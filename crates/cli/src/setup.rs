@@ -1,0 +1,134 @@
+//! What `init` and `serve` share: the data directory, the database, the catalogue, the key.
+use crate::config::Config;
+use anyhow::{Context, Result};
+use normwatch_core::Catalog;
+use normwatch_ledger::InstanceKey;
+use normwatch_server::{AppState, InstanceInfo};
+use normwatch_store::{CatalogLoad, Store, redact_url};
+use std::path::Path;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+pub fn init_logging(filter: &str, quiet: bool) {
+    // CLI commands other than serve log warnings only unless asked: their output is the result.
+    let filter = if quiet && filter == "info" { "warn" } else { filter };
+    let env = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(env).with_writer(std::io::stderr).try_init();
+}
+
+/// A ready instance: migrated database with the catalogue loaded, and its signing key.
+#[derive(Debug)]
+pub struct Instance {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub load: CatalogLoad,
+    pub key: InstanceKey,
+    pub key_created: bool,
+}
+
+impl Instance {
+    pub fn print_summary(&self, config: &Config) {
+        println!("normwatch {} is ready", env!("CARGO_PKG_VERSION"));
+        println!("  data directory: {}", config.data_dir.display());
+        println!("  database:       {} ({})", redact_url(&config.database), self.store.backend().name());
+        match &self.load {
+            CatalogLoad::Loaded { version, entries } => {
+                println!(
+                    "  catalogue:      {} loaded as version {version} ({entries} entries)",
+                    self.catalog.meta.version
+                )
+            }
+            CatalogLoad::Unchanged { version } => {
+                println!("  catalogue:      {} (version {version}, unchanged)", self.catalog.meta.version)
+            }
+        }
+        let state = if self.key_created { "created" } else { "existing" };
+        println!("  log key:        {} ({state})", self.key.encode_verifier());
+    }
+}
+
+/// Creates what is missing, and changes nothing that exists (but loads a changed catalogue as a
+/// new version).
+pub async fn prepare(config: &Config) -> Result<Instance> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!("cannot create the data directory {}; choose another with --data-dir", config.data_dir.display())
+    })?;
+    let (key, key_created) = instance_key(config)?;
+    let catalog = crate::load_catalog(config.catalog_dir.as_deref())?;
+    let store = Store::connect(&config.database).await?;
+    let load = store.load_catalog(&catalog).await?;
+    let catalog = Arc::new(store.catalog().await?);
+    Ok(Instance { store, catalog, load, key, key_created })
+}
+
+/// The instance's log signing key: read, or created on first run (owner-only permissions).
+fn instance_key(config: &Config) -> Result<(InstanceKey, bool)> {
+    let dir = config.keys_dir();
+    let private = dir.join("log.key");
+    if private.exists() {
+        let text = std::fs::read_to_string(&private).with_context(|| format!("cannot read {}", private.display()))?;
+        let key =
+            InstanceKey::parse_private(&text).with_context(|| format!("{}: damaged signing key", private.display()))?;
+        if key.name() != config.log_origin {
+            anyhow::bail!(
+                "{} signs as `{}` but --log-origin is `{}`: a log keeps its name; set log_origin back or use another data dir",
+                private.display(),
+                key.name(),
+                config.log_origin
+            );
+        }
+        return Ok((key, false));
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let key = InstanceKey::from_seed(&config.log_origin, rand::random())?;
+    write_secret(&private, &key.encode_private())?;
+    std::fs::write(dir.join("log.vkey"), format!("{}\n", key.encode_verifier()))?;
+    Ok((key, true))
+}
+
+fn write_secret(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    writeln!(file, "{text}")?;
+    Ok(())
+}
+
+pub async fn serve(config: &Config) -> Result<()> {
+    let instance = prepare(config).await?;
+    instance.print_summary(config);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}; choose another address with --listen", config.listen))?;
+    let addr = listener.local_addr()?;
+    let state =
+        AppState::new(instance.store.clone(), InstanceInfo { verifier_key: instance.key.encode_verifier() }).await?;
+    // Tests and scripts read this line to find the port when --listen ends in :0.
+    println!("normwatch listening on http://{addr}/");
+    let app = normwatch_server::router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    instance.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,12 @@
+//! The normwatch domain, without I/O: the norm catalogue (documents, principles, framework
+//! elements, recommendations, norms, taxonomies), its validation, bilingual text, and the
+//! validated queries that the store and the interfaces share.
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod lang;
+pub mod query;
+
+pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};
+pub use lang::{Lang, LangChoice, Localized};
+pub use query::{FieldError, NormQuery};

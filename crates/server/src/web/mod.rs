@@ -1,0 +1,132 @@
+//! The portal: server-rendered HTML in Japanese and English, usable without JavaScript.
+//! `?lang=ja|en` chooses the language, then `Accept-Language`, then English.
+mod i18n;
+mod pages;
+
+use crate::AppState;
+use crate::extract::header_language;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use i18n::{Ui, ui};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use normwatch_core::{Lang, LangChoice};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/norms", get(pages::norms))
+        .route("/norms/{id}", get(pages::norm))
+        .route("/taxonomies", get(pages::taxonomies))
+        .route("/taxonomies/{id}", get(pages::taxonomy))
+}
+
+/// The language of a page and the path it is on, for links and the language switch.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub path: String,
+}
+
+impl Page {
+    pub fn ui(&self) -> &'static Ui {
+        ui(self.lang)
+    }
+
+    /// A link to another portal page that keeps the language.
+    pub fn link(&self, path: &str) -> String {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{sep}lang={}", self.lang)
+    }
+}
+
+/// An HTML error page (the portal's counterpart of problem+json).
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub lang: Lang,
+    pub message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let page = Page { lang: self.lang, path: "/".into() };
+        let ui = page.ui();
+        let title = if self.status == StatusCode::NOT_FOUND { ui.not_found } else { ui.bad_request };
+        let body = html! {
+            h1 { (title) }
+            p.error { (self.message) }
+            p { a href=(page.link("/norms")) { (ui.back_to_norms) } }
+        };
+        (self.status, layout(&page, title, body)).into_response()
+    }
+}
+
+/// The page language from `?lang=` (validated), `Accept-Language`, or English.
+pub fn page_language(lang: Option<LangChoice>, headers: &HeaderMap) -> Result<Lang, WebError> {
+    match lang {
+        Some(LangChoice::One(l)) => Ok(l),
+        Some(LangChoice::All) => Err(WebError {
+            status: StatusCode::BAD_REQUEST,
+            lang: header_language(headers).unwrap_or(Lang::En),
+            message: "lang: pages are shown in one language; use ja or en".into(),
+        }),
+        None => Ok(header_language(headers).unwrap_or(Lang::En)),
+    }
+}
+
+const STYLE: &str = r#"
+:root { --ink:#1d2733; --muted:#5b6b7c; --line:#d9e0e7; --accent:#0b5cad; --bg:#f7f9fb; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: system-ui, "Hiragino Sans", "IPAGothic", "Noto Sans CJK JP", sans-serif; color:var(--ink); background:var(--bg); line-height:1.6; }
+header { background:#12324f; color:#fff; padding:.8rem 1.5rem; display:flex; gap:1.5rem; align-items:center; flex-wrap:wrap; }
+header a { color:#fff; text-decoration:none; } header .brand { font-weight:700; font-size:1.2rem; }
+header nav { display:flex; gap:1rem; flex:1; } header .switch { border:1px solid #fff8; border-radius:4px; padding:.1rem .6rem; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+a { color:var(--accent); } h1 { font-size:1.7rem; } h2 { margin-top:2rem; border-bottom:1px solid var(--line); }
+.cards { display:grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap:.8rem; padding:0; list-style:none; }
+.cards li { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.7rem .9rem; }
+.cards li b { display:block; }
+table { border-collapse: collapse; width:100%; background:#fff; } th, td { text-align:left; padding:.4rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
+.id { font-family: ui-monospace, monospace; font-size:.9em; color:var(--muted); white-space:nowrap; }
+.tag { display:inline-block; background:#e6eef7; border-radius:3px; padding:0 .4rem; margin:0 .3rem .2rem 0; font-size:.9em; }
+form.filters { display:flex; gap:.6rem; flex-wrap:wrap; align-items:end; background:#fff; border:1px solid var(--line); padding:.7rem; border-radius:6px; }
+form.filters label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); }
+.error { color:#8a1c1c; } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }
+dl.facts dt { font-weight:600; margin-top:.8rem; } dl.facts dd { margin-left:0; }
+"#;
+
+pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
+    let ui = page.ui();
+    let other = match page.lang {
+        Lang::Ja => Lang::En,
+        Lang::En => Lang::Ja,
+    };
+    let sep = if page.path.contains('?') { '&' } else { '?' };
+    let switch = format!("{}{sep}lang={other}", page.path);
+    html! {
+        (DOCTYPE)
+        html lang=(page.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — " (ui.site) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    a.brand href=(page.link("/")) title=(ui.tagline) { (ui.site) }
+                    nav {
+                        a href=(page.link("/")) { (ui.nav_home) }
+                        a href=(page.link("/norms")) { (ui.nav_norms) }
+                        a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
+                        a href="/api/v1/openapi.json" { (ui.nav_api) }
+                    }
+                    a.switch href=(switch) hreflang=(other.code()) lang=(other.code()) id="lang-switch" { (ui.switch_to) }
+                }
+                main { (body) }
+            }
+        }
+    }
+}

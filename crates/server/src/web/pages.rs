@@ -1,0 +1,280 @@
+//! The portal's pages.
+use super::{Page, WebError, layout, page_language};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Params;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use maud::{Markup, html};
+use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, Term};
+use normwatch_core::{Catalog, Lang, Norm, NormQuery};
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn page(params: &Params, headers: &HeaderMap, path: &str) -> Result<Page, WebError> {
+    let lang = page_language(params.lang, headers)?;
+    let query: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let path = if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
+    Ok(Page { lang, path })
+}
+
+fn store_failure(lang: Lang) -> impl Fn(normwatch_store::StoreError) -> WebError {
+    move |e| {
+        tracing::error!(error = %e, "portal page failed");
+        WebError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            lang,
+            message: "internal error; the operator's log has the details".into(),
+        }
+    }
+}
+
+fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(), WebError> {
+    params.only(allowed).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang, message: e.to_string() })
+}
+
+fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
+    catalog.term(term).map_or_else(|| term.to_owned(), |(_, t)| t.label.get(lang).to_owned())
+}
+
+pub async fn home(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, "/")?;
+    unknown_parameters(&params, &[], page.lang)?;
+    let (l, ui, c) = (page.lang, page.ui(), &state.catalog);
+    let body = html! {
+        h1 { (c.meta.title.get(l)) }
+        p.lead { (ui.intro) }
+        p { (ui.intro_2) }
+        p { a href=(page.link("/norms")) { (ui.all_norms) " (" (c.norms.len()) ")" } }
+        h2 id="principles" { (ui.principles) }
+        ul.cards { @for p in &c.principles { li id=(p.id) { b { (p.title.get(l)) } (p.summary.get(l)) } } }
+        h2 id="framework" { (ui.framework) }
+        ol.cards { @for f in &c.framework { li id=(f.id) { b { (f.title.get(l)) } (f.summary.get(l)) } } }
+        h2 id="recommendations" { (ui.recommendations) }
+        ol.cards {
+            @for r in &c.recommendations {
+                li id=(r.id) {
+                    b { (r.title.get(l)) }
+                    (r.summary.get(l))
+                    @if !r.norms.is_empty() {
+                        br;
+                        @for n in &r.norms { a.tag href=(page.link(&format!("/norms/{n}"))) { (n) } }
+                    }
+                }
+            }
+        }
+        footer { (ui.catalogue_version) " " (c.meta.version) " · " a href="/api/v1/catalog" { (ui.download_json) } }
+    };
+    Ok(layout(&page, ui.site, body))
+}
+
+fn norm_row(page: &Page, n: &Norm, paragraph: Option<&str>) -> Markup {
+    let l = page.lang;
+    html! {
+        tr {
+            td.id { a href=(page.link(&format!("/norms/{}", n.id))) { (n.id) } }
+            @if let Some(p) = paragraph { td.id { (p) } }
+            td { a href=(page.link(&format!("/norms/{}", n.id))) { (n.title.get(l)) } br; small { (n.summary.get(l)) } }
+        }
+    }
+}
+
+pub async fn norms(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, "/norms")?;
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
+        status: StatusCode::BAD_REQUEST,
+        lang: l,
+        message: e.to_string(),
+    })?;
+    let filtered = query != NormQuery::default();
+    let norms = state.store.norms(&query).await.map_err(store_failure(l))?;
+    let q = query.terms.join(" ");
+    let addressees = c.taxonomy(ADDRESSEES).map(|t| t.terms.clone()).unwrap_or_default();
+    let body = html! {
+        h1 { (ui.norms) }
+        p { (ui.norms_intro) }
+        form.filters method="get" action="/norms" role="search" {
+            input type="hidden" name="lang" value=(l.code());
+            label { (ui.search) input type="search" name="q" value=(q) placeholder=(ui.search_placeholder); }
+            label { (ui.addressee)
+                select name="addressee" {
+                    option value="" { (ui.any) }
+                    @for t in &addressees {
+                        option value=(t.id) selected[query.addressee.as_deref() == Some(t.id.as_str())] { (t.label.get(l)) }
+                    }
+                }
+            }
+            button type="submit" { (ui.search) }
+        }
+        @if filtered {
+            p #result-count { (norms.len()) " " (ui.results) }
+            @if norms.is_empty() { p { (ui.no_results) } }
+            @else { table #results { tbody { @for n in &norms { (norm_row(&page, n, None)) } } } }
+        } @else {
+            @for d in &c.documents {
+                @let cited: Vec<(&Norm, &str)> = norms.iter().filter_map(|n| n.sources.iter().find(|s| s.document == d.id).map(|s| (n, s.paragraph.as_str()))).collect();
+                @if !cited.is_empty() {
+                    section.document id=(format!("doc-{}", d.id)) {
+                        h2 { (d.title.get(l)) }
+                        p { small { (d.publisher.get(l)) " · " (ui.published) " " (d.date) " · " a href=(d.url) { (d.url) } } }
+                        table { tbody { @for (n, p) in &cited { (norm_row(&page, n, Some(p))) } } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(&page, ui.norms, body))
+}
+
+fn terms_list(page: &Page, c: &Catalog, ids: &[String]) -> Markup {
+    let l = page.lang;
+    html! {
+        @if ids.is_empty() { (page.ui().none) }
+        @for id in ids {
+            @match c.term(id) {
+                Some((tax, t)) => { a.tag href=(page.link(&format!("/taxonomies/{}#{}", tax.id, t.id))) title=(t.id) { (t.label.get(l)) } }
+                None => { span.tag { (id) } }
+            }
+        }
+    }
+}
+
+pub async fn norm(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &format!("/norms/{}", encode(&id)))?;
+    unknown_parameters(&params, &[], page.lang)?;
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let Some(n) = state.store.norm(&id).await.map_err(store_failure(l))? else {
+        return Err(WebError {
+            status: StatusCode::NOT_FOUND,
+            lang: l,
+            message: ApiError::NotFound { kind: "norm", id }.to_string(),
+        });
+    };
+    let kind = label(&c, &n.kind, l);
+    let body = html! {
+        p.id { (n.id) }
+        h1 { (n.title.get(l)) }
+        h2 { (ui.summary) }
+        p #summary { (n.summary.get(l)) }
+        dl.facts {
+            dt { (ui.kind) } dd #kind { (kind) }
+            dt { (ui.addressees) } dd #addressees { (terms_list(&page, &c, &n.addressees)) }
+            dt { (ui.principles_served) } dd #principles {
+                @for p in &n.principles {
+                    a.tag href=(page.link(&format!("/#{p}"))) { (c.principle(p).map_or(p.as_str(), |x| x.title.get(l))) }
+                }
+            }
+            dt { (ui.related) } dd #related {
+                @if n.related.is_empty() { (ui.none) }
+                @for r in &n.related {
+                    a.tag href=(page.link(&format!("/norms/{r}"))) title=(r) { (c.norm(r).map_or(r.as_str(), |x| x.title.get(l))) }
+                }
+            }
+            dt { (ui.assets) } dd #assets { (terms_list(&page, &c, &n.assets)) }
+            dt { (ui.status) } dd { (format!("{:?}", n.status).to_lowercase()) }
+        }
+        h2 { (ui.sources) }
+        table #sources {
+            thead { tr { th { (ui.document) } th { (ui.paragraph) } } }
+            tbody {
+                @for s in &n.sources {
+                    tr {
+                        td { @match c.document(&s.document) {
+                            Some(d) => { a href=(d.url) { (d.title.get(l)) } " (" (d.date.get(..4).unwrap_or("")) ")" }
+                            None => { (s.document) }
+                        } }
+                        td { (s.paragraph) }
+                    }
+                }
+            }
+        }
+        p { a href=(format!("/api/v1/norms/{}?lang={l}", encode(&n.id))) { (ui.download_json) } " · " a href=(page.link("/norms")) { (ui.back_to_norms) } }
+    };
+    Ok(layout(&page, n.title.get(l), body))
+}
+
+pub async fn taxonomies(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, "/taxonomies")?;
+    unknown_parameters(&params, &[], page.lang)?;
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let body = html! {
+        h1 { (ui.taxonomies) }
+        ul.cards {
+            @for t in &c.taxonomies {
+                li { b { a href=(page.link(&format!("/taxonomies/{}", t.id))) { (t.title.get(l)) } }
+                     (t.description.get(l)) br; small.id { (t.id) " · " (t.terms.len()) " " (ui.terms) } }
+            }
+        }
+    };
+    Ok(layout(&page, ui.taxonomies, body))
+}
+
+fn term_tree(page: &Page, terms: &[Term], parent: Option<&str>) -> Markup {
+    let l = page.lang;
+    let children: Vec<&Term> = terms.iter().filter(|t| t.parent.as_deref() == parent).collect();
+    html! {
+        @if !children.is_empty() {
+            ul {
+                @for t in children {
+                    li id=(t.id) {
+                        b { (t.label.get(l)) } " " span.id { (t.id) }
+                        @if let Some(level) = &t.level { " " span.tag { (level) } }
+                        @if let Some([lo, hi]) = t.probability { " " span.tag { (lo) "–" (hi) "%" } }
+                        @if let Some(d) = &t.description { br; small { (d.get(l)) } }
+                        (term_tree(page, terms, Some(&t.id)))
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn taxonomy(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &format!("/taxonomies/{}", encode(&id)))?;
+    unknown_parameters(&params, &[], page.lang)?;
+    let l = page.lang;
+    let Some(t) = state.store.taxonomy(&id).await.map_err(store_failure(l))? else {
+        return Err(WebError {
+            status: StatusCode::NOT_FOUND,
+            lang: l,
+            message: ApiError::NotFound { kind: "taxonomy", id }.to_string(),
+        });
+    };
+    let used_by: Vec<&Norm> = if t.id == NORM_KINDS {
+        vec![]
+    } else {
+        state.catalog.norms.iter().filter(|n| n.assets.iter().any(|a| t.term(a).is_some())).collect()
+    };
+    let body = html! {
+        p.id { (t.id) }
+        h1 { (t.title.get(l)) }
+        p { (t.description.get(l)) }
+        (term_tree(&page, &t.terms, None))
+        @if !used_by.is_empty() {
+            h2 { (page.ui().nav_norms) }
+            p { @for n in used_by { a.tag href=(page.link(&format!("/norms/{}", n.id))) { (n.title.get(l)) } } }
+        }
+        p { a href=(format!("/api/v1/taxonomies/{}?lang={l}", encode(&t.id))) { (page.ui().download_json) } }
+    };
+    Ok(layout(&page, t.title.get(l), body))
+}

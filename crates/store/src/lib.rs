@@ -1,0 +1,150 @@
+//! normwatch persistence. One schema, two backends: SQLite (the embedded default, one file) and
+//! PostgreSQL, through sqlx's `Any` driver so that every query is written once. Where the two
+//! differ (full-text search) the store branches on [`Backend`].
+#![forbid(unsafe_code)]
+
+mod catalog;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, migrate::Migrator};
+use std::time::Duration;
+
+pub use catalog::CatalogLoad;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Url(redact_url(url)))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("`{0}` is not a database URL normwatch can use: give sqlite://PATH or postgres://USER@HOST:PORT/DB")]
+    Url(String),
+    #[error("cannot open the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("database migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored {what} cannot be read back ({reason}); the database was changed outside normwatch")]
+    Corrupt { what: String, reason: String },
+    #[error("no catalogue is loaded: run `normwatch init` (or `serve`, which loads it)")]
+    NoCatalog,
+}
+
+/// A database URL fit to print: the password is replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, path) = rest.split_once('/').map_or((rest, None), |(a, p)| (a, Some(p)));
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_owned(),
+    };
+    match path {
+        Some(p) => format!("{scheme}://{authority}/{p}"),
+        None => format!("{scheme}://{authority}"),
+    }
+}
+
+/// The database of one normwatch instance.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating an SQLite file if needed) and migrates the database.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let (url, max) = match backend {
+            // SQLite allows one writer: a small pool avoids lock contention on 2 cores.
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                (format!("{url}{sep}mode=rwc"), 4)
+            }
+            Backend::Sqlite => (url.to_owned(), 4),
+            Backend::Postgres => (url.to_owned(), 10),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect { url: redact_url(&url), source })?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers go on while a write commits; it persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact_url("postgres://nw:s3cret@db:5432/nw"), "postgres://nw:***@db:5432/nw");
+        assert_eq!(redact_url("postgres://nw@db/nw"), "postgres://nw@db/nw");
+        assert_eq!(redact_url("sqlite:///var/lib/nw.db"), "sqlite:///var/lib/nw.db");
+    }
+
+    #[test]
+    fn refuses_unknown_schemes() {
+        assert!(matches!(Backend::from_url("mysql://x"), Err(StoreError::Url(_))));
+    }
+}
