@@ -89,8 +89,9 @@ impl InstanceKey {
 
     pub fn parse_private(text: &str) -> Result<InstanceKey, KeyError> {
         let rest = text.trim().strip_prefix("PRIVATE+KEY+").ok_or(KeyError::Format)?;
-        let mut parts = rest.rsplitn(3, '+');
-        let (Some(b64), Some(id), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        // The name has no `+`; the base64 part may, so split from the left.
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(KeyError::Format);
         };
         let bytes = B64.decode(b64).map_err(|_| KeyError::Format)?;
@@ -123,6 +124,16 @@ mod tests {
         parts[3] = "00000000";
         assert_eq!(InstanceKey::parse_private(&parts.join("+")).err(), Some(KeyError::KeyId));
         assert_eq!(InstanceKey::from_seed("bad name", [0; 32]).err(), Some(KeyError::Name("bad name".into())));
+    }
+
+    #[test]
+    fn keys_whose_base64_holds_a_plus_sign_parse() {
+        let key = (0..=255u8)
+            .map(|b| InstanceKey::from_seed("n.example/log", [b; 32]).expect("valid"))
+            .find(|k| k.encode_private().rsplit_once('+').is_some_and(|(head, _)| head.matches('+').count() > 4))
+            .expect("some seed encodes with a + in its base64");
+        let back = InstanceKey::parse_private(&key.encode_private()).expect("parses");
+        assert_eq!(back.encode_verifier(), key.encode_verifier());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 CREATE TABLE catalog_versions (
     version     INTEGER PRIMARY KEY,
     label       TEXT NOT NULL,
-    digest      TEXT NOT NULL UNIQUE,
+    digest      TEXT NOT NULL,
     loaded_at   TEXT NOT NULL,
     meta        TEXT NOT NULL
 );

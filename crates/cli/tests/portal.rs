@@ -1,0 +1,126 @@
+//! The portal's pages over HTTP, against the real server, on SQLite and PostgreSQL.
+mod common;
+
+use common::TestServer;
+
+on_both_backends!(
+    home_explains_the_framework_in_both_languages,
+    language_follows_accept_language_and_the_switch,
+    norm_list_is_grouped_by_source_document,
+    norm_page_shows_sources_addressees_principles_relations_assets,
+    search_form_filters_norms,
+    unknown_pages_and_bad_languages_get_error_pages,
+    taxonomy_page_lists_asset_classes,
+);
+
+async fn page(s: &TestServer, path: &str) -> String {
+    let r = s.get(path).await;
+    assert_eq!(r.status(), 200, "GET {path}");
+    assert!(r.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")));
+    r.text().await.expect("html")
+}
+
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+    let rest = &html[start..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+async fn home_explains_the_framework_in_both_languages(s: TestServer) {
+    let ja = page(&s, "/?lang=ja").await;
+    assert!(ja.contains("<html lang=\"ja\">"));
+    let catalog = s.json("/api/v1/catalog?lang=ja").await;
+    for list in ["principles", "framework", "recommendations"] {
+        for entry in catalog[list].as_array().expect("array") {
+            let title = entry["title"].as_str().expect("title");
+            assert!(ja.contains(title), "home (ja) shows {list} `{title}`");
+        }
+    }
+    let en = page(&s, "/?lang=en").await;
+    assert!(en.contains("<html lang=\"en\">"));
+    let catalog = s.json("/api/v1/catalog?lang=en").await;
+    for entry in catalog["principles"].as_array().expect("array") {
+        assert!(en.contains(entry["title"].as_str().expect("title")));
+    }
+    assert!(en.contains("G7 Lucca") && en.contains("GCSC"), "the home page explains where the framework comes from");
+}
+
+async fn language_follows_accept_language_and_the_switch(s: TestServer) {
+    let client = reqwest::Client::new();
+    let html = client.get(s.at("/norms")).header("Accept-Language", "ja,en;q=0.3").send().await.expect("get");
+    let html = html.text().await.expect("text");
+    assert!(html.contains("<html lang=\"ja\">"));
+    // The switch leads to the same page in the other language, keeping the other parameters.
+    assert!(html.contains("href=\"/norms?lang=en\""), "language switch on the norm list");
+    let searched = page(&s, "/norms?q=election&lang=en").await;
+    assert!(searched.contains("href=\"/norms?q=election&amp;lang=ja\""), "switch keeps the query");
+    let default = client.get(s.at("/")).send().await.expect("get").text().await.expect("text");
+    assert!(default.contains("<html lang=\"en\">"), "English without a preference");
+}
+
+async fn norm_list_is_grouped_by_source_document(s: TestServer) {
+    let html = page(&s, "/norms?lang=en").await;
+    let gge = section(&html, "doc-un-gge-2015");
+    let lucca = section(&html, "doc-g7-lucca-2017");
+    let gcsc = section(&html, "doc-gcsc-2019");
+    let g20 = section(&html, "doc-g20-antalya-2015");
+    // One norm, several documents: gge-f appears under each that states it.
+    for (name, sec) in [("UN GGE", gge), ("G7 Lucca", lucca), ("GCSC", gcsc)] {
+        assert!(sec.contains("href=\"/norms/gge-f?lang=en\""), "gge-f under {name}");
+    }
+    assert!(g20.contains("/norms/g20-ip-theft?") && !g20.contains("/norms/gge-f?"));
+    assert!(gcsc.contains("/norms/gcsc-8?") && !gge.contains("/norms/gcsc-8?"));
+    assert_eq!(lucca.matches("<tr>").count(), 12, "G7 Lucca lists twelve norms");
+}
+
+async fn norm_page_shows_sources_addressees_principles_relations_assets(s: TestServer) {
+    let api = s.json("/api/v1/norms/gcsc-1?lang=ja").await;
+    let html = page(&s, "/norms/gcsc-1?lang=ja").await;
+    assert!(html.contains(api["title"].as_str().expect("title")));
+    assert!(html.contains(api["summary"].as_str().expect("summary")));
+    let docs = s.json("/api/v1/catalog?lang=ja").await;
+    let gcsc_title = docs["documents"].as_array().expect("docs").iter().find(|d| d["id"] == "gcsc-2019").expect("gcsc")
+        ["title"]
+        .as_str()
+        .expect("title")
+        .to_owned();
+    assert!(html.contains(&gcsc_title), "sources name the document");
+    assert!(html.contains("href=\"/norms/gge-f?lang=ja\""), "related norm linked");
+    assert!(html.contains("/taxonomies/public-core#pc"), "asset class linked");
+    assert!(html.contains("非国家主体"), "addressees labelled in Japanese");
+    let en = page(&s, "/norms/gge-f?lang=en").await;
+    assert!(en.contains("13(f)") && en.contains("Annex A (f)"), "every source paragraph shown");
+}
+
+async fn search_form_filters_norms(s: TestServer) {
+    let html = page(&s, "/norms?lang=ja&q=%E8%84%86%E5%BC%B1%E6%80%A7").await;
+    assert!(html.contains("id=\"result-count\""));
+    assert!(html.contains("/norms/gcsc-5?") && html.contains("/norms/gcsc-6?"));
+    assert!(!html.contains("/norms/gcsc-2?"), "an election norm is not about vulnerabilities");
+    let none = page(&s, "/norms?lang=en&q=zzqxv").await;
+    assert!(none.contains("No norm matches."));
+}
+
+async fn unknown_pages_and_bad_languages_get_error_pages(s: TestServer) {
+    let r = s.get("/norms/gge-z?lang=ja").await;
+    assert_eq!(r.status(), 404);
+    let html = r.text().await.expect("text");
+    assert!(html.contains("<html lang=\"ja\">") && html.contains("gge-z"));
+    let r = s.get("/norms?lang=fr").await;
+    assert_eq!(r.status(), 400);
+    let r = s.get("/norms?addressee=pirates&lang=en").await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.expect("text").contains("addressee"));
+}
+
+async fn taxonomy_page_lists_asset_classes(s: TestServer) {
+    let api = s.json("/api/v1/taxonomies/public-core?lang=en").await;
+    let html = page(&s, "/taxonomies/public-core?lang=en").await;
+    for t in api["terms"].as_array().expect("terms") {
+        assert!(html.contains(&format!("id=\"{}\"", t["id"].as_str().expect("id"))), "term {} listed", t["id"]);
+    }
+    assert!(html.contains("/norms/gcsc-1?"), "the norms that protect these assets are linked");
+    let index = page(&s, "/taxonomies?lang=ja").await;
+    assert!(index.contains("/taxonomies/confidence?lang=ja"));
+}
