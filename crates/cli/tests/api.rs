@@ -259,3 +259,34 @@ async fn unknown_routes_and_methods_are_problems(s: TestServer) {
     // Nothing changed.
     assert_eq!(s.json("/api/v1/norms").await["count"], 20);
 }
+
+/// The served OpenAPI document passes the reference validator (openapi-spec-validator, PyPI).
+#[tokio::test]
+async fn openapi_document_passes_the_openapi_spec_validator() {
+    let Some(python) = common::test_python() else { return };
+    let s = TestServer::start(Backend::Sqlite).await.expect("server");
+    let body = s.get("/api/v1/openapi.json").await.text().await.expect("text");
+    let file = s.dir().join("openapi.json");
+    std::fs::write(&file, &body).expect("write");
+    let out = std::process::Command::new(&python)
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .expect("run openapi_spec_validator");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator rejects the document:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And it does fail on a broken document, so the check above can fail.
+    std::fs::write(
+        &file,
+        body.replace("\"openapi\":\"3.1.0\"", "\"openapi\":\"9.9\"")
+            .replace("\"openapi\": \"3.1.0\"", "\"openapi\": \"9.9\""),
+    )
+    .expect("write");
+    let out =
+        std::process::Command::new(&python).args(["-m", "openapi_spec_validator"]).arg(&file).output().expect("run");
+    assert!(!out.status.success(), "the validator rejects a broken document");
+}

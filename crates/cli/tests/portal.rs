@@ -89,6 +89,7 @@ async fn norm_page_shows_sources_addressees_principles_relations_assets(s: TestS
     assert!(html.contains("href=\"/norms/gge-f?lang=ja\""), "related norm linked");
     assert!(html.contains("/taxonomies/public-core#pc"), "asset class linked");
     assert!(html.contains("非国家主体"), "addressees labelled in Japanese");
+    assert!(html.contains("<dd id=\"status\">有効</dd>"), "status in Japanese");
     let en = page(&s, "/norms/gge-f?lang=en").await;
     assert!(en.contains("13(f)") && en.contains("Annex A (f)"), "every source paragraph shown");
 }

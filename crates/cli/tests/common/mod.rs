@@ -146,3 +146,18 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The Python of the test venv that `scripts/test` prepares (OpenAPI validator, later OASIS
+/// tools). Under `CI=true` its absence fails the test.
+pub fn test_python() -> Option<PathBuf> {
+    match std::env::var("NORMWATCH_TEST_PYTHON") {
+        Ok(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("NORMWATCH_TEST_PYTHON is not set under CI=true: run the suite with `bash scripts/test`")
+        }
+        _ => {
+            eprintln!("SKIPPED: NORMWATCH_TEST_PYTHON is not set; `bash scripts/test` prepares it");
+            None
+        }
+    }
+}

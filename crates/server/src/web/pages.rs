@@ -6,7 +6,7 @@ use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use maud::{Markup, html};
-use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, Term};
+use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
 use normwatch_core::{Catalog, Lang, Norm, NormQuery};
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
@@ -186,7 +186,7 @@ pub async fn norm(
                 }
             }
             dt { (ui.assets) } dd #assets { (terms_list(&page, &c, &n.assets)) }
-            dt { (ui.status) } dd { (format!("{:?}", n.status).to_lowercase()) }
+            dt { (ui.status) } dd #status { (match n.status { NormStatus::Active => ui.status_active, NormStatus::Proposed => ui.status_proposed, NormStatus::Superseded => ui.status_superseded }) }
         }
         h2 { (ui.sources) }
         table #sources {
