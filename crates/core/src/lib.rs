@@ -3,10 +3,14 @@
 //! validated queries that the store and the interfaces share.
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod adoption;
 pub mod catalog;
+pub mod country;
 pub mod lang;
 pub mod query;
 
+pub use access::{Account, RecordStatus, Right, Role, Tlp, Viewer};
 pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};
 pub use lang::{Lang, LangChoice, Localized};
 pub use query::{FieldError, NormQuery};

@@ -3,13 +3,22 @@
 //! differ (full-text search) the store branches on [`Backend`].
 #![forbid(unsafe_code)]
 
+mod accounts;
+mod audit;
 mod catalog;
+mod positions;
+mod sql;
+mod stakeholders;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, migrate::Migrator};
 use std::time::Duration;
 
+pub use accounts::{NewAccount, SessionRecord, TokenRecord};
+pub use audit::{Actor, AuditEntry};
 pub use catalog::CatalogLoad;
+pub use positions::RecordFilter;
+pub use stakeholders::StakeholderFilter;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -54,6 +63,12 @@ pub enum StoreError {
     Corrupt { what: String, reason: String },
     #[error("no catalogue is loaded: run `normwatch init` (or `serve`, which loads it)")]
     NoCatalog,
+    /// Input that is well-formed but refers to something that does not exist or may not be.
+    #[error("{0}")]
+    Rejected(#[from] normwatch_core::FieldError),
+    /// A write based on a stale version, or one that would duplicate a unique value.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 /// A database URL fit to print: the password is replaced by `***`.
@@ -126,10 +141,21 @@ impl Store {
     }
 }
 
-pub(crate) fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+/// Now, as fixed-width RFC 3339 with milliseconds, so that text order is time order.
+pub fn now_rfc3339() -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    time::OffsetDateTime::now_utc().format(&format).unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())
+}
+
+/// A new record id: UUIDv7, so ids sort by creation time.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Decodes a stored JSON column.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt { what: what.to_owned(), reason: e.to_string() })
 }
 
 #[cfg(test)]

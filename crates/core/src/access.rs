@@ -1,0 +1,318 @@
+//! Who may do what, and who may read what: roles and their rights, TLP 2.0 markings, record
+//! status, and the viewer a read is made for (the store turns a viewer into its query filter).
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// An account's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Editor,
+    Reviewer,
+    /// Acts for one stakeholder: records that stakeholder's positions and evidence only.
+    Contributor,
+    Reader,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Editor, Role::Reviewer, Role::Contributor, Role::Reader];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
+            Role::Contributor => "contributor",
+            Role::Reader => "reader",
+        }
+    }
+
+    /// The rights of the role. A contributor's `*:own` rights are limited to its stakeholder.
+    pub fn rights(self) -> &'static [Right] {
+        use Right::*;
+        match self {
+            Role::Admin => &[
+                ManageAccounts,
+                ReadAudit,
+                WriteStakeholders,
+                WriteKeys,
+                WritePositions,
+                WriteEvidence,
+                WriteLegalPositions,
+                ReadRestricted,
+            ],
+            Role::Editor => {
+                &[WriteStakeholders, WriteKeys, WritePositions, WriteEvidence, WriteLegalPositions, ReadRestricted]
+            }
+            Role::Reviewer => &[ReadRestricted],
+            Role::Contributor => &[WriteOwnKeys, WriteOwnPositions, WriteOwnEvidence, WriteOwnLegalPositions],
+            Role::Reader => &[],
+        }
+    }
+
+    pub fn has(self, right: Right) -> bool {
+        self.rights().contains(&right)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| format!("`{s}` is not a role; use admin, editor, reviewer, contributor or reader"))
+    }
+}
+
+/// A right a request may need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Right {
+    ManageAccounts,
+    ReadAudit,
+    WriteStakeholders,
+    WriteKeys,
+    WriteOwnKeys,
+    WritePositions,
+    WriteOwnPositions,
+    WriteEvidence,
+    WriteOwnEvidence,
+    WriteLegalPositions,
+    WriteOwnLegalPositions,
+    /// Read drafts and records above TLP:GREEN (not TLP:RED of others).
+    ReadRestricted,
+}
+
+impl Right {
+    pub fn name(self) -> &'static str {
+        match self {
+            Right::ManageAccounts => "accounts:manage",
+            Right::ReadAudit => "audit:read",
+            Right::WriteStakeholders => "stakeholders:write",
+            Right::WriteKeys => "keys:write",
+            Right::WriteOwnKeys => "keys:write-own",
+            Right::WritePositions => "positions:write",
+            Right::WriteOwnPositions => "positions:write-own",
+            Right::WriteEvidence => "evidence:write",
+            Right::WriteOwnEvidence => "evidence:write-own",
+            Right::WriteLegalPositions => "legal-positions:write",
+            Right::WriteOwnLegalPositions => "legal-positions:write-own",
+            Right::ReadRestricted => "records:read-restricted",
+        }
+    }
+
+    /// The narrower right that lets a contributor do the same for its own stakeholder.
+    pub fn own_variant(self) -> Option<Right> {
+        match self {
+            Right::WriteKeys => Some(Right::WriteOwnKeys),
+            Right::WritePositions => Some(Right::WriteOwnPositions),
+            Right::WriteEvidence => Some(Right::WriteOwnEvidence),
+            Right::WriteLegalPositions => Some(Right::WriteOwnLegalPositions),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Right {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Traffic Light Protocol 2.0 marking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+pub enum Tlp {
+    #[default]
+    #[serde(rename = "clear")]
+    Clear,
+    #[serde(rename = "green")]
+    Green,
+    #[serde(rename = "amber")]
+    Amber,
+    #[serde(rename = "amber+strict")]
+    AmberStrict,
+    #[serde(rename = "red")]
+    Red,
+}
+
+impl Tlp {
+    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tlp::Clear => "clear",
+            Tlp::Green => "green",
+            Tlp::Amber => "amber",
+            Tlp::AmberStrict => "amber+strict",
+            Tlp::Red => "red",
+        }
+    }
+}
+
+impl FromStr for Tlp {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Tlp::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| format!("`{s}` is not a TLP 2.0 marking; use clear, green, amber, amber+strict or red"))
+    }
+}
+
+/// Where a record is in its life: only published records are public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordStatus {
+    Draft,
+    InReview,
+    #[default]
+    Published,
+}
+
+impl RecordStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordStatus::Draft => "draft",
+            RecordStatus::InReview => "in-review",
+            RecordStatus::Published => "published",
+        }
+    }
+}
+
+/// Who a read is made for. The store turns it into the WHERE clause of every read of marked
+/// records, so nothing above the viewer's clearance leaves the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// `None` for an anonymous visitor.
+    pub account: Option<String>,
+    pub role: Option<Role>,
+    /// The stakeholder a contributor acts for.
+    pub stakeholder: Option<String>,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Viewer {
+        Viewer { account: None, role: None, stakeholder: None }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Some(Role::Admin)
+    }
+
+    /// The markings this viewer may read in published records of others.
+    pub fn published_markings(&self) -> &'static [Tlp] {
+        match self.role {
+            None => &[Tlp::Clear],
+            Some(Role::Reader | Role::Contributor) => &[Tlp::Clear, Tlp::Green],
+            Some(Role::Editor | Role::Reviewer) => &[Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict],
+            Some(Role::Admin) => &Tlp::ALL,
+        }
+    }
+
+    /// Whether this viewer may read drafts and records in review (beyond its own).
+    pub fn reads_unpublished(&self) -> bool {
+        self.role.is_some_and(|r| r.has(Right::ReadRestricted))
+    }
+}
+
+/// A person's account. The password hash never leaves the store in this type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stakeholder: Option<String>,
+    pub disabled: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl Account {
+    pub fn viewer(&self) -> Viewer {
+        Viewer { account: Some(self.id.clone()), role: Some(self.role), stakeholder: self.stakeholder.clone() }
+    }
+
+    /// Whether the account may write with `right` for `stakeholder`: the full right, or its
+    /// `own` variant when the stakeholder is the one the account acts for.
+    pub fn may(&self, right: Right, stakeholder: Option<&str>) -> bool {
+        if self.disabled {
+            return false;
+        }
+        self.role.has(right)
+            || right.own_variant().is_some_and(|own| {
+                self.role.has(own) && stakeholder.is_some() && stakeholder == self.stakeholder.as_deref()
+            })
+    }
+}
+
+/// A username: 3–64 of a-z, 0-9, `.`, `_`, `-`.
+pub fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contributors_write_for_their_own_stakeholder_only() {
+        let a = Account {
+            id: "a".into(),
+            username: "ann".into(),
+            display_name: "Ann".into(),
+            role: Role::Contributor,
+            stakeholder: Some("jp".into()),
+            disabled: false,
+            created_at: String::new(),
+            updated_at: String::new(),
+            version: 1,
+        };
+        assert!(a.may(Right::WritePositions, Some("jp")));
+        assert!(!a.may(Right::WritePositions, Some("fr")));
+        assert!(!a.may(Right::WriteStakeholders, Some("jp")));
+        let editor = Account { role: Role::Editor, stakeholder: None, ..a.clone() };
+        assert!(editor.may(Right::WritePositions, Some("fr")));
+        let disabled = Account { role: Role::Admin, disabled: true, ..a };
+        assert!(!disabled.may(Right::ManageAccounts, None));
+    }
+
+    #[test]
+    fn roles_parse_and_rights_are_graded() {
+        assert_eq!("editor".parse::<Role>(), Ok(Role::Editor));
+        assert!("root".parse::<Role>().is_err());
+        assert!(Role::Admin.has(Right::ManageAccounts) && !Role::Editor.has(Right::ManageAccounts));
+        assert!(Role::Contributor.has(Right::WriteOwnPositions) && !Role::Contributor.has(Right::WritePositions));
+        assert!(Role::Reader.rights().is_empty());
+    }
+
+    #[test]
+    fn tlp_names_round_trip() {
+        for t in Tlp::ALL {
+            assert_eq!(t.name().parse::<Tlp>(), Ok(t));
+            assert_eq!(serde_json::to_value(t).expect("json"), t.name());
+        }
+        assert!("white".parse::<Tlp>().is_err());
+    }
+
+    #[test]
+    fn clearance_grows_with_role() {
+        let v = |role| Viewer { account: Some("a".into()), role: Some(role), stakeholder: None };
+        assert_eq!(Viewer::anonymous().published_markings(), &[Tlp::Clear]);
+        assert!(!v(Role::Reader).published_markings().contains(&Tlp::Amber));
+        assert!(v(Role::Reviewer).published_markings().contains(&Tlp::AmberStrict));
+        assert!(!v(Role::Editor).published_markings().contains(&Tlp::Red));
+        assert!(v(Role::Admin).published_markings().contains(&Tlp::Red));
+    }
+}

@@ -1,0 +1,290 @@
+//! Accounts, portal sessions and API tokens. Secrets are hashed by the caller (Argon2id for
+//! passwords, SHA-256 for random session and token secrets); the store never sees them.
+use crate::audit::{Actor, record};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::{Account, FieldError, Role};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+const COLUMNS: &str = "id, username, display_name, role, stakeholder_id, disabled, created_at, updated_at, version";
+
+fn account_from(row: &AnyRow) -> Result<Account, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(Account {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: role.parse().map_err(|reason| StoreError::Corrupt { what: "account role".into(), reason })?,
+        stakeholder: row.try_get("stakeholder_id")?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+/// A new account, validated by the caller; `password_hash` is an Argon2id PHC string.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub stakeholder: Option<String>,
+    pub password_hash: String,
+}
+
+/// A live portal session.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub account: Account,
+    pub csrf_token: String,
+    pub expires_at: String,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenRecord {
+    pub id: String,
+    pub account: String,
+    pub name: String,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+}
+
+fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        account: row.try_get("account_id")?,
+        name: row.try_get("name")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+    })
+}
+
+impl Store {
+    pub async fn create_account(&self, actor: &Actor, new: &NewAccount) -> Result<Account, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(s) = &new.stakeholder {
+            require_stakeholder(&mut tx, "stakeholder", s).await?;
+        }
+        let taken = sqlx::query("SELECT 1 AS one FROM accounts WHERE username = $1")
+            .bind(&new.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!("username `{}` is taken", new.username)));
+        }
+        let id = new_id();
+        let now = now_rfc3339();
+        sqlx::query(
+            "INSERT INTO accounts (id, username, display_name, role, stakeholder_id, password_hash, disabled, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 1)",
+        )
+        .bind(&id)
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(new.role.name())
+        .bind(new.stakeholder.clone())
+        .bind(&new.password_hash)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let account = account_from(&row)?;
+        record(&mut tx, actor, "create", "account", &id, None::<&()>, Some(&account)).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(account_from).transpose()
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts ORDER BY username")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(account_from).collect()
+    }
+
+    pub async fn count_accounts(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM accounts").fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    /// The account and its password hash, for signing in.
+    pub async fn account_for_sign_in(&self, username: &str) -> Result<Option<(Account, String)>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS}, password_hash FROM accounts WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((account_from(&r)?, r.try_get("password_hash")?))).transpose()
+    }
+
+    pub async fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+                .bind(hash)
+                .bind(now_rfc3339())
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Rejected(FieldError::new("account", format!("no account `{account_id}`"))));
+        }
+        // Changing a password ends every session and token of the account.
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        record(&mut tx, actor, "set-password", "account", account_id, None::<&()>, None::<&()>).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        secret_hash: &str,
+        account_id: &str,
+        csrf_token: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (secret_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(secret_hash)
+            .bind(account_id)
+            .bind(csrf_token)
+            .bind(now_rfc3339())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A live session of an enabled account.
+    pub async fn session(&self, secret_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT s.csrf_token, s.expires_at, {} FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.secret_hash = $1 AND s.expires_at > $2 AND a.disabled = 0",
+            COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        )))
+        .bind(secret_hash)
+        .bind(now_rfc3339())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                account: account_from(&r)?,
+                csrf_token: r.try_get("csrf_token")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE secret_hash = $1").bind(secret_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        name: &str,
+        secret_hash: &str,
+        expires_at: Option<&str>,
+    ) -> Result<TokenRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = new_id();
+        sqlx::query("INSERT INTO api_tokens (id, account_id, name, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&id)
+            .bind(account_id)
+            .bind(name)
+            .bind(secret_hash)
+            .bind(now_rfc3339())
+            .bind(expires_at.map(str::to_owned))
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query("SELECT id, account_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
+        let token = token_from(&row)?;
+        record(&mut tx, actor, "create", "api-token", &id, None::<&()>, Some(&token)).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The enabled account of a live (unrevoked, unexpired) token; marks the token used.
+    pub async fn token_account(&self, secret_hash: &str) -> Result<Option<(Account, String)>, StoreError> {
+        let now = now_rfc3339();
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT t.id AS token_id, {} FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND a.disabled = 0",
+            COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        )))
+        .bind(secret_hash)
+        .bind(&now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token_id: String = row.try_get("token_id")?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(&now)
+            .bind(&token_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some((account_from(&row)?, token_id)))
+    }
+
+    pub async fn tokens(&self, account_id: &str) -> Result<Vec<TokenRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, account_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE account_id = $1 ORDER BY created_at, id")
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_from).collect()
+    }
+
+    pub async fn token(&self, id: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, account_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(token_from).transpose()
+    }
+
+    /// Revokes a token (idempotent: revoking twice keeps the first time).
+    pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<TokenRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let select = "SELECT id, account_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE id = $1";
+        let before = sqlx::query(select).bind(id).fetch_optional(&mut *tx).await?;
+        let before = before
+            .as_ref()
+            .map(token_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::Rejected(FieldError::new("id", format!("no token `{id}`"))))?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let after = token_from(&sqlx::query(select).bind(id).fetch_one(&mut *tx).await?)?;
+        record(&mut tx, actor, "revoke", "api-token", id, Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

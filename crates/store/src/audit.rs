@@ -1,0 +1,100 @@
+//! The audit log: every write, in the same transaction as the write itself.
+use crate::sql::Sql;
+use crate::{Store, StoreError, now_rfc3339};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// Who makes a write: an account, or the system itself (`init`, seeding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor("system".to_owned())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+fn to_text<T: Serialize>(value: Option<&T>) -> Result<Option<String>, StoreError> {
+    value
+        .map(|v| serde_json::to_string(v))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt { what: "audit record".into(), reason: e.to_string() })
+}
+
+pub(crate) async fn record<B: Serialize, A: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now_rfc3339())
+    .bind(&actor.0)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(to_text(before)?)
+    .bind(to_text(after)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The newest entries first; `before` pages backwards by sequence number.
+    pub async fn audit_log(
+        &self,
+        entity: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut sql =
+            Sql::new("SELECT seq, at, actor, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1");
+        if let Some(e) = entity {
+            let p = sql.bind(e);
+            sql.push(&format!(" AND entity = {p}"));
+        }
+        if let Some(b) = before {
+            let p = sql.bind_int(b);
+            sql.push(&format!(" AND seq < {p}"));
+        }
+        let p = sql.bind_int(limit);
+        sql.push(&format!(" ORDER BY seq DESC LIMIT {p}"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let parse = |col: &str| -> Result<Option<serde_json::Value>, StoreError> {
+                    let text: Option<String> = r.try_get(col)?;
+                    text.map(|t| crate::json_column("audit record", &t)).transpose()
+                };
+                Ok(AuditEntry {
+                    seq: r.try_get("seq")?,
+                    at: r.try_get("at")?,
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    before: parse("before")?,
+                    after: parse("after")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,318 @@
+//! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
+//! read only through the viewer's visibility filter.
+use crate::audit::{Actor, record};
+use crate::sql::{Sql, visible_to};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::adoption::{
+    EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
+};
+use normwatch_core::{FieldError, Localized, RecordStatus, Tlp, Viewer};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Filters shared by the marked-record lists.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    pub stakeholder: Option<String>,
+    pub norm: Option<String>,
+    pub topic: Option<String>,
+}
+
+fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: what.into(), reason: reason.into() }
+}
+
+fn tlp(row: &AnyRow) -> Result<Tlp, StoreError> {
+    row.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))
+}
+
+fn status(row: &AnyRow) -> Result<RecordStatus, StoreError> {
+    let s: String = row.try_get("status")?;
+    serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| corrupt("status", s))
+}
+
+fn optional_text(ja: Option<String>, en: Option<String>) -> Option<Localized> {
+    match (ja, en) {
+        (None, None) => None,
+        (ja, en) => Some(Localized::new(ja.unwrap_or_default(), en.unwrap_or_default())),
+    }
+}
+
+const POSITION_COLUMNS: &str = "p.id, p.stakeholder_id, p.norm_id, p.stance, p.stated_on, p.source_url, p.source_document, \
+    p.source_paragraph, p.statement_ja, p.statement_en, p.supersedes, p.tlp, p.status, p.recorded_by, p.created_at, \
+    p.updated_at, p.version";
+
+fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
+    let stance: String = row.try_get("stance")?;
+    Ok(Position {
+        id: row.try_get("id")?,
+        stakeholder: row.try_get("stakeholder_id")?,
+        norm: row.try_get("norm_id")?,
+        stance: serde_json::from_value(serde_json::Value::String(stance.clone()))
+            .map_err(|_| corrupt("stance", stance))?,
+        stated_on: row.try_get("stated_on")?,
+        source: SourceRef {
+            url: row.try_get("source_url")?,
+            document: row.try_get("source_document")?,
+            paragraph: row.try_get("source_paragraph")?,
+        },
+        statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
+        supersedes: row.try_get("supersedes")?,
+        tlp: tlp(row)?,
+        status: status(row)?,
+        recorded_by: row.try_get("recorded_by")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+const EVIDENCE_COLUMNS: &str = "e.id, e.stakeholder_id, e.norm_id, e.kind, e.dated, e.url, e.summary_ja, e.summary_en, \
+    e.tlp, e.status, e.recorded_by, e.created_at, e.updated_at, e.version";
+
+fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
+    Ok(ImplementationEvidence {
+        id: row.try_get("id")?,
+        stakeholder: row.try_get("stakeholder_id")?,
+        norm: row.try_get("norm_id")?,
+        kind: row.try_get("kind")?,
+        dated: row.try_get("dated")?,
+        url: row.try_get("url")?,
+        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+        tlp: tlp(row)?,
+        status: status(row)?,
+        recorded_by: row.try_get("recorded_by")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+const LEGAL_COLUMNS: &str = "l.id, l.stakeholder_id, l.topic, l.summary_ja, l.summary_en, l.source_url, l.dated, l.tlp, \
+    l.status, l.recorded_by, l.created_at, l.updated_at, l.version";
+
+fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
+    Ok(LegalPosition {
+        id: row.try_get("id")?,
+        stakeholder: row.try_get("stakeholder_id")?,
+        topic: row.try_get("topic")?,
+        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+        source_url: row.try_get("source_url")?,
+        dated: row.try_get("dated")?,
+        tlp: tlp(row)?,
+        status: status(row)?,
+        recorded_by: row.try_get("recorded_by")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
+    if let Some(s) = &filter.stakeholder {
+        let p = sql.bind(s.clone());
+        sql.push(&format!(" AND {alias}.stakeholder_id = {p}"));
+    }
+    if let Some(n) = &filter.norm {
+        let p = sql.bind(n.clone());
+        sql.push(&format!(" AND {alias}.norm_id = {p}"));
+    }
+    if let Some(t) = &filter.topic {
+        let p = sql.bind(t.clone());
+        sql.push(&format!(" AND {alias}.topic = {p}"));
+    }
+}
+
+impl Store {
+    /// Records a position (validated input). It supersedes the stance that was current for the
+    /// same stakeholder and norm on its date; the earlier one stays readable.
+    pub async fn create_position(&self, actor: &Actor, input: &PositionInput) -> Result<Position, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
+        let previous = sqlx::query(
+            "SELECT id FROM positions WHERE stakeholder_id = $1 AND norm_id = $2 AND stated_on <= $3
+             ORDER BY stated_on DESC, created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(&input.stakeholder)
+        .bind(&input.norm)
+        .bind(&input.stated_on)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get::<String, _>("id"))
+        .transpose()?;
+        let id = new_id();
+        let now = now_rfc3339();
+        let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
+        sqlx::query(
+            "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
+               statement_ja, statement_en, supersedes, tlp, status, recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
+        )
+        .bind(&id)
+        .bind(&input.stakeholder)
+        .bind(&input.norm)
+        .bind(input.stance.name())
+        .bind(&input.stated_on)
+        .bind(input.source.url.clone())
+        .bind(input.source.document.clone())
+        .bind(input.source.paragraph.clone())
+        .bind(statement.as_ref().map(|s| s.ja.clone()))
+        .bind(statement.as_ref().map(|s| s.en.clone()))
+        .bind(previous)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE p.id = $1")))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let created = position_from(&row)?;
+        record(&mut tx, actor, "create", "position", &id, None::<&()>, Some(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Positions the viewer may read, oldest stated first (the history of each pair in order).
+    pub async fn positions(&self, viewer: &Viewer, filter: &RecordFilter) -> Result<Vec<Position>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE "));
+        let visible = visible_to(&mut sql, viewer, "p");
+        sql.push(&visible);
+        filters(&mut sql, "p", filter);
+        sql.push(" ORDER BY p.stakeholder_id, p.norm_id, p.stated_on, p.created_at, p.id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(position_from).collect()
+    }
+
+    pub async fn position(&self, viewer: &Viewer, id: &str) -> Result<Option<Position>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE "));
+        let visible = visible_to(&mut sql, viewer, "p");
+        let p = sql.bind(id);
+        sql.push(&format!("{visible} AND p.id = {p}"));
+        sql.query().fetch_optional(&self.pool).await?.as_ref().map(position_from).transpose()
+    }
+
+    pub async fn create_evidence(
+        &self,
+        actor: &Actor,
+        input: &EvidenceInput,
+    ) -> Result<ImplementationEvidence, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO implementation_evidence (id, stakeholder_id, norm_id, kind, dated, url, summary_ja, summary_en, tlp, status,
+               recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)",
+        )
+        .bind(&id)
+        .bind(&input.stakeholder)
+        .bind(&input.norm)
+        .bind(&input.kind)
+        .bind(&input.dated)
+        .bind(&input.url)
+        .bind(&input.summary.ja)
+        .bind(&input.summary.en)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM implementation_evidence e WHERE e.id = $1"
+        )))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = evidence_from(&row)?;
+        record(&mut tx, actor, "create", "implementation-evidence", &id, None::<&()>, Some(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn evidence(
+        &self,
+        viewer: &Viewer,
+        filter: &RecordFilter,
+    ) -> Result<Vec<ImplementationEvidence>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {EVIDENCE_COLUMNS} FROM implementation_evidence e WHERE "));
+        let visible = visible_to(&mut sql, viewer, "e");
+        sql.push(&visible);
+        filters(&mut sql, "e", filter);
+        sql.push(" ORDER BY e.stakeholder_id, e.norm_id, e.dated, e.id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(evidence_from).collect()
+    }
+
+    /// Records a state's legal position; refused for stakeholders that are not states.
+    pub async fn create_legal_position(
+        &self,
+        actor: &Actor,
+        input: &LegalPositionInput,
+    ) -> Result<LegalPosition, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let s = require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
+        if s.kind != "state" {
+            return Err(StoreError::Rejected(FieldError::new(
+                "stakeholder",
+                format!(
+                    "`{}` is a {}, not a state: legal positions are states' views of international law",
+                    s.id, s.kind
+                ),
+            )));
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO legal_positions (id, stakeholder_id, topic, summary_ja, summary_en, source_url, dated, tlp, status,
+               recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1)",
+        )
+        .bind(&id)
+        .bind(&input.stakeholder)
+        .bind(&input.topic)
+        .bind(&input.summary.ja)
+        .bind(&input.summary.en)
+        .bind(&input.source_url)
+        .bind(&input.dated)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {LEGAL_COLUMNS} FROM legal_positions l WHERE l.id = $1")))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let created = legal_from(&row)?;
+        record(&mut tx, actor, "create", "legal-position", &id, None::<&()>, Some(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn legal_positions(
+        &self,
+        viewer: &Viewer,
+        filter: &RecordFilter,
+    ) -> Result<Vec<LegalPosition>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {LEGAL_COLUMNS} FROM legal_positions l WHERE "));
+        let visible = visible_to(&mut sql, viewer, "l");
+        sql.push(&visible);
+        filters(&mut sql, "l", filter);
+        sql.push(" ORDER BY l.topic, l.stakeholder_id, l.dated, l.id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(legal_from).collect()
+    }
+
+    /// Whether any position exists at all (seeding runs once).
+    pub async fn has_positions_from(&self, source_document: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM positions WHERE source_document = $1")
+            .bind(source_document)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+}
