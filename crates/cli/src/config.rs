@@ -32,6 +32,9 @@ pub struct ConfigArgs {
     /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
     #[arg(long, global = true, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
     pub log_origin: Option<String>,
+    /// Username of the first admin account, created with a one-time password [default: admin]
+    #[arg(long, global = true, env = "NORMWATCH_ADMIN_USERNAME", value_name = "NAME")]
+    pub admin_username: Option<String>,
     /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
     #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -46,6 +49,7 @@ struct FileConfig {
     listen: Option<String>,
     catalog_dir: Option<PathBuf>,
     log_origin: Option<String>,
+    admin_username: Option<String>,
     log: Option<String>,
 }
 
@@ -58,6 +62,7 @@ pub struct Config {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_dir: Option<PathBuf>,
     pub log_origin: String,
+    pub admin_username: String,
     pub log: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -88,7 +93,12 @@ impl Config {
         if log_origin.is_empty() || log_origin.contains(char::is_whitespace) || log_origin.contains('+') {
             bail!("--log-origin: `{log_origin}` must be non-empty, without spaces or `+` (e.g. example.org/normwatch)");
         }
+        let admin_username = args.admin_username.clone().or(file.admin_username).unwrap_or_else(|| "admin".to_owned());
+        if !normwatch_core::access::valid_username(&admin_username) {
+            bail!("--admin-username: `{admin_username}` must be 3–64 of a-z, 0-9, `.`, `_`, `-`");
+        }
         Ok(Config {
+            admin_username,
             data_dir,
             database,
             listen,

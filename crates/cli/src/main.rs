@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod seed;
 mod setup;
 
 use anyhow::{Context, Result, bail};

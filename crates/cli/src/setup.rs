@@ -24,6 +24,9 @@ pub struct Instance {
     pub load: CatalogLoad,
     pub key: InstanceKey,
     pub key_created: bool,
+    pub seeded: crate::seed::Seeded,
+    /// The first admin, created now: its username and one-time password.
+    pub first_admin: Option<(String, String)>,
 }
 
 impl Instance {
@@ -44,6 +47,14 @@ impl Instance {
         }
         let state = if self.key_created { "created" } else { "existing" };
         println!("  log key:        {} ({state})", self.key.encode_verifier());
+        if let crate::seed::Seeded::Loaded { stakeholders, positions } = self.seeded {
+            println!("  G7 Lucca 2017:  {positions} positions of {stakeholders} stakeholders recorded");
+        }
+        if let Some((username, password)) = &self.first_admin {
+            println!("  first admin:    {username}");
+            println!("  its password:   {password}");
+            println!("                  (shown once: sign in and change it, or keep it somewhere safe)");
+        }
     }
 }
 
@@ -58,7 +69,27 @@ pub async fn prepare(config: &Config) -> Result<Instance> {
     let store = Store::connect(&config.database).await?;
     let load = store.load_catalog(&catalog).await?;
     let catalog = Arc::new(store.catalog().await?);
-    Ok(Instance { store, catalog, load, key, key_created })
+    let seeded = crate::seed::g7_lucca(&store, &catalog).await?;
+    let first_admin = first_admin(&store, &config.admin_username).await?;
+    Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin })
+}
+
+/// Creates the first admin account when there is no account at all.
+async fn first_admin(store: &Store, username: &str) -> Result<Option<(String, String)>> {
+    if store.count_accounts().await? > 0 {
+        return Ok(None);
+    }
+    let password = normwatch_server::auth::random_secret();
+    let hash = normwatch_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new = normwatch_store::NewAccount {
+        username: username.to_owned(),
+        display_name: "Administrator".to_owned(),
+        role: normwatch_core::Role::Admin,
+        stakeholder: None,
+        password_hash: hash,
+    };
+    store.create_account(&normwatch_store::Actor::system(), &new).await?;
+    Ok(Some((username.to_owned(), password)))
 }
 
 /// The instance's log signing key: read, or created on first run (owner-only permissions).
@@ -109,7 +140,10 @@ pub async fn serve(config: &Config) -> Result<()> {
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // Connection info gives the sign-in limiter the client's address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     instance.store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -160,7 +160,7 @@ pub struct StakeholderInput {
 impl StakeholderInput {
     pub fn validate(&mut self, catalog: &Catalog) -> Result<(), FieldError> {
         stakeholder_id("id", &self.id)?;
-        for lang in self.name.missing() {
+        if let Some(lang) = self.name.missing().first() {
             return Err(err(&format!("name.{lang}"), "the name is needed in Japanese and English"));
         }
         both_short("name", &self.name)?;

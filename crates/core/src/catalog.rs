@@ -407,6 +407,11 @@ impl Catalog {
         self.taxonomies.iter().find_map(|t| t.term(id).map(|term| (t, term)))
     }
 
+    /// The norms a document states, in any paragraph.
+    pub fn norms_citing_document(&self, document: &str) -> Vec<&Norm> {
+        self.norms.iter().filter(|n| n.sources.iter().any(|s| s.document == document)).collect()
+    }
+
     /// The norms a document paragraph states (e.g. UN GGE 13(f) and G7 Lucca item 6 both give
     /// `gge-f`).
     pub fn norms_citing(&self, document: &str, paragraph: &str) -> Vec<&Norm> {

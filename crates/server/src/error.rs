@@ -18,6 +18,18 @@ pub enum ApiError {
     InvalidParameter(#[from] FieldError),
     #[error("the database is not reachable: {0}")]
     Unavailable(StoreError),
+    #[error("{0}")]
+    InvalidBody(FieldError),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("role `{role}` lacks the right `{right}`{scope}")]
+    Forbidden { role: String, right: &'static str, scope: String },
+    #[error("too many failed sign-ins; try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -31,6 +43,14 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::InvalidParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store(StoreError::Rejected(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -45,6 +65,14 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             ApiError::InvalidParameter(_) => ("invalid-parameter", "Invalid parameter"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::InvalidBody(_) => ("invalid-body", "Invalid request body"),
+            ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
+            ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
+            ApiError::Unauthenticated(_) => ("unauthenticated", "Authentication required"),
+            ApiError::Forbidden { .. } => ("forbidden", "Forbidden"),
+            ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            ApiError::Store(StoreError::Rejected(_)) => ("invalid-field", "Invalid field"),
+            ApiError::Store(StoreError::Conflict(_)) => ("conflict", "Conflict"),
             ApiError::Store(_) => ("internal", "Internal error"),
         };
         let mut body = json!({
@@ -52,6 +80,7 @@ impl ApiError {
             "title": title,
             "status": status,
             "detail": match self {
+                ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)) => self.to_string(),
                 ApiError::Store(_) => "the request failed inside normwatch; the operator's log has the details".to_owned(),
                 other => other.to_string(),
             },
@@ -61,8 +90,14 @@ impl ApiError {
                 body["resource"] = json!(kind);
                 body["id"] = json!(id);
             }
-            ApiError::InvalidParameter(e) => {
+            ApiError::InvalidParameter(e) | ApiError::InvalidBody(e) | ApiError::Store(StoreError::Rejected(e)) => {
                 body["errors"] = json!([{ "field": e.field, "reason": e.reason }]);
+            }
+            ApiError::PayloadTooLarge { limit } => {
+                body["errors"] = json!([{ "field": "body", "reason": format!("at most {limit} bytes") }]);
+            }
+            ApiError::Forbidden { right, .. } => {
+                body["missing_right"] = json!(right);
             }
             _ => {}
         }
@@ -72,13 +107,24 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
+        let expected = matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)));
+        if !expected && matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
             tracing::error!(error = %self, "request failed");
         }
         let mut response =
             (self.status(), [(header::CONTENT_TYPE, PROBLEM_JSON)], self.problem().to_string()).into_response();
-        if let ApiError::MethodNotAllowed { .. } = self {
-            response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        match &self {
+            ApiError::Unauthenticated(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"normwatch\""));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
         }
         response
     }

@@ -59,3 +59,73 @@ pub fn api_language(params: &Params, headers: &HeaderMap) -> LangChoice {
 pub fn header_language(headers: &HeaderMap) -> Option<Lang> {
     headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::negotiate)
 }
+
+/// A JSON request body, deserialised with the path of any bad field named in the error, and
+/// limited in size (413 as problem+json).
+#[derive(Debug, Clone)]
+pub struct JsonBody<T>(pub T);
+
+/// The field an error message of serde names, joined to the path where it happened.
+fn field_of(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()));
+    let base = if path == "." { "" } else { path };
+    match (base, named) {
+        ("", Some(name)) => name.to_owned(),
+        (base, Some(name)) => format!("{base}.{name}"),
+        ("", None) => "body".to_owned(),
+        (base, None) => base.to_owned(),
+    }
+}
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge { limit: crate::MAX_BODY_BYTES }
+            } else {
+                ApiError::InvalidBody(FieldError::new("body", e.body_text()))
+            }
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
+            let message = e.inner().to_string();
+            // serde's messages end with the position; the field name is more useful.
+            let reason = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            ApiError::InvalidBody(FieldError::new(field_of(&e.path().to_string(), &reason), reason))
+        })
+    }
+}
+
+/// The client's address, when the server was started with connection info.
+pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    parts_extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn names_the_field_of_serde_errors() {
+        assert_eq!(field_of(".", "missing field `stance`"), "stance");
+        assert_eq!(field_of(".", "unknown field `stanse`, expected one of"), "stanse");
+        assert_eq!(field_of("source", "unknown field `uri`, expected"), "source.uri");
+        assert_eq!(field_of("stance", "unknown variant `like`"), "stance");
+        assert_eq!(field_of(".", "expected value"), "body");
+    }
+}

@@ -4,26 +4,31 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod auth;
 mod error;
 mod extract;
 mod web;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use normwatch_core::Catalog;
 use normwatch_store::Store;
 use std::sync::Arc;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 pub use error::ApiError;
 
-/// Largest request body accepted (bytes). Catalogue and records are small; a larger body is
-/// refused with 413 before any handler reads it.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest request body accepted (bytes). Records are small; a larger body is refused with a
+/// 413 problem before it is parsed. (Evidence uploads will have their own limit.)
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    pub sign_in_limiter: Arc<auth::SignInLimiter>,
+    /// Verified against when a username is unknown, so that timing does not tell.
+    pub dummy_password_hash: Arc<String>,
     /// The catalogue as loaded at start, for validating filters and naming things on pages.
     pub catalog: Arc<Catalog>,
     pub instance: Arc<InstanceInfo>,
@@ -40,8 +45,21 @@ impl AppState {
     /// Reads the stored catalogue once; the server serves it from then on.
     pub async fn new(store: Store, instance: InstanceInfo) -> Result<AppState, normwatch_store::StoreError> {
         let catalog = Arc::new(store.catalog().await?);
-        Ok(AppState { store, catalog, instance: Arc::new(instance) })
+        let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
+        Ok(AppState {
+            store,
+            catalog,
+            instance: Arc::new(instance),
+            // Five wrong passwords per username, or twenty per address, lock for 15 minutes.
+            sign_in_limiter: Arc::new(auth::SignInLimiter::new(std::time::Duration::from_secs(15 * 60), 5, 20)),
+            dummy_password_hash: Arc::new(dummy),
+        })
     }
+}
+
+/// Today's date (UTC): records may not be dated after it.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 /// The whole HTTP surface.
@@ -51,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::routes())
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,12 +1,14 @@
 //! `/api/v1`: the JSON API.
+mod accounts;
 mod catalog;
+pub(crate) mod records;
 
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use normwatch_core::LangChoice;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -20,6 +22,20 @@ pub fn routes() -> Router<AppState> {
         .route("/taxonomies", get(catalog::taxonomies))
         .route("/taxonomies/{name}", get(catalog::taxonomy))
         .route("/openapi.json", get(openapi))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route("/tokens", post(accounts::create_token).get(accounts::list_tokens))
+        .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/accounts", post(accounts::create_account).get(accounts::list_accounts))
+        .route("/stakeholders", post(records::create_stakeholder).get(records::stakeholders))
+        .route("/stakeholders/{id}", get(records::stakeholder).put(records::update_stakeholder))
+        .route("/stakeholders/{id}/keys", post(records::add_key))
+        .route("/positions", post(records::create_position).get(records::positions))
+        .route("/positions/{id}", get(records::position))
+        .route("/evidence", post(records::create_evidence).get(records::evidence))
+        .route("/legal-positions", post(records::create_legal_position).get(records::legal_positions))
+        .route("/adoption", get(records::adoption))
+        .route("/audit", get(records::audit))
 }
 
 /// The OpenAPI 3.1 description of this API, kept beside the handlers it describes.

@@ -1,0 +1,301 @@
+//! Stakeholders, norm positions, implementation evidence, legal positions, the adoption matrix
+//! and the audit log.
+use super::render;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params, api_language};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use normwatch_core::adoption::{
+    AdoptionMatrix, EvidenceInput, KeyInput, LegalPositionInput, PositionInput, STAKEHOLDER_KINDS, StakeholderInput,
+    parse_date,
+};
+use normwatch_core::country::is_country_code;
+use normwatch_core::{FieldError, LangChoice, Right};
+use normwatch_store::{RecordFilter, StakeholderFilter};
+use serde_json::json;
+
+fn created<T: serde::Serialize>(value: &T, location: String) -> Response {
+    let mut r = (StatusCode::CREATED, Json(value)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn one<'a>(params: &'a Params, key: &str) -> Result<Option<&'a str>, FieldError> {
+    let mut found = params.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let first = found.next();
+    if found.next().is_some() {
+        return Err(FieldError::new(key, "given twice; give it once"));
+    }
+    match first {
+        Some(v) if v.trim().is_empty() => Err(FieldError::new(key, "is empty; leave it out to not filter by it")),
+        other => Ok(other),
+    }
+}
+
+fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFilter, FieldError> {
+    let kind = one(params, "kind")?.map(str::to_owned);
+    if let Some(k) = &kind
+        && state.catalog.taxonomy(STAKEHOLDER_KINDS).is_some_and(|t| t.term(k).is_none())
+    {
+        return Err(FieldError::new("kind", format!("`{k}` is not a stakeholder kind")));
+    }
+    let country = one(params, "country")?.map(|c| c.to_ascii_uppercase());
+    if let Some(c) = &country
+        && !is_country_code(c)
+    {
+        return Err(FieldError::new("country", format!("`{c}` is not an ISO 3166-1 alpha-2 code")));
+    }
+    Ok(StakeholderFilter { kind, country })
+}
+
+fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, FieldError> {
+    let norm = one(params, "norm")?.map(str::to_owned);
+    if let Some(n) = &norm
+        && state.catalog.norm(n).is_none()
+    {
+        return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")));
+    }
+    Ok(norm)
+}
+
+// ---- stakeholders
+
+pub async fn create_stakeholder(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(mut input): JsonBody<StakeholderInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteStakeholders, None)?;
+    input.validate(&state.catalog)?;
+    let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
+    Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
+}
+
+pub async fn update_stakeholder(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(mut input): JsonBody<StakeholderInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteStakeholders, None)?;
+    if input.id != id {
+        return Err(FieldError::new("id", format!("the body is for `{}`, the URL for `{id}`", input.id)).into());
+    }
+    input.validate(&state.catalog)?;
+    if state.store.stakeholder(&id).await?.is_none() {
+        return Err(ApiError::NotFound { kind: "stakeholder", id });
+    }
+    Ok(Json(state.store.update_stakeholder(&caller.actor(), &input).await?).into_response())
+}
+
+pub async fn stakeholders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["kind", "country"])?;
+    let filter = stakeholder_filter(&state, &params)?;
+    let list = state.store.stakeholders(&filter).await?;
+    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "stakeholders": list }))
+}
+
+pub async fn stakeholder(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let s = state.store.stakeholder(&id).await?.ok_or(ApiError::NotFound { kind: "stakeholder", id })?;
+    render(&headers, api_language(&params, &headers), &s)
+}
+
+pub async fn add_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<KeyInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteKeys, Some(&id))?;
+    let key = input.validate()?;
+    if state.store.stakeholder(&id).await?.is_none() {
+        return Err(ApiError::NotFound { kind: "stakeholder", id });
+    }
+    let k = state.store.add_stakeholder_key(&caller.actor(), &id, &input, &key).await?;
+    Ok(created(&k, format!("/api/v1/stakeholders/{id}")))
+}
+
+// ---- positions, evidence, legal positions
+
+pub async fn create_position(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<PositionInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WritePositions, Some(&input.stakeholder))?;
+    input.validate(&state.catalog, crate::today())?;
+    let p = state.store.create_position(&caller.actor(), &input).await?;
+    Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
+}
+
+pub async fn positions(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["stakeholder", "norm"])?;
+    let filter = RecordFilter {
+        stakeholder: one(&params, "stakeholder")?.map(str::to_owned),
+        norm: norm_param(&state, &params)?,
+        topic: None,
+    };
+    let list = state.store.positions(&caller.viewer(), &filter).await?;
+    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "positions": list }))
+}
+
+pub async fn position(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    // A record the caller may not read is not found, not forbidden: its existence is not told.
+    let p = state.store.position(&caller.viewer(), &id).await?.ok_or(ApiError::NotFound { kind: "position", id })?;
+    render(&headers, api_language(&params, &headers), &p)
+}
+
+pub async fn create_evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<EvidenceInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
+    input.validate(&state.catalog, crate::today())?;
+    let e = state.store.create_evidence(&caller.actor(), &input).await?;
+    Ok(created(&e, format!("/api/v1/evidence?stakeholder={}", e.stakeholder)))
+}
+
+pub async fn evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["stakeholder", "norm"])?;
+    let filter = RecordFilter {
+        stakeholder: one(&params, "stakeholder")?.map(str::to_owned),
+        norm: norm_param(&state, &params)?,
+        topic: None,
+    };
+    let list = state.store.evidence(&caller.viewer(), &filter).await?;
+    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "evidence": list }))
+}
+
+pub async fn create_legal_position(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(input): JsonBody<LegalPositionInput>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteLegalPositions, Some(&input.stakeholder))?;
+    input.validate(&state.catalog, crate::today())?;
+    let l = state.store.create_legal_position(&caller.actor(), &input).await?;
+    Ok(created(&l, format!("/api/v1/legal-positions?stakeholder={}", l.stakeholder)))
+}
+
+pub async fn legal_positions(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["stakeholder", "topic"])?;
+    let topic = one(&params, "topic")?.map(str::to_owned);
+    if let Some(t) = &topic
+        && state.catalog.taxonomy("legal-topics").is_some_and(|tax| tax.term(t).is_none())
+    {
+        return Err(FieldError::new("topic", format!("`{t}` is not a legal topic of the catalogue")).into());
+    }
+    let filter = RecordFilter { stakeholder: one(&params, "stakeholder")?.map(str::to_owned), norm: None, topic };
+    let list = state.store.legal_positions(&caller.viewer(), &filter).await?;
+    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "legal_positions": list }))
+}
+
+// ---- adoption matrix
+
+/// The adoption matrix for a caller and query parameters (shared with the portal page).
+pub async fn adoption_matrix(state: &AppState, caller: &Caller, params: &Params) -> Result<AdoptionMatrix, ApiError> {
+    let filter = stakeholder_filter(state, params)?;
+    let norm = norm_param(state, params)?;
+    let as_of = one(params, "as_of")?.map(str::to_owned);
+    if let Some(d) = &as_of {
+        parse_date("as_of", d)?;
+    }
+    let stakeholders = state.store.stakeholders(&filter).await?;
+    let norms: Vec<String> = match &norm {
+        Some(n) => vec![n.clone()],
+        None => state.catalog.norms.iter().map(|n| n.id.clone()).collect(),
+    };
+    let records = RecordFilter { stakeholder: None, norm: norm.clone(), topic: None };
+    let viewer = caller.viewer();
+    let positions = state.store.positions(&viewer, &records).await?;
+    let evidence = state.store.evidence(&viewer, &records).await?;
+    Ok(AdoptionMatrix::build(&stakeholders, &norms, &positions, &evidence, as_of.as_deref()))
+}
+
+pub async fn adoption(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["kind", "country", "norm", "as_of", "format"])?;
+    let format = one(&params, "format")?.unwrap_or("json");
+    if !matches!(format, "json" | "csv") {
+        return Err(FieldError::new("format", "use json or csv").into());
+    }
+    let matrix = adoption_matrix(&state, &caller, &params).await?;
+    if format == "csv" {
+        let mut r = matrix.to_csv().into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        r.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"normwatch-adoption.csv\""),
+        );
+        return Ok(r);
+    }
+    render(&headers, api_language(&params, &headers), &matrix)
+}
+
+// ---- audit
+
+pub async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    caller.require(Right::ReadAudit, None)?;
+    params.only(&["entity", "before", "limit"])?;
+    let entity = one(&params, "entity")?;
+    let before = one(&params, "before")?
+        .map(|b| b.parse::<i64>().map_err(|_| FieldError::new("before", "a sequence number")))
+        .transpose()?;
+    let limit = one(&params, "limit")?
+        .map(|l| {
+            l.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).ok_or_else(|| FieldError::new("limit", "1–500"))
+        })
+        .transpose()?
+        .unwrap_or(100);
+    let entries = state.store.audit_log(entity, before, limit).await?;
+    let next = entries.last().filter(|_| entries.len() as i64 == limit).map(|e| e.seq);
+    render(&headers, LangChoice::All, &json!({ "count": entries.len(), "entries": entries, "next_before": next }))
+}

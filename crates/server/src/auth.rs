@@ -1,0 +1,258 @@
+//! Who is calling: bearer tokens for the API, session cookies (with CSRF tokens) for the portal,
+//! Argon2id passwords, and the limiter that slows down password guessing.
+use crate::AppState;
+use crate::error::ApiError;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderMap, header, request::Parts};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use normwatch_core::{Account, Right, Viewer};
+use normwatch_store::{Actor, StoreError};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const SESSION_COOKIE: &str = "nw_session";
+pub const LOGIN_CSRF_COOKIE: &str = "nw_login_csrf";
+pub const TOKEN_PREFIX: &str = "nwt_";
+pub const SESSION_HOURS: i64 = 12;
+
+/// 32 random bytes, URL-safe base64: session secrets, API tokens, CSRF tokens, passwords.
+pub fn random_secret() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// How secrets are stored: SHA-256, hex. The secrets are random, so a fast hash is enough.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Store(StoreError::Corrupt { what: "password hash".into(), reason: e.to_string() }))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A password policy a demanding user accepts: long enough, not absurdly long.
+pub fn check_password(field: &str, password: &str) -> Result<(), normwatch_core::FieldError> {
+    let n = password.chars().count();
+    if n < 12 {
+        return Err(normwatch_core::FieldError::new(field, "at least 12 characters"));
+    }
+    if n > 256 {
+        return Err(normwatch_core::FieldError::new(field, "at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// Counts failed sign-ins per username and per client address over a sliding window.
+#[derive(Debug)]
+pub struct SignInLimiter {
+    window: Duration,
+    per_user: usize,
+    per_address: usize,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl SignInLimiter {
+    pub fn new(window: Duration, per_user: usize, per_address: usize) -> Self {
+        SignInLimiter { window, per_user, per_address, failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(username: &str, address: Option<IpAddr>) -> (String, Option<String>) {
+        (format!("user:{username}"), address.map(|a| format!("addr:{a}")))
+    }
+
+    /// `Err(seconds to wait)` when either the username or the address is locked out.
+    pub fn check(&self, username: &str, address: Option<IpAddr>) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let (user, addr) = Self::keys(username, address);
+        let mut wait = 0;
+        for (key, limit) in [(Some(user), self.per_user), (addr, self.per_address)] {
+            let Some(key) = key else { continue };
+            let list = map.entry(key).or_default();
+            list.retain(|t| now.duration_since(*t) < self.window);
+            if list.len() >= limit
+                && let Some(oldest) = list.first()
+            {
+                wait = wait.max((self.window - now.duration_since(*oldest)).as_secs().max(1));
+            }
+        }
+        if wait > 0 { Err(wait) } else { Ok(()) }
+    }
+
+    pub fn fail(&self, username: &str, address: Option<IpAddr>) {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let (user, addr) = Self::keys(username, address);
+        map.entry(user).or_default().push(now);
+        if let Some(addr) = addr {
+            map.entry(addr).or_default().push(now);
+        }
+    }
+
+    pub fn succeed(&self, username: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&format!("user:{username}"));
+    }
+}
+
+/// Checks a username and password, with the limiter around it.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> Result<Account, ApiError> {
+    state.sign_in_limiter.check(username, address).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let found = state.store.account_for_sign_in(username).await?;
+    let ok = match &found {
+        Some((account, hash)) => verify_password(password, hash) && !account.disabled,
+        None => {
+            // Spend the same time on unknown names so timing does not reveal which exist.
+            let _ = verify_password(password, &state.dummy_password_hash);
+            false
+        }
+    };
+    match found {
+        Some((account, _)) if ok => {
+            state.sign_in_limiter.succeed(username);
+            Ok(account)
+        }
+        _ => {
+            state.sign_in_limiter.fail(username, address);
+            Err(ApiError::Unauthenticated("wrong username or password".into()))
+        }
+    }
+}
+
+/// How the caller proved who it is.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Anonymous,
+    Token { id: String },
+    Session { secret_hash: String, csrf_token: String },
+}
+
+/// The caller of a request: an account, or an anonymous visitor.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: Option<Account>,
+    pub credential: Credential,
+}
+
+impl Caller {
+    pub fn viewer(&self) -> Viewer {
+        self.account.as_ref().map_or_else(Viewer::anonymous, Account::viewer)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor(self.account.as_ref().map_or_else(|| "anonymous".to_owned(), |a| a.id.clone()))
+    }
+
+    pub fn signed_in(&self) -> Result<&Account, ApiError> {
+        self.account
+            .as_ref()
+            .ok_or_else(|| ApiError::Unauthenticated("sign in: send `Authorization: Bearer <token>`".into()))
+    }
+
+    /// The account, if it holds `right` (for `stakeholder`, where the right has an own-variant).
+    pub fn require(&self, right: Right, stakeholder: Option<&str>) -> Result<&Account, ApiError> {
+        let account = self.signed_in()?;
+        if account.may(right, stakeholder) {
+            return Ok(account);
+        }
+        let scope = match (right.own_variant(), stakeholder) {
+            (Some(_), Some(s)) if account.role.has(right.own_variant().unwrap_or(right)) => {
+                format!(" for stakeholder `{s}` (you act for `{}`)", account.stakeholder.as_deref().unwrap_or("none"))
+            }
+            _ => String::new(),
+        };
+        Err(ApiError::Forbidden { role: account.role.name().to_owned(), right: right.name(), scope })
+    }
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let value = value.to_str().unwrap_or("");
+            let Some(token) = value.strip_prefix("Bearer ").map(str::trim) else {
+                return Err(ApiError::Unauthenticated("use `Authorization: Bearer <token>`".into()));
+            };
+            return match state.store.token_account(&secret_hash(token)).await? {
+                Some((account, id)) => Ok(Caller { account: Some(account), credential: Credential::Token { id } }),
+                None => Err(ApiError::Unauthenticated("the token is unknown, revoked or expired".into())),
+            };
+        }
+        if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+            let hash = secret_hash(&secret);
+            if let Some(session) = state.store.session(&hash).await? {
+                return Ok(Caller {
+                    account: Some(session.account),
+                    credential: Credential::Session { secret_hash: hash, csrf_token: session.csrf_token },
+                });
+            }
+        }
+        Ok(Caller { account: None, credential: Credential::Anonymous })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_wrong_ones_do_not() {
+        let h = hash_password("correct horse battery").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterz", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn limiter_locks_after_the_limit_and_forgets_on_success() {
+        let l = SignInLimiter::new(Duration::from_secs(60), 3, 10);
+        let ip: Option<IpAddr> = "127.0.0.1".parse().ok();
+        for _ in 0..3 {
+            assert!(l.check("ann", ip).is_ok());
+            l.fail("ann", ip);
+        }
+        assert!(l.check("ann", ip).is_err());
+        assert!(l.check("bob", ip).is_ok(), "another user from the same address is not locked yet");
+        l.succeed("ann");
+        assert!(l.check("ann", ip).is_ok());
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "a=1; nw_session=abc; b=2".parse().expect("header"));
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+}
