@@ -20,6 +20,9 @@ pub enum ApiError {
     Unavailable(StoreError),
     #[error("{0}")]
     InvalidBody(FieldError),
+    /// A well-formed body whose field fails validation.
+    #[error("{0}")]
+    InvalidField(FieldError),
     #[error("the request body is larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("send the body as application/json")]
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::InvalidParameter(_) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidField(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -66,6 +70,7 @@ impl ApiError {
             ApiError::InvalidParameter(_) => ("invalid-parameter", "Invalid parameter"),
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
             ApiError::InvalidBody(_) => ("invalid-body", "Invalid request body"),
+            ApiError::InvalidField(_) => ("invalid-field", "Invalid field"),
             ApiError::PayloadTooLarge { .. } => ("payload-too-large", "Request body too large"),
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unauthenticated(_) => ("unauthenticated", "Authentication required"),
@@ -90,7 +95,10 @@ impl ApiError {
                 body["resource"] = json!(kind);
                 body["id"] = json!(id);
             }
-            ApiError::InvalidParameter(e) | ApiError::InvalidBody(e) | ApiError::Store(StoreError::Rejected(e)) => {
+            ApiError::InvalidParameter(e)
+            | ApiError::InvalidBody(e)
+            | ApiError::InvalidField(e)
+            | ApiError::Store(StoreError::Rejected(e)) => {
                 body["errors"] = json!([{ "field": e.field, "reason": e.reason }]);
             }
             ApiError::PayloadTooLarge { limit } => {

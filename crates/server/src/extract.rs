@@ -71,6 +71,12 @@ fn field_of(path: &str, message: &str) -> String {
         .iter()
         .find_map(|prefix| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()));
     let base = if path == "." { "" } else { path };
+    // For an unknown field the path already ends with it; for a missing one it is the parent.
+    if let Some(name) = named
+        && (base == name || base.ends_with(&format!(".{name}")))
+    {
+        return base.to_owned();
+    }
     match (base, named) {
         ("", Some(name)) => name.to_owned(),
         (base, Some(name)) => format!("{base}.{name}"),
@@ -124,7 +130,9 @@ mod tests {
     fn names_the_field_of_serde_errors() {
         assert_eq!(field_of(".", "missing field `stance`"), "stance");
         assert_eq!(field_of(".", "unknown field `stanse`, expected one of"), "stanse");
-        assert_eq!(field_of("source", "unknown field `uri`, expected"), "source.uri");
+        assert_eq!(field_of("source.uri", "unknown field `uri`, expected"), "source.uri");
+        assert_eq!(field_of("mood", "unknown field `mood`, expected"), "mood");
+        assert_eq!(field_of("source", "missing field `url`"), "source.url");
         assert_eq!(field_of("stance", "unknown variant `like`"), "stance");
         assert_eq!(field_of(".", "expected value"), "body");
     }

@@ -46,6 +46,8 @@ pub async fn fresh_postgres_database() -> Option<String> {
 
 pub struct TestServer {
     pub url: String,
+    /// The first admin's one-time password, as `serve` printed it.
+    pub admin_password: String,
     pub backend: Backend,
     pub data_dir: PathBuf,
     child: Child,
@@ -75,21 +77,25 @@ impl TestServer {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             // Keep reading so the server never blocks on a full pipe.
+            let mut password = String::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.trim().strip_prefix("its password:") {
+                    password = rest.trim().to_owned();
+                }
                 if let Some(rest) = line.strip_prefix("normwatch listening on ") {
-                    let _ = tx.send(rest.trim_end_matches('/').to_owned());
+                    let _ = tx.send((rest.trim_end_matches('/').to_owned(), password.clone()));
                 }
             }
         });
-        let url = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(url) => url,
+        let (url, admin_password) = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(found) => found,
             Err(_) => {
                 let _ = child.kill();
                 let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
                 panic!("normwatch serve did not print its address within 60 s; its log:\n{log}");
             }
         };
-        Some(TestServer { url, backend, data_dir, child, dir })
+        Some(TestServer { url, admin_password, backend, data_dir, child, dir })
     }
 
     pub fn at(&self, path: &str) -> String {
@@ -159,5 +165,139 @@ pub fn test_python() -> Option<PathBuf> {
             eprintln!("SKIPPED: NORMWATCH_TEST_PYTHON is not set; `bash scripts/test` prepares it");
             None
         }
+    }
+}
+
+/// An API client with an optional bearer token.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub base: String,
+    pub token: Option<String>,
+    http: reqwest::Client,
+}
+
+impl Api {
+    pub fn anonymous(server: &TestServer) -> Api {
+        Api { base: server.url.clone(), token: None, http: reqwest::Client::new() }
+    }
+
+    pub fn with_token(server: &TestServer, token: &str) -> Api {
+        Api { token: Some(token.to_owned()), ..Api::anonymous(server) }
+    }
+
+    fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut rb = self.auth(self.http.request(method, format!("{}{path}", self.base)));
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        let r = rb.send().await.expect("request");
+        let status = r.status().as_u16();
+        let text = r.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+}
+
+/// Signs in through the API and returns a token.
+pub async fn token_for(server: &TestServer, username: &str, password: &str) -> String {
+    let (status, body) = Api::anonymous(server)
+        .post("/api/v1/tokens", &serde_json::json!({"name": "test", "username": username, "password": password}))
+        .await;
+    assert_eq!(status, 201, "sign-in of {username}: {body}");
+    body["token"].as_str().expect("token").to_owned()
+}
+
+/// One API client per role, plus anonymous. The contributor acts for `jp`; a second contributor
+/// acts for `acme`, a company registered here.
+#[derive(Debug)]
+pub struct Roles {
+    pub anonymous: Api,
+    pub admin: Api,
+    pub editor: Api,
+    pub reviewer: Api,
+    pub contributor: Api,
+    pub acme_contributor: Api,
+    pub reader: Api,
+}
+
+impl Roles {
+    pub async fn set_up(server: &TestServer) -> Roles {
+        let admin = Api::with_token(server, &token_for(server, "admin", &server.admin_password).await);
+        let (status, body) = admin
+            .post(
+                "/api/v1/stakeholders",
+                &serde_json::json!({"id": "acme", "kind": "private-sector", "country": "JP",
+                    "name": {"ja": "アクメ株式会社", "en": "Acme Corporation"}, "website": "https://acme.example/"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        let mut clients = Vec::new();
+        for (username, role, stakeholder) in [
+            ("editor1", "editor", None),
+            ("reviewer1", "reviewer", None),
+            ("contributor-jp", "contributor", Some("jp")),
+            ("contributor-acme", "contributor", Some("acme")),
+            ("reader1", "reader", None),
+        ] {
+            let (status, body) = admin
+                .post(
+                    "/api/v1/accounts",
+                    &serde_json::json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+            let password = body["password"].as_str().expect("generated password");
+            clients.push(Api::with_token(server, &token_for(server, username, password).await));
+        }
+        let mut c = clients.into_iter();
+        let mut next = move || c.next().expect("client");
+        Roles {
+            anonymous: Api::anonymous(server),
+            admin,
+            editor: next(),
+            reviewer: next(),
+            contributor: next(),
+            acme_contributor: next(),
+            reader: next(),
+        }
+    }
+
+    pub fn all(&self) -> [(&'static str, &Api); 7] {
+        [
+            ("anonymous", &self.anonymous),
+            ("admin", &self.admin),
+            ("editor", &self.editor),
+            ("reviewer", &self.reviewer),
+            ("contributor", &self.contributor),
+            ("acme-contributor", &self.acme_contributor),
+            ("reader", &self.reader),
+        ]
     }
 }

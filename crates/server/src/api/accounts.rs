@@ -41,7 +41,10 @@ pub async fn create_token(
     JsonBody(req): JsonBody<TokenRequest>,
 ) -> Result<Response, ApiError> {
     if req.name.trim().is_empty() || req.name.chars().count() > 100 {
-        return Err(FieldError::new("name", "name the token (1–100 characters), e.g. the script that uses it").into());
+        return Err(ApiError::InvalidField(FieldError::new(
+            "name",
+            "name the token (1–100 characters), e.g. the script that uses it",
+        )));
     }
     let account = match (&caller.account, &req.username, &req.password) {
         (_, Some(username), Some(password)) => {
@@ -59,7 +62,7 @@ pub async fn create_token(
         Some(days) => Some(
             (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days.min(3650))))
                 .format(&time::format_description::well_known::Rfc3339)
-                .map_err(|e| FieldError::new("expires_in_days", e.to_string()))?,
+                .map_err(|e| ApiError::InvalidField(FieldError::new("expires_in_days", e.to_string())))?,
         ),
         None => None,
     };
@@ -119,17 +122,20 @@ pub async fn create_account(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageAccounts, None)?;
     if !valid_username(&req.username) {
-        return Err(FieldError::new("username", "3–64 of a-z, 0-9, `.`, `_`, `-`").into());
+        return Err(ApiError::InvalidField(FieldError::new("username", "3–64 of a-z, 0-9, `.`, `_`, `-`")));
     }
     if req.display_name.trim().is_empty() || req.display_name.chars().count() > 200 {
-        return Err(FieldError::new("display_name", "1–200 characters").into());
+        return Err(ApiError::InvalidField(FieldError::new("display_name", "1–200 characters")));
     }
     if req.role == Role::Contributor && req.stakeholder.is_none() {
-        return Err(FieldError::new("stakeholder", "a contributor acts for one stakeholder: name it").into());
+        return Err(ApiError::InvalidField(FieldError::new(
+            "stakeholder",
+            "a contributor acts for one stakeholder: name it",
+        )));
     }
     let generated = req.password.is_none();
     let password = req.password.clone().unwrap_or_else(auth::random_secret);
-    auth::check_password("password", &password)?;
+    auth::check_password("password", &password).map_err(ApiError::InvalidField)?;
     let new = NewAccount {
         username: req.username.clone(),
         display_name: req.display_name.trim().to_owned(),
@@ -168,11 +174,13 @@ pub async fn change_password(
     let account = caller.signed_in()?;
     auth::sign_in(&state, &account.username, &req.current_password, client_address(&extensions)).await.map_err(
         |e| match e {
-            ApiError::Unauthenticated(_) => FieldError::new("current_password", "is not the current password").into(),
+            ApiError::Unauthenticated(_) => {
+                ApiError::InvalidField(FieldError::new("current_password", "is not the current password"))
+            }
             other => other,
         },
     )?;
-    auth::check_password("new_password", &req.new_password)?;
+    auth::check_password("new_password", &req.new_password).map_err(ApiError::InvalidField)?;
     state.store.set_password_hash(&caller.actor(), &account.id, &auth::hash_password(&req.new_password)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -72,7 +72,7 @@ pub async fn create_stakeholder(
     JsonBody(mut input): JsonBody<StakeholderInput>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::WriteStakeholders, None)?;
-    input.validate(&state.catalog)?;
+    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
     let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
     Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
 }
@@ -85,9 +85,12 @@ pub async fn update_stakeholder(
 ) -> Result<Response, ApiError> {
     caller.require(Right::WriteStakeholders, None)?;
     if input.id != id {
-        return Err(FieldError::new("id", format!("the body is for `{}`, the URL for `{id}`", input.id)).into());
+        return Err(ApiError::InvalidField(FieldError::new(
+            "id",
+            format!("the body is for `{}`, the URL for `{id}`", input.id),
+        )));
     }
-    input.validate(&state.catalog)?;
+    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
     if state.store.stakeholder(&id).await?.is_none() {
         return Err(ApiError::NotFound { kind: "stakeholder", id });
     }
@@ -123,7 +126,7 @@ pub async fn add_key(
     JsonBody(input): JsonBody<KeyInput>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::WriteKeys, Some(&id))?;
-    let key = input.validate()?;
+    let key = input.validate().map_err(ApiError::InvalidField)?;
     if state.store.stakeholder(&id).await?.is_none() {
         return Err(ApiError::NotFound { kind: "stakeholder", id });
     }
@@ -139,7 +142,7 @@ pub async fn create_position(
     JsonBody(input): JsonBody<PositionInput>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today())?;
+    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let p = state.store.create_position(&caller.actor(), &input).await?;
     Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
 }
@@ -179,7 +182,7 @@ pub async fn create_evidence(
     JsonBody(input): JsonBody<EvidenceInput>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today())?;
+    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let e = state.store.create_evidence(&caller.actor(), &input).await?;
     Ok(created(&e, format!("/api/v1/evidence?stakeholder={}", e.stakeholder)))
 }
@@ -206,7 +209,7 @@ pub async fn create_legal_position(
     JsonBody(input): JsonBody<LegalPositionInput>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::WriteLegalPositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today())?;
+    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let l = state.store.create_legal_position(&caller.actor(), &input).await?;
     Ok(created(&l, format!("/api/v1/legal-positions?stakeholder={}", l.stakeholder)))
 }
