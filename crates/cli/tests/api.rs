@@ -2,7 +2,7 @@
 mod common;
 
 use common::{Backend, TestServer};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 on_both_backends!(
     health_names_the_backend,
@@ -234,19 +234,51 @@ async fn openapi_document_describes_live_routes(s: TestServer) {
     let doc = s.json("/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
-    for expected in ["/health", "/catalog", "/norms", "/norms/{id}", "/taxonomies", "/taxonomies/{name}"] {
+    for expected in [
+        "/health",
+        "/catalog",
+        "/norms",
+        "/norms/{id}",
+        "/taxonomies",
+        "/taxonomies/{name}",
+        "/tokens",
+        "/stakeholders",
+        "/positions",
+        "/evidence",
+        "/legal-positions",
+        "/adoption",
+        "/audit",
+    ] {
         assert!(paths.contains_key(expected), "{expected} documented");
     }
     for (path, item) in paths {
-        let mut concrete = path.clone();
-        for p in item["get"]["parameters"].as_array().into_iter().flatten() {
-            if p["in"] == "path" {
-                let example = p["example"].as_str().expect("path parameters carry an example");
-                concrete = concrete.replace(&format!("{{{}}}", p["name"].as_str().expect("name")), example);
+        // Every documented operation is routed: an anonymous call never gets the no-route 404.
+        for (method, op) in item.as_object().expect("path item") {
+            let mut concrete = path.clone();
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let example = p["example"].as_str().unwrap_or("x");
+                    concrete = concrete.replace(&format!("{{{}}}", p["name"].as_str().expect("name")), example);
+                }
+            }
+            let m: reqwest::Method = method.to_uppercase().parse().expect("method");
+            let r = reqwest::Client::new()
+                .request(m, s.at(&format!("/api/v1{concrete}")))
+                .json(&json!({}))
+                .send()
+                .await
+                .expect("send");
+            let status = r.status().as_u16();
+            let problem: Value = r.json().await.unwrap_or(Value::Null);
+            assert_ne!(problem["type"], "urn:normwatch:problem:no-route", "{method} {path} is routed");
+            assert_ne!(status, 405, "{method} {path} is routed");
+            if method == "get" && op.get("security").is_none() && !path.contains("/positions/") {
+                assert_eq!(status, 200, "documented GET {path} answers anonymously");
+            }
+            if op.get("security").is_some() && method != "post" {
+                assert_eq!(status, 401, "{method} {path} needs a sign-in");
             }
         }
-        let r = s.get(&format!("/api/v1{concrete}")).await;
-        assert_eq!(r.status(), 200, "documented {path} answers");
     }
 }
 

@@ -95,6 +95,8 @@ fn init_creates_the_instance_once() {
     assert!(first.status.success(), "{}", stderr(&first));
     let text = stdout(&first);
     assert!(text.contains("loaded as version 1") && text.contains("(created)"), "{text}");
+    assert!(text.contains("G7 Lucca 2017:  96 positions of 8 stakeholders"), "{text}");
+    assert!(text.contains("first admin:    admin") && text.contains("its password:"), "{text}");
     let data = dir.path().join("normwatch-data");
     assert!(data.join("normwatch.db").is_file());
     let key = data.join("keys/log.key");
@@ -110,6 +112,7 @@ fn init_creates_the_instance_once() {
     assert!(second.status.success());
     let text = stdout(&second);
     assert!(text.contains("unchanged") && text.contains("(existing)"), "{text}");
+    assert!(!text.contains("its password:") && !text.contains("G7 Lucca 2017:"), "created once only: {text}");
     assert!(text.contains(vkey.trim()), "the same key is kept");
     // A changed catalogue becomes version 2.
     let cat = dir.path().join("catalog");

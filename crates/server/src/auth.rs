@@ -211,6 +211,20 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             let hash = secret_hash(&secret);
             if let Some(session) = state.store.session(&hash).await? {
+                // A cookie rides along on cross-site requests: API writes with it must also
+                // carry the session's CSRF token, which another site cannot read.
+                let unsafe_method = !matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD);
+                // Inside the nested API router the URI lost its prefix; the original keeps it.
+                let path =
+                    parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |o| o.0.path());
+                if unsafe_method && path.starts_with("/api/") {
+                    let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    if sent != session.csrf_token {
+                        return Err(ApiError::Unauthenticated(
+                            "API writes with a session cookie need the X-CSRF-Token header; scripts should use a bearer token".into(),
+                        ));
+                    }
+                }
                 return Ok(Caller {
                     account: Some(session.account),
                     credential: Credential::Session { secret_hash: hash, csrf_token: session.csrf_token },

@@ -118,9 +118,10 @@ pub struct AccountRequest {
 pub async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(req): JsonBody<AccountRequest>,
+    body: Result<JsonBody<AccountRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageAccounts, None)?;
+    let JsonBody(req) = body?;
     if !valid_username(&req.username) {
         return Err(ApiError::InvalidField(FieldError::new("username", "3–64 of a-z, 0-9, `.`, `_`, `-`")));
     }
@@ -169,9 +170,10 @@ pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
     extensions: Extensions,
-    JsonBody(req): JsonBody<PasswordChange>,
+    body: Result<JsonBody<PasswordChange>, ApiError>,
 ) -> Result<Response, ApiError> {
     let account = caller.signed_in()?;
+    let JsonBody(req) = body?;
     auth::sign_in(&state, &account.username, &req.current_password, client_address(&extensions)).await.map_err(
         |e| match e {
             ApiError::Unauthenticated(_) => {

@@ -69,8 +69,11 @@ fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, Field
 pub async fn create_stakeholder(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(mut input): JsonBody<StakeholderInput>,
+    body: Result<JsonBody<StakeholderInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(mut input) = body?;
     caller.require(Right::WriteStakeholders, None)?;
     input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
     let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
@@ -81,8 +84,11 @@ pub async fn update_stakeholder(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    JsonBody(mut input): JsonBody<StakeholderInput>,
+    body: Result<JsonBody<StakeholderInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(mut input) = body?;
     caller.require(Right::WriteStakeholders, None)?;
     if input.id != id {
         return Err(ApiError::InvalidField(FieldError::new(
@@ -123,8 +129,11 @@ pub async fn add_key(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    JsonBody(input): JsonBody<KeyInput>,
+    body: Result<JsonBody<KeyInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
     caller.require(Right::WriteKeys, Some(&id))?;
     let key = input.validate().map_err(ApiError::InvalidField)?;
     if state.store.stakeholder(&id).await?.is_none() {
@@ -139,8 +148,11 @@ pub async fn add_key(
 pub async fn create_position(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(input): JsonBody<PositionInput>,
+    body: Result<JsonBody<PositionInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
     input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let p = state.store.create_position(&caller.actor(), &input).await?;
@@ -179,8 +191,11 @@ pub async fn position(
 pub async fn create_evidence(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(input): JsonBody<EvidenceInput>,
+    body: Result<JsonBody<EvidenceInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
     caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
     input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let e = state.store.create_evidence(&caller.actor(), &input).await?;
@@ -206,8 +221,11 @@ pub async fn evidence(
 pub async fn create_legal_position(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(input): JsonBody<LegalPositionInput>,
+    body: Result<JsonBody<LegalPositionInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
     caller.require(Right::WriteLegalPositions, Some(&input.stakeholder))?;
     input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
     let l = state.store.create_legal_position(&caller.actor(), &input).await?;

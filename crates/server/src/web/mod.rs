@@ -1,5 +1,7 @@
 //! The portal: server-rendered HTML in Japanese and English, usable without JavaScript.
 //! `?lang=ja|en` chooses the language, then `Accept-Language`, then English.
+mod account;
+mod adoption;
 mod i18n;
 mod pages;
 
@@ -20,6 +22,12 @@ pub fn routes() -> Router<AppState> {
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
         .route("/taxonomies/{id}", get(pages::taxonomy))
+        .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route("/sign-out", axum::routing::post(account::sign_out))
+        .route("/adoption", get(adoption::matrix))
+        .route("/stakeholders", get(adoption::stakeholders))
+        .route("/stakeholders/{id}", get(adoption::stakeholder))
+        .route("/stakeholders/{id}/positions", axum::routing::post(adoption::record_position))
 }
 
 /// The language of a page and the path it is on, for links and the language switch.
@@ -27,6 +35,25 @@ pub fn routes() -> Router<AppState> {
 pub struct Page {
     pub lang: Lang,
     pub path: String,
+    pub user: Option<PageUser>,
+}
+
+/// The signed-in person a page is shown to, and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct PageUser {
+    pub name: String,
+    pub csrf: String,
+}
+
+impl PageUser {
+    pub fn of(caller: &crate::auth::Caller) -> Option<PageUser> {
+        match (&caller.account, &caller.credential) {
+            (Some(a), crate::auth::Credential::Session { csrf_token, .. }) => {
+                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone() })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Page {
@@ -51,7 +78,7 @@ pub struct WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let page = Page { lang: self.lang, path: "/".into() };
+        let page = Page { lang: self.lang, path: "/".into(), user: None };
         let ui = page.ui();
         let title = if self.status == StatusCode::NOT_FOUND { ui.not_found } else { ui.bad_request };
         let body = html! {
@@ -93,7 +120,14 @@ table { border-collapse: collapse; width:100%; background:#fff; } th, td { text-
 .tag { display:inline-block; background:#e6eef7; border-radius:3px; padding:0 .4rem; margin:0 .3rem .2rem 0; font-size:.9em; }
 form.filters { display:flex; gap:.6rem; flex-wrap:wrap; align-items:end; background:#fff; border:1px solid var(--line); padding:.7rem; border-radius:6px; }
 form.filters label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); }
-.error { color:#8a1c1c; } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }
+.error { color:#8a1c1c; } form.inline { display:inline; } header .user { font-size:.9em; }
+header form.inline button { background:none; border:1px solid #fff8; color:#fff; border-radius:4px; cursor:pointer; }
+table.matrix { font-size:.85em; } table.matrix th.norm { writing-mode: vertical-rl; transform: rotate(180deg); white-space:nowrap; padding:.4rem .2rem; }
+table.matrix td.cell { text-align:center; min-width:1.6rem; padding:.2rem; }
+.endorse { background:#2e7d32; color:#fff; } .reject { background:#c62828; color:#fff; } .abstain { background:#f9a825; color:#222; } .nostance { background:#eceff1; color:#90a4ae; }
+.legend span { display:inline-block; padding:.1rem .5rem; margin-right:.4rem; border-radius:3px; }
+form.record { background:#fff; border:1px solid var(--line); padding:.8rem; border-radius:6px; display:grid; gap:.5rem; max-width:36rem; }
+form.record label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }
 dl.facts dt { font-weight:600; margin-top:.8rem; } dl.facts dd { margin-left:0; }
 "#;
 
@@ -120,8 +154,21 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     nav {
                         a href=(page.link("/")) { (ui.nav_home) }
                         a href=(page.link("/norms")) { (ui.nav_norms) }
+                        a href=(page.link("/adoption")) { (ui.nav_adoption) }
+                        a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }
+                    }
+                    @match &page.user {
+                        Some(u) => {
+                            span.user { (ui.signed_in_as) " " b { (u.name) } }
+                            form.inline method="post" action="/sign-out" {
+                                input type="hidden" name="csrf" value=(u.csrf);
+                                input type="hidden" name="lang" value=(page.lang.code());
+                                button type="submit" { (ui.sign_out) }
+                            }
+                        }
+                        None => { a href=(page.link("/sign-in")) { (ui.sign_in) } }
                     }
                     a.switch href=(switch) hreflang=(other.code()) lang=(other.code()) id="lang-switch" { (ui.switch_to) }
                 }

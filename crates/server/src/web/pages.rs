@@ -1,6 +1,7 @@
 //! The portal's pages.
-use super::{Page, WebError, layout, page_language};
+use super::{Page, PageUser, WebError, layout, page_language};
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Params;
 use axum::extract::{Path, State};
@@ -10,7 +11,7 @@ use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
 use normwatch_core::{Catalog, Lang, Norm, NormQuery};
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -20,11 +21,11 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-fn page(params: &Params, headers: &HeaderMap, path: &str) -> Result<Page, WebError> {
+pub(super) fn page(params: &Params, headers: &HeaderMap, caller: &Caller, path: &str) -> Result<Page, WebError> {
     let lang = page_language(params.lang, headers)?;
     let query: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     let path = if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
-    Ok(Page { lang, path })
+    Ok(Page { lang, path, user: PageUser::of(caller) })
 }
 
 fn store_failure(lang: Lang) -> impl Fn(normwatch_store::StoreError) -> WebError {
@@ -46,8 +47,13 @@ fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
     catalog.term(term).map_or_else(|| term.to_owned(), |(_, t)| t.label.get(lang).to_owned())
 }
 
-pub async fn home(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, "/")?;
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/")?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), &state.catalog);
     let body = html! {
@@ -88,8 +94,13 @@ fn norm_row(page: &Page, n: &Norm, paragraph: Option<&str>) -> Markup {
     }
 }
 
-pub async fn norms(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, "/norms")?;
+pub async fn norms(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/norms")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
     let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
         status: StatusCode::BAD_REQUEST,
@@ -153,9 +164,10 @@ pub async fn norm(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    caller: Caller,
     params: Params,
 ) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &format!("/norms/{}", encode(&id)))?;
+    let page = page(&params, &headers, &caller, &format!("/norms/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
     let Some(n) = state.store.norm(&id).await.map_err(store_failure(l))? else {
@@ -208,8 +220,13 @@ pub async fn norm(
     Ok(layout(&page, n.title.get(l), body))
 }
 
-pub async fn taxonomies(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, "/taxonomies")?;
+pub async fn taxonomies(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/taxonomies")?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
     let body = html! {
@@ -248,9 +265,10 @@ pub async fn taxonomy(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    caller: Caller,
     params: Params,
 ) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &format!("/taxonomies/{}", encode(&id)))?;
+    let page = page(&params, &headers, &caller, &format!("/taxonomies/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let l = page.lang;
     let Some(t) = state.store.taxonomy(&id).await.map_err(store_failure(l))? else {

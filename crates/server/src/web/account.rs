@@ -1,0 +1,161 @@
+//! Signing in and out of the portal: a session cookie (HttpOnly, SameSite) and CSRF tokens on
+//! every form — a double-submit cookie before sign-in, the session's token after.
+use super::{Page, WebError, layout, page_language};
+use crate::AppState;
+use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie};
+use crate::error::ApiError;
+use crate::extract::{Params, client_address};
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use normwatch_core::Lang;
+use serde::Deserialize;
+
+fn set_cookie(response: &mut Response, value: String) {
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// The sign-in page, with a fresh login CSRF token in a cookie and in the form.
+fn form_page(lang: Lang, status: StatusCode, message: Option<String>) -> Response {
+    let page = Page { lang, path: "/sign-in".into(), user: None };
+    let ui = page.ui();
+    let token = auth::random_secret();
+    let body = html! {
+        h1 { (ui.sign_in) }
+        @if let Some(m) = &message { p.error #sign-in-error { (m) } }
+        form.record method="post" action="/sign-in" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="lang" value=(lang.code());
+            label { (ui.username) input type="text" name="username" autocomplete="username" required; }
+            label { (ui.password) input type="password" name="password" autocomplete="current-password" required; }
+            button type="submit" { (ui.sign_in) }
+        }
+    };
+    let mut r = (status, layout(&page, ui.sign_in, body)).into_response();
+    set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=3600"));
+    r
+}
+
+pub async fn sign_in_form(headers: HeaderMap, params: Params) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    Ok(form_page(lang, StatusCode::OK, None))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    username: String,
+    password: String,
+    csrf: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+fn form_lang(lang: &Option<String>, headers: &HeaderMap) -> Lang {
+    lang.as_deref()
+        .and_then(|l| l.parse().ok())
+        .or_else(|| crate::extract::header_language(headers))
+        .unwrap_or(Lang::En)
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    extensions: Extensions,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
+    let Form(form) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let lang = form_lang(&form.lang, &headers);
+    let ui = super::i18n::ui(lang);
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || expected != form.csrf {
+        return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned())));
+    }
+    let account = match auth::sign_in(&state, form.username.trim(), &form.password, client_address(&extensions)).await {
+        Ok(a) => a,
+        Err(ApiError::TooManyRequests { retry_after }) => {
+            return Ok(form_page(lang, StatusCode::TOO_MANY_REQUESTS, Some(format!("{} {retry_after}", ui.too_many))));
+        }
+        Err(ApiError::Unauthenticated(_)) => {
+            return Ok(form_page(lang, StatusCode::UNAUTHORIZED, Some(ui.wrong_credentials.to_owned())));
+        }
+        Err(e) => return Ok(e.into_response()),
+    };
+    let secret = auth::random_secret();
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(SESSION_HOURS);
+    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    state
+        .store
+        .create_session(&auth::secret_hash(&secret), &account.id, &auth::random_secret(), &expires)
+        .await
+        .map_err(|e| WebError { status: StatusCode::INTERNAL_SERVER_ERROR, lang, message: e.to_string() })?;
+    let mut r = redirect(&format!("/adoption?lang={lang}"));
+    set_cookie(
+        &mut r,
+        format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
+    );
+    set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}=; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=0"));
+    Ok(r)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
+    let Form(form) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let lang = form_lang(&form.lang, &headers);
+    let Credential::Session { secret_hash, csrf_token } = &caller.credential else {
+        return Ok(redirect(&format!("/?lang={lang}")));
+    };
+    if form.csrf != *csrf_token {
+        return Err(WebError {
+            status: StatusCode::FORBIDDEN,
+            lang,
+            message: super::i18n::ui(lang).csrf_failed.to_owned(),
+        });
+    }
+    state.store.delete_session(secret_hash).await.map_err(|e| WebError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        lang,
+        message: e.to_string(),
+    })?;
+    let mut r = redirect(&format!("/?lang={lang}"));
+    set_cookie(&mut r, format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"));
+    Ok(r)
+}
+
+/// Checks the CSRF token of a form posted by a signed-in user.
+pub fn check_csrf(caller: &Caller, sent: &str, lang: Lang) -> Result<(), WebError> {
+    match &caller.credential {
+        Credential::Session { csrf_token, .. } if !sent.is_empty() && sent == csrf_token => Ok(()),
+        _ => {
+            Err(WebError { status: StatusCode::FORBIDDEN, lang, message: super::i18n::ui(lang).csrf_failed.to_owned() })
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The adoption matrix page, stakeholder pages, and the form that records a position.
+use super::account::check_csrf;
+use super::pages::{encode, page};
+use super::{Page, WebError, layout};
+use crate::AppState;
+use crate::api::records::adoption_matrix;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Params;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use normwatch_core::adoption::{AdoptionCell, PositionInput, STAKEHOLDER_KINDS, SourceRef, Stance};
+use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
+use normwatch_store::RecordFilter;
+use serde::Deserialize;
+
+fn web_error(lang: Lang) -> impl Fn(ApiError) -> WebError {
+    move |e| {
+        let status = e.status();
+        if status.is_server_error() {
+            tracing::error!(error = %e, "portal page failed");
+        }
+        WebError { status, lang, message: e.to_string() }
+    }
+}
+
+fn stance_label(page: &Page, stance: Option<Stance>) -> &'static str {
+    let ui = page.ui();
+    match stance {
+        Some(Stance::Endorse) => ui.stance_endorse,
+        Some(Stance::Reject) => ui.stance_reject,
+        Some(Stance::Abstain) => ui.stance_abstain,
+        None => ui.stance_none,
+    }
+}
+
+fn stance_class(stance: Option<Stance>) -> &'static str {
+    match stance {
+        Some(Stance::Endorse) => "endorse",
+        Some(Stance::Reject) => "reject",
+        Some(Stance::Abstain) => "abstain",
+        None => "nostance",
+    }
+}
+
+fn cell(page: &Page, stakeholder: &str, norm: &str, c: &AdoptionCell) -> Markup {
+    let symbol = match c.stance {
+        Some(Stance::Endorse) => "✓",
+        Some(Stance::Reject) => "✗",
+        Some(Stance::Abstain) => "–",
+        None => "",
+    };
+    let mut title = format!("{stakeholder} · {norm}: {}", stance_label(page, c.stance));
+    if let Some(d) = &c.stated_on {
+        title.push_str(&format!(" ({d})"));
+    }
+    if c.evidence > 0 {
+        title.push_str(&format!(" · {}: {}", page.ui().evidence, c.evidence));
+    }
+    html! {
+        td class=(format!("cell {}", stance_class(c.stance))) title=(title) data-stance=(c.stance.map_or("none", Stance::name)) data-norm=(norm) {
+            (symbol) @if c.evidence > 0 { sup { (c.evidence) } }
+        }
+    }
+}
+
+pub async fn matrix(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/adoption")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&["kind", "country", "norm", "as_of"]).map_err(|e| web_error(l)(e.into()))?;
+    let m = adoption_matrix(&state, &caller, &params).await.map_err(web_error(l))?;
+    let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let query = filters.join("&");
+    let kinds = state.catalog.taxonomy(STAKEHOLDER_KINDS).map(|t| t.terms.clone()).unwrap_or_default();
+    let body = html! {
+        h1 { (ui.adoption) }
+        p { (ui.adoption_intro) }
+        form.filters method="get" action="/adoption" {
+            input type="hidden" name="lang" value=(l.code());
+            label { (ui.kind)
+                select name="kind" {
+                    option value="" { (ui.any) }
+                    @for t in &kinds { option value=(t.id) selected[value("kind") == t.id] { (t.label.get(l)) } }
+                }
+            }
+            label { (ui.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")) placeholder="JP"; }
+            label { (ui.norm)
+                select name="norm" {
+                    option value="" { (ui.any) }
+                    @for n in &state.catalog.norms { option value=(n.id) selected[value("norm") == n.id] { (n.id) } }
+                }
+            }
+            label { (ui.as_of) input type="date" name="as_of" value=(value("as_of")); }
+            button type="submit" { (ui.apply) }
+        }
+        p.legend {
+            span.endorse { "✓ " (ui.stance_endorse) } span.reject { "✗ " (ui.stance_reject) }
+            span.abstain { "– " (ui.stance_abstain) } span.nostance { (ui.stance_none) }
+        }
+        table.matrix #matrix {
+            thead { tr {
+                th { (ui.stakeholders) }
+                @for n in &m.norms { th.norm { a href=(page.link(&format!("/norms/{n}"))) title=(state.catalog.norm(n).map_or("", |x| x.title.get(l))) { (n) } } }
+            } }
+            tbody {
+                @for r in &m.rows {
+                    tr data-stakeholder=(r.stakeholder) {
+                        th { a href=(page.link(&format!("/stakeholders/{}", r.stakeholder))) { (r.name.get(l)) } }
+                        @for n in &m.norms {
+                            @if let Some(c) = r.cells.get(n) { (cell(&page, &r.stakeholder, n, c)) }
+                        }
+                    }
+                }
+            }
+        }
+        p {
+            a href=(format!("/api/v1/adoption?format=csv{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_csv) }
+            " · "
+            a href=(format!("/api/v1/adoption?lang={l}{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_json) }
+        }
+    };
+    Ok(layout(&page, ui.adoption, body))
+}
+
+pub async fn stakeholders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/stakeholders")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&[]).map_err(|e| web_error(l)(e.into()))?;
+    let list = state.store.stakeholders(&Default::default()).await.map_err(|e| web_error(l)(e.into()))?;
+    let label = |id: &str| state.catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let body = html! {
+        h1 { (ui.stakeholders) }
+        table { tbody {
+            @for s in &list {
+                tr { td { a href=(page.link(&format!("/stakeholders/{}", s.id))) { (s.name.get(l)) } } td { (label(&s.kind)) } td.id { (s.country.clone().unwrap_or_default()) } }
+            }
+        } }
+    };
+    Ok(layout(&page, ui.stakeholders, body))
+}
+
+/// The stakeholder page; `notice` and `status` carry the outcome of a posted form.
+async fn stakeholder_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: &str,
+    notice: Option<(StatusCode, String)>,
+) -> Result<Response, WebError> {
+    let (l, ui) = (page.lang, page.ui());
+    let fail = |e: normwatch_store::StoreError| web_error(l)(e.into());
+    let Some(s) = state.store.stakeholder(id).await.map_err(fail)? else {
+        return Err(WebError {
+            status: StatusCode::NOT_FOUND,
+            lang: l,
+            message: ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
+        });
+    };
+    let viewer = caller.viewer();
+    let filter = RecordFilter { stakeholder: Some(s.id.clone()), norm: None, topic: None };
+    let positions = state.store.positions(&viewer, &filter).await.map_err(fail)?;
+    let evidence = state.store.evidence(&viewer, &filter).await.map_err(fail)?;
+    let legal = state.store.legal_positions(&viewer, &filter).await.map_err(fail)?;
+    let label = |id: &str| state.catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let can_record =
+        page.user.is_some() && caller.account.as_ref().is_some_and(|a| a.may(Right::WritePositions, Some(&s.id)));
+    let (status, message) = notice.unwrap_or((StatusCode::OK, String::new()));
+    let body = html! {
+        p.id { (s.id) }
+        h1 { (s.name.get(l)) }
+        dl.facts {
+            dt { (ui.kind) } dd { (label(&s.kind)) }
+            @if let Some(c) = &s.country { dt { (ui.country) } dd { (c) } }
+            @if let Some(w) = &s.website { dt { (ui.website) } dd { a href=(w) { (w) } } }
+            @if !s.keys.is_empty() {
+                dt { (ui.registered_keys) } dd { @for k in &s.keys { span.tag title=(k.public_key) { (k.label) " · " (k.id) } } }
+            }
+        }
+        @if !message.is_empty() {
+            p #form-message class=(if status.is_success() { "notice" } else { "error" }) { (message) }
+        }
+        h2 #positions { (ui.positions) }
+        table #position-history {
+            thead { tr { th { (ui.norm) } th { (ui.stance) } th { (ui.stated_on) } th { (ui.sources) } } }
+            tbody {
+                @for p in &positions {
+                    tr class=(stance_class(Some(p.stance))) data-norm=(p.norm) {
+                        td { a href=(page.link(&format!("/norms/{}", p.norm))) { (p.norm) } }
+                        td { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
+                        td { (p.stated_on) }
+                        td {
+                            @if let Some(u) = &p.source.url { a href=(u) { (p.source.document.clone().unwrap_or_else(|| u.clone())) } }
+                            @if let Some(para) = &p.source.paragraph { " " (para) }
+                        }
+                    }
+                }
+            }
+        }
+        @if can_record {
+            @if let Some(user) = &page.user {
+                h2 { (ui.record_position) }
+                form.record #record-position method="post" action=(format!("/stakeholders/{}/positions", encode(&s.id))) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="lang" value=(l.code());
+                    label { (ui.norm) select name="norm" { @for n in &state.catalog.norms { option value=(n.id) { (n.id) " — " (n.title.get(l)) } } } }
+                    label { (ui.stance) select name="stance" {
+                        option value="endorse" { (ui.stance_endorse) } option value="reject" { (ui.stance_reject) } option value="abstain" { (ui.stance_abstain) }
+                    } }
+                    label { (ui.stated_on) input type="date" name="stated_on" required; }
+                    label { (ui.source_url) input type="url" name="source_url" required placeholder="https://"; }
+                    label { (ui.statement_ja) textarea name="statement_ja" rows="2" {} }
+                    label { (ui.statement_en) textarea name="statement_en" rows="2" {} }
+                    button type="submit" { (ui.save) }
+                }
+            }
+        }
+        h2 { (ui.evidence) }
+        ul #evidence { @for e in &evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (e.dated) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
+        h2 { (ui.legal_positions) }
+        ul #legal-positions { @for p in &legal { li { b { (label(&p.topic)) } " (" (p.dated) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
+    };
+    let mut r = (status, layout(page, s.name.get(l), body)).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// The text in the page language, or the other one when only that exists.
+fn pick(text: &Localized, lang: Lang) -> &str {
+    let t = text.get(lang);
+    if t.trim().is_empty() { if lang == Lang::Ja { &text.en } else { &text.ja } } else { t }
+}
+
+pub async fn stakeholder(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}", encode(&id)))?;
+    params.only(&[]).map_err(|e| web_error(page.lang)(e.into()))?;
+    stakeholder_page(&state, &caller, &page, &id, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PositionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: Option<String>,
+    norm: String,
+    stance: String,
+    stated_on: String,
+    source_url: String,
+    #[serde(default)]
+    statement_ja: String,
+    #[serde(default)]
+    statement_en: String,
+}
+
+pub async fn record_position(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<PositionForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
+    let Form(form) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
+    check_csrf(&caller, &form.csrf, lang)?;
+    caller.require(Right::WritePositions, Some(&id)).map_err(web_error(lang))?;
+    let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::PageUser::of(&caller) };
+    let stance = match form.stance.as_str() {
+        "endorse" => Stance::Endorse,
+        "reject" => Stance::Reject,
+        "abstain" => Stance::Abstain,
+        other => {
+            let notice =
+                (StatusCode::UNPROCESSABLE_ENTITY, format!("stance: `{other}` is not endorse, reject or abstain"));
+            return stakeholder_page(&state, &caller, &page, &id, Some(notice)).await;
+        }
+    };
+    let statement = Localized::new(form.statement_ja.trim(), form.statement_en.trim());
+    let input = PositionInput {
+        stakeholder: id.clone(),
+        norm: form.norm.clone(),
+        stance,
+        stated_on: form.stated_on.clone(),
+        source: SourceRef { url: Some(form.source_url.trim().to_owned()), document: None, paragraph: None },
+        statement: Some(statement),
+        tlp: Tlp::Clear,
+        status: RecordStatus::Published,
+    };
+    if let Err(e) = input.validate(&state.catalog, crate::today()) {
+        return stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string())))
+            .await;
+    }
+    match state.store.create_position(&caller.actor(), &input).await {
+        Ok(_) => {
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id))) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            Ok(r)
+        }
+        Err(normwatch_store::StoreError::Rejected(e)) => {
+            stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))).await
+        }
+        Err(e) => Err(web_error(lang)(e.into())),
+    }
+}
