@@ -99,6 +99,9 @@ async fn search_form_filters_norms(s: TestServer) {
     assert!(html.contains("id=\"result-count\""));
     assert!(html.contains("/norms/gcsc-5?") && html.contains("/norms/gcsc-6?"));
     assert!(!html.contains("/norms/gcsc-2?"), "an election norm is not about vulnerabilities");
+    // The search form as a browser sends it: a blank addressee means any.
+    let blank = page(&s, "/norms?lang=en&q=election&addressee=").await;
+    assert!(blank.contains("/norms/gcsc-2?"), "blank fields do not filter");
     let none = page(&s, "/norms?lang=en&q=zzqxv").await;
     assert!(none.contains("No norm matches."));
 }

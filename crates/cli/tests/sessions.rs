@@ -200,6 +200,10 @@ async fn adoption_matrix_page(s: TestServer) {
     assert_eq!(states.matches("data-stance=\"endorse\"").count(), 7);
     let before = s.get("/adoption?lang=en&as_of=2017-04-10").await.text().await.expect("html");
     assert_eq!(before.matches("data-stance=\"endorse\"").count(), 0, "nothing before the declaration");
+    // The filter form as a browser sends it, blanks included.
+    let blank = s.get("/adoption?lang=en&kind=&country=&norm=&as_of=").await;
+    assert_eq!(blank.status(), 200);
+    assert_eq!(blank.text().await.expect("html").matches("data-stance=\"endorse\"").count(), 8 * 12);
     let r = s.get("/adoption?as_of=yesterday").await;
     assert_eq!(r.status(), 400);
 }

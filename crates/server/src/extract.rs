@@ -18,6 +18,13 @@ impl Params {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The parameters with blank values dropped: an HTML form sends its empty fields
+    /// (`?q=&kind=`), which on a page mean "no filter".
+    pub fn without_blanks(mut self) -> Params {
+        self.pairs.retain(|(_, v)| !v.trim().is_empty());
+        self
+    }
+
     /// Refuses any parameter outside `allowed` (a typo should not be silently ignored).
     pub fn only(&self, allowed: &[&str]) -> Result<(), FieldError> {
         match self.pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {

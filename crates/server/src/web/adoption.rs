@@ -74,6 +74,7 @@ pub async fn matrix(
     caller: Caller,
     params: Params,
 ) -> Result<Markup, WebError> {
+    let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/adoption")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&["kind", "country", "norm", "as_of"]).map_err(|e| web_error(l)(e.into()))?;

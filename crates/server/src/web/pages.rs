@@ -100,6 +100,7 @@ pub async fn norms(
     caller: Caller,
     params: Params,
 ) -> Result<Markup, WebError> {
+    let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/norms")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
     let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
