@@ -37,6 +37,9 @@ enum Command {
     /// Read the norms in the database.
     #[command(subcommand)]
     Norms(NormsCommand),
+    /// Manage accounts from the machine the data lives on (e.g. a lost admin password).
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
     /// Print the effective configuration (file + environment + flags), secrets redacted.
     Config {
         /// Print JSON instead of TOML.
@@ -53,6 +56,17 @@ enum CatalogCommand {
         /// Catalogue folder to check [default: the catalogue built into this binary]
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsCommand {
+    /// List the accounts: username, role, stakeholder, disabled.
+    List,
+    /// Give an account a new one-time password (printed once); its sessions and tokens end.
+    ResetPassword {
+        /// The account's username.
+        username: String,
     },
 }
 
@@ -145,6 +159,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             setup::init_logging(&config.log, true);
             norms(&config, cmd).await
         }
+        Command::Accounts(cmd) => {
+            setup::init_logging(&config.log, true);
+            accounts(&config, cmd).await
+        }
     }
 }
 
@@ -209,6 +227,32 @@ fn catalog_check(dir: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+async fn accounts(config: &Config, cmd: AccountsCommand) -> Result<ExitCode> {
+    let instance = setup::prepare(config).await?;
+    let store = &instance.store;
+    match cmd {
+        AccountsCommand::List => {
+            for a in store.accounts().await? {
+                let state = if a.disabled { "disabled" } else { "" };
+                println!("{:<24} {:<12} {:<16} {state}", a.username, a.role, a.stakeholder.as_deref().unwrap_or("-"));
+            }
+        }
+        AccountsCommand::ResetPassword { username } => {
+            let Some((account, _)) = store.account_for_sign_in(&username).await? else {
+                let known: Vec<String> = store.accounts().await?.into_iter().map(|a| a.username).collect();
+                bail!("no account `{username}`; accounts: {}", known.join(", "));
+            };
+            let password = normwatch_server::auth::random_secret();
+            let hash = normwatch_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.set_password_hash(&normwatch_store::Actor::system(), &account.id, &hash).await?;
+            println!("new password for {username}: {password}");
+            println!("(shown once; the account's sessions and API tokens have ended)");
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_lang(output: &Output) -> Result<LangChoice> {

@@ -15,6 +15,7 @@ on_both_backends!(
     bad_input_is_refused_naming_the_field_and_writes_nothing,
     legal_positions_are_for_states,
     stakeholder_updates_are_versioned_and_audited,
+    changing_a_password_ends_old_tokens,
 );
 
 fn public_key(seed: u8) -> String {
@@ -490,4 +491,42 @@ async fn stakeholder_updates_are_versioned_and_audited(s: TestServer) {
     assert_eq!(roles.admin.post("/api/v1/stakeholders/jp/keys", &key).await.0, 201);
     let (code, p) = roles.admin.post("/api/v1/stakeholders/fr/keys", &key).await;
     assert_eq!(code, 409, "{p}");
+}
+
+async fn changing_a_password_ends_old_tokens(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (status, body) = roles
+        .admin
+        .post(
+            "/api/v1/accounts",
+            &json!({"username": "mover", "display_name": "M", "role": "reader", "password": "the first password"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body.get("password").is_none(), "a chosen password is not echoed");
+    let old = Api::with_token(&s, &token_for(&s, "mover", "the first password").await);
+    let (status, p) = old
+        .post("/api/v1/me/password", &json!({"current_password": "wrong one", "new_password": "the second password"}))
+        .await;
+    assert_eq!(status, 422, "{p}");
+    assert_eq!(p["errors"][0]["field"], "current_password");
+    let (status, p) = old
+        .post("/api/v1/me/password", &json!({"current_password": "the first password", "new_password": "short"}))
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(p["errors"][0]["field"], "new_password");
+    let (status, _) = old
+        .post(
+            "/api/v1/me/password",
+            &json!({"current_password": "the first password", "new_password": "the second password"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(old.get("/api/v1/me").await.0, 401, "tokens issued before the change end");
+    let (status, _) = Api::anonymous(&s)
+        .post("/api/v1/tokens", &json!({"name": "t", "username": "mover", "password": "the first password"}))
+        .await;
+    assert_eq!(status, 401);
+    let fresh = Api::with_token(&s, &token_for(&s, "mover", "the second password").await);
+    assert_eq!(fresh.get("/api/v1/me").await.0, 200);
 }

@@ -211,6 +211,8 @@ fn every_command_has_help() {
         vec!["norms", "list", "--help"],
         vec!["norms", "show", "--help"],
         vec!["config", "--help"],
+        vec!["accounts", "list", "--help"],
+        vec!["accounts", "reset-password", "--help"],
     ] {
         let out = normwatch(dir.path(), &args);
         assert!(out.status.success(), "{args:?}");
@@ -221,4 +223,19 @@ fn every_command_has_help() {
     for cmd in ["serve", "init", "catalog", "norms", "config"] {
         assert!(stdout(&out).contains(cmd));
     }
+}
+
+#[test]
+fn a_lost_admin_password_can_be_reset_from_the_machine() {
+    let dir = tempfile::tempdir().expect("tmp");
+    assert!(normwatch(dir.path(), &["init"]).status.success());
+    let list = normwatch(dir.path(), &["accounts", "list"]);
+    assert!(stdout(&list).starts_with("admin"), "{}", stdout(&list));
+    let out = normwatch(dir.path(), &["accounts", "reset-password", "admin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let password = text.lines().next().and_then(|l| l.rsplit(' ').next()).expect("password");
+    assert!(password.len() >= 32, "{text}");
+    let out = normwatch(dir.path(), &["accounts", "reset-password", "nobody"]);
+    assert!(!out.status.success() && stderr(&out).contains("no account `nobody`"));
 }
