@@ -51,6 +51,8 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
         bail!("seed/g7-lucca-2017.toml lists {listed:?} but the catalogue cites the declaration for {cited:?}");
     }
     let actor = Actor::system();
+    let system_viewer =
+        normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
     let today = time::OffsetDateTime::now_utc().date();
     let mut stakeholders = 0;
     let mut positions = 0;
@@ -84,7 +86,7 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
                 status: RecordStatus::Published,
             };
             input.validate(catalog, today).map_err(|e| anyhow::anyhow!("seed position {}/{norm_id}: {e}", s.id))?;
-            store.create_position(&actor, &input).await?;
+            store.create_position(&actor, &system_viewer, &input).await?;
             positions += 1;
         }
     }

@@ -16,6 +16,8 @@ on_both_backends!(
     legal_positions_are_for_states,
     stakeholder_updates_are_versioned_and_audited,
     changing_a_password_ends_old_tokens,
+    supersession_follows_stated_dates_and_hides_what_a_viewer_may_not_read,
+    parallel_guesses_and_parallel_writes,
 );
 
 fn public_key(seed: u8) -> String {
@@ -214,8 +216,10 @@ async fn every_role_reads_only_its_markings(s: TestServer) {
         }
         let (_, m) = api.get("/api/v1/adoption?country=JP&kind=private-sector").await;
         let cells = &m["rows"][0]["cells"];
-        for (norm, _, _) in marks {
-            assert_eq!(cells[norm]["stance"].is_string(), visible.contains(&norm), "{name} matrix {norm}");
+        for (norm, _, status) in marks {
+            // The matrix shows published stances only, and only those the viewer may read.
+            let shown = visible.contains(&norm) && status == "published";
+            assert_eq!(cells[norm]["stance"].is_string(), shown, "{name} matrix {norm}");
         }
     }
 }
@@ -320,6 +324,7 @@ async fn bad_input_is_refused_naming_the_field_and_writes_nothing(s: TestServer)
         ("/api/v1/positions", position("atlantis", "gge-f", "endorse", "2020-01-01"), 422, "stakeholder"),
         ("/api/v1/positions", position("jp", "gge-f", "endorse", &tomorrow), 422, "stated_on"),
         ("/api/v1/positions", position("jp", "gge-f", "like", "2020-01-01"), 400, "stance"),
+        ("/api/v1/positions", position("jp", "gge-f", "endorse", "+2020-01-01"), 422, "stated_on"),
         (
             "/api/v1/positions",
             json!({"stakeholder": "jp", "norm": "gge-f", "stated_on": "2020-01-01", "source": {"url": "https://x.example/"}}),
@@ -529,4 +534,88 @@ async fn changing_a_password_ends_old_tokens(s: TestServer) {
     assert_eq!(status, 401);
     let fresh = Api::with_token(&s, &token_for(&s, "mover", "the second password").await);
     assert_eq!(fresh.get("/api/v1/me").await.0, 200);
+}
+
+async fn supersession_follows_stated_dates_and_hides_what_a_viewer_may_not_read(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let mut red = position("jp", "gge-a", "reject", "2018-06-01");
+    red["tlp"] = json!("red");
+    let (status, red) = roles.admin.post("/api/v1/positions", &red).await;
+    assert_eq!(status, 201, "{red}");
+    let (status, later) =
+        roles.contributor.post("/api/v1/positions", &position("jp", "gge-a", "abstain", "2019-06-01")).await;
+    assert_eq!(status, 201, "{later}");
+    let history = |api: Api| async move {
+        let (_, body) = api.get("/api/v1/positions?stakeholder=jp&norm=gge-a").await;
+        body["positions"].as_array().expect("list").clone()
+    };
+    let public = history(Api::anonymous(&s)).await;
+    assert_eq!(public.len(), 2, "the public sees 2017 and 2019");
+    assert_eq!(public[1]["supersedes"], public[0]["id"], "the public chain skips the hidden record");
+    assert!(!public.iter().any(|p| p["supersedes"] == red["id"]), "a hidden record's id never leaks");
+    let full = history(roles.admin.clone()).await;
+    assert_eq!(full.len(), 3);
+    assert_eq!(full[1]["id"], red["id"]);
+    assert_eq!(full[2]["supersedes"], red["id"], "the admin sees the whole chain");
+    // A backdated position takes its place in the chain.
+    let (status, early) =
+        roles.contributor.post("/api/v1/positions", &position("jp", "gge-a", "abstain", "2016-01-01")).await;
+    assert_eq!(status, 201);
+    let public = history(Api::anonymous(&s)).await;
+    assert_eq!(public[0]["id"], early["id"]);
+    assert!(public[0]["supersedes"].is_null());
+    assert_eq!(public[1]["supersedes"], early["id"]);
+    // An affiliation does not widen a reader's clearance (only contributors act for a stakeholder).
+    let (status, body) = roles
+        .admin
+        .post("/api/v1/accounts", &json!({"username": "jp-reader", "display_name": "R", "role": "reader", "stakeholder": "jp", "password": "a long enough password"}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let reader = Api::with_token(&s, &token_for(&s, "jp-reader", "a long enough password").await);
+    assert_eq!(history(reader).await.len(), 3, "not the RED one");
+}
+
+async fn parallel_guesses_and_parallel_writes(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    // Twenty guesses at once: the limiter counts them as they start, so at most five get checked.
+    let guesses = (0..20).map(|i| {
+        let anon = Api::anonymous(&s);
+        async move {
+            anon.post(
+                "/api/v1/tokens",
+                &json!({"name": "t", "username": "reader1", "password": format!("guess number {i}")}),
+            )
+            .await
+            .0
+        }
+    });
+    let codes = futures_join_all(guesses).await;
+    assert_eq!(codes.iter().filter(|c| **c == 401).count(), 5, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == 429).count(), 15, "{codes:?}");
+    // Twenty writes at once all land (SQLite writers wait for the lock instead of failing).
+    let writes = (0..20).map(|i| {
+        let editor = roles.editor.clone();
+        async move {
+            editor
+                .post("/api/v1/positions", &position("fr", "gcsc-7", "endorse", &format!("2020-01-{:02}", i + 1)))
+                .await
+                .0
+        }
+    });
+    let codes = futures_join_all(writes).await;
+    assert!(codes.iter().all(|c| *c == 201), "{codes:?}");
+    let (_, list) = Api::anonymous(&s).get("/api/v1/positions?stakeholder=fr&norm=gcsc-7").await;
+    assert_eq!(list["count"], 20);
+}
+
+/// Runs the futures concurrently on the test's runtime and collects their results in order.
+async fn futures_join_all<F: std::future::Future<Output = u16> + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
 }

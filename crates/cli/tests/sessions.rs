@@ -109,7 +109,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
         .send()
         .await
         .expect("post");
-    assert_eq!(r.status(), 401, "a cookie alone does not write through the API");
+    assert_eq!(r.status(), 403, "a cookie alone does not write through the API");
     let r = c
         .post(s.at("/api/v1/positions"))
         .header(COOKIE, format!("nw_session={session}"))

@@ -239,8 +239,11 @@ pub struct Account {
 }
 
 impl Account {
+    /// Only a contributor reads as its stakeholder: for other roles the stakeholder is an
+    /// affiliation, which widens nothing.
     pub fn viewer(&self) -> Viewer {
-        Viewer { account: Some(self.id.clone()), role: Some(self.role), stakeholder: self.stakeholder.clone() }
+        let stakeholder = if self.role == Role::Contributor { self.stakeholder.clone() } else { None };
+        Viewer { account: Some(self.id.clone()), role: Some(self.role), stakeholder }
     }
 
     /// Whether the account may write with `right` for `stakeholder`: the full right, or its

@@ -44,7 +44,13 @@ fn err(field: &str, reason: impl Into<String>) -> FieldError {
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn parse_date(field: &str, value: &str) -> Result<time::Date, FieldError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(value, &format).map_err(|_| err(field, format!("`{value}` is not a date in the form YYYY-MM-DD")))
+    let bad = || err(field, format!("`{value}` is not a date in the form YYYY-MM-DD"));
+    let date = time::Date::parse(value, &format).map_err(|_| bad())?;
+    // Dates are stored and compared as text: only the canonical spelling (no `+2020-…`) may pass.
+    if date.to_string() != value {
+        return Err(bad());
+    }
+    Ok(date)
 }
 
 /// A date that has happened: not after `today`, and not before 1970 (before any cyber norm).
@@ -384,6 +390,9 @@ impl LegalPositionInput {
 pub struct AdoptionCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stance: Option<Stance>,
+    /// The marking of the position the stance comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tlp: Option<Tlp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stated_on: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -414,9 +423,9 @@ pub struct AdoptionMatrix {
 }
 
 impl AdoptionMatrix {
-    /// The matrix as it stood on `as_of` (or now): each cell holds the latest position stated on
-    /// or before that date, and counts the evidence dated on or before it. The caller passes only
-    /// records the viewer may read.
+    /// The matrix as it stood on `as_of` (or now): each cell holds the latest published position
+    /// stated on or before that date, and counts the published evidence dated on or before it.
+    /// Drafts never show as a stance. The caller passes only records the viewer may read.
     pub fn build(
         stakeholders: &[Stakeholder],
         norms: &[String],
@@ -426,14 +435,15 @@ impl AdoptionMatrix {
     ) -> AdoptionMatrix {
         let within = |date: &str| as_of.is_none_or(|limit| date <= limit);
         let mut latest: HashMap<(&str, &str), &Position> = HashMap::new();
-        for p in positions.iter().filter(|p| within(&p.stated_on)) {
+        let published = |s: RecordStatus| s == RecordStatus::Published;
+        for p in positions.iter().filter(|p| published(p.status) && within(&p.stated_on)) {
             let slot = latest.entry((p.stakeholder.as_str(), p.norm.as_str())).or_insert(p);
             if (p.stated_on.as_str(), p.created_at.as_str()) > (slot.stated_on.as_str(), slot.created_at.as_str()) {
                 *slot = p;
             }
         }
         let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
-        for e in evidence.iter().filter(|e| within(&e.dated)) {
+        for e in evidence.iter().filter(|e| published(e.status) && within(&e.dated)) {
             *counts.entry((e.stakeholder.as_str(), e.norm.as_str())).or_default() += 1;
         }
         let rows = stakeholders
@@ -445,6 +455,7 @@ impl AdoptionMatrix {
                         let p = latest.get(&(s.id.as_str(), n.as_str()));
                         let cell = AdoptionCell {
                             stance: p.map(|p| p.stance),
+                            tlp: p.map(|p| p.tlp),
                             stated_on: p.map(|p| p.stated_on.clone()),
                             position: p.map(|p| p.id.clone()),
                             source: p.map(|p| p.source.clone()),
@@ -471,7 +482,7 @@ impl AdoptionMatrix {
             if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
         }
         let mut out = String::from(
-            "stakeholder,name_en,name_ja,kind,country,norm,stance,stated_on,source_url,source_document,source_paragraph,evidence\r\n",
+            "stakeholder,name_en,name_ja,kind,country,norm,stance,stated_on,source_url,source_document,source_paragraph,evidence,tlp\r\n",
         );
         for r in &self.rows {
             for (norm, c) in &r.cells {
@@ -489,6 +500,7 @@ impl AdoptionMatrix {
                     src.document.unwrap_or_default(),
                     src.paragraph.unwrap_or_default(),
                     c.evidence.to_string(),
+                    c.tlp.map(|t| t.name().to_owned()).unwrap_or_default(),
                 ];
                 out.push_str(&fields.iter().map(|f| q(f)).collect::<Vec<_>>().join(","));
                 out.push_str("\r\n");
@@ -561,6 +573,7 @@ mod tests {
         assert_eq!(past_date("d", "2026-11-23", today).map_err(|e| e.field), Err("d".to_owned()));
         assert!(past_date("d", "2026-02-30", today).is_err());
         assert!(past_date("d", "22/11/2026", today).is_err());
+        assert!(parse_date("d", "+2020-01-01").is_err(), "only the canonical spelling");
     }
 
     #[test]

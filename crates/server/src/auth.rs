@@ -55,86 +55,111 @@ pub fn check_password(field: &str, password: &str) -> Result<(), normwatch_core:
     Ok(())
 }
 
-/// Counts failed sign-ins per username and per client address over a sliding window.
+/// Counts sign-in attempts per username and per client address over a sliding window. An
+/// attempt is counted when it starts, under one lock, so parallel guesses cannot all slip
+/// through before the first failure is counted; a success takes its attempt back.
 #[derive(Debug)]
 pub struct SignInLimiter {
     window: Duration,
     per_user: usize,
     per_address: usize,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    attempts: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
 impl SignInLimiter {
     pub fn new(window: Duration, per_user: usize, per_address: usize) -> Self {
-        SignInLimiter { window, per_user, per_address, failures: Mutex::new(HashMap::new()) }
+        SignInLimiter { window, per_user, per_address, attempts: Mutex::new(HashMap::new()) }
     }
 
-    fn keys(username: &str, address: Option<IpAddr>) -> (String, Option<String>) {
-        (format!("user:{username}"), address.map(|a| format!("addr:{a}")))
+    fn keys(username: &str, address: Option<IpAddr>) -> [(Option<String>, usize); 2] {
+        [(Some(format!("user:{username}")), 0), (address.map(|a| format!("addr:{a}")), 1)]
     }
 
-    /// `Err(seconds to wait)` when either the username or the address is locked out.
-    pub fn check(&self, username: &str, address: Option<IpAddr>) -> Result<(), u64> {
+    /// Counts an attempt, or refuses it with the seconds to wait when either the username or the
+    /// address has used up its attempts.
+    pub fn attempt(&self, username: &str, address: Option<IpAddr>) -> Result<(), u64> {
         let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let (user, addr) = Self::keys(username, address);
-        let mut wait = 0;
-        for (key, limit) in [(Some(user), self.per_user), (addr, self.per_address)] {
-            let Some(key) = key else { continue };
-            let list = map.entry(key).or_default();
+        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget what the window has passed, so the map holds recent attempts only.
+        map.retain(|_, list| {
             list.retain(|t| now.duration_since(*t) < self.window);
-            if list.len() >= limit
+            !list.is_empty()
+        });
+        let mut wait = 0;
+        for (key, which) in Self::keys(username, address) {
+            let Some(key) = key else { continue };
+            let limit = if which == 0 { self.per_user } else { self.per_address };
+            if let Some(list) = map.get(&key)
+                && list.len() >= limit
                 && let Some(oldest) = list.first()
             {
-                wait = wait.max((self.window - now.duration_since(*oldest)).as_secs().max(1));
+                wait = wait.max(self.window.saturating_sub(now.duration_since(*oldest)).as_secs().max(1));
             }
         }
-        if wait > 0 { Err(wait) } else { Ok(()) }
-    }
-
-    pub fn fail(&self, username: &str, address: Option<IpAddr>) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let (user, addr) = Self::keys(username, address);
-        map.entry(user).or_default().push(now);
-        if let Some(addr) = addr {
-            map.entry(addr).or_default().push(now);
+        if wait > 0 {
+            return Err(wait);
         }
+        for (key, _) in Self::keys(username, address) {
+            if let Some(key) = key {
+                map.entry(key).or_default().push(now);
+            }
+        }
+        Ok(())
     }
 
-    pub fn succeed(&self, username: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+    /// A successful sign-in: its attempt does not count, and the username starts afresh.
+    pub fn succeed(&self, username: &str, address: Option<IpAddr>) {
+        let mut map = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&format!("user:{username}"));
+        if let Some(a) = address
+            && let Some(list) = map.get_mut(&format!("addr:{a}"))
+        {
+            list.pop();
+        }
     }
 }
 
-/// Checks a username and password, with the limiter around it.
+/// Checks a username and password, with the limiter around it. Argon2 runs on the blocking
+/// pool, a few at a time, so that guessing cannot stall the async workers.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
     address: Option<IpAddr>,
 ) -> Result<Account, ApiError> {
-    state.sign_in_limiter.check(username, address).map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    let wrong = || ApiError::Unauthenticated("wrong username or password".into());
+    if !normwatch_core::access::valid_username(username) || password.len() > 1024 {
+        return Err(wrong());
+    }
+    state
+        .sign_in_limiter
+        .attempt(username, address)
+        .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let found = state.store.account_for_sign_in(username).await?;
-    let ok = match &found {
-        Some((account, hash)) => verify_password(password, hash) && !account.disabled,
-        None => {
-            // Spend the same time on unknown names so timing does not reveal which exist.
-            let _ = verify_password(password, &state.dummy_password_hash);
-            false
-        }
-    };
+    // Unknown names are checked against a dummy hash, so timing does not tell which exist.
+    let hash = found.as_ref().map_or_else(|| state.dummy_password_hash.as_str().to_owned(), |(_, h)| h.clone());
+    let permit = state.password_checks.clone().acquire_owned().await.map_err(|_| wrong())?;
+    let password = password.to_owned();
+    let verified = tokio::task::spawn_blocking(move || {
+        let ok = verify_password(&password, &hash);
+        drop(permit);
+        ok
+    })
+    .await
+    .unwrap_or(false);
     match found {
-        Some((account, _)) if ok => {
-            state.sign_in_limiter.succeed(username);
+        Some((account, _)) if verified && !account.disabled => {
+            state.sign_in_limiter.succeed(username, address);
             Ok(account)
         }
-        _ => {
-            state.sign_in_limiter.fail(username, address);
-            Err(ApiError::Unauthenticated("wrong username or password".into()))
-        }
+        _ => Err(wrong()),
     }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// How the caller proved who it is.
@@ -219,10 +244,8 @@ impl FromRequestParts<AppState> for Caller {
                     parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |o| o.0.path());
                 if unsafe_method && path.starts_with("/api/") {
                     let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    if sent != session.csrf_token {
-                        return Err(ApiError::Unauthenticated(
-                            "API writes with a session cookie need the X-CSRF-Token header; scripts should use a bearer token".into(),
-                        ));
+                    if !same_secret(sent, &session.csrf_token) {
+                        return Err(ApiError::CsrfRejected);
                     }
                 }
                 return Ok(Caller {
@@ -249,17 +272,29 @@ mod tests {
     }
 
     #[test]
-    fn limiter_locks_after_the_limit_and_forgets_on_success() {
-        let l = SignInLimiter::new(Duration::from_secs(60), 3, 10);
+    fn limiter_counts_attempts_as_they_start_and_forgets_on_success() {
+        let l = SignInLimiter::new(Duration::from_secs(60), 3, 4);
         let ip: Option<IpAddr> = "127.0.0.1".parse().ok();
+        // Three attempts in flight at once use up the username's allowance.
         for _ in 0..3 {
-            assert!(l.check("ann", ip).is_ok());
-            l.fail("ann", ip);
+            assert!(l.attempt("ann", ip).is_ok());
         }
-        assert!(l.check("ann", ip).is_err());
-        assert!(l.check("bob", ip).is_ok(), "another user from the same address is not locked yet");
-        l.succeed("ann");
-        assert!(l.check("ann", ip).is_ok());
+        assert!(l.attempt("ann", ip).is_err());
+        assert!(l.attempt("bob", ip).is_ok(), "another user from the same address is not locked yet");
+        assert!(l.attempt("cid", ip).is_err(), "the address has used its four");
+        l.succeed("bob", ip);
+        assert!(l.attempt("dee", ip).is_ok(), "a success gives its attempt back to the address");
+        l.succeed("ann", ip);
+        assert!(l.attempt("eve", ip).is_ok(), "the success gave one back");
+        assert!(l.attempt("ann", ip).is_err(), "the address is locked again");
+        let other: Option<IpAddr> = "127.0.0.2".parse().ok();
+        assert!(l.attempt("ann", other).is_ok(), "the username starts afresh after a success");
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd") && !same_secret("abc", "ab") && !same_secret("", ""));
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub enum ApiError {
     Unauthenticated(String),
     #[error("role `{role}` lacks the right `{right}`{scope}")]
     Forbidden { role: String, right: &'static str, scope: String },
+    #[error(
+        "API writes with a session cookie need the session's X-CSRF-Token header; scripts should use a bearer token"
+    )]
+    CsrfRejected,
     #[error("too many failed sign-ins; try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error(transparent)]
@@ -51,7 +55,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(StoreError::Rejected(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
@@ -75,6 +79,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             ApiError::Unauthenticated(_) => ("unauthenticated", "Authentication required"),
             ApiError::Forbidden { .. } => ("forbidden", "Forbidden"),
+            ApiError::CsrfRejected => ("csrf", "CSRF token missing or wrong"),
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             ApiError::Store(StoreError::Rejected(_)) => ("invalid-field", "Invalid field"),
             ApiError::Store(StoreError::Conflict(_)) => ("conflict", "Conflict"),

@@ -29,6 +29,8 @@ pub struct AppState {
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
     /// Verified against when a username is unknown, so that timing does not tell.
     pub dummy_password_hash: Arc<String>,
+    /// Password checks running at once (each Argon2id check takes ~19 MiB and a core).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
     /// The catalogue as loaded at start, for validating filters and naming things on pages.
     pub catalog: Arc<Catalog>,
     pub instance: Arc<InstanceInfo>,
@@ -53,6 +55,7 @@ impl AppState {
             // Five wrong passwords per username, or twenty per address, lock for 15 minutes.
             sign_in_limiter: Arc::new(auth::SignInLimiter::new(std::time::Duration::from_secs(15 * 60), 5, 20)),
             dummy_password_hash: Arc::new(dummy),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
         })
     }
 }

@@ -72,7 +72,7 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
 
 impl Store {
     pub async fn create_account(&self, actor: &Actor, new: &NewAccount) -> Result<Account, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(s) = &new.stakeholder {
             require_stakeholder(&mut tx, "stakeholder", s).await?;
         }
@@ -139,7 +139,7 @@ impl Store {
     }
 
     pub async fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                 .bind(hash)
@@ -214,7 +214,7 @@ impl Store {
         secret_hash: &str,
         expires_at: Option<&str>,
     ) -> Result<TokenRecord, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = new_id();
         sqlx::query("INSERT INTO api_tokens (id, account_id, name, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&id)
@@ -269,7 +269,7 @@ impl Store {
 
     /// Revokes a token (idempotent: revoking twice keeps the first time).
     pub async fn revoke_token(&self, actor: &Actor, id: &str) -> Result<TokenRecord, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let select = "SELECT id, account_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE id = $1";
         let before = sqlx::query(select).bind(id).fetch_optional(&mut *tx).await?;
         let before = before

@@ -76,7 +76,7 @@ impl Store {
     /// an earlier catalogue that the new one lacks are marked withdrawn, not deleted: records may
     /// cite them.
     pub async fn load_catalog(&self, catalog: &Catalog) -> Result<CatalogLoad, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current = sqlx::query("SELECT version, digest FROM catalog_versions ORDER BY version DESC LIMIT 1")
             .fetch_optional(&mut *tx)
             .await?;

@@ -58,7 +58,7 @@ pub enum StoreError {
     #[error("database migrations failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("stored {what} cannot be read back ({reason}); the database was changed outside normwatch")]
     Corrupt { what: String, reason: String },
     #[error("no catalogue is loaded: run `normwatch init` (or `serve`, which loads it)")]
@@ -69,6 +69,18 @@ pub enum StoreError {
     /// A write based on a stale version, or one that would duplicate a unique value.
     #[error("{0}")]
     Conflict(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        // A unique constraint hit by a concurrent write is a conflict, not a failure.
+        match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => {
+                StoreError::Conflict("it exists already (written concurrently); read it again".into())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 /// A database URL fit to print: the password is replaced by `***`.
@@ -126,6 +138,16 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    /// A transaction for a write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads first fails with SQLITE_BUSY when another writer commits
+    /// in between, where waiting is right.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -141,11 +163,17 @@ impl Store {
     }
 }
 
-/// Now, as fixed-width RFC 3339 with milliseconds, so that text order is time order.
+/// Now, as a stored timestamp.
 pub fn now_rfc3339() -> String {
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// A stored timestamp: fixed-width RFC 3339 in UTC with milliseconds, so that text order is
+/// time order on both backends.
+pub fn timestamp(t: time::OffsetDateTime) -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    time::OffsetDateTime::now_utc().format(&format).unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())
+    t.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_owned())
 }
 
 /// A new record id: UUIDv7, so ids sort by creation time.

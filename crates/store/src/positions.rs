@@ -40,8 +40,21 @@ fn optional_text(ja: Option<String>, en: Option<String>) -> Option<Localized> {
 }
 
 const POSITION_COLUMNS: &str = "p.id, p.stakeholder_id, p.norm_id, p.stance, p.stated_on, p.source_url, p.source_document, \
-    p.source_paragraph, p.statement_ja, p.statement_en, p.supersedes, p.tlp, p.status, p.recorded_by, p.created_at, \
+    p.source_paragraph, p.statement_ja, p.statement_en, p.tlp, p.status, p.recorded_by, p.created_at, \
     p.updated_at, p.version";
+
+/// Positions the viewer may read, each with the one it supersedes: the previous position of the
+/// same stakeholder on the same norm *among those the viewer may read*, so that neither a hidden
+/// record nor its existence leaks, and a backdated or concurrent insert still orders right.
+fn visible_positions(viewer: &Viewer) -> Sql {
+    let mut sql = Sql::new("");
+    let visible = visible_to(&mut sql, viewer, "p");
+    sql.push(&format!(
+        "SELECT * FROM (SELECT {POSITION_COLUMNS}, LAG(p.id) OVER (PARTITION BY p.stakeholder_id, p.norm_id \
+         ORDER BY p.stated_on, p.created_at, p.id) AS supersedes FROM positions p WHERE {visible}) p WHERE 1 = 1"
+    ));
+    sql
+}
 
 fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
     let stance: String = row.try_get("stance")?;
@@ -127,27 +140,21 @@ fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
 impl Store {
     /// Records a position (validated input). It supersedes the stance that was current for the
     /// same stakeholder and norm on its date; the earlier one stays readable.
-    pub async fn create_position(&self, actor: &Actor, input: &PositionInput) -> Result<Position, StoreError> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn create_position(
+        &self,
+        actor: &Actor,
+        viewer: &Viewer,
+        input: &PositionInput,
+    ) -> Result<Position, StoreError> {
+        let mut tx = self.begin_write().await?;
         require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let previous = sqlx::query(
-            "SELECT id FROM positions WHERE stakeholder_id = $1 AND norm_id = $2 AND stated_on <= $3
-             ORDER BY stated_on DESC, created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(&input.stakeholder)
-        .bind(&input.norm)
-        .bind(&input.stated_on)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get::<String, _>("id"))
-        .transpose()?;
         let id = new_id();
         let now = now_rfc3339();
         let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
         sqlx::query(
             "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
-               statement_ja, statement_en, supersedes, tlp, status, recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
+               statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)",
         )
         .bind(&id)
         .bind(&input.stakeholder)
@@ -159,39 +166,37 @@ impl Store {
         .bind(input.source.paragraph.clone())
         .bind(statement.as_ref().map(|s| s.ja.clone()))
         .bind(statement.as_ref().map(|s| s.en.clone()))
-        .bind(previous)
         .bind(input.tlp.name())
         .bind(input.status.name())
         .bind(&actor.0)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE p.id = $1")))
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let created = position_from(&row)?;
-        record(&mut tx, actor, "create", "position", &id, None::<&()>, Some(&created)).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {POSITION_COLUMNS}, NULL AS supersedes FROM positions p WHERE p.id = $1"
+        )))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let stored = position_from(&row)?;
+        record(&mut tx, actor, "create", "position", &id, None::<&()>, Some(&stored)).await?;
         tx.commit().await?;
-        Ok(created)
+        // Read back as the writer sees it, with what it supersedes.
+        Ok(self.position(viewer, &id).await?.unwrap_or(stored))
     }
 
     /// Positions the viewer may read, oldest stated first (the history of each pair in order).
     pub async fn positions(&self, viewer: &Viewer, filter: &RecordFilter) -> Result<Vec<Position>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE "));
-        let visible = visible_to(&mut sql, viewer, "p");
-        sql.push(&visible);
+        let mut sql = visible_positions(viewer);
         filters(&mut sql, "p", filter);
         sql.push(" ORDER BY p.stakeholder_id, p.norm_id, p.stated_on, p.created_at, p.id");
         sql.query().fetch_all(&self.pool).await?.iter().map(position_from).collect()
     }
 
     pub async fn position(&self, viewer: &Viewer, id: &str) -> Result<Option<Position>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {POSITION_COLUMNS} FROM positions p WHERE "));
-        let visible = visible_to(&mut sql, viewer, "p");
+        let mut sql = visible_positions(viewer);
         let p = sql.bind(id);
-        sql.push(&format!("{visible} AND p.id = {p}"));
+        sql.push(&format!(" AND p.id = {p}"));
         sql.query().fetch_optional(&self.pool).await?.as_ref().map(position_from).transpose()
     }
 
@@ -200,7 +205,7 @@ impl Store {
         actor: &Actor,
         input: &EvidenceInput,
     ) -> Result<ImplementationEvidence, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
         let id = new_id();
         sqlx::query(
@@ -253,7 +258,7 @@ impl Store {
         actor: &Actor,
         input: &LegalPositionInput,
     ) -> Result<LegalPosition, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let s = require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
         if s.kind != "state" {
             return Err(StoreError::Rejected(FieldError::new(

@@ -71,7 +71,7 @@ pub(crate) async fn require_stakeholder(
 impl Store {
     /// Registers a stakeholder (validated input). A taken id is a conflict.
     pub async fn create_stakeholder(&self, actor: &Actor, input: &StakeholderInput) -> Result<Stakeholder, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if stakeholder_in(&mut tx, &input.id).await?.is_some() {
             return Err(StoreError::Conflict(format!("stakeholder `{}` exists already", input.id)));
         }
@@ -97,7 +97,7 @@ impl Store {
 
     /// Updates a stakeholder; `input.version` must be the version read, else a conflict.
     pub async fn update_stakeholder(&self, actor: &Actor, input: &StakeholderInput) -> Result<Stakeholder, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = stakeholder_in(&mut tx, &input.id)
             .await?
             .ok_or_else(|| StoreError::Rejected(FieldError::new("id", format!("no stakeholder `{}`", input.id))))?;
@@ -177,7 +177,7 @@ impl Store {
         key: &[u8; 32],
     ) -> Result<StakeholderKey, StoreError> {
         use base64::Engine;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
         let public_key = base64::engine::general_purpose::STANDARD.encode(key);
         let id = hex::encode(&Sha256::digest(key)[..8]);

@@ -1,6 +1,6 @@
 //! Accounts and API tokens.
 use crate::AppState;
-use crate::auth::{self, Caller, TOKEN_PREFIX};
+use crate::auth::{self, Caller, Credential, TOKEN_PREFIX};
 use crate::error::ApiError;
 use crate::extract::{JsonBody, client_address};
 use axum::Json;
@@ -59,13 +59,19 @@ pub async fn create_token(
     };
     let expires_at = match req.expires_in_days {
         Some(0) => return Err(FieldError::new("expires_in_days", "at least 1 day").into()),
-        Some(days) => Some(
-            (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days.min(3650))))
-                .format(&time::format_description::well_known::Rfc3339)
-                .map_err(|e| ApiError::InvalidField(FieldError::new("expires_in_days", e.to_string())))?,
-        ),
+        Some(days) => Some(normwatch_store::timestamp(
+            time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days.min(3650))),
+        )),
         None => None,
     };
+    // A token cannot outlive the token that minted it.
+    let mut expires_at = expires_at;
+    if let (Credential::Token { id }, None) = (&caller.credential, &req.username)
+        && let Some(limit) = state.store.token(id).await?.and_then(|t| t.expires_at)
+        && expires_at.as_ref().is_none_or(|e| e > &limit)
+    {
+        expires_at = Some(limit);
+    }
     let secret = format!("{TOKEN_PREFIX}{}", auth::random_secret());
     let record = state
         .store

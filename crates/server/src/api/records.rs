@@ -72,9 +72,8 @@ pub async fn create_stakeholder(
     body: Result<JsonBody<StakeholderInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(mut input) = body?;
     caller.require(Right::WriteStakeholders, None)?;
+    let JsonBody(mut input) = body?;
     input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
     let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
     Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
@@ -87,9 +86,8 @@ pub async fn update_stakeholder(
     body: Result<JsonBody<StakeholderInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(mut input) = body?;
     caller.require(Right::WriteStakeholders, None)?;
+    let JsonBody(mut input) = body?;
     if input.id != id {
         return Err(ApiError::InvalidField(FieldError::new(
             "id",
@@ -132,9 +130,8 @@ pub async fn add_key(
     body: Result<JsonBody<KeyInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
     caller.require(Right::WriteKeys, Some(&id))?;
+    let JsonBody(input) = body?;
     let key = input.validate().map_err(ApiError::InvalidField)?;
     if state.store.stakeholder(&id).await?.is_none() {
         return Err(ApiError::NotFound { kind: "stakeholder", id });
@@ -155,7 +152,7 @@ pub async fn create_position(
     let JsonBody(input) = body?;
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
     input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
-    let p = state.store.create_position(&caller.actor(), &input).await?;
+    let p = state.store.create_position(&caller.actor(), &caller.viewer(), &input).await?;
     Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
 }
 

@@ -82,7 +82,7 @@ pub async fn sign_in(
     let lang = form_lang(&form.lang, &headers);
     let ui = super::i18n::ui(lang);
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || expected != form.csrf {
+    if !auth::same_secret(&expected, &form.csrf) {
         return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned())));
     }
     let account = match auth::sign_in(&state, form.username.trim(), &form.password, client_address(&extensions)).await {
@@ -97,7 +97,7 @@ pub async fn sign_in(
     };
     let secret = auth::random_secret();
     let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(SESSION_HOURS);
-    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let expires = normwatch_store::timestamp(expires);
     state
         .store
         .create_session(&auth::secret_hash(&secret), &account.id, &auth::random_secret(), &expires)
@@ -133,7 +133,7 @@ pub async fn sign_out(
     let Credential::Session { secret_hash, csrf_token } = &caller.credential else {
         return Ok(redirect(&format!("/?lang={lang}")));
     };
-    if form.csrf != *csrf_token {
+    if !auth::same_secret(&form.csrf, csrf_token) {
         return Err(WebError {
             status: StatusCode::FORBIDDEN,
             lang,
@@ -153,7 +153,7 @@ pub async fn sign_out(
 /// Checks the CSRF token of a form posted by a signed-in user.
 pub fn check_csrf(caller: &Caller, sent: &str, lang: Lang) -> Result<(), WebError> {
     match &caller.credential {
-        Credential::Session { csrf_token, .. } if !sent.is_empty() && sent == csrf_token => Ok(()),
+        Credential::Session { csrf_token, .. } if auth::same_secret(sent, csrf_token) => Ok(()),
         _ => {
             Err(WebError { status: StatusCode::FORBIDDEN, lang, message: super::i18n::ui(lang).csrf_failed.to_owned() })
         }

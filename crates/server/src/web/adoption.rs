@@ -314,7 +314,7 @@ pub async fn record_position(
         return stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string())))
             .await;
     }
-    match state.store.create_position(&caller.actor(), &input).await {
+    match state.store.create_position(&caller.actor(), &caller.viewer(), &input).await {
         Ok(_) => {
             let mut r = StatusCode::SEE_OTHER.into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id))) {

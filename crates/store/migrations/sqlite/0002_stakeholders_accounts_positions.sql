@@ -55,7 +55,8 @@ CREATE TABLE api_tokens (
     last_used_at TEXT
 );
 
--- Norm positions: a new one supersedes the stakeholder's previous stance; all stay readable.
+-- Norm positions: a new one supersedes the stakeholder's previous stance on the norm (derived
+-- when read, from the order of stated dates); all stay readable.
 CREATE TABLE positions (
     id               TEXT PRIMARY KEY,
     stakeholder_id   TEXT NOT NULL REFERENCES stakeholders(id),
@@ -67,7 +68,6 @@ CREATE TABLE positions (
     source_paragraph TEXT,
     statement_ja     TEXT,
     statement_en     TEXT,
-    supersedes       TEXT REFERENCES positions(id),
     tlp              TEXT NOT NULL,
     status           TEXT NOT NULL,
     recorded_by      TEXT NOT NULL,
