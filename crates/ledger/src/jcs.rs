@@ -1,0 +1,98 @@
+//! RFC 8785 JSON Canonicalization Scheme, for the bytes a log leaf commits to. Object members
+//! are sorted by their UTF-16 code units; strings use the shortest escapes; numbers must be
+//! integers that a double represents exactly (records carry no fractions).
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JcsError {
+    #[error("number {0} cannot be canonicalised: records carry integers of at most 2^53")]
+    Number(String),
+}
+
+pub fn canonical(value: &Value) -> Result<String, JcsError> {
+    let mut out = String::new();
+    write(value, &mut out)?;
+    Ok(out)
+}
+
+fn write(value: &Value, out: &mut String) -> Result<(), JcsError> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let exact = n
+                .as_i64()
+                .filter(|i| i.unsigned_abs() <= 1 << 53)
+                .map(|i| i.to_string())
+                .or_else(|| n.as_u64().filter(|u| *u <= 1 << 53).map(|u| u.to_string()));
+            out.push_str(&exact.ok_or_else(|| JcsError::Number(n.to_string()))?);
+        }
+        Value::String(s) => string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push('{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(k, out);
+                out.push(':');
+                write(v, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{09}' => out.push_str("\\t"),
+            '\u{0a}' => out.push_str("\\n"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\u{0d}' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_members_and_escapes_minimally() {
+        let v = json!({"b": 1, "a": {"d": [true, null], "c": "x"}, "\u{20ac}": "€", "\r": "\u{1f}\"/"});
+        assert_eq!(
+            canonical(&v).expect("jcs"),
+            "{\"\\r\":\"\\u001f\\\"/\",\"a\":{\"c\":\"x\",\"d\":[true,null]},\"b\":1,\"€\":\"€\"}"
+        );
+        assert!(canonical(&json!(1.5)).is_err());
+    }
+
+    #[test]
+    fn orders_by_utf16_code_units_not_bytes() {
+        // U+1F600 is D83D DE00 in UTF-16, before U+FF61; in UTF-8 bytes it comes after.
+        let v = json!({"\u{ff61}": 2, "\u{1f600}": 1});
+        assert_eq!(canonical(&v).expect("jcs"), "{\"\u{1f600}\":1,\"\u{ff61}\":2}");
+    }
+}
