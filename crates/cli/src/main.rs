@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod log;
 mod seed;
 mod setup;
 
@@ -37,6 +38,22 @@ enum Command {
     /// Read the norms in the database.
     #[command(subcommand)]
     Norms(NormsCommand),
+    /// Prove offline that a record is in the transparency log: RECORD is the file from
+    /// /log/proof/inclusion?record=TYPE/ID, CHECKPOINT a signed checkpoint from /log/checkpoint,
+    /// and --key the log's verifier key. Exits 1 when the proof fails.
+    Verify {
+        /// The record and its inclusion proof (JSON from /log/proof/inclusion?record=TYPE/ID).
+        record: PathBuf,
+        /// The signed checkpoint to check against (text from /log/checkpoint).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: PathBuf,
+        /// The log's verifier key (NAME+KEYID+BASE64), or a file holding it.
+        #[arg(long, value_name = "KEY")]
+        key: String,
+    },
+    /// The transparency log: its key, an audit of the stored log, witnessing other logs.
+    #[command(subcommand)]
+    Log(LogCommand),
     /// Manage accounts from the machine the data lives on (e.g. a lost admin password).
     #[command(subcommand)]
     Accounts(AccountsCommand),
@@ -56,6 +73,24 @@ enum CatalogCommand {
         /// Catalogue folder to check [default: the catalogue built into this binary]
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCommand {
+    /// Print this instance's log verifier key (give it to those who verify your records).
+    Key,
+    /// Recompute the log from the store and compare it with the published records and the latest
+    /// signed checkpoint; name the first leaf that differs. Exits 1 on any difference.
+    Audit,
+    /// Fetch another instance's checkpoint, check that it extends the last one seen from that log
+    /// (a fork is reported and exits 3), and cosign it with this instance's key.
+    Witness {
+        /// The other instance's base URL, e.g. http://127.0.0.1:8380
+        url: String,
+        /// That log's verifier key (NAME+KEYID+BASE64), or a file holding it.
+        #[arg(long, value_name = "KEY")]
+        key: String,
     },
 }
 
@@ -159,6 +194,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             setup::init_logging(&config.log, true);
             norms(&config, cmd).await
         }
+        Command::Verify { record, checkpoint, key } => log::verify(&record, &checkpoint, &key),
+        Command::Log(cmd) => {
+            setup::init_logging(&config.log, true);
+            log_command(&config, cmd).await
+        }
         Command::Accounts(cmd) => {
             setup::init_logging(&config.log, true);
             accounts(&config, cmd).await
@@ -227,6 +267,51 @@ fn catalog_check(dir: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+async fn log_command(config: &Config, cmd: LogCommand) -> Result<ExitCode> {
+    let instance = setup::prepare(config).await?;
+    let code = match cmd {
+        LogCommand::Key => {
+            println!("{}", instance.key.encode_verifier());
+            ExitCode::SUCCESS
+        }
+        LogCommand::Audit => {
+            let size = instance.store.log_size().await?;
+            let problems = log::audit(&instance.store, &instance.key.verifier()).await?;
+            if problems.is_empty() {
+                println!(
+                    "log {}: {size} leaves, every one matches its published record and the signed checkpoint",
+                    instance.key.name()
+                );
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("log {}: {} problem(s); the first:", instance.key.name(), problems.len());
+                for p in &problems {
+                    eprintln!("  - {p}");
+                }
+                ExitCode::FAILURE
+            }
+        }
+        LogCommand::Witness { url, key } => match log::witness(&instance.store, &instance.key, &url, &key).await {
+            Ok((cosigned, first)) => {
+                if first {
+                    eprintln!("first checkpoint seen from this log: trusted as the starting point");
+                } else {
+                    eprintln!("consistent with the last checkpoint seen from this log");
+                }
+                print!("{cosigned}");
+                ExitCode::SUCCESS
+            }
+            Err(e) if e.to_string().starts_with("FORK") => {
+                eprintln!("{e:#}");
+                ExitCode::from(3)
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    instance.store.close().await;
+    Ok(code)
 }
 
 async fn accounts(config: &Config, cmd: AccountsCommand) -> Result<ExitCode> {

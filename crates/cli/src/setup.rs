@@ -3,7 +3,7 @@ use crate::config::Config;
 use anyhow::{Context, Result};
 use normwatch_core::Catalog;
 use normwatch_ledger::InstanceKey;
-use normwatch_server::{AppState, InstanceInfo};
+use normwatch_server::AppState;
 use normwatch_store::{CatalogLoad, Store, redact_url};
 use std::path::Path;
 use std::sync::Arc;
@@ -70,6 +70,8 @@ pub async fn prepare(config: &Config) -> Result<Instance> {
     let load = store.load_catalog(&catalog).await?;
     let catalog = Arc::new(store.catalog().await?);
     let seeded = crate::seed::g7_lucca(&store, &catalog).await?;
+    // What was published at start (the seed) is covered by a signed checkpoint at once.
+    normwatch_server::log::TransparencyLog::new(key.clone()).checkpoint(&store).await?;
     let first_admin = first_admin(&store, &config.admin_username).await?;
     Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin })
 }
@@ -135,8 +137,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}; choose another address with --listen", config.listen))?;
     let addr = listener.local_addr()?;
-    let state =
-        AppState::new(instance.store.clone(), InstanceInfo { verifier_key: instance.key.encode_verifier() }).await?;
+    let state = AppState::new(instance.store.clone(), instance.key.clone()).await?;
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);

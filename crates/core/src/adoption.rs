@@ -265,6 +265,9 @@ pub struct Position {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    /// The record's leaf in the transparency log, once published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -314,6 +317,9 @@ pub struct ImplementationEvidence {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    /// The record's leaf in the transparency log, once published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -359,6 +365,9 @@ pub struct LegalPosition {
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
+    /// The record's leaf in the transparency log, once published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -530,6 +539,7 @@ mod tests {
             created_at: created_at.into(),
             updated_at: created_at.into(),
             version: 1,
+            log_index: None,
         }
     }
 

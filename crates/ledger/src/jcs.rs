@@ -96,3 +96,46 @@ mod tests {
         assert_eq!(canonical(&v).expect("jcs"), "{\"\u{1f600}\":1,\"\u{ff61}\":2}");
     }
 }
+
+/// Fields a record carries when it is read but that are not part of what was published: its
+/// place in the log and the link to the record it superseded (both derived when read).
+pub const DERIVED_FIELDS: [&str; 2] = ["log_index", "supersedes"];
+
+/// The published form of a record: its JSON without the derived fields, canonicalised.
+pub fn record_canonical(record: &Value) -> Result<String, JcsError> {
+    let mut v = record.clone();
+    if let Value::Object(map) = &mut v {
+        for f in DERIVED_FIELDS {
+            map.remove(f);
+        }
+    }
+    canonical(&v)
+}
+
+/// The bytes of a log leaf for a record: `{"sha256": <hex of SHA-256(record JCS)>, "type": …}`
+/// in canonical JSON. The leaf commits to the record's digest rather than its text, so that the
+/// log itself can be public while TLP-restricted records stay restricted: whoever holds a record
+/// can recompute its leaf.
+pub fn leaf_body(kind: &str, record: &Value) -> Result<String, JcsError> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(record_canonical(record)?.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    canonical(&serde_json::json!({ "type": kind, "sha256": hex }))
+}
+
+#[cfg(test)]
+mod leaf_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn derived_fields_do_not_change_the_leaf_but_content_does() {
+        let record = json!({"id": "p1", "stance": "endorse"});
+        let read_back = json!({"id": "p1", "stance": "endorse", "log_index": 4, "supersedes": "p0"});
+        assert_eq!(leaf_body("position", &record), leaf_body("position", &read_back));
+        assert_ne!(leaf_body("position", &record), leaf_body("position", &json!({"id": "p1", "stance": "reject"})));
+        assert_ne!(leaf_body("position", &record), leaf_body("evidence", &record));
+        let body = leaf_body("position", &record).expect("leaf");
+        assert!(body.starts_with("{\"sha256\":\"") && body.ends_with("\",\"type\":\"position\"}"));
+    }
+}

@@ -7,6 +7,7 @@ mod api;
 pub mod auth;
 mod error;
 mod extract;
+pub mod log;
 mod web;
 
 use axum::Router;
@@ -26,6 +27,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    pub log: Arc<log::TransparencyLog>,
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
     /// Verified against when a username is unknown, so that timing does not tell.
     pub dummy_password_hash: Arc<String>,
@@ -45,11 +47,18 @@ pub struct InstanceInfo {
 
 impl AppState {
     /// Reads the stored catalogue once; the server serves it from then on.
-    pub async fn new(store: Store, instance: InstanceInfo) -> Result<AppState, normwatch_store::StoreError> {
+    pub async fn new(
+        store: Store,
+        key: normwatch_ledger::InstanceKey,
+    ) -> Result<AppState, normwatch_store::StoreError> {
         let catalog = Arc::new(store.catalog().await?);
+        let instance = InstanceInfo { verifier_key: key.encode_verifier() };
+        let log = Arc::new(log::TransparencyLog::new(key));
+        log.sync(&store).await?;
         let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
         Ok(AppState {
             store,
+            log,
             catalog,
             instance: Arc::new(instance),
             // Five wrong passwords per username, or twenty per address, lock for 15 minutes.
@@ -69,6 +78,7 @@ pub fn today() -> time::Date {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
+        .nest("/log", log::routes())
         .merge(web::routes())
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)

@@ -6,6 +6,7 @@
 mod accounts;
 mod audit;
 mod catalog;
+mod log;
 mod positions;
 mod sql;
 mod stakeholders;
@@ -17,6 +18,7 @@ use std::time::Duration;
 pub use accounts::{NewAccount, SessionRecord, TokenRecord};
 pub use audit::{Actor, AuditEntry};
 pub use catalog::CatalogLoad;
+pub use log::{LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use stakeholders::StakeholderFilter;
 

@@ -50,10 +50,16 @@ fn visible_positions(viewer: &Viewer) -> Sql {
     let mut sql = Sql::new("");
     let visible = visible_to(&mut sql, viewer, "p");
     sql.push(&format!(
-        "SELECT * FROM (SELECT {POSITION_COLUMNS}, LAG(p.id) OVER (PARTITION BY p.stakeholder_id, p.norm_id \
-         ORDER BY p.stated_on, p.created_at, p.id) AS supersedes FROM positions p WHERE {visible}) p WHERE 1 = 1"
+        "SELECT * FROM (SELECT {POSITION_COLUMNS}, lg.idx AS log_index, LAG(p.id) OVER (PARTITION BY p.stakeholder_id, \
+         p.norm_id ORDER BY p.stated_on, p.created_at, p.id) AS supersedes FROM positions p \
+         LEFT JOIN log_leaves lg ON lg.entity = 'position' AND lg.entity_id = p.id WHERE {visible}) p WHERE 1 = 1"
     ));
     sql
+}
+
+fn log_index(row: &AnyRow) -> Result<Option<u64>, StoreError> {
+    let idx: Option<i64> = row.try_get("log_index")?;
+    Ok(idx.and_then(|i| u64::try_from(i).ok()))
 }
 
 fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
@@ -78,6 +84,7 @@ fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
+        log_index: log_index(row)?,
     })
 }
 
@@ -99,6 +106,7 @@ fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
+        log_index: log_index(row)?,
     })
 }
 
@@ -119,6 +127,7 @@ fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,
+        log_index: log_index(row)?,
     })
 }
 
@@ -173,13 +182,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {POSITION_COLUMNS}, NULL AS supersedes FROM positions p WHERE p.id = $1"
+            "SELECT {POSITION_COLUMNS}, NULL AS supersedes, NULL AS log_index FROM positions p WHERE p.id = $1"
         )))
         .bind(&id)
         .fetch_one(&mut *tx)
         .await?;
-        let stored = position_from(&row)?;
+        let mut stored = position_from(&row)?;
         record(&mut tx, actor, "create", "position", &id, None::<&()>, Some(&stored)).await?;
+        if stored.status == RecordStatus::Published {
+            stored.log_index = Some(crate::log::append(&mut tx, "position", &id, &stored).await?);
+        }
         tx.commit().await?;
         // Read back as the writer sees it, with what it supersedes.
         Ok(self.position(viewer, &id).await?.unwrap_or(stored))
@@ -228,13 +240,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVIDENCE_COLUMNS} FROM implementation_evidence e WHERE e.id = $1"
+            "SELECT {EVIDENCE_COLUMNS}, NULL AS log_index FROM implementation_evidence e WHERE e.id = $1"
         )))
         .bind(&id)
         .fetch_one(&mut *tx)
         .await?;
-        let created = evidence_from(&row)?;
+        let mut created = evidence_from(&row)?;
         record(&mut tx, actor, "create", "implementation-evidence", &id, None::<&()>, Some(&created)).await?;
+        if created.status == RecordStatus::Published {
+            created.log_index = Some(crate::log::append(&mut tx, "implementation-evidence", &id, &created).await?);
+        }
         tx.commit().await?;
         Ok(created)
     }
@@ -244,7 +259,10 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<ImplementationEvidence>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {EVIDENCE_COLUMNS} FROM implementation_evidence e WHERE "));
+        let mut sql = Sql::new(&format!(
+            "SELECT {EVIDENCE_COLUMNS}, lg.idx AS log_index FROM implementation_evidence e \
+             LEFT JOIN log_leaves lg ON lg.entity = 'implementation-evidence' AND lg.entity_id = e.id WHERE "
+        ));
         let visible = visible_to(&mut sql, viewer, "e");
         sql.push(&visible);
         filters(&mut sql, "e", filter);
@@ -288,13 +306,17 @@ impl Store {
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {LEGAL_COLUMNS} FROM legal_positions l WHERE l.id = $1")))
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let created = legal_from(&row)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LEGAL_COLUMNS}, NULL AS log_index FROM legal_positions l WHERE l.id = $1"
+        )))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut created = legal_from(&row)?;
         record(&mut tx, actor, "create", "legal-position", &id, None::<&()>, Some(&created)).await?;
+        if created.status == RecordStatus::Published {
+            created.log_index = Some(crate::log::append(&mut tx, "legal-position", &id, &created).await?);
+        }
         tx.commit().await?;
         Ok(created)
     }
@@ -304,7 +326,10 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<LegalPosition>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {LEGAL_COLUMNS} FROM legal_positions l WHERE "));
+        let mut sql = Sql::new(&format!(
+            "SELECT {LEGAL_COLUMNS}, lg.idx AS log_index FROM legal_positions l \
+             LEFT JOIN log_leaves lg ON lg.entity = 'legal-position' AND lg.entity_id = l.id WHERE "
+        ));
         let visible = visible_to(&mut sql, viewer, "l");
         sql.push(&visible);
         filters(&mut sql, "l", filter);

@@ -1,0 +1,232 @@
+//! `normwatch verify` and `normwatch log …`: offline verification of a record against a signed
+//! checkpoint, the audit of the stored log, and witnessing another instance's log.
+use anyhow::{Context, Result, bail};
+use base64::{Engine, engine::general_purpose::STANDARD as B64};
+use normwatch_ledger::note::SignedNote;
+use normwatch_ledger::{
+    Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion,
+};
+use normwatch_store::Store;
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A key given as text, or as the path of a file holding it.
+fn read_key(key: &str) -> Result<VerifierKey> {
+    let text = if Path::new(key).is_file() {
+        std::fs::read_to_string(key).with_context(|| format!("cannot read {key}"))?
+    } else {
+        key.to_owned()
+    };
+    VerifierKey::parse(text.trim())
+        .with_context(|| "--key: not a verifier key (NAME+KEYID+BASE64, as `normwatch log key` prints)")
+}
+
+/// Parses a signed checkpoint and checks its signature by `key`.
+pub fn checked_checkpoint(note_text: &str, key: &VerifierKey) -> Result<(SignedNote, Checkpoint)> {
+    let note = SignedNote::parse(note_text).context("the checkpoint is not a signed note")?;
+    note.verify(key).context("the checkpoint's signature does not verify with --key")?;
+    let checkpoint = Checkpoint::parse(&note.text).context("the signed note is not a checkpoint")?;
+    if checkpoint.origin != key.name {
+        bail!("the checkpoint is of log `{}`, the key of `{}`", checkpoint.origin, key.name);
+    }
+    Ok((note, checkpoint))
+}
+
+fn hashes(value: &serde_json::Value, field: &str) -> Result<Vec<Hash>> {
+    value[field]
+        .as_array()
+        .with_context(|| format!("the proof file has no `{field}` list"))?
+        .iter()
+        .map(|h| {
+            let b = B64.decode(h.as_str().unwrap_or("")).ok().and_then(|b| <Hash>::try_from(b).ok());
+            b.with_context(|| format!("`{field}` holds something that is not base64 of 32 bytes"))
+        })
+        .collect()
+}
+
+/// `normwatch verify`: is this record in the log the checkpoint commits to?
+pub fn verify(record_file: &Path, checkpoint_file: &Path, key: &str) -> Result<ExitCode> {
+    let key = read_key(key)?;
+    let note = std::fs::read_to_string(checkpoint_file)
+        .with_context(|| format!("cannot read {}", checkpoint_file.display()))?;
+    let (_, checkpoint) = checked_checkpoint(&note, &key)?;
+    let text =
+        std::fs::read_to_string(record_file).with_context(|| format!("cannot read {}", record_file.display()))?;
+    let bundle: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", record_file.display()))?;
+    let (Some(kind), Some(record)) = (bundle["type"].as_str(), bundle.get("record")) else {
+        bail!(
+            "{} is not a record proof: download it from /log/proof/inclusion?record=TYPE/ID (it holds `type`, `record`, `index`, `size`, `hashes`)",
+            record_file.display()
+        );
+    };
+    let index = bundle["index"].as_u64().context("the proof file has no `index`")?;
+    let size = bundle["size"].as_u64().context("the proof file has no `size`")?;
+    if size != checkpoint.size {
+        bail!(
+            "the proof is for a tree of {size} leaves but the checkpoint is of {}: download the proof again with &size={}",
+            checkpoint.size,
+            checkpoint.size
+        );
+    }
+    let id = record["id"].as_str().unwrap_or("?");
+    let body = jcs::leaf_body(kind, record).context("the record cannot be canonicalised")?;
+    let leaf = leaf_hash(body.as_bytes());
+    match verify_inclusion(index, size, &leaf, &hashes(&bundle, "hashes")?, &checkpoint.root) {
+        Ok(()) => {
+            println!(
+                "OK: {kind} {id} is leaf {index} of log {} at size {size} (root {})",
+                checkpoint.origin,
+                B64.encode(checkpoint.root)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("FAILED: {kind} {id} is not proven in log {} at size {size}: {e}", checkpoint.origin);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// `normwatch log audit`: recompute the tree from the store and compare it with the records and
+/// the latest signed checkpoint. Returns the problems found, first by leaf index.
+pub async fn audit(store: &Store, key: &VerifierKey) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let size = store.log_size().await?;
+    let records: HashMap<(String, String), (serde_json::Value, Option<u64>)> = store
+        .published_records()
+        .await?
+        .into_iter()
+        .map(|(kind, id, value, index)| ((kind, id), (value, index)))
+        .collect();
+    let mut tree = MerkleTree::new();
+    let mut start = 0;
+    let mut seen = std::collections::HashSet::new();
+    while start < size {
+        let leaves = store.log_entries(start, (start + 5000).min(size)).await?;
+        if leaves.is_empty() {
+            problems.push(format!("leaf {start} is missing from the store"));
+            break;
+        }
+        for leaf in leaves {
+            let stored = hex::decode(&leaf.leaf_hash).ok().and_then(|b| <Hash>::try_from(b).ok()).unwrap_or([0; 32]);
+            if leaf_hash(leaf.body.as_bytes()) != stored {
+                problems.push(format!("leaf {}: its stored hash does not match its body", leaf.index));
+            }
+            tree.push(stored);
+            seen.insert((leaf.entity.clone(), leaf.entity_id.clone()));
+            match records.get(&(leaf.entity.clone(), leaf.entity_id.clone())) {
+                None => problems.push(format!(
+                    "leaf {} ({} {}): the published record is gone from the database",
+                    leaf.index, leaf.entity, leaf.entity_id
+                )),
+                Some((value, _)) => {
+                    let now = jcs::leaf_body(&leaf.entity, value).unwrap_or_default();
+                    if now != leaf.body {
+                        problems.push(format!(
+                            "leaf {} ({} {}): the record in the database differs from what was published",
+                            leaf.index, leaf.entity, leaf.entity_id
+                        ));
+                    }
+                }
+            }
+        }
+        start = tree.size();
+    }
+    for ((kind, id), (_, index)) in &records {
+        if !seen.contains(&(kind.clone(), id.clone())) {
+            problems.push(format!("{kind} {id} is published but has no leaf (log index {index:?})"));
+        }
+    }
+    match store.latest_checkpoint().await? {
+        None if size > 0 => {
+            problems.push("no signed checkpoint yet: start `normwatch serve` or fetch /log/checkpoint".into())
+        }
+        None => {}
+        Some(c) => match checked_checkpoint(&c.note, key) {
+            Err(e) => problems.push(format!("the latest checkpoint (size {}): {e:#}", c.size)),
+            Ok((_, checkpoint)) => match tree.root_at(checkpoint.size) {
+                Ok(root) if root == checkpoint.root => {}
+                Ok(_) => problems.push(format!(
+                    "the signed checkpoint of size {} does not match the stored leaves: the log was rewritten",
+                    checkpoint.size
+                )),
+                Err(_) => problems.push(format!(
+                    "the signed checkpoint is of size {} but the store has {size} leaves",
+                    checkpoint.size
+                )),
+            },
+        },
+    }
+    Ok(problems)
+}
+
+/// `normwatch log witness URL`: check another log's checkpoint against the last one seen from it
+/// and cosign it. Returns the cosigned checkpoint, or an error that names a fork.
+pub async fn witness(
+    store: &Store,
+    witness_key: &normwatch_ledger::InstanceKey,
+    url: &str,
+    key: &str,
+) -> Result<(String, bool)> {
+    let key = read_key(key)?;
+    let base = url.trim_end_matches('/');
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let note_text = client
+        .get(format!("{base}/log/checkpoint"))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {base}/log/checkpoint"))?
+        .error_for_status()?
+        .text()
+        .await?;
+    let (mut note, checkpoint) = checked_checkpoint(&note_text, &key)?;
+    let previous = store.witnessed(&checkpoint.origin).await?;
+    let mut first = true;
+    if let Some(prev) = previous {
+        first = false;
+        let prev_root: Hash =
+            hex::decode(&prev.root).ok().and_then(|b| b.try_into().ok()).context("stored witness state is damaged")?;
+        if checkpoint.size < prev.size {
+            bail!(
+                "FORK: log {} shrank from {} to {} leaves: it rolled back history it had signed",
+                checkpoint.origin,
+                prev.size,
+                checkpoint.size
+            );
+        }
+        if checkpoint.size == prev.size && checkpoint.root != prev_root {
+            bail!(
+                "FORK: log {} signed two different roots for size {}: {} and {}",
+                checkpoint.origin,
+                checkpoint.size,
+                B64.encode(prev_root),
+                B64.encode(checkpoint.root)
+            );
+        }
+        if checkpoint.size > prev.size {
+            let proof: serde_json::Value = client
+                .get(format!("{base}/log/proof/consistency?from={}&to={}", prev.size, checkpoint.size))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            verify_consistency(prev.size, checkpoint.size, &prev_root, &checkpoint.root, &hashes(&proof, "hashes")?)
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "FORK: log {} at size {} is not an extension of what it showed at size {}: {e}",
+                        checkpoint.origin,
+                        checkpoint.size,
+                        prev.size
+                    )
+                })?;
+        }
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    note.cosign(witness_key, now);
+    let cosigned = note.to_text();
+    store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &cosigned).await?;
+    Ok((cosigned, first))
+}

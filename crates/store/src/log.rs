@@ -1,0 +1,224 @@
+//! The transparency log's storage: leaves appended in the publishing transaction, signed
+//! checkpoints, and what this instance saw of the logs it witnesses.
+use crate::sql::Sql;
+use crate::{Store, StoreError, now_rfc3339};
+use normwatch_ledger::{Hash, jcs, leaf_hash};
+use serde::Serialize;
+use sqlx::{Any, Row, Transaction};
+
+/// One leaf as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLeaf {
+    pub index: u64,
+    /// The kind of record: `position`, `implementation-evidence`, `legal-position`.
+    pub entity: String,
+    /// The record's id (kept beside the leaf, not in it).
+    #[serde(skip)]
+    pub entity_id: String,
+    /// Hex of the leaf hash.
+    pub leaf_hash: String,
+    /// The leaf's bytes (canonical JSON with the record's digest).
+    pub body: String,
+    pub appended_at: String,
+}
+
+/// A signed checkpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub size: u64,
+    pub root: String,
+    pub note: String,
+}
+
+fn corrupt(reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: "transparency log".into(), reason: reason.into() }
+}
+
+fn hex_hash(text: &str) -> Result<Hash, StoreError> {
+    let bytes = hex::decode(text).map_err(|e| corrupt(e.to_string()))?;
+    bytes.try_into().map_err(|_| corrupt("a leaf hash is not 32 bytes"))
+}
+
+/// Appends the leaf of a published record, in the caller's transaction. The log head's row lock
+/// orders concurrent appenders; the unique (entity, id) keeps a record from being logged twice.
+pub(crate) async fn append<T: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    entity: &str,
+    entity_id: &str,
+    record: &T,
+) -> Result<u64, StoreError> {
+    let value = serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))?;
+    let body = jcs::leaf_body(entity, &value).map_err(|e| corrupt(e.to_string()))?;
+    let hash = hex::encode(leaf_hash(body.as_bytes()));
+    let size: i64 = sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("size")?;
+    let index = size - 1;
+    sqlx::query(
+        "INSERT INTO log_leaves (idx, entity, entity_id, leaf_hash, body, appended_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(index)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(&hash)
+    .bind(&body)
+    .bind(now_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    u64::try_from(index).map_err(|_| corrupt("negative log index"))
+}
+
+fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
+    let idx: i64 = row.try_get("idx")?;
+    Ok(LogLeaf {
+        index: u64::try_from(idx).map_err(|_| corrupt("negative index"))?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        leaf_hash: row.try_get("leaf_hash")?,
+        body: row.try_get("body")?,
+        appended_at: row.try_get("appended_at")?,
+    })
+}
+
+impl Store {
+    pub async fn log_size(&self) -> Result<u64, StoreError> {
+        let size: i64 =
+            sqlx::query("SELECT size FROM log_head WHERE id = 1").fetch_one(&self.pool).await?.try_get("size")?;
+        u64::try_from(size).map_err(|_| corrupt("negative size"))
+    }
+
+    /// Leaf hashes from `start` on, at most `limit`, in index order.
+    pub async fn leaf_hashes(&self, start: u64, limit: u64) -> Result<Vec<Hash>, StoreError> {
+        let rows = sqlx::query("SELECT idx, leaf_hash FROM log_leaves WHERE idx >= $1 ORDER BY idx LIMIT $2")
+            .bind(i64::try_from(start).unwrap_or(i64::MAX))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let idx: i64 = row.try_get("idx")?;
+            if idx != start as i64 + i as i64 {
+                return Err(corrupt(format!("leaf {} is missing", start as i64 + i as i64)));
+            }
+            out.push(hex_hash(&row.try_get::<String, _>("leaf_hash")?)?);
+        }
+        Ok(out)
+    }
+
+    /// Leaves `[start, end)`.
+    pub async fn log_entries(&self, start: u64, end: u64) -> Result<Vec<LogLeaf>, StoreError> {
+        let rows = sqlx::query("SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx")
+            .bind(i64::try_from(start).unwrap_or(i64::MAX))
+            .bind(i64::try_from(end).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(leaf_from).collect()
+    }
+
+    /// The leaf of a record, if it was published.
+    pub async fn leaf_of(&self, entity: &str, entity_id: &str) -> Result<Option<LogLeaf>, StoreError> {
+        let row = sqlx::query("SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves WHERE entity = $1 AND entity_id = $2")
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(leaf_from).transpose()
+    }
+
+    pub async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query("SELECT size, root, note FROM log_checkpoints ORDER BY size DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(StoredCheckpoint {
+                size: u64::try_from(r.try_get::<i64, _>("size")?).map_err(|_| corrupt("negative size"))?,
+                root: r.try_get("root")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Keeps a signed checkpoint (a second signer of the same size keeps the first one).
+    pub async fn save_checkpoint(&self, size: u64, root: &Hash, note: &str) -> Result<(), StoreError> {
+        let mut sql = Sql::new("INSERT INTO log_checkpoints (size, root, note, created_at) VALUES (");
+        let (a, b, c, d) =
+            (sql.bind_int(size as i64), sql.bind(hex::encode(root)), sql.bind(note), sql.bind(now_rfc3339()));
+        sql.push(&format!("{a}, {b}, {c}, {d}) ON CONFLICT (size) DO NOTHING"));
+        sql.query().execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The last checkpoint seen, and checked consistent, of a witnessed log.
+    pub async fn witnessed(&self, origin: &str) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query("SELECT size, root, note FROM witnessed_logs WHERE origin = $1")
+            .bind(origin)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(StoredCheckpoint {
+                size: u64::try_from(r.try_get::<i64, _>("size")?).map_err(|_| corrupt("negative size"))?,
+                root: r.try_get("root")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn save_witnessed(&self, origin: &str, size: u64, root: &Hash, note: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM witnessed_logs WHERE origin = $1").bind(origin).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO witnessed_logs (origin, size, root, note, seen_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(origin)
+            .bind(size as i64)
+            .bind(hex::encode(root))
+            .bind(note)
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every published record as it now stands in the database, with its kind and log index
+    /// (for `log audit`).
+    pub async fn published_records(&self) -> Result<Vec<(String, String, serde_json::Value, Option<u64>)>, StoreError> {
+        let admin =
+            normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
+        let filter = crate::RecordFilter::default();
+        let mut out = Vec::new();
+        let to_value = |v: &dyn erased::Record| v.value();
+        for p in self.positions(&admin, &filter).await? {
+            if p.status == normwatch_core::RecordStatus::Published {
+                out.push(("position".to_owned(), p.id.clone(), to_value(&p)?, p.log_index));
+            }
+        }
+        for e in self.evidence(&admin, &filter).await? {
+            if e.status == normwatch_core::RecordStatus::Published {
+                out.push(("implementation-evidence".to_owned(), e.id.clone(), to_value(&e)?, e.log_index));
+            }
+        }
+        for l in self.legal_positions(&admin, &filter).await? {
+            if l.status == normwatch_core::RecordStatus::Published {
+                out.push(("legal-position".to_owned(), l.id.clone(), to_value(&l)?, l.log_index));
+            }
+        }
+        Ok(out)
+    }
+}
+
+mod erased {
+    use crate::StoreError;
+
+    /// Any record serialisable to JSON (to treat the three kinds alike).
+    pub trait Record {
+        fn value(&self) -> Result<serde_json::Value, StoreError>;
+    }
+
+    impl<T: serde::Serialize> Record for T {
+        fn value(&self) -> Result<serde_json::Value, StoreError> {
+            serde_json::to_value(self).map_err(|e| StoreError::Corrupt { what: "record".into(), reason: e.to_string() })
+        }
+    }
+}
