@@ -46,6 +46,8 @@ pub async fn fresh_postgres_database() -> Option<String> {
 
 pub struct TestServer {
     pub url: String,
+    /// The database URL the server uses (the SQLite file's URL when on SQLite).
+    pub database: String,
     /// The first admin's one-time password, as `serve` printed it.
     pub admin_password: String,
     pub backend: Backend,
@@ -59,43 +61,34 @@ impl TestServer {
     pub async fn start(backend: Backend) -> Option<TestServer> {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
-        let mut cmd = Command::new(BIN);
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(&data_dir);
-        if backend == Backend::Postgres {
-            let url = fresh_postgres_database().await?;
-            cmd.args(["--database", &url]);
-        }
-        let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        cmd.env_remove("NORMWATCH_DATABASE")
+        let database = match backend {
+            Backend::Sqlite => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
+            Backend::Postgres => fresh_postgres_database().await?,
+        };
+        let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database);
+        Some(TestServer { url, database, admin_password, backend, data_dir, child, dir })
+    }
+
+    /// Kills the server with SIGKILL (no shutdown at all) and starts it again on the same data.
+    pub fn kill_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, url, _) = spawn_serve(self.dir.path(), &self.data_dir, &self.database);
+        self.child = child;
+        self.url = url;
+    }
+
+    /// Runs the `normwatch` CLI against this server's data directory and database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(["--database", &self.database])
             .env_remove("NORMWATCH_CONFIG")
             .env("NORMWATCH_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log));
-        let mut child = cmd.spawn().expect("start normwatch serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            // Keep reading so the server never blocks on a full pipe.
-            let mut password = String::new();
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.trim().strip_prefix("its password:") {
-                    password = rest.trim().to_owned();
-                }
-                if let Some(rest) = line.strip_prefix("normwatch listening on ") {
-                    let _ = tx.send((rest.trim_end_matches('/').to_owned(), password.clone()));
-                }
-            }
-        });
-        let (url, admin_password) = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(found) => found,
-            Err(_) => {
-                let _ = child.kill();
-                let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
-                panic!("normwatch serve did not print its address within 60 s; its log:\n{log}");
-            }
-        };
-        Some(TestServer { url, admin_password, backend, data_dir, child, dir })
+            .output()
+            .expect("run normwatch")
     }
 
     pub fn at(&self, path: &str) -> String {
@@ -118,6 +111,43 @@ impl TestServer {
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+}
+
+/// Starts `normwatch serve` on a random port; returns the child, its URL and (on a first run)
+/// the admin's one-time password.
+fn spawn_serve(dir: &Path, data_dir: &Path, database: &str) -> (Child, String, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(data_dir).args(["--database", database]);
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
+    cmd.env_remove("NORMWATCH_DATABASE")
+        .env_remove("NORMWATCH_CONFIG")
+        .env("NORMWATCH_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log));
+    let mut child = cmd.spawn().expect("start normwatch serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        // Keep reading so the server never blocks on a full pipe.
+        let mut password = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.trim().strip_prefix("its password:") {
+                password = rest.trim().to_owned();
+            }
+            if let Some(rest) = line.strip_prefix("normwatch listening on ") {
+                let _ = tx.send((rest.trim_end_matches('/').to_owned(), password.clone()));
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok((url, password)) => (child, url, password),
+        Err(_) => {
+            let _ = child.kill();
+            let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+            panic!("normwatch serve did not print its address within 60 s; its log:\n{log}");
+        }
     }
 }
 
@@ -202,9 +232,10 @@ impl Api {
         if let Some(b) = body {
             rb = rb.json(b);
         }
-        let r = rb.send().await.expect("request");
+        // A refused or cut connection is status 0, so that tests that kill the server can go on.
+        let Ok(r) = rb.send().await else { return (0, serde_json::Value::Null) };
         let status = r.status().as_u16();
-        let text = r.text().await.expect("body");
+        let Ok(text) = r.text().await else { return (0, serde_json::Value::Null) };
         (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
     }
 
