@@ -70,6 +70,7 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
             store.create_stakeholder(&actor, &input).await?;
             stakeholders += 1;
         }
+        let mut inputs = Vec::new();
         for norm_id in &seed.norms {
             let paragraph = catalog
                 .norm(norm_id)
@@ -86,9 +87,10 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
                 status: RecordStatus::Published,
             };
             input.validate(catalog, today).map_err(|e| anyhow::anyhow!("seed position {}/{norm_id}: {e}", s.id))?;
-            store.create_position(&actor, &system_viewer, &input).await?;
-            positions += 1;
+            inputs.push(input);
         }
+        // One transaction per stakeholder: its positions and their log leaves land together.
+        positions += store.create_positions(&actor, &inputs).await?.len();
     }
     Ok(Seeded::Loaded { stakeholders, positions })
 }

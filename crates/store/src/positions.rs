@@ -46,13 +46,37 @@ const POSITION_COLUMNS: &str = "p.id, p.stakeholder_id, p.norm_id, p.stance, p.s
 /// Positions the viewer may read, each with the one it supersedes: the previous position of the
 /// same stakeholder on the same norm *among those the viewer may read*, so that neither a hidden
 /// record nor its existence leaks, and a backdated or concurrent insert still orders right.
-fn visible_positions(viewer: &Viewer) -> Sql {
+fn visible_positions(viewer: &Viewer, filter: &RecordFilter, id: Option<&str>) -> Sql {
     let mut sql = Sql::new("");
     let visible = visible_to(&mut sql, viewer, "p");
+    // Filters on the partition keys (stakeholder, norm) go inside the window: they select whole
+    // partitions, so what each position supersedes is unchanged, and the scan stays small.
+    let mut inner = Sql::new("");
+    std::mem::swap(&mut inner, &mut sql);
+    let mut sql = inner;
+    let mut narrowing = String::new();
+    if let Some(s) = &filter.stakeholder {
+        narrowing.push_str(&format!(" AND p.stakeholder_id = {}", sql.bind(s.clone())));
+    }
+    if let Some(n) = &filter.norm {
+        narrowing.push_str(&format!(" AND p.norm_id = {}", sql.bind(n.clone())));
+    }
+    let mut outer = String::new();
+    if let Some(id) = id {
+        let a = sql.bind(id);
+        let b = sql.bind(id);
+        let c = sql.bind(id);
+        narrowing.push_str(&format!(
+            " AND p.stakeholder_id = (SELECT stakeholder_id FROM positions WHERE id = {a}) \
+              AND p.norm_id = (SELECT norm_id FROM positions WHERE id = {b})"
+        ));
+        outer = format!(" AND p.id = {c}");
+    }
     sql.push(&format!(
         "SELECT * FROM (SELECT {POSITION_COLUMNS}, lg.idx AS log_index, LAG(p.id) OVER (PARTITION BY p.stakeholder_id, \
          p.norm_id ORDER BY p.stated_on, p.created_at, p.id) AS supersedes FROM positions p \
-         LEFT JOIN log_leaves lg ON lg.entity = 'position' AND lg.entity_id = p.id WHERE {visible}) p WHERE 1 = 1"
+         LEFT JOIN log_leaves lg ON lg.entity = 'position' AND lg.entity_id = p.id WHERE {visible}{narrowing}) p \
+         WHERE 1 = 1{outer}"
     ));
     sql
 }
@@ -146,6 +170,51 @@ fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
     }
 }
 
+/// Inserts one position, its audit entry and (when published) its log leaf, in `tx`.
+async fn insert_position(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    input: &PositionInput,
+) -> Result<Position, StoreError> {
+    require_stakeholder(tx, "stakeholder", &input.stakeholder).await?;
+    let id = new_id();
+    let now = now_rfc3339();
+    let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
+    sqlx::query(
+        "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
+           statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)",
+    )
+    .bind(&id)
+    .bind(&input.stakeholder)
+    .bind(&input.norm)
+    .bind(input.stance.name())
+    .bind(&input.stated_on)
+    .bind(input.source.url.clone())
+    .bind(input.source.document.clone())
+    .bind(input.source.paragraph.clone())
+    .bind(statement.as_ref().map(|s| s.ja.clone()))
+    .bind(statement.as_ref().map(|s| s.en.clone()))
+    .bind(input.tlp.name())
+    .bind(input.status.name())
+    .bind(&actor.0)
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {POSITION_COLUMNS}, NULL AS supersedes, NULL AS log_index FROM positions p WHERE p.id = $1"
+    )))
+    .bind(&id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut stored = position_from(&row)?;
+    record(tx, actor, "create", "position", &id, None::<&()>, Some(&stored)).await?;
+    if stored.status == RecordStatus::Published {
+        stored.log_index = Some(crate::log::append(tx, "position", &id, &stored).await?);
+    }
+    Ok(stored)
+}
+
 impl Store {
     /// Records a position (validated input). It supersedes the stance that was current for the
     /// same stakeholder and norm on its date; the earlier one stays readable.
@@ -156,59 +225,33 @@ impl Store {
         input: &PositionInput,
     ) -> Result<Position, StoreError> {
         let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let id = new_id();
-        let now = now_rfc3339();
-        let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
-        sqlx::query(
-            "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
-               statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.norm)
-        .bind(input.stance.name())
-        .bind(&input.stated_on)
-        .bind(input.source.url.clone())
-        .bind(input.source.document.clone())
-        .bind(input.source.paragraph.clone())
-        .bind(statement.as_ref().map(|s| s.ja.clone()))
-        .bind(statement.as_ref().map(|s| s.en.clone()))
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {POSITION_COLUMNS}, NULL AS supersedes, NULL AS log_index FROM positions p WHERE p.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut stored = position_from(&row)?;
-        record(&mut tx, actor, "create", "position", &id, None::<&()>, Some(&stored)).await?;
-        if stored.status == RecordStatus::Published {
-            stored.log_index = Some(crate::log::append(&mut tx, "position", &id, &stored).await?);
-        }
+        let stored = insert_position(&mut tx, actor, input).await?;
         tx.commit().await?;
         // Read back as the writer sees it, with what it supersedes.
-        Ok(self.position(viewer, &id).await?.unwrap_or(stored))
+        Ok(self.position(viewer, &stored.id).await?.unwrap_or(stored))
+    }
+
+    /// Records many positions in one transaction — all or none, their leaves appended together
+    /// (imports, seeding). Returns them as stored, without `supersedes`.
+    pub async fn create_positions(&self, actor: &Actor, inputs: &[PositionInput]) -> Result<Vec<Position>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            out.push(insert_position(&mut tx, actor, input).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Positions the viewer may read, oldest stated first (the history of each pair in order).
     pub async fn positions(&self, viewer: &Viewer, filter: &RecordFilter) -> Result<Vec<Position>, StoreError> {
-        let mut sql = visible_positions(viewer);
-        filters(&mut sql, "p", filter);
+        let mut sql = visible_positions(viewer, filter, None);
         sql.push(" ORDER BY p.stakeholder_id, p.norm_id, p.stated_on, p.created_at, p.id");
         sql.query().fetch_all(&self.pool).await?.iter().map(position_from).collect()
     }
 
     pub async fn position(&self, viewer: &Viewer, id: &str) -> Result<Option<Position>, StoreError> {
-        let mut sql = visible_positions(viewer);
-        let p = sql.bind(id);
-        sql.push(&format!(" AND p.id = {p}"));
+        let sql = visible_positions(viewer, &RecordFilter::default(), Some(id));
         sql.query().fetch_optional(&self.pool).await?.as_ref().map(position_from).transpose()
     }
 
