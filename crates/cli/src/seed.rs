@@ -51,8 +51,6 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
         bail!("seed/g7-lucca-2017.toml lists {listed:?} but the catalogue cites the declaration for {cited:?}");
     }
     let actor = Actor::system();
-    let system_viewer =
-        normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
     let today = time::OffsetDateTime::now_utc().date();
     let mut stakeholders = 0;
     let mut positions = 0;
