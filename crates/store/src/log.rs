@@ -81,6 +81,14 @@ fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
     })
 }
 
+fn checkpoint_from(r: &sqlx::any::AnyRow) -> Result<StoredCheckpoint, StoreError> {
+    Ok(StoredCheckpoint {
+        size: u64::try_from(r.try_get::<i64, _>("size")?).map_err(|_| corrupt("negative size"))?,
+        root: r.try_get("root")?,
+        note: r.try_get("note")?,
+    })
+}
+
 impl Store {
     pub async fn log_size(&self) -> Result<u64, StoreError> {
         let size: i64 =
@@ -130,14 +138,7 @@ impl Store {
         let row = sqlx::query("SELECT size, root, note FROM log_checkpoints ORDER BY size DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(StoredCheckpoint {
-                size: u64::try_from(r.try_get::<i64, _>("size")?).map_err(|_| corrupt("negative size"))?,
-                root: r.try_get("root")?,
-                note: r.try_get("note")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(checkpoint_from).transpose()
     }
 
     /// Keeps a signed checkpoint (a second signer of the same size keeps the first one).
@@ -156,14 +157,7 @@ impl Store {
             .bind(origin)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(StoredCheckpoint {
-                size: u64::try_from(r.try_get::<i64, _>("size")?).map_err(|_| corrupt("negative size"))?,
-                root: r.try_get("root")?,
-                note: r.try_get("note")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(checkpoint_from).transpose()
     }
 
     pub async fn save_witnessed(&self, origin: &str, size: u64, root: &Hash, note: &str) -> Result<(), StoreError> {

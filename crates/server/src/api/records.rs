@@ -64,6 +64,16 @@ fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, Field
     Ok(norm)
 }
 
+/// `?stakeholder=&norm=` (and nothing else), validated.
+fn stakeholder_norm_filter(state: &AppState, params: &Params) -> Result<RecordFilter, ApiError> {
+    params.only(&["stakeholder", "norm"])?;
+    Ok(RecordFilter {
+        stakeholder: one(params, "stakeholder")?.map(str::to_owned),
+        norm: norm_param(state, params)?,
+        topic: None,
+    })
+}
+
 // ---- stakeholders
 
 pub async fn create_stakeholder(
@@ -162,12 +172,7 @@ pub async fn positions(
     headers: HeaderMap,
     params: Params,
 ) -> Result<Response, ApiError> {
-    params.only(&["stakeholder", "norm"])?;
-    let filter = RecordFilter {
-        stakeholder: one(&params, "stakeholder")?.map(str::to_owned),
-        norm: norm_param(&state, &params)?,
-        topic: None,
-    };
+    let filter = stakeholder_norm_filter(&state, &params)?;
     let list = state.store.positions(&caller.viewer(), &filter).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "positions": list }))
 }
@@ -205,12 +210,7 @@ pub async fn evidence(
     headers: HeaderMap,
     params: Params,
 ) -> Result<Response, ApiError> {
-    params.only(&["stakeholder", "norm"])?;
-    let filter = RecordFilter {
-        stakeholder: one(&params, "stakeholder")?.map(str::to_owned),
-        norm: norm_param(&state, &params)?,
-        topic: None,
-    };
+    let filter = stakeholder_norm_filter(&state, &params)?;
     let list = state.store.evidence(&caller.viewer(), &filter).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "evidence": list }))
 }
