@@ -169,7 +169,7 @@ impl MerkleTree {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The definition, recursively over the leaves: what the cached tree must agree with.
