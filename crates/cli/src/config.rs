@@ -32,6 +32,9 @@ pub struct ConfigArgs {
     /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
     #[arg(long, global = true, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
     pub log_origin: Option<String>,
+    /// The URL people reach this instance at, if it is behind a proxy (https:// makes cookies Secure)
+    #[arg(long, global = true, env = "NORMWATCH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
     /// Username of the first admin account, created with a one-time password [default: admin]
     #[arg(long, global = true, env = "NORMWATCH_ADMIN_USERNAME", value_name = "NAME")]
     pub admin_username: Option<String>,
@@ -50,6 +53,7 @@ struct FileConfig {
     catalog_dir: Option<PathBuf>,
     log_origin: Option<String>,
     admin_username: Option<String>,
+    public_url: Option<String>,
     log: Option<String>,
 }
 
@@ -63,6 +67,8 @@ pub struct Config {
     pub catalog_dir: Option<PathBuf>,
     pub log_origin: String,
     pub admin_username: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
     pub log: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -97,7 +103,14 @@ impl Config {
         if !normwatch_core::access::valid_username(&admin_username) {
             bail!("--admin-username: `{admin_username}` must be 3–64 of a-z, 0-9, `.`, `_`, `-`");
         }
+        let public_url = args.public_url.clone().or(file.public_url);
+        if let Some(u) = &public_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            bail!("--public-url: `{u}` is not an http(s) URL");
+        }
         Ok(Config {
+            public_url,
             admin_username,
             data_dir,
             database,

@@ -137,7 +137,12 @@ pub async fn serve(config: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}; choose another address with --listen", config.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(instance.store.clone(), instance.key.clone()).await?;
+    let state = AppState::new(instance.store.clone(), instance.key.clone())
+        .await?
+        .with_public_url(config.public_url.as_deref());
+    if let Some(url) = &config.public_url {
+        println!("  public URL:     {url}");
+    }
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);

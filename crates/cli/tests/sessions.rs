@@ -217,3 +217,19 @@ async fn stakeholder_page_shows_history(s: TestServer) {
     let list = s.get("/stakeholders?lang=ja").await.text().await.expect("html");
     assert!(list.contains("/stakeholders/eu?lang=ja") && list.contains("欧州連合"));
 }
+
+/// Behind an HTTPS proxy (a public https:// URL) every cookie is `Secure`; otherwise not.
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let s =
+        TestServer::start_with_env(common::Backend::Sqlite, &[("NORMWATCH_PUBLIC_URL", "https://observatory.example")])
+            .await
+            .expect("server");
+    let r = client().get(s.at("/sign-in")).send().await.expect("get");
+    let (_, raw) = set_cookie(&r, "nw_login_csrf").expect("cookie");
+    assert!(raw.ends_with("; Secure"), "{raw}");
+    let plain = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    let r = client().get(plain.at("/sign-in")).send().await.expect("get");
+    let (_, raw) = set_cookie(&r, "nw_login_csrf").expect("cookie");
+    assert!(!raw.contains("Secure"), "{raw}");
+}

@@ -41,6 +41,8 @@ pub struct AppState {
 /// Facts about this running instance that the API reports.
 #[derive(Debug, Clone)]
 pub struct InstanceInfo {
+    /// Cookies carry `Secure` when the instance is reached over HTTPS (its public URL).
+    pub secure_cookies: bool,
     /// The verifier key of the instance's log signing key (C2SP signed-note format).
     pub verifier_key: String,
 }
@@ -52,7 +54,7 @@ impl AppState {
         key: normwatch_ledger::InstanceKey,
     ) -> Result<AppState, normwatch_store::StoreError> {
         let catalog = Arc::new(store.catalog().await?);
-        let instance = InstanceInfo { verifier_key: key.encode_verifier() };
+        let instance = InstanceInfo { verifier_key: key.encode_verifier(), secure_cookies: false };
         let log = Arc::new(log::TransparencyLog::new(key));
         log.sync(&store).await?;
         let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
@@ -66,6 +68,18 @@ impl AppState {
             dummy_password_hash: Arc::new(dummy),
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
         })
+    }
+}
+
+impl AppState {
+    /// The address people reach this instance at, when it is behind a proxy: an `https://` one
+    /// makes every cookie `Secure`.
+    pub fn with_public_url(mut self, url: Option<&str>) -> AppState {
+        let secure = url.is_some_and(|u| u.starts_with("https://"));
+        let mut info = (*self.instance).clone();
+        info.secure_cookies = secure;
+        self.instance = Arc::new(info);
+        self
     }
 }
 

@@ -59,13 +59,18 @@ pub struct TestServer {
 impl TestServer {
     /// `None` only when PostgreSQL is wanted, not configured, and not under CI.
     pub async fn start(backend: Backend) -> Option<TestServer> {
+        Self::start_with_env(backend, &[]).await
+    }
+
+    /// Starts with extra environment variables (settings such as NORMWATCH_PUBLIC_URL).
+    pub async fn start_with_env(backend: Backend, env: &[(&str, &str)]) -> Option<TestServer> {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
         let database = match backend {
             Backend::Sqlite => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
             Backend::Postgres => fresh_postgres_database().await?,
         };
-        let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database);
+        let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database, env);
         Some(TestServer { url, database, admin_password, backend, data_dir, child, dir })
     }
 
@@ -73,7 +78,7 @@ impl TestServer {
     pub fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, url, _) = spawn_serve(self.dir.path(), &self.data_dir, &self.database);
+        let (child, url, _) = spawn_serve(self.dir.path(), &self.data_dir, &self.database, &[]);
         self.child = child;
         self.url = url;
     }
@@ -116,8 +121,9 @@ impl TestServer {
 
 /// Starts `normwatch serve` on a random port; returns the child, its URL and (on a first run)
 /// the admin's one-time password.
-fn spawn_serve(dir: &Path, data_dir: &Path, database: &str) -> (Child, String, String) {
+fn spawn_serve(dir: &Path, data_dir: &Path, database: &str, env: &[(&str, &str)]) -> (Child, String, String) {
     let mut cmd = Command::new(BIN);
+    cmd.envs(env.iter().copied());
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(data_dir).args(["--database", database]);
     let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
     cmd.env_remove("NORMWATCH_DATABASE")

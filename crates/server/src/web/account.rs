@@ -14,7 +14,8 @@ use maud::html;
 use normwatch_core::Lang;
 use serde::Deserialize;
 
-fn set_cookie(response: &mut Response, value: String) {
+fn set_cookie(response: &mut Response, value: String, secure: bool) {
+    let value = if secure { format!("{value}; Secure") } else { value };
     if let Ok(v) = HeaderValue::from_str(&value) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -29,7 +30,7 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The sign-in page, with a fresh login CSRF token in a cookie and in the form.
-fn form_page(lang: Lang, status: StatusCode, message: Option<String>) -> Response {
+fn form_page(lang: Lang, status: StatusCode, message: Option<String>, secure: bool) -> Response {
     let page = Page { lang, path: "/sign-in".into(), user: None };
     let ui = page.ui();
     let token = auth::random_secret();
@@ -45,13 +46,21 @@ fn form_page(lang: Lang, status: StatusCode, message: Option<String>) -> Respons
         }
     };
     let mut r = (status, layout(&page, ui.sign_in, body)).into_response();
-    set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=3600"));
+    set_cookie(
+        &mut r,
+        format!("{LOGIN_CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=3600"),
+        secure,
+    );
     r
 }
 
-pub async fn sign_in_form(headers: HeaderMap, params: Params) -> Result<Response, WebError> {
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, WebError> {
     let lang = page_language(params.lang, &headers)?;
-    Ok(form_page(lang, StatusCode::OK, None))
+    Ok(form_page(lang, StatusCode::OK, None, state.instance.secure_cookies))
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,17 +90,23 @@ pub async fn sign_in(
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
     let lang = form_lang(&form.lang, &headers);
     let ui = super::i18n::ui(lang);
+    let secure = state.instance.secure_cookies;
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !auth::same_secret(&expected, &form.csrf) {
-        return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned())));
+        return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned()), secure));
     }
     let account = match auth::sign_in(&state, form.username.trim(), &form.password, client_address(&extensions)).await {
         Ok(a) => a,
         Err(ApiError::TooManyRequests { retry_after }) => {
-            return Ok(form_page(lang, StatusCode::TOO_MANY_REQUESTS, Some(format!("{} {retry_after}", ui.too_many))));
+            return Ok(form_page(
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(format!("{} {retry_after}", ui.too_many)),
+                secure,
+            ));
         }
         Err(ApiError::Unauthenticated(_)) => {
-            return Ok(form_page(lang, StatusCode::UNAUTHORIZED, Some(ui.wrong_credentials.to_owned())));
+            return Ok(form_page(lang, StatusCode::UNAUTHORIZED, Some(ui.wrong_credentials.to_owned()), secure));
         }
         Err(e) => return Ok(e.into_response()),
     };
@@ -107,8 +122,9 @@ pub async fn sign_in(
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
+        secure,
     );
-    set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}=; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=0"));
+    set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}=; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=0"), secure);
     Ok(r)
 }
 
@@ -146,7 +162,11 @@ pub async fn sign_out(
         message: e.to_string(),
     })?;
     let mut r = redirect(&format!("/?lang={lang}"));
-    set_cookie(&mut r, format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"));
+    set_cookie(
+        &mut r,
+        format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
+        state.instance.secure_cookies,
+    );
     Ok(r)
 }
 
