@@ -139,6 +139,11 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     assert_eq!(r.status(), 303);
     assert!(set_cookie(&r, "nw_session").is_some_and(|(v, raw)| v.is_empty() && raw.contains("Max-Age=0")));
     assert_eq!(page_as(&s, &session, "/api/v1/me").await.0, 401, "the session is gone on the server");
+    // Signing in and out is in the audit log.
+    let admin = Api::with_token(&s, &common::token_for(&s, "admin", &s.admin_password).await);
+    let (_, log) = admin.get("/api/v1/audit?entity=session").await;
+    let actions: Vec<&str> = log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["sign-out", "sign-in"], "newest first");
 }
 
 async fn forms_refuse_forged_and_bad_input(s: TestServer) {

@@ -162,6 +162,7 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a portal session (a sign-in), audited.
     pub async fn create_session(
         &self,
         secret_hash: &str,
@@ -169,14 +170,21 @@ impl Store {
         csrf_token: &str,
         expires_at: &str,
     ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO sessions (secret_hash, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(secret_hash)
             .bind(account_id)
             .bind(csrf_token)
             .bind(now_rfc3339())
             .bind(expires_at)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        // Expired sessions of anyone go when a new one starts: the table stays small.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_rfc3339()).execute(&mut *tx).await?;
+        let what = serde_json::json!({ "expires_at": expires_at });
+        record(&mut tx, &Actor(account_id.to_owned()), "sign-in", "session", account_id, None::<&()>, Some(&what))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -201,8 +209,19 @@ impl Store {
         .transpose()
     }
 
+    /// Ends a portal session (a sign-out), audited.
     pub async fn delete_session(&self, secret_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE secret_hash = $1").bind(secret_hash).execute(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT account_id FROM sessions WHERE secret_hash = $1")
+            .bind(secret_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE secret_hash = $1").bind(secret_hash).execute(&mut *tx).await?;
+        if let Some(row) = row {
+            let account: String = row.try_get("account_id")?;
+            record(&mut tx, &Actor(account.clone()), "sign-out", "session", &account, None::<&()>, None::<&()>).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
