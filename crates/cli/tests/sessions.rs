@@ -142,7 +142,8 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     // Signing in and out is in the audit log.
     let admin = Api::with_token(&s, &common::token_for(&s, "admin", &s.admin_password).await);
     let (_, log) = admin.get("/api/v1/audit?entity=session").await;
-    let actions: Vec<&str> = log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["sign-out", "sign-in"], "newest first");
 }
 
