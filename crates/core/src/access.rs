@@ -42,10 +42,17 @@ impl Role {
                 WriteEvidence,
                 WriteLegalPositions,
                 ReadRestricted,
+                ManageVepBoards,
             ],
-            Role::Editor => {
-                &[WriteStakeholders, WriteKeys, WritePositions, WriteEvidence, WriteLegalPositions, ReadRestricted]
-            }
+            Role::Editor => &[
+                WriteStakeholders,
+                WriteKeys,
+                WritePositions,
+                WriteEvidence,
+                WriteLegalPositions,
+                ReadRestricted,
+                ManageVepBoards,
+            ],
             Role::Reviewer => &[ReadRestricted],
             Role::Contributor => &[WriteOwnKeys, WriteOwnPositions, WriteOwnEvidence, WriteOwnLegalPositions],
             Role::Reader => &[],
@@ -89,6 +96,8 @@ pub enum Right {
     WriteOwnLegalPositions,
     /// Read drafts and records above TLP:GREEN (not TLP:RED of others).
     ReadRestricted,
+    /// Set up vulnerability-equities boards (their cases stay the members' alone).
+    ManageVepBoards,
 }
 
 impl Right {
@@ -106,6 +115,7 @@ impl Right {
             Right::WriteLegalPositions => "legal-positions:write",
             Right::WriteOwnLegalPositions => "legal-positions:write-own",
             Right::ReadRestricted => "records:read-restricted",
+            Right::ManageVepBoards => "vep-boards:manage",
         }
     }
 

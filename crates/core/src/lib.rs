@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod country;
 pub mod lang;
 pub mod query;
+pub mod vep;
 
 pub use access::{Account, RecordStatus, Right, Role, Tlp, Viewer};
 pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};

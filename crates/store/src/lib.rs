@@ -10,6 +10,7 @@ mod log;
 mod positions;
 mod sql;
 mod stakeholders;
+mod vep;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, migrate::Migrator};
@@ -21,6 +22,7 @@ pub use catalog::CatalogLoad;
 pub use log::{LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use stakeholders::StakeholderFilter;
+pub use vep::VepBoard;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -2,6 +2,7 @@
 mod accounts;
 mod catalog;
 pub(crate) mod records;
+pub(crate) mod vep;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -36,6 +37,11 @@ pub fn routes() -> Router<AppState> {
         .route("/legal-positions", post(records::create_legal_position).get(records::legal_positions))
         .route("/adoption", get(records::adoption))
         .route("/audit", get(records::audit))
+        .route("/vep/boards", post(vep::create_board).get(vep::boards))
+        .route("/vep/boards/{id}/cases", post(vep::create_case).get(vep::cases))
+        .route("/vep/boards/{id}/report", get(vep::report))
+        .route("/vep/cases/{id}", get(vep::case))
+        .route("/vep/cases/{id}/decisions", post(vep::decide))
 }
 
 /// The OpenAPI 3.1 description of this API, kept beside the handlers it describes.

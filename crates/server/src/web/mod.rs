@@ -4,6 +4,7 @@ mod account;
 mod adoption;
 mod i18n;
 mod pages;
+mod vep;
 
 use crate::AppState;
 use crate::extract::header_language;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders", get(adoption::stakeholders))
         .route("/stakeholders/{id}", get(adoption::stakeholder))
         .route("/stakeholders/{id}/positions", axum::routing::post(adoption::record_position))
+        .route("/vep", get(vep::boards))
+        .route("/vep/{board}", get(vep::board))
 }
 
 /// The language of a page and the path it is on, for links and the language switch.
@@ -156,6 +159,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/norms")) { (ui.nav_norms) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
+                        a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }
                     }

@@ -1,0 +1,117 @@
+//! VEP pages: the boards, each board's transparency report for a year (anyone), and its cases
+//! (members only).
+use super::pages::{encode, page};
+use super::{WebError, layout};
+use crate::AppState;
+use crate::api::vep::report_for;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use normwatch_core::vep::Decision;
+
+fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
+    move |e| WebError { status: e.status(), lang, message: e.to_string() }
+}
+
+pub async fn boards(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/vep")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
+    let boards = state.store.vep_boards().await.map_err(|e| fail(l)(e.into()))?;
+    let body = html! {
+        h1 { (ui.vep_title) }
+        p { (ui.vep_intro) }
+        ul.cards #boards {
+            @for b in &boards {
+                li { b { a href=(page.link(&format!("/vep/{}", encode(&b.id)))) { (b.name.get(l)) } }
+                     (ui.vep_members) ": " (b.members) }
+            }
+        }
+    };
+    Ok(layout(&page, ui.vep_title, body))
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |x| format!("{:.0}%", x * 100.0))
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    Path(board): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let params = params.without_blanks();
+    let page = page(&params, &headers, &caller, &format!("/vep/{}", encode(&board)))?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&["year"]).map_err(|e| fail(l)(e.into()))?;
+    let boards = state.store.vep_boards().await.map_err(|e| fail(l)(e.into()))?;
+    let Some(b) = boards.into_iter().find(|b| b.id == board) else {
+        return Err(WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no VEP board `{board}`") });
+    };
+    let report = report_for(&state, &board, &params).await.map_err(fail(l))?;
+    // Cases only for members: the query itself joins on membership.
+    let cases = match &caller.account {
+        Some(a) => state.store.vep_cases_for_member(&board, &a.id).await.map_err(|e| fail(l)(e.into()))?,
+        None => vec![],
+    };
+    let is_member = match &caller.account {
+        Some(a) => state.store.vep_membership(&board, &a.id).await.map_err(|e| fail(l)(e.into()))?.is_some(),
+        None => false,
+    };
+    let body = html! {
+        h1 { (b.name.get(l)) }
+        h2 #report { (ui.vep_report) " " (report.year) }
+        form.filters method="get" action=(format!("/vep/{}", encode(&board))) {
+            input type="hidden" name="lang" value=(l.code());
+            label { (ui.vep_year) input type="number" name="year" value=(report.year) min="2000"; }
+            button type="submit" { (ui.apply) }
+        }
+        table #report-table { tbody {
+            tr { th { (ui.vep_cases) } td #r-cases { (report.cases) } }
+            tr { th { (ui.vep_decided) } td #r-decided { (report.decided) } }
+            tr { th { (ui.vep_disclosed) } td #r-disclosed { (report.disclosed) } }
+            tr { th { (ui.vep_disclosed_share) } td #r-share { (percent(report.disclosed_share)) } }
+            tr { th { (ui.vep_median_days) } td #r-median { (report.median_days_to_decision.map_or_else(|| "—".to_owned(), |d| format!("{d}"))) } }
+            tr { th { (ui.vep_rereviews) } td #r-due { (report.rereviews_due) } }
+            tr { th { (ui.vep_on_time) } td #r-on-time { (report.rereviewed_on_time) } }
+            tr { th { (ui.vep_overdue) } td #r-overdue { (report.overdue_now) } }
+        } }
+        p { a href=(format!("/api/v1/vep/boards/{}/report?year={}", encode(&board), report.year)) { (ui.download_json) } " · "
+            a href=(format!("/api/v1/vep/boards/{}/report?year={}&format=csv", encode(&board), report.year)) { (ui.download_csv) } }
+        h2 { (ui.vep_cases) }
+        @if is_member {
+            table #cases {
+                thead { tr { th { (ui.vep_product) } th { (ui.vep_decision) } th { (ui.vep_rereview_by) } } }
+                tbody {
+                    @for c in &cases {
+                        tr data-overdue=(c.overdue) {
+                            td { (c.vendor) " " (c.product) @if let Some(cve) = &c.cve_id { " (" (cve) ")" } }
+                            td { @match c.current().map(|d| d.decision) {
+                                Some(Decision::Disclose) => { "disclose" }
+                                Some(Decision::Restrict) => { "restrict" }
+                                None => { (ui.vep_undecided) }
+                            } }
+                            td { (c.current().and_then(|d| d.rereview_by.clone()).unwrap_or_default())
+                                 @if c.overdue { " " span.tag.error { (ui.vep_overdue_flag) } } }
+                        }
+                    }
+                }
+            }
+        } @else {
+            p #confidential { (ui.vep_confidential) }
+        }
+    };
+    let mut r = layout(&page, b.name.get(l), body).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
