@@ -43,6 +43,8 @@ impl Role {
                 WriteLegalPositions,
                 ReadRestricted,
                 ManageVepBoards,
+                WriteVulnerabilities,
+                WriteProgrammes,
             ],
             Role::Editor => &[
                 WriteStakeholders,
@@ -52,9 +54,13 @@ impl Role {
                 WriteLegalPositions,
                 ReadRestricted,
                 ManageVepBoards,
+                WriteVulnerabilities,
+                WriteProgrammes,
             ],
             Role::Reviewer => &[ReadRestricted],
-            Role::Contributor => &[WriteOwnKeys, WriteOwnPositions, WriteOwnEvidence, WriteOwnLegalPositions],
+            Role::Contributor => {
+                &[WriteOwnKeys, WriteOwnPositions, WriteOwnEvidence, WriteOwnLegalPositions, WriteOwnProgrammes]
+            }
             Role::Reader => &[],
         }
     }
@@ -98,6 +104,9 @@ pub enum Right {
     ReadRestricted,
     /// Set up vulnerability-equities boards (their cases stay the members' alone).
     ManageVepBoards,
+    WriteVulnerabilities,
+    WriteProgrammes,
+    WriteOwnProgrammes,
 }
 
 impl Right {
@@ -116,6 +125,9 @@ impl Right {
             Right::WriteOwnLegalPositions => "legal-positions:write-own",
             Right::ReadRestricted => "records:read-restricted",
             Right::ManageVepBoards => "vep-boards:manage",
+            Right::WriteVulnerabilities => "vulnerabilities:write",
+            Right::WriteProgrammes => "programmes:write",
+            Right::WriteOwnProgrammes => "programmes:write-own",
         }
     }
 
@@ -126,6 +138,7 @@ impl Right {
             Right::WritePositions => Some(Right::WriteOwnPositions),
             Right::WriteEvidence => Some(Right::WriteOwnEvidence),
             Right::WriteLegalPositions => Some(Right::WriteOwnLegalPositions),
+            Right::WriteProgrammes => Some(Right::WriteOwnProgrammes),
             _ => None,
         }
     }

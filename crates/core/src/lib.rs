@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod adoption;
+pub mod capacity;
 pub mod catalog;
 pub mod country;
 pub mod lang;

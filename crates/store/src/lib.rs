@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod capacity;
 mod catalog;
 mod log;
 mod positions;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 pub use accounts::{NewAccount, SessionRecord, TokenRecord};
 pub use audit::{Actor, AuditEntry};
+pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use log::{LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;

@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API.
 mod accounts;
+pub(crate) mod capacity;
 mod catalog;
 pub(crate) mod records;
 pub(crate) mod vep;
@@ -37,6 +38,11 @@ pub fn routes() -> Router<AppState> {
         .route("/legal-positions", post(records::create_legal_position).get(records::legal_positions))
         .route("/adoption", get(records::adoption))
         .route("/audit", get(records::audit))
+        .route("/vulnerabilities", post(capacity::create_vulnerability).get(capacity::vulnerabilities))
+        .route("/vulnerabilities/{id}", get(capacity::vulnerability))
+        .route("/vulnerabilities/{id}/events", post(capacity::add_event))
+        .route("/capacity/programmes", post(capacity::create_programme).get(capacity::programmes))
+        .route("/capacity/coverage", get(capacity::coverage))
         .route("/vep/boards", post(vep::create_board).get(vep::boards))
         .route("/vep/boards/{id}/cases", post(vep::create_case).get(vep::cases))
         .route("/vep/boards/{id}/report", get(vep::report))

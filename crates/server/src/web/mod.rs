@@ -2,6 +2,7 @@
 //! `?lang=ja|en` chooses the language, then `Accept-Language`, then English.
 mod account;
 mod adoption;
+mod capacity;
 mod i18n;
 mod pages;
 mod vep;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders", get(adoption::stakeholders))
         .route("/stakeholders/{id}", get(adoption::stakeholder))
         .route("/stakeholders/{id}/positions", axum::routing::post(adoption::record_position))
+        .route("/capacity", get(capacity::programmes))
+        .route("/vulnerabilities", get(capacity::vulnerabilities))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
 }
@@ -159,6 +162,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/norms")) { (ui.nav_norms) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
+                        a href=(page.link("/capacity")) { (ui.nav_capacity) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }

@@ -1,0 +1,122 @@
+//! Vulnerabilities with mitigation timelines, and capacity-building programmes, over HTTP.
+mod common;
+
+use common::{Api, Roles, TestServer};
+use serde_json::{Value, json};
+
+on_both_backends!(vulnerability_timelines_and_time_to_fix, programmes_and_their_coverage);
+
+async fn vulnerability_timelines_and_time_to_fix(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let create = |body: Value| {
+        let editor = roles.editor.clone();
+        async move { editor.post("/api/v1/vulnerabilities", &body).await }
+    };
+    let (status, kumo) =
+        create(json!({"cve_id": "CVE-2024-10001", "product": "Kumo Router 7", "vendor": "Kumo Networks",
+        "advisory_url": "https://kumo.example/psirt/1", "reported_on": "2024-01-10"}))
+        .await;
+    assert_eq!(status, 201, "{kumo}");
+    assert_eq!(kumo["mitigation_status"], "unpatched");
+    let (_, sora) = create(json!({"product": "Sora Mail", "vendor": "Sora Soft", "reported_on": "2024-02-01"})).await;
+    for (body, field) in [
+        (json!({"cve_id": "CVE-1", "product": "x", "vendor": "y", "reported_on": "2024-01-01"}), "cve_id"),
+        (json!({"product": "x", "vendor": "y", "reported_on": "2999-01-01"}), "reported_on"),
+        (json!({"product": "x", "vendor": "y", "reported_on": "2024-01-01", "advisory_url": "psirt"}), "advisory_url"),
+    ] {
+        let (status, p) = create(body).await;
+        assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{p}");
+    }
+    let (status, p) = roles
+        .reader
+        .post("/api/v1/vulnerabilities", &json!({"product": "x", "vendor": "y", "reported_on": "2024-01-01"}))
+        .await;
+    assert_eq!((status, p["missing_right"].clone()), (403, json!("vulnerabilities:write")));
+    let event = |id: &Value, body: Value| {
+        let editor = roles.editor.clone();
+        let path = format!("/api/v1/vulnerabilities/{}/events", id.as_str().unwrap_or(""));
+        async move { editor.post(&path, &body).await }
+    };
+    assert_eq!(event(&kumo["id"], json!({"event": "acknowledged", "on": "2024-01-12"})).await.0, 201);
+    for (body, field) in [
+        (json!({"event": "fixed", "on": "2024-01-11"}), "on"),
+        (json!({"event": "acknowledged", "on": "2024-01-13"}), "event"),
+        (json!({"event": "disclosed", "on": "2023-12-31"}), "on"),
+    ] {
+        let (status, p) = event(&kumo["id"], body.clone()).await;
+        assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{body}: {p}");
+    }
+    let (status, fixed) = event(&kumo["id"], json!({"event": "fixed", "on": "2024-02-09"})).await;
+    assert_eq!(status, 201);
+    assert_eq!(fixed["mitigation_status"], "fixed");
+    assert_eq!(fixed["days_to_fix"], 30);
+    event(&sora["id"], json!({"event": "fixed", "on": "2024-02-11"})).await;
+    let (_, list) = Api::anonymous(&s).get("/api/v1/vulnerabilities").await;
+    assert_eq!(list["count"], 2);
+    assert_eq!(list["figures"]["median_days_to_fix"], 20.0);
+    assert_eq!(list["figures"]["median_days_to_acknowledge"], 2.0);
+    let kumo_figures = list["figures"]["by_vendor"]
+        .as_array()
+        .expect("vendors")
+        .iter()
+        .find(|v| v["vendor"] == "Kumo Networks")
+        .cloned();
+    assert_eq!(kumo_figures.map(|v| v["median_days_to_fix"].clone()), Some(json!(30.0)));
+    // Each record and timeline step is in the transparency log, and the audit finds them intact.
+    let audit = s.cli(&["log", "audit"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+    let html = s.get("/vulnerabilities?lang=ja").await.text().await.expect("html");
+    assert!(html.contains("修正までの日数") && html.contains("<th id=\"median-days-to-fix\">20</th>"));
+}
+
+async fn programmes_and_their_coverage(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let programme = |provider: &str, region: &str, norms: Value| {
+        json!({"provider": provider, "title": {"ja": "重要インフラ防護研修", "en": "Critical infrastructure protection training"},
+               "beneficiaries": ["vn", "ph", "asean-cert"], "region": region, "norms": norms, "elements": ["fw-6"],
+               "starts_on": "2024-04-01", "ends_on": "2025-03-31", "progress": "running"})
+    };
+    let (status, p) = roles
+        .contributor
+        .post("/api/v1/capacity/programmes", &programme("jp", "asia", json!(["gge-f", "gcsc-7"])))
+        .await;
+    assert_eq!(status, 201, "{p}");
+    assert_eq!(p["beneficiaries"], json!(["VN", "PH", "asean-cert"]), "country codes normalised");
+    let (status, p) =
+        roles.contributor.post("/api/v1/capacity/programmes", &programme("fr", "europe", json!(["gge-f"]))).await;
+    assert_eq!((status, p["missing_right"].clone()), (403, json!("programmes:write")));
+    let (status, _) =
+        roles.editor.post("/api/v1/capacity/programmes", &programme("fr", "africa", json!(["gge-f"]))).await;
+    assert_eq!(status, 201);
+    for (body, field) in [
+        (programme("jp", "atlantis", json!(["gge-f"])), "region"),
+        (programme("jp", "asia", json!(["gge-z"])), "norms[0]"),
+        (
+            programme("jp", "asia", json!([]))
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o.insert("elements".into(), json!([]));
+                    Value::Object(o)
+                })
+                .unwrap_or_default(),
+            "norms",
+        ),
+    ] {
+        let (status, p) = roles.editor.post("/api/v1/capacity/programmes", &body).await;
+        assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{p}");
+    }
+    let (_, coverage) = Api::anonymous(&s).get("/api/v1/capacity/coverage").await;
+    assert_eq!(coverage["norms"]["gge-f"]["asia"], 1);
+    assert_eq!(coverage["norms"]["gge-f"]["africa"], 1);
+    assert_eq!(coverage["norms"]["gcsc-7"]["asia"], 1);
+    assert_eq!(coverage["norms"]["gcsc-1"]["asia"], 0);
+    let (_, asia) = Api::anonymous(&s).get("/api/v1/capacity/programmes?norm=gge-f&region=asia").await;
+    assert_eq!(asia["count"], 1);
+    let (status, _) = Api::anonymous(&s).get("/api/v1/capacity/programmes?region=atlantis").await;
+    assert_eq!(status, 400);
+    let html = s.get("/capacity?lang=en").await.text().await.expect("html");
+    assert!(html.contains("data-norm=\"gge-f\"") && html.contains("Critical infrastructure protection training"));
+    let ja = s.get("/capacity?lang=ja&region=&norm=").await.text().await.expect("html");
+    assert!(ja.contains("重要インフラ防護研修") && ja.contains("アジア"));
+}

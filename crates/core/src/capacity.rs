@@ -1,0 +1,351 @@
+//! Vulnerabilities and their vendors' mitigation timelines (GCSC norm 6, UN GGE (j)), and
+//! capacity-building programmes (Recommendation 3, framework element 6).
+use crate::access::{RecordStatus, Tlp};
+use crate::adoption::{parse_date, past_date, stakeholder_id};
+use crate::catalog::Catalog;
+use crate::country::is_country_code;
+use crate::lang::Localized;
+use crate::query::FieldError;
+use crate::vep::valid_cve;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const REGIONS: &str = "regions";
+
+fn err(field: &str, reason: impl Into<String>) -> FieldError {
+    FieldError::new(field, reason)
+}
+
+fn short(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return Err(err(field, "is empty"));
+    }
+    if value.chars().count() > max {
+        return Err(err(field, format!("longer than {max} characters")));
+    }
+    Ok(())
+}
+
+fn http_url(field: &str, value: &str) -> Result<(), FieldError> {
+    if (value.starts_with("https://") || value.starts_with("http://")) && value.len() <= 2048 && !value.contains(' ') {
+        Ok(())
+    } else {
+        Err(err(field, format!("`{value}` is not an http(s) URL")))
+    }
+}
+
+fn days(from: &str, to: &str) -> Option<i64> {
+    Some((parse_date("to", to).ok()? - parse_date("from", from).ok()?).whole_days())
+}
+
+fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort_unstable();
+    match v.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(v[n / 2] as f64),
+        n => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MitigationStatus {
+    Unpatched,
+    Mitigated,
+    Fixed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VulnerabilityInput {
+    #[serde(default)]
+    pub cve_id: Option<String>,
+    pub product: String,
+    pub vendor: String,
+    /// The vendor as a registered stakeholder, if it is one.
+    #[serde(default)]
+    pub vendor_stakeholder: Option<String>,
+    #[serde(default)]
+    pub advisory_url: Option<String>,
+    /// When the vendor was told.
+    pub reported_on: String,
+    #[serde(default)]
+    pub tlp: Tlp,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+impl VulnerabilityInput {
+    pub fn validate(&self, today: time::Date) -> Result<(), FieldError> {
+        if let Some(c) = &self.cve_id
+            && !valid_cve(c)
+        {
+            return Err(err("cve_id", format!("`{c}` is not a CVE id such as CVE-2024-12345")));
+        }
+        short("product", &self.product, 200)?;
+        short("vendor", &self.vendor, 200)?;
+        if let Some(s) = &self.vendor_stakeholder {
+            stakeholder_id("vendor_stakeholder", s)?;
+        }
+        if let Some(u) = &self.advisory_url {
+            http_url("advisory_url", u)?;
+        }
+        past_date("reported_on", &self.reported_on, today)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vulnerability {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cve_id: Option<String>,
+    pub product: String,
+    pub vendor: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_stakeholder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisory_url: Option<String>,
+    pub mitigation_status: MitigationStatus,
+    pub reported_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosed_on: Option<String>,
+    /// Days from report to fix, once fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_to_fix: Option<i64>,
+    pub tlp: Tlp,
+    pub status: RecordStatus,
+    pub recorded_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// A step of the vendor's mitigation timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineEvent {
+    Acknowledged,
+    Mitigated,
+    Fixed,
+    Disclosed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineInput {
+    pub event: TimelineEvent,
+    pub on: String,
+}
+
+impl TimelineInput {
+    /// Checks the step against the timeline so far: dated, in order, and not recorded twice.
+    pub fn validate(&self, v: &Vulnerability, today: time::Date) -> Result<(), FieldError> {
+        past_date("on", &self.on, today)?;
+        if self.on < v.reported_on {
+            return Err(err("on", format!("before the vendor was told ({})", v.reported_on)));
+        }
+        let already = match self.event {
+            TimelineEvent::Acknowledged => &v.acknowledged_on,
+            TimelineEvent::Fixed => &v.fixed_on,
+            TimelineEvent::Disclosed => &v.disclosed_on,
+            TimelineEvent::Mitigated => &None,
+        };
+        if let Some(d) = already {
+            return Err(err("event", format!("already recorded, on {d}")));
+        }
+        if self.event == TimelineEvent::Fixed
+            && let Some(a) = &v.acknowledged_on
+            && self.on < *a
+        {
+            return Err(err("on", format!("a fix cannot precede the acknowledgement ({a})")));
+        }
+        if self.event == TimelineEvent::Mitigated && v.mitigation_status == MitigationStatus::Fixed {
+            return Err(err("event", "already fixed"));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorFigures {
+    pub vendor: String,
+    pub count: usize,
+    pub fixed: usize,
+    pub median_days_to_fix: Option<f64>,
+}
+
+/// Time-to-fix figures over a list of vulnerabilities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VulnerabilityFigures {
+    pub count: usize,
+    pub fixed: usize,
+    pub median_days_to_acknowledge: Option<f64>,
+    pub median_days_to_fix: Option<f64>,
+    pub by_vendor: Vec<VendorFigures>,
+}
+
+impl VulnerabilityFigures {
+    pub fn compute(list: &[Vulnerability]) -> VulnerabilityFigures {
+        let to_fix = |l: &[&Vulnerability]| median(l.iter().filter_map(|v| v.days_to_fix).collect());
+        let all: Vec<&Vulnerability> = list.iter().collect();
+        let mut vendors: BTreeMap<&str, Vec<&Vulnerability>> = BTreeMap::new();
+        for v in list {
+            vendors.entry(v.vendor.as_str()).or_default().push(v);
+        }
+        VulnerabilityFigures {
+            count: list.len(),
+            fixed: list.iter().filter(|v| v.fixed_on.is_some()).count(),
+            median_days_to_acknowledge: median(
+                list.iter()
+                    .filter_map(|v| v.acknowledged_on.as_deref().and_then(|a| days(&v.reported_on, a)))
+                    .collect(),
+            ),
+            median_days_to_fix: to_fix(&all),
+            by_vendor: vendors
+                .into_iter()
+                .map(|(vendor, vs)| VendorFigures {
+                    vendor: vendor.to_owned(),
+                    count: vs.len(),
+                    fixed: vs.iter().filter(|v| v.fixed_on.is_some()).count(),
+                    median_days_to_fix: to_fix(&vs),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Days from report to fix.
+pub fn days_to_fix(reported_on: &str, fixed_on: Option<&str>) -> Option<i64> {
+    fixed_on.and_then(|f| days(reported_on, f))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Progress {
+    Planned,
+    Running,
+    Completed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeInput {
+    /// The providing stakeholder.
+    pub provider: String,
+    pub title: Localized,
+    /// Beneficiaries: stakeholder ids or ISO 3166-1 country codes.
+    pub beneficiaries: Vec<String>,
+    pub region: String,
+    #[serde(default)]
+    pub norms: Vec<String>,
+    #[serde(default)]
+    pub elements: Vec<String>,
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: Option<String>,
+    pub progress: Progress,
+    #[serde(default)]
+    pub outcomes: Localized,
+    #[serde(default)]
+    pub tlp: Tlp,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+impl ProgrammeInput {
+    pub fn validate(&mut self, catalog: &Catalog) -> Result<(), FieldError> {
+        stakeholder_id("provider", &self.provider)?;
+        if let Some(lang) = self.title.missing().first() {
+            return Err(err(&format!("title.{lang}"), "the title is needed in Japanese and English"));
+        }
+        if self.beneficiaries.is_empty() {
+            return Err(err("beneficiaries", "name at least one beneficiary (a stakeholder id or a country code)"));
+        }
+        for (i, b) in self.beneficiaries.iter_mut().enumerate() {
+            let upper = b.to_ascii_uppercase();
+            if b.len() == 2 && is_country_code(&upper) {
+                *b = upper;
+            } else {
+                stakeholder_id(&format!("beneficiaries[{i}]"), b)?;
+            }
+        }
+        if catalog.taxonomy(REGIONS).is_none_or(|t| t.term(&self.region).is_none()) {
+            return Err(err(
+                "region",
+                format!("`{}` is not a region: africa, americas, asia, europe, oceania, worldwide", self.region),
+            ));
+        }
+        if self.norms.is_empty() && self.elements.is_empty() {
+            return Err(err("norms", "name the norms or framework elements the programme addresses"));
+        }
+        for (i, n) in self.norms.iter().enumerate() {
+            if catalog.norm(n).is_none() {
+                return Err(err(&format!("norms[{i}]"), format!("`{n}` is not a norm of the catalogue")));
+            }
+        }
+        for (i, e) in self.elements.iter().enumerate() {
+            if !catalog.framework.iter().any(|f| &f.id == e) {
+                return Err(err(&format!("elements[{i}]"), format!("`{e}` is not a framework element (fw-1 … fw-7)")));
+            }
+        }
+        parse_date("starts_on", &self.starts_on)?;
+        if let Some(end) = &self.ends_on {
+            parse_date("ends_on", end)?;
+            if end < &self.starts_on {
+                return Err(err("ends_on", "before the programme starts"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Programme {
+    pub id: String,
+    pub provider: String,
+    pub title: Localized,
+    pub beneficiaries: Vec<String>,
+    pub region: String,
+    pub norms: Vec<String>,
+    pub elements: Vec<String>,
+    pub starts_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<String>,
+    pub progress: Progress,
+    pub outcomes: Localized,
+    pub tlp: Tlp,
+    pub status: RecordStatus,
+    pub recorded_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// How many programmes address each norm in each region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    pub regions: Vec<String>,
+    /// Norm id → region → number of programmes.
+    pub norms: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+impl Coverage {
+    pub fn compute(catalog: &Catalog, programmes: &[Programme]) -> Coverage {
+        let regions: Vec<String> =
+            catalog.taxonomy(REGIONS).map(|t| t.terms.iter().map(|t| t.id.clone()).collect()).unwrap_or_default();
+        let mut norms: BTreeMap<String, BTreeMap<String, usize>> =
+            catalog.norms.iter().map(|n| (n.id.clone(), regions.iter().map(|r| (r.clone(), 0)).collect())).collect();
+        for p in programmes {
+            for n in &p.norms {
+                if let Some(row) = norms.get_mut(n) {
+                    *row.entry(p.region.clone()).or_default() += 1;
+                }
+            }
+        }
+        Coverage { regions, norms }
+    }
+}

@@ -1,0 +1,138 @@
+//! Vulnerabilities with their mitigation timelines, and capacity-building programmes.
+use super::render;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params, api_language};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use normwatch_core::capacity::{
+    Coverage, ProgrammeInput, REGIONS, TimelineInput, VulnerabilityFigures, VulnerabilityInput,
+};
+use normwatch_core::{FieldError, Right};
+use serde_json::json;
+
+pub async fn create_vulnerability(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<VulnerabilityInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteVulnerabilities, None)?;
+    let JsonBody(input) = body?;
+    input.validate(crate::today()).map_err(ApiError::InvalidField)?;
+    let id = state.store.create_vulnerability(&caller.actor(), &input).await?;
+    let v = state
+        .store
+        .vulnerability(&caller.viewer(), &id)
+        .await?
+        .ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+pub async fn vulnerabilities(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let list = state.store.vulnerabilities(&caller.viewer()).await?;
+    let figures = VulnerabilityFigures::compute(&list);
+    render(
+        &headers,
+        api_language(&params, &headers),
+        &json!({"count": list.len(), "figures": figures, "vulnerabilities": list}),
+    )
+}
+
+pub async fn vulnerability(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let v = state
+        .store
+        .vulnerability(&caller.viewer(), &id)
+        .await?
+        .ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+    render(&headers, api_language(&params, &headers), &v)
+}
+
+pub async fn add_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<JsonBody<TimelineInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.require(Right::WriteVulnerabilities, None)?;
+    let JsonBody(input) = body?;
+    let viewer = caller.viewer();
+    let v = state
+        .store
+        .vulnerability(&viewer, &id)
+        .await?
+        .ok_or(ApiError::NotFound { kind: "vulnerability", id: id.clone() })?;
+    input.validate(&v, crate::today()).map_err(ApiError::InvalidField)?;
+    state.store.add_vulnerability_event(&caller.actor(), &v, &input).await?;
+    let v = state.store.vulnerability(&viewer, &id).await?.ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+pub async fn create_programme(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<ProgrammeInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(mut input) = body?;
+    caller.require(Right::WriteProgrammes, Some(&input.provider))?;
+    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
+    let p = state.store.create_programme(&caller.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(p)).into_response())
+}
+
+/// `?norm=&region=`, validated.
+pub fn programme_filter(state: &AppState, params: &Params) -> Result<(Option<String>, Option<String>), ApiError> {
+    params.only(&["norm", "region"])?;
+    let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let norm = get("norm");
+    if let Some(n) = &norm
+        && state.catalog.norm(n).is_none()
+    {
+        return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")).into());
+    }
+    let region = get("region");
+    if let Some(r) = &region
+        && !state.catalog.taxonomy(REGIONS).is_some_and(|t| t.term(r).is_some())
+    {
+        return Err(FieldError::new("region", format!("`{r}` is not a region")).into());
+    }
+    Ok((norm, region))
+}
+
+pub async fn programmes(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let (norm, region) = programme_filter(&state, &params)?;
+    let list = state.store.programmes(&caller.viewer(), norm.as_deref(), region.as_deref()).await?;
+    render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "programmes": list}))
+}
+
+pub async fn coverage(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let list = state.store.programmes(&caller.viewer(), None, None).await?;
+    render(&headers, api_language(&params, &headers), &Coverage::compute(&state.catalog, &list))
+}

@@ -1,0 +1,111 @@
+//! Capacity-building and vulnerability pages.
+use super::pages::page;
+use super::{WebError, layout};
+use crate::AppState;
+use crate::api::capacity::programme_filter;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use maud::{Markup, html};
+use normwatch_core::capacity::{Coverage, VulnerabilityFigures};
+
+fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
+    move |e| WebError { status: e.status(), lang, message: e.to_string() }
+}
+
+pub async fn programmes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let params = params.without_blanks();
+    let page = page(&params, &headers, &caller, "/capacity")?;
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (norm, region) = programme_filter(&state, &params).map_err(fail(l))?;
+    let viewer = caller.viewer();
+    let all = state.store.programmes(&viewer, None, None).await.map_err(|e| fail(l)(e.into()))?;
+    let list: Vec<_> = all
+        .iter()
+        .filter(|p| norm.as_ref().is_none_or(|n| p.norms.contains(n)) && region.as_ref().is_none_or(|r| &p.region == r))
+        .collect();
+    let coverage = Coverage::compute(&c, &all);
+    let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let body = html! {
+        h1 { (ui.capacity_title) }
+        p { (ui.capacity_intro) }
+        h2 { (ui.coverage) }
+        table #coverage {
+            thead { tr { th { (ui.norm) } @for r in &coverage.regions { th { (label(r)) } } } }
+            tbody {
+                @for (n, row) in &coverage.norms {
+                    @if row.values().any(|v| *v > 0) {
+                        tr data-norm=(n) {
+                            th { a href=(page.link(&format!("/norms/{n}"))) { (n) } }
+                            @for r in &coverage.regions {
+                                @let count = row.get(r).copied().unwrap_or(0);
+                                td { @if count > 0 { a href=(page.link(&format!("/capacity?norm={n}&region={r}"))) { (count) } } @else { "·" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (ui.capacity_title) }
+        table #programmes {
+            thead { tr { th { (ui.provider) } th { (ui.summary) } th { (ui.region) } th { (ui.progress) } } }
+            tbody {
+                @for p in &list {
+                    tr {
+                        td { a href=(page.link(&format!("/stakeholders/{}", p.provider))) { (p.provider) } }
+                        td { b { (p.title.get(l)) } br; small { @for n in &p.norms { span.tag { (n) } } @for e in &p.elements { span.tag { (e) } } } }
+                        td { (label(&p.region)) }
+                        td { (format!("{:?}", p.progress).to_lowercase()) }
+                    }
+                }
+            }
+        }
+        p { a href="/api/v1/capacity/programmes" { (ui.download_json) } }
+    };
+    Ok(layout(&page, ui.capacity_title, body))
+}
+
+pub async fn vulnerabilities(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/vulnerabilities")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
+    let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(|e| fail(l)(e.into()))?;
+    let figures = VulnerabilityFigures::compute(&list);
+    let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |d| format!("{d}"));
+    let body = html! {
+        h1 { (ui.vuln_title) }
+        p { (ui.vuln_intro) }
+        table #vendor-figures {
+            thead { tr { th { (ui.vendor) } th { "#" } th { (ui.fixed) } th { (ui.median_days_to_fix) } } }
+            tbody {
+                @for v in &figures.by_vendor { tr { td { (v.vendor) } td { (v.count) } td { (v.fixed) } td { (fmt(v.median_days_to_fix)) } } }
+                tr { th { "Σ" } th { (figures.count) } th { (figures.fixed) } th #median-days-to-fix { (fmt(figures.median_days_to_fix)) } }
+            }
+        }
+        table #vulnerabilities {
+            thead { tr { th { "CVE" } th { (ui.vendor) } th { (ui.vep_product) } th { (ui.reported) } th { (ui.fixed) } th { (ui.days_to_fix) } } }
+            tbody {
+                @for v in &list {
+                    tr {
+                        td { (v.cve_id.clone().unwrap_or_default()) } td { (v.vendor) } td { (v.product) }
+                        td { (v.reported_on) } td { (v.fixed_on.clone().unwrap_or_default()) }
+                        td { (v.days_to_fix.map(|d| d.to_string()).unwrap_or_default()) }
+                    }
+                }
+            }
+        }
+        p { a href="/api/v1/vulnerabilities" { (ui.download_json) } }
+    };
+    Ok(layout(&page, ui.vuln_title, body))
+}

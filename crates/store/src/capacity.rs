@@ -1,0 +1,348 @@
+//! Vulnerabilities with their vendors' mitigation events, and capacity-building programmes:
+//! marked records, read through the viewer's visibility filter, logged when published.
+use crate::audit::{Actor, record};
+use crate::sql::{Sql, visible_to};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::capacity::{
+    MitigationStatus, Programme, ProgrammeInput, TimelineEvent, TimelineInput, Vulnerability, VulnerabilityInput,
+    days_to_fix,
+};
+use normwatch_core::{Localized, RecordStatus, Viewer};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: what.into(), reason: reason.into() }
+}
+
+fn enum_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let v: String = row.try_get(col)?;
+    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
+}
+
+fn name<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// One step of a vendor's mitigation timeline, as recorded (and logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VulnerabilityEvent {
+    pub id: String,
+    pub vulnerability: String,
+    pub event: TimelineEvent,
+    pub on: String,
+    pub recorded_by: String,
+    pub created_at: String,
+}
+
+const VULN_COLUMNS: &str = "v.id, v.cve_id, v.product, v.vendor, v.stakeholder_id, v.advisory_url, v.reported_on, v.tlp, \
+    v.status, v.recorded_by, v.created_at, v.updated_at, v.version";
+
+impl Store {
+    async fn events_of(&self, vulnerability: &str) -> Result<Vec<VulnerabilityEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, vulnerability_id, event, happened_on, recorded_by, created_at FROM vulnerability_events
+             WHERE vulnerability_id = $1 ORDER BY happened_on, created_at, id",
+        )
+        .bind(vulnerability)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VulnerabilityEvent {
+                    id: r.try_get("id")?,
+                    vulnerability: r.try_get("vulnerability_id")?,
+                    event: enum_column(r, "event")?,
+                    on: r.try_get("happened_on")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn vulnerability_from(&self, r: &AnyRow) -> Result<Vulnerability, StoreError> {
+        let id: String = r.try_get("id")?;
+        let events = self.events_of(&id).await?;
+        let first = |e: TimelineEvent| events.iter().find(|x| x.event == e).map(|x| x.on.clone());
+        let reported_on: String = r.try_get("reported_on")?;
+        let fixed_on = first(TimelineEvent::Fixed);
+        let mitigation_status = if fixed_on.is_some() {
+            MitigationStatus::Fixed
+        } else if first(TimelineEvent::Mitigated).is_some() {
+            MitigationStatus::Mitigated
+        } else {
+            MitigationStatus::Unpatched
+        };
+        Ok(Vulnerability {
+            days_to_fix: days_to_fix(&reported_on, fixed_on.as_deref()),
+            id,
+            cve_id: r.try_get("cve_id")?,
+            product: r.try_get("product")?,
+            vendor: r.try_get("vendor")?,
+            vendor_stakeholder: r.try_get("stakeholder_id")?,
+            advisory_url: r.try_get("advisory_url")?,
+            mitigation_status,
+            reported_on,
+            acknowledged_on: first(TimelineEvent::Acknowledged),
+            fixed_on,
+            disclosed_on: first(TimelineEvent::Disclosed),
+            tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+            status: enum_column(r, "status")?,
+            recorded_by: r.try_get("recorded_by")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            version: r.try_get("version")?,
+        })
+    }
+
+    pub async fn create_vulnerability(&self, actor: &Actor, input: &VulnerabilityInput) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some(s) = &input.vendor_stakeholder {
+            require_stakeholder(&mut tx, "vendor_stakeholder", s).await?;
+        }
+        let id = new_id();
+        let now = now_rfc3339();
+        sqlx::query(
+            "INSERT INTO vulnerabilities (id, cve_id, product, vendor, stakeholder_id, advisory_url, reported_on, tlp, status,
+               recorded_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1)",
+        )
+        .bind(&id)
+        .bind(input.cve_id.clone())
+        .bind(input.product.trim())
+        .bind(input.vendor.trim())
+        .bind(input.vendor_stakeholder.clone())
+        .bind(input.advisory_url.clone())
+        .bind(&input.reported_on)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE v.id = $1")))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let stored = vulnerability_record(&row)?;
+        record(&mut tx, actor, "create", "vulnerability", &id, None::<&()>, Some(&stored)).await?;
+        if input.status == RecordStatus::Published {
+            crate::log::append(&mut tx, "vulnerability", &id, &stored).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn vulnerabilities(&self, viewer: &Viewer) -> Result<Vec<Vulnerability>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
+        let visible = visible_to(&mut sql, viewer, "v");
+        sql.push(&visible);
+        sql.push(" ORDER BY v.reported_on, v.id");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.vulnerability_from(r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn vulnerability(&self, viewer: &Viewer, id: &str) -> Result<Option<Vulnerability>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
+        let visible = visible_to(&mut sql, viewer, "v");
+        let p = sql.bind(id);
+        sql.push(&format!("{visible} AND v.id = {p}"));
+        match sql.query().fetch_optional(&self.pool).await? {
+            Some(r) => Ok(Some(self.vulnerability_from(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds a step to a vulnerability's timeline (validated against it by the caller).
+    pub async fn add_vulnerability_event(
+        &self,
+        actor: &Actor,
+        vulnerability: &Vulnerability,
+        input: &TimelineInput,
+    ) -> Result<VulnerabilityEvent, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let event = VulnerabilityEvent {
+            id: new_id(),
+            vulnerability: vulnerability.id.clone(),
+            event: input.event,
+            on: input.on.clone(),
+            recorded_by: actor.0.clone(),
+            created_at: now_rfc3339(),
+        };
+        sqlx::query(
+            "INSERT INTO vulnerability_events (id, vulnerability_id, event, happened_on, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&event.id)
+        .bind(&event.vulnerability)
+        .bind(name(event.event))
+        .bind(&event.on)
+        .bind(&event.recorded_by)
+        .bind(&event.created_at)
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, actor, "create", "vulnerability-event", &event.id, None::<&()>, Some(&event)).await?;
+        if vulnerability.status == RecordStatus::Published {
+            crate::log::append(&mut tx, "vulnerability-event", &event.id, &event).await?;
+        }
+        tx.commit().await?;
+        Ok(event)
+    }
+
+    /// Published vulnerabilities and their events, as they stand (for `log audit`).
+    pub(crate) async fn published_vulnerability_records(
+        &self,
+    ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
+        let mut out = Vec::new();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE v.status = 'published'"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let record = vulnerability_record(r)?;
+            let id: String = r.try_get("id")?;
+            for e in self.events_of(&id).await? {
+                let ev = serde_json::to_value(&e).map_err(|e| corrupt("event", e.to_string()))?;
+                out.push(("vulnerability-event".to_owned(), e.id.clone(), ev));
+            }
+            out.push(("vulnerability".to_owned(), id, serde_json::Value::Object(record)));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.status = 'published'"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let p = programme_from(r)?;
+            let value = serde_json::to_value(&p).map_err(|e| corrupt("programme", e.to_string()))?;
+            out.push(("capacity-programme".to_owned(), p.id, value));
+        }
+        Ok(out)
+    }
+
+    pub async fn create_programme(&self, actor: &Actor, input: &ProgrammeInput) -> Result<Programme, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "provider", &input.provider).await?;
+        let id = new_id();
+        let now = now_rfc3339();
+        let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "INSERT INTO capacity_programmes (id, stakeholder_id, title_ja, title_en, beneficiaries, region, norms, elements, starts_on,
+               ends_on, progress, outcomes_ja, outcomes_en, tlp, status, recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1)",
+        )
+        .bind(&id)
+        .bind(&input.provider)
+        .bind(&input.title.ja)
+        .bind(&input.title.en)
+        .bind(list(&input.beneficiaries))
+        .bind(&input.region)
+        .bind(list(&input.norms))
+        .bind(list(&input.elements))
+        .bind(&input.starts_on)
+        .bind(input.ends_on.clone())
+        .bind(name(input.progress))
+        .bind(&input.outcomes.ja)
+        .bind(&input.outcomes.en)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.id = $1"
+        )))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = programme_from(&row)?;
+        record(&mut tx, actor, "create", "capacity-programme", &id, None::<&()>, Some(&created)).await?;
+        if created.status == RecordStatus::Published {
+            crate::log::append(&mut tx, "capacity-programme", &id, &created).await?;
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Programmes the viewer may read, optionally about one norm or in one region.
+    pub async fn programmes(
+        &self,
+        viewer: &Viewer,
+        norm: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<Vec<Programme>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE "));
+        let visible = visible_to(&mut sql, viewer, "p");
+        sql.push(&visible);
+        if let Some(r) = region {
+            let p = sql.bind(r);
+            sql.push(&format!(" AND p.region = {p}"));
+        }
+        sql.push(" ORDER BY p.starts_on, p.id");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let all = rows.iter().map(programme_from).collect::<Result<Vec<_>, _>>()?;
+        Ok(all.into_iter().filter(|p| norm.is_none_or(|n| p.norms.iter().any(|x| x == n))).collect())
+    }
+}
+
+/// The vulnerability record itself (what was published): its events are records of their own.
+fn vulnerability_record(r: &AnyRow) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    let mut m = serde_json::Map::new();
+    for col in [
+        "id",
+        "cve_id",
+        "product",
+        "vendor",
+        "stakeholder_id",
+        "advisory_url",
+        "reported_on",
+        "tlp",
+        "status",
+        "recorded_by",
+        "created_at",
+        "updated_at",
+    ] {
+        let v: Option<String> = r.try_get(col)?;
+        m.insert(col.to_owned(), v.map_or(serde_json::Value::Null, serde_json::Value::String));
+    }
+    m.insert("version".into(), serde_json::Value::from(r.try_get::<i64, _>("version")?));
+    Ok(m)
+}
+
+const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en, p.beneficiaries, p.region, p.norms, p.elements, \
+    p.starts_on, p.ends_on, p.progress, p.outcomes_ja, p.outcomes_en, p.tlp, p.status, p.recorded_by, p.created_at, \
+    p.updated_at, p.version";
+
+fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
+    let list = |col: &str| -> Result<Vec<String>, StoreError> {
+        let text: String = r.try_get(col)?;
+        serde_json::from_str(&text).map_err(|e| corrupt(col, e.to_string()))
+    };
+    Ok(Programme {
+        id: r.try_get("id")?,
+        provider: r.try_get("stakeholder_id")?,
+        title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+        beneficiaries: list("beneficiaries")?,
+        region: r.try_get("region")?,
+        norms: list("norms")?,
+        elements: list("elements")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        progress: enum_column(r, "progress")?,
+        outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
+        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        status: enum_column(r, "status")?,
+        recorded_by: r.try_get("recorded_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
