@@ -108,7 +108,7 @@ pub fn programme_filter(state: &AppState, params: &Params) -> Result<(Option<Str
     }
     let region = get("region");
     if let Some(r) = &region
-        && !state.catalog.taxonomy(REGIONS).is_some_and(|t| t.term(r).is_some())
+        && state.catalog.taxonomy(REGIONS).is_none_or(|t| t.term(r).is_none())
     {
         return Err(FieldError::new("region", format!("`{r}` is not a region")).into());
     }
