@@ -250,7 +250,7 @@ fn catalog_check(dir: Option<&Path>) -> Result<ExitCode> {
         Ok(c) => {
             let terms: usize = c.taxonomies.iter().map(|t| t.terms.len()).sum();
             println!(
-                "{name}: valid — catalogue {} ({} documents, {} principles, {} framework elements, {} recommendations, {} norms, {} taxonomies with {} terms)",
+                "{name}: valid — catalogue {} ({} documents, {} principles, {} framework elements, {} recommendations, {} norms, {} taxonomies with {} terms, {} standards, {} baselines)",
                 c.meta.version,
                 c.documents.len(),
                 c.principles.len(),
@@ -258,7 +258,9 @@ fn catalog_check(dir: Option<&Path>) -> Result<ExitCode> {
                 c.recommendations.len(),
                 c.norms.len(),
                 c.taxonomies.len(),
-                terms
+                terms,
+                c.standards.len(),
+                c.baselines.len()
             );
             Ok(ExitCode::SUCCESS)
         }

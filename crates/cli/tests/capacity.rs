@@ -4,7 +4,11 @@ mod common;
 use common::{Api, Roles, TestServer};
 use serde_json::{Value, json};
 
-on_both_backends!(vulnerability_timelines_and_time_to_fix, programmes_and_their_coverage);
+on_both_backends!(
+    vulnerability_timelines_and_time_to_fix,
+    programmes_and_their_coverage,
+    standards_and_hygiene_self_assessments
+);
 
 async fn vulnerability_timelines_and_time_to_fix(s: TestServer) {
     let roles = Roles::set_up(&s).await;
@@ -119,4 +123,62 @@ async fn programmes_and_their_coverage(s: TestServer) {
     assert!(html.contains("data-norm=\"gge-f\"") && html.contains("Critical infrastructure protection training"));
     let ja = s.get("/capacity?lang=ja&region=&norm=").await.text().await.expect("html");
     assert!(ja.contains("重要インフラ防護研修") && ja.contains("アジア"));
+}
+
+async fn standards_and_hygiene_self_assessments(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let ids = |v: &Value| -> Vec<String> {
+        v["standards"].as_array().expect("list").iter().filter_map(|x| x["id"].as_str().map(str::to_owned)).collect()
+    };
+    let (_, routing) = Api::anonymous(&s).get("/api/v1/standards?asset=pc.routing").await;
+    let routing = ids(&routing);
+    assert!(routing.contains(&"std-rpki".to_owned()) && routing.contains(&"std-manrs".to_owned()), "{routing:?}");
+    assert!(!routing.contains(&"std-dnssec".to_owned()));
+    let (_, botnets) = Api::anonymous(&s).get("/api/v1/standards?norm=gcsc-4").await;
+    assert_eq!(ids(&botnets), ["std-etsi-en-303-645"]);
+    assert_eq!(Api::anonymous(&s).get("/api/v1/standards?asset=pc.nowhere").await.0, 400);
+    let (_, baselines) = Api::anonymous(&s).get("/api/v1/hygiene/baselines?lang=en").await;
+    let controls: Vec<String> = baselines["baselines"][0]["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(controls.len(), 8);
+    let assessment = |on: &str, implemented: usize| {
+        let results: Vec<Value> = controls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| json!({"control": c, "status": if i < implemented { "implemented" } else { "not-implemented" }}))
+            .collect();
+        json!({"stakeholder": "jp", "baseline": "hygiene-basic", "assessed_on": on, "results": results})
+    };
+    let (status, first) = roles.contributor.post("/api/v1/hygiene/assessments", &assessment("2024-01-15", 4)).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["score"], 50.0);
+    let (status, _) = roles.contributor.post("/api/v1/hygiene/assessments", &assessment("2025-01-15", 6)).await;
+    assert_eq!(status, 201);
+    let mut missing = assessment("2025-02-01", 8);
+    missing["results"].as_array_mut().expect("results").pop();
+    let (status, p) = roles.contributor.post("/api/v1/hygiene/assessments", &missing).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("results")), "{p}");
+    let mut unknown = assessment("2025-02-01", 8);
+    unknown["results"][0]["control"] = json!("prayer");
+    let (status, p) = roles.contributor.post("/api/v1/hygiene/assessments", &unknown).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("results[0].control")));
+    let mut other = assessment("2025-02-01", 8);
+    other["stakeholder"] = json!("fr");
+    assert_eq!(roles.contributor.post("/api/v1/hygiene/assessments", &other).await.0, 403);
+    let (_, list) = Api::anonymous(&s).get("/api/v1/hygiene/assessments?stakeholder=jp").await;
+    let scores: Vec<f64> =
+        list["assessments"].as_array().expect("list").iter().filter_map(|a| a["score"].as_f64()).collect();
+    assert_eq!(scores, [50.0, 75.0]);
+    // The score over time, drawn on the server as SVG, labelled in the page's language.
+    let ja = s.get("/stakeholders/jp/hygiene?lang=ja").await.text().await.expect("html");
+    assert!(ja.contains("<svg") && ja.contains("達成度") && ja.contains("75%"), "{}", &ja[..ja.len().min(400)]);
+    let en = s.get("/stakeholders/jp/hygiene?lang=en&baseline=hygiene-basic").await.text().await.expect("html");
+    assert!(en.contains("<svg") && en.contains("Score (%)"));
+    assert!(s.get("/standards?lang=ja").await.text().await.expect("html").contains("RPKI"));
+    let audit = s.cli(&["log", "audit"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
 }

@@ -349,3 +349,117 @@ impl Coverage {
         Coverage { regions, norms }
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlStatus {
+    Implemented,
+    Partial,
+    NotImplemented,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlResult {
+    pub control: String,
+    pub status: ControlStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentInput {
+    pub stakeholder: String,
+    pub baseline: String,
+    pub assessed_on: String,
+    pub results: Vec<ControlResult>,
+    #[serde(default)]
+    pub tlp: Tlp,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+impl AssessmentInput {
+    /// Every control of the baseline assessed exactly once; nothing else.
+    pub fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
+        stakeholder_id("stakeholder", &self.stakeholder)?;
+        let Some(baseline) = catalog.baseline(&self.baseline) else {
+            let known: Vec<&str> = catalog.baselines.iter().map(|b| b.id.as_str()).collect();
+            return Err(err("baseline", format!("`{}` is not a baseline; known: {}", self.baseline, known.join(", "))));
+        };
+        past_date("assessed_on", &self.assessed_on, today)?;
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in self.results.iter().enumerate() {
+            if !baseline.controls.iter().any(|c| c.id == r.control) {
+                return Err(err(
+                    &format!("results[{i}].control"),
+                    format!("`{}` is not a control of {}", r.control, baseline.id),
+                ));
+            }
+            if !seen.insert(r.control.as_str()) {
+                return Err(err(&format!("results[{i}].control"), format!("`{}` is assessed twice", r.control)));
+            }
+            if let Some(e) = &r.evidence {
+                short(&format!("results[{i}].evidence"), e, 2000)?;
+            }
+        }
+        if let Some(missing) = baseline.controls.iter().find(|c| !seen.contains(c.id.as_str())) {
+            return Err(err(
+                "results",
+                format!("control `{}` is not assessed; assess every control of the baseline", missing.id),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The share of applicable controls in place, in percent: a partial one counts half.
+pub fn hygiene_score(results: &[ControlResult]) -> Option<f64> {
+    let applicable: Vec<&ControlResult> = results.iter().filter(|r| r.status != ControlStatus::NotApplicable).collect();
+    if applicable.is_empty() {
+        return None;
+    }
+    let points: f64 = applicable
+        .iter()
+        .map(|r| match r.status {
+            ControlStatus::Implemented => 1.0,
+            ControlStatus::Partial => 0.5,
+            _ => 0.0,
+        })
+        .sum();
+    Some((points / applicable.len() as f64 * 1000.0).round() / 10.0)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub id: String,
+    pub stakeholder: String,
+    pub baseline: String,
+    pub assessed_on: String,
+    pub results: Vec<ControlResult>,
+    /// Derived from the results when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub tlp: Tlp,
+    pub status: RecordStatus,
+    pub recorded_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hygiene_score_counts_partial_as_half_and_ignores_not_applicable() {
+        let r = |s| ControlResult { control: "c".into(), status: s, evidence: None };
+        use ControlStatus::*;
+        assert_eq!(hygiene_score(&[r(Implemented), r(Partial), r(NotImplemented), r(NotApplicable)]), Some(50.0));
+        assert_eq!(hygiene_score(&[r(NotApplicable)]), None);
+        assert_eq!(hygiene_score(&[r(Implemented), r(Implemented), r(Partial)]), Some(83.3));
+    }
+}

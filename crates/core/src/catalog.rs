@@ -91,6 +91,43 @@ pub struct Recommendation {
     pub norms: Vec<String>,
 }
 
+/// A technical standard, mapped to the norms it helps implement and the assets it protects.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    pub id: String,
+    pub title: Localized,
+    pub publisher: String,
+    pub url: String,
+    pub summary: Localized,
+    #[serde(default)]
+    pub norms: Vec<String>,
+    #[serde(default)]
+    pub assets: Vec<String>,
+}
+
+/// A list of controls a stakeholder assesses itself against.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub id: String,
+    pub title: Localized,
+    pub summary: Localized,
+    #[serde(default)]
+    pub norms: Vec<String>,
+    #[serde(alias = "control", default)]
+    pub controls: Vec<Control>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    pub id: String,
+    pub title: Localized,
+    #[serde(default)]
+    pub standards: Vec<String>,
+}
+
 /// Whether a norm is in force in the catalogue, proposed in a consultation, or replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -201,6 +238,10 @@ pub struct Catalog {
     pub recommendations: Vec<Recommendation>,
     pub norms: Vec<Norm>,
     pub taxonomies: Vec<Taxonomy>,
+    #[serde(default)]
+    pub standards: Vec<Standard>,
+    #[serde(default)]
+    pub baselines: Vec<Baseline>,
 }
 
 /// What is wrong with one field of one catalogue entry.
@@ -255,7 +296,7 @@ pub enum CatalogError {
     #[error("{file}: a required catalogue file is missing")]
     MissingFile { file: String },
     #[error(
-        "{file}: not a catalogue file; expected one of catalog.toml, documents.toml, principles.toml, framework.toml, recommendations.toml, norms.toml, taxonomies/<id>.toml"
+        "{file}: not a catalogue file; expected one of catalog.toml, documents.toml, principles.toml, framework.toml, recommendations.toml, norms.toml, standards.toml, taxonomies/<id>.toml"
     )]
     UnexpectedFile { file: String },
     #[error("the catalogue has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
@@ -295,6 +336,14 @@ struct RecommendationsFile {
     #[serde(default)]
     recommendation: Vec<Recommendation>,
 }
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct StandardsFile {
+    #[serde(default)]
+    standard: Vec<Standard>,
+    #[serde(default)]
+    baseline: Vec<Baseline>,
+}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NormsFile {
@@ -329,7 +378,8 @@ impl Catalog {
                 | "principles.toml"
                 | "framework.toml"
                 | "recommendations.toml"
-                | "norms.toml" => {
+                | "norms.toml"
+                | "standards.toml" => {
                     by_name.insert(path, file);
                 }
                 p if p.starts_with("taxonomies/") && p.ends_with(".toml") => taxonomy_files.push(file),
@@ -344,6 +394,11 @@ impl Catalog {
         let framework = parse::<FrameworkFile>(need("framework.toml")?)?.element;
         let recommendations = parse::<RecommendationsFile>(need("recommendations.toml")?)?.recommendation;
         let norms = parse::<NormsFile>(need("norms.toml")?)?.norm;
+        // Optional: a catalogue without standards is still a catalogue.
+        let standards_file = match by_name.get("standards.toml") {
+            Some(f) => parse::<StandardsFile>(f)?,
+            None => StandardsFile::default(),
+        };
         taxonomy_files.sort_by(|a, b| a.path.cmp(&b.path));
         let mut taxonomies = Vec::new();
         for file in &taxonomy_files {
@@ -361,8 +416,18 @@ impl Catalog {
         }
         let digest = hex::encode(hasher.finalize());
 
-        let mut catalog =
-            Catalog { meta, digest, documents, principles, framework, recommendations, norms, taxonomies };
+        let mut catalog = Catalog {
+            meta,
+            digest,
+            documents,
+            principles,
+            framework,
+            recommendations,
+            norms,
+            taxonomies,
+            standards: standards_file.standard,
+            baselines: standards_file.baseline,
+        };
         let taxonomy_paths: Vec<String> = taxonomy_files.iter().map(|f| f.path.clone()).collect();
         let problems = Validator::new(&catalog, &taxonomy_paths).run();
         if !problems.is_empty() {
@@ -396,6 +461,10 @@ impl Catalog {
 
     pub fn principle(&self, id: &str) -> Option<&Principle> {
         self.principles.iter().find(|p| p.id == id)
+    }
+
+    pub fn baseline(&self, id: &str) -> Option<&Baseline> {
+        self.baselines.iter().find(|b| b.id == id)
     }
 
     pub fn taxonomy(&self, id: &str) -> Option<&Taxonomy> {
@@ -615,7 +684,59 @@ impl<'a> Validator<'a> {
         }
         self.norms();
         self.taxonomies();
+        self.standards();
         self.problems
+    }
+
+    fn standards(&mut self) {
+        let c = self.catalog;
+        let file = "standards.toml";
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let standard_ids: HashSet<&str> = c.standards.iter().map(|s| s.id.as_str()).collect();
+        for s in &c.standards {
+            let e = format!("standard `{}`", s.id);
+            if seen.insert(s.id.as_str(), ()).is_some() {
+                self.report(file, e.clone(), "id", Defect::DuplicateId { id: s.id.clone(), first_in: file.into() });
+            }
+            self.text(file, &e, "title", &s.title);
+            self.text(file, &e, "summary", &s.summary);
+            for (i, n) in s.norms.iter().enumerate() {
+                let ok = self.norms.contains(n.as_str());
+                self.reference(file, &e, format!("norms[{i}]"), "norm", n, ok);
+            }
+            for (i, a) in s.assets.iter().enumerate() {
+                let ok = self.terms.contains_key(a.as_str());
+                self.reference(file, &e, format!("assets[{i}]"), "asset class", a, ok);
+            }
+        }
+        for b in &c.baselines {
+            let e = format!("baseline `{}`", b.id);
+            if seen.insert(b.id.as_str(), ()).is_some() {
+                self.report(file, e.clone(), "id", Defect::DuplicateId { id: b.id.clone(), first_in: file.into() });
+            }
+            self.text(file, &e, "title", &b.title);
+            self.text(file, &e, "summary", &b.summary);
+            for (i, n) in b.norms.iter().enumerate() {
+                let ok = self.norms.contains(n.as_str());
+                self.reference(file, &e, format!("norms[{i}]"), "norm", n, ok);
+            }
+            let mut controls = HashSet::new();
+            for (i, ctl) in b.controls.iter().enumerate() {
+                if !controls.insert(ctl.id.as_str()) {
+                    self.report(
+                        file,
+                        e.clone(),
+                        format!("control[{i}].id"),
+                        Defect::DuplicateId { id: ctl.id.clone(), first_in: file.into() },
+                    );
+                }
+                self.text(file, &e, &format!("control[{i}].title"), &ctl.title);
+                for (j, st) in ctl.standards.iter().enumerate() {
+                    let ok = standard_ids.contains(st.as_str());
+                    self.reference(file, &e, format!("control[{i}].standards[{j}]"), "standard", st, ok);
+                }
+            }
+        }
     }
 
     fn in_vocabulary(&self, vocabulary: &str, term: &str) -> bool {

@@ -98,8 +98,9 @@ mod tests {
 }
 
 /// Fields a record carries when it is read but that are not part of what was published: its
-/// place in the log and the link to the record it superseded (both derived when read).
-pub const DERIVED_FIELDS: [&str; 2] = ["log_index", "supersedes"];
+/// place in the log, the link to the record it superseded, and a score computed from its
+/// contents (all derived when read).
+pub const DERIVED_FIELDS: [&str; 3] = ["log_index", "supersedes", "score"];
 
 /// The published form of a record: its JSON without the derived fields, canonicalised.
 pub fn record_canonical(record: &Value) -> Result<String, JcsError> {

@@ -5,8 +5,8 @@ use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::capacity::{
-    MitigationStatus, Programme, ProgrammeInput, TimelineEvent, TimelineInput, Vulnerability, VulnerabilityInput,
-    days_to_fix,
+    Assessment, AssessmentInput, ControlResult, MitigationStatus, Programme, ProgrammeInput, TimelineEvent,
+    TimelineInput, Vulnerability, VulnerabilityInput, days_to_fix, hygiene_score,
 };
 use normwatch_core::{Localized, RecordStatus, Viewer};
 use serde::Serialize;
@@ -196,7 +196,7 @@ impl Store {
     }
 
     /// Published vulnerabilities and their events, as they stand (for `log audit`).
-    pub(crate) async fn published_vulnerability_records(
+    pub(crate) async fn published_capacity_records(
         &self,
     ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
         let mut out = Vec::new();
@@ -213,6 +213,16 @@ impl Store {
                 out.push(("vulnerability-event".to_owned(), e.id.clone(), ev));
             }
             out.push(("vulnerability".to_owned(), id, serde_json::Value::Object(record)));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.status = 'published'"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let a = assessment_from(r)?;
+            let value = serde_json::to_value(&a).map_err(|e| corrupt("assessment", e.to_string()))?;
+            out.push(("hygiene-assessment".to_owned(), a.id, value));
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.status = 'published'"
@@ -270,6 +280,64 @@ impl Store {
         }
         tx.commit().await?;
         Ok(created)
+    }
+
+    pub async fn create_assessment(&self, actor: &Actor, input: &AssessmentInput) -> Result<Assessment, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
+        let id = new_id();
+        let now = now_rfc3339();
+        let results = serde_json::to_string(&input.results).map_err(|e| corrupt("results", e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO hygiene_assessments (id, stakeholder_id, baseline_id, assessed_on, results, tlp, status, recorded_by,
+               created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1)",
+        )
+        .bind(&id)
+        .bind(&input.stakeholder)
+        .bind(&input.baseline)
+        .bind(&input.assessed_on)
+        .bind(results)
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.id = $1"
+        )))
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = assessment_from(&row)?;
+        record(&mut tx, actor, "create", "hygiene-assessment", &id, None::<&()>, Some(&created)).await?;
+        if created.status == RecordStatus::Published {
+            crate::log::append(&mut tx, "hygiene-assessment", &id, &created).await?;
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Assessments the viewer may read, oldest first.
+    pub async fn assessments(
+        &self,
+        viewer: &Viewer,
+        stakeholder: Option<&str>,
+        baseline: Option<&str>,
+    ) -> Result<Vec<Assessment>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE "));
+        let visible = visible_to(&mut sql, viewer, "h");
+        sql.push(&visible);
+        if let Some(s) = stakeholder {
+            let p = sql.bind(s);
+            sql.push(&format!(" AND h.stakeholder_id = {p}"));
+        }
+        if let Some(b) = baseline {
+            let p = sql.bind(b);
+            sql.push(&format!(" AND h.baseline_id = {p}"));
+        }
+        sql.push(" ORDER BY h.assessed_on, h.created_at, h.id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(assessment_from).collect()
     }
 
     /// Programmes the viewer may read, optionally about one norm or in one region.
@@ -338,6 +406,28 @@ fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
         ends_on: r.try_get("ends_on")?,
         progress: enum_column(r, "progress")?,
         outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
+        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        status: enum_column(r, "status")?,
+        recorded_by: r.try_get("recorded_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.assessed_on, h.results, h.tlp, h.status, \
+    h.recorded_by, h.created_at, h.updated_at, h.version";
+
+fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
+    let text: String = r.try_get("results")?;
+    let results: Vec<ControlResult> = serde_json::from_str(&text).map_err(|e| corrupt("results", e.to_string()))?;
+    Ok(Assessment {
+        id: r.try_get("id")?,
+        stakeholder: r.try_get("stakeholder_id")?,
+        baseline: r.try_get("baseline_id")?,
+        assessed_on: r.try_get("assessed_on")?,
+        score: hygiene_score(&results),
+        results,
         tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
         status: enum_column(r, "status")?,
         recorded_by: r.try_get("recorded_by")?,

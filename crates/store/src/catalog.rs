@@ -68,6 +68,12 @@ fn entries(catalog: &Catalog) -> Result<Vec<Entry>, StoreError> {
     for t in &catalog.taxonomies {
         out.push(Entry { kind: "taxonomy", id: t.id.clone(), status: active(), body: to_json(t)? });
     }
+    for s in &catalog.standards {
+        out.push(Entry { kind: "standard", id: s.id.clone(), status: active(), body: to_json(s)? });
+    }
+    for b in &catalog.baselines {
+        out.push(Entry { kind: "baseline", id: b.id.clone(), status: active(), body: to_json(b)? });
+    }
     Ok(out)
 }
 
@@ -197,6 +203,8 @@ impl Store {
             recommendations: vec![],
             norms: vec![],
             taxonomies: vec![],
+            standards: vec![],
+            baselines: vec![],
         };
         for row in rows {
             let kind: String = row.try_get("kind")?;
@@ -209,6 +217,8 @@ impl Store {
                 "recommendation" => catalog.recommendations.push(from_json::<Recommendation>(&kind, &id, &body)?),
                 "norm" => catalog.norms.push(from_json::<Norm>(&kind, &id, &body)?),
                 "taxonomy" => catalog.taxonomies.push(from_json::<Taxonomy>(&kind, &id, &body)?),
+                "standard" => catalog.standards.push(from_json(&kind, &id, &body)?),
+                "baseline" => catalog.baselines.push(from_json(&kind, &id, &body)?),
                 other => {
                     return Err(StoreError::Corrupt {
                         what: format!("catalogue entry `{id}`"),

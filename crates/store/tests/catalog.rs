@@ -45,7 +45,9 @@ async fn versions_and_withdrawals(backend: Backend) {
                 + catalog.framework.len()
                 + catalog.recommendations.len()
                 + catalog.norms.len()
-                + catalog.taxonomies.len(),
+                + catalog.taxonomies.len()
+                + catalog.standards.len()
+                + catalog.baselines.len(),
         }
     );
     assert_eq!(store.load_catalog(&catalog).await.expect("load"), CatalogLoad::Unchanged { version: 1 });

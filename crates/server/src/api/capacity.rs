@@ -136,3 +136,73 @@ pub async fn coverage(
     let list = state.store.programmes(&caller.viewer(), None, None).await?;
     render(&headers, api_language(&params, &headers), &Coverage::compute(&state.catalog, &list))
 }
+
+/// The standards registry, optionally those for one norm or asset class.
+pub async fn standards(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["norm", "asset"])?;
+    let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let (norm, asset) = (get("norm"), get("asset"));
+    if let Some(n) = &norm
+        && state.catalog.norm(n).is_none()
+    {
+        return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")).into());
+    }
+    if let Some(a) = &asset
+        && state.catalog.term(a).is_none()
+    {
+        return Err(FieldError::new("asset", format!("`{a}` is not an asset class")).into());
+    }
+    // An asset filter matches a standard for the class or any class above it (pc.routing.x → pc.routing).
+    let covers = |std_asset: &str, wanted: &str| wanted == std_asset || wanted.starts_with(&format!("{std_asset}."));
+    let list: Vec<_> = state
+        .catalog
+        .standards
+        .iter()
+        .filter(|s| norm.as_ref().is_none_or(|n| s.norms.contains(n)))
+        .filter(|s| asset.as_ref().is_none_or(|a| s.assets.iter().any(|x| covers(x, a))))
+        .collect();
+    render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "standards": list}))
+}
+
+pub async fn baselines(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    render(
+        &headers,
+        api_language(&params, &headers),
+        &json!({"count": state.catalog.baselines.len(), "baselines": state.catalog.baselines}),
+    )
+}
+
+pub async fn create_assessment(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<normwatch_core::capacity::AssessmentInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
+    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
+    let a = state.store.create_assessment(&caller.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+pub async fn assessments(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["stakeholder", "baseline"])?;
+    let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let list =
+        state.store.assessments(&caller.viewer(), get("stakeholder").as_deref(), get("baseline").as_deref()).await?;
+    render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "assessments": list}))
+}

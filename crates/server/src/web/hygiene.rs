@@ -1,0 +1,135 @@
+//! The standards registry and baselines, and a stakeholder's hygiene scores over time as an SVG
+//! chart drawn on the server.
+use super::pages::{encode, page};
+use super::{WebError, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use maud::{Markup, PreEscaped, html};
+use normwatch_core::capacity::Assessment;
+use plotters::prelude::*;
+
+fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
+    move |e| WebError { status: e.status(), lang, message: e.to_string() }
+}
+
+pub async fn standards(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/standards")?;
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
+    let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let body = html! {
+        h1 { (ui.standards_title) }
+        p { (ui.standards_intro) }
+        table #standards {
+            thead { tr { th { (ui.standards_title) } th { (ui.norms) } th { (ui.assets) } } }
+            tbody {
+                @for s in &c.standards {
+                    tr id=(s.id) {
+                        td { a href=(s.url) { b { (s.title.get(l)) } } " · " (s.publisher) br; small { (s.summary.get(l)) } }
+                        td { @for n in &s.norms { a.tag href=(page.link(&format!("/norms/{n}"))) { (n) } } }
+                        td { @for a in &s.assets { span.tag { (label(a)) } } }
+                    }
+                }
+            }
+        }
+        @for b in &c.baselines {
+            h2 id=(b.id) { (b.title.get(l)) }
+            p { (b.summary.get(l)) }
+            ol { @for ctl in &b.controls { li { (ctl.title.get(l)) " " @for st in &ctl.standards { a.tag href=(format!("#{st}")) { (st) } } } } }
+        }
+    };
+    Ok(layout(&page, ui.standards_title, body))
+}
+
+/// The score of each assessment over time, as SVG (0–100 %).
+fn score_chart(points: &[(time::Date, f64)], y_label: &str) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let first = points.first().map(|p| p.0).unwrap_or(time::macros::date!(2020 - 01 - 01));
+        let last = points.last().map(|p| p.0).unwrap_or(first);
+        let day = |d: time::Date| (d - first).whole_days() as f64;
+        let span = day(last).max(1.0);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(44)
+            .build_cartesian_2d(0f64..span, 0f64..100f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .y_desc(y_label)
+            .x_labels(4)
+            .x_label_formatter(&|x| (first + time::Duration::days(*x as i64)).to_string())
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let series: Vec<(f64, f64)> = points.iter().map(|(d, s)| (day(*d), *s)).collect();
+        chart.draw_series(LineSeries::new(series.clone(), &BLUE)).map_err(|e| e.to_string())?;
+        chart.draw_series(series.iter().map(|p| Circle::new(*p, 4, BLUE.filled()))).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+pub async fn stakeholder_hygiene(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let params = params.without_blanks();
+    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/hygiene", encode(&id)))?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&["baseline"]).map_err(|e| fail(l)(e.into()))?;
+    let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
+    let baseline = match &baseline_id {
+        Some(b) => state.catalog.baseline(b).cloned(),
+        None => state.catalog.baselines.first().cloned(),
+    }
+    .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: "no such baseline".into() })?;
+    let s = state.store.stakeholder(&id).await.map_err(|e| fail(l)(e.into()))?.ok_or_else(|| WebError {
+        status: StatusCode::NOT_FOUND,
+        lang: l,
+        message: format!("no stakeholder `{id}`"),
+    })?;
+    let list: Vec<Assessment> = state
+        .store
+        .assessments(&caller.viewer(), Some(&id), Some(&baseline.id))
+        .await
+        .map_err(|e| fail(l)(e.into()))?;
+    let points: Vec<(time::Date, f64)> = list
+        .iter()
+        .filter_map(|a| Some((normwatch_core::adoption::parse_date("d", &a.assessed_on).ok()?, a.score?)))
+        .collect();
+    let chart = if points.is_empty() { None } else { score_chart(&points, ui.hygiene_score).ok() };
+    let latest = list.last();
+    let body = html! {
+        p.id { (s.id) }
+        h1 { (s.name.get(l)) " — " (baseline.title.get(l)) }
+        @match &chart {
+            Some(svg) => { figure #score-chart role="img" aria-label=(ui.hygiene_score) { (PreEscaped(svg)) } }
+            None => { p { (ui.no_results) } }
+        }
+        table #scores { thead { tr { th { (ui.stated_on) } th { (ui.hygiene_score) } } }
+            tbody { @for a in &list { tr { td { (a.assessed_on) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
+        @if let Some(a) = latest {
+            h2 { (ui.hygiene_latest) " (" (a.assessed_on) ")" }
+            table #controls { tbody {
+                @for ctl in &baseline.controls {
+                    tr { td { (ctl.title.get(l)) } td { (a.results.iter().find(|r| r.control == ctl.id).map_or("—".to_owned(), |r| format!("{:?}", r.status).to_lowercase())) } }
+                }
+            } }
+        }
+    };
+    Ok(layout(&page, baseline.title.get(l), body))
+}
