@@ -122,7 +122,7 @@ async fn programmes_and_their_coverage(s: TestServer) {
     let html = s.get("/capacity?lang=en").await.text().await.expect("html");
     assert!(html.contains("data-norm=\"gge-f\"") && html.contains("Critical infrastructure protection training"));
     let ja = s.get("/capacity?lang=ja&region=&norm=").await.text().await.expect("html");
-    assert!(ja.contains("重要インフラ防護研修") && ja.contains("アジア"));
+    assert!(ja.contains("重要インフラ防護研修") && ja.contains("アジア") && ja.contains("実施中"));
 }
 
 async fn standards_and_hygiene_self_assessments(s: TestServer) {
@@ -176,6 +176,7 @@ async fn standards_and_hygiene_self_assessments(s: TestServer) {
     // The score over time, drawn on the server as SVG, labelled in the page's language.
     let ja = s.get("/stakeholders/jp/hygiene?lang=ja").await.text().await.expect("html");
     assert!(ja.contains("<svg") && ja.contains("達成度") && ja.contains("75%"), "{}", &ja[..ja.len().min(400)]);
+    assert!(ja.contains("実施済み") && ja.contains("未実施"), "control statuses in Japanese");
     let en = s.get("/stakeholders/jp/hygiene?lang=en&baseline=hygiene-basic").await.text().await.expect("html");
     assert!(en.contains("<svg") && en.contains("Score (%)"));
     assert!(s.get("/standards?lang=ja").await.text().await.expect("html").contains("RPKI"));

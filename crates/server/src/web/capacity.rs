@@ -8,7 +8,7 @@ use crate::extract::Params;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use maud::{Markup, html};
-use normwatch_core::capacity::{Coverage, VulnerabilityFigures};
+use normwatch_core::capacity::{Coverage, Progress, VulnerabilityFigures};
 
 fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
     move |e| WebError { status: e.status(), lang, message: e.to_string() }
@@ -61,7 +61,11 @@ pub async fn programmes(
                         td { a href=(page.link(&format!("/stakeholders/{}", p.provider))) { (p.provider) } }
                         td { b { (p.title.get(l)) } br; small { @for n in &p.norms { span.tag { (n) } } @for e in &p.elements { span.tag { (e) } } } }
                         td { (label(&p.region)) }
-                        td { (format!("{:?}", p.progress).to_lowercase()) }
+                        td { (match p.progress {
+                            Progress::Planned => ui.progress_planned,
+                            Progress::Running => ui.progress_running,
+                            Progress::Completed => ui.progress_completed,
+                        }) }
                     }
                 }
             }

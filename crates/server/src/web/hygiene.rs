@@ -8,7 +8,7 @@ use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use maud::{Markup, PreEscaped, html};
-use normwatch_core::capacity::Assessment;
+use normwatch_core::capacity::{Assessment, ControlStatus};
 use plotters::prelude::*;
 
 fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
@@ -126,7 +126,12 @@ pub async fn stakeholder_hygiene(
             h2 { (ui.hygiene_latest) " (" (a.assessed_on) ")" }
             table #controls { tbody {
                 @for ctl in &baseline.controls {
-                    tr { td { (ctl.title.get(l)) } td { (a.results.iter().find(|r| r.control == ctl.id).map_or("—".to_owned(), |r| format!("{:?}", r.status).to_lowercase())) } }
+                    tr { td { (ctl.title.get(l)) } td { (a.results.iter().find(|r| r.control == ctl.id).map_or("—", |r| match r.status {
+                        ControlStatus::Implemented => ui.control_implemented,
+                        ControlStatus::Partial => ui.control_partial,
+                        ControlStatus::NotImplemented => ui.control_not_implemented,
+                        ControlStatus::NotApplicable => ui.control_not_applicable,
+                    })) } }
                 }
             } }
         }

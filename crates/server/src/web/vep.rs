@@ -97,8 +97,8 @@ pub async fn board(
                         tr data-overdue=(c.overdue) {
                             td { (c.vendor) " " (c.product) @if let Some(cve) = &c.cve_id { " (" (cve) ")" } }
                             td { @match c.current().map(|d| d.decision) {
-                                Some(Decision::Disclose) => { "disclose" }
-                                Some(Decision::Restrict) => { "restrict" }
+                                Some(Decision::Disclose) => { (ui.decision_disclose) }
+                                Some(Decision::Restrict) => { (ui.decision_restrict) }
                                 None => { (ui.vep_undecided) }
                             } }
                             td { (c.current().and_then(|d| d.rereview_by.clone()).unwrap_or_default())
