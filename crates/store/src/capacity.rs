@@ -1,6 +1,6 @@
 //! Vulnerabilities with their vendors' mitigation events, and capacity-building programmes:
 //! marked records, read through the viewer's visibility filter, logged when published.
-use crate::audit::{Actor, record};
+use crate::audit::Actor;
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -128,10 +128,8 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
         let stored = vulnerability_record(&row)?;
-        record(&mut tx, actor, "create", "vulnerability", &id, None::<&()>, Some(&stored)).await?;
-        if input.status == RecordStatus::Published {
-            crate::log::append(&mut tx, "vulnerability", &id, &stored).await?;
-        }
+        let published = input.status == RecordStatus::Published;
+        crate::log::audit_and_log(&mut tx, actor, "vulnerability", &id, &stored, published).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -187,10 +185,8 @@ impl Store {
         .bind(&event.created_at)
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "create", "vulnerability-event", &event.id, None::<&()>, Some(&event)).await?;
-        if vulnerability.status == RecordStatus::Published {
-            crate::log::append(&mut tx, "vulnerability-event", &event.id, &event).await?;
-        }
+        let published = vulnerability.status == RecordStatus::Published;
+        crate::log::audit_and_log(&mut tx, actor, "vulnerability-event", &event.id, &event, published).await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -274,10 +270,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let created = programme_from(&row)?;
-        record(&mut tx, actor, "create", "capacity-programme", &id, None::<&()>, Some(&created)).await?;
-        if created.status == RecordStatus::Published {
-            crate::log::append(&mut tx, "capacity-programme", &id, &created).await?;
-        }
+        let published = created.status == RecordStatus::Published;
+        crate::log::audit_and_log(&mut tx, actor, "capacity-programme", &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -310,10 +304,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let created = assessment_from(&row)?;
-        record(&mut tx, actor, "create", "hygiene-assessment", &id, None::<&()>, Some(&created)).await?;
-        if created.status == RecordStatus::Published {
-            crate::log::append(&mut tx, "hygiene-assessment", &id, &created).await?;
-        }
+        let published = created.status == RecordStatus::Published;
+        crate::log::audit_and_log(&mut tx, actor, "hygiene-assessment", &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }

@@ -69,6 +69,20 @@ pub(crate) async fn append<T: Serialize>(
     u64::try_from(index).map_err(|_| corrupt("negative log index"))
 }
 
+/// The tail every creation of a marked record shares: its audit entry, and its log leaf when it
+/// is published (both in the caller's transaction). Returns the leaf index.
+pub(crate) async fn audit_and_log<T: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    actor: &crate::Actor,
+    entity: &str,
+    id: &str,
+    record: &T,
+    published: bool,
+) -> Result<Option<u64>, StoreError> {
+    crate::audit::record(tx, actor, "create", entity, id, None::<&()>, Some(record)).await?;
+    if published { Ok(Some(append(tx, entity, id, record).await?)) } else { Ok(None) }
+}
+
 fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
     let idx: i64 = row.try_get("idx")?;
     Ok(LogLeaf {

@@ -1,6 +1,6 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
-use crate::audit::{Actor, record};
+use crate::audit::Actor;
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -208,10 +208,8 @@ async fn insert_position(
     .fetch_one(&mut **tx)
     .await?;
     let mut stored = position_from(&row)?;
-    record(tx, actor, "create", "position", &id, None::<&()>, Some(&stored)).await?;
-    if stored.status == RecordStatus::Published {
-        stored.log_index = Some(crate::log::append(tx, "position", &id, &stored).await?);
-    }
+    let published = stored.status == RecordStatus::Published;
+    stored.log_index = crate::log::audit_and_log(tx, actor, "position", &id, &stored, published).await?;
     Ok(stored)
 }
 
@@ -289,10 +287,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let mut created = evidence_from(&row)?;
-        record(&mut tx, actor, "create", "implementation-evidence", &id, None::<&()>, Some(&created)).await?;
-        if created.status == RecordStatus::Published {
-            created.log_index = Some(crate::log::append(&mut tx, "implementation-evidence", &id, &created).await?);
-        }
+        let published = created.status == RecordStatus::Published;
+        created.log_index =
+            crate::log::audit_and_log(&mut tx, actor, "implementation-evidence", &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -356,10 +353,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let mut created = legal_from(&row)?;
-        record(&mut tx, actor, "create", "legal-position", &id, None::<&()>, Some(&created)).await?;
-        if created.status == RecordStatus::Published {
-            created.log_index = Some(crate::log::append(&mut tx, "legal-position", &id, &created).await?);
-        }
+        let published = created.status == RecordStatus::Published;
+        created.log_index =
+            crate::log::audit_and_log(&mut tx, actor, "legal-position", &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
