@@ -66,6 +66,23 @@ async fn vulnerability_timelines_and_time_to_fix(s: TestServer) {
         .find(|v| v["vendor"] == "Kumo Networks")
         .cloned();
     assert_eq!(kumo_figures.map(|v| v["median_days_to_fix"].clone()), Some(json!(30.0)));
+    // The published vulnerability still verifies offline although its timeline moved on.
+    let bundle =
+        s.json(&format!("/log/proof/inclusion?record=vulnerability/{}", kumo["id"].as_str().expect("id"))).await;
+    assert_eq!(bundle["record"]["mitigation_status"], "fixed");
+    let (record_file, cp_file) = (s.dir().join("vuln.json"), s.dir().join("cp.txt"));
+    std::fs::write(&record_file, bundle.to_string()).expect("write");
+    std::fs::write(&cp_file, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write");
+    let key = s.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key").to_owned();
+    let out = std::process::Command::new(common::BIN)
+        .arg("verify")
+        .arg(&record_file)
+        .arg("--checkpoint")
+        .arg(&cp_file)
+        .args(["--key", &key])
+        .output()
+        .expect("verify");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Each record and timeline step is in the transparency log, and the audit finds them intact.
     let audit = s.cli(&["log", "audit"]);
     assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));

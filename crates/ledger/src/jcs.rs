@@ -98,9 +98,18 @@ mod tests {
 }
 
 /// Fields a record carries when it is read but that are not part of what was published: its
-/// place in the log, the link to the record it superseded, and a score computed from its
-/// contents (all derived when read).
-pub const DERIVED_FIELDS: [&str; 3] = ["log_index", "supersedes", "score"];
+/// place in the log, the link to the record it superseded, a score computed from its contents,
+/// and a vulnerability's state as its timeline events (records of their own) make it.
+pub const DERIVED_FIELDS: [&str; 8] = [
+    "log_index",
+    "supersedes",
+    "score",
+    "mitigation_status",
+    "acknowledged_on",
+    "fixed_on",
+    "disclosed_on",
+    "days_to_fix",
+];
 
 /// The published form of a record: its JSON without the derived fields, canonicalised.
 pub fn record_canonical(record: &Value) -> Result<String, JcsError> {

@@ -151,6 +151,23 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
                     "position" => {
                         state.store.position(&viewer, id).await?.map(|p| serde_json::to_value(p).unwrap_or_default())
                     }
+                    "vulnerability" => {
+                        state.store.vulnerability(&viewer, id).await?.map(|v| serde_json::to_value(v).unwrap_or_default())
+                    }
+                    "capacity-programme" => state
+                        .store
+                        .programmes(&viewer, None, None)
+                        .await?
+                        .into_iter()
+                        .find(|p| p.id == id)
+                        .map(|p| serde_json::to_value(p).unwrap_or_default()),
+                    "hygiene-assessment" => state
+                        .store
+                        .assessments(&viewer, None, None)
+                        .await?
+                        .into_iter()
+                        .find(|a| a.id == id)
+                        .map(|a| serde_json::to_value(a).unwrap_or_default()),
                     "implementation-evidence" | "legal-position" => {
                         let f = normwatch_store::RecordFilter::default();
                         if kind == "legal-position" {
@@ -174,7 +191,7 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
                     other => return Err(FieldError::new(
                         "record",
                         format!(
-                            "`{other}` is not a logged record type (position, implementation-evidence, legal-position)"
+                            "`{other}` is not a logged record type (position, implementation-evidence, legal-position, vulnerability, capacity-programme, hygiene-assessment)"
                         ),
                     )
                     .into()),

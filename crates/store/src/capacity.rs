@@ -63,39 +63,23 @@ impl Store {
             .collect()
     }
 
+    /// The vulnerability with its timeline applied (the derived fields filled in).
     async fn vulnerability_from(&self, r: &AnyRow) -> Result<Vulnerability, StoreError> {
-        let id: String = r.try_get("id")?;
-        let events = self.events_of(&id).await?;
+        let mut v = vulnerability_base(r)?;
+        let events = self.events_of(&v.id).await?;
         let first = |e: TimelineEvent| events.iter().find(|x| x.event == e).map(|x| x.on.clone());
-        let reported_on: String = r.try_get("reported_on")?;
-        let fixed_on = first(TimelineEvent::Fixed);
-        let mitigation_status = if fixed_on.is_some() {
+        v.acknowledged_on = first(TimelineEvent::Acknowledged);
+        v.fixed_on = first(TimelineEvent::Fixed);
+        v.disclosed_on = first(TimelineEvent::Disclosed);
+        v.mitigation_status = if v.fixed_on.is_some() {
             MitigationStatus::Fixed
         } else if first(TimelineEvent::Mitigated).is_some() {
             MitigationStatus::Mitigated
         } else {
             MitigationStatus::Unpatched
         };
-        Ok(Vulnerability {
-            days_to_fix: days_to_fix(&reported_on, fixed_on.as_deref()),
-            id,
-            cve_id: r.try_get("cve_id")?,
-            product: r.try_get("product")?,
-            vendor: r.try_get("vendor")?,
-            vendor_stakeholder: r.try_get("stakeholder_id")?,
-            advisory_url: r.try_get("advisory_url")?,
-            mitigation_status,
-            reported_on,
-            acknowledged_on: first(TimelineEvent::Acknowledged),
-            fixed_on,
-            disclosed_on: first(TimelineEvent::Disclosed),
-            tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
-            status: enum_column(r, "status")?,
-            recorded_by: r.try_get("recorded_by")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-            version: r.try_get("version")?,
-        })
+        v.days_to_fix = days_to_fix(&v.reported_on, v.fixed_on.as_deref());
+        Ok(v)
     }
 
     pub async fn create_vulnerability(&self, actor: &Actor, input: &VulnerabilityInput) -> Result<String, StoreError> {
@@ -127,7 +111,7 @@ impl Store {
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let stored = vulnerability_record(&row)?;
+        let stored = vulnerability_base(&row)?;
         let published = input.status == RecordStatus::Published;
         crate::log::audit_and_log(&mut tx, actor, "vulnerability", &id, &stored, published).await?;
         tx.commit().await?;
@@ -202,13 +186,13 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         for r in &rows {
-            let record = vulnerability_record(r)?;
-            let id: String = r.try_get("id")?;
-            for e in self.events_of(&id).await? {
+            let v = self.vulnerability_from(r).await?;
+            for e in self.events_of(&v.id).await? {
                 let ev = serde_json::to_value(&e).map_err(|e| corrupt("event", e.to_string()))?;
                 out.push(("vulnerability-event".to_owned(), e.id.clone(), ev));
             }
-            out.push(("vulnerability".to_owned(), id, serde_json::Value::Object(record)));
+            let value = serde_json::to_value(&v).map_err(|e| corrupt("vulnerability", e.to_string()))?;
+            out.push(("vulnerability".to_owned(), v.id, value));
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.status = 'published'"
@@ -354,27 +338,28 @@ impl Store {
 }
 
 /// The vulnerability record itself (what was published): its events are records of their own.
-fn vulnerability_record(r: &AnyRow) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
-    let mut m = serde_json::Map::new();
-    for col in [
-        "id",
-        "cve_id",
-        "product",
-        "vendor",
-        "stakeholder_id",
-        "advisory_url",
-        "reported_on",
-        "tlp",
-        "status",
-        "recorded_by",
-        "created_at",
-        "updated_at",
-    ] {
-        let v: Option<String> = r.try_get(col)?;
-        m.insert(col.to_owned(), v.map_or(serde_json::Value::Null, serde_json::Value::String));
-    }
-    m.insert("version".into(), serde_json::Value::from(r.try_get::<i64, _>("version")?));
-    Ok(m)
+/// The vulnerability as published: without its timeline, which is events of its own.
+fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
+    Ok(Vulnerability {
+        id: r.try_get("id")?,
+        cve_id: r.try_get("cve_id")?,
+        product: r.try_get("product")?,
+        vendor: r.try_get("vendor")?,
+        vendor_stakeholder: r.try_get("stakeholder_id")?,
+        advisory_url: r.try_get("advisory_url")?,
+        mitigation_status: MitigationStatus::Unpatched,
+        reported_on: r.try_get("reported_on")?,
+        acknowledged_on: None,
+        fixed_on: None,
+        disclosed_on: None,
+        days_to_fix: None,
+        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        status: enum_column(r, "status")?,
+        recorded_by: r.try_get("recorded_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
 }
 
 const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en, p.beneficiaries, p.region, p.norms, p.elements, \
