@@ -50,11 +50,32 @@ async fn vulnerability_timelines_and_time_to_fix(s: TestServer) {
         let (status, p) = event(&kumo["id"], body.clone()).await;
         assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{body}: {p}");
     }
+    assert_eq!(event(&kumo["id"], json!({"event": "mitigated", "on": "2024-01-20"})).await.0, 201);
+    let (status, p) = event(&kumo["id"], json!({"event": "mitigated", "on": "2024-01-21"})).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("event")), "each step once: {p}");
     let (status, fixed) = event(&kumo["id"], json!({"event": "fixed", "on": "2024-02-09"})).await;
     assert_eq!(status, 201);
     assert_eq!(fixed["mitigation_status"], "fixed");
     assert_eq!(fixed["days_to_fix"], 30);
     event(&sora["id"], json!({"event": "fixed", "on": "2024-02-11"})).await;
+    let (status, p) = event(&sora["id"], json!({"event": "acknowledged", "on": "2024-02-12"})).await;
+    assert_eq!(
+        (status, p["errors"][0]["field"].clone()),
+        (422, json!("event")),
+        "no acknowledgement after the fix: {p}"
+    );
+    // A draft about a vendor is not shown to the vendor's own contributors.
+    let (status, _) = roles
+        .editor
+        .post(
+            "/api/v1/vulnerabilities",
+            &json!({"product": "Acme Gateway", "vendor": "Acme", "vendor_stakeholder": "acme",
+            "reported_on": "2024-03-01", "tlp": "red", "status": "draft"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, seen) = roles.acme_contributor.get("/api/v1/vulnerabilities").await;
+    assert!(!seen.to_string().contains("Acme Gateway"), "{seen}");
     let (_, list) = Api::anonymous(&s).get("/api/v1/vulnerabilities").await;
     assert_eq!(list["count"], 2);
     assert_eq!(list["figures"]["median_days_to_fix"], 20.0);

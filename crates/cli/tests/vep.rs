@@ -42,6 +42,8 @@ async fn board(s: &TestServer, roles: &Roles) -> (Api, Api) {
     let (status, p) = roles.editor.post("/api/v1/vep/boards", &json!({"id": "acme-vep", "stakeholder": "acme", "name": {"ja": "社", "en": "Co"}, "members": [{"username": "vep-chair", "agency": "x"}]})).await;
     assert_eq!(status, 422, "only states have VEP boards: {p}");
     assert_eq!(p["errors"][0]["field"], "stakeholder");
+    let (status, p) = roles.editor.post("/api/v1/vep/boards", &json!({"id": "jp-vep-2", "stakeholder": "jp", "name": {"ja": "二", "en": "Two"}, "members": [{"username": "vep-chair", "agency": "x"}, {"username": "vep-chair", "agency": "y"}]})).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("members[1].username")));
     (
         Api::with_token(s, &token_for(s, "vep-chair", "chair password long").await),
         Api::with_token(s, &token_for(s, "vep-member", "member password long").await),
@@ -103,6 +105,16 @@ async fn vep_cases_decisions_and_the_report(s: TestServer) {
     assert_eq!(status, 201);
     assert_eq!(c["overdue"], false);
     assert_eq!(c["decisions"].as_array().map(Vec::len), Some(2));
+    // A disclosure is final, and no decision may be dated before the current one.
+    let (status, p) = decide(
+        &ids[2],
+        json!({"decision": "restrict", "decided_on": "2024-08-01", "justification": "x", "rereview_by": "2024-12-01"}),
+    )
+    .await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("decision")), "{p}");
+    let (status, p) =
+        decide(&ids[0], json!({"decision": "disclose", "decided_on": "2024-03-05", "disclose_to": "vendor"})).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("decided_on")), "{p}");
     // D: undecided.
     let (_, overdue) = chair.get("/api/v1/vep/boards/jp-vep/cases?overdue=true").await;
     let overdue_ids: Vec<&str> =

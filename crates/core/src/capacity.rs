@@ -142,28 +142,32 @@ pub struct TimelineInput {
 }
 
 impl TimelineInput {
-    /// Checks the step against the timeline so far: dated, in order, and not recorded twice.
-    pub fn validate(&self, v: &Vulnerability, today: time::Date) -> Result<(), FieldError> {
+    /// Checks the step against the timeline so far (`recorded`: the events already there). Each
+    /// step happens once; steps are recorded in date order; an acknowledgement comes before
+    /// anything else the vendor does, and a mitigation before the fix.
+    pub fn validate(
+        &self,
+        v: &Vulnerability,
+        recorded: &[(TimelineEvent, String)],
+        today: time::Date,
+    ) -> Result<(), FieldError> {
         past_date("on", &self.on, today)?;
         if self.on < v.reported_on {
             return Err(err("on", format!("before the vendor was told ({})", v.reported_on)));
         }
-        let already = match self.event {
-            TimelineEvent::Acknowledged => &v.acknowledged_on,
-            TimelineEvent::Fixed => &v.fixed_on,
-            TimelineEvent::Disclosed => &v.disclosed_on,
-            TimelineEvent::Mitigated => &None,
-        };
-        if let Some(d) = already {
+        if let Some((_, d)) = recorded.iter().find(|(e, _)| *e == self.event) {
             return Err(err("event", format!("already recorded, on {d}")));
         }
-        if self.event == TimelineEvent::Fixed
-            && let Some(a) = &v.acknowledged_on
-            && self.on < *a
+        if let Some(latest) = recorded.iter().map(|(_, d)| d).max()
+            && self.on < *latest
         {
-            return Err(err("on", format!("a fix cannot precede the acknowledgement ({a})")));
+            return Err(err("on", format!("before the latest step of the timeline ({latest})")));
         }
-        if self.event == TimelineEvent::Mitigated && v.mitigation_status == MitigationStatus::Fixed {
+        let has = |e: TimelineEvent| recorded.iter().any(|(x, _)| *x == e);
+        if self.event == TimelineEvent::Acknowledged && !recorded.is_empty() {
+            return Err(err("event", "an acknowledgement comes before the vendor's other steps"));
+        }
+        if self.event == TimelineEvent::Mitigated && has(TimelineEvent::Fixed) {
             return Err(err("event", "already fixed"));
         }
         Ok(())

@@ -145,12 +145,30 @@ pub struct DecisionInput {
 }
 
 impl DecisionInput {
-    /// `submitted_on` is the case's: a board decides on what it has received.
-    pub fn validate(&self, submitted_on: &str, today: time::Date) -> Result<(), FieldError> {
+    /// `submitted_on` is the case's: a board decides on what it has received. `previous` is the
+    /// case's current decision: a new one may not be dated before it (which would rewrite the
+    /// order the public report counts), and nothing follows a disclosure.
+    pub fn validate(
+        &self,
+        submitted_on: &str,
+        previous: Option<&VepDecision>,
+        today: time::Date,
+    ) -> Result<(), FieldError> {
         past_date("decided_on", &self.decided_on, today)?;
         let decided = parse_date("decided_on", &self.decided_on)?;
         if self.decided_on.as_str() < submitted_on {
             return Err(err("decided_on", format!("before the case was submitted ({submitted_on})")));
+        }
+        if let Some(p) = previous {
+            if p.decision == Decision::Disclose {
+                return Err(err(
+                    "decision",
+                    format!("the case was decided for disclosure on {}; that is final", p.decided_on),
+                ));
+            }
+            if self.decided_on < p.decided_on {
+                return Err(err("decided_on", format!("before the case's current decision ({})", p.decided_on)));
+            }
         }
         match self.decision {
             Decision::Disclose => {
@@ -339,16 +357,39 @@ mod tests {
     #[test]
     fn restriction_needs_justification_and_a_rereview_within_twelve_months() {
         let today = time::macros::date!(2026 - 11 - 22);
-        assert!(decision(Decision::Restrict, "2026-01-10", Some("2027-01-10")).validate("2025-12-01", today).is_ok());
-        let late = decision(Decision::Restrict, "2026-01-10", Some("2027-01-11")).validate("2025-12-01", today);
+        assert!(
+            decision(Decision::Restrict, "2026-01-10", Some("2027-01-10")).validate("2025-12-01", None, today).is_ok()
+        );
+        let late = decision(Decision::Restrict, "2026-01-10", Some("2027-01-11")).validate("2025-12-01", None, today);
         assert_eq!(late.map_err(|e| e.field), Err("rereview_by".into()));
-        let none = decision(Decision::Restrict, "2026-01-10", None).validate("2025-12-01", today);
+        let none = decision(Decision::Restrict, "2026-01-10", None).validate("2025-12-01", None, today);
         assert_eq!(none.map_err(|e| e.field), Err("rereview_by".into()));
         let mut unjustified = decision(Decision::Restrict, "2026-01-10", Some("2026-06-01"));
         unjustified.justification = None;
-        assert_eq!(unjustified.validate("2025-12-01", today).map_err(|e| e.field), Err("justification".into()));
-        let early = decision(Decision::Disclose, "2025-11-01", None).validate("2025-12-01", today);
+        assert_eq!(unjustified.validate("2025-12-01", None, today).map_err(|e| e.field), Err("justification".into()));
+        let early = decision(Decision::Disclose, "2025-11-01", None).validate("2025-12-01", None, today);
         assert_eq!(early.map_err(|e| e.field), Err("decided_on".into()));
+        // Against the case's current decision: no backdating, and nothing after a disclosure.
+        let current = VepDecision {
+            id: "d".into(),
+            decision: Decision::Restrict,
+            decided_on: "2026-03-11".into(),
+            disclose_to: None,
+            vendor_notified_on: None,
+            justification: Some("x".into()),
+            rereview_by: Some("2026-09-01".into()),
+            recorded_by: "a".into(),
+            created_at: String::new(),
+        };
+        let backdated = decision(Decision::Disclose, "2026-03-10", None).validate("2025-12-01", Some(&current), today);
+        assert_eq!(backdated.map_err(|e| e.field), Err("decided_on".into()));
+        let disclosed = VepDecision { decision: Decision::Disclose, ..current };
+        let after = decision(Decision::Restrict, "2026-04-01", Some("2026-09-01")).validate(
+            "2025-12-01",
+            Some(&disclosed),
+            today,
+        );
+        assert_eq!(after.map_err(|e| e.field), Err("decision".into()));
         assert!(valid_cve("CVE-2024-12345") && !valid_cve("CVE-24-1") && !valid_cve("cve-2024-1234"));
     }
 }

@@ -154,6 +154,17 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
                     "vulnerability" => {
                         state.store.vulnerability(&viewer, id).await?.map(|v| serde_json::to_value(v).unwrap_or_default())
                     }
+                    "vulnerability-event" => {
+                        // An event is readable where its vulnerability is.
+                        let mut found = None;
+                        for v in state.store.vulnerabilities(&viewer).await? {
+                            if let Some(e) = state.store.vulnerability_events(&v.id).await?.into_iter().find(|e| e.id == id) {
+                                found = Some(serde_json::to_value(e).unwrap_or_default());
+                                break;
+                            }
+                        }
+                        found
+                    }
                     "capacity-programme" => state
                         .store
                         .programmes(&viewer, None, None)
@@ -191,7 +202,7 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
                     other => return Err(FieldError::new(
                         "record",
                         format!(
-                            "`{other}` is not a logged record type (position, implementation-evidence, legal-position, vulnerability, capacity-programme, hygiene-assessment)"
+                            "`{other}` is not a logged record type (position, implementation-evidence, legal-position, vulnerability, vulnerability-event, capacity-programme, hygiene-assessment)"
                         ),
                     )
                     .into()),

@@ -41,7 +41,9 @@ const VULN_COLUMNS: &str = "v.id, v.cve_id, v.product, v.vendor, v.stakeholder_i
     v.status, v.recorded_by, v.created_at, v.updated_at, v.version";
 
 impl Store {
-    async fn events_of(&self, vulnerability: &str) -> Result<Vec<VulnerabilityEvent>, StoreError> {
+    /// The steps of a vulnerability's timeline, in date order (the caller has checked it may read
+    /// the vulnerability).
+    pub async fn vulnerability_events(&self, vulnerability: &str) -> Result<Vec<VulnerabilityEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, vulnerability_id, event, happened_on, recorded_by, created_at FROM vulnerability_events
              WHERE vulnerability_id = $1 ORDER BY happened_on, created_at, id",
@@ -66,7 +68,7 @@ impl Store {
     /// The vulnerability with its timeline applied (the derived fields filled in).
     async fn vulnerability_from(&self, r: &AnyRow) -> Result<Vulnerability, StoreError> {
         let mut v = vulnerability_base(r)?;
-        let events = self.events_of(&v.id).await?;
+        let events = self.vulnerability_events(&v.id).await?;
         let first = |e: TimelineEvent| events.iter().find(|x| x.event == e).map(|x| x.on.clone());
         v.acknowledged_on = first(TimelineEvent::Acknowledged);
         v.fixed_on = first(TimelineEvent::Fixed);
@@ -120,7 +122,7 @@ impl Store {
 
     pub async fn vulnerabilities(&self, viewer: &Viewer) -> Result<Vec<Vulnerability>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
-        let visible = visible_to(&mut sql, viewer, "v");
+        let visible = visible_to(&mut sql, &not_as_vendor(viewer), "v");
         sql.push(&visible);
         sql.push(" ORDER BY v.reported_on, v.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
@@ -133,7 +135,7 @@ impl Store {
 
     pub async fn vulnerability(&self, viewer: &Viewer, id: &str) -> Result<Option<Vulnerability>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
-        let visible = visible_to(&mut sql, viewer, "v");
+        let visible = visible_to(&mut sql, &not_as_vendor(viewer), "v");
         let p = sql.bind(id);
         sql.push(&format!("{visible} AND v.id = {p}"));
         match sql.query().fetch_optional(&self.pool).await? {
@@ -187,7 +189,7 @@ impl Store {
         .await?;
         for r in &rows {
             let v = self.vulnerability_from(r).await?;
-            for e in self.events_of(&v.id).await? {
+            for e in self.vulnerability_events(&v.id).await? {
                 let ev = serde_json::to_value(&e).map_err(|e| corrupt("event", e.to_string()))?;
                 out.push(("vulnerability-event".to_owned(), e.id.clone(), ev));
             }
@@ -338,6 +340,12 @@ impl Store {
 }
 
 /// The vulnerability record itself (what was published): its events are records of their own.
+/// A vulnerability's `stakeholder_id` is its vendor, not its author: acting for the vendor gives
+/// no sight of drafts or restricted records about it.
+fn not_as_vendor(viewer: &Viewer) -> Viewer {
+    Viewer { stakeholder: None, ..viewer.clone() }
+}
+
 /// The vulnerability as published: without its timeline, which is events of its own.
 fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
     Ok(Vulnerability {

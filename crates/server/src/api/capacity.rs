@@ -77,7 +77,8 @@ pub async fn add_event(
         .vulnerability(&viewer, &id)
         .await?
         .ok_or(ApiError::NotFound { kind: "vulnerability", id: id.clone() })?;
-    input.validate(&v, crate::today()).map_err(ApiError::InvalidField)?;
+    let recorded: Vec<_> = state.store.vulnerability_events(&id).await?.into_iter().map(|e| (e.event, e.on)).collect();
+    input.validate(&v, &recorded, crate::today()).map_err(ApiError::InvalidField)?;
     state.store.add_vulnerability_event(&caller.actor(), &v, &input).await?;
     let v = state.store.vulnerability(&viewer, &id).await?.ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
     Ok((StatusCode::CREATED, Json(v)).into_response())

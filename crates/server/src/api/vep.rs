@@ -46,8 +46,11 @@ pub async fn create_board(
     if input.members.is_empty() {
         return Err(invalid("members", "a board needs members"));
     }
-    let mut members = Vec::new();
+    let mut members: Vec<(String, String)> = Vec::new();
     for (i, m) in input.members.iter().enumerate() {
+        if input.members[..i].iter().any(|earlier| earlier.username == m.username) {
+            return Err(invalid(&format!("members[{i}].username"), "listed twice"));
+        }
         let Some((account, _)) = state.store.account_for_sign_in(&m.username).await? else {
             return Err(invalid(&format!("members[{i}].username"), "no such account"));
         };
@@ -143,7 +146,7 @@ pub async fn decide(
 ) -> Result<Response, ApiError> {
     let case = case_for(&state, &caller, &id).await?;
     let JsonBody(input) = body?;
-    input.validate(&case.submitted_on, crate::today()).map_err(ApiError::InvalidField)?;
+    input.validate(&case.submitted_on, case.current(), crate::today()).map_err(ApiError::InvalidField)?;
     state.store.add_vep_decision(&caller.actor(), &id, &input).await?;
     Ok((StatusCode::CREATED, Json(case_for(&state, &caller, &id).await?)).into_response())
 }

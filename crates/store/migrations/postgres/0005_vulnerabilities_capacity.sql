@@ -3,7 +3,7 @@
 -- mitigation timeline is a list of events, each a record (and a log leaf) of its own.
 CREATE TABLE vulnerabilities (
     id                TEXT PRIMARY KEY,
-    cve_id            TEXT UNIQUE,
+    cve_id            TEXT,
     product           TEXT NOT NULL,
     vendor            TEXT NOT NULL,
     stakeholder_id    TEXT REFERENCES stakeholders(id),
@@ -23,7 +23,8 @@ CREATE TABLE vulnerability_events (
     event            TEXT NOT NULL,
     happened_on      TEXT NOT NULL,
     recorded_by      TEXT NOT NULL,
-    created_at       TEXT NOT NULL
+    created_at       TEXT NOT NULL,
+    UNIQUE (vulnerability_id, event)
 );
 CREATE INDEX vulnerability_events_by_vulnerability ON vulnerability_events (vulnerability_id, happened_on);
 
