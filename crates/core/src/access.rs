@@ -45,6 +45,7 @@ impl Role {
                 ManageVepBoards,
                 WriteVulnerabilities,
                 WriteProgrammes,
+                WriteContacts,
             ],
             Role::Editor => &[
                 WriteStakeholders,
@@ -56,11 +57,17 @@ impl Role {
                 ManageVepBoards,
                 WriteVulnerabilities,
                 WriteProgrammes,
+                WriteContacts,
             ],
             Role::Reviewer => &[ReadRestricted],
-            Role::Contributor => {
-                &[WriteOwnKeys, WriteOwnPositions, WriteOwnEvidence, WriteOwnLegalPositions, WriteOwnProgrammes]
-            }
+            Role::Contributor => &[
+                WriteOwnKeys,
+                WriteOwnPositions,
+                WriteOwnEvidence,
+                WriteOwnLegalPositions,
+                WriteOwnProgrammes,
+                WriteOwnContacts,
+            ],
             Role::Reader => &[],
         }
     }
@@ -107,6 +114,8 @@ pub enum Right {
     WriteVulnerabilities,
     WriteProgrammes,
     WriteOwnProgrammes,
+    WriteContacts,
+    WriteOwnContacts,
 }
 
 impl Right {
@@ -128,6 +137,8 @@ impl Right {
             Right::WriteVulnerabilities => "vulnerabilities:write",
             Right::WriteProgrammes => "programmes:write",
             Right::WriteOwnProgrammes => "programmes:write-own",
+            Right::WriteContacts => "contacts:write",
+            Right::WriteOwnContacts => "contacts:write-own",
         }
     }
 
@@ -139,6 +150,7 @@ impl Right {
             Right::WriteEvidence => Some(Right::WriteOwnEvidence),
             Right::WriteLegalPositions => Some(Right::WriteOwnLegalPositions),
             Right::WriteProgrammes => Some(Right::WriteOwnProgrammes),
+            Right::WriteContacts => Some(Right::WriteOwnContacts),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod adoption;
 pub mod capacity;
 pub mod catalog;
+pub mod cbm;
 pub mod country;
 pub mod lang;
 pub mod query;

@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod capacity;
 mod catalog;
+mod cbm;
 mod log;
 mod positions;
 mod sql;

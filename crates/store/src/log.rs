@@ -212,6 +212,10 @@ impl Store {
                 out.push(("legal-position".to_owned(), l.id.clone(), to_value(&l)?, l.log_index));
             }
         }
+        for (kind, id, value) in self.published_contact_records().await? {
+            let index = self.leaf_of(&kind, &id).await?.map(|l| l.index);
+            out.push((kind, id, value, index));
+        }
         for (kind, id, value) in self.published_capacity_records().await? {
             let index = self.leaf_of(&kind, &id).await?.map(|l| l.index);
             out.push((kind, id, value, index));

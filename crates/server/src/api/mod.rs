@@ -2,6 +2,7 @@
 mod accounts;
 pub(crate) mod capacity;
 mod catalog;
+mod cbm;
 pub(crate) mod records;
 pub(crate) mod vep;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/capacity/programmes", post(capacity::create_programme).get(capacity::programmes))
         .route("/capacity/coverage", get(capacity::coverage))
         .route("/standards", get(capacity::standards))
+        .route("/contacts", post(cbm::create_contact).get(cbm::contacts))
         .route("/hygiene/baselines", get(capacity::baselines))
         .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))
         .route("/vep/boards", post(vep::create_board).get(vep::boards))

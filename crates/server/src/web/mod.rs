@@ -3,6 +3,7 @@
 mod account;
 mod adoption;
 mod capacity;
+mod contacts;
 mod hygiene;
 mod i18n;
 mod pages;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/capacity", get(capacity::programmes))
         .route("/vulnerabilities", get(capacity::vulnerabilities))
         .route("/standards", get(hygiene::standards))
+        .route("/contacts", get(contacts::directory))
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
@@ -167,6 +169,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }
                         a href=(page.link("/standards")) { (ui.nav_standards) }
+                        a href=(page.link("/contacts")) { (ui.nav_contacts) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }

@@ -1,0 +1,69 @@
+//! The points-of-contact directory (issue 8, part 1): members-only by default, for every role.
+mod common;
+
+use common::{Api, Roles, TestServer};
+use serde_json::{Value, json};
+
+on_both_backends!(contacts_reach_only_those_cleared_for_them);
+
+fn contact(stakeholder: &str, name: &str) -> Value {
+    json!({"stakeholder": stakeholder, "kind": "technical", "name": name, "role_title": "Duty officer",
+           "channels": [{"kind": "email", "value": "duty@cert.example"}, {"kind": "phone", "value": "+81 3 0000 0000"}],
+           "languages": ["ja", "en"], "hours": "24/7", "time_zone": "Asia/Tokyo", "valid_from": "2024-01-01"})
+}
+
+async fn contacts_reach_only_those_cleared_for_them(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (status, c) = roles.contributor.post("/api/v1/contacts", &contact("jp", "Hanako Amber")).await;
+    assert_eq!(status, 201, "{c}");
+    assert_eq!(c["tlp"], "amber", "contact details are TLP:AMBER unless said otherwise");
+    let mut public = contact("jp", "Taro Clear");
+    public["tlp"] = json!("clear");
+    public["kind"] = json!("policy");
+    assert_eq!(roles.editor.post("/api/v1/contacts", &public).await.0, 201);
+    let mut expired = contact("jp", "Old Contact");
+    expired["tlp"] = json!("clear");
+    expired["valid_until"] = json!("2024-06-30");
+    assert_eq!(roles.editor.post("/api/v1/contacts", &expired).await.0, 201);
+    assert_eq!(roles.contributor.post("/api/v1/contacts", &contact("fr", "X")).await.0, 403);
+    for (mutate, field) in [
+        (json!({"channels": [{"kind": "email", "value": "not-an-address"}]}), "channels[0].value"),
+        (json!({"channels": [{"kind": "phone", "value": "03-0000"}]}), "channels[0].value"),
+        (json!({"channels": []}), "channels"),
+        (json!({"time_zone": "Tokyo time"}), "time_zone"),
+        (json!({"languages": ["japanese"]}), "languages[0]"),
+        (json!({"valid_until": "2023-01-01"}), "valid_until"),
+    ] {
+        let mut body = contact("jp", "Y");
+        for (k, v) in mutate.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        let (status, p) = roles.editor.post("/api/v1/contacts", &body).await;
+        assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{p}");
+    }
+    let names = |v: &Value| -> Vec<String> {
+        v["contacts"].as_array().expect("list").iter().filter_map(|c| c["name"].as_str().map(str::to_owned)).collect()
+    };
+    for (role, sees_amber) in [
+        ("anonymous", false),
+        ("reader", false),
+        ("acme-contributor", false),
+        ("contributor", true),
+        ("reviewer", true),
+        ("editor", true),
+        ("admin", true),
+    ] {
+        let api = roles.all().into_iter().find(|(n, _)| *n == role).expect("role").1;
+        let (_, list) = api.get("/api/v1/contacts?current=true").await;
+        let seen = names(&list);
+        assert!(seen.contains(&"Taro Clear".to_owned()), "{role}");
+        assert_eq!(seen.contains(&"Hanako Amber".to_owned()), sees_amber, "{role}: {seen:?}");
+        assert!(!seen.contains(&"Old Contact".to_owned()), "{role}: expired contacts are not current");
+    }
+    let (_, all) = Api::anonymous(&s).get("/api/v1/contacts").await;
+    assert!(names(&all).contains(&"Old Contact".to_owned()), "the history stays readable");
+    let html = s.get("/contacts?lang=ja").await.text().await.expect("html");
+    assert!(html.contains("Taro Clear") && !html.contains("Hanako Amber") && html.contains("政策"));
+    let audit = s.cli(&["log", "audit"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+}

@@ -1,0 +1,157 @@
+//! Confidence-building measures: points of contact for policy and technical matters, as the
+//! G7 Lucca Declaration and OSCE CBM 8 ask states to keep (more to come: hotline, checks).
+use crate::access::{RecordStatus, Tlp};
+use crate::adoption::{parse_date, stakeholder_id};
+use crate::query::FieldError;
+use serde::{Deserialize, Serialize};
+
+fn err(field: &str, reason: impl Into<String>) -> FieldError {
+    FieldError::new(field, reason)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Policy,
+    Technical,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelKind {
+    Email,
+    Phone,
+    SecurePortal,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub kind: ChannelKind,
+    pub value: String,
+}
+
+fn default_tlp() -> Tlp {
+    Tlp::Amber
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    pub stakeholder: String,
+    pub kind: ContactKind,
+    pub name: String,
+    pub role_title: String,
+    pub channels: Vec<Channel>,
+    /// ISO 639-1 codes of the languages the contact works in.
+    pub languages: Vec<String>,
+    /// When the contact answers, e.g. "Mon–Fri 09:00–18:00" or "24/7".
+    pub hours: String,
+    /// An IANA time zone, e.g. Asia/Tokyo, or UTC.
+    pub time_zone: String,
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    #[serde(default = "default_tlp")]
+    pub tlp: Tlp,
+    #[serde(default)]
+    pub status: RecordStatus,
+}
+
+impl ContactInput {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        stakeholder_id("stakeholder", &self.stakeholder)?;
+        for (field, value) in [("name", &self.name), ("role_title", &self.role_title), ("hours", &self.hours)] {
+            if value.trim().is_empty() || value.chars().count() > 200 {
+                return Err(err(field, "1–200 characters"));
+            }
+        }
+        if self.channels.is_empty() {
+            return Err(err("channels", "give at least one way to reach the contact"));
+        }
+        for (i, c) in self.channels.iter().enumerate() {
+            let ok = match c.kind {
+                ChannelKind::Email => c
+                    .value
+                    .split_once('@')
+                    .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !c.value.contains(' ')),
+                ChannelKind::Phone => {
+                    c.value.starts_with('+')
+                        && c.value[1..].chars().all(|ch| ch.is_ascii_digit() || ch == ' ' || ch == '-')
+                }
+                ChannelKind::SecurePortal => c.value.starts_with("https://"),
+                ChannelKind::Other => !c.value.trim().is_empty(),
+            };
+            if !ok {
+                let hint = match c.kind {
+                    ChannelKind::Email => "an e-mail address",
+                    ChannelKind::Phone => "an international number starting with +",
+                    ChannelKind::SecurePortal => "an https:// URL",
+                    ChannelKind::Other => "a non-empty value",
+                };
+                return Err(err(&format!("channels[{i}].value"), format!("`{}` is not {hint}", c.value)));
+            }
+        }
+        if self.languages.is_empty() {
+            return Err(err("languages", "name the languages the contact works in (ISO 639-1, e.g. ja, en)"));
+        }
+        for (i, l) in self.languages.iter().enumerate() {
+            if l.len() != 2 || !l.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err(err(
+                    &format!("languages[{i}]"),
+                    format!("`{l}` is not an ISO 639-1 code such as ja or en"),
+                ));
+            }
+        }
+        let tz_ok = self.time_zone == "UTC"
+            || self.time_zone.split_once('/').is_some_and(|(area, city)| {
+                !area.is_empty()
+                    && !city.is_empty()
+                    && self.time_zone.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
+            });
+        if !tz_ok {
+            return Err(err(
+                "time_zone",
+                format!("`{}` is not an IANA time zone such as Asia/Tokyo or UTC", self.time_zone),
+            ));
+        }
+        parse_date("valid_from", &self.valid_from)?;
+        if let Some(until) = &self.valid_until {
+            parse_date("valid_until", until)?;
+            if until < &self.valid_from {
+                return Err(err("valid_until", "before valid_from"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointOfContact {
+    pub id: String,
+    pub stakeholder: String,
+    pub kind: ContactKind,
+    pub name: String,
+    pub role_title: String,
+    pub channels: Vec<Channel>,
+    pub languages: Vec<String>,
+    pub hours: String,
+    pub time_zone: String,
+    pub valid_from: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    pub tlp: Tlp,
+    pub status: RecordStatus,
+    pub recorded_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+impl PointOfContact {
+    /// Whether the contact is valid on `day` (YYYY-MM-DD).
+    pub fn current_on(&self, day: &str) -> bool {
+        self.valid_from.as_str() <= day && self.valid_until.as_deref().is_none_or(|u| day <= u)
+    }
+}

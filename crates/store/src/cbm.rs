@@ -1,0 +1,136 @@
+//! Points of contact: marked records (TLP:AMBER by default), read through the viewer's filter.
+use crate::audit::Actor;
+use crate::sql::{Sql, visible_to};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::cbm::{ContactInput, PointOfContact};
+use normwatch_core::{RecordStatus, Viewer};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: what.into(), reason: reason.into() }
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let text: String = r.try_get(col)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(col, e.to_string()))
+}
+
+fn enum_column<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let v: String = r.try_get(col)?;
+    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
+}
+
+const COLUMNS: &str = "c.id, c.stakeholder_id, c.kind, c.name, c.role_title, c.channels, c.languages, c.hours, c.time_zone, \
+    c.valid_from, c.valid_until, c.tlp, c.status, c.recorded_by, c.created_at, c.updated_at, c.version";
+
+fn contact_from(r: &AnyRow) -> Result<PointOfContact, StoreError> {
+    Ok(PointOfContact {
+        id: r.try_get("id")?,
+        stakeholder: r.try_get("stakeholder_id")?,
+        kind: enum_column(r, "kind")?,
+        name: r.try_get("name")?,
+        role_title: r.try_get("role_title")?,
+        channels: json_column(r, "channels")?,
+        languages: json_column(r, "languages")?,
+        hours: r.try_get("hours")?,
+        time_zone: r.try_get("time_zone")?,
+        valid_from: r.try_get("valid_from")?,
+        valid_until: r.try_get("valid_until")?,
+        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        status: enum_column(r, "status")?,
+        recorded_by: r.try_get("recorded_by")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+impl Store {
+    pub async fn create_contact(&self, actor: &Actor, input: &ContactInput) -> Result<PointOfContact, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
+        let id = new_id();
+        let to_text = |v: &dyn erased_serialize::Ser| v.text();
+        sqlx::query(
+            "INSERT INTO points_of_contact (id, stakeholder_id, kind, name, role_title, channels, languages, hours, time_zone,
+               valid_from, valid_until, tlp, status, recorded_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
+        )
+        .bind(&id)
+        .bind(&input.stakeholder)
+        .bind(serde_json::to_value(input.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(input.name.trim())
+        .bind(input.role_title.trim())
+        .bind(to_text(&input.channels))
+        .bind(to_text(&input.languages))
+        .bind(input.hours.trim())
+        .bind(&input.time_zone)
+        .bind(&input.valid_from)
+        .bind(input.valid_until.clone())
+        .bind(input.tlp.name())
+        .bind(input.status.name())
+        .bind(&actor.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM points_of_contact c WHERE c.id = $1")))
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let created = contact_from(&row)?;
+        let published = created.status == RecordStatus::Published;
+        crate::log::audit_and_log(&mut tx, actor, "point-of-contact", &id, &created, published).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// The contacts the viewer may read, optionally of one stakeholder.
+    pub async fn contacts(
+        &self,
+        viewer: &Viewer,
+        stakeholder: Option<&str>,
+    ) -> Result<Vec<PointOfContact>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM points_of_contact c WHERE "));
+        let visible = visible_to(&mut sql, viewer, "c");
+        sql.push(&visible);
+        if let Some(s) = stakeholder {
+            let p = sql.bind(s);
+            sql.push(&format!(" AND c.stakeholder_id = {p}"));
+        }
+        sql.push(" ORDER BY c.stakeholder_id, c.kind, c.valid_from, c.id");
+        sql.query().fetch_all(&self.pool).await?.iter().map(contact_from).collect()
+    }
+
+    /// Published contacts as they stand (for `log audit`).
+    pub(crate) async fn published_contact_records(
+        &self,
+    ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM points_of_contact c WHERE c.status = 'published'"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let c = contact_from(r)?;
+                let v = serde_json::to_value(&c).map_err(|e| corrupt("contact", e.to_string()))?;
+                Ok(("point-of-contact".to_owned(), c.id, v))
+            })
+            .collect()
+    }
+}
+
+mod erased_serialize {
+    /// A list serialised to its JSON text for a TEXT column.
+    pub trait Ser {
+        fn text(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn text(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
+        }
+    }
+}
