@@ -4,7 +4,7 @@ mod common;
 use common::{Api, Roles, TestServer};
 use serde_json::{Value, json};
 
-on_both_backends!(contacts_reach_only_those_cleared_for_them);
+on_both_backends!(contacts_reach_only_those_cleared_for_them, communication_checks_measure_who_answers);
 
 fn contact(stakeholder: &str, name: &str) -> Value {
     json!({"stakeholder": stakeholder, "kind": "technical", "name": name, "role_title": "Duty officer",
@@ -66,4 +66,47 @@ async fn contacts_reach_only_those_cleared_for_them(s: TestServer) {
     assert!(html.contains("Taro Clear") && !html.contains("Hanako Amber") && html.contains("政策"));
     let audit = s.cli(&["log", "audit"]);
     assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
+}
+
+async fn communication_checks_measure_who_answers(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    for (stakeholder, name) in [("jp", "JP duty"), ("jp", "JP policy"), ("fr", "FR duty")] {
+        assert_eq!(roles.editor.post("/api/v1/contacts", &contact(stakeholder, name)).await.0, 201);
+    }
+    let check = json!({"organiser": "jp", "title": "Quarterly check", "stakeholders": ["jp", "fr", "de"]});
+    assert_eq!(roles.reader.post("/api/v1/checks", &check).await.0, 403);
+    let (status, p) = roles
+        .editor
+        .post("/api/v1/checks", &json!({"organiser": "jp", "title": "x", "stakeholders": ["atlantis"]}))
+        .await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("stakeholders[0]")));
+    let (status, sent) = roles.contributor.post("/api/v1/checks", &check).await;
+    assert_eq!(status, 201, "a contributor organises for its own stakeholder: {sent}");
+    let deliveries = sent["deliveries"].as_array().expect("deliveries").clone();
+    assert_eq!(deliveries.len(), 3, "every current contact of the group (de has none)");
+    let answer = |token: &Value| {
+        let (api, body) = (Api::anonymous(&s), json!({"token": token}));
+        async move { api.post("/api/v1/checks/answer", &body).await }
+    };
+    let jp_tokens: Vec<Value> =
+        deliveries.iter().filter(|d| d["stakeholder"] == "jp").map(|d| d["answer"]["token"].clone()).collect();
+    for t in &jp_tokens {
+        let (status, body) = answer(t).await;
+        assert_eq!((status, body["acknowledged"].clone()), (200, json!(true)));
+    }
+    let (_, again) = answer(&jp_tokens[0]).await;
+    assert_eq!(again["already"], true, "a second answer changes nothing");
+    assert_eq!(answer(&json!("not-a-token")).await.0, 404);
+    assert_eq!(Api::anonymous(&s).get("/api/v1/checks").await.0, 401);
+    let (status, results) = roles.reader.get("/api/v1/checks").await;
+    assert_eq!(status, 200);
+    let r = &results["checks"][0]["results"];
+    assert_eq!(
+        (r["targets"].clone(), r["acknowledged"].clone(), r["unanswered"].clone()),
+        (json!(3), json!(2), json!(1))
+    );
+    assert_eq!(r["response_rate"], 66.7);
+    assert_eq!(r["distribution"][0], json!(["15m", 2]), "both answered within 15 minutes");
+    assert_eq!(results["checks"][0]["unanswered_by"], json!(["fr"]));
+    assert!(!results.to_string().contains("duty@cert.example"), "results carry no contact details");
 }

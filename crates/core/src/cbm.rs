@@ -155,3 +155,72 @@ impl PointOfContact {
         self.valid_from.as_str() <= day && self.valid_until.as_deref().is_none_or(|u| day <= u)
     }
 }
+
+/// One target's answer to a communication check: seconds from sending to acknowledgement.
+pub type ResponseSeconds = Option<i64>;
+
+/// The upper bounds (seconds) of the response-time buckets: 15 min, 1 h, 4 h, 24 h, later.
+pub const BUCKETS: [(&str, i64); 5] =
+    [("15m", 900), ("1h", 3600), ("4h", 14_400), ("24h", 86_400), ("later", i64::MAX)];
+
+/// What a check found: how many answered, how fast.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckResults {
+    pub targets: usize,
+    pub acknowledged: usize,
+    /// `acknowledged / targets`, in percent.
+    pub response_rate: Option<f64>,
+    pub median_seconds: Option<f64>,
+    /// Answers per bucket (see `BUCKETS`), and the unanswered.
+    pub distribution: Vec<(String, usize)>,
+    pub unanswered: usize,
+}
+
+impl CheckResults {
+    pub fn compute(responses: &[ResponseSeconds]) -> CheckResults {
+        let mut answered: Vec<i64> = responses.iter().flatten().copied().collect();
+        answered.sort_unstable();
+        let median = match answered.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(answered[n / 2] as f64),
+            n => Some((answered[n / 2 - 1] + answered[n / 2]) as f64 / 2.0),
+        };
+        let mut lower = i64::MIN;
+        let distribution = BUCKETS
+            .iter()
+            .map(|(name, upper)| {
+                let count = answered.iter().filter(|s| **s > lower && **s <= *upper).count();
+                lower = *upper;
+                ((*name).to_owned(), count)
+            })
+            .collect();
+        CheckResults {
+            targets: responses.len(),
+            acknowledged: answered.len(),
+            response_rate: if responses.is_empty() {
+                None
+            } else {
+                Some((answered.len() as f64 / responses.len() as f64 * 1000.0).round() / 10.0)
+            },
+            median_seconds: median,
+            distribution,
+            unanswered: responses.len() - answered.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_count_rates_medians_and_buckets() {
+        let r = CheckResults::compute(&[Some(60), Some(1200), None, Some(100_000)]);
+        assert_eq!((r.targets, r.acknowledged, r.unanswered), (4, 3, 1));
+        assert_eq!(r.response_rate, Some(75.0));
+        assert_eq!(r.median_seconds, Some(1200.0));
+        let counts: Vec<usize> = r.distribution.iter().map(|(_, c)| *c).collect();
+        assert_eq!(counts, [1, 1, 0, 0, 1]);
+        assert_eq!(CheckResults::compute(&[]).response_rate, None);
+    }
+}

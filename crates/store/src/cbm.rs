@@ -134,3 +134,124 @@ mod erased_serialize {
         }
     }
 }
+
+/// A communication check as stored, with each target's response time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommunicationCheck {
+    pub id: String,
+    pub organiser: String,
+    pub title: String,
+    pub sent_at: String,
+    /// Per target: (stakeholder, seconds to acknowledge, or none yet).
+    pub responses: Vec<(String, Option<i64>)>,
+}
+
+fn seconds_between(from: &str, to: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let a = time::OffsetDateTime::parse(from, &Rfc3339).ok()?;
+    let b = time::OffsetDateTime::parse(to, &Rfc3339).ok()?;
+    Some((b - a).whole_seconds())
+}
+
+impl Store {
+    /// Sends a check: one target per contact, each with the hash of its one-time answer token.
+    pub async fn create_check(
+        &self,
+        actor: &Actor,
+        organiser: &str,
+        title: &str,
+        targets: &[(String, String, String)],
+    ) -> Result<CommunicationCheck, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "organiser", organiser).await?;
+        let id = new_id();
+        let sent_at = now_rfc3339();
+        sqlx::query(
+            "INSERT INTO communication_checks (id, organiser, title, sent_at, recorded_by) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(organiser)
+        .bind(title)
+        .bind(&sent_at)
+        .bind(&actor.0)
+        .execute(&mut *tx)
+        .await?;
+        for (contact, stakeholder, token_hash) in targets {
+            sqlx::query(
+                "INSERT INTO communication_check_targets (check_id, contact_id, stakeholder_id, token_hash) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&id)
+            .bind(contact)
+            .bind(stakeholder)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let check = CommunicationCheck {
+            id: id.clone(),
+            organiser: organiser.to_owned(),
+            title: title.to_owned(),
+            sent_at,
+            responses: targets.iter().map(|(_, s, _)| (s.clone(), None)).collect(),
+        };
+        crate::audit::record(&mut tx, actor, "send", "communication-check", &id, None::<&()>, Some(&check)).await?;
+        tx.commit().await?;
+        Ok(check)
+    }
+
+    /// Records an answer. `Ok(None)`: no such token; `Ok(Some(false))`: answered before.
+    pub async fn acknowledge_check(&self, token_hash: &str) -> Result<Option<bool>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE communication_check_targets SET acknowledged_at = $1 WHERE token_hash = $2 AND acknowledged_at IS NULL",
+        )
+        .bind(now_rfc3339())
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
+        let outcome = if done.rows_affected() == 1 {
+            Some(true)
+        } else {
+            let exists = sqlx::query("SELECT 1 AS one FROM communication_check_targets WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+            exists.map(|_| false)
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Every check, oldest first, with its targets' response times.
+    pub async fn checks(&self) -> Result<Vec<CommunicationCheck>, StoreError> {
+        let rows = sqlx::query("SELECT id, organiser, title, sent_at FROM communication_checks ORDER BY sent_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let sent_at: String = r.try_get("sent_at")?;
+            let targets = sqlx::query(
+                "SELECT stakeholder_id, acknowledged_at FROM communication_check_targets WHERE check_id = $1 ORDER BY stakeholder_id, contact_id",
+            )
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?;
+            let responses = targets
+                .iter()
+                .map(|t| {
+                    let ack: Option<String> = t.try_get("acknowledged_at")?;
+                    Ok((t.try_get::<String, _>("stakeholder_id")?, ack.and_then(|a| seconds_between(&sent_at, &a))))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            out.push(CommunicationCheck {
+                id,
+                organiser: r.try_get("organiser")?,
+                title: r.try_get("title")?,
+                sent_at,
+                responses,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -51,3 +51,96 @@ pub async fn contacts(
         .collect();
     render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "contacts": list}))
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    organiser: String,
+    title: String,
+    /// The group: every current contact of these stakeholders is asked to answer.
+    stakeholders: Vec<String>,
+}
+
+/// Sends a communication check. The answer links stand in for delivery (e-mail or webhook): each
+/// holds a one-time token that only its contact should see.
+pub async fn send_check(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<CheckInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    caller.require(Right::WriteContacts, Some(&input.organiser))?;
+    let invalid = |f: &str, r: String| ApiError::InvalidField(normwatch_core::FieldError::new(f, r));
+    if input.title.trim().is_empty() || input.title.chars().count() > 200 {
+        return Err(invalid("title", "1–200 characters".into()));
+    }
+    if input.stakeholders.is_empty() {
+        return Err(invalid("stakeholders", "name the group: the stakeholders whose contacts are checked".into()));
+    }
+    // Every contact of the group is checked, whatever the organiser may read of their details.
+    let everyone = normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
+    let today = crate::today().to_string();
+    let mut targets = Vec::new();
+    let mut links = Vec::new();
+    for (i, s) in input.stakeholders.iter().enumerate() {
+        if state.store.stakeholder(s).await?.is_none() {
+            return Err(invalid(&format!("stakeholders[{i}]"), format!("no stakeholder `{s}`")));
+        }
+        for c in state.store.contacts(&everyone, Some(s)).await?.into_iter().filter(|c| c.current_on(&today)) {
+            let token = crate::auth::random_secret();
+            targets.push((c.id.clone(), s.clone(), crate::auth::secret_hash(&token)));
+            links.push(json!({"contact": c.id, "stakeholder": s, "answer": {"method": "POST", "path": "/api/v1/checks/answer", "token": token}}));
+        }
+    }
+    if targets.is_empty() {
+        return Err(invalid("stakeholders", "none of these stakeholders has a current point of contact".into()));
+    }
+    let check = state.store.create_check(&caller.actor(), &input.organiser, input.title.trim(), &targets).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"check": {"id": check.id, "sent_at": check.sent_at, "targets": targets.len()}, "deliveries": links}),
+        ),
+    )
+        .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    token: String,
+}
+
+/// A contact answers a check with its one-time token (no account needed: the token is the proof).
+pub async fn answer_check(
+    State(state): State<AppState>,
+    body: Result<JsonBody<AnswerInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let JsonBody(input) = body?;
+    match state.store.acknowledge_check(&crate::auth::secret_hash(input.token.trim())).await? {
+        Some(true) => Ok(Json(json!({"acknowledged": true})).into_response()),
+        Some(false) => Ok(Json(json!({"acknowledged": true, "already": true})).into_response()),
+        None => Err(ApiError::NotFound { kind: "check answer token", id: "…".into() }),
+    }
+}
+
+/// Results of every check: response rate and response-time distribution, per check and over
+/// time. For signed-in accounts; aggregates and stakeholder ids only, no contact details.
+pub async fn checks(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let list: Vec<_> = state
+        .store
+        .checks()
+        .await?
+        .into_iter()
+        .map(|c| {
+            let seconds: Vec<Option<i64>> = c.responses.iter().map(|(_, s)| *s).collect();
+            let unanswered: Vec<&str> =
+                c.responses.iter().filter(|(_, s)| s.is_none()).map(|(st, _)| st.as_str()).collect();
+            json!({"id": c.id, "organiser": c.organiser, "title": c.title, "sent_at": c.sent_at,
+                   "results": normwatch_core::cbm::CheckResults::compute(&seconds), "unanswered_by": unanswered})
+        })
+        .collect();
+    Ok(Json(json!({"count": list.len(), "checks": list})).into_response())
+}

@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/capacity/coverage", get(capacity::coverage))
         .route("/standards", get(capacity::standards))
         .route("/contacts", post(cbm::create_contact).get(cbm::contacts))
+        .route("/checks", post(cbm::send_check).get(cbm::checks))
+        .route("/checks/answer", post(cbm::answer_check))
         .route("/hygiene/baselines", get(capacity::baselines))
         .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))
         .route("/vep/boards", post(vep::create_board).get(vep::boards))
