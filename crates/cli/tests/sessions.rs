@@ -7,6 +7,7 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
 
 on_both_backends!(
+    check_results_page_draws_the_response_rate,
     sign_in_sessions_and_csrf,
     forms_refuse_forged_and_bad_input,
     adoption_matrix_page,
@@ -238,4 +239,28 @@ async fn cookies_are_secure_behind_https() {
     let r = client().get(plain.at("/sign-in")).send().await.expect("get");
     let (_, raw) = set_cookie(&r, "nw_login_csrf").expect("cookie");
     assert!(!raw.contains("Secure"), "{raw}");
+}
+
+async fn check_results_page_draws_the_response_rate(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let contact = json!({"stakeholder": "jp", "kind": "technical", "name": "Duty", "role_title": "Officer",
+        "channels": [{"kind": "email", "value": "duty@cert.example"}], "languages": ["ja"], "hours": "24/7",
+        "time_zone": "Asia/Tokyo", "valid_from": "2024-01-01"});
+    assert_eq!(roles.editor.post("/api/v1/contacts", &contact).await.0, 201);
+    let (_, sent) = roles
+        .editor
+        .post("/api/v1/checks", &json!({"organiser": "jp", "title": "Monthly ping", "stakeholders": ["jp"]}))
+        .await;
+    let token = sent["deliveries"][0]["answer"]["token"].clone();
+    assert_eq!(Api::anonymous(&s).post("/api/v1/checks/answer", &json!({"token": token})).await.0, 200);
+    let anonymous = s.get("/checks?lang=en").await.text().await.expect("html");
+    assert!(anonymous.contains("id=\"signed-in-only\"") && !anonymous.contains("Monthly ping"));
+    let session = sign_in(&s, "admin", &s.admin_password.clone()).await;
+    let (status, html) = page_as(&s, &session, "/checks?lang=ja").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<svg") && html.contains("応答率") && html.contains("Monthly ping") && html.contains("100%"),
+        "{}",
+        &html[..html.len().min(300)]
+    );
 }

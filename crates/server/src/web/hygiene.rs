@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use maud::{Markup, PreEscaped, html};
 use normwatch_core::capacity::{Assessment, ControlStatus};
-use plotters::prelude::*;
 
 fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
     move |e| WebError { status: e.status(), lang, message: e.to_string() }
@@ -49,37 +48,6 @@ pub async fn standards(
     Ok(layout(&page, ui.standards_title, body))
 }
 
-/// The score of each assessment over time, as SVG (0–100 %).
-fn score_chart(points: &[(time::Date, f64)], y_label: &str) -> Result<String, String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let first = points.first().map(|p| p.0).unwrap_or(time::macros::date!(2020 - 01 - 01));
-        let last = points.last().map(|p| p.0).unwrap_or(first);
-        let day = |d: time::Date| (d - first).whole_days() as f64;
-        let span = day(last).max(1.0);
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(44)
-            .build_cartesian_2d(0f64..span, 0f64..100f64)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .y_desc(y_label)
-            .x_labels(4)
-            .x_label_formatter(&|x| (first + time::Duration::days(*x as i64)).to_string())
-            .draw()
-            .map_err(|e| e.to_string())?;
-        let series: Vec<(f64, f64)> = points.iter().map(|(d, s)| (day(*d), *s)).collect();
-        chart.draw_series(LineSeries::new(series.clone(), &BLUE)).map_err(|e| e.to_string())?;
-        chart.draw_series(series.iter().map(|p| Circle::new(*p, 4, BLUE.filled()))).map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
-    Ok(svg)
-}
-
 pub async fn stakeholder_hygiene(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -111,7 +79,7 @@ pub async fn stakeholder_hygiene(
         .iter()
         .filter_map(|a| Some((normwatch_core::adoption::parse_date("d", &a.assessed_on).ok()?, a.score?)))
         .collect();
-    let chart = if points.is_empty() { None } else { score_chart(&points, ui.hygiene_score).ok() };
+    let chart = if points.is_empty() { None } else { super::charts::percent_over_time(&points, ui.hygiene_score).ok() };
     let latest = list.last();
     let body = html! {
         p.id { (s.id) }

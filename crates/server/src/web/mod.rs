@@ -3,6 +3,8 @@
 mod account;
 mod adoption;
 mod capacity;
+mod charts;
+mod checks;
 mod contacts;
 mod hygiene;
 mod i18n;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/vulnerabilities", get(capacity::vulnerabilities))
         .route("/standards", get(hygiene::standards))
         .route("/contacts", get(contacts::directory))
+        .route("/checks", get(checks::results))
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))

@@ -1,0 +1,64 @@
+//! Communication-check results: the response rate over time (chart) and each check's figures.
+use super::pages::page;
+use super::{WebError, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use maud::{Markup, PreEscaped, html};
+use normwatch_core::cbm::CheckResults;
+
+pub async fn results(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/checks")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
+    if caller.account.is_none() {
+        let body =
+            html! { h1 { (ui.checks_title) } p { (ui.checks_intro) } p #signed-in-only { (ui.checks_signed_in_only) } };
+        return Ok(layout(&page, ui.checks_title, body));
+    }
+    let checks = state.store.checks().await.map_err(|e| WebError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        lang: l,
+        message: e.to_string(),
+    })?;
+    let rows: Vec<_> = checks
+        .iter()
+        .map(|c| (c, CheckResults::compute(&c.responses.iter().map(|(_, s)| *s).collect::<Vec<_>>())))
+        .collect();
+    let points: Vec<(time::Date, f64)> = rows
+        .iter()
+        .filter_map(|(c, r)| {
+            Some((normwatch_core::adoption::parse_date("d", c.sent_at.get(..10)?).ok()?, r.response_rate?))
+        })
+        .collect();
+    let chart = if points.is_empty() { None } else { super::charts::percent_over_time(&points, ui.response_rate).ok() };
+    let minutes = |s: Option<f64>| s.map_or_else(|| "—".to_owned(), |s| format!("{:.0} min", s / 60.0));
+    let body = html! {
+        h1 { (ui.checks_title) }
+        p { (ui.checks_intro) }
+        @if let Some(svg) = &chart { figure #rate-chart role="img" aria-label=(ui.response_rate) { (PreEscaped(svg)) } }
+        table #checks {
+            thead { tr { th { (ui.stated_on) } th { (ui.summary) } th { (ui.response_rate) } th { (ui.median_response) } th { "≤15m / ≤1h / ≤4h / ≤24h / >24h" } th { (ui.unanswered) } } }
+            tbody {
+                @for (c, r) in &rows {
+                    tr {
+                        td { (c.sent_at.get(..10).unwrap_or("")) }
+                        td { (c.title) " (" (c.organiser) ")" }
+                        td { (r.response_rate.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) }
+                        td { (minutes(r.median_seconds)) }
+                        td { (r.distribution.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(" / ")) }
+                        td { (r.unanswered) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(&page, ui.checks_title, body))
+}
