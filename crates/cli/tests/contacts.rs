@@ -4,7 +4,11 @@ mod common;
 use common::{Api, Roles, TestServer};
 use serde_json::{Value, json};
 
-on_both_backends!(contacts_reach_only_those_cleared_for_them, communication_checks_measure_who_answers);
+on_both_backends!(
+    contacts_reach_only_those_cleared_for_them,
+    communication_checks_measure_who_answers,
+    hotline_messages_are_acknowledged_or_escalated
+);
 
 fn contact(stakeholder: &str, name: &str) -> Value {
     json!({"stakeholder": stakeholder, "kind": "technical", "name": name, "role_title": "Duty officer",
@@ -109,4 +113,76 @@ async fn communication_checks_measure_who_answers(s: TestServer) {
     assert_eq!(r["distribution"][0], json!(["15m", 2]), "both answered within 15 minutes");
     assert_eq!(results["checks"][0]["unanswered_by"], json!(["fr"]));
     assert!(!results.to_string().contains("duty@cert.example"), "results carry no contact details");
+}
+
+async fn hotline_messages_are_acknowledged_or_escalated(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let mut ids = std::collections::HashMap::new();
+    for (stakeholder, name) in [("jp", "JP duty"), ("fr", "FR duty"), ("de", "DE duty")] {
+        let (_, c) = roles.editor.post("/api/v1/contacts", &contact(stakeholder, name)).await;
+        ids.insert(stakeholder, c["id"].as_str().expect("id").to_owned());
+    }
+    let (status, body) = roles
+        .admin
+        .post("/api/v1/accounts", &json!({"username": "fr-desk", "display_name": "FR", "role": "contributor", "stakeholder": "fr", "password": "a long enough password"}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let fr = Api::with_token(&s, &common::token_for(&s, "fr-desk", "a long enough password").await);
+    let message = |from: &str, to: Vec<&str>, minutes: i64| {
+        json!({"from_contact": ids[from], "to_contacts": to.iter().map(|t| ids[t].clone()).collect::<Vec<_>>(), "severity": "high",
+               "subject": "Routing incident", "body": {"ja": "経路の異常を確認中", "en": "Investigating a routing anomaly"}, "ack_within_minutes": minutes})
+    };
+    assert_eq!(
+        roles.contributor.post("/api/v1/hotline", &message("fr", vec!["jp"], 30)).await.0,
+        403,
+        "not its contact"
+    );
+    let (status, p) = roles.contributor.post("/api/v1/hotline", &message("jp", vec![], 30)).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("to_contacts")));
+    let (status, p) = roles.contributor.post("/api/v1/hotline", &message("jp", vec!["fr"], 0)).await;
+    assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("ack_within_minutes")));
+    let (status, sent) = roles.contributor.post("/api/v1/hotline", &message("jp", vec!["fr", "de"], 30)).await;
+    assert_eq!(status, 201, "{sent}");
+    let id = sent["id"].as_str().expect("id").to_owned();
+    let ack = |api: Api, contact: String| {
+        let path = format!("/api/v1/hotline/{id}/ack");
+        async move { api.post(&path, &json!({"contact": contact})).await }
+    };
+    assert_eq!(ack(roles.contributor.clone(), ids["fr"].clone()).await.0, 403, "only FR acknowledges for FR");
+    let (status, a) = ack(fr.clone(), ids["fr"].clone()).await;
+    assert_eq!((status, a["already"].clone()), (200, json!(false)));
+    assert_eq!(ack(fr.clone(), ids["fr"].clone()).await.1["already"], true);
+    // Time passes beyond the deadline: the unacknowledged recipient is escalated.
+    use sqlx::{Connection, Executor};
+    let past = "2020-01-01T00:00:00.000Z";
+    let sql = format!("UPDATE hotline_messages SET sent_at = '{past}' WHERE id = '{id}'");
+    match s.backend {
+        common::Backend::Sqlite => {
+            sqlx::SqliteConnection::connect(&s.database)
+                .await
+                .expect("db")
+                .execute(sqlx::AssertSqlSafe(sql))
+                .await
+                .expect("update");
+        }
+        common::Backend::Postgres => {
+            sqlx::PgConnection::connect(&s.database)
+                .await
+                .expect("db")
+                .execute(sqlx::AssertSqlSafe(sql))
+                .await
+                .expect("update");
+        }
+    }
+    let (_, inbox) = fr.get("/api/v1/hotline").await;
+    assert_eq!(inbox["count"], 1);
+    let recipients = inbox["messages"][0]["recipients"].as_array().expect("recipients").clone();
+    let state = |st: &str| recipients.iter().find(|r| r["stakeholder"] == st).cloned().expect("recipient");
+    assert_eq!(state("fr")["escalated"], false);
+    assert!(state("fr")["acknowledged_at"].is_string());
+    assert_eq!(state("de")["escalated"], true);
+    assert_eq!(inbox["messages"][0]["ack_deadline"], "2020-01-01T00:30:00.000Z");
+    assert_eq!(roles.acme_contributor.get("/api/v1/hotline").await.1["count"], 0, "not a party to it");
+    assert_eq!(roles.admin.get("/api/v1/hotline").await.1["count"], 1);
+    assert_eq!(Api::anonymous(&s).get("/api/v1/hotline").await.0, 401);
 }

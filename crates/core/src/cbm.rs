@@ -224,3 +224,72 @@ mod tests {
         assert_eq!(CheckResults::compute(&[]).response_rate, None);
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotlineInput {
+    pub from_contact: String,
+    pub to_contacts: Vec<String>,
+    pub severity: Severity,
+    pub subject: String,
+    pub body: crate::lang::Localized,
+    #[serde(default)]
+    pub incident_ref: Option<String>,
+    /// Each recipient should acknowledge within this many minutes (1 to 10,080: a week).
+    pub ack_within_minutes: i64,
+}
+
+impl HotlineInput {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.to_contacts.is_empty() {
+            return Err(err("to_contacts", "name at least one recipient contact"));
+        }
+        if self.subject.trim().is_empty() || self.subject.chars().count() > 200 {
+            return Err(err("subject", "1–200 characters"));
+        }
+        if self.body.ja.trim().is_empty() && self.body.en.trim().is_empty() {
+            return Err(err("body", "give the message in Japanese (ja), English (en) or both"));
+        }
+        if !(1..=10_080).contains(&self.ack_within_minutes) {
+            return Err(err("ack_within_minutes", "from 1 minute to 10,080 (a week)"));
+        }
+        Ok(())
+    }
+}
+
+/// A recipient's state: acknowledged (when, by whom), or overdue once the deadline passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    pub contact: String,
+    pub stakeholder: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<String>,
+    /// Not acknowledged and past the deadline: escalated.
+    pub escalated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HotlineMessage {
+    pub id: String,
+    pub from_contact: String,
+    pub from_stakeholder: String,
+    pub severity: Severity,
+    pub subject: String,
+    pub body: crate::lang::Localized,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_ref: Option<String>,
+    pub ack_within_minutes: i64,
+    pub sent_at: String,
+    /// When acknowledgements fall due.
+    pub ack_deadline: String,
+    pub recipients: Vec<Recipient>,
+}

@@ -255,3 +255,160 @@ impl Store {
         Ok(out)
     }
 }
+
+fn deadline(sent_at: &str, minutes: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(sent_at, &Rfc3339)
+        .map(|t| crate::timestamp(t + time::Duration::minutes(minutes)))
+        .unwrap_or_else(|_| sent_at.to_owned())
+}
+
+impl Store {
+    /// Sends a hotline message from a contact to others (all already resolved by the caller).
+    pub async fn create_hotline_message(
+        &self,
+        actor: &Actor,
+        from: &PointOfContact,
+        to: &[PointOfContact],
+        input: &normwatch_core::cbm::HotlineInput,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        let sent_at = now_rfc3339();
+        sqlx::query(
+            "INSERT INTO hotline_messages (id, from_contact, from_stakeholder, severity, subject, body_ja, body_en, incident_ref,
+               ack_within_minutes, sent_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(&from.id)
+        .bind(&from.stakeholder)
+        .bind(serde_json::to_value(input.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(input.subject.trim())
+        .bind(input.body.ja.trim())
+        .bind(input.body.en.trim())
+        .bind(input.incident_ref.clone())
+        .bind(input.ack_within_minutes)
+        .bind(&sent_at)
+        .bind(&actor.0)
+        .execute(&mut *tx)
+        .await?;
+        for c in to {
+            sqlx::query("INSERT INTO hotline_recipients (message_id, contact_id, stakeholder_id) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(&c.id)
+                .bind(&c.stakeholder)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The audit notes who sent what to whom, not the text (it may be sensitive).
+        let what = serde_json::json!({"from": from.id, "to": to.iter().map(|c| &c.id).collect::<Vec<_>>()});
+        crate::audit::record(&mut tx, actor, "send", "hotline-message", &id, None::<&()>, Some(&what)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Messages a stakeholder sent or received (`None`: all of them, for admins), newest first.
+    pub async fn hotline_messages(
+        &self,
+        stakeholder: Option<&str>,
+    ) -> Result<Vec<normwatch_core::cbm::HotlineMessage>, StoreError> {
+        use normwatch_core::cbm::{HotlineMessage, Recipient};
+        let rows = match stakeholder {
+            Some(s) => {
+                sqlx::query(
+                    "SELECT * FROM hotline_messages m WHERE m.from_stakeholder = $1
+                       OR EXISTS (SELECT 1 FROM hotline_recipients r WHERE r.message_id = m.id AND r.stakeholder_id = $1)
+                     ORDER BY m.sent_at DESC, m.id",
+                )
+                .bind(s)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => sqlx::query("SELECT * FROM hotline_messages m ORDER BY m.sent_at DESC, m.id").fetch_all(&self.pool).await?,
+        };
+        let now = now_rfc3339();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let sent_at: String = r.try_get("sent_at")?;
+            let minutes: i64 = r.try_get("ack_within_minutes")?;
+            let due = deadline(&sent_at, minutes);
+            let recipients = sqlx::query(
+                "SELECT contact_id, stakeholder_id, acknowledged_at FROM hotline_recipients WHERE message_id = $1 ORDER BY stakeholder_id, contact_id",
+            )
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|x| {
+                let ack: Option<String> = x.try_get("acknowledged_at")?;
+                Ok(Recipient {
+                    contact: x.try_get("contact_id")?,
+                    stakeholder: x.try_get("stakeholder_id")?,
+                    escalated: ack.is_none() && now > due,
+                    acknowledged_at: ack,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+            out.push(HotlineMessage {
+                id,
+                from_contact: r.try_get("from_contact")?,
+                from_stakeholder: r.try_get("from_stakeholder")?,
+                severity: enum_column(r, "severity")?,
+                subject: r.try_get("subject")?,
+                body: normwatch_core::Localized::new(
+                    r.try_get::<String, _>("body_ja")?,
+                    r.try_get::<String, _>("body_en")?,
+                ),
+                incident_ref: r.try_get("incident_ref")?,
+                ack_within_minutes: minutes,
+                sent_at,
+                ack_deadline: due,
+                recipients,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A recipient contact acknowledges. `Ok(None)`: not a recipient; `Ok(Some(false))`: before.
+    pub async fn acknowledge_hotline(
+        &self,
+        actor: &Actor,
+        message: &str,
+        contact: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE hotline_recipients SET acknowledged_at = $1, acknowledged_by = $2
+             WHERE message_id = $3 AND contact_id = $4 AND acknowledged_at IS NULL",
+        )
+        .bind(now_rfc3339())
+        .bind(&actor.0)
+        .bind(message)
+        .bind(contact)
+        .execute(&mut *tx)
+        .await?;
+        let outcome = if done.rows_affected() == 1 {
+            crate::audit::record(
+                &mut tx,
+                actor,
+                "acknowledge",
+                "hotline-message",
+                message,
+                None::<&()>,
+                Some(&contact),
+            )
+            .await?;
+            Some(true)
+        } else {
+            sqlx::query("SELECT 1 AS one FROM hotline_recipients WHERE message_id = $1 AND contact_id = $2")
+                .bind(message)
+                .bind(contact)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|_| false)
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+}

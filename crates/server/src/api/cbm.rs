@@ -144,3 +144,74 @@ pub async fn checks(State(state): State<AppState>, caller: Caller) -> Result<Res
         .collect();
     Ok(Json(json!({"count": list.len(), "checks": list})).into_response())
 }
+
+async fn contact_by_id(state: &AppState, id: &str) -> Result<Option<normwatch_core::cbm::PointOfContact>, ApiError> {
+    let everyone = normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
+    Ok(state.store.contacts(&everyone, None).await?.into_iter().find(|c| c.id == id))
+}
+
+/// Sends a hotline message from one of the caller's stakeholder's contacts to other contacts.
+pub async fn send_hotline(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<normwatch_core::cbm::HotlineInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    let invalid = |f: &str, r: &str| ApiError::InvalidField(normwatch_core::FieldError::new(f, r));
+    let from = contact_by_id(&state, &input.from_contact)
+        .await?
+        .ok_or_else(|| invalid("from_contact", "no such point of contact"))?;
+    caller.require(Right::WriteContacts, Some(&from.stakeholder))?;
+    input.validate().map_err(ApiError::InvalidField)?;
+    let mut to = Vec::new();
+    for (i, id) in input.to_contacts.iter().enumerate() {
+        let c = contact_by_id(&state, id)
+            .await?
+            .ok_or_else(|| invalid(&format!("to_contacts[{i}]"), "no such point of contact"))?;
+        if c.id == from.id || to.iter().any(|t: &normwatch_core::cbm::PointOfContact| t.id == c.id) {
+            return Err(invalid(&format!("to_contacts[{i}]"), "the sender, or listed twice"));
+        }
+        to.push(c);
+    }
+    let id = state.store.create_hotline_message(&caller.actor(), &from, &to, &input).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "recipients": to.len()}))).into_response())
+}
+
+/// The caller's hotline inbox and outbox: messages its stakeholder sent or received (admins: all),
+/// with each recipient's acknowledgement and escalation.
+pub async fn hotline(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let account = caller.signed_in()?;
+    let list = if account.role == normwatch_core::Role::Admin {
+        state.store.hotline_messages(None).await?
+    } else if let Some(s) = &account.stakeholder {
+        state.store.hotline_messages(Some(s)).await?
+    } else {
+        vec![]
+    };
+    Ok(Json(json!({"count": list.len(), "messages": list})).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckInput {
+    contact: String,
+}
+
+pub async fn acknowledge_hotline(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Result<JsonBody<AckInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    let contact = contact_by_id(&state, &input.contact).await?.ok_or_else(|| {
+        ApiError::InvalidField(normwatch_core::FieldError::new("contact", "no such point of contact"))
+    })?;
+    caller.require(Right::WriteContacts, Some(&contact.stakeholder))?;
+    match state.store.acknowledge_hotline(&caller.actor(), &id, &contact.id).await? {
+        Some(first) => Ok(Json(json!({"acknowledged": true, "already": !first})).into_response()),
+        None => Err(ApiError::NotFound { kind: "hotline message to this contact", id }),
+    }
+}

@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts", post(cbm::create_contact).get(cbm::contacts))
         .route("/checks", post(cbm::send_check).get(cbm::checks))
         .route("/checks/answer", post(cbm::answer_check))
+        .route("/hotline", post(cbm::send_hotline).get(cbm::hotline))
+        .route("/hotline/{id}/ack", post(cbm::acknowledge_hotline))
         .route("/hygiene/baselines", get(capacity::baselines))
         .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))
         .route("/vep/boards", post(vep::create_board).get(vep::boards))
