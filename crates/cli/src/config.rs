@@ -38,6 +38,12 @@ pub struct ConfigArgs {
     /// Username of the first admin account, created with a one-time password [default: admin]
     #[arg(long, global = true, env = "NORMWATCH_ADMIN_USERNAME", value_name = "NAME")]
     pub admin_username: Option<String>,
+    /// How often webhook deliveries are attempted, in milliseconds [default: 1000]
+    #[arg(long, global = true, env = "NORMWATCH_WEBHOOK_POLL_MS", value_name = "MS")]
+    pub webhook_poll_ms: Option<u64>,
+    /// The first webhook retry waits this long (ms); each later one twice as long [default: 30000]
+    #[arg(long, global = true, env = "NORMWATCH_WEBHOOK_RETRY_BASE_MS", value_name = "MS")]
+    pub webhook_retry_base_ms: Option<u64>,
     /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
     #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -54,6 +60,8 @@ struct FileConfig {
     log_origin: Option<String>,
     admin_username: Option<String>,
     public_url: Option<String>,
+    webhook_poll_ms: Option<u64>,
+    webhook_retry_base_ms: Option<u64>,
     log: Option<String>,
 }
 
@@ -69,6 +77,8 @@ pub struct Config {
     pub admin_username: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    pub webhook_poll_ms: u64,
+    pub webhook_retry_base_ms: u64,
     pub log: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -110,6 +120,8 @@ impl Config {
             bail!("--public-url: `{u}` is not an http(s) URL");
         }
         Ok(Config {
+            webhook_poll_ms: args.webhook_poll_ms.or(file.webhook_poll_ms).unwrap_or(1000).max(10),
+            webhook_retry_base_ms: args.webhook_retry_base_ms.or(file.webhook_retry_base_ms).unwrap_or(30_000).max(10),
             public_url,
             admin_username,
             data_dir,

@@ -143,6 +143,12 @@ pub async fn serve(config: &Config) -> Result<()> {
     if let Some(url) = &config.public_url {
         println!("  public URL:     {url}");
     }
+    normwatch_server::webhooks::Dispatcher {
+        poll: std::time::Duration::from_millis(config.webhook_poll_ms),
+        retry_base: std::time::Duration::from_millis(config.webhook_retry_base_ms),
+        max_attempts: 5,
+    }
+    .spawn(instance.store.clone());
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);

@@ -9,6 +9,7 @@ mod error;
 mod extract;
 pub mod log;
 mod web;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

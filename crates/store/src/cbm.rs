@@ -412,3 +412,182 @@ impl Store {
         Ok(outcome)
     }
 }
+
+/// A delivery as the log shows it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WebhookDelivery {
+    pub id: String,
+    pub endpoint: String,
+    pub event: String,
+    pub subject: String,
+    pub attempts: i64,
+    pub status: String,
+    pub next_attempt_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<String>,
+}
+
+/// A delivery due now, with what sending it needs.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    pub id: String,
+    pub url: String,
+    pub secret: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+impl Store {
+    pub async fn create_webhook(
+        &self,
+        actor: &Actor,
+        stakeholder: &str,
+        url: &str,
+        secret: &str,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, stakeholder_id, url, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(stakeholder)
+        .bind(url)
+        .bind(secret)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let what = serde_json::json!({"stakeholder": stakeholder, "url": url});
+        crate::audit::record(&mut tx, actor, "create", "webhook", &id, None::<&()>, Some(&what)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The stakeholder a webhook belongs to.
+    pub async fn webhook_owner(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT stakeholder_id FROM webhook_endpoints WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get("stakeholder_id")?)).transpose()
+    }
+
+    /// Queues one delivery per endpoint of each stakeholder, for an event about `subject`.
+    pub async fn queue_webhooks(
+        &self,
+        stakeholders: &[String],
+        event: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut queued = 0;
+        for s in stakeholders {
+            let endpoints = sqlx::query("SELECT id FROM webhook_endpoints WHERE stakeholder_id = $1")
+                .bind(s)
+                .fetch_all(&mut *tx)
+                .await?;
+            for e in &endpoints {
+                let now = now_rfc3339();
+                sqlx::query(
+                    "INSERT INTO webhook_deliveries (id, endpoint_id, event, subject_id, body, attempts, status, next_attempt_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, 0, 'pending', $6, $6)",
+                )
+                .bind(new_id())
+                .bind(e.try_get::<String, _>("id")?)
+                .bind(event)
+                .bind(subject)
+                .bind(body)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                queued += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    pub async fn due_deliveries(&self, limit: i64) -> Result<Vec<DueDelivery>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.id, e.url, e.secret, d.body, d.attempts FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+             WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2",
+        )
+        .bind(now_rfc3339())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DueDelivery {
+                    id: r.try_get("id")?,
+                    url: r.try_get("url")?,
+                    secret: r.try_get("secret")?,
+                    body: r.try_get("body")?,
+                    attempts: r.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records an attempt: delivered, retried at `retry_at`, or failed for good (`retry_at` none).
+    pub async fn record_attempt(
+        &self,
+        id: &str,
+        delivered: bool,
+        status: Option<i64>,
+        error: Option<&str>,
+        retry_at: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let now = now_rfc3339();
+        let (state, next) = match (delivered, retry_at) {
+            (true, _) => ("delivered", now.clone()),
+            (false, Some(at)) => ("pending", at.to_owned()),
+            (false, None) => ("failed", now.clone()),
+        };
+        sqlx::query(
+            "UPDATE webhook_deliveries SET attempts = attempts + 1, status = $1, next_attempt_at = $2, last_status = $3,
+             last_error = $4, delivered_at = $5 WHERE id = $6",
+        )
+        .bind(state)
+        .bind(next)
+        .bind(status)
+        .bind(error.map(str::to_owned))
+        .bind(delivered.then_some(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn webhook_deliveries(&self, endpoint: &str) -> Result<Vec<WebhookDelivery>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, endpoint_id, event, subject_id, attempts, status, next_attempt_at, last_status, last_error, delivered_at
+             FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY created_at, id",
+        )
+        .bind(endpoint)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WebhookDelivery {
+                    id: r.try_get("id")?,
+                    endpoint: r.try_get("endpoint_id")?,
+                    event: r.try_get("event")?,
+                    subject: r.try_get("subject_id")?,
+                    attempts: r.try_get("attempts")?,
+                    status: r.try_get("status")?,
+                    next_attempt_at: r.try_get("next_attempt_at")?,
+                    last_status: r.try_get("last_status")?,
+                    last_error: r.try_get("last_error")?,
+                    delivered_at: r.try_get("delivered_at")?,
+                })
+            })
+            .collect()
+    }
+}

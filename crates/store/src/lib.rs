@@ -22,7 +22,7 @@ pub use accounts::{NewAccount, SessionRecord, TokenRecord};
 pub use audit::{Actor, AuditEntry};
 pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
-pub use cbm::CommunicationCheck;
+pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
 pub use log::{LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use stakeholders::StakeholderFilter;

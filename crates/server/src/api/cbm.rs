@@ -175,7 +175,58 @@ pub async fn send_hotline(
         to.push(c);
     }
     let id = state.store.create_hotline_message(&caller.actor(), &from, &to, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "recipients": to.len()}))).into_response())
+    // Each recipient stakeholder's webhooks get the message, signed (see webhooks.rs).
+    let mut stakeholders: Vec<String> = to.iter().map(|c| c.stakeholder.clone()).collect();
+    stakeholders.sort();
+    stakeholders.dedup();
+    let body =
+        json!({"event": "hotline.message", "id": id, "from_contact": from.id, "from_stakeholder": from.stakeholder,
+        "to_contacts": input.to_contacts, "severity": input.severity, "subject": input.subject, "body": input.body,
+        "ack_within_minutes": input.ack_within_minutes})
+        .to_string();
+    let queued = state.store.queue_webhooks(&stakeholders, "hotline.message", &id, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "recipients": to.len(), "webhooks_queued": queued})))
+        .into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookInput {
+    stakeholder: String,
+    url: String,
+}
+
+/// Registers an endpoint for a stakeholder's hotline messages; the signing secret is shown once.
+pub async fn create_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<WebhookInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    caller.require(Right::WriteContacts, Some(&input.stakeholder))?;
+    let ok = (input.url.starts_with("https://") || input.url.starts_with("http://"))
+        && input.url.len() <= 2048
+        && !input.url.contains(' ');
+    if !ok {
+        return Err(ApiError::InvalidField(normwatch_core::FieldError::new("url", "an http(s) URL")));
+    }
+    let secret = crate::auth::random_secret();
+    let id = state.store.create_webhook(&caller.actor(), &input.stakeholder, &input.url, &secret).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "secret": secret}))).into_response())
+}
+
+/// The delivery log of an endpoint, for its stakeholder.
+pub async fn webhook_deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let owner = state.store.webhook_owner(&id).await?.ok_or(ApiError::NotFound { kind: "webhook", id: id.clone() })?;
+    caller.require(Right::WriteContacts, Some(&owner))?;
+    let list = state.store.webhook_deliveries(&id).await?;
+    Ok(Json(json!({"count": list.len(), "deliveries": list})).into_response())
 }
 
 /// The caller's hotline inbox and outbox: messages its stakeholder sent or received (admins: all),

@@ -50,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/checks/answer", post(cbm::answer_check))
         .route("/hotline", post(cbm::send_hotline).get(cbm::hotline))
         .route("/hotline/{id}/ack", post(cbm::acknowledge_hotline))
+        .route("/webhooks", post(cbm::create_webhook))
+        .route("/webhooks/{id}/deliveries", get(cbm::webhook_deliveries))
         .route("/hygiene/baselines", get(capacity::baselines))
         .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))
         .route("/vep/boards", post(vep::create_board).get(vep::boards))
