@@ -263,4 +263,23 @@ async fn check_results_page_draws_the_response_rate(s: TestServer) {
         "{}",
         &html[..html.len().min(300)]
     );
+    // The hotline inbox: admins see every message, with each recipient's state.
+    let fr_contact = json!({"stakeholder": "fr", "kind": "policy", "name": "FR desk", "role_title": "Officer",
+        "channels": [{"kind": "email", "value": "desk@fr.example"}], "languages": ["fr"], "hours": "9-17",
+        "time_zone": "Europe/Paris", "valid_from": "2024-01-01"});
+    let (_, frc) = roles.editor.post("/api/v1/contacts", &fr_contact).await;
+    let jp_contact = sent["deliveries"][0]["contact"].clone();
+    let (status, _) = roles
+        .editor
+        .post(
+            "/api/v1/hotline",
+            &json!({"from_contact": frc["id"], "to_contacts": [jp_contact], "severity": "high",
+            "subject": "Cable cut", "body": {"en": "Please confirm reception"}, "ack_within_minutes": 1}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, inbox) = page_as(&s, &session, "/hotline?lang=ja").await;
+    assert!(inbox.contains("Cable cut") && inbox.contains("確認待ち"), "admins see every message");
+    let anonymous = s.get("/hotline?lang=en").await.text().await.expect("html");
+    assert!(anonymous.contains("id=\"signed-in-only\"") && !anonymous.contains("Cable cut"));
 }

@@ -6,6 +6,7 @@ mod capacity;
 mod charts;
 mod checks;
 mod contacts;
+mod hotline;
 mod hygiene;
 mod i18n;
 mod pages;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/standards", get(hygiene::standards))
         .route("/contacts", get(contacts::directory))
         .route("/checks", get(checks::results))
+        .route("/hotline", get(hotline::inbox))
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
@@ -179,6 +181,8 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     }
                     @match &page.user {
                         Some(u) => {
+                            a href=(page.link("/hotline")) { (ui.nav_hotline) }
+                            a href=(page.link("/checks")) { (ui.checks_title.split('（').next().unwrap_or(ui.checks_title)) }
                             span.user { (ui.signed_in_as) " " b { (u.name) } }
                             form.inline method="post" action="/sign-out" {
                                 input type="hidden" name="csrf" value=(u.csrf);

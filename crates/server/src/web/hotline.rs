@@ -1,0 +1,53 @@
+//! The hotline inbox of the signed-in person's stakeholder (admins: all messages).
+use super::pages::page;
+use super::{WebError, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use maud::{Markup, html};
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/hotline")?;
+    let (l, ui) = (page.lang, page.ui());
+    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
+    let messages = match &caller.account {
+        Some(a) if a.role == normwatch_core::Role::Admin => state.store.hotline_messages(None).await,
+        Some(a) => match &a.stakeholder {
+            Some(s) => state.store.hotline_messages(Some(s)).await,
+            None => Ok(vec![]),
+        },
+        None => Ok(vec![]),
+    }
+    .map_err(|e| WebError { status: StatusCode::INTERNAL_SERVER_ERROR, lang: l, message: e.to_string() })?;
+    let body = html! {
+        h1 { (ui.hotline_title) }
+        p { (ui.hotline_intro) }
+        @if caller.account.is_none() { p #signed-in-only { (ui.checks_signed_in_only) } }
+        @else if messages.is_empty() { p { (ui.hotline_none) } }
+        @for m in &messages {
+            section.message data-severity=(format!("{:?}", m.severity).to_lowercase()) {
+                h2 { (m.subject) }
+                p { small { (ui.severity) ": " (format!("{:?}", m.severity).to_lowercase()) " · " (m.from_stakeholder) " · " (m.sent_at) " · " (ui.deadline) " " (m.ack_deadline) } }
+                p { (if m.body.get(l).trim().is_empty() { if l == normwatch_core::Lang::Ja { &m.body.en } else { &m.body.ja } } else { m.body.get(l) }) }
+                ul {
+                    @for r in &m.recipients {
+                        li data-escalated=(r.escalated) {
+                            (r.stakeholder) " — "
+                            @if r.acknowledged_at.is_some() { span.tag { (ui.acknowledged) } }
+                            @else if r.escalated { span.tag.error { (ui.escalated) } }
+                            @else { span.tag { (ui.waiting) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(&page, ui.hotline_title, body))
+}
