@@ -34,8 +34,9 @@ pub struct AppState {
     pub dummy_password_hash: Arc<String>,
     /// Password checks running at once (each Argon2id check takes ~19 MiB and a core).
     pub password_checks: Arc<tokio::sync::Semaphore>,
-    /// The catalogue as loaded at start, for validating filters and naming things on pages.
-    pub catalog: Arc<Catalog>,
+    /// The catalogue, for validating filters and naming things on pages; replaced when a
+    /// consultation adds a norm (read it with `catalog()`).
+    catalog: Arc<std::sync::RwLock<Arc<Catalog>>>,
     pub instance: Arc<InstanceInfo>,
 }
 
@@ -54,7 +55,7 @@ impl AppState {
         store: Store,
         key: normwatch_ledger::InstanceKey,
     ) -> Result<AppState, normwatch_store::StoreError> {
-        let catalog = Arc::new(store.catalog().await?);
+        let catalog = Arc::new(std::sync::RwLock::new(Arc::new(store.catalog().await?)));
         let instance = InstanceInfo { verifier_key: key.encode_verifier(), secure_cookies: false };
         let log = Arc::new(log::TransparencyLog::new(key));
         log.sync(&store).await?;
@@ -73,6 +74,18 @@ impl AppState {
 }
 
 impl AppState {
+    /// The current catalogue.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reads the catalogue again from the store (after a consultation changed it).
+    pub async fn reload_catalog(&self) -> Result<(), normwatch_store::StoreError> {
+        let fresh = Arc::new(self.store.catalog().await?);
+        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(())
+    }
+
     /// The address people reach this instance at, when it is behind a proxy: an `https://` one
     /// makes every cookie `Secure`.
     pub fn with_public_url(mut self, url: Option<&str>) -> AppState {

@@ -92,7 +92,7 @@ pub async fn create_programme(
     caller.signed_in()?;
     let JsonBody(mut input) = body?;
     caller.require(Right::WriteProgrammes, Some(&input.provider))?;
-    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
     let p = state.store.create_programme(&caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(p)).into_response())
 }
@@ -103,13 +103,13 @@ pub fn programme_filter(state: &AppState, params: &Params) -> Result<(Option<Str
     let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let norm = get("norm");
     if let Some(n) = &norm
-        && state.catalog.norm(n).is_none()
+        && state.catalog().norm(n).is_none()
     {
         return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")).into());
     }
     let region = get("region");
     if let Some(r) = &region
-        && state.catalog.taxonomy(REGIONS).is_none_or(|t| t.term(r).is_none())
+        && state.catalog().taxonomy(REGIONS).is_none_or(|t| t.term(r).is_none())
     {
         return Err(FieldError::new("region", format!("`{r}` is not a region")).into());
     }
@@ -135,7 +135,7 @@ pub async fn coverage(
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
     let list = state.store.programmes(&caller.viewer(), None, None).await?;
-    render(&headers, api_language(&params, &headers), &Coverage::compute(&state.catalog, &list))
+    render(&headers, api_language(&params, &headers), &Coverage::compute(&state.catalog(), &list))
 }
 
 /// The standards registry, optionally those for one norm or asset class.
@@ -148,19 +148,19 @@ pub async fn standards(
     let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let (norm, asset) = (get("norm"), get("asset"));
     if let Some(n) = &norm
-        && state.catalog.norm(n).is_none()
+        && state.catalog().norm(n).is_none()
     {
         return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")).into());
     }
     if let Some(a) = &asset
-        && state.catalog.term(a).is_none()
+        && state.catalog().term(a).is_none()
     {
         return Err(FieldError::new("asset", format!("`{a}` is not an asset class")).into());
     }
     // An asset filter matches a standard for the class or any class above it (pc.routing.x → pc.routing).
     let covers = |std_asset: &str, wanted: &str| wanted == std_asset || wanted.starts_with(&format!("{std_asset}."));
-    let list: Vec<_> = state
-        .catalog
+    let catalog = state.catalog();
+    let list: Vec<_> = catalog
         .standards
         .iter()
         .filter(|s| norm.as_ref().is_none_or(|n| s.norms.contains(n)))
@@ -178,7 +178,7 @@ pub async fn baselines(
     render(
         &headers,
         api_language(&params, &headers),
-        &json!({"count": state.catalog.baselines.len(), "baselines": state.catalog.baselines}),
+        &json!({"count": state.catalog().baselines.len(), "baselines": state.catalog().baselines}),
     )
 }
 
@@ -190,7 +190,7 @@ pub async fn create_assessment(
     caller.signed_in()?;
     let JsonBody(input) = body?;
     caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     let a = state.store.create_assessment(&caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }

@@ -33,7 +33,7 @@ pub async fn whole(State(state): State<AppState>, headers: HeaderMap, params: Pa
 }
 
 pub async fn norms(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Response, ApiError> {
-    let query = NormQuery::parse(params.iter(), &state.catalog)?;
+    let query = NormQuery::parse(params.iter(), &state.catalog())?;
     let norms = state.store.norms(&query).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": norms.len(), "norms": norms }))
 }

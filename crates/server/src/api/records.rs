@@ -41,7 +41,7 @@ fn one<'a>(params: &'a Params, key: &str) -> Result<Option<&'a str>, FieldError>
 fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFilter, FieldError> {
     let kind = one(params, "kind")?.map(str::to_owned);
     if let Some(k) = &kind
-        && state.catalog.taxonomy(STAKEHOLDER_KINDS).is_some_and(|t| t.term(k).is_none())
+        && state.catalog().taxonomy(STAKEHOLDER_KINDS).is_some_and(|t| t.term(k).is_none())
     {
         return Err(FieldError::new("kind", format!("`{k}` is not a stakeholder kind")));
     }
@@ -57,7 +57,7 @@ fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFi
 fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, FieldError> {
     let norm = one(params, "norm")?.map(str::to_owned);
     if let Some(n) = &norm
-        && state.catalog.norm(n).is_none()
+        && state.catalog().norm(n).is_none()
     {
         return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")));
     }
@@ -84,7 +84,7 @@ pub async fn create_stakeholder(
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteStakeholders, None)?;
     let JsonBody(mut input) = body?;
-    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
     let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
     Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
 }
@@ -104,7 +104,7 @@ pub async fn update_stakeholder(
             format!("the body is for `{}`, the URL for `{id}`", input.id),
         )));
     }
-    input.validate(&state.catalog).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
     if state.store.stakeholder(&id).await?.is_none() {
         return Err(ApiError::NotFound { kind: "stakeholder", id });
     }
@@ -161,7 +161,7 @@ pub async fn create_position(
     caller.signed_in()?;
     let JsonBody(input) = body?;
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     let p = state.store.create_position(&caller.actor(), &caller.viewer(), &input).await?;
     Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
 }
@@ -199,7 +199,7 @@ pub async fn create_evidence(
     caller.signed_in()?;
     let JsonBody(input) = body?;
     caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     let e = state.store.create_evidence(&caller.actor(), &input).await?;
     Ok(created(&e, format!("/api/v1/evidence?stakeholder={}", e.stakeholder)))
 }
@@ -224,7 +224,7 @@ pub async fn create_legal_position(
     caller.signed_in()?;
     let JsonBody(input) = body?;
     caller.require(Right::WriteLegalPositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog, crate::today()).map_err(ApiError::InvalidField)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     let l = state.store.create_legal_position(&caller.actor(), &input).await?;
     Ok(created(&l, format!("/api/v1/legal-positions?stakeholder={}", l.stakeholder)))
 }
@@ -238,7 +238,7 @@ pub async fn legal_positions(
     params.only(&["stakeholder", "topic"])?;
     let topic = one(&params, "topic")?.map(str::to_owned);
     if let Some(t) = &topic
-        && state.catalog.taxonomy("legal-topics").is_some_and(|tax| tax.term(t).is_none())
+        && state.catalog().taxonomy("legal-topics").is_some_and(|tax| tax.term(t).is_none())
     {
         return Err(FieldError::new("topic", format!("`{t}` is not a legal topic of the catalogue")).into());
     }
@@ -260,7 +260,7 @@ pub async fn adoption_matrix(state: &AppState, caller: &Caller, params: &Params)
     let stakeholders = state.store.stakeholders(&filter).await?;
     let norms: Vec<String> = match &norm {
         Some(n) => vec![n.clone()],
-        None => state.catalog.norms.iter().map(|n| n.id.clone()).collect(),
+        None => state.catalog().norms.iter().map(|n| n.id.clone()).collect(),
     };
     let records = RecordFilter { stakeholder: None, norm: norm.clone(), topic: None };
     let viewer = caller.viewer();

@@ -82,7 +82,7 @@ pub async fn matrix(
     let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     let query = filters.join("&");
-    let kinds = state.catalog.taxonomy(STAKEHOLDER_KINDS).map(|t| t.terms.clone()).unwrap_or_default();
+    let kinds = state.catalog().taxonomy(STAKEHOLDER_KINDS).map(|t| t.terms.clone()).unwrap_or_default();
     let body = html! {
         h1 { (ui.adoption) }
         p { (ui.adoption_intro) }
@@ -98,7 +98,7 @@ pub async fn matrix(
             label { (ui.norm)
                 select name="norm" {
                     option value="" { (ui.any) }
-                    @for n in &state.catalog.norms { option value=(n.id) selected[value("norm") == n.id] { (n.id) } }
+                    @for n in &state.catalog().norms { option value=(n.id) selected[value("norm") == n.id] { (n.id) } }
                 }
             }
             label { (ui.as_of) input type="date" name="as_of" value=(value("as_of")); }
@@ -111,7 +111,7 @@ pub async fn matrix(
         table.matrix #matrix {
             thead { tr {
                 th { (ui.stakeholders) }
-                @for n in &m.norms { th.norm { a href=(page.link(&format!("/norms/{n}"))) title=(state.catalog.norm(n).map_or("", |x| x.title.get(l))) { (n) } } }
+                @for n in &m.norms { th.norm { a href=(page.link(&format!("/norms/{n}"))) title=(state.catalog().norm(n).map_or("", |x| x.title.get(l))) { (n) } } }
             } }
             tbody {
                 @for r in &m.rows {
@@ -143,7 +143,7 @@ pub async fn stakeholders(
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(|e| web_error(l)(e.into()))?;
     let list = state.store.stakeholders(&Default::default()).await.map_err(|e| web_error(l)(e.into()))?;
-    let label = |id: &str| state.catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.stakeholders) }
         table { tbody {
@@ -177,7 +177,7 @@ async fn stakeholder_page(
     let positions = state.store.positions(&viewer, &filter).await.map_err(fail)?;
     let evidence = state.store.evidence(&viewer, &filter).await.map_err(fail)?;
     let legal = state.store.legal_positions(&viewer, &filter).await.map_err(fail)?;
-    let label = |id: &str| state.catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
+    let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let can_record =
         page.user.is_some() && caller.account.as_ref().is_some_and(|a| a.may(Right::WritePositions, Some(&s.id)));
     let (status, message) = notice.unwrap_or((StatusCode::OK, String::new()));
@@ -218,7 +218,7 @@ async fn stakeholder_page(
                 form.record #record-position method="post" action=(format!("/stakeholders/{}/positions", encode(&s.id))) {
                     input type="hidden" name="csrf" value=(user.csrf);
                     input type="hidden" name="lang" value=(l.code());
-                    label { (ui.norm) select name="norm" { @for n in &state.catalog.norms { option value=(n.id) { (n.id) " — " (n.title.get(l)) } } } }
+                    label { (ui.norm) select name="norm" { @for n in &state.catalog().norms { option value=(n.id) { (n.id) " — " (n.title.get(l)) } } } }
                     label { (ui.stance) select name="stance" {
                         option value="endorse" { (ui.stance_endorse) } option value="reject" { (ui.stance_reject) } option value="abstain" { (ui.stance_abstain) }
                     } }
@@ -310,7 +310,7 @@ pub async fn record_position(
         tlp: Tlp::Clear,
         status: RecordStatus::Published,
     };
-    if let Err(e) = input.validate(&state.catalog, crate::today()) {
+    if let Err(e) = input.validate(&state.catalog(), crate::today()) {
         return stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string())))
             .await;
     }

@@ -22,7 +22,7 @@ pub async fn programmes(
 ) -> Result<Markup, WebError> {
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/capacity")?;
-    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let (norm, region) = programme_filter(&state, &params).map_err(fail(l))?;
     let viewer = caller.viewer();
     let all = state.store.programmes(&viewer, None, None).await.map_err(|e| fail(l)(e.into()))?;

@@ -21,7 +21,7 @@ pub async fn standards(
     params: Params,
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/standards")?;
-    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     params.only(&[]).map_err(|e| fail(l)(e.into()))?;
     let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
@@ -61,8 +61,8 @@ pub async fn stakeholder_hygiene(
     params.only(&["baseline"]).map_err(|e| fail(l)(e.into()))?;
     let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
     let baseline = match &baseline_id {
-        Some(b) => state.catalog.baseline(b).cloned(),
-        None => state.catalog.baselines.first().cloned(),
+        Some(b) => state.catalog().baseline(b).cloned(),
+        None => state.catalog().baselines.first().cloned(),
     }
     .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: "no such baseline".into() })?;
     let s = state.store.stakeholder(&id).await.map_err(|e| fail(l)(e.into()))?.ok_or_else(|| WebError {

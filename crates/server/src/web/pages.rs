@@ -55,7 +55,7 @@ pub async fn home(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/")?;
     unknown_parameters(&params, &[], page.lang)?;
-    let (l, ui, c) = (page.lang, page.ui(), &state.catalog);
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let body = html! {
         h1 { (c.meta.title.get(l)) }
         p.lead { (ui.intro) }
@@ -102,7 +102,7 @@ pub async fn norms(
 ) -> Result<Markup, WebError> {
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/norms")?;
-    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
         status: StatusCode::BAD_REQUEST,
         lang: l,
@@ -170,7 +170,7 @@ pub async fn norm(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, &format!("/norms/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
-    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let Some(n) = state.store.norm(&id).await.map_err(store_failure(l))? else {
         return Err(WebError {
             status: StatusCode::NOT_FOUND,
@@ -229,7 +229,7 @@ pub async fn taxonomies(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/taxonomies")?;
     unknown_parameters(&params, &[], page.lang)?;
-    let (l, ui, c) = (page.lang, page.ui(), state.catalog.clone());
+    let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let body = html! {
         h1 { (ui.taxonomies) }
         ul.cards {
@@ -279,10 +279,11 @@ pub async fn taxonomy(
             message: ApiError::NotFound { kind: "taxonomy", id }.to_string(),
         });
     };
+    let catalog = state.catalog();
     let used_by: Vec<&Norm> = if t.id == NORM_KINDS {
         vec![]
     } else {
-        state.catalog.norms.iter().filter(|n| n.assets.iter().any(|a| t.term(a).is_some())).collect()
+        catalog.norms.iter().filter(|n| n.assets.iter().any(|a| t.term(a).is_some())).collect()
     };
     let body = html! {
         p.id { (t.id) }
