@@ -46,6 +46,7 @@ impl Role {
                 WriteVulnerabilities,
                 WriteProgrammes,
                 WriteContacts,
+                ManageConsultations,
             ],
             Role::Editor => &[
                 WriteStakeholders,
@@ -58,6 +59,7 @@ impl Role {
                 WriteVulnerabilities,
                 WriteProgrammes,
                 WriteContacts,
+                ManageConsultations,
             ],
             Role::Reviewer => &[ReadRestricted],
             Role::Contributor => &[
@@ -116,6 +118,7 @@ pub enum Right {
     WriteOwnProgrammes,
     WriteContacts,
     WriteOwnContacts,
+    ManageConsultations,
 }
 
 impl Right {
@@ -139,6 +142,7 @@ impl Right {
             Right::WriteOwnProgrammes => "programmes:write-own",
             Right::WriteContacts => "contacts:write",
             Right::WriteOwnContacts => "contacts:write-own",
+            Right::ManageConsultations => "consultations:manage",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod adoption;
 pub mod capacity;
 pub mod catalog;
 pub mod cbm;
+pub mod consultation;
 pub mod country;
 pub mod lang;
 pub mod query;

@@ -8,6 +8,7 @@ mod audit;
 mod capacity;
 mod catalog;
 mod cbm;
+mod consultation;
 mod log;
 mod positions;
 mod sql;

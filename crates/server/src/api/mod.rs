@@ -3,6 +3,7 @@ mod accounts;
 pub(crate) mod capacity;
 mod catalog;
 mod cbm;
+mod consultation;
 pub(crate) mod records;
 pub(crate) mod vep;
 
@@ -51,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .route("/hotline", post(cbm::send_hotline).get(cbm::hotline))
         .route("/hotline/{id}/ack", post(cbm::acknowledge_hotline))
         .route("/webhooks", post(cbm::create_webhook))
+        .route("/consultations", post(consultation::create).get(consultation::list))
+        .route("/consultations/{id}", get(consultation::one))
+        .route("/consultations/{id}/comments", post(consultation::comment))
+        .route("/consultations/{id}/outcome", post(consultation::decide))
         .route("/webhooks/{id}/deliveries", get(cbm::webhook_deliveries))
         .route("/hygiene/baselines", get(capacity::baselines))
         .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))

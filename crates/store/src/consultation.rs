@@ -1,0 +1,227 @@
+//! Consultations and their comments; an adopted new norm enters the catalogue as `proposed`.
+use crate::audit::Actor;
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::consultation::{Comment, Consultation, ConsultationInput, Outcome, OutcomeInput, ProposedNorm};
+use normwatch_core::{FieldError, Localized};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
+    StoreError::Corrupt { what: what.into(), reason: reason.into() }
+}
+
+fn name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+impl Store {
+    pub async fn create_consultation(&self, actor: &Actor, input: &ConsultationInput) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        let proposed = input.proposed_norm.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default());
+        sqlx::query(
+            "INSERT INTO consultations (id, kind, title_ja, title_en, text_ja, text_en, norm_id, proposed_norm, opens_on, closes_on,
+               recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&id)
+        .bind(name(input.kind))
+        .bind(&input.title.ja)
+        .bind(&input.title.en)
+        .bind(&input.text.ja)
+        .bind(&input.text.en)
+        .bind(input.norm.clone())
+        .bind(proposed)
+        .bind(&input.opens_on)
+        .bind(&input.closes_on)
+        .bind(&actor.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        let what = serde_json::json!({"kind": name(input.kind), "title": input.title});
+        crate::audit::record(&mut tx, actor, "create", "consultation", &id, None::<&()>, Some(&what)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn consultation_from(&self, r: &AnyRow) -> Result<Consultation, StoreError> {
+        let id: String = r.try_get("id")?;
+        let comments = sqlx::query(
+            "SELECT c.id, c.stakeholder_id, s.kind, c.text, c.created_at FROM consultation_comments c
+             JOIN stakeholders s ON s.id = c.stakeholder_id WHERE c.consultation_id = $1 ORDER BY c.created_at, c.id",
+        )
+        .bind(&id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|c| {
+            Ok(Comment {
+                id: c.try_get("id")?,
+                stakeholder: c.try_get("stakeholder_id")?,
+                stakeholder_kind: c.try_get("kind")?,
+                text: c.try_get("text")?,
+                created_at: c.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut balance = std::collections::BTreeMap::new();
+        for c in &comments {
+            *balance.entry(c.stakeholder_kind.clone()).or_insert(0) += 1;
+        }
+        let kind: String = r.try_get("kind")?;
+        let outcome: Option<String> = r.try_get("outcome")?;
+        let proposed: Option<String> = r.try_get("proposed_norm")?;
+        let rationale =
+            match (r.try_get::<Option<String>, _>("rationale_ja")?, r.try_get::<Option<String>, _>("rationale_en")?) {
+                (None, None) => None,
+                (ja, en) => Some(Localized::new(ja.unwrap_or_default(), en.unwrap_or_default())),
+            };
+        Ok(Consultation {
+            id,
+            kind: serde_json::from_value(serde_json::Value::String(kind.clone())).map_err(|_| corrupt("kind", kind))?,
+            title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+            text: Localized::new(r.try_get::<String, _>("text_ja")?, r.try_get::<String, _>("text_en")?),
+            norm: r.try_get("norm_id")?,
+            proposed_norm: proposed
+                .map(|p| serde_json::from_str::<ProposedNorm>(&p).map_err(|e| corrupt("proposed_norm", e.to_string())))
+                .transpose()?,
+            opens_on: r.try_get("opens_on")?,
+            closes_on: r.try_get("closes_on")?,
+            outcome: outcome
+                .map(|o| {
+                    serde_json::from_value::<Outcome>(serde_json::Value::String(o.clone()))
+                        .map_err(|_| corrupt("outcome", o))
+                })
+                .transpose()?,
+            rationale,
+            decided_on: r.try_get("decided_on")?,
+            comments,
+            balance,
+        })
+    }
+
+    pub async fn consultations(&self) -> Result<Vec<Consultation>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM consultations ORDER BY opens_on DESC, id").fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.consultation_from(r).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn consultation(&self, id: &str) -> Result<Option<Consultation>, StoreError> {
+        let row = sqlx::query("SELECT * FROM consultations WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        match row {
+            Some(r) => Ok(Some(self.consultation_from(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn add_comment(
+        &self,
+        actor: &Actor,
+        consultation: &str,
+        stakeholder: &str,
+        text: &str,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.begin_write().await?;
+        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO consultation_comments (id, consultation_id, stakeholder_id, text, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(consultation)
+        .bind(stakeholder)
+        .bind(text)
+        .bind(&actor.0)
+        .bind(now_rfc3339())
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::record(&mut tx, actor, "comment", "consultation", consultation, None::<&()>, Some(&stakeholder))
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Decides a consultation, once. An adopted new norm enters the catalogue as `proposed`, in
+    /// the same transaction, searchable and filterable like any other.
+    pub async fn decide_consultation(
+        &self,
+        actor: &Actor,
+        c: &Consultation,
+        input: &OutcomeInput,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE consultations SET outcome = $1, rationale_ja = $2, rationale_en = $3, decided_on = $4 WHERE id = $5 AND outcome IS NULL",
+        )
+        .bind(name(input.outcome))
+        .bind(&input.rationale.ja)
+        .bind(&input.rationale.en)
+        .bind(&input.decided_on)
+        .bind(&c.id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict("the consultation was decided already".into()));
+        }
+        if input.outcome == Outcome::Adopted
+            && let Some(p) = &c.proposed_norm
+        {
+            let norm = p.to_norm();
+            let version: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM catalog_versions")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("v")?;
+            let position: i64 = sqlx::query("SELECT COALESCE(MAX(position), 0) + 1 AS p FROM catalog_entries")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("p")?;
+            let taken = sqlx::query("SELECT 1 AS one FROM catalog_entries WHERE kind = 'norm' AND id = $1")
+                .bind(&norm.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(StoreError::Rejected(FieldError::new(
+                    "proposed_norm.id",
+                    format!("`{}` is a norm already", norm.id),
+                )));
+            }
+            let body = serde_json::to_string(&norm).map_err(|e| corrupt("norm", e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO catalog_entries (kind, id, position, status, origin, since_version, body) VALUES ('norm', $1, $2, 'proposed', 'consultation', $3, $4)",
+            )
+            .bind(&norm.id)
+            .bind(position)
+            .bind(version)
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+            for a in &norm.addressees {
+                sqlx::query("INSERT INTO norm_addressees (norm_id, addressee) VALUES ($1, $2)")
+                    .bind(&norm.id)
+                    .bind(a)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for pr in &norm.principles {
+                sqlx::query("INSERT INTO norm_principles (norm_id, principle_id) VALUES ($1, $2)")
+                    .bind(&norm.id)
+                    .bind(pr)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("INSERT INTO norm_search (norm_id, body) VALUES ($1, $2)")
+                .bind(&norm.id)
+                .bind(norm.search_text())
+                .execute(&mut *tx)
+                .await?;
+            crate::audit::record(&mut tx, actor, "adopt", "norm", &norm.id, None::<&()>, Some(&norm)).await?;
+        }
+        crate::audit::record(&mut tx, actor, "decide", "consultation", &c.id, None::<&()>, Some(&name(input.outcome)))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
