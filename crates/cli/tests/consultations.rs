@@ -91,4 +91,10 @@ async fn a_consultation_adds_a_norm_that_stakeholders_take_positions_on(s: TestS
     let (_, matrix) = Api::anonymous(&s).get("/api/v1/adoption?norm=hospitals&country=JP&kind=state").await;
     assert_eq!(matrix["rows"][0]["cells"]["hospitals"]["stance"], "endorse");
     assert_eq!(comment(roles.contributor.clone(), "jp", "after the decision").await.0, 422);
+    let html = s.get("/consultations?lang=ja").await.text().await.expect("html");
+    assert!(
+        html.contains("医療機関へのランサムウェア攻撃の禁止")
+            && html.contains("国家: ")
+            && html.contains("/norms/hospitals?lang=ja")
+    );
 }

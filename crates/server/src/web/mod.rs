@@ -5,6 +5,7 @@ mod adoption;
 mod capacity;
 mod charts;
 mod checks;
+mod consultations;
 mod contacts;
 mod hotline;
 mod hygiene;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts", get(contacts::directory))
         .route("/checks", get(checks::results))
         .route("/hotline", get(hotline::inbox))
+        .route("/consultations", get(consultations::list))
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
@@ -174,6 +176,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }
                         a href=(page.link("/standards")) { (ui.nav_standards) }
+                        a href=(page.link("/consultations")) { (ui.nav_consultations) }
                         a href=(page.link("/contacts")) { (ui.nav_contacts) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
