@@ -83,6 +83,7 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
                 statement: None,
                 tlp: Tlp::Clear,
                 status: RecordStatus::Published,
+                community: None,
             };
             input.validate(catalog, today).map_err(|e| anyhow::anyhow!("seed position {}/{norm_id}: {e}", s.id))?;
             inputs.push(input);

@@ -235,11 +235,19 @@ pub struct Viewer {
     pub role: Option<Role>,
     /// The stakeholder a contributor acts for.
     pub stakeholder: Option<String>,
+    /// The communities of interest whose records the viewer may read (its stakeholder is a
+    /// member); `None` for the system itself (audits), which reads every community's records.
+    pub communities: Option<Vec<String>>,
 }
 
 impl Viewer {
     pub fn anonymous() -> Viewer {
-        Viewer { account: None, role: None, stakeholder: None }
+        Viewer { account: None, role: None, stakeholder: None, communities: Some(vec![]) }
+    }
+
+    /// normwatch itself (seeding, audits, delivery): every record of every community.
+    pub fn system() -> Viewer {
+        Viewer { account: None, role: Some(Role::Admin), stakeholder: None, communities: None }
     }
 
     pub fn is_admin(&self) -> bool {
@@ -282,7 +290,7 @@ impl Account {
     /// affiliation, which widens nothing.
     pub fn viewer(&self) -> Viewer {
         let stakeholder = if self.role == Role::Contributor { self.stakeholder.clone() } else { None };
-        Viewer { account: Some(self.id.clone()), role: Some(self.role), stakeholder }
+        Viewer { account: Some(self.id.clone()), role: Some(self.role), stakeholder, communities: Some(vec![]) }
     }
 
     /// Whether the account may write with `right` for `stakeholder`: the full right, or its
@@ -350,7 +358,8 @@ mod tests {
 
     #[test]
     fn clearance_grows_with_role() {
-        let v = |role| Viewer { account: Some("a".into()), role: Some(role), stakeholder: None };
+        let v =
+            |role| Viewer { account: Some("a".into()), role: Some(role), stakeholder: None, communities: Some(vec![]) };
         assert_eq!(Viewer::anonymous().published_markings(), &[Tlp::Clear]);
         assert!(!v(Role::Reader).published_markings().contains(&Tlp::Amber));
         assert!(v(Role::Reviewer).published_markings().contains(&Tlp::AmberStrict));

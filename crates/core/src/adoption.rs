@@ -284,6 +284,9 @@ pub struct PositionInput {
     pub tlp: Tlp,
     #[serde(default)]
     pub status: RecordStatus,
+    /// A community of interest the position is shared with, and only with.
+    #[serde(default)]
+    pub community: Option<String>,
 }
 
 impl PositionInput {

@@ -175,11 +175,15 @@ pub enum Credential {
 pub struct Caller {
     pub account: Option<Account>,
     pub credential: Credential,
+    /// The communities of interest the account's stakeholder belongs to.
+    pub communities: Vec<String>,
 }
 
 impl Caller {
     pub fn viewer(&self) -> Viewer {
-        self.account.as_ref().map_or_else(Viewer::anonymous, Account::viewer)
+        let mut v = self.account.as_ref().map_or_else(Viewer::anonymous, Account::viewer);
+        v.communities = Some(self.communities.clone());
+        v
     }
 
     pub fn actor(&self) -> Actor {
@@ -208,6 +212,13 @@ impl Caller {
     }
 }
 
+async fn communities_of(state: &AppState, account: &Account) -> Result<Vec<String>, ApiError> {
+    match &account.stakeholder {
+        Some(s) => Ok(state.store.communities_of(s).await?),
+        None => Ok(vec![]),
+    }
+}
+
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -229,7 +240,10 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::Unauthenticated("use `Authorization: Bearer <token>`".into()));
             };
             return match state.store.token_account(&secret_hash(token)).await? {
-                Some((account, id)) => Ok(Caller { account: Some(account), credential: Credential::Token { id } }),
+                Some((account, id)) => {
+                    let communities = communities_of(state, &account).await?;
+                    Ok(Caller { account: Some(account), credential: Credential::Token { id }, communities })
+                }
                 None => Err(ApiError::Unauthenticated("the token is unknown, revoked or expired".into())),
             };
         }
@@ -248,13 +262,15 @@ impl FromRequestParts<AppState> for Caller {
                         return Err(ApiError::CsrfRejected);
                     }
                 }
+                let communities = communities_of(state, &session.account).await?;
                 return Ok(Caller {
                     account: Some(session.account),
                     credential: Credential::Session { secret_hash: hash, csrf_token: session.csrf_token },
+                    communities,
                 });
             }
         }
-        Ok(Caller { account: None, credential: Credential::Anonymous })
+        Ok(Caller { account: None, credential: Credential::Anonymous, communities: vec![] })
     }
 }
 

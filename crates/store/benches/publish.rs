@@ -1,7 +1,7 @@
 //! Publications per second through the store on SQLite: each one a transaction that writes the
 //! record, its audit entry and its log leaf. Run with `cargo bench -p normwatch-store --bench publish`.
 use normwatch_core::adoption::{PositionInput, SourceRef, StakeholderInput, Stance};
-use normwatch_core::{Catalog, Localized, RecordStatus, Role, Tlp, Viewer};
+use normwatch_core::{Catalog, Localized, RecordStatus, Tlp, Viewer};
 use normwatch_store::{Actor, Store};
 use std::time::Instant;
 
@@ -24,7 +24,7 @@ fn main() {
         s.validate(&catalog).expect("valid");
         let actor = Actor::system();
         store.create_stakeholder(&actor, &s).await.expect("stakeholder");
-        let viewer = Viewer { account: None, role: Some(Role::Admin), stakeholder: None };
+        let viewer = Viewer::system();
         let mut rates = Vec::new();
         for run in 0..5 {
             let t = Instant::now();
@@ -38,6 +38,7 @@ fn main() {
                     statement: None,
                     tlp: Tlp::Clear,
                     status: RecordStatus::Published,
+                    community: None,
                 };
                 store.create_position(&actor, &viewer, &input).await.expect("publish");
             }
@@ -61,6 +62,7 @@ fn main() {
                     statement: None,
                     tlp: Tlp::Clear,
                     status: RecordStatus::Published,
+                    community: None,
                 })
                 .collect();
             let t = Instant::now();

@@ -192,8 +192,7 @@ impl Store {
     /// Every published record as it now stands in the database, with its kind and log index
     /// (for `log audit`).
     pub async fn published_records(&self) -> Result<Vec<(String, String, serde_json::Value, Option<u64>)>, StoreError> {
-        let admin =
-            normwatch_core::Viewer { account: None, role: Some(normwatch_core::Role::Admin), stakeholder: None };
+        let admin = normwatch_core::Viewer::system();
         let filter = crate::RecordFilter::default();
         let mut out = Vec::new();
         let to_value = |v: &dyn erased::Record| v.value();

@@ -182,8 +182,8 @@ async fn insert_position(
     let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
     sqlx::query(
         "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
-           statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1)",
+           statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version, community_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15)",
     )
     .bind(&id)
     .bind(&input.stakeholder)
@@ -199,6 +199,7 @@ async fn insert_position(
     .bind(input.status.name())
     .bind(&actor.0)
     .bind(&now)
+    .bind(input.community.clone())
     .execute(&mut **tx)
     .await?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(

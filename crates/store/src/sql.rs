@@ -59,6 +59,23 @@ impl Sql {
 /// The WHERE fragment that limits a table of marked records (columns `stakeholder_id`, `tlp`,
 /// `status`, `recorded_by`) to what the viewer may read.
 pub(crate) fn visible_to(sql: &mut Sql, viewer: &normwatch_core::Viewer, alias: &str) -> String {
+    let marking = marking_visible(sql, viewer, alias);
+    // A record marked for a community reaches that community's members only (and its author).
+    match &viewer.communities {
+        None => marking,
+        Some(mine) => {
+            let list = sql.bind_list(mine.iter().map(String::as_str));
+            let author = match &viewer.account {
+                Some(a) => format!(" OR {alias}.recorded_by = {}", sql.bind(a.clone())),
+                None => String::new(),
+            };
+            format!("({marking} AND ({alias}.community_id IS NULL OR {alias}.community_id IN {list}{author}))")
+        }
+    }
+}
+
+/// The TLP and status part of `visible_to`.
+fn marking_visible(sql: &mut Sql, viewer: &normwatch_core::Viewer, alias: &str) -> String {
     if viewer.is_admin() {
         return "1 = 1".to_owned();
     }

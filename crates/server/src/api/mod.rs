@@ -3,6 +3,7 @@ mod accounts;
 pub(crate) mod capacity;
 mod catalog;
 mod cbm;
+mod community;
 mod consultation;
 pub(crate) mod records;
 pub(crate) mod vep;
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/hotline", post(cbm::send_hotline).get(cbm::hotline))
         .route("/hotline/{id}/ack", post(cbm::acknowledge_hotline))
         .route("/webhooks", post(cbm::create_webhook))
+        .route("/communities", post(community::create).get(community::list))
+        .route("/communities/{id}/decisions", post(community::decide))
         .route("/consultations", post(consultation::create).get(consultation::list))
         .route("/consultations/{id}", get(consultation::one))
         .route("/consultations/{id}/comments", post(consultation::comment))

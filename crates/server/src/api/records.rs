@@ -162,6 +162,14 @@ pub async fn create_position(
     let JsonBody(input) = body?;
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
+    if let Some(c) = &input.community
+        && !caller.communities.contains(c)
+    {
+        return Err(ApiError::InvalidField(FieldError::new(
+            "community",
+            format!("your stakeholder is not a member of `{c}`"),
+        )));
+    }
     let p = state.store.create_position(&caller.actor(), &caller.viewer(), &input).await?;
     Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
 }

@@ -309,6 +309,7 @@ pub async fn record_position(
         statement: Some(statement),
         tlp: Tlp::Clear,
         status: RecordStatus::Published,
+        community: None,
     };
     if let Err(e) = input.validate(&state.catalog(), crate::today()) {
         return stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string())))
