@@ -61,6 +61,8 @@ async fn community_records_reach_members_only(s: TestServer) {
     assert_eq!(c["members"].as_array().map(Vec::len), Some(2));
     assert_eq!(c["decisions"][0]["participants"], json!(["jp", "acme"]));
     assert_eq!(c["success_factors"]["transparent_process"], "decisions logged here");
+    let html = s.get("/communities?lang=ja").await.text().await.expect("html");
+    assert!(html.contains("CERT協力") && html.contains("透明な手続") && html.contains("Share CI incident reports"));
     // The system still audits every record, community-scoped or not.
     let audit = s.cli(&["log", "audit"]);
     assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));

@@ -5,6 +5,7 @@ mod adoption;
 mod capacity;
 mod charts;
 mod checks;
+mod communities;
 mod consultations;
 mod contacts;
 mod hotline;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/checks", get(checks::results))
         .route("/hotline", get(hotline::inbox))
         .route("/consultations", get(consultations::list))
+        .route("/communities", get(communities::list))
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
@@ -176,6 +178,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }
                         a href=(page.link("/standards")) { (ui.nav_standards) }
+                        a href=(page.link("/communities")) { (ui.nav_communities) }
                         a href=(page.link("/consultations")) { (ui.nav_consultations) }
                         a href=(page.link("/contacts")) { (ui.nav_contacts) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
