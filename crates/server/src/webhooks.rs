@@ -59,6 +59,8 @@ impl Dispatcher {
     }
 
     async fn round(&self, store: &Store, client: &reqwest::Client) -> Result<(), normwatch_store::StoreError> {
+        // Deadlines passed since the last round become escalation events first.
+        store.escalate_overdue().await?;
         for d in store.due_deliveries(20).await? {
             let ts = time::OffsetDateTime::now_utc().unix_timestamp();
             let sent = client

@@ -591,3 +591,44 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Escalates, once, every recipient past its acknowledgement deadline: marks it and queues a
+    /// `hotline.escalated` event to the sender's webhooks. Returns how many were escalated.
+    pub async fn escalate_overdue(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.message_id, r.contact_id, r.stakeholder_id, m.sent_at, m.ack_within_minutes, m.from_stakeholder, m.subject
+             FROM hotline_recipients r JOIN hotline_messages m ON m.id = r.message_id
+             WHERE r.acknowledged_at IS NULL AND r.escalated_at IS NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let now = now_rfc3339();
+        let mut escalated = 0;
+        for r in &rows {
+            let sent_at: String = r.try_get("sent_at")?;
+            let due = deadline(&sent_at, r.try_get("ack_within_minutes")?);
+            if now <= due {
+                continue;
+            }
+            let (message, contact): (String, String) = (r.try_get("message_id")?, r.try_get("contact_id")?);
+            let done = sqlx::query(
+                "UPDATE hotline_recipients SET escalated_at = $1 WHERE message_id = $2 AND contact_id = $3 AND escalated_at IS NULL AND acknowledged_at IS NULL",
+            )
+            .bind(&now)
+            .bind(&message)
+            .bind(&contact)
+            .execute(&self.pool)
+            .await?;
+            if done.rows_affected() != 1 {
+                continue;
+            }
+            let body = serde_json::json!({"event": "hotline.escalated", "id": message, "contact": contact,
+                "stakeholder": r.try_get::<String, _>("stakeholder_id")?, "subject": r.try_get::<String, _>("subject")?, "ack_deadline": due})
+            .to_string();
+            self.queue_webhooks(&[r.try_get("from_stakeholder")?], "hotline.escalated", &message, &body).await?;
+            escalated += 1;
+        }
+        Ok(escalated)
+    }
+}
