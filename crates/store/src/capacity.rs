@@ -1,6 +1,7 @@
 //! Vulnerabilities with their vendors' mitigation events, and capacity-building programmes:
 //! marked records, read through the viewer's visibility filter, logged when published.
 use crate::audit::Actor;
+use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -12,19 +13,6 @@ use normwatch_core::{Localized, RecordStatus, Viewer};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: reason.into() }
-}
-
-fn enum_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let v: String = row.try_get(col)?;
-    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
-}
-
-fn name<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
 
 /// One step of a vendor's mitigation timeline, as recorded (and logged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,7 +153,7 @@ impl Store {
         )
         .bind(&event.id)
         .bind(&event.vulnerability)
-        .bind(name(event.event))
+        .bind(enum_name(event.event))
         .bind(&event.on)
         .bind(&event.recorded_by)
         .bind(&event.created_at)
@@ -240,7 +228,7 @@ impl Store {
         .bind(list(&input.elements))
         .bind(&input.starts_on)
         .bind(input.ends_on.clone())
-        .bind(name(input.progress))
+        .bind(enum_name(input.progress))
         .bind(&input.outcomes.ja)
         .bind(&input.outcomes.en)
         .bind(input.tlp.name())
@@ -361,7 +349,7 @@ fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
         fixed_on: None,
         disclosed_on: None,
         days_to_fix: None,
-        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        tlp: tlp_column(r)?,
         status: enum_column(r, "status")?,
         recorded_by: r.try_get("recorded_by")?,
         created_at: r.try_get("created_at")?,
@@ -375,23 +363,19 @@ const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en,
     p.updated_at, p.version";
 
 fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
-    let list = |col: &str| -> Result<Vec<String>, StoreError> {
-        let text: String = r.try_get(col)?;
-        serde_json::from_str(&text).map_err(|e| corrupt(col, e.to_string()))
-    };
     Ok(Programme {
         id: r.try_get("id")?,
         provider: r.try_get("stakeholder_id")?,
         title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
-        beneficiaries: list("beneficiaries")?,
+        beneficiaries: json_column(r, "beneficiaries")?,
         region: r.try_get("region")?,
-        norms: list("norms")?,
-        elements: list("elements")?,
+        norms: json_column(r, "norms")?,
+        elements: json_column(r, "elements")?,
         starts_on: r.try_get("starts_on")?,
         ends_on: r.try_get("ends_on")?,
         progress: enum_column(r, "progress")?,
         outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
-        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        tlp: tlp_column(r)?,
         status: enum_column(r, "status")?,
         recorded_by: r.try_get("recorded_by")?,
         created_at: r.try_get("created_at")?,
@@ -404,8 +388,7 @@ const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.asses
     h.recorded_by, h.created_at, h.updated_at, h.version";
 
 fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
-    let text: String = r.try_get("results")?;
-    let results: Vec<ControlResult> = serde_json::from_str(&text).map_err(|e| corrupt("results", e.to_string()))?;
+    let results: Vec<ControlResult> = json_column(r, "results")?;
     Ok(Assessment {
         id: r.try_get("id")?,
         stakeholder: r.try_get("stakeholder_id")?,
@@ -413,7 +396,7 @@ fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
         assessed_on: r.try_get("assessed_on")?,
         score: hygiene_score(&results),
         results,
-        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        tlp: tlp_column(r)?,
         status: enum_column(r, "status")?,
         recorded_by: r.try_get("recorded_by")?,
         created_at: r.try_get("created_at")?,

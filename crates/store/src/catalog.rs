@@ -61,8 +61,7 @@ fn entries(catalog: &Catalog) -> Result<Vec<Entry>, StoreError> {
         out.push(Entry { kind: "recommendation", id: r.id.clone(), status: active(), body: to_json(r)? });
     }
     for n in &catalog.norms {
-        let status =
-            serde_json::to_value(n.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(active);
+        let status = crate::rows::enum_name(n.status);
         out.push(Entry { kind: "norm", id: n.id.clone(), status, body: to_json(n)? });
     }
     for t in &catalog.taxonomies {

@@ -1,5 +1,6 @@
 //! Points of contact: marked records (TLP:AMBER by default), read through the viewer's filter.
 use crate::audit::Actor;
+use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -7,20 +8,6 @@ use normwatch_core::cbm::{ContactInput, PointOfContact};
 use normwatch_core::{RecordStatus, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: reason.into() }
-}
-
-fn json_column<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let text: String = r.try_get(col)?;
-    serde_json::from_str(&text).map_err(|e| corrupt(col, e.to_string()))
-}
-
-fn enum_column<T: serde::de::DeserializeOwned>(r: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let v: String = r.try_get(col)?;
-    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
-}
 
 const COLUMNS: &str = "c.id, c.stakeholder_id, c.kind, c.name, c.role_title, c.channels, c.languages, c.hours, c.time_zone, \
     c.valid_from, c.valid_until, c.tlp, c.status, c.recorded_by, c.created_at, c.updated_at, c.version";
@@ -38,7 +25,7 @@ fn contact_from(r: &AnyRow) -> Result<PointOfContact, StoreError> {
         time_zone: r.try_get("time_zone")?,
         valid_from: r.try_get("valid_from")?,
         valid_until: r.try_get("valid_until")?,
-        tlp: r.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?,
+        tlp: tlp_column(r)?,
         status: enum_column(r, "status")?,
         recorded_by: r.try_get("recorded_by")?,
         created_at: r.try_get("created_at")?,
@@ -52,7 +39,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
         let id = new_id();
-        let to_text = |v: &dyn erased_serialize::Ser| v.text();
+        let channels = serde_json::to_string(&input.channels).map_err(|e| corrupt("channels", e))?;
+        let languages = serde_json::to_string(&input.languages).map_err(|e| corrupt("languages", e))?;
         sqlx::query(
             "INSERT INTO points_of_contact (id, stakeholder_id, kind, name, role_title, channels, languages, hours, time_zone,
                valid_from, valid_until, tlp, status, recorded_by, created_at, updated_at, version)
@@ -60,11 +48,11 @@ impl Store {
         )
         .bind(&id)
         .bind(&input.stakeholder)
-        .bind(serde_json::to_value(input.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(enum_name(input.kind))
         .bind(input.name.trim())
         .bind(input.role_title.trim())
-        .bind(to_text(&input.channels))
-        .bind(to_text(&input.languages))
+        .bind(channels)
+        .bind(languages)
         .bind(input.hours.trim())
         .bind(&input.time_zone)
         .bind(&input.valid_from)
@@ -120,18 +108,6 @@ impl Store {
                 Ok(("point-of-contact".to_owned(), c.id, v))
             })
             .collect()
-    }
-}
-
-mod erased_serialize {
-    /// A list serialised to its JSON text for a TEXT column.
-    pub trait Ser {
-        fn text(&self) -> String;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn text(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
-        }
     }
 }
 
@@ -282,7 +258,7 @@ impl Store {
         .bind(&id)
         .bind(&from.id)
         .bind(&from.stakeholder)
-        .bind(serde_json::to_value(input.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(enum_name(input.severity))
         .bind(input.subject.trim())
         .bind(input.body.ja.trim())
         .bind(input.body.en.trim())

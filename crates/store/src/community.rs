@@ -1,5 +1,6 @@
 //! Communities of interest: members, focus norms, success factors, decisions log.
 use crate::audit::Actor;
+use crate::rows::corrupt;
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::{FieldError, Localized};
@@ -41,10 +42,6 @@ pub struct Community {
     pub success_factors: SuccessFactors,
     pub members: Vec<CommunityMember>,
     pub decisions: Vec<CommunityDecision>,
-}
-
-fn corrupt(what: &str, e: impl ToString) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: e.to_string() }
 }
 
 impl Store {

@@ -1,19 +1,12 @@
 //! Consultations and their comments; an adopted new norm enters the catalogue as `proposed`.
 use crate::audit::Actor;
+use crate::rows::{corrupt, enum_column, enum_name};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::consultation::{Comment, Consultation, ConsultationInput, Outcome, OutcomeInput, ProposedNorm};
 use normwatch_core::{FieldError, Localized};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: reason.into() }
-}
-
-fn name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
 
 impl Store {
     pub async fn create_consultation(&self, actor: &Actor, input: &ConsultationInput) -> Result<String, StoreError> {
@@ -25,7 +18,7 @@ impl Store {
                recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
-        .bind(name(input.kind))
+        .bind(enum_name(input.kind))
         .bind(&input.title.ja)
         .bind(&input.title.en)
         .bind(&input.text.ja)
@@ -38,7 +31,7 @@ impl Store {
         .bind(now_rfc3339())
         .execute(&mut *tx)
         .await?;
-        let what = serde_json::json!({"kind": name(input.kind), "title": input.title});
+        let what = serde_json::json!({"kind": enum_name(input.kind), "title": input.title});
         crate::audit::record(&mut tx, actor, "create", "consultation", &id, None::<&()>, Some(&what)).await?;
         tx.commit().await?;
         Ok(id)
@@ -68,7 +61,6 @@ impl Store {
         for c in &comments {
             *balance.entry(c.stakeholder_kind.clone()).or_insert(0) += 1;
         }
-        let kind: String = r.try_get("kind")?;
         let outcome: Option<String> = r.try_get("outcome")?;
         let proposed: Option<String> = r.try_get("proposed_norm")?;
         let rationale =
@@ -78,7 +70,7 @@ impl Store {
             };
         Ok(Consultation {
             id,
-            kind: serde_json::from_value(serde_json::Value::String(kind.clone())).map_err(|_| corrupt("kind", kind))?,
+            kind: enum_column(r, "kind")?,
             title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
             text: Localized::new(r.try_get::<String, _>("text_ja")?, r.try_get::<String, _>("text_en")?),
             norm: r.try_get("norm_id")?,
@@ -156,7 +148,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE consultations SET outcome = $1, rationale_ja = $2, rationale_en = $3, decided_on = $4 WHERE id = $5 AND outcome IS NULL",
         )
-        .bind(name(input.outcome))
+        .bind(enum_name(input.outcome))
         .bind(&input.rationale.ja)
         .bind(&input.rationale.en)
         .bind(&input.decided_on)
@@ -219,8 +211,16 @@ impl Store {
                 .await?;
             crate::audit::record(&mut tx, actor, "adopt", "norm", &norm.id, None::<&()>, Some(&norm)).await?;
         }
-        crate::audit::record(&mut tx, actor, "decide", "consultation", &c.id, None::<&()>, Some(&name(input.outcome)))
-            .await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            "decide",
+            "consultation",
+            &c.id,
+            None::<&()>,
+            Some(&enum_name(input.outcome)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

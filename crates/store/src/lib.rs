@@ -12,6 +12,7 @@ mod community;
 mod consultation;
 mod log;
 mod positions;
+mod rows;
 mod sql;
 mod stakeholders;
 mod vep;

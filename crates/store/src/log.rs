@@ -195,7 +195,6 @@ impl Store {
         let admin = normwatch_core::Viewer::system();
         let filter = crate::RecordFilter::default();
         let mut out = Vec::new();
-        let to_value = |v: &dyn erased::Record| v.value();
         for p in self.positions(&admin, &filter).await? {
             if p.status == normwatch_core::RecordStatus::Published {
                 out.push(("position".to_owned(), p.id.clone(), to_value(&p)?, p.log_index));
@@ -223,17 +222,6 @@ impl Store {
     }
 }
 
-mod erased {
-    use crate::StoreError;
-
-    /// Any record serialisable to JSON (to treat the three kinds alike).
-    pub trait Record {
-        fn value(&self) -> Result<serde_json::Value, StoreError>;
-    }
-
-    impl<T: serde::Serialize> Record for T {
-        fn value(&self) -> Result<serde_json::Value, StoreError> {
-            serde_json::to_value(self).map_err(|e| StoreError::Corrupt { what: "record".into(), reason: e.to_string() })
-        }
-    }
+fn to_value<T: Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))
 }

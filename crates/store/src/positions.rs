@@ -1,13 +1,14 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
 use crate::audit::Actor;
+use crate::rows::{enum_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
-use normwatch_core::{FieldError, Localized, RecordStatus, Tlp, Viewer};
+use normwatch_core::{FieldError, Localized, RecordStatus, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -17,19 +18,6 @@ pub struct RecordFilter {
     pub stakeholder: Option<String>,
     pub norm: Option<String>,
     pub topic: Option<String>,
-}
-
-fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: reason.into() }
-}
-
-fn tlp(row: &AnyRow) -> Result<Tlp, StoreError> {
-    row.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))
-}
-
-fn status(row: &AnyRow) -> Result<RecordStatus, StoreError> {
-    let s: String = row.try_get("status")?;
-    serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| corrupt("status", s))
 }
 
 fn optional_text(ja: Option<String>, en: Option<String>) -> Option<Localized> {
@@ -87,13 +75,11 @@ fn log_index(row: &AnyRow) -> Result<Option<u64>, StoreError> {
 }
 
 fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
-    let stance: String = row.try_get("stance")?;
     Ok(Position {
         id: row.try_get("id")?,
         stakeholder: row.try_get("stakeholder_id")?,
         norm: row.try_get("norm_id")?,
-        stance: serde_json::from_value(serde_json::Value::String(stance.clone()))
-            .map_err(|_| corrupt("stance", stance))?,
+        stance: enum_column(row, "stance")?,
         stated_on: row.try_get("stated_on")?,
         source: SourceRef {
             url: row.try_get("source_url")?,
@@ -102,8 +88,8 @@ fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
         },
         statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
         supersedes: row.try_get("supersedes")?,
-        tlp: tlp(row)?,
-        status: status(row)?,
+        tlp: tlp_column(row)?,
+        status: enum_column(row, "status")?,
         recorded_by: row.try_get("recorded_by")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -124,8 +110,8 @@ fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
         dated: row.try_get("dated")?,
         url: row.try_get("url")?,
         summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-        tlp: tlp(row)?,
-        status: status(row)?,
+        tlp: tlp_column(row)?,
+        status: enum_column(row, "status")?,
         recorded_by: row.try_get("recorded_by")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -145,8 +131,8 @@ fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
         summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
         source_url: row.try_get("source_url")?,
         dated: row.try_get("dated")?,
-        tlp: tlp(row)?,
-        status: status(row)?,
+        tlp: tlp_column(row)?,
+        status: enum_column(row, "status")?,
         recorded_by: row.try_get("recorded_by")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,

@@ -2,6 +2,7 @@
 //! no role, not even admin, reads a board's cases without being its member. The audit log records
 //! that a case or decision was written, never its content.
 use crate::audit::{Actor, record};
+use crate::rows::{corrupt, enum_column, enum_name};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::vep::{DecisionInput, Equities, VepCase, VepCaseInput, VepDecision};
@@ -18,15 +19,6 @@ pub struct VepBoard {
     pub name: Localized,
     pub members: usize,
     pub created_at: String,
-}
-
-fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
-    StoreError::Corrupt { what: what.into(), reason: reason.into() }
-}
-
-fn enum_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let v: String = row.try_get(col)?;
-    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
 }
 
 fn decision_from(row: &AnyRow) -> Result<VepDecision, StoreError> {
@@ -157,7 +149,7 @@ impl Store {
         .bind(input.product.trim())
         .bind(input.vendor.trim())
         .bind(input.cve_id.clone())
-        .bind(serde_json::to_value(input.severity).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(enum_name(input.severity))
         .bind(&input.discovered_on)
         .bind(input.submitting_agency.trim())
         .bind(input.submitted_on.clone().unwrap_or_else(|| now[..10].to_owned()))
@@ -181,7 +173,7 @@ impl Store {
         )
         .bind(new_id())
         .bind(case)
-        .bind(serde_json::to_value(input.decision).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .bind(enum_name(input.decision))
         .bind(&input.decided_on)
         .bind(input.disclose_to.clone())
         .bind(input.vendor_notified_on.clone())

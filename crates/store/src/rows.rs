@@ -1,0 +1,32 @@
+//! Reading typed values out of rows, shared by every record module: enums stored by their serde
+//! names, JSON text columns, TLP markings, and the error for a row that does not decode.
+use crate::StoreError;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A stored value that cannot be read back (the database was changed outside normwatch).
+pub(crate) fn corrupt(what: &str, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt { what: what.into(), reason: reason.to_string() }
+}
+
+/// The serde name of a unit enum value (`Stance::Endorse` → `endorse`), as stored.
+pub(crate) fn enum_name<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// A unit enum stored by its serde name.
+pub(crate) fn enum_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let v: String = row.try_get(col)?;
+    serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
+}
+
+/// A JSON text column.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
+    let text: String = row.try_get(col)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(col, e))
+}
+
+/// The `tlp` column.
+pub(crate) fn tlp_column(row: &AnyRow) -> Result<normwatch_core::Tlp, StoreError> {
+    row.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))
+}
