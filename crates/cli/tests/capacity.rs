@@ -124,6 +124,8 @@ async fn programmes_and_their_coverage(s: TestServer) {
         .await;
     assert_eq!(status, 201, "{p}");
     assert_eq!(p["beneficiaries"], json!(["VN", "PH", "asean-cert"]), "country codes normalised");
+    let proof = format!("/log/proof/inclusion?record=capacity-programme/{}", p["id"].as_str().expect("id"));
+    assert_eq!(s.json(&proof).await["record"]["beneficiaries"], p["beneficiaries"], "the programme is in the log");
     let (status, p) =
         roles.contributor.post("/api/v1/capacity/programmes", &programme("fr", "europe", json!(["gge-f"]))).await;
     assert_eq!((status, p["missing_right"].clone()), (403, json!("programmes:write")));
@@ -194,6 +196,8 @@ async fn standards_and_hygiene_self_assessments(s: TestServer) {
     let (status, first) = roles.contributor.post("/api/v1/hygiene/assessments", &assessment("2024-01-15", 4)).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["score"], 50.0);
+    let proof = format!("/log/proof/inclusion?record=hygiene-assessment/{}", first["id"].as_str().expect("id"));
+    assert_eq!(s.json(&proof).await["record"]["assessed_on"], "2024-01-15", "the assessment is in the log");
     let (status, _) = roles.contributor.post("/api/v1/hygiene/assessments", &assessment("2025-01-15", 6)).await;
     assert_eq!(status, 201);
     let mut missing = assessment("2025-02-01", 8);

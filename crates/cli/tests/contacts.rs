@@ -66,6 +66,11 @@ async fn contacts_reach_only_those_cleared_for_them(s: TestServer) {
     }
     let (_, all) = Api::anonymous(&s).get("/api/v1/contacts").await;
     assert!(names(&all).contains(&"Old Contact".to_owned()), "the history stays readable");
+    // The amber contact's log leaf is proven to those cleared for it, and to no one else.
+    let proof = format!("/log/proof/inclusion?record=point-of-contact/{}", c["id"].as_str().expect("id"));
+    let (status, bundle) = roles.contributor.get(&proof).await;
+    assert_eq!((status, bundle["record"]["name"].clone()), (200, json!("Hanako Amber")), "{bundle}");
+    assert_eq!(Api::anonymous(&s).get(&proof).await.0, 404);
     let html = s.get("/contacts?lang=ja").await.text().await.expect("html");
     assert!(html.contains("Taro Clear") && !html.contains("Hanako Amber") && html.contains("政策"));
     let audit = s.cli(&["log", "audit"]);

@@ -145,68 +145,11 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
         (Some(r), None) => {
             let (kind, id) =
                 r.split_once('/').ok_or_else(|| FieldError::new("record", "use TYPE/ID, e.g. position/0192…"))?;
-            let viewer = caller.viewer();
-            let value =
-                match kind {
-                    "position" => {
-                        state.store.position(&viewer, id).await?.map(|p| serde_json::to_value(p).unwrap_or_default())
-                    }
-                    "vulnerability" => {
-                        state.store.vulnerability(&viewer, id).await?.map(|v| serde_json::to_value(v).unwrap_or_default())
-                    }
-                    "vulnerability-event" => {
-                        // An event is readable where its vulnerability is.
-                        let mut found = None;
-                        for v in state.store.vulnerabilities(&viewer).await? {
-                            if let Some(e) = state.store.vulnerability_events(&v.id).await?.into_iter().find(|e| e.id == id) {
-                                found = Some(serde_json::to_value(e).unwrap_or_default());
-                                break;
-                            }
-                        }
-                        found
-                    }
-                    "capacity-programme" => state
-                        .store
-                        .programmes(&viewer, None, None)
-                        .await?
-                        .into_iter()
-                        .find(|p| p.id == id)
-                        .map(|p| serde_json::to_value(p).unwrap_or_default()),
-                    "hygiene-assessment" => state
-                        .store
-                        .assessments(&viewer, None, None)
-                        .await?
-                        .into_iter()
-                        .find(|a| a.id == id)
-                        .map(|a| serde_json::to_value(a).unwrap_or_default()),
-                    "implementation-evidence" | "legal-position" => {
-                        let f = normwatch_store::RecordFilter::default();
-                        if kind == "legal-position" {
-                            state
-                                .store
-                                .legal_positions(&viewer, &f)
-                                .await?
-                                .into_iter()
-                                .find(|x| x.id == id)
-                                .map(|x| serde_json::to_value(x).unwrap_or_default())
-                        } else {
-                            state
-                                .store
-                                .evidence(&viewer, &f)
-                                .await?
-                                .into_iter()
-                                .find(|x| x.id == id)
-                                .map(|x| serde_json::to_value(x).unwrap_or_default())
-                        }
-                    }
-                    other => return Err(FieldError::new(
-                        "record",
-                        format!(
-                            "`{other}` is not a logged record type (position, implementation-evidence, legal-position, vulnerability, vulnerability-event, capacity-programme, hygiene-assessment)"
-                        ),
-                    )
-                    .into()),
-                };
+            if !normwatch_store::LOGGED_KINDS.contains(&kind) {
+                let kinds = normwatch_store::LOGGED_KINDS.join(", ");
+                return Err(FieldError::new("record", format!("`{kind}` is not a logged record type ({kinds})")).into());
+            }
+            let value = state.store.logged_record(&caller.viewer(), kind, id).await?;
             let value = value.ok_or(ApiError::NotFound { kind: "record", id: r.clone() })?;
             let leaf = state
                 .store

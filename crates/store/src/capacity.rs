@@ -284,6 +284,42 @@ impl Store {
         Ok(created)
     }
 
+    /// One assessment, if the viewer may read it.
+    pub async fn assessment(&self, viewer: &Viewer, id: &str) -> Result<Option<Assessment>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE "));
+        let visible = visible_to(&mut sql, viewer, "h");
+        let p = sql.bind(id);
+        sql.push(&format!("{visible} AND h.id = {p}"));
+        sql.query().fetch_optional(&self.pool).await?.as_ref().map(assessment_from).transpose()
+    }
+
+    /// One programme, if the viewer may read it.
+    pub async fn programme(&self, viewer: &Viewer, id: &str) -> Result<Option<Programme>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE "));
+        let visible = visible_to(&mut sql, viewer, "p");
+        let p = sql.bind(id);
+        sql.push(&format!("{visible} AND p.id = {p}"));
+        sql.query().fetch_optional(&self.pool).await?.as_ref().map(programme_from).transpose()
+    }
+
+    /// One timeline step, if the viewer may read its vulnerability.
+    pub async fn vulnerability_event(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<Option<VulnerabilityEvent>, StoreError> {
+        let row = sqlx::query("SELECT vulnerability_id FROM vulnerability_events WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let vulnerability: String = row.try_get("vulnerability_id")?;
+        if self.vulnerability(viewer, &vulnerability).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(self.vulnerability_events(&vulnerability).await?.into_iter().find(|e| e.id == id))
+    }
+
     /// Assessments the viewer may read, oldest first.
     pub async fn assessments(
         &self,

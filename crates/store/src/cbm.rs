@@ -75,6 +75,15 @@ impl Store {
         Ok(created)
     }
 
+    /// One contact, if the viewer may read it.
+    pub async fn contact(&self, viewer: &Viewer, id: &str) -> Result<Option<PointOfContact>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM points_of_contact c WHERE "));
+        let visible = visible_to(&mut sql, viewer, "c");
+        let p = sql.bind(id);
+        sql.push(&format!("{visible} AND c.id = {p}"));
+        sql.query().fetch_optional(&self.pool).await?.as_ref().map(contact_from).transpose()
+    }
+
     /// The contacts the viewer may read, optionally of one stakeholder.
     pub async fn contacts(
         &self,

@@ -27,7 +27,7 @@ pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
 pub use community::{Community, SuccessFactors};
-pub use log::{LogLeaf, StoredCheckpoint};
+pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use stakeholders::StakeholderFilter;
 pub use vep::VepBoard;

@@ -222,6 +222,42 @@ impl Store {
     }
 }
 
+/// The kinds of record the log holds leaves for.
+pub const LOGGED_KINDS: [&str; 8] = [
+    "position",
+    "implementation-evidence",
+    "legal-position",
+    "vulnerability",
+    "vulnerability-event",
+    "capacity-programme",
+    "hygiene-assessment",
+    "point-of-contact",
+];
+
+impl Store {
+    /// A logged record as the viewer reads it, by kind and id (`None`: not there, or not for it).
+    pub async fn logged_record(
+        &self,
+        viewer: &normwatch_core::Viewer,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let one = crate::RecordFilter { id: Some(id.to_owned()), ..Default::default() };
+        let value = match kind {
+            "position" => self.position(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "implementation-evidence" => self.evidence(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?,
+            "legal-position" => self.legal_positions(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?,
+            "vulnerability" => self.vulnerability(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "vulnerability-event" => self.vulnerability_event(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "capacity-programme" => self.programme(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "hygiene-assessment" => self.assessment(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "point-of-contact" => self.contact(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            _ => None,
+        };
+        Ok(value)
+    }
+}
+
 fn to_value<T: Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {
     serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))
 }

@@ -15,6 +15,8 @@ use sqlx::any::AnyRow;
 /// Filters shared by the marked-record lists.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFilter {
+    /// One record by id.
+    pub id: Option<String>,
     pub stakeholder: Option<String>,
     pub norm: Option<String>,
     pub topic: Option<String>,
@@ -142,6 +144,10 @@ fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
 }
 
 fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
+    if let Some(id) = &filter.id {
+        let p = sql.bind(id.clone());
+        sql.push(&format!(" AND {alias}.id = {p}"));
+    }
     if let Some(s) = &filter.stakeholder {
         let p = sql.bind(s.clone());
         sql.push(&format!(" AND {alias}.stakeholder_id = {p}"));

@@ -146,8 +146,7 @@ pub async fn checks(State(state): State<AppState>, caller: Caller) -> Result<Res
 }
 
 async fn contact_by_id(state: &AppState, id: &str) -> Result<Option<normwatch_core::cbm::PointOfContact>, ApiError> {
-    let everyone = normwatch_core::Viewer::system();
-    Ok(state.store.contacts(&everyone, None).await?.into_iter().find(|c| c.id == id))
+    Ok(state.store.contact(&normwatch_core::Viewer::system(), id).await?)
 }
 
 /// Sends a hotline message from one of the caller's stakeholder's contacts to other contacts.

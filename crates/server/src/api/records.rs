@@ -70,7 +70,7 @@ fn stakeholder_norm_filter(state: &AppState, params: &Params) -> Result<RecordFi
     Ok(RecordFilter {
         stakeholder: one(params, "stakeholder")?.map(str::to_owned),
         norm: norm_param(state, params)?,
-        topic: None,
+        ..Default::default()
     })
 }
 
@@ -250,7 +250,8 @@ pub async fn legal_positions(
     {
         return Err(FieldError::new("topic", format!("`{t}` is not a legal topic of the catalogue")).into());
     }
-    let filter = RecordFilter { stakeholder: one(&params, "stakeholder")?.map(str::to_owned), norm: None, topic };
+    let filter =
+        RecordFilter { stakeholder: one(&params, "stakeholder")?.map(str::to_owned), topic, ..Default::default() };
     let list = state.store.legal_positions(&caller.viewer(), &filter).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "legal_positions": list }))
 }
@@ -270,7 +271,7 @@ pub async fn adoption_matrix(state: &AppState, caller: &Caller, params: &Params)
         Some(n) => vec![n.clone()],
         None => state.catalog().norms.iter().map(|n| n.id.clone()).collect(),
     };
-    let records = RecordFilter { stakeholder: None, norm: norm.clone(), topic: None };
+    let records = RecordFilter { norm: norm.clone(), ..Default::default() };
     let viewer = caller.viewer();
     let positions = state.store.positions(&viewer, &records).await?;
     let evidence = state.store.evidence(&viewer, &records).await?;

@@ -173,7 +173,7 @@ async fn stakeholder_page(
         });
     };
     let viewer = caller.viewer();
-    let filter = RecordFilter { stakeholder: Some(s.id.clone()), norm: None, topic: None };
+    let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
     let positions = state.store.positions(&viewer, &filter).await.map_err(fail)?;
     let evidence = state.store.evidence(&viewer, &filter).await.map_err(fail)?;
     let legal = state.store.legal_positions(&viewer, &filter).await.map_err(fail)?;
