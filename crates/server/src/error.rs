@@ -63,6 +63,24 @@ impl ApiError {
         }
     }
 
+    /// What the reader is told. Internal failures are described briefly: the reader cannot act on
+    /// SQL details, the operator's log has them.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)) => self.to_string(),
+            ApiError::Store(_) => "the request failed inside normwatch; the operator's log has the details".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Logs what the operator must look at; refusals of bad input are the caller's business.
+    pub fn log_if_internal(&self) {
+        let expected = matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)));
+        if !expected && matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+
     /// The problem document. Internal errors are logged in full and described briefly: the
     /// reader cannot act on SQL details.
     pub fn problem(&self) -> serde_json::Value {
@@ -89,11 +107,7 @@ impl ApiError {
             "type": format!("urn:normwatch:problem:{kind}"),
             "title": title,
             "status": status,
-            "detail": match self {
-                ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)) => self.to_string(),
-                ApiError::Store(_) => "the request failed inside normwatch; the operator's log has the details".to_owned(),
-                other => other.to_string(),
-            },
+            "detail": self.detail(),
         });
         match self {
             ApiError::NotFound { kind, id } => {
@@ -120,10 +134,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let expected = matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)));
-        if !expected && matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
-            tracing::error!(error = %self, "request failed");
-        }
+        self.log_if_internal();
         let mut response =
             (self.status(), [(header::CONTENT_TYPE, PROBLEM_JSON)], self.problem().to_string()).into_response();
         match &self {

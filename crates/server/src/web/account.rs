@@ -1,6 +1,6 @@
 //! Signing in and out of the portal: a session cookie (HttpOnly, SameSite) and CSRF tokens on
 //! every form — a double-submit cookie before sign-in, the session's token after.
-use super::{Page, WebError, layout, page_language};
+use super::{Page, WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie};
 use crate::error::ApiError;
@@ -117,7 +117,7 @@ pub async fn sign_in(
         .store
         .create_session(&auth::secret_hash(&secret), &account.id, &auth::random_secret(), &expires)
         .await
-        .map_err(|e| WebError { status: StatusCode::INTERNAL_SERVER_ERROR, lang, message: e.to_string() })?;
+        .map_err(failure(lang))?;
     let mut r = redirect(&format!("/adoption?lang={lang}"));
     set_cookie(
         &mut r,
@@ -156,11 +156,7 @@ pub async fn sign_out(
             message: super::i18n::ui(lang).csrf_failed.to_owned(),
         });
     }
-    state.store.delete_session(secret_hash).await.map_err(|e| WebError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        lang,
-        message: e.to_string(),
-    })?;
+    state.store.delete_session(secret_hash).await.map_err(failure(lang))?;
     let mut r = redirect(&format!("/?lang={lang}"));
     set_cookie(
         &mut r,

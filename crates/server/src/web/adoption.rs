@@ -1,7 +1,7 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
 use super::account::check_csrf;
 use super::pages::{encode, page};
-use super::{Page, WebError, layout};
+use super::{Page, WebError, failure, layout};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
@@ -17,16 +17,6 @@ use normwatch_core::adoption::{AdoptionCell, PositionInput, STAKEHOLDER_KINDS, S
 use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
 use normwatch_store::RecordFilter;
 use serde::Deserialize;
-
-fn web_error(lang: Lang) -> impl Fn(ApiError) -> WebError {
-    move |e| {
-        let status = e.status();
-        if status.is_server_error() {
-            tracing::error!(error = %e, "portal page failed");
-        }
-        WebError { status, lang, message: e.to_string() }
-    }
-}
 
 fn stance_label(page: &Page, stance: Option<Stance>) -> &'static str {
     let ui = page.ui();
@@ -77,8 +67,8 @@ pub async fn matrix(
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/adoption")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["kind", "country", "norm", "as_of"]).map_err(|e| web_error(l)(e.into()))?;
-    let m = adoption_matrix(&state, &caller, &params).await.map_err(web_error(l))?;
+    params.only(&["kind", "country", "norm", "as_of"]).map_err(failure(l))?;
+    let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
     let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     let query = filters.join("&");
@@ -141,8 +131,8 @@ pub async fn stakeholders(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/stakeholders")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| web_error(l)(e.into()))?;
-    let list = state.store.stakeholders(&Default::default()).await.map_err(|e| web_error(l)(e.into()))?;
+    params.only(&[]).map_err(failure(l))?;
+    let list = state.store.stakeholders(&Default::default()).await.map_err(failure(l))?;
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.stakeholders) }
@@ -164,8 +154,7 @@ async fn stakeholder_page(
     notice: Option<(StatusCode, String)>,
 ) -> Result<Response, WebError> {
     let (l, ui) = (page.lang, page.ui());
-    let fail = |e: normwatch_store::StoreError| web_error(l)(e.into());
-    let Some(s) = state.store.stakeholder(id).await.map_err(fail)? else {
+    let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
         return Err(WebError {
             status: StatusCode::NOT_FOUND,
             lang: l,
@@ -174,9 +163,9 @@ async fn stakeholder_page(
     };
     let viewer = caller.viewer();
     let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
-    let positions = state.store.positions(&viewer, &filter).await.map_err(fail)?;
-    let evidence = state.store.evidence(&viewer, &filter).await.map_err(fail)?;
-    let legal = state.store.legal_positions(&viewer, &filter).await.map_err(fail)?;
+    let positions = state.store.positions(&viewer, &filter).await.map_err(failure(l))?;
+    let evidence = state.store.evidence(&viewer, &filter).await.map_err(failure(l))?;
+    let legal = state.store.legal_positions(&viewer, &filter).await.map_err(failure(l))?;
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let can_record =
         page.user.is_some() && caller.account.as_ref().is_some_and(|a| a.may(Right::WritePositions, Some(&s.id)));
@@ -254,7 +243,7 @@ pub async fn stakeholder(
     params: Params,
 ) -> Result<Response, WebError> {
     let page = page(&params, &headers, &caller, &format!("/stakeholders/{}", encode(&id)))?;
-    params.only(&[]).map_err(|e| web_error(page.lang)(e.into()))?;
+    params.only(&[]).map_err(failure(page.lang))?;
     stakeholder_page(&state, &caller, &page, &id, None).await
 }
 
@@ -287,7 +276,7 @@ pub async fn record_position(
     let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
     // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
     check_csrf(&caller, &form.csrf, lang)?;
-    caller.require(Right::WritePositions, Some(&id)).map_err(web_error(lang))?;
+    caller.require(Right::WritePositions, Some(&id)).map_err(failure(lang))?;
     let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::PageUser::of(&caller) };
     let stance = match form.stance.as_str() {
         "endorse" => Stance::Endorse,
@@ -326,6 +315,6 @@ pub async fn record_position(
         Err(normwatch_store::StoreError::Rejected(e)) => {
             stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))).await
         }
-        Err(e) => Err(web_error(lang)(e.into())),
+        Err(e) => Err(failure(lang)(e)),
     }
 }

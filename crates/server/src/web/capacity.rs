@@ -1,6 +1,6 @@
 //! Capacity-building and vulnerability pages.
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::api::capacity::programme_filter;
 use crate::auth::Caller;
@@ -9,10 +9,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use maud::{Markup, html};
 use normwatch_core::capacity::{Coverage, Progress, VulnerabilityFigures};
-
-fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
-    move |e| WebError { status: e.status(), lang, message: e.to_string() }
-}
 
 pub async fn programmes(
     State(state): State<AppState>,
@@ -23,9 +19,9 @@ pub async fn programmes(
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, "/capacity")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let (norm, region) = programme_filter(&state, &params).map_err(fail(l))?;
+    let (norm, region) = programme_filter(&state, &params).map_err(failure(l))?;
     let viewer = caller.viewer();
-    let all = state.store.programmes(&viewer, None, None).await.map_err(|e| fail(l)(e.into()))?;
+    let all = state.store.programmes(&viewer, None, None).await.map_err(failure(l))?;
     let list: Vec<_> = all
         .iter()
         .filter(|p| norm.as_ref().is_none_or(|n| p.norms.contains(n)) && region.as_ref().is_none_or(|r| &p.region == r))
@@ -83,8 +79,8 @@ pub async fn vulnerabilities(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/vulnerabilities")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
-    let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(|e| fail(l)(e.into()))?;
+    params.only(&[]).map_err(failure(l))?;
+    let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(failure(l))?;
     let figures = VulnerabilityFigures::compute(&list);
     let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |d| format!("{d}"));
     let body = html! {

@@ -1,11 +1,11 @@
 //! Communication-check results: the response rate over time (chart) and each check's figures.
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use maud::{Markup, PreEscaped, html};
 use normwatch_core::cbm::CheckResults;
 
@@ -17,17 +17,13 @@ pub async fn results(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/checks")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
+    params.only(&[]).map_err(failure(l))?;
     if caller.account.is_none() {
         let body =
             html! { h1 { (ui.checks_title) } p { (ui.checks_intro) } p #signed-in-only { (ui.checks_signed_in_only) } };
         return Ok(layout(&page, ui.checks_title, body));
     }
-    let checks = state.store.checks().await.map_err(|e| WebError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let checks = state.store.checks().await.map_err(failure(l))?;
     let rows: Vec<_> = checks
         .iter()
         .map(|c| (c, CheckResults::compute(&c.responses.iter().map(|(_, s)| *s).collect::<Vec<_>>())))

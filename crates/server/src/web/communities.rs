@@ -1,11 +1,11 @@
 //! Communities of interest: purpose, focus norms, the five success factors, members, decisions.
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use maud::{Markup, html};
 
 pub async fn list(
@@ -16,12 +16,8 @@ pub async fn list(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/communities")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
-    let list = state.store.communities().await.map_err(|e| WebError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    params.only(&[]).map_err(failure(l))?;
+    let list = state.store.communities().await.map_err(failure(l))?;
     let body = html! {
         h1 { (ui.communities_title) }
         p { (ui.communities_intro) }

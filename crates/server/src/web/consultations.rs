@@ -1,11 +1,11 @@
 //! Consultations: each proposal, its comment period, the comments by stakeholder kind, the outcome.
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use maud::{Markup, html};
 use normwatch_core::consultation::Outcome;
 
@@ -17,12 +17,8 @@ pub async fn list(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/consultations")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
-    let list = state.store.consultations().await.map_err(|e| WebError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    params.only(&[]).map_err(failure(l))?;
+    let list = state.store.consultations().await.map_err(failure(l))?;
     let catalog = state.catalog();
     let label = |id: &str| catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {

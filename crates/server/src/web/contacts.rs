@@ -1,6 +1,6 @@
 //! The points-of-contact directory, as far as the visitor is cleared to read it.
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -17,18 +17,13 @@ pub async fn directory(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/contacts")?;
     let (l, ui) = (page.lang, page.ui());
-    let fail = |message: String| WebError { status: axum::http::StatusCode::BAD_REQUEST, lang: l, message };
-    params.only(&[]).map_err(|e| fail(e.to_string()))?;
+    params.only(&[]).map_err(failure(l))?;
     let today = crate::today().to_string();
     let list: Vec<_> = state
         .store
         .contacts(&caller.viewer(), None)
         .await
-        .map_err(|e| WebError {
-            status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            lang: l,
-            message: e.to_string(),
-        })?
+        .map_err(failure(l))?
         .into_iter()
         .filter(|c| c.current_on(&today))
         .collect();

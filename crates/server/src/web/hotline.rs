@@ -1,11 +1,11 @@
 //! The hotline inbox of the signed-in person's stakeholder (admins: all messages).
 use super::pages::page;
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use maud::{Markup, html};
 
 pub async fn inbox(
@@ -16,7 +16,7 @@ pub async fn inbox(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/hotline")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: l, message: e.to_string() })?;
+    params.only(&[]).map_err(failure(l))?;
     let messages = match &caller.account {
         Some(a) if a.role == normwatch_core::Role::Admin => state.store.hotline_messages(None).await,
         Some(a) => match &a.stakeholder {
@@ -25,7 +25,7 @@ pub async fn inbox(
         },
         None => Ok(vec![]),
     }
-    .map_err(|e| WebError { status: StatusCode::INTERNAL_SERVER_ERROR, lang: l, message: e.to_string() })?;
+    .map_err(failure(l))?;
     let body = html! {
         h1 { (ui.hotline_title) }
         p { (ui.hotline_intro) }

@@ -1,7 +1,7 @@
 //! The standards registry and baselines, and a stakeholder's hygiene scores over time as an SVG
 //! chart drawn on the server.
 use super::pages::{encode, page};
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -9,10 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use maud::{Markup, PreEscaped, html};
 use normwatch_core::capacity::{Assessment, ControlStatus};
-
-fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
-    move |e| WebError { status: e.status(), lang, message: e.to_string() }
-}
 
 pub async fn standards(
     State(state): State<AppState>,
@@ -22,7 +18,7 @@ pub async fn standards(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/standards")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
+    params.only(&[]).map_err(failure(l))?;
     let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.standards_title) }
@@ -58,23 +54,20 @@ pub async fn stakeholder_hygiene(
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/hygiene", encode(&id)))?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["baseline"]).map_err(|e| fail(l)(e.into()))?;
+    params.only(&["baseline"]).map_err(failure(l))?;
     let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
     let baseline = match &baseline_id {
         Some(b) => state.catalog().baseline(b).cloned(),
         None => state.catalog().baselines.first().cloned(),
     }
     .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: "no such baseline".into() })?;
-    let s = state.store.stakeholder(&id).await.map_err(|e| fail(l)(e.into()))?.ok_or_else(|| WebError {
+    let s = state.store.stakeholder(&id).await.map_err(failure(l))?.ok_or_else(|| WebError {
         status: StatusCode::NOT_FOUND,
         lang: l,
         message: format!("no stakeholder `{id}`"),
     })?;
-    let list: Vec<Assessment> = state
-        .store
-        .assessments(&caller.viewer(), Some(&id), Some(&baseline.id))
-        .await
-        .map_err(|e| fail(l)(e.into()))?;
+    let list: Vec<Assessment> =
+        state.store.assessments(&caller.viewer(), Some(&id), Some(&baseline.id)).await.map_err(failure(l))?;
     let points: Vec<(time::Date, f64)> = list
         .iter()
         .filter_map(|a| Some((normwatch_core::adoption::parse_date("d", &a.assessed_on).ok()?, a.score?)))

@@ -110,6 +110,16 @@ impl IntoResponse for WebError {
     }
 }
 
+/// The error page for a failure while building a page, mapped as the API maps it to
+/// problem+json: same status, internal failures logged and described briefly.
+pub fn failure<E: Into<crate::error::ApiError>>(lang: Lang) -> impl Fn(E) -> WebError {
+    move |e| {
+        let e = e.into();
+        e.log_if_internal();
+        WebError { status: e.status(), lang, message: e.detail() }
+    }
+}
+
 /// The page language from `?lang=` (validated), `Accept-Language`, or English.
 pub fn page_language(lang: Option<LangChoice>, headers: &HeaderMap) -> Result<Lang, WebError> {
     match lang {

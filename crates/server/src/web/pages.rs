@@ -1,5 +1,5 @@
 //! The portal's pages.
-use super::{Page, PageUser, WebError, layout, page_language};
+use super::{Page, PageUser, WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -28,19 +28,8 @@ pub(super) fn page(params: &Params, headers: &HeaderMap, caller: &Caller, path: 
     Ok(Page { lang, path, user: PageUser::of(caller) })
 }
 
-fn store_failure(lang: Lang) -> impl Fn(normwatch_store::StoreError) -> WebError {
-    move |e| {
-        tracing::error!(error = %e, "portal page failed");
-        WebError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            lang,
-            message: "internal error; the operator's log has the details".into(),
-        }
-    }
-}
-
 fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(), WebError> {
-    params.only(allowed).map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang, message: e.to_string() })
+    params.only(allowed).map_err(failure(lang))
 }
 
 fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
@@ -109,7 +98,7 @@ pub async fn norms(
         message: e.to_string(),
     })?;
     let filtered = query != NormQuery::default();
-    let norms = state.store.norms(&query).await.map_err(store_failure(l))?;
+    let norms = state.store.norms(&query).await.map_err(failure(l))?;
     let q = query.terms.join(" ");
     let addressees = c.taxonomy(ADDRESSEES).map(|t| t.terms.clone()).unwrap_or_default();
     let body = html! {
@@ -171,7 +160,7 @@ pub async fn norm(
     let page = page(&params, &headers, &caller, &format!("/norms/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let Some(n) = state.store.norm(&id).await.map_err(store_failure(l))? else {
+    let Some(n) = state.store.norm(&id).await.map_err(failure(l))? else {
         return Err(WebError {
             status: StatusCode::NOT_FOUND,
             lang: l,
@@ -272,7 +261,7 @@ pub async fn taxonomy(
     let page = page(&params, &headers, &caller, &format!("/taxonomies/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let l = page.lang;
-    let Some(t) = state.store.taxonomy(&id).await.map_err(store_failure(l))? else {
+    let Some(t) = state.store.taxonomy(&id).await.map_err(failure(l))? else {
         return Err(WebError {
             status: StatusCode::NOT_FOUND,
             lang: l,

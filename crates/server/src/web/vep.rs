@@ -1,7 +1,7 @@
 //! VEP pages: the boards, each board's transparency report for a year (anyone), and its cases
 //! (members only).
 use super::pages::{encode, page};
-use super::{WebError, layout};
+use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::api::vep::report_for;
 use crate::auth::Caller;
@@ -12,10 +12,6 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::vep::Decision;
 
-fn fail(lang: normwatch_core::Lang) -> impl Fn(crate::error::ApiError) -> WebError {
-    move |e| WebError { status: e.status(), lang, message: e.to_string() }
-}
-
 pub async fn boards(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -24,8 +20,8 @@ pub async fn boards(
 ) -> Result<Markup, WebError> {
     let page = page(&params, &headers, &caller, "/vep")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(|e| fail(l)(e.into()))?;
-    let boards = state.store.vep_boards().await.map_err(|e| fail(l)(e.into()))?;
+    params.only(&[]).map_err(failure(l))?;
+    let boards = state.store.vep_boards().await.map_err(failure(l))?;
     let body = html! {
         h1 { (ui.vep_title) }
         p { (ui.vep_intro) }
@@ -53,19 +49,19 @@ pub async fn board(
     let params = params.without_blanks();
     let page = page(&params, &headers, &caller, &format!("/vep/{}", encode(&board)))?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["year"]).map_err(|e| fail(l)(e.into()))?;
-    let boards = state.store.vep_boards().await.map_err(|e| fail(l)(e.into()))?;
+    params.only(&["year"]).map_err(failure(l))?;
+    let boards = state.store.vep_boards().await.map_err(failure(l))?;
     let Some(b) = boards.into_iter().find(|b| b.id == board) else {
         return Err(WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no VEP board `{board}`") });
     };
-    let report = report_for(&state, &board, &params).await.map_err(fail(l))?;
+    let report = report_for(&state, &board, &params).await.map_err(failure(l))?;
     // Cases only for members: the query itself joins on membership.
     let cases = match &caller.account {
-        Some(a) => state.store.vep_cases_for_member(&board, &a.id).await.map_err(|e| fail(l)(e.into()))?,
+        Some(a) => state.store.vep_cases_for_member(&board, &a.id).await.map_err(failure(l))?,
         None => vec![],
     };
     let is_member = match &caller.account {
-        Some(a) => state.store.vep_membership(&board, &a.id).await.map_err(|e| fail(l)(e.into()))?.is_some(),
+        Some(a) => state.store.vep_membership(&board, &a.id).await.map_err(failure(l))?.is_some(),
         None => false,
     };
     let body = html! {
