@@ -4,6 +4,7 @@ use crate::access::{RecordStatus, Tlp};
 use crate::adoption::{parse_date, past_date, stakeholder_id};
 use crate::catalog::Catalog;
 use crate::country::is_country_code;
+use crate::figures::{days_between, median};
 use crate::lang::Localized;
 use crate::query::FieldError;
 use crate::vep::valid_cve;
@@ -31,19 +32,6 @@ fn http_url(field: &str, value: &str) -> Result<(), FieldError> {
         Ok(())
     } else {
         Err(err(field, format!("`{value}` is not an http(s) URL")))
-    }
-}
-
-fn days(from: &str, to: &str) -> Option<i64> {
-    Some((parse_date("to", to).ok()? - parse_date("from", from).ok()?).whole_days())
-}
-
-fn median(mut v: Vec<i64>) -> Option<f64> {
-    v.sort_unstable();
-    match v.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(v[n / 2] as f64),
-        n => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
     }
 }
 
@@ -194,7 +182,7 @@ pub struct VulnerabilityFigures {
 
 impl VulnerabilityFigures {
     pub fn compute(list: &[Vulnerability]) -> VulnerabilityFigures {
-        let to_fix = |l: &[&Vulnerability]| median(l.iter().filter_map(|v| v.days_to_fix).collect());
+        let to_fix = |l: &[&Vulnerability]| median(&mut l.iter().filter_map(|v| v.days_to_fix).collect::<Vec<_>>());
         let all: Vec<&Vulnerability> = list.iter().collect();
         let mut vendors: BTreeMap<&str, Vec<&Vulnerability>> = BTreeMap::new();
         for v in list {
@@ -204,9 +192,10 @@ impl VulnerabilityFigures {
             count: list.len(),
             fixed: list.iter().filter(|v| v.fixed_on.is_some()).count(),
             median_days_to_acknowledge: median(
-                list.iter()
-                    .filter_map(|v| v.acknowledged_on.as_deref().and_then(|a| days(&v.reported_on, a)))
-                    .collect(),
+                &mut list
+                    .iter()
+                    .filter_map(|v| v.acknowledged_on.as_deref().and_then(|a| days_between(&v.reported_on, a)))
+                    .collect::<Vec<_>>(),
             ),
             median_days_to_fix: to_fix(&all),
             by_vendor: vendors
@@ -224,7 +213,7 @@ impl VulnerabilityFigures {
 
 /// Days from report to fix.
 pub fn days_to_fix(reported_on: &str, fixed_on: Option<&str>) -> Option<i64> {
-    fixed_on.and_then(|f| days(reported_on, f))
+    fixed_on.and_then(|f| days_between(reported_on, f))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -179,12 +179,7 @@ pub struct CheckResults {
 impl CheckResults {
     pub fn compute(responses: &[ResponseSeconds]) -> CheckResults {
         let mut answered: Vec<i64> = responses.iter().flatten().copied().collect();
-        answered.sort_unstable();
-        let median = match answered.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(answered[n / 2] as f64),
-            n => Some((answered[n / 2 - 1] + answered[n / 2]) as f64 / 2.0),
-        };
+        let median = crate::figures::median(&mut answered);
         let mut lower = i64::MIN;
         let distribution = BUCKETS
             .iter()

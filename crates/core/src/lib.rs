@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod cbm;
 pub mod consultation;
 pub mod country;
+pub mod figures;
 pub mod lang;
 pub mod query;
 pub mod vep;

@@ -3,6 +3,7 @@
 //! written justification and a re-review within twelve months. Cases are confidential to the
 //! board; what is published is an annual transparency report of aggregates.
 use crate::adoption::{parse_date, past_date};
+use crate::figures::{days_between, median};
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -290,11 +291,6 @@ pub struct TransparencyReport {
     pub overdue_now: usize,
 }
 
-fn days_between(a: &str, b: &str) -> Option<i64> {
-    let (a, b) = (parse_date("a", a).ok()?, parse_date("b", b).ok()?);
-    Some((b - a).whole_days())
-}
-
 impl TransparencyReport {
     pub fn compute(board: &str, year: i32, cases: &[VepCase], today: &str) -> TransparencyReport {
         let prefix = format!("{year:04}-");
@@ -303,12 +299,7 @@ impl TransparencyReport {
         let disclosed = decided.iter().filter(|c| c.decisions[0].decision == Decision::Disclose).count();
         let mut days: Vec<i64> =
             decided.iter().filter_map(|c| days_between(&c.submitted_on, &c.decisions[0].decided_on)).collect();
-        days.sort_unstable();
-        let median = match days.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(days[n / 2] as f64),
-            n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
-        };
+        let median = median(&mut days);
         let (mut due, mut on_time) = (0, 0);
         for c in cases {
             for (i, d) in c.decisions.iter().enumerate() {
