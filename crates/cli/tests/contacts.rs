@@ -158,27 +158,7 @@ async fn hotline_messages_are_acknowledged_or_escalated(s: TestServer) {
     assert_eq!((status, a["already"].clone()), (200, json!(false)));
     assert_eq!(ack(fr.clone(), ids["fr"].clone()).await.1["already"], true);
     // Time passes beyond the deadline: the unacknowledged recipient is escalated.
-    use sqlx::{Connection, Executor};
-    let past = "2020-01-01T00:00:00.000Z";
-    let sql = format!("UPDATE hotline_messages SET sent_at = '{past}' WHERE id = '{id}'");
-    match s.backend {
-        common::Backend::Sqlite => {
-            sqlx::SqliteConnection::connect(&s.database)
-                .await
-                .expect("db")
-                .execute(sqlx::AssertSqlSafe(sql))
-                .await
-                .expect("update");
-        }
-        common::Backend::Postgres => {
-            sqlx::PgConnection::connect(&s.database)
-                .await
-                .expect("db")
-                .execute(sqlx::AssertSqlSafe(sql))
-                .await
-                .expect("update");
-        }
-    }
+    s.execute_sql(format!("UPDATE hotline_messages SET sent_at = '2020-01-01T00:00:00.000Z' WHERE id = '{id}'")).await;
     let (_, inbox) = fr.get("/api/v1/hotline").await;
     assert_eq!(inbox["count"], 1);
     let recipients = inbox["messages"][0]["recipients"].as_array().expect("recipients").clone();

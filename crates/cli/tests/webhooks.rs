@@ -122,29 +122,11 @@ async fn hotline_reaches_webhooks(backend: Backend) {
     let (jp_url, jp_received) = receiver().await;
     let (status, _) = roles.contributor.post("/api/v1/webhooks", &json!({"stakeholder": "jp", "url": jp_url})).await;
     assert_eq!(status, 201);
-    use sqlx::{Connection, Executor};
     let sql = format!(
         "UPDATE hotline_messages SET sent_at = '2020-01-01T00:00:00.000Z' WHERE id = '{}'",
         sent["id"].as_str().expect("id")
     );
-    match backend {
-        Backend::Sqlite => {
-            sqlx::SqliteConnection::connect(&s.database)
-                .await
-                .expect("db")
-                .execute(sqlx::AssertSqlSafe(sql))
-                .await
-                .expect("update");
-        }
-        Backend::Postgres => {
-            sqlx::PgConnection::connect(&s.database)
-                .await
-                .expect("db")
-                .execute(sqlx::AssertSqlSafe(sql))
-                .await
-                .expect("update");
-        }
-    }
+    s.execute_sql(sql).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     while jp_received.lock().expect("lock").len() < 2 && std::time::Instant::now() < deadline {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

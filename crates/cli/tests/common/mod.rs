@@ -110,6 +110,22 @@ impl TestServer {
         r.json().await.expect("JSON body")
     }
 
+    /// Runs SQL on the server's database behind its back, as someone with database access (or
+    /// a clock moving on) would.
+    pub async fn execute_sql(&self, sql: String) {
+        use sqlx::{Connection, Executor};
+        match self.backend {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.database).await.expect("sqlite");
+                c.execute(sqlx::AssertSqlSafe(sql)).await.expect("SQL");
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.database).await.expect("postgres");
+                c.execute(sqlx::AssertSqlSafe(sql)).await.expect("SQL");
+            }
+        }
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
