@@ -44,6 +44,15 @@ pub struct ConfigArgs {
     /// The first webhook retry waits this long (ms); each later one twice as long [default: 30000]
     #[arg(long, global = true, env = "NORMWATCH_WEBHOOK_RETRY_BASE_MS", value_name = "MS")]
     pub webhook_retry_base_ms: Option<u64>,
+    /// Approvals a violation assessment, attribution, statement, response or incident needs before it is published [default: 2]
+    #[arg(long, global = true, env = "NORMWATCH_REVIEW_APPROVALS", value_name = "N")]
+    pub review_approvals: Option<usize>,
+    /// Different stakeholder kinds those approvals must come from [default: 2]
+    #[arg(long, global = true, env = "NORMWATCH_REVIEW_STAKEHOLDER_KINDS", value_name = "N")]
+    pub review_stakeholder_kinds: Option<usize>,
+    /// Largest evidence upload accepted, in bytes [default: 104857600]
+    #[arg(long, global = true, env = "NORMWATCH_EVIDENCE_MAX_BYTES", value_name = "BYTES")]
+    pub evidence_max_bytes: Option<u64>,
     /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
     #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -62,6 +71,9 @@ struct FileConfig {
     public_url: Option<String>,
     webhook_poll_ms: Option<u64>,
     webhook_retry_base_ms: Option<u64>,
+    review_approvals: Option<usize>,
+    review_stakeholder_kinds: Option<usize>,
+    evidence_max_bytes: Option<u64>,
     log: Option<String>,
 }
 
@@ -79,6 +91,9 @@ pub struct Config {
     pub public_url: Option<String>,
     pub webhook_poll_ms: u64,
     pub webhook_retry_base_ms: u64,
+    pub review_approvals: usize,
+    pub review_stakeholder_kinds: usize,
+    pub evidence_max_bytes: u64,
     pub log: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -119,7 +134,17 @@ impl Config {
         {
             bail!("--public-url: `{u}` is not an http(s) URL");
         }
+        let review_approvals = args.review_approvals.or(file.review_approvals).unwrap_or(2);
+        let review_stakeholder_kinds = args.review_stakeholder_kinds.or(file.review_stakeholder_kinds).unwrap_or(2);
+        if review_approvals == 0 || review_stakeholder_kinds == 0 || review_stakeholder_kinds > review_approvals {
+            bail!(
+                "--review-approvals {review_approvals} / --review-stakeholder-kinds {review_stakeholder_kinds}: both must be at least 1, and the kinds no more than the approvals"
+            );
+        }
         Ok(Config {
+            review_approvals,
+            review_stakeholder_kinds,
+            evidence_max_bytes: args.evidence_max_bytes.or(file.evidence_max_bytes).unwrap_or(100 * 1024 * 1024).max(1),
             webhook_poll_ms: args.webhook_poll_ms.or(file.webhook_poll_ms).unwrap_or(1000).max(10),
             webhook_retry_base_ms: args.webhook_retry_base_ms.or(file.webhook_retry_base_ms).unwrap_or(30_000).max(10),
             public_url,

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod import;
 mod log;
 mod seed;
 mod setup;
@@ -57,12 +58,26 @@ enum Command {
     /// Manage accounts from the machine the data lives on (e.g. a lost admin password).
     #[command(subcommand)]
     Accounts(AccountsCommand),
+    /// Import public incident datasets (published at once: they are published sources; every
+    /// original field is kept). Importing the same file again changes nothing.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the effective configuration (file + environment + flags), secrets redacted.
     Config {
         /// Print JSON instead of TOML.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// EuRepoC v1.1: DIR holds EuRepoC_Global_Database_1.1.csv, EuRepoC_Attribution_dataset_1.1.csv
+    /// and EuRepoC_Receiver_dataset_1.1.csv (Zenodo record 7848941). Imports the incidents with
+    /// their receivers, then one attribution claim per attribution row.
+    Eurepoc { dir: PathBuf },
+    /// The CFR Cyber Operations Tracker export (cyber-operations-incidents.csv).
+    Cfr { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +217,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Accounts(cmd) => {
             setup::init_logging(&config.log, true);
             accounts(&config, cmd).await
+        }
+        Command::Import(cmd) => {
+            setup::init_logging(&config.log, true);
+            import_command(&config, cmd).await
         }
     }
 }
@@ -425,4 +444,81 @@ fn print_norm(catalog: &Catalog, n: &normwatch_core::Norm, lang: LangChoice) {
         let title = catalog.document(&s.document).map_or(s.document.clone(), |d| d.title.get(langs[0]).to_owned());
         println!("    - {} ({}), {}", title, s.document, s.paragraph);
     }
+}
+
+/// Stores records in transactions of `CHUNK`, showing progress; returns how many were new.
+async fn store_in_chunks<T: normwatch_store::LedgerKind>(
+    store: &normwatch_store::Store,
+    what: &str,
+    records: &[T],
+) -> Result<usize> {
+    const CHUNK: usize = 250;
+    let bar = indicatif::ProgressBar::new(records.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:<22} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    let actor = normwatch_store::Actor::system();
+    let mut created = 0;
+    for chunk in records.chunks(CHUNK) {
+        created += store.import_ledger_records(&actor, chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish();
+    Ok(created)
+}
+
+async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode> {
+    let instance = setup::prepare(config).await?;
+    let store = &instance.store;
+    let today = normwatch_server::today();
+    let check = |i: usize, incident: &normwatch_core::incident::IncidentInput| {
+        incident.validate(&instance.catalog, today).map_err(|e| {
+            let id = incident.origin.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+            anyhow::anyhow!("record {} (id {id}): {e}; nothing was imported", i + 1)
+        })
+    };
+    match cmd {
+        ImportCommand::Eurepoc { dir } => {
+            let data = import::read_eurepoc(&dir)?;
+            for (i, incident) in data.incidents.iter().enumerate() {
+                check(i, incident)?;
+            }
+            let new_incidents = store_in_chunks(store, "EuRepoC incidents", &data.incidents).await?;
+            let ids = store.incidents_by_origin("eurepoc").await?;
+            let mut claims = Vec::with_capacity(data.claims.len());
+            for (i, (incident, mut claim)) in data.claims.into_iter().enumerate() {
+                claim.incident = ids
+                    .get(&incident)
+                    .with_context(|| format!("attribution row {}: no incident {incident} in the global file", i + 1))?
+                    .clone();
+                claim
+                    .validate(&instance.catalog, today)
+                    .map_err(|e| anyhow::anyhow!("attribution row {}: {e}", i + 1))?;
+                claims.push(claim);
+            }
+            let new_claims = store_in_chunks(store, "EuRepoC attributions", &claims).await?;
+            println!(
+                "EuRepoC: {} incidents ({new_incidents} new), {} attribution claims ({new_claims} new); {} placeholder rows without an attribution skipped; {} end dates before their start left out (kept in the origin fields)",
+                data.incidents.len(),
+                claims.len(),
+                data.empty_attribution_rows,
+                data.end_before_start
+            );
+        }
+        ImportCommand::Cfr { file } => {
+            let incidents = import::read_cfr(&file)?;
+            for (i, incident) in incidents.iter().enumerate() {
+                check(i, incident)?;
+            }
+            let new = store_in_chunks(store, "CFR incidents", &incidents).await?;
+            println!("CFR: {} incidents ({new} new)", incidents.len());
+        }
+    }
+    // What was just published is covered by a signed checkpoint at once.
+    normwatch_server::log::TransparencyLog::new(instance.key.clone()).checkpoint(store).await?;
+    instance.store.close().await;
+    Ok(ExitCode::SUCCESS)
 }

@@ -139,7 +139,12 @@ pub async fn serve(config: &Config) -> Result<()> {
     let addr = listener.local_addr()?;
     let state = AppState::new(instance.store.clone(), instance.key.clone())
         .await?
-        .with_public_url(config.public_url.as_deref());
+        .with_public_url(config.public_url.as_deref())
+        .with_review_rule(normwatch_core::violation::ReviewRule {
+            approvals: config.review_approvals,
+            stakeholder_kinds: config.review_stakeholder_kinds,
+        })
+        .with_evidence_limit(config.evidence_max_bytes);
     if let Some(url) = &config.public_url {
         println!("  public URL:     {url}");
     }

@@ -126,7 +126,7 @@ async fn published_records_are_proven_offline(s: TestServer) {
         ("/log/proof/inclusion?index=5000", "size"),
         ("/log/proof/inclusion?index=1&size=100000", "size"),
         ("/log/proof/inclusion", "index"),
-        ("/log/proof/inclusion?record=incident/1", "record"),
+        ("/log/proof/inclusion?record=hurricane/1", "record"),
         ("/log/proof/consistency?from=9&to=3", "size"),
         ("/log/entries?start=x", "start"),
     ] {

@@ -47,6 +47,8 @@ impl Role {
                 WriteProgrammes,
                 WriteContacts,
                 ManageConsultations,
+                WriteIncidents,
+                ReviewRecords,
             ],
             Role::Editor => &[
                 WriteStakeholders,
@@ -60,8 +62,10 @@ impl Role {
                 WriteProgrammes,
                 WriteContacts,
                 ManageConsultations,
+                WriteIncidents,
+                ReviewRecords,
             ],
-            Role::Reviewer => &[ReadRestricted],
+            Role::Reviewer => &[ReadRestricted, ReviewRecords],
             Role::Contributor => &[
                 WriteOwnKeys,
                 WriteOwnPositions,
@@ -69,6 +73,7 @@ impl Role {
                 WriteOwnLegalPositions,
                 WriteOwnProgrammes,
                 WriteOwnContacts,
+                WriteOwnIncidents,
             ],
             Role::Reader => &[],
         }
@@ -119,6 +124,11 @@ pub enum Right {
     WriteContacts,
     WriteOwnContacts,
     ManageConsultations,
+    /// File incidents and the findings about them (assessments, attributions, statements, responses).
+    WriteIncidents,
+    WriteOwnIncidents,
+    /// Review records in review and publish those with enough approvals.
+    ReviewRecords,
 }
 
 impl Right {
@@ -143,6 +153,9 @@ impl Right {
             Right::WriteContacts => "contacts:write",
             Right::WriteOwnContacts => "contacts:write-own",
             Right::ManageConsultations => "consultations:manage",
+            Right::WriteIncidents => "incidents:write",
+            Right::WriteOwnIncidents => "incidents:write-own",
+            Right::ReviewRecords => "records:review",
         }
     }
 
@@ -155,6 +168,7 @@ impl Right {
             Right::WriteLegalPositions => Some(Right::WriteOwnLegalPositions),
             Right::WriteProgrammes => Some(Right::WriteOwnProgrammes),
             Right::WriteContacts => Some(Right::WriteOwnContacts),
+            Right::WriteIncidents => Some(Right::WriteOwnIncidents),
             _ => None,
         }
     }

@@ -65,7 +65,7 @@ pub fn past_date(field: &str, value: &str, today: time::Date) -> Result<(), Fiel
     Ok(())
 }
 
-fn url(field: &str, value: &str) -> Result<(), FieldError> {
+pub(crate) fn url(field: &str, value: &str) -> Result<(), FieldError> {
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
         && value.len() > "https://".len()
         && value.len() <= MAX_URL_CHARS
@@ -77,7 +77,7 @@ fn url(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
-fn term_of(catalog: &Catalog, vocabulary: &str, field: &str, value: &str) -> Result<(), FieldError> {
+pub(crate) fn term_of(catalog: &Catalog, vocabulary: &str, field: &str, value: &str) -> Result<(), FieldError> {
     let Some(t) = catalog.taxonomy(vocabulary) else {
         return Err(err(field, format!("the catalogue lacks the `{vocabulary}` vocabulary")));
     };
@@ -90,14 +90,14 @@ fn term_of(catalog: &Catalog, vocabulary: &str, field: &str, value: &str) -> Res
 }
 
 /// Free text in either or both languages: at least one non-empty, none too long.
-fn some_text(field: &str, text: &Localized) -> Result<(), FieldError> {
+pub(crate) fn some_text(field: &str, text: &Localized) -> Result<(), FieldError> {
     if text.ja.trim().is_empty() && text.en.trim().is_empty() {
         return Err(err(field, "give the text in Japanese (ja), English (en) or both"));
     }
     both_short(field, text)
 }
 
-fn both_short(field: &str, text: &Localized) -> Result<(), FieldError> {
+pub(crate) fn both_short(field: &str, text: &Localized) -> Result<(), FieldError> {
     for (lang, t) in [("ja", &text.ja), ("en", &text.en)] {
         if t.chars().count() > MAX_TEXT_CHARS {
             return Err(err(&format!("{field}.{lang}"), format!("longer than {MAX_TEXT_CHARS} characters")));

@@ -10,10 +10,14 @@ pub mod catalog;
 pub mod cbm;
 pub mod consultation;
 pub mod country;
+pub mod country_names;
 pub mod figures;
+pub mod incident;
 pub mod lang;
+pub mod metrics;
 pub mod query;
 pub mod vep;
+pub mod violation;
 
 pub use access::{Account, RecordStatus, Right, Role, Tlp, Viewer};
 pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};

@@ -100,8 +100,12 @@ mod tests {
 /// Fields a record carries when it is read but that are not part of what was published: its
 /// place in the log, the link to the record it superseded, a score computed from its contents,
 /// and a vulnerability's state as its timeline events (records of their own) make it.
-pub const DERIVED_FIELDS: [&str; 8] = [
+pub const DERIVED_FIELDS: [&str; 12] = [
     "log_index",
+    "superseded_by",
+    "attribution",
+    "reviews",
+    "signatures",
     "supersedes",
     "score",
     "mitigation_status",

@@ -59,6 +59,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(StoreError::Rejected(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,7 +68,9 @@ impl ApiError {
     /// SQL details, the operator's log has them.
     pub fn detail(&self) -> String {
         match self {
-            ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)) => self.to_string(),
+            ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_) | StoreError::NotFound) => {
+                self.to_string()
+            }
             ApiError::Store(_) => "the request failed inside normwatch; the operator's log has the details".to_owned(),
             other => other.to_string(),
         }
@@ -75,7 +78,8 @@ impl ApiError {
 
     /// Logs what the operator must look at; refusals of bad input are the caller's business.
     pub fn log_if_internal(&self) {
-        let expected = matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_)));
+        let expected =
+            matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_) | StoreError::NotFound));
         if !expected && matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
             tracing::error!(error = %self, "request failed");
         }
@@ -101,6 +105,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             ApiError::Store(StoreError::Rejected(_)) => ("invalid-field", "Invalid field"),
             ApiError::Store(StoreError::Conflict(_)) => ("conflict", "Conflict"),
+            ApiError::Store(StoreError::NotFound) => ("not-found", "Not found"),
             ApiError::Store(_) => ("internal", "Internal error"),
         };
         let mut body = json!({

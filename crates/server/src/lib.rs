@@ -47,6 +47,10 @@ pub struct InstanceInfo {
     pub secure_cookies: bool,
     /// The verifier key of the instance's log signing key (C2SP signed-note format).
     pub verifier_key: String,
+    /// Approvals publication needs.
+    pub review_rule: normwatch_core::violation::ReviewRule,
+    /// Largest evidence upload, in bytes.
+    pub evidence_max_bytes: u64,
 }
 
 impl AppState {
@@ -56,7 +60,12 @@ impl AppState {
         key: normwatch_ledger::InstanceKey,
     ) -> Result<AppState, normwatch_store::StoreError> {
         let catalog = Arc::new(std::sync::RwLock::new(Arc::new(store.catalog().await?)));
-        let instance = InstanceInfo { verifier_key: key.encode_verifier(), secure_cookies: false };
+        let instance = InstanceInfo {
+            verifier_key: key.encode_verifier(),
+            secure_cookies: false,
+            review_rule: Default::default(),
+            evidence_max_bytes: 100 * 1024 * 1024,
+        };
         let log = Arc::new(log::TransparencyLog::new(key));
         log.sync(&store).await?;
         let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
@@ -92,6 +101,22 @@ impl AppState {
         let secure = url.is_some_and(|u| u.starts_with("https://"));
         let mut info = (*self.instance).clone();
         info.secure_cookies = secure;
+        self.instance = Arc::new(info);
+        self
+    }
+}
+
+impl AppState {
+    pub fn with_review_rule(mut self, rule: normwatch_core::violation::ReviewRule) -> AppState {
+        let mut info = (*self.instance).clone();
+        info.review_rule = rule;
+        self.instance = Arc::new(info);
+        self
+    }
+
+    pub fn with_evidence_limit(mut self, bytes: u64) -> AppState {
+        let mut info = (*self.instance).clone();
+        info.evidence_max_bytes = bytes;
         self.instance = Arc::new(info);
         self
     }

@@ -315,7 +315,7 @@ impl Store {
 }
 
 /// `%term%` with LIKE's wildcards escaped, so `100%` searches for a percent sign.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }

@@ -10,9 +10,11 @@ mod catalog;
 mod cbm;
 mod community;
 mod consultation;
+mod ledger;
 mod log;
 mod positions;
 mod rows;
+mod search;
 mod sql;
 mod stakeholders;
 mod vep;
@@ -27,8 +29,10 @@ pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
 pub use community::{Community, SuccessFactors};
+pub use ledger::{LedgerKind, LedgerRecord, Review, WriteOptions};
 pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
+pub use search::{FacetCount, IncidentPage, IncidentSummary};
 pub use stakeholders::StakeholderFilter;
 pub use vep::VepBoard;
 
@@ -78,6 +82,9 @@ pub enum StoreError {
     /// Input that is well-formed but refers to something that does not exist or may not be.
     #[error("{0}")]
     Rejected(#[from] normwatch_core::FieldError),
+    /// The record does not exist, or is not for this reader.
+    #[error("no such record")]
+    NotFound,
     /// A write based on a stale version, or one that would duplicate a unique value.
     #[error("{0}")]
     Conflict(String),

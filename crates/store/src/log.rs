@@ -2,6 +2,8 @@
 //! checkpoints, and what this instance saw of the logs it witnesses.
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_rfc3339};
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 use normwatch_ledger::{Hash, jcs, leaf_hash};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -223,7 +225,12 @@ impl Store {
 }
 
 /// The kinds of record the log holds leaves for.
-pub const LOGGED_KINDS: [&str; 8] = [
+pub const LOGGED_KINDS: [&str; 13] = [
+    "incident",
+    "violation-assessment",
+    "attribution-claim",
+    "attribution-statement",
+    "incident-response",
     "position",
     "implementation-evidence",
     "legal-position",
@@ -252,6 +259,19 @@ impl Store {
             "capacity-programme" => self.programme(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
             "hygiene-assessment" => self.assessment(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
             "point-of-contact" => self.contact(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "incident" => self.ledger_record::<IncidentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "violation-assessment" => {
+                self.ledger_record::<AssessmentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
+            "attribution-claim" => {
+                self.ledger_record::<AttributionInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
+            "attribution-statement" => {
+                self.ledger_record::<StatementInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
+            "incident-response" => {
+                self.ledger_record::<ResponseInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
             _ => None,
         };
         Ok(value)

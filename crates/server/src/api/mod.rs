@@ -5,6 +5,8 @@ mod catalog;
 mod cbm;
 mod community;
 mod consultation;
+pub(crate) mod ledger;
+pub(crate) mod metrics;
 pub(crate) mod records;
 pub(crate) mod vep;
 
@@ -15,12 +17,24 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use normwatch_core::LangChoice;
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let router = ledger::routes::<IncidentInput>(Router::new());
+    let router = ledger::routes::<AssessmentInput>(router);
+    let router = ledger::routes::<AttributionInput>(router);
+    let router = ledger::routes::<StatementInput>(router);
+    let router = ledger::routes::<ResponseInput>(router);
+    router
         .route("/health", get(catalog::health))
+        .route("/incidents/{id}/screening", get(ledger::screening))
+        .route("/metrics/violations", get(metrics::violations))
+        .route("/metrics/attribution-lag", get(metrics::lag))
+        .route("/metrics/response-rate", get(metrics::responses))
+        .route("/metrics/endorsed-violations", get(metrics::endorsed))
         .route("/catalog", get(catalog::whole))
         .route("/norms", get(catalog::norms))
         .route("/norms/{id}", get(catalog::norm))

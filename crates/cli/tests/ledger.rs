@@ -1,0 +1,312 @@
+//! The violation ledger over HTTP: incidents, screening, assessments (the addressee rule),
+//! attributions (contested), review and publication (two reviewers, two stakeholder kinds),
+//! corrections that supersede, TLP, and the log proof of a published finding.
+mod common;
+
+use common::{Api, Roles, TestServer, token_for};
+use serde_json::{Value, json};
+
+on_both_backends!(review_publication_and_supersession, screening_addressees_and_attribution);
+
+/// Two more reviewers, acting for stakeholders of two different kinds.
+async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
+    let mut out = Vec::new();
+    for (id, kind, user) in [("watchdog", "civil-society", "rev-cs"), ("univ", "academia", "rev-ac")] {
+        let (st, b) =
+            admin.post("/api/v1/stakeholders", &json!({"id": id, "kind": kind, "name": {"ja": id, "en": id}})).await;
+        assert_eq!(st, 201, "{b}");
+        let (st, b) = admin
+            .post(
+                "/api/v1/accounts",
+                &json!({"username": user, "display_name": user, "role": "reviewer", "stakeholder": id}),
+            )
+            .await;
+        assert_eq!(st, 201, "{b}");
+        let password = b["password"].as_str().expect("password").to_owned();
+        out.push(Api::with_token(s, &token_for(s, user, &password).await));
+    }
+    let second = out.pop().expect("two");
+    (out.pop().expect("two"), second)
+}
+
+fn incident_body() -> Value {
+    json!({
+        "title": {"ja": "DNS基盤への攻撃", "en": "Attack on DNS infrastructure"},
+        "description": {"en": "Resolvers of a national registry were tampered with."},
+        "started": "2023-05",
+        "discovered": "2023-06-14",
+        "operation_types": ["supply-chain-compromise", "denial-of-service"],
+        "actors": [{"kind": "non-state", "name": "Group X"}],
+        "targets": [
+            {"name": "Registry", "country": "JP", "asset_classes": ["pc.naming"]},
+            {"name": "Power utility", "country": "JP", "sector": "ci.energy"}
+        ],
+        "sources": [{"url": "https://news.example/dns"}],
+        "impact": {"availability": "high", "functional_duration": "days", "countries_affected": ["JP"],
+                   "economic_loss": {"amount": 1000000, "currency": "JPY"}},
+        "stakeholder": "jp"
+    })
+}
+
+async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str) -> Value {
+    let (st, b) = author.post(&format!("{path}/submit"), &json!({})).await;
+    assert_eq!(st, 200, "submit {path}: {b}");
+    for r in [r1, r2] {
+        let (st, b) = r.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+        assert_eq!(st, 200, "review {path}: {b}");
+    }
+    let (st, b) = r1.post(&format!("{path}/publish"), &json!({})).await;
+    assert_eq!(st, 200, "publish {path}: {b}");
+    b
+}
+
+async fn review_publication_and_supersession(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    // Who may file: a contributor for its own stakeholder, not another's; readers not at all.
+    let (st, p) = roles.reader.post("/api/v1/incidents", &incident_body()).await;
+    assert_eq!((st, p["missing_right"].clone()), (403, json!("incidents:write")), "{p}");
+    let (st, _) = roles.acme_contributor.post("/api/v1/incidents", &incident_body()).await;
+    assert_eq!(st, 403);
+    let mut published = incident_body();
+    published["status"] = json!("published");
+    let (st, p) = roles.contributor.post("/api/v1/incidents", &published).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("status")), "{p}");
+    let (st, incident) = roles.contributor.post("/api/v1/incidents", &incident_body()).await;
+    assert_eq!(st, 201, "{incident}");
+    assert_eq!(incident["status"], "draft");
+    let id = incident["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/incidents/{id}");
+    // A draft is not public.
+    assert_eq!(roles.anonymous.get(&path).await.0, 404);
+    assert_eq!(roles.reader.get(&path).await.0, 404);
+    assert_eq!(roles.reviewer.get(&path).await.0, 200);
+
+    // Editing a draft needs the version read; a stale one is refused and changes nothing.
+    let mut edited = incident_body();
+    edited["title"]["en"] = json!("Attack on the DNS of a registry");
+    let put = |v: Option<i64>, body: Value| {
+        let c = roles.contributor.clone();
+        let url = format!("{}{path}", s.url);
+        async move {
+            let mut rb = reqwest::Client::new().put(url).bearer_auth(c.token.expect("token")).json(&body);
+            if let Some(v) = v {
+                rb = rb.header("If-Match", v.to_string());
+            }
+            let r = rb.send().await.expect("put");
+            (r.status().as_u16(), r.json::<Value>().await.expect("json"))
+        }
+    };
+    let (st, p) = put(None, edited.clone()).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (400, json!("If-Match")), "{p}");
+    let (st, p) = put(Some(7), edited.clone()).await;
+    assert_eq!(st, 409, "{p}");
+    let (st, p) = put(Some(1), edited.clone()).await;
+    assert_eq!(
+        (st, p["version"].clone(), p["title"]["en"].clone()),
+        (200, json!(2), json!("Attack on the DNS of a registry"))
+    );
+
+    // Review: reviewers need a stakeholder; the author cannot review; one kind is not enough.
+    let (st, p) = rev_cs.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!(st, 409, "not yet submitted: {p}");
+    let (st, _) = roles.contributor.post(&format!("{path}/submit"), &json!({})).await;
+    assert_eq!(st, 200);
+    let (st, p) = roles.reviewer.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("reviewer")), "{p}");
+    let (st, p) = roles.contributor.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!((st, p["missing_right"].clone()), (403, json!("records:review")), "{p}");
+    let (st, p) = rev_cs.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!(st, 200, "{p}");
+    let (st, p) = rev_cs.post(&format!("{path}/publish"), &json!({})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("reviews")), "{p}");
+    assert!(p["detail"].as_str().is_some_and(|d| d.contains("2 reviewers of 2 different stakeholder kinds")), "{p}");
+    // Asking for changes sends it back; the earlier approval no longer counts for the new version.
+    let (st, p) = rev_ac.post(&format!("{path}/reviews"), &json!({"verdict": "request-changes"})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("comment")));
+    let (st, p) = rev_ac
+        .post(
+            &format!("{path}/reviews"),
+            &json!({"verdict": "request-changes", "comment": "cite a source in Japanese"}),
+        )
+        .await;
+    assert_eq!((st, p["status"].clone()), (200, json!("draft")), "{p}");
+    let (_, _) = roles.contributor.post(&format!("{path}/submit"), &json!({})).await;
+    let (st, _) = rev_ac.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!(st, 200);
+    let (st, p) = rev_ac.post(&format!("{path}/publish"), &json!({})).await;
+    assert_eq!(st, 422, "the civil-society approval was for an older version: {p}");
+    let (st, _) = rev_cs.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+    assert_eq!(st, 200);
+    let (st, incident) = rev_cs.post(&format!("{path}/publish"), &json!({})).await;
+    assert_eq!((st, incident["status"].clone()), (200, json!("published")), "{incident} {}", s.log());
+    assert!(incident["log_index"].is_u64(), "{incident}");
+    let (st, public) = roles.anonymous.get(&path).await;
+    assert_eq!((st, public["title"]["en"].clone()), (200, json!("Attack on the DNS of a registry")));
+    // Published: no more edits in place.
+    let (st, _) = put(Some(incident["version"].as_i64().expect("v")), edited.clone()).await;
+    assert_eq!(st, 409);
+
+    // A finding is marked at least as strictly as its incident, and published after it.
+    let assessment = json!({
+        "incident": id, "norm": "gcsc-1", "actor": {"kind": "non-state", "group": "Group X"},
+        "level": "likely", "rationale": {"en": "Resolvers were altered."}, "tlp": "clear"
+    });
+    let (st, a) = roles.editor.post("/api/v1/assessments", &assessment).await;
+    assert_eq!(st, 201, "{a}");
+    let apath = format!("/api/v1/assessments/{}", a["id"].as_str().expect("id"));
+    let first = publish_through_review(&roles.editor, &rev_cs, &rev_ac, &apath).await;
+    assert_eq!(first["status"], "published");
+    // The published finding verifies offline against the signed checkpoint, as a reader would.
+    let key = s.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key").to_owned();
+    let fid = first["id"].as_str().expect("id");
+    let (st, bundle) = roles.anonymous.get(&format!("/log/proof/inclusion?record=violation-assessment/{fid}")).await;
+    assert_eq!(st, 200, "{bundle}");
+    let (record_file, cp_file) = (s.dir().join("assessment.json"), s.dir().join("checkpoint.txt"));
+    std::fs::write(&record_file, bundle.to_string()).expect("write");
+    std::fs::write(&cp_file, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write");
+    let verify = || {
+        std::process::Command::new(common::BIN)
+            .arg("verify")
+            .arg(&record_file)
+            .arg("--checkpoint")
+            .arg(&cp_file)
+            .args(["--key", &key])
+            .output()
+            .expect("verify")
+    };
+    let ok = verify();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let mut tampered = bundle.clone();
+    tampered["record"]["level"] = json!("established");
+    std::fs::write(&record_file, tampered.to_string()).expect("write");
+    assert_eq!(verify().status.code(), Some(1), "an altered finding fails");
+
+    // A correction is a new version; once published, the old one names it and stays readable.
+    let mut corrected = assessment.clone();
+    corrected["level"] = json!("established");
+    let (st, p) = roles.editor.post(&format!("{apath}/corrections"), &json!({"record": corrected})).await;
+    assert_eq!((st, p["supersedes"].clone()), (201, first["id"].clone()), "{p}");
+    let cpath = format!("/api/v1/assessments/{}", p["id"].as_str().expect("id"));
+    let (_, before) = roles.anonymous.get(&apath).await;
+    assert!(before.get("superseded_by").is_none(), "a draft correction supersedes nothing yet: {before}");
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &cpath).await;
+    let (st, old) = roles.anonymous.get(&apath).await;
+    assert_eq!((st, old["level"].clone()), (200, json!("likely")));
+    assert_eq!(old["superseded_by"], p["id"]);
+    let (_, list) = roles.anonymous.get(&format!("/api/v1/assessments?incident={id}")).await;
+    assert_eq!(list["count"], 2, "{list}");
+    // Only a published record is corrected; a draft is edited.
+    let (st, _) = roles.editor.post(&format!("{cpath}/corrections"), &json!({"record": assessment})).await;
+    assert_eq!(st, 201);
+}
+
+async fn screening_addressees_and_attribution(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (st, incident) = roles.editor.post("/api/v1/incidents", &incident_body()).await;
+    assert_eq!(st, 201, "{incident}");
+    let id = incident["id"].as_str().expect("id").to_owned();
+    let (st, screening) = roles.editor.get(&format!("/api/v1/incidents/{id}/screening")).await;
+    assert_eq!(st, 200, "{screening}");
+    let norms: Vec<&str> =
+        screening["norms"].as_array().expect("norms").iter().filter_map(|n| n["norm"].as_str()).collect();
+    assert_eq!(norms, ["gcsc-1", "gcsc-3", "gcsc-8", "gge-f"], "{screening}");
+    let reason = |norm: &str| {
+        screening["norms"]
+            .as_array()
+            .and_then(|a| a.iter().find(|n| n["norm"] == norm))
+            .map(|n| n["reasons"][0]["en"].clone())
+    };
+    assert!(reason("gcsc-1").is_some_and(|r| r.as_str().is_some_and(|r| r.contains("pc.naming"))));
+    assert!(reason("gge-f").is_some_and(|r| r.as_str().is_some_and(|r| r.contains("ci.energy"))));
+    // Bad incidents are refused by field.
+    for (patch, field, code) in [
+        (json!({"title": {"ja": "", "en": " "}}), "title", 422),
+        (json!({"started": "2023-13"}), "started", 400),
+        (json!({"targets": [{"name": "x", "asset_classes": ["pc.nowhere"]}]}), "targets[0].asset_classes[0]", 422),
+        (json!({"operation_types": ["hacking"]}), "operation_types[0]", 422),
+        (json!({"impact": {"economic_loss": {"amount": 5, "currency": "yen"}}}), "impact.economic_loss.currency", 422),
+    ] {
+        let mut body = incident_body();
+        for (k, v) in patch.as_object().expect("patch") {
+            body[k] = v.clone();
+        }
+        let (st, p) = roles.editor.post("/api/v1/incidents", &body).await;
+        assert_eq!((st, p["errors"][0]["field"].clone()), (code, json!(field)), "{p}");
+    }
+    // The addressee rule: a UN GGE norm is for states; a group answers through its state.
+    let assess = |norm: &str, actor: Value| {
+        let editor = roles.editor.clone();
+        let body = json!({"incident": id, "norm": norm, "actor": actor, "level": "possible",
+                          "rationale": {"en": "Indications only."}});
+        async move { editor.post("/api/v1/assessments", &body).await }
+    };
+    let (st, p) = assess("gge-f", json!({"kind": "non-state", "group": "Group X"})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("actor.kind")), "{p}");
+    assert!(p["detail"].as_str().is_some_and(|d| d.contains("proxy")), "{p}");
+    let (st, p) = assess("gge-f", json!({"kind": "state", "state": "XX"})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("actor.state")), "{p}");
+    let (st, p) =
+        assess("gge-f", json!({"kind": "state", "state": "RU", "group": "Group X", "responsibility": "territory"}))
+            .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("actor.responsibility")), "{p}");
+    let (st, p) =
+        assess("gge-c", json!({"kind": "state", "state": "RU", "group": "Group X", "responsibility": "territory"}))
+            .await;
+    assert_eq!(st, 201, "{p}");
+    let (st, p) =
+        assess("gge-f", json!({"kind": "state", "state": "RU", "group": "Group X", "responsibility": "proxy"})).await;
+    assert_eq!(st, 201, "{p}");
+    let (st, p) = assess("gcsc-8", json!({"kind": "non-state", "group": "Group X"})).await;
+    assert_eq!(st, 201, "{p}");
+    let (st, p) = assess("gge-z", json!({"kind": "state", "state": "RU"})).await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("norm")), "{p}");
+    // A finding may not be marked less strictly than its incident.
+    let mut amber = incident_body();
+    amber["tlp"] = json!("amber");
+    let (_, amber) = roles.editor.post("/api/v1/incidents", &amber).await;
+    let (st, p) = roles
+        .editor
+        .post(
+            "/api/v1/assessments",
+            &json!({"incident": amber["id"], "norm": "gcsc-8", "level": "possible",
+            "actor": {"kind": "non-state", "group": "G"}, "rationale": {"en": "x"}, "tlp": "green"}),
+        )
+        .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("tlp")), "{p}");
+
+    // Attribution: claims naming different states make it contested (for those who see them).
+    let claim = |state: &str, by: &str| {
+        json!({"incident": id, "attributor": {"name": by, "kind": "security-company"},
+               "attributed_to": {"state": state, "group": "Group X", "relation": "proxy"},
+               "type": "technical", "confidence": "icd.likely", "attributed_on": "2023-07-01", "status": "in-review"})
+    };
+    let (st, p) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &json!({"incident": id, "attributor": {"name": "A", "kind": "media"},
+            "attributed_to": {}, "type": "political", "attributed_on": "2023-07"}),
+        )
+        .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("attributed_to")), "{p}");
+    let (st, p) = roles.editor.post("/api/v1/attributions", &claim("RU", "Lab One")).await;
+    assert_eq!((st, p["status"].clone()), (201, json!("in-review")), "{p}");
+    let (_, q) = roles.editor.post("/api/v1/attributions", &claim("KP", "Lab Two")).await;
+    let (st, body) = roles.editor.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!((st, body["attribution"]["state"].clone()), (200, json!("unattributed")), "{body}");
+    // Publish both directly in the store's terms: through review by two kinds.
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
+    for c in [&p, &q] {
+        let path = format!("/api/v1/attributions/{}", c["id"].as_str().expect("id"));
+        for r in [&rev_cs, &rev_ac] {
+            let (st, b) = r.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
+            assert_eq!(st, 200, "{b}");
+        }
+        let (st, b) = rev_cs.post(&format!("{path}/publish"), &json!({})).await;
+        assert_eq!(st, 200, "{b}");
+    }
+    let (_, body) = roles.anonymous.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(body["attribution"], json!({"state": "contested", "states": ["KP", "RU"]}), "{body}");
+}

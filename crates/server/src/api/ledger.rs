@@ -1,0 +1,385 @@
+//! The violation ledger over HTTP: incidents and the findings about them (assessments,
+//! attributions, collective statements, responses), their review and publication, norm
+//! screening. One set of generic handlers serves every kind; each kind says how it validates.
+use super::render;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params, api_language};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use normwatch_core::incident::{IncidentInput, IncidentQuery, screen};
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
+use normwatch_core::{Catalog, FieldError, Localized, RecordStatus, Right};
+use normwatch_store::{LedgerKind, LedgerRecord};
+use serde::Deserialize;
+use serde_json::json;
+
+/// What the HTTP edge needs to know of a ledger kind beyond the store's view of it.
+pub trait LedgerResource: LedgerKind {
+    /// The collection path under `/api/v1`.
+    const PATH: &'static str;
+    fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError>;
+}
+
+impl LedgerResource for IncidentInput {
+    const PATH: &'static str = "incidents";
+    fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
+        IncidentInput::validate(self, catalog, today)
+    }
+}
+
+impl LedgerResource for AssessmentInput {
+    const PATH: &'static str = "assessments";
+    fn validate(&self, catalog: &Catalog, _today: time::Date) -> Result<(), FieldError> {
+        AssessmentInput::validate(self, catalog)
+    }
+}
+
+impl LedgerResource for AttributionInput {
+    const PATH: &'static str = "attributions";
+    fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
+        AttributionInput::validate(self, catalog, today)
+    }
+}
+
+impl LedgerResource for StatementInput {
+    const PATH: &'static str = "statements";
+    fn validate(&self, _catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
+        StatementInput::validate(self, today)
+    }
+}
+
+impl LedgerResource for ResponseInput {
+    const PATH: &'static str = "responses";
+    fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
+        ResponseInput::validate(self, catalog, today)
+    }
+}
+
+fn not_found<T: LedgerResource>(id: String) -> ApiError {
+    ApiError::NotFound { kind: T::ENTITY, id }
+}
+
+fn created<T: serde::Serialize>(value: &T, location: String) -> Response {
+    let mut r = (StatusCode::CREATED, Json(value)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// Writing needs the write right for the record's stakeholder (a contributor: its own).
+fn require_write<T: LedgerResource>(caller: &Caller, input: &T) -> Result<(), ApiError> {
+    caller.require(Right::WriteIncidents, input.stakeholder())?;
+    Ok(())
+}
+
+/// Refuses a status that would skip review.
+fn check_new_status<T: LedgerResource>(input: &T) -> Result<(), ApiError> {
+    if input.status() == RecordStatus::Published {
+        return Err(ApiError::InvalidField(FieldError::new(
+            "status",
+            "a record is published through review: create it as draft or in-review, then reviewers approve and POST …/publish",
+        )));
+    }
+    Ok(())
+}
+
+fn validate_community(caller: &Caller, community: Option<&str>) -> Result<(), ApiError> {
+    if let Some(c) = community
+        && !caller.communities.iter().any(|m| m == c)
+    {
+        return Err(ApiError::InvalidField(FieldError::new(
+            "community",
+            format!("your stakeholder is not a member of `{c}`"),
+        )));
+    }
+    Ok(())
+}
+
+pub async fn create<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<T>, ApiError>,
+) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    require_write(&caller, &input)?;
+    check_new_status(&input)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
+    validate_community(&caller, input.community())?;
+    let record = state.store.create_ledger_record(&caller.actor(), &input, Default::default()).await?;
+    Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
+}
+
+pub async fn one<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let record = state.store.ledger_record::<T>(&caller.viewer(), &id).await?.ok_or_else(|| not_found::<T>(id))?;
+    render(&headers, api_language(&params, &headers), &record)
+}
+
+pub async fn list<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&["incident", "status"])?;
+    let mut incident = None;
+    let mut status = None;
+    for (k, v) in params.iter() {
+        match k {
+            "incident" => incident = Some(v.to_owned()),
+            _ => {
+                status = Some(
+                    serde_json::from_value::<RecordStatus>(json!(v))
+                        .map_err(|_| FieldError::new("status", "use draft, in-review or published"))?,
+                )
+            }
+        }
+    }
+    let list = state.store.ledger_records::<T>(&caller.viewer(), incident.as_deref(), status).await?;
+    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), T::PATH: list }))
+}
+
+/// The version a write is based on, from `If-Match` (the `version` the writer read).
+fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let value = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_matches('"'));
+    value.and_then(|v| v.parse().ok()).ok_or_else(|| {
+        ApiError::InvalidParameter(FieldError::new(
+            "If-Match",
+            "send the record's `version` you read as `If-Match: <version>`, so that a concurrent edit is not overwritten",
+        ))
+    })
+}
+
+pub async fn update<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<JsonBody<T>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    require_write(&caller, &input)?;
+    let version = if_match(&headers)?;
+    check_new_status(&input)?;
+    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
+    validate_community(&caller, input.community())?;
+    let viewer = caller.viewer();
+    let existing = state.store.ledger_record::<T>(&viewer, &id).await?.ok_or_else(|| not_found::<T>(id.clone()))?;
+    require_write(&caller, &existing.body)?;
+    let record = state.store.update_ledger_draft(&caller.actor(), &viewer, &id, version, &input).await?;
+    Ok(Json(record).into_response())
+}
+
+/// The author, or anyone who may write such records for its stakeholder, moves it along.
+async fn require_author_or_writer<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<LedgerRecord<T>, ApiError> {
+    let account = caller.signed_in()?;
+    let record =
+        state.store.ledger_record::<T>(&caller.viewer(), id).await?.ok_or_else(|| not_found::<T>(id.to_owned()))?;
+    if record.recorded_by != account.id {
+        require_write(caller, &record.body)?;
+    }
+    Ok(record)
+}
+
+pub async fn submit<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    require_author_or_writer::<T>(&state, &caller, &id).await?;
+    let record = state.store.submit_ledger_record::<T>(&caller.actor(), &caller.viewer(), &id).await?;
+    Ok(Json(record).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+pub async fn review<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<JsonBody<ReviewInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    let account = caller.require(Right::ReviewRecords, None)?;
+    let JsonBody(input) = body?;
+    if input.verdict == Verdict::RequestChanges && input.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        return Err(ApiError::InvalidField(FieldError::new("comment", "say what should change")));
+    }
+    if input.comment.as_deref().is_some_and(|c| c.chars().count() > 4000) {
+        return Err(ApiError::InvalidField(FieldError::new("comment", "longer than 4000 characters")));
+    }
+    // Reviews count by the reviewer's stakeholder kind, so a reviewer must act for a stakeholder.
+    let Some(stakeholder) = &account.stakeholder else {
+        return Err(ApiError::InvalidField(FieldError::new(
+            "reviewer",
+            "your account acts for no stakeholder, so your review cannot count towards the stakeholder-kind rule; ask an admin to set one",
+        )));
+    };
+    let kind = state
+        .store
+        .stakeholder(stakeholder)
+        .await?
+        .map(|s| s.kind)
+        .ok_or_else(|| ApiError::InvalidField(FieldError::new("reviewer", "your stakeholder no longer exists")))?;
+    let record = state
+        .store
+        .review_ledger_record::<T>(
+            &caller.actor(),
+            &caller.viewer(),
+            &id,
+            &kind,
+            input.verdict,
+            input.comment.as_deref(),
+        )
+        .await?;
+    Ok(Json(record).into_response())
+}
+
+pub async fn publish<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let account = caller.signed_in()?;
+    if !account.role.has(Right::ReviewRecords) {
+        require_author_or_writer::<T>(&state, &caller, &id).await?;
+    }
+    let rule = state.instance.review_rule;
+    let record = state.store.publish_ledger_record::<T>(&caller.actor(), &caller.viewer(), &id, rule).await?;
+    Ok(Json(record).into_response())
+}
+
+/// A correction (a new version) or a retraction of a published record.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionInput<T> {
+    pub record: T,
+    /// Set to retract: why the record no longer stands.
+    #[serde(default)]
+    pub retraction: Option<Localized>,
+}
+
+pub async fn correct<T: LedgerResource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<JsonBody<CorrectionInput<T>>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    require_write(&caller, &input.record)?;
+    check_new_status(&input.record)?;
+    input.record.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
+    if let Some(r) = &input.retraction
+        && r.ja.trim().is_empty()
+        && r.en.trim().is_empty()
+    {
+        return Err(ApiError::InvalidField(FieldError::new("retraction", "say why the record is retracted")));
+    }
+    let record = state
+        .store
+        .correct_ledger_record(&caller.actor(), &caller.viewer(), &id, &input.record, input.retraction.as_ref())
+        .await?;
+    Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
+}
+
+/// `GET /incidents`: search with filters, facets and a cursor.
+pub async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let query = IncidentQuery::parse(params.iter(), &state.catalog()).map_err(ApiError::InvalidParameter)?;
+    let page = state.store.search_incidents(&caller.viewer(), &query).await?;
+    render(&headers, api_language(&params, &headers), &page)
+}
+
+/// `GET /incidents/{id}`: the incident with what its attribution claims say together.
+pub async fn incident(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let viewer = caller.viewer();
+    let record = state
+        .store
+        .ledger_record::<IncidentInput>(&viewer, &id)
+        .await?
+        .ok_or_else(|| not_found::<IncidentInput>(id.clone()))?;
+    let mut value = serde_json::to_value(&record).map_err(|e| {
+        ApiError::Store(normwatch_store::StoreError::Corrupt { what: "incident".into(), reason: e.to_string() })
+    })?;
+    value["attribution"] = json!(state.store.incident_attribution(&viewer, &id).await?);
+    render(&headers, api_language(&params, &headers), &value)
+}
+
+/// `GET /incidents/{id}/screening`: the norms the incident may engage, each with its reasons.
+pub async fn screening(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let incident = state
+        .store
+        .ledger_record::<IncidentInput>(&caller.viewer(), &id)
+        .await?
+        .ok_or_else(|| not_found::<IncidentInput>(id.clone()))?;
+    let catalog = state.catalog();
+    let hits: Vec<_> = screen(&incident.body, &catalog)
+        .into_iter()
+        .map(|h| {
+            let title = catalog.norm(&h.norm).map(|n| n.title.clone());
+            json!({ "norm": h.norm, "title": title, "reasons": h.reasons })
+        })
+        .collect();
+    render(&headers, api_language(&params, &headers), &json!({ "incident": id, "norms": hits }))
+}
+
+/// Every route of one ledger kind: the collection, one record, and its life.
+pub fn routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    let base = format!("/{}", T::PATH);
+    router
+        .route(
+            &base,
+            if T::PATH == "incidents" { post(create::<T>).get(search) } else { post(create::<T>).get(list::<T>) },
+        )
+        .route(
+            &format!("{base}/{{id}}"),
+            if T::PATH == "incidents" { get(incident) } else { get(one::<T>) }.put(update::<T>),
+        )
+        .route(&format!("{base}/{{id}}/submit"), post(submit::<T>))
+        .route(&format!("{base}/{{id}}/reviews"), post(review::<T>))
+        .route(&format!("{base}/{{id}}/publish"), post(publish::<T>))
+        .route(&format!("{base}/{{id}}/corrections"), post(correct::<T>))
+}

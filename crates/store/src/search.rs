@@ -1,0 +1,153 @@
+//! Incident search: filters, full-text terms, facet counts and keyset pagination, all inside
+//! the viewer's visibility filter (facet values that come from findings count only where the
+//! viewer may read those findings).
+use crate::catalog::like_pattern;
+use crate::sql::{Sql, visible_to};
+use crate::{Backend, Store, StoreError};
+use normwatch_core::incident::{FACETS, IncidentQuery};
+use normwatch_core::{Localized, Viewer};
+use serde::Serialize;
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// An incident as a list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub title: Localized,
+    /// The earliest day the incident may have started (`None`: unknown).
+    pub start: Option<String>,
+    pub status: String,
+    pub tlp: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentPage {
+    pub total: i64,
+    pub incidents: Vec<IncidentSummary>,
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// Where a facet row's source (a finding) is readable by the viewer.
+fn facet_source_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
+    if viewer.is_admin() && viewer.communities.is_none() {
+        return "1 = 1".to_owned();
+    }
+    let markings = sql.bind_list(viewer.published_markings().iter().map(|t| t.name()));
+    let community = match &viewer.communities {
+        None => "1 = 1".to_owned(),
+        Some(c) => format!(
+            "({alias}.community_id IS NULL OR {alias}.community_id IN {})",
+            sql.bind_list(c.iter().map(String::as_str))
+        ),
+    };
+    format!("({alias}.source_tlp IS NULL OR ({alias}.source_tlp IN {markings} AND {community}))")
+}
+
+impl Store {
+    fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery) -> String {
+        let mut parts = vec![visible_to(sql, viewer, "r")];
+        if let Some(y) = q.year {
+            parts.push(format!("r.start_year = {}", sql.bind_int(i64::from(y))));
+        }
+        if let Some(s) = q.status {
+            parts.push(format!("r.status = {}", sql.bind(s.name())));
+        }
+        for (facet, value) in &q.facets {
+            let f = sql.bind(*facet);
+            let v = sql.bind(value.clone());
+            let source = facet_source_visible(sql, viewer, "f");
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM incident_facets f WHERE f.facet = {f} AND f.value = {v} AND f.incident_id = r.id AND {source})"
+            ));
+        }
+        for term in &q.terms {
+            let condition = match self.backend {
+                Backend::Sqlite if term.chars().count() >= 3 => {
+                    format!("incident_search MATCH {}", sql.bind(format!("\"{}\"", term.replace('"', "\"\""))))
+                }
+                Backend::Sqlite => format!("body LIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
+                Backend::Postgres => format!("body ILIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
+            };
+            parts.push(format!("r.id IN (SELECT incident_id FROM incident_search WHERE {condition})"));
+        }
+        parts.join(" AND ")
+    }
+
+    /// One page of the incidents matching `q`, newest start first, with the total and facet counts.
+    pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
+        let mut sql = Sql::new("");
+        let mut condition = self.incident_where(&mut sql, viewer, q);
+        if let Some((key, id)) = &q.cursor {
+            let (k1, k2, i) = (sql.bind(key.clone()), sql.bind(key.clone()), sql.bind(id.clone()));
+            condition.push_str(&format!(" AND (r.start_key < {k1} OR (r.start_key = {k2} AND r.id < {i}))"));
+        }
+        let limit = sql.bind_int(i64::try_from(q.limit).unwrap_or(50) + 1);
+        sql.push(&format!(
+            "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp FROM incidents r WHERE {condition} \
+             ORDER BY r.start_key DESC, r.id DESC LIMIT {limit}"
+        ));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let mut incidents = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let start: String = r.try_get("start_key")?;
+            incidents.push(IncidentSummary {
+                id: r.try_get("id")?,
+                title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+                start: (start != "0000-00-00").then_some(start),
+                status: r.try_get("status")?,
+                tlp: r.try_get("tlp")?,
+            });
+        }
+        let next = if incidents.len() > q.limit {
+            incidents.truncate(q.limit);
+            incidents.last().map(|i| format!("{}~{}", i.start.clone().unwrap_or_else(|| "0000-00-00".into()), i.id))
+        } else {
+            None
+        };
+
+        let mut count = Sql::new("");
+        let condition = self.incident_where(&mut count, viewer, q);
+        count.push(&format!("SELECT COUNT(*) AS n FROM incidents r WHERE {condition}"));
+        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+
+        let mut facets: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
+        let mut fsql = Sql::new("");
+        let condition = self.incident_where(&mut fsql, viewer, q);
+        let source = facet_source_visible(&mut fsql, viewer, "f");
+        let names = fsql.bind_list(FACETS);
+        fsql.push(&format!(
+            "SELECT f.facet, f.value, COUNT(DISTINCT f.incident_id) AS n FROM incident_facets f \
+             WHERE f.facet IN {names} AND {source} AND f.incident_id IN (SELECT r.id FROM incidents r WHERE {condition}) \
+             GROUP BY f.facet, f.value"
+        ));
+        for r in fsql.query().fetch_all(&self.pool).await? {
+            let facet: String = r.try_get("facet")?;
+            facets.entry(facet).or_default().push(FacetCount { value: r.try_get("value")?, count: r.try_get("n")? });
+        }
+        let mut ysql = Sql::new("");
+        let condition = self.incident_where(&mut ysql, viewer, q);
+        ysql.push(&format!(
+            "SELECT r.start_year, COUNT(*) AS n FROM incidents r WHERE {condition} AND r.start_year IS NOT NULL GROUP BY r.start_year"
+        ));
+        for r in ysql.query().fetch_all(&self.pool).await? {
+            let year: i64 = r.try_get("start_year")?;
+            facets
+                .entry("year".into())
+                .or_default()
+                .push(FacetCount { value: year.to_string(), count: r.try_get("n")? });
+        }
+        for list in facets.values_mut() {
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        Ok(IncidentPage { total, incidents, facets, next })
+    }
+}
