@@ -6,7 +6,11 @@ mod common;
 use common::{Api, Roles, TestServer, token_for};
 use serde_json::{Value, json};
 
-on_both_backends!(review_publication_and_supersession, screening_addressees_and_attribution);
+on_both_backends!(
+    review_publication_and_supersession,
+    screening_addressees_and_attribution,
+    incident_pages_in_both_languages
+);
 
 /// Two more reviewers, acting for stakeholders of two different kinds.
 async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
@@ -309,4 +313,34 @@ async fn screening_addressees_and_attribution(s: TestServer) {
     }
     let (_, body) = roles.anonymous.get(&format!("/api/v1/incidents/{id}")).await;
     assert_eq!(body["attribution"], json!({"state": "contested", "states": ["KP", "RU"]}), "{body}");
+}
+
+async fn incident_pages_in_both_languages(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    let mut body = incident_body();
+    body["title"] = json!({"ja": "<script>alert(1)</script>", "en": "<script>alert(1)</script>"});
+    let (st, incident) = roles.editor.post("/api/v1/incidents", &body).await;
+    assert_eq!(st, 201, "{incident}");
+    let id = incident["id"].as_str().expect("id").to_owned();
+    // Not published yet: the public list does not show it.
+    let list = s.get("/incidents?lang=en").await.text().await.expect("html");
+    assert!(!list.contains(&id));
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
+    for (lang, heading, screening) in
+        [("en", "Incidents", "Norms it may engage"), ("ja", "インシデント", "関係しうる規範")]
+    {
+        let list = s.get(&format!("/incidents?lang={lang}&country=JP")).await;
+        assert_eq!(list.status(), 200);
+        let list = list.text().await.expect("html");
+        assert!(list.contains(&format!("<html lang=\"{lang}\"")) && list.contains(heading));
+        assert!(list.contains(&id), "the published incident is listed");
+        assert!(!list.contains("<script>alert(1)</script>") && list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        let page = s.get(&format!("/incidents/{id}?lang={lang}")).await.text().await.expect("html");
+        assert!(page.contains(screening) && page.contains("gcsc-1"), "{page}");
+        assert!(!page.contains("<script>alert(1)</script>") && page.contains("&lt;script&gt;"));
+    }
+    let bad = s.get("/incidents?operation=hacking&lang=en").await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(s.get("/incidents/00000000-0000-0000-0000-000000000000").await.status(), 404);
 }

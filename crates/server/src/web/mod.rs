@@ -11,6 +11,7 @@ mod contacts;
 mod hotline;
 mod hygiene;
 mod i18n;
+mod incidents;
 mod pages;
 mod vep;
 
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/norms", get(pages::norms))
+        .route("/incidents", get(incidents::list))
+        .route("/incidents/{id}", get(incidents::one))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
         .route("/taxonomies/{id}", get(pages::taxonomy))
@@ -184,6 +187,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     nav {
                         a href=(page.link("/")) { (ui.nav_home) }
                         a href=(page.link("/norms")) { (ui.nav_norms) }
+                        a href=(page.link("/incidents")) { (if page.lang == Lang::Ja { "インシデント" } else { "Incidents" }) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }

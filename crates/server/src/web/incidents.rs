@@ -1,0 +1,334 @@
+//! Incident pages: the list with filters, facets, search and paging, and one incident's page
+//! with its facts, screening suggestions and the timeline of findings about it.
+use super::pages::{encode, page};
+use super::{WebError, failure, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use maud::{Markup, html};
+use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, screen};
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
+use normwatch_core::{Catalog, Lang};
+
+/// The strings of these pages, in both languages (a missing one does not compile).
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    search: &'static str,
+    year: &'static str,
+    country: &'static str,
+    operation: &'static str,
+    norm: &'static str,
+    sector: &'static str,
+    attributed_state: &'static str,
+    apply: &'static str,
+    found: &'static str,
+    next: &'static str,
+    none: &'static str,
+    start: &'static str,
+    unknown: &'static str,
+    download: &'static str,
+    facts: &'static str,
+    ended: &'static str,
+    discovered: &'static str,
+    targets: &'static str,
+    impact: &'static str,
+    sources: &'static str,
+    origin: &'static str,
+    screening: &'static str,
+    screening_intro: &'static str,
+    timeline: &'static str,
+    assessments: &'static str,
+    attributions: &'static str,
+    responses: &'static str,
+    attribution: &'static str,
+    contested: &'static str,
+    unattributed: &'static str,
+    status: &'static str,
+    by: &'static str,
+}
+
+const JA: Words = Words {
+    title: "インシデント",
+    intro: "規範違反の可能性があるサイバーインシデントの記録。公開済みの記録は透明性ログに追記されている。",
+    search: "検索語",
+    year: "年",
+    country: "国",
+    operation: "作戦の種類",
+    norm: "規範",
+    sector: "部門",
+    attributed_state: "帰属先の国",
+    apply: "絞り込む",
+    found: "件",
+    next: "次のページ",
+    none: "該当するインシデントはない。",
+    start: "開始",
+    unknown: "不明",
+    download: "JSONでダウンロード",
+    facts: "概要",
+    ended: "終了",
+    discovered: "発見",
+    targets: "標的",
+    impact: "影響",
+    sources: "出典",
+    origin: "取り込み元",
+    screening: "関係しうる規範",
+    screening_intro: "標的の資産・作戦の種類・行為主体から機械的に示した候補であり、評価ではない。",
+    timeline: "経過",
+    assessments: "違反の評価",
+    attributions: "帰属の主張",
+    responses: "対応",
+    attribution: "帰属",
+    contested: "主張が対立している",
+    unattributed: "帰属の主張なし",
+    status: "状態",
+    by: "主張者",
+};
+
+const EN: Words = Words {
+    title: "Incidents",
+    intro: "Records of cyber incidents that may violate norms. Published records are appended to the transparency log.",
+    search: "Search",
+    year: "Year",
+    country: "Country",
+    operation: "Operation type",
+    norm: "Norm",
+    sector: "Sector",
+    attributed_state: "Attributed state",
+    apply: "Filter",
+    found: "found",
+    next: "Next page",
+    none: "No incident matches.",
+    start: "Start",
+    unknown: "unknown",
+    download: "Download JSON",
+    facts: "Facts",
+    ended: "End",
+    discovered: "Discovered",
+    targets: "Targets",
+    impact: "Impact",
+    sources: "Sources",
+    origin: "Imported from",
+    screening: "Norms it may engage",
+    screening_intro: "Suggestions drawn from the targets' assets, the operation types and the actors: prompts for an assessment, not findings.",
+    timeline: "Timeline",
+    assessments: "Violation assessments",
+    attributions: "Attribution claims",
+    responses: "Responses",
+    attribution: "Attribution",
+    contested: "contested: the claims disagree",
+    unattributed: "no attribution claim",
+    status: "Status",
+    by: "By",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+fn label(catalog: &Catalog, id: &str, l: Lang) -> String {
+    catalog
+        .term(id)
+        .map(|(_, t)| t.label.get(l).to_owned())
+        .or_else(|| catalog.norm(id).map(|n| format!("{} {}", n.id, n.title.get(l))))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+/// Text in the page language, or the other when only that exists.
+fn either(t: &normwatch_core::Localized, l: Lang) -> &str {
+    let s = t.get(l);
+    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let params = params.without_blanks();
+    let page = page(&params, &headers, &caller, "/incidents")?;
+    let l = page.lang;
+    let w = words(l);
+    let catalog = state.catalog();
+    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
+        status: StatusCode::BAD_REQUEST,
+        lang: l,
+        message: e.to_string(),
+    })?;
+    let result = state.store.search_incidents(&caller.viewer(), &query).await.map_err(failure(l))?;
+    let current: Vec<(String, String)> = params.pairs.iter().filter(|(k, _)| k != "cursor").cloned().collect();
+    let with = |extra: &[(&str, &str)]| {
+        let mut pairs: Vec<String> = current.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        pairs.extend(extra.iter().map(|(k, v)| format!("{k}={}", encode(v))));
+        pairs.join("&")
+    };
+    let value = |k: &str| current.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let facet_title = |f: &str| match f {
+        "year" => w.year,
+        "country" => w.country,
+        "operation" => w.operation,
+        "norm" => w.norm,
+        "sector" => w.sector,
+        _ => w.attributed_state,
+    };
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        form.filters method="get" action="/incidents" role="search" {
+            input type="hidden" name="lang" value=(l.code());
+            label { (w.search) input type="search" name="q" value=(value("q")); }
+            label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
+            label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
+            label { (w.operation)
+                select name="operation" {
+                    option value="" { "—" }
+                    @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
+                        @for term in &t.terms {
+                            option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) }
+                        }
+                    }
+                }
+            }
+            label { (w.norm)
+                select name="norm" {
+                    option value="" { "—" }
+                    @for n in &catalog.norms {
+                        option value=(n.id) selected[value("norm") == n.id] { (n.id) }
+                    }
+                }
+            }
+            button type="submit" { (w.apply) }
+        }
+        p #total { b { (result.total) } " " (w.found) " · "
+            a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } }
+        div.facets {
+            @for (facet, counts) in &result.facets {
+                details {
+                    summary { (facet_title(facet)) }
+                    ul { @for c in counts.iter().take(15) {
+                        li { a href=(format!("/incidents?{}", with(&[(facet.as_str(), c.value.as_str())]))) {
+                            (if facet == "year" || facet == "country" || facet == "attributed_state" { c.value.clone() } else { label(&catalog, &c.value, l) })
+                        } " (" (c.count) ")" }
+                    } }
+                }
+            }
+        }
+        @if result.incidents.is_empty() {
+            p { (w.none) }
+        } @else {
+            table #incidents {
+                thead { tr { th { (w.start) } th { (w.title) } th { (w.status) } } }
+                tbody { @for i in &result.incidents {
+                    tr {
+                        td.id { (i.start.clone().unwrap_or_else(|| w.unknown.to_owned())) }
+                        td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) } }
+                        td { span.tag { (i.status) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
+                    }
+                } }
+            }
+        }
+        @if let Some(n) = &result.next {
+            p { a #next rel="next" href=(format!("/incidents?{}", with(&[("cursor", n.as_str())]))) { (w.next) " →" } }
+        }
+    };
+    Ok(layout(&page, w.title, body))
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, &format!("/incidents/{}", encode(&id)))?;
+    let l = page.lang;
+    let w = words(l);
+    params.only(&[]).map_err(failure(l))?;
+    let viewer = caller.viewer();
+    let catalog = state.catalog();
+    let incident =
+        state.store.ledger_record::<IncidentInput>(&viewer, &id).await.map_err(failure(l))?.ok_or_else(|| {
+            WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no incident `{id}`") }
+        })?;
+    let assessments =
+        state.store.ledger_records::<AssessmentInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
+    let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
+    let responses = state.store.ledger_records::<ResponseInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
+    let attribution = state.store.incident_attribution(&viewer, &id).await.map_err(failure(l))?;
+    let b = &incident.body;
+    let date = |d: &Option<normwatch_core::incident::PartialDate>| {
+        d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| d.as_str().to_owned())
+    };
+    let title = either(&b.title, l).to_owned();
+    let body = html! {
+        h1 #incident-title { (title) }
+        p { span.tag { (incident.body.status.name()) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
+            a href=(format!("/api/v1/incidents/{}", encode(&id))) { (w.download) } }
+        @let description = either(&b.description, l);
+        @if !description.is_empty() { p { (description) } }
+        h2 { (w.facts) }
+        dl.facts {
+            dt { (w.start) } dd { (date(&b.started)) }
+            dt { (w.ended) } dd { (date(&b.ended)) }
+            dt { (w.discovered) } dd { (date(&b.discovered)) }
+            dt { (w.operation) } dd { @for o in &b.operation_types { span.tag { (label(&catalog, o, l)) } } }
+            dt { (w.targets) } dd { ul { @for t in &b.targets {
+                li { (t.name) @if let Some(c) = &t.country { " (" (c) ")" }
+                     @if let Some(s) = &t.sector { " " span.tag { (label(&catalog, s, l)) } }
+                     @for a in &t.asset_classes { " " span.tag { (label(&catalog, a, l)) } } }
+            } } }
+            dt { (w.impact) } dd { code { (serde_json::to_string(&b.impact).unwrap_or_default()) } }
+            dt { (w.attribution) } dd #attribution { @match &attribution {
+                AttributionState::Unattributed => { (w.unattributed) }
+                AttributionState::Attributed { states } => { (states.join(", ")) }
+                AttributionState::Contested { states } => { (w.contested) " (" (states.join(", ")) ")" }
+            } }
+            dt { (w.sources) } dd { ul { @for s in b.sources.iter().take(30) { li { a href=(s.url) rel="noreferrer" { (s.url) } } } } }
+            @if let Some(o) = &b.origin {
+                dt { (w.origin) } dd { (o.dataset) " " (o.id) @if let Some(u) = &o.url { " · " a href=(u) { (u) } } }
+            }
+        }
+        h2 { (w.screening) }
+        p { (w.screening_intro) }
+        ul #screening { @for h in screen(b, &catalog) {
+            li { a href=(page.link(&format!("/norms/{}", h.norm))) { (label(&catalog, &h.norm, l)) } ": "
+                 @for r in &h.reasons { (r.get(l)) " " } }
+        } }
+        h2 { (w.timeline) }
+        ol #timeline {
+            li { b { (date(&b.started)) } " — " (title) }
+            @for a in &assessments {
+                li.assessment { b { (a.created_at.get(..10).unwrap_or("")) } " — " (w.assessments) ": "
+                    (label(&catalog, &a.body.norm, l)) " · " (a.body.level) " · " span.tag { (a.body.status.name()) } }
+            }
+            @for c in &claims {
+                li.attribution { b { (c.body.attributed_on.as_ref().map_or(w.unknown, |d| d.as_str())) } " — " (w.attributions) ": "
+                    (w.by) " " (c.attributor_name()) " → "
+                    (c.body.attributed_to.state.clone().unwrap_or_default()) " "
+                    (c.body.attributed_to.group.clone().unwrap_or_default()) }
+            }
+            @for r in &responses {
+                li.response { b { (r.body.responded_on.as_str()) } " — " (w.responses) ": "
+                    (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l)) }
+            }
+        }
+    };
+    Ok(layout(&page, &title, body))
+}
+
+trait Named {
+    fn attributor_name(&self) -> &str;
+}
+
+impl Named for normwatch_store::LedgerRecord<AttributionInput> {
+    fn attributor_name(&self) -> &str {
+        &self.body.attributor.name
+    }
+}
