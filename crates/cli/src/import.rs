@@ -205,12 +205,8 @@ pub fn read_eurepoc(dir: &Path) -> Result<EurepocImport> {
         (g("ID")?, g("name")?, g("description")?, g("start_date")?, g("end_date")?);
     let (type_c, impact_c, access_c) = (g("incident_type")?, g("MITRE_impact")?, g("MITRE_initial_access")?);
     let (ic_c, icat_c, src_c) = (g("initiator_country")?, g("initiator_category")?, g("sources_url")?);
-    let (func_c, econ_c, econ_v_c, econ_cur_c) = (
-        g("functional_impact")?,
-        g("economic_impact")?,
-        g("economic_impact_exact_value")?,
-        g("economic_impact_currency")?,
-    );
+    let (func_c, econ_v_c, econ_cur_c) =
+        (g("functional_impact")?, g("economic_impact_exact_value")?, g("economic_impact_currency")?);
     let (phys_s_c, phys_t_c) = (g("physical_effects_spatial")?, g("physical_effects_temporal")?);
 
     // Receivers: one row per incident × country × category (23 exact duplicates dropped).
@@ -319,7 +315,6 @@ pub fn read_eurepoc(dir: &Path) -> Result<EurepocImport> {
             };
             Some(normwatch_core::incident::EconomicLoss { amount: v.round() as u64, currency: currency.to_owned() })
         });
-        let _ = econ_c;
         let title = short(&row[name_c], 300);
         out.incidents.push(IncidentInput {
             title: Localized::new("", if title.is_empty() { format!("EuRepoC incident {id}") } else { title }),

@@ -123,6 +123,15 @@ async fn eurepoc_and_cfr_import_once_and_feed_the_metrics(s: TestServer) {
     assert!(!expected.is_empty());
     assert_eq!(got, expected);
 
+    // Every imported record's leaf matches the record as stored and read back.
+    let audit = s.cli(&["log", "audit"]);
+    assert!(
+        audit.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&audit.stdout),
+        String::from_utf8_lossy(&audit.stderr)
+    );
+
     let cfr = data("cfr-tracker/cyber-operations-incidents.csv");
     let out = import(&s, &["import", "cfr", cfr.to_str().expect("path")]);
     assert!(out.contains("CFR: 768 incidents (768 new)"), "{out}");

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 on_both_backends!(
     review_publication_and_supersession,
     screening_addressees_and_attribution,
-    incident_pages_in_both_languages
+    incident_pages_in_both_languages,
+    metrics_count_published_findings_only
 );
 
 /// Two more reviewers, acting for stakeholders of two different kinds.
@@ -200,9 +201,12 @@ async fn review_publication_and_supersession(s: TestServer) {
     assert_eq!(old["superseded_by"], p["id"]);
     let (_, list) = roles.anonymous.get(&format!("/api/v1/assessments?incident={id}")).await;
     assert_eq!(list["count"], 2, "{list}");
-    // Only a published record is corrected; a draft is edited.
-    let (st, _) = roles.editor.post(&format!("{cpath}/corrections"), &json!({"record": assessment})).await;
-    assert_eq!(st, 201);
+    // Only a published record is corrected; a draft is edited instead.
+    let (st, draft) = roles.editor.post(&format!("{cpath}/corrections"), &json!({"record": assessment})).await;
+    assert_eq!(st, 201, "{draft}");
+    let dpath = format!("/api/v1/assessments/{}", draft["id"].as_str().expect("id"));
+    let (st, p) = roles.editor.post(&format!("{dpath}/corrections"), &json!({"record": assessment})).await;
+    assert_eq!(st, 409, "{p}");
 }
 
 async fn screening_addressees_and_attribution(s: TestServer) {
@@ -343,4 +347,67 @@ async fn incident_pages_in_both_languages(s: TestServer) {
     let bad = s.get("/incidents?operation=hacking&lang=en").await;
     assert_eq!(bad.status(), 400);
     assert_eq!(s.get("/incidents/00000000-0000-0000-0000-000000000000").await.status(), 404);
+}
+
+async fn metrics_count_published_findings_only(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    let (_, incident) = roles.editor.post("/api/v1/incidents", &incident_body()).await;
+    let id = incident["id"].as_str().expect("id").to_owned();
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
+    // Japan endorses gge-f (the G7 Lucca seed); an assessment that it likely violated it counts.
+    let violation = json!({"incident": id, "norm": "gge-f", "actor": {"kind": "state", "state": "JP"},
+                           "level": "likely", "rationale": {"en": "Hypothetical, for the test."}});
+    let (_, v) = roles.editor.post("/api/v1/assessments", &violation).await;
+    let mut weak = violation.clone();
+    weak["level"] = json!("possible");
+    let (_, w) = roles.editor.post("/api/v1/assessments", &weak).await;
+    // Drafts count for nobody.
+    let (_, m) = roles.admin.get("/api/v1/metrics/violations").await;
+    assert_eq!(m["violations"], json!([]), "{m}");
+    for a in [&v, &w] {
+        publish_through_review(
+            &roles.editor,
+            &rev_cs,
+            &rev_ac,
+            &format!("/api/v1/assessments/{}", a["id"].as_str().expect("id")),
+        )
+        .await;
+    }
+    let (_, m) = roles.anonymous.get("/api/v1/metrics/violations").await;
+    assert_eq!(
+        m["violations"],
+        json!([{"norm": "gge-f", "year": 2023, "count": 1}]),
+        "a possible violation is not counted: {m}"
+    );
+    let (_, e) = roles.anonymous.get("/api/v1/metrics/endorsed-violations").await;
+    assert_eq!((e["count"].clone(), e["violations"][0]["stakeholder"].clone()), (json!(1), json!("jp")), "{e}");
+    assert_eq!(e["violations"][0]["assessment"], v["id"]);
+
+    // Response rate: of incidents attributed to a state, those that drew a response.
+    let claim = json!({"incident": id, "attributor": {"name": "Lab", "kind": "security-company"},
+        "attributed_to": {"state": "RU"}, "type": "technical", "attributed_on": "2023-07-01"});
+    let (_, c) = roles.editor.post("/api/v1/attributions", &claim).await;
+    publish_through_review(
+        &roles.editor,
+        &rev_cs,
+        &rev_ac,
+        &format!("/api/v1/attributions/{}", c["id"].as_str().expect("id")),
+    )
+    .await;
+    let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
+    assert_eq!((r["attributed_incidents"].clone(), r["with_response"].clone()), (json!(1), json!(0)), "{r}");
+    let response = json!({"incident": id, "responder": {"name": "Japan", "kind": "government", "stakeholder": "jp"},
+        "type": "resp.public-attribution", "legal_character": "retorsion", "responded_on": "2023-08"});
+    let (st, p) = roles.editor.post("/api/v1/responses", &response).await;
+    assert_eq!(st, 201, "{p}");
+    publish_through_review(
+        &roles.editor,
+        &rev_cs,
+        &rev_ac,
+        &format!("/api/v1/responses/{}", p["id"].as_str().expect("id")),
+    )
+    .await;
+    let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
+    assert_eq!((r["with_response"].clone(), r["rate"].clone()), (json!(1), json!(1.0)), "{r}");
 }

@@ -240,6 +240,16 @@ impl RecordStatus {
     }
 }
 
+impl FromStr for RecordStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [RecordStatus::Draft, RecordStatus::InReview, RecordStatus::Published]
+            .into_iter()
+            .find(|r| r.name() == s)
+            .ok_or_else(|| format!("`{s}` is not a record status; use draft, in-review or published"))
+    }
+}
+
 /// Who a read is made for. The store turns it into the WHERE clause of every read of marked
 /// records, so nothing above the viewer's clearance leaves the database.
 #[derive(Debug, Clone, PartialEq, Eq)]

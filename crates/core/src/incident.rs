@@ -631,14 +631,7 @@ impl IncidentQuery {
                             .ok_or_else(|| err("year", format!("`{value}` is not a year such as 2017")))?,
                     )
                 }
-                "status" => {
-                    q.status = Some(match value {
-                        "draft" => RecordStatus::Draft,
-                        "in-review" => RecordStatus::InReview,
-                        "published" => RecordStatus::Published,
-                        _ => return Err(err("status", "use draft, in-review or published")),
-                    })
-                }
+                "status" => q.status = Some(value.parse().map_err(|e: String| err("status", e))?),
                 "q" => {
                     if value.chars().count() > crate::query::MAX_QUERY_CHARS {
                         return Err(err("q", "longer than 200 characters"));

@@ -42,15 +42,15 @@ fn refs(field: &str, ids: &[String]) -> Result<(), FieldError> {
         return Err(err(field, format!("more than {MAX_REFS} entries")));
     }
     for (i, id) in ids.iter().enumerate() {
-        if uuid_like(id).is_err() {
+        if !uuid_like(id) {
             return Err(err(&format!("{field}[{i}]"), format!("`{id}` is not a record id")));
         }
     }
     Ok(())
 }
 
-fn uuid_like(id: &str) -> Result<(), ()> {
-    if id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') { Ok(()) } else { Err(()) }
+fn uuid_like(id: &str) -> bool {
+    id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 fn urls(field: &str, list: &[String]) -> Result<(), FieldError> {

@@ -196,6 +196,16 @@ impl Caller {
             .ok_or_else(|| ApiError::Unauthenticated("sign in: send `Authorization: Bearer <token>`".into()))
     }
 
+    /// Refuses marking a record for a community the caller's stakeholder is not a member of.
+    pub fn require_member(&self, community: Option<&str>) -> Result<(), ApiError> {
+        match community {
+            Some(c) if !self.communities.iter().any(|m| m == c) => Err(ApiError::InvalidField(
+                normwatch_core::FieldError::new("community", format!("your stakeholder is not a member of `{c}`")),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The account, if it holds `right` (for `stakeholder`, where the right has an own-variant).
     pub fn require(&self, right: Right, stakeholder: Option<&str>) -> Result<&Account, ApiError> {
         let account = self.signed_in()?;

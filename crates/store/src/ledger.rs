@@ -17,6 +17,21 @@ use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+/// A value of an index column.
+#[derive(Debug, Clone)]
+pub enum ColumnValue {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+fn text(v: impl Into<String>) -> ColumnValue {
+    ColumnValue::Text(Some(v.into()))
+}
+
+fn opt_text(v: Option<impl Into<String>>) -> ColumnValue {
+    ColumnValue::Text(v.map(Into::into))
+}
+
 /// One kind of ledger record: its table, log entity name, and the columns that index it.
 pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The record kind, as logged and as named in errors (`violation-assessment`).
@@ -28,171 +43,147 @@ pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn community(&self) -> Option<&str>;
     fn stakeholder(&self) -> Option<&str>;
     /// The incident a finding is about (`None` for incidents and statements).
-    fn incident(&self) -> Option<&str>;
+    fn incident(&self) -> Option<&str> {
+        None
+    }
     /// Index columns beyond the shared ones, with their values.
-    fn columns(&self) -> Vec<(&'static str, Option<String>)>;
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)>;
     /// The columns and values that identify an imported record (`None`: not imported).
     fn origin_key(&self) -> Option<Vec<(&'static str, String)>> {
         None
     }
+    /// The facet a published finding adds to its incident (`norm`, `attributed_state`).
+    fn facet(&self) -> Option<(&'static str, String)> {
+        None
+    }
+    /// The incident itself, for the kind whose writes keep the search index.
+    fn as_incident(&self) -> Option<&IncidentInput> {
+        None
+    }
+}
+
+/// The accessors every input type shares (its `status`, `tlp` and `community` fields).
+macro_rules! marked_record {
+    () => {
+        fn status(&self) -> RecordStatus {
+            self.status
+        }
+        fn set_status(&mut self, status: RecordStatus) {
+            self.status = status;
+        }
+        fn tlp(&self) -> Tlp {
+            self.tlp
+        }
+        fn community(&self) -> Option<&str> {
+            self.community.as_deref()
+        }
+    };
 }
 
 impl LedgerKind for IncidentInput {
     const ENTITY: &'static str = "incident";
     const TABLE: &'static str = "incidents";
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn set_status(&mut self, status: RecordStatus) {
-        self.status = status;
-    }
-    fn tlp(&self) -> Tlp {
-        self.tlp
-    }
-    fn community(&self) -> Option<&str> {
-        self.community.as_deref()
-    }
+    marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.stakeholder.as_deref()
     }
-    fn incident(&self) -> Option<&str> {
-        None
-    }
-    fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
         let start = self.started.as_ref().or(self.discovered.as_ref());
         vec![
-            ("title_ja", Some(self.title.ja.clone())),
-            ("title_en", Some(self.title.en.clone())),
-            ("start_key", Some(start.map(|d| d.earliest_day()).unwrap_or_else(|| "0000-00-00".to_owned()))),
-            ("start_year", start.map(|d| d.year().to_string())),
-            ("discovered", self.discovered.as_ref().map(|d| d.as_str().to_owned())),
-            ("origin_dataset", self.origin.as_ref().map(|o| o.dataset.clone())),
-            ("origin_id", self.origin.as_ref().map(|o| o.id.clone())),
+            ("title_ja", text(&self.title.ja)),
+            ("title_en", text(&self.title.en)),
+            ("start_key", text(start.map_or_else(|| "0000-00-00".to_owned(), PartialDate::earliest_day))),
+            ("start_year", ColumnValue::Int(start.map(|d| i64::from(d.year())))),
+            ("discovered", opt_text(self.discovered.as_ref().map(PartialDate::as_str))),
+            ("origin_dataset", opt_text(self.origin.as_ref().map(|o| o.dataset.as_str()))),
+            ("origin_id", opt_text(self.origin.as_ref().map(|o| o.id.as_str()))),
         ]
     }
     fn origin_key(&self) -> Option<Vec<(&'static str, String)>> {
         self.origin.as_ref().map(|o| vec![("origin_dataset", o.dataset.clone()), ("origin_id", o.id.clone())])
+    }
+    fn as_incident(&self) -> Option<&IncidentInput> {
+        Some(self)
     }
 }
 
 impl LedgerKind for AssessmentInput {
     const ENTITY: &'static str = "violation-assessment";
     const TABLE: &'static str = "violation_assessments";
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn set_status(&mut self, status: RecordStatus) {
-        self.status = status;
-    }
-    fn tlp(&self) -> Tlp {
-        self.tlp
-    }
-    fn community(&self) -> Option<&str> {
-        self.community.as_deref()
-    }
+    marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.stakeholder.as_deref()
     }
     fn incident(&self) -> Option<&str> {
         Some(&self.incident)
     }
-    fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
         vec![
-            ("incident_id", Some(self.incident.clone())),
-            ("norm_id", Some(self.norm.clone())),
-            ("level", Some(self.level.clone())),
-            ("actor_state", self.actor.state.clone()),
+            ("incident_id", text(&self.incident)),
+            ("norm_id", text(&self.norm)),
+            ("level", text(&self.level)),
+            ("actor_state", opt_text(self.actor.state.as_deref())),
         ]
+    }
+    fn facet(&self) -> Option<(&'static str, String)> {
+        Some(("norm", self.norm.clone()))
     }
 }
 
 impl LedgerKind for AttributionInput {
     const ENTITY: &'static str = "attribution-claim";
     const TABLE: &'static str = "attribution_claims";
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn set_status(&mut self, status: RecordStatus) {
-        self.status = status;
-    }
-    fn tlp(&self) -> Tlp {
-        self.tlp
-    }
-    fn community(&self) -> Option<&str> {
-        self.community.as_deref()
-    }
+    marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.attributor.stakeholder.as_deref()
     }
     fn incident(&self) -> Option<&str> {
         Some(&self.incident)
     }
-    fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
         vec![
-            ("incident_id", Some(self.incident.clone())),
-            ("attributed_state", self.attributed_to.state.clone()),
-            ("attributor_kind", Some(self.attributor.kind.name().to_owned())),
-            ("attributed_on", self.attributed_on.as_ref().map(|d| d.as_str().to_owned())),
-            ("origin_id", self.origin.clone()),
+            ("incident_id", text(&self.incident)),
+            ("attributed_state", opt_text(self.attributed_to.state.as_deref())),
+            ("attributor_kind", text(self.attributor.kind.name())),
+            ("attributed_on", opt_text(self.attributed_on.as_ref().map(PartialDate::as_str))),
+            ("origin_id", opt_text(self.origin.as_deref())),
         ]
     }
     fn origin_key(&self) -> Option<Vec<(&'static str, String)>> {
         self.origin.as_ref().map(|o| vec![("origin_id", o.clone())])
+    }
+    fn facet(&self) -> Option<(&'static str, String)> {
+        self.attributed_to.state.clone().map(|s| ("attributed_state", s))
     }
 }
 
 impl LedgerKind for StatementInput {
     const ENTITY: &'static str = "attribution-statement";
     const TABLE: &'static str = "attribution_statements";
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn set_status(&mut self, status: RecordStatus) {
-        self.status = status;
-    }
-    fn tlp(&self) -> Tlp {
-        self.tlp
-    }
-    fn community(&self) -> Option<&str> {
-        self.community.as_deref()
-    }
+    marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         None
     }
-    fn incident(&self) -> Option<&str> {
-        None
-    }
-    fn columns(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![("issued_on", Some(self.issued_on.as_str().to_owned()))]
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
+        vec![("issued_on", text(self.issued_on.as_str()))]
     }
 }
 
 impl LedgerKind for ResponseInput {
     const ENTITY: &'static str = "incident-response";
     const TABLE: &'static str = "incident_responses";
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn set_status(&mut self, status: RecordStatus) {
-        self.status = status;
-    }
-    fn tlp(&self) -> Tlp {
-        self.tlp
-    }
-    fn community(&self) -> Option<&str> {
-        self.community.as_deref()
-    }
+    marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.responder.stakeholder.as_deref()
     }
     fn incident(&self) -> Option<&str> {
         Some(&self.incident)
     }
-    fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+    fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
         vec![
-            ("incident_id", Some(self.incident.clone())),
-            ("response_type", Some(self.kind.clone())),
-            ("responded_on", Some(self.responded_on.as_str().to_owned())),
+            ("incident_id", text(&self.incident)),
+            ("response_type", text(&self.kind)),
+            ("responded_on", text(self.responded_on.as_str())),
         ]
     }
 }
@@ -296,8 +287,8 @@ async fn insert_row<T: LedgerKind>(
     input: &T,
     supersedes: Option<&str>,
     retraction: Option<&Localized>,
+    now: &str,
 ) -> Result<(), StoreError> {
-    let now = now_rfc3339();
     let mut sql = Sql::new("");
     let mut names = vec!["id", "stakeholder_id", "tlp", "status", "recorded_by", "community_id", "body"];
     let body = serde_json::to_string(input).map_err(|e| corrupt(T::ENTITY, e))?;
@@ -314,18 +305,15 @@ async fn insert_row<T: LedgerKind>(
     let retraction = retraction.map(|r| serde_json::to_string(r).unwrap_or_default());
     holders.push(bind_opt(&mut sql, supersedes));
     holders.push(bind_opt(&mut sql, retraction.as_deref()));
-    let at = sql.bind(now);
+    let at = sql.bind(now.to_owned());
     holders.push(at.clone());
     holders.push(at);
     holders.push(sql.bind_int(1));
     for (name, value) in input.columns() {
         names.push(name);
-        holders.push(match (name, value) {
-            ("start_year", Some(v)) => sql.bind_int(v.parse().unwrap_or(0)),
-            (_, v) => bind_opt(&mut sql, v.as_deref()),
-        });
+        holders.push(bind_column(&mut sql, value));
     }
-    if T::TABLE != "incidents" && T::TABLE != "attribution_statements" && input.status() == RecordStatus::Published {
+    if input.status() == RecordStatus::Published {
         names.push("published_on");
         holders.push(sql.bind(now_rfc3339()[..10].to_owned()));
     }
@@ -338,6 +326,14 @@ fn bind_opt(sql: &mut Sql, value: Option<&str>) -> String {
     match value {
         Some(v) => sql.bind(v.to_owned()),
         None => "NULL".to_owned(),
+    }
+}
+
+fn bind_column(sql: &mut Sql, value: ColumnValue) -> String {
+    match value {
+        ColumnValue::Text(v) => bind_opt(sql, v.as_deref()),
+        ColumnValue::Int(Some(i)) => sql.bind_int(i),
+        ColumnValue::Int(None) => "NULL".to_owned(),
     }
 }
 
@@ -415,14 +411,7 @@ async fn write_finding_facet<T: LedgerKind>(
     input: &T,
 ) -> Result<(), StoreError> {
     let Some(incident) = input.incident() else { return Ok(()) };
-    let cols = input.columns();
-    let value = |name: &str| cols.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.clone());
-    let facet = match T::ENTITY {
-        "violation-assessment" => value("norm_id").map(|v| ("norm", v)),
-        "attribution-claim" => value("attributed_state").map(|v| ("attributed_state", v)),
-        _ => None,
-    };
-    if let Some((facet, v)) = facet {
+    if let Some((facet, v)) = input.facet() {
         sqlx::query(
             "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -682,11 +671,7 @@ impl Store {
             "version = version + 1".to_owned(),
         ];
         for (name, value) in input.columns() {
-            let holder = match (name, value) {
-                ("start_year", Some(v)) => sql.bind_int(v.parse().unwrap_or(0)),
-                (_, v) => bind_opt(&mut sql, v.as_deref()),
-            };
-            sets.push(format!("{name} = {holder}"));
+            sets.push(format!("{name} = {}", bind_column(&mut sql, value)));
         }
         let idp = sql.bind(id);
         let vp = sql.bind_int(version);
@@ -702,11 +687,8 @@ impl Store {
                 before.version
             )));
         }
-        if T::TABLE == "incidents" {
-            let incident: IncidentInput =
-                serde_json::from_value(serde_json::to_value(&input).map_err(|e| corrupt(T::ENTITY, e))?)
-                    .map_err(|e| corrupt(T::ENTITY, e))?;
-            write_incident_index(&mut tx, id, &incident).await?;
+        if let Some(incident) = input.as_incident() {
+            write_incident_index(&mut tx, id, incident).await?;
         }
         let after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         record(&mut tx, actor, "update", T::ENTITY, id, Some(&before), Some(&after)).await?;
@@ -862,13 +844,9 @@ impl Store {
         let now = sql.bind(now_rfc3339());
         let idp = sql.bind(id);
         let vp = sql.bind_int(current.version);
-        let published_on = if T::TABLE == "incidents" || T::TABLE == "attribution_statements" {
-            String::new()
-        } else {
-            format!(", published_on = {}", sql.bind(now_rfc3339()[..10].to_owned()))
-        };
+        let published_on = sql.bind(now_rfc3339()[..10].to_owned());
         sql.push(&format!(
-            "UPDATE {} SET status = 'published', updated_at = {now}, version = version + 1{published_on} \
+            "UPDATE {} SET status = 'published', updated_at = {now}, version = version + 1, published_on = {published_on} \
              WHERE id = {idp} AND version = {vp} AND status = 'in-review'",
             T::TABLE
         ));
@@ -927,14 +905,26 @@ async fn create_in<T: LedgerKind>(
     }
     check_references(tx, &input, "stakeholder").await?;
     let id = new_id();
-    insert_row(tx, actor, &id, &input, supersedes, retraction).await?;
-    if T::TABLE == "incidents" {
-        let incident: IncidentInput =
-            serde_json::from_value(serde_json::to_value(&input).map_err(|e| corrupt(T::ENTITY, e))?)
-                .map_err(|e| corrupt(T::ENTITY, e))?;
-        write_incident_index(tx, &id, &incident).await?;
+    let now = now_rfc3339();
+    insert_row(tx, actor, &id, &input, supersedes, retraction, &now).await?;
+    if let Some(incident) = input.as_incident() {
+        write_incident_index(tx, &id, incident).await?;
     }
-    let mut created = read_in_tx::<T>(tx, &id).await?.ok_or(StoreError::NotFound)?;
+    // What was just written, as a read would return it (no read-back on the import path).
+    let mut created = LedgerRecord {
+        id,
+        body: input,
+        retraction: retraction.cloned(),
+        supersedes: supersedes.map(str::to_owned),
+        superseded_by: None,
+        recorded_by: actor.0.clone(),
+        created_at: now.clone(),
+        updated_at: now,
+        version: 1,
+        log_index: None,
+        reviews: Vec::new(),
+    };
+    let id = created.id.clone();
     record(tx, actor, "create", T::ENTITY, &id, None::<&()>, Some(&created)).await?;
     if created.body.status() == RecordStatus::Published {
         publish_tail(tx, &mut created).await?;

@@ -220,7 +220,23 @@ impl Store {
             let index = self.leaf_of(&kind, &id).await?.map(|l| l.index);
             out.push((kind, id, value, index));
         }
+        self.push_published::<IncidentInput>(&admin, &mut out).await?;
+        self.push_published::<AssessmentInput>(&admin, &mut out).await?;
+        self.push_published::<AttributionInput>(&admin, &mut out).await?;
+        self.push_published::<StatementInput>(&admin, &mut out).await?;
+        self.push_published::<ResponseInput>(&admin, &mut out).await?;
         Ok(out)
+    }
+
+    async fn push_published<T: crate::LedgerKind>(
+        &self,
+        viewer: &normwatch_core::Viewer,
+        out: &mut Vec<(String, String, serde_json::Value, Option<u64>)>,
+    ) -> Result<(), StoreError> {
+        for r in self.ledger_records::<T>(viewer, None, Some(normwatch_core::RecordStatus::Published)).await? {
+            out.push((T::ENTITY.to_owned(), r.id.clone(), to_value(&r)?, r.log_index));
+        }
+        Ok(())
     }
 }
 

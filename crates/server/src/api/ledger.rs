@@ -1,14 +1,14 @@
 //! The violation ledger over HTTP: incidents and the findings about them (assessments,
 //! attributions, collective statements, responses), their review and publication, norm
 //! screening. One set of generic handlers serves every kind; each kind says how it validates.
-use super::render;
+use super::{created, render};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params, api_language};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::incident::{IncidentInput, IncidentQuery, screen};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
@@ -63,14 +63,6 @@ fn not_found<T: LedgerResource>(id: String) -> ApiError {
     ApiError::NotFound { kind: T::ENTITY, id }
 }
 
-fn created<T: serde::Serialize>(value: &T, location: String) -> Response {
-    let mut r = (StatusCode::CREATED, Json(value)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
 /// Writing needs the write right for the record's stakeholder (a contributor: its own).
 fn require_write<T: LedgerResource>(caller: &Caller, input: &T) -> Result<(), ApiError> {
     caller.require(Right::WriteIncidents, input.stakeholder())?;
@@ -88,18 +80,6 @@ fn check_new_status<T: LedgerResource>(input: &T) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn validate_community(caller: &Caller, community: Option<&str>) -> Result<(), ApiError> {
-    if let Some(c) = community
-        && !caller.communities.iter().any(|m| m == c)
-    {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "community",
-            format!("your stakeholder is not a member of `{c}`"),
-        )));
-    }
-    Ok(())
-}
-
 pub async fn create<T: LedgerResource>(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,7 +91,7 @@ pub async fn create<T: LedgerResource>(
     require_write(&caller, &input)?;
     check_new_status(&input)?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    validate_community(&caller, input.community())?;
+    caller.require_member(input.community())?;
     let record = state.store.create_ledger_record(&caller.actor(), &input, Default::default()).await?;
     Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
 }
@@ -140,12 +120,7 @@ pub async fn list<T: LedgerResource>(
     for (k, v) in params.iter() {
         match k {
             "incident" => incident = Some(v.to_owned()),
-            _ => {
-                status = Some(
-                    serde_json::from_value::<RecordStatus>(json!(v))
-                        .map_err(|_| FieldError::new("status", "use draft, in-review or published"))?,
-                )
-            }
+            _ => status = Some(v.parse::<RecordStatus>().map_err(|e| FieldError::new("status", e))?),
         }
     }
     let list = state.store.ledger_records::<T>(&caller.viewer(), incident.as_deref(), status).await?;
@@ -176,7 +151,7 @@ pub async fn update<T: LedgerResource>(
     let version = if_match(&headers)?;
     check_new_status(&input)?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    validate_community(&caller, input.community())?;
+    caller.require_member(input.community())?;
     let viewer = caller.viewer();
     let existing = state.store.ledger_record::<T>(&viewer, &id).await?.ok_or_else(|| not_found::<T>(id.clone()))?;
     require_write(&caller, &existing.body)?;
@@ -365,21 +340,23 @@ pub async fn screening(
     render(&headers, api_language(&params, &headers), &json!({ "incident": id, "norms": hits }))
 }
 
-/// Every route of one ledger kind: the collection, one record, and its life.
-pub fn routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
-    use axum::routing::{get, post};
+/// The writes and the life of one ledger kind; its reads are routed by the caller (incidents
+/// are searched and read with their attribution, findings listed and read plainly).
+pub fn write_routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    use axum::routing::{post, put};
     let base = format!("/{}", T::PATH);
     router
-        .route(
-            &base,
-            if T::PATH == "incidents" { post(create::<T>).get(search) } else { post(create::<T>).get(list::<T>) },
-        )
-        .route(
-            &format!("{base}/{{id}}"),
-            if T::PATH == "incidents" { get(incident) } else { get(one::<T>) }.put(update::<T>),
-        )
+        .route(&base, post(create::<T>))
+        .route(&format!("{base}/{{id}}"), put(update::<T>))
         .route(&format!("{base}/{{id}}/submit"), post(submit::<T>))
         .route(&format!("{base}/{{id}}/reviews"), post(review::<T>))
         .route(&format!("{base}/{{id}}/publish"), post(publish::<T>))
         .route(&format!("{base}/{{id}}/corrections"), post(correct::<T>))
+}
+
+/// A finding kind's routes: its writes, its list and its single read.
+pub fn finding_routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    use axum::routing::get;
+    let base = format!("/{}", T::PATH);
+    write_routes::<T>(router).route(&base, get(list::<T>)).route(&format!("{base}/{{id}}"), get(one::<T>))
 }

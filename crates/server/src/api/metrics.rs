@@ -12,7 +12,7 @@ use normwatch_core::metrics::{ClaimDate, VIOLATION_LEVELS, attribution_lag, resp
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
 use normwatch_store::RecordFilter;
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub async fn violations(
     State(state): State<AppState>,
@@ -101,15 +101,19 @@ pub async fn endorsed(
         .store
         .stakeholders(&normwatch_store::StakeholderFilter { kind: Some("state".into()), country: None })
         .await?;
+    // Every position the viewer may read, once; the latest published one per (stakeholder, norm)
+    // is its stance (positions come oldest first).
+    let mut stance: HashMap<(&str, &str), &normwatch_core::adoption::Position> = HashMap::new();
+    let positions = state.store.positions(&viewer, &RecordFilter::default()).await?;
+    for p in positions.iter().filter(|p| p.status == normwatch_core::RecordStatus::Published) {
+        stance.insert((p.stakeholder.as_str(), p.norm.as_str()), p);
+    }
     let mut rows = Vec::new();
     for a in assessments.iter().filter(|a| VIOLATION_LEVELS.contains(&a.body.level.as_str())) {
         let Some(code) = &a.body.actor.state else { continue };
         for s in states.iter().filter(|s| s.country.as_deref() == Some(code.as_str())) {
-            let filter =
-                RecordFilter { stakeholder: Some(s.id.clone()), norm: Some(a.body.norm.clone()), ..Default::default() };
-            let positions = state.store.positions(&viewer, &filter).await?;
-            let current = positions.iter().rfind(|p| p.status == normwatch_core::RecordStatus::Published);
-            if let Some(p) = current.filter(|p| p.stance == Stance::Endorse) {
+            if let Some(p) = stance.get(&(s.id.as_str(), a.body.norm.as_str())).filter(|p| p.stance == Stance::Endorse)
+            {
                 rows.push(json!({
                     "state": code, "stakeholder": s.id, "norm": a.body.norm, "level": a.body.level,
                     "incident": a.body.incident, "assessment": a.id, "endorsed_on": p.stated_on, "position": p.id,

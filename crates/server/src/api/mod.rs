@@ -23,12 +23,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub fn routes() -> Router<AppState> {
-    let router = ledger::routes::<IncidentInput>(Router::new());
-    let router = ledger::routes::<AssessmentInput>(router);
-    let router = ledger::routes::<AttributionInput>(router);
-    let router = ledger::routes::<StatementInput>(router);
-    let router = ledger::routes::<ResponseInput>(router);
-    router
+    let router = ledger::write_routes::<IncidentInput>(Router::new())
+        .route("/incidents", get(ledger::search))
+        .route("/incidents/{id}", get(ledger::incident));
+    let router = ledger::finding_routes::<AssessmentInput>(router);
+    let router = ledger::finding_routes::<AttributionInput>(router);
+    let router = ledger::finding_routes::<StatementInput>(router);
+    ledger::finding_routes::<ResponseInput>(router)
         .route("/health", get(catalog::health))
         .route("/incidents/{id}/screening", get(ledger::screening))
         .route("/metrics/violations", get(metrics::violations))
@@ -88,6 +89,15 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// `201 Created` with the record and its `Location`.
+pub(crate) fn created<T: Serialize>(value: &T, location: String) -> Response {
+    let mut r = (StatusCode::CREATED, axum::Json(value)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
 }
 
 /// Renders a value as JSON in the chosen language, with a strong ETag over the bytes sent;

@@ -1,13 +1,13 @@
 //! Stakeholders, norm positions, implementation evidence, legal positions, the adoption matrix
 //! and the audit log.
-use super::render;
+use super::{created, render};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params, api_language};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::adoption::{
     AdoptionMatrix, EvidenceInput, KeyInput, LegalPositionInput, PositionInput, STAKEHOLDER_KINDS, StakeholderInput,
@@ -17,14 +17,6 @@ use normwatch_core::country::is_country_code;
 use normwatch_core::{FieldError, LangChoice, Right};
 use normwatch_store::{RecordFilter, StakeholderFilter};
 use serde_json::json;
-
-fn created<T: serde::Serialize>(value: &T, location: String) -> Response {
-    let mut r = (StatusCode::CREATED, Json(value)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
 
 fn one<'a>(params: &'a Params, key: &str) -> Result<Option<&'a str>, FieldError> {
     let mut found = params.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
@@ -162,14 +154,7 @@ pub async fn create_position(
     let JsonBody(input) = body?;
     caller.require(Right::WritePositions, Some(&input.stakeholder))?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    if let Some(c) = &input.community
-        && !caller.communities.contains(c)
-    {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "community",
-            format!("your stakeholder is not a member of `{c}`"),
-        )));
-    }
+    caller.require_member(input.community.as_deref())?;
     let p = state.store.create_position(&caller.actor(), &caller.viewer(), &input).await?;
     Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
 }

@@ -1,6 +1,6 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::pages::{encode, page};
+use super::pages::{encode, label, page};
 use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
@@ -8,9 +8,9 @@ use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use maud::{Markup, html};
+use normwatch_core::Lang;
 use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, screen};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
-use normwatch_core::{Catalog, Lang};
 
 /// The strings of these pages, in both languages (a missing one does not compile).
 struct Words {
@@ -129,14 +129,6 @@ fn words(l: Lang) -> &'static Words {
         Lang::Ja => &JA,
         Lang::En => &EN,
     }
-}
-
-fn label(catalog: &Catalog, id: &str, l: Lang) -> String {
-    catalog
-        .term(id)
-        .map(|(_, t)| t.label.get(l).to_owned())
-        .or_else(|| catalog.norm(id).map(|n| format!("{} {}", n.id, n.title.get(l))))
-        .unwrap_or_else(|| id.to_owned())
 }
 
 /// Text in the page language, or the other when only that exists.
@@ -310,7 +302,7 @@ pub async fn one(
             }
             @for c in &claims {
                 li.attribution { b { (c.body.attributed_on.as_ref().map_or(w.unknown, |d| d.as_str())) } " — " (w.attributions) ": "
-                    (w.by) " " (c.attributor_name()) " → "
+                    (w.by) " " (c.body.attributor.name) " → "
                     (c.body.attributed_to.state.clone().unwrap_or_default()) " "
                     (c.body.attributed_to.group.clone().unwrap_or_default()) }
             }
@@ -321,14 +313,4 @@ pub async fn one(
         }
     };
     Ok(layout(&page, &title, body))
-}
-
-trait Named {
-    fn attributor_name(&self) -> &str;
-}
-
-impl Named for normwatch_store::LedgerRecord<AttributionInput> {
-    fn attributor_name(&self) -> &str {
-        &self.body.attributor.name
-    }
 }

@@ -32,8 +32,13 @@ fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(
     params.only(allowed).map_err(failure(lang))
 }
 
-fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
-    catalog.term(term).map_or_else(|| term.to_owned(), |(_, t)| t.label.get(lang).to_owned())
+/// A taxonomy term's label, a norm's id and title, or the id itself.
+pub(super) fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
+    match (catalog.term(term), catalog.norm(term)) {
+        (Some((_, t)), _) => t.label.get(lang).to_owned(),
+        (None, Some(n)) => format!("{} {}", n.id, n.title.get(lang)),
+        (None, None) => term.to_owned(),
+    }
 }
 
 pub async fn home(

@@ -20,6 +20,7 @@ CREATE TABLE incidents (
     body           TEXT NOT NULL,
     supersedes     TEXT,
     retraction     TEXT,
+    published_on   TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
     version        BIGINT NOT NULL
