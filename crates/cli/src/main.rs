@@ -6,6 +6,7 @@ mod import;
 mod log;
 mod seed;
 mod setup;
+mod statement;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -62,12 +63,33 @@ enum Command {
     /// original field is kept). Importing the same file again changes nothing.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Create an Ed25519 signing key for co-signing statements: writes FILE (owner-only) and
+    /// prints the public key to register with POST /api/v1/stakeholders/ID/keys.
+    Keygen { file: PathBuf },
+    /// Sign a collective attribution statement: STATEMENT is the file saved from
+    /// GET /api/v1/statements/ID/canonical; prints the base64 signature to POST to …/signatures.
+    Sign {
+        /// The signing key from `normwatch keygen`.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        statement: PathBuf,
+    },
+    /// Collective attribution statements, offline.
+    #[command(subcommand)]
+    Statement(StatementCommand),
     /// Print the effective configuration (file + environment + flags), secrets redacted.
     Config {
         /// Print JSON instead of TOML.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum StatementCommand {
+    /// Check every co-signature in FILE (saved from GET /api/v1/statements/ID/verify) against the
+    /// statement's own text, claims and date. Exits 1 when one fails.
+    Verify { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +232,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             norms(&config, cmd).await
         }
         Command::Verify { record, checkpoint, key } => log::verify(&record, &checkpoint, &key),
+        Command::Keygen { file } => statement::keygen(&file),
+        Command::Sign { key, statement: file } => statement::sign(&key, &file),
+        Command::Statement(StatementCommand::Verify { file }) => statement::verify(&file),
         Command::Log(cmd) => {
             setup::init_logging(&config.log, true);
             log_command(&config, cmd).await

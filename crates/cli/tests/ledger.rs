@@ -10,7 +10,8 @@ on_both_backends!(
     review_publication_and_supersession,
     screening_addressees_and_attribution,
     incident_pages_in_both_languages,
-    metrics_count_published_findings_only
+    metrics_count_published_findings_only,
+    collective_statement_co_signed_and_verified
 );
 
 /// Two more reviewers, acting for stakeholders of two different kinds.
@@ -410,4 +411,125 @@ async fn metrics_count_published_findings_only(s: TestServer) {
     .await;
     let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
     assert_eq!((r["with_response"].clone(), r["rate"].clone()), (json!(1), json!(1.0)), "{r}");
+}
+
+async fn collective_statement_co_signed_and_verified(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    let cli = |args: &[&str]| {
+        let out = s.cli(args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Each co-signer makes a key and registers it.
+    let mut keys = Vec::new();
+    for who in ["jp", "acme"] {
+        let file = s.dir().join(format!("{who}.key"));
+        let (code, public, err) = cli(&["keygen", file.to_str().expect("path")]);
+        assert_eq!(code, Some(0), "{err}");
+        let (st, b) = roles
+            .admin
+            .post(
+                &format!("/api/v1/stakeholders/{who}/keys"),
+                &json!({"label": "statements", "public_key": public.trim()}),
+            )
+            .await;
+        assert_eq!(st, 201, "{b}");
+        keys.push(file);
+    }
+    assert_eq!(cli(&["keygen", keys[0].to_str().expect("path")]).0, Some(1), "a key file is never overwritten");
+
+    let (_, incident) = roles.editor.post("/api/v1/incidents", &incident_body()).await;
+    let id = incident["id"].as_str().expect("id").to_owned();
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
+    let (_, claim) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &json!({"incident": id, "attributor": {"name": "G7", "kind": "government"},
+            "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
+        )
+        .await;
+    let (st, p) = roles
+        .editor
+        .post(
+            "/api/v1/statements",
+            &json!({"text": {"en": "x"}, "claims": ["00000000-0000-0000-0000-000000000000"], "issued_on": "2023-09"}),
+        )
+        .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("claims[0]")), "{p}");
+    let (st, statement) = roles
+        .editor
+        .post(
+            "/api/v1/statements",
+            &json!({"text": {"ja": "共同声明", "en": "Joint statement on the DNS attack"},
+            "claims": [claim["id"]], "issued_on": "2023-09-02"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{statement}");
+    let path = format!("/api/v1/statements/{}", statement["id"].as_str().expect("id"));
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &path).await;
+
+    let (st, canonical) = roles.anonymous.get(&format!("{path}/canonical")).await;
+    assert_eq!(st, 200, "{canonical}");
+    let canonical_file = s.dir().join("canonical.json");
+    std::fs::write(&canonical_file, canonical.to_string()).expect("write");
+    let sign = |key: &std::path::Path| {
+        let (code, sig, err) = cli(&["sign", "--key", key.to_str().expect("p"), canonical_file.to_str().expect("p")]);
+        assert_eq!(code, Some(0), "{err}");
+        sig.trim().to_owned()
+    };
+    let (jp_sig, acme_sig) = (sign(&keys[0]), sign(&keys[1]));
+    // A signature by a key not registered to the signer is refused, and so is signing for another.
+    let (st, p) = roles
+        .contributor
+        .post(&format!("{path}/signatures"), &json!({"stakeholder": "jp", "signature": acme_sig}))
+        .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("signature")), "{p}");
+    let (st, _) = roles
+        .acme_contributor
+        .post(&format!("{path}/signatures"), &json!({"stakeholder": "jp", "signature": jp_sig}))
+        .await;
+    assert_eq!(st, 403);
+    let (st, p) =
+        roles.contributor.post(&format!("{path}/signatures"), &json!({"stakeholder": "jp", "signature": jp_sig})).await;
+    assert_eq!(st, 201, "{p}");
+    let (st, _) =
+        roles.contributor.post(&format!("{path}/signatures"), &json!({"stakeholder": "jp", "signature": jp_sig})).await;
+    assert_eq!(st, 409, "one signature per co-signer");
+    let (st, _) = roles
+        .acme_contributor
+        .post(&format!("{path}/signatures"), &json!({"stakeholder": "acme", "signature": acme_sig}))
+        .await;
+    assert_eq!(st, 201);
+
+    let (st, bundle) = roles.anonymous.get(&format!("{path}/verify")).await;
+    assert_eq!(
+        (st, bundle["valid"].clone(), bundle["signatures"].as_array().map(Vec::len)),
+        (200, json!(true), Some(2)),
+        "{bundle}"
+    );
+    let bundle_file = s.dir().join("bundle.json");
+    std::fs::write(&bundle_file, bundle.to_string()).expect("write");
+    let (code, out, err) = cli(&["statement", "verify", bundle_file.to_str().expect("p")]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("ok: jp signed") && out.contains("ok: acme signed"), "{out}");
+    // A tampered statement fails offline, whatever canonical text the bundle claims.
+    let mut tampered = bundle.clone();
+    tampered["statement"]["text"]["en"] = json!("Joint statement on something else");
+    std::fs::write(&bundle_file, tampered.to_string()).expect("write");
+    let (code, _, err) = cli(&["statement", "verify", bundle_file.to_str().expect("p")]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("FAILED") && err.contains("altered"), "{err}");
+    // A signature changed in the database is shown as invalid.
+    s.execute_sql(format!(
+        "UPDATE statement_signatures SET signature = '{acme_sig}' WHERE stakeholder_id = 'jp' AND statement_id = '{}'",
+        statement["id"].as_str().expect("id")
+    ))
+    .await;
+    let (_, bundle) = roles.anonymous.get(&format!("{path}/verify")).await;
+    assert_eq!(bundle["valid"], json!(false), "{bundle}");
 }

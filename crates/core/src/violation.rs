@@ -436,6 +436,25 @@ pub fn statement_signing_value(id: &str, text: &Localized, claims: &[String], is
     })
 }
 
+/// Checks a base64 Ed25519 signature over `message` with a base64 public key.
+pub fn verify_signature(public_key: &str, message: &[u8], signature: &str) -> Result<(), String> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key: [u8; 32] = b64
+        .decode(public_key.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the public key is not 32 bytes of base64")?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| "not an Ed25519 public key")?;
+    let sig: [u8; 64] = b64
+        .decode(signature.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the signature is not 64 bytes of base64")?;
+    key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&sig))
+        .map_err(|_| "the signature does not verify".to_owned())
+}
+
 /// Legal character of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

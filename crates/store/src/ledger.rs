@@ -56,6 +56,10 @@ pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn facet(&self) -> Option<(&'static str, String)> {
         None
     }
+    /// The attribution claims the record cites (statements, responses).
+    fn claims(&self) -> &[String] {
+        &[]
+    }
     /// The incident itself, for the kind whose writes keep the search index.
     fn as_incident(&self) -> Option<&IncidentInput> {
         None
@@ -167,6 +171,9 @@ impl LedgerKind for StatementInput {
     fn columns(&self) -> Vec<(&'static str, ColumnValue)> {
         vec![("issued_on", text(self.issued_on.as_str()))]
     }
+    fn claims(&self) -> &[String] {
+        &self.claims
+    }
 }
 
 impl LedgerKind for ResponseInput {
@@ -185,6 +192,9 @@ impl LedgerKind for ResponseInput {
             ("response_type", text(&self.kind)),
             ("responded_on", text(self.responded_on.as_str())),
         ]
+    }
+    fn claims(&self) -> &[String] {
+        &self.claims
     }
 }
 
@@ -441,6 +451,15 @@ async fn check_references<T: LedgerKind>(
             sqlx::query("SELECT 1 AS one FROM communities WHERE id = $1").bind(c).fetch_optional(&mut **tx).await?;
         if exists.is_none() {
             return Err(rejected("community", format!("no community `{c}`")));
+        }
+    }
+    for (i, claim) in input.claims().iter().enumerate() {
+        let exists = sqlx::query("SELECT 1 AS one FROM attribution_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            return Err(rejected(&format!("claims[{i}]"), format!("no attribution claim `{claim}`")));
         }
     }
     if let Some(incident) = input.incident() {

@@ -17,6 +17,7 @@ mod rows;
 mod search;
 mod sql;
 mod stakeholders;
+mod statements;
 mod vep;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -34,6 +35,7 @@ pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use search::{FacetCount, IncidentPage, IncidentSummary};
 pub use stakeholders::StakeholderFilter;
+pub use statements::StatementSignature;
 pub use vep::VepBoard;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

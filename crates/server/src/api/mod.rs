@@ -8,6 +8,7 @@ mod consultation;
 pub(crate) mod ledger;
 pub(crate) mod metrics;
 pub(crate) mod records;
+mod statements;
 pub(crate) mod vep;
 
 use crate::AppState;
@@ -32,6 +33,9 @@ pub fn routes() -> Router<AppState> {
     ledger::finding_routes::<ResponseInput>(router)
         .route("/health", get(catalog::health))
         .route("/incidents/{id}/screening", get(ledger::screening))
+        .route("/statements/{id}/canonical", get(statements::canonical_bytes))
+        .route("/statements/{id}/signatures", post(statements::co_sign))
+        .route("/statements/{id}/verify", get(statements::verify))
         .route("/metrics/violations", get(metrics::violations))
         .route("/metrics/attribution-lag", get(metrics::lag))
         .route("/metrics/response-rate", get(metrics::responses))
