@@ -137,7 +137,8 @@ pub async fn serve(config: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}; choose another address with --listen", config.listen))?;
     let addr = listener.local_addr()?;
-    let state = AppState::new(instance.store.clone(), instance.key.clone())
+    let blobs = normwatch_store::BlobStore::local(&config.data_dir.join("blobs"))?;
+    let state = AppState::new(instance.store.clone(), blobs, instance.key.clone())
         .await?
         .with_public_url(config.public_url.as_deref())
         .with_review_rule(normwatch_core::violation::ReviewRule {

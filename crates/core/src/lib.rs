@@ -11,6 +11,7 @@ pub mod cbm;
 pub mod consultation;
 pub mod country;
 pub mod country_names;
+pub mod evidence;
 pub mod figures;
 pub mod incident;
 pub mod lang;

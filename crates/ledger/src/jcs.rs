@@ -100,12 +100,14 @@ mod tests {
 /// Fields a record carries when it is read but that are not part of what was published: its
 /// place in the log, the link to the record it superseded, a score computed from its contents,
 /// and a vulnerability's state as its timeline events (records of their own) make it.
-pub const DERIVED_FIELDS: [&str; 12] = [
+pub const DERIVED_FIELDS: [&str; 14] = [
     "log_index",
+    "completeness",
+    "custody",
+    "custody_intact",
     "superseded_by",
     "attribution",
     "reviews",
-    "signatures",
     "supersedes",
     "score",
     "mitigation_status",

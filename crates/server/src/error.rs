@@ -39,6 +39,8 @@ pub enum ApiError {
     TooManyRequests { retry_after: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(normwatch_store::BlobError),
 }
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -60,7 +62,7 @@ impl ApiError {
             ApiError::Store(StoreError::Rejected(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
-            ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Store(_) | ApiError::Blob(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -71,7 +73,9 @@ impl ApiError {
             ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_) | StoreError::NotFound) => {
                 self.to_string()
             }
-            ApiError::Store(_) => "the request failed inside normwatch; the operator's log has the details".to_owned(),
+            ApiError::Store(_) | ApiError::Blob(_) => {
+                "the request failed inside normwatch; the operator's log has the details".to_owned()
+            }
             other => other.to_string(),
         }
     }
@@ -80,7 +84,7 @@ impl ApiError {
     pub fn log_if_internal(&self) {
         let expected =
             matches!(self, ApiError::Store(StoreError::Rejected(_) | StoreError::Conflict(_) | StoreError::NotFound));
-        if !expected && matches!(self, ApiError::Store(_) | ApiError::Unavailable(_)) {
+        if !expected && matches!(self, ApiError::Store(_) | ApiError::Blob(_) | ApiError::Unavailable(_)) {
             tracing::error!(error = %self, "request failed");
         }
     }
@@ -106,7 +110,7 @@ impl ApiError {
             ApiError::Store(StoreError::Rejected(_)) => ("invalid-field", "Invalid field"),
             ApiError::Store(StoreError::Conflict(_)) => ("conflict", "Conflict"),
             ApiError::Store(StoreError::NotFound) => ("not-found", "Not found"),
-            ApiError::Store(_) => ("internal", "Internal error"),
+            ApiError::Store(_) | ApiError::Blob(_) => ("internal", "Internal error"),
         };
         let mut body = json!({
             "type": format!("urn:normwatch:problem:{kind}"),

@@ -28,6 +28,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Evidence bytes, content-addressed.
+    pub blobs: normwatch_store::BlobStore,
     pub log: Arc<log::TransparencyLog>,
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
     /// Verified against when a username is unknown, so that timing does not tell.
@@ -57,6 +59,7 @@ impl AppState {
     /// Reads the stored catalogue once; the server serves it from then on.
     pub async fn new(
         store: Store,
+        blobs: normwatch_store::BlobStore,
         key: normwatch_ledger::InstanceKey,
     ) -> Result<AppState, normwatch_store::StoreError> {
         let catalog = Arc::new(std::sync::RwLock::new(Arc::new(store.catalog().await?)));
@@ -71,6 +74,7 @@ impl AppState {
         let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
         Ok(AppState {
             store,
+            blobs,
             log,
             catalog,
             instance: Arc::new(instance),

@@ -60,6 +60,10 @@ pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn claims(&self) -> &[String] {
         &[]
     }
+    /// The evidence the record cites (assessments, attributions).
+    fn evidence(&self) -> &[String] {
+        &[]
+    }
     /// The incident itself, for the kind whose writes keep the search index.
     fn as_incident(&self) -> Option<&IncidentInput> {
         None
@@ -132,6 +136,9 @@ impl LedgerKind for AssessmentInput {
     fn facet(&self) -> Option<(&'static str, String)> {
         Some(("norm", self.norm.clone()))
     }
+    fn evidence(&self) -> &[String] {
+        &self.evidence
+    }
 }
 
 impl LedgerKind for AttributionInput {
@@ -158,6 +165,9 @@ impl LedgerKind for AttributionInput {
     }
     fn facet(&self) -> Option<(&'static str, String)> {
         self.attributed_to.state.clone().map(|s| ("attributed_state", s))
+    }
+    fn evidence(&self) -> &[String] {
+        &self.evidence
     }
 }
 
@@ -451,6 +461,17 @@ async fn check_references<T: LedgerKind>(
             sqlx::query("SELECT 1 AS one FROM communities WHERE id = $1").bind(c).fetch_optional(&mut **tx).await?;
         if exists.is_none() {
             return Err(rejected("community", format!("no community `{c}`")));
+        }
+    }
+    for (i, evidence) in input.evidence().iter().enumerate() {
+        let about = sqlx::query("SELECT incident_id FROM incident_evidence WHERE id = $1")
+            .bind(evidence)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<String, _>("incident_id"))
+            .transpose()?;
+        if about.as_deref() != input.incident() || about.is_none() {
+            return Err(rejected(&format!("evidence[{i}]"), format!("no evidence `{evidence}` about this incident")));
         }
     }
     for (i, claim) in input.claims().iter().enumerate() {

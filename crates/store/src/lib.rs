@@ -5,11 +5,13 @@
 
 mod accounts;
 mod audit;
+mod blobs;
 mod capacity;
 mod catalog;
 mod cbm;
 mod community;
 mod consultation;
+mod incident_evidence;
 mod ledger;
 mod log;
 mod positions;
@@ -26,10 +28,12 @@ use std::time::Duration;
 
 pub use accounts::{NewAccount, SessionRecord, TokenRecord};
 pub use audit::{Actor, AuditEntry};
+pub use blobs::{BlobError, BlobRef, BlobStore};
 pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
 pub use community::{Community, SuccessFactors};
+pub use incident_evidence::IncidentEvidence;
 pub use ledger::{LedgerKind, LedgerRecord, Review, WriteOptions};
 pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;

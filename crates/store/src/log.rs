@@ -221,6 +221,9 @@ impl Store {
             out.push((kind, id, value, index));
         }
         self.push_published::<IncidentInput>(&admin, &mut out).await?;
+        for e in self.incident_evidence(&admin, None, None).await? {
+            out.push(("incident-evidence".to_owned(), e.id.clone(), to_value(&e)?, e.log_index));
+        }
         self.push_published::<AssessmentInput>(&admin, &mut out).await?;
         self.push_published::<AttributionInput>(&admin, &mut out).await?;
         self.push_published::<StatementInput>(&admin, &mut out).await?;
@@ -241,8 +244,9 @@ impl Store {
 }
 
 /// The kinds of record the log holds leaves for.
-pub const LOGGED_KINDS: [&str; 13] = [
+pub const LOGGED_KINDS: [&str; 14] = [
     "incident",
+    "incident-evidence",
     "violation-assessment",
     "attribution-claim",
     "attribution-statement",
@@ -276,6 +280,9 @@ impl Store {
             "hygiene-assessment" => self.assessment(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
             "point-of-contact" => self.contact(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
             "incident" => self.ledger_record::<IncidentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            "incident-evidence" => {
+                self.incident_evidence(viewer, Some(id), None).await?.pop().map(|r| to_value(&r)).transpose()?
+            }
             "violation-assessment" => {
                 self.ledger_record::<AssessmentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
             }

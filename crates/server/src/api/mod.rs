@@ -5,6 +5,7 @@ mod catalog;
 mod cbm;
 mod community;
 mod consultation;
+mod evidence;
 pub(crate) mod ledger;
 pub(crate) mod metrics;
 pub(crate) mod records;
@@ -33,6 +34,10 @@ pub fn routes() -> Router<AppState> {
     ledger::finding_routes::<ResponseInput>(router)
         .route("/health", get(catalog::health))
         .route("/incidents/{id}/screening", get(ledger::screening))
+        .route("/incidents/{id}/evidence", post(evidence::upload).get(evidence::list))
+        .route("/evidence-items/{id}", get(evidence::one))
+        .route("/evidence-items/{id}/content", get(evidence::content))
+        .route("/evidence-items/{id}/custody", post(evidence::custody))
         .route("/statements/{id}/canonical", get(statements::canonical_bytes))
         .route("/statements/{id}/signatures", post(statements::co_sign))
         .route("/statements/{id}/verify", get(statements::verify))

@@ -43,6 +43,7 @@ struct Words {
     assessments: &'static str,
     attributions: &'static str,
     responses: &'static str,
+    evidence: &'static str,
     attribution: &'static str,
     contested: &'static str,
     unattributed: &'static str,
@@ -80,6 +81,7 @@ const JA: Words = Words {
     assessments: "違反の評価",
     attributions: "帰属の主張",
     responses: "対応",
+    evidence: "証拠",
     attribution: "帰属",
     contested: "主張が対立している",
     unattributed: "帰属の主張なし",
@@ -117,6 +119,7 @@ const EN: Words = Words {
     assessments: "Violation assessments",
     attributions: "Attribution claims",
     responses: "Responses",
+    evidence: "Evidence",
     attribution: "Attribution",
     contested: "contested: the claims disagree",
     unattributed: "no attribution claim",
@@ -254,6 +257,7 @@ pub async fn one(
     let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
     let responses = state.store.ledger_records::<ResponseInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
     let attribution = state.store.incident_attribution(&viewer, &id).await.map_err(failure(l))?;
+    let evidence = state.store.incident_evidence(&viewer, None, Some(&id)).await.map_err(failure(l))?;
     let b = &incident.body;
     let date = |d: &Option<normwatch_core::incident::PartialDate>| {
         d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| d.as_str().to_owned())
@@ -296,6 +300,12 @@ pub async fn one(
         h2 { (w.timeline) }
         ol #timeline {
             li { b { (date(&b.started)) } " — " (title) }
+            @for e in &evidence {
+                li.evidence { b { (e.created_at.get(..10).unwrap_or("")) } " — " (w.evidence) ": "
+                    a href=(format!("/api/v1/evidence-items/{}", encode(&e.id))) { (e.filename) }
+                    " · sha-256 " span.id { (e.sha256.get(..16).unwrap_or("")) "…" }
+                    " · " (e.completeness.filled) "/" (e.completeness.of) }
+            }
             @for a in &assessments {
                 li.assessment { b { (a.created_at.get(..10).unwrap_or("")) } " — " (w.assessments) ": "
                     (label(&catalog, &a.body.norm, l)) " · " (a.body.level) " · " span.tag { (a.body.status.name()) } }
