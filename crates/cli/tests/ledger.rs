@@ -411,6 +411,26 @@ async fn metrics_count_published_findings_only(s: TestServer) {
     .await;
     let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
     assert_eq!((r["with_response"].clone(), r["rate"].clone()), (json!(1), json!(1.0)), "{r}");
+    // Lag: the start is known to the month only, so the discovery day (2023-06-14) counts.
+    let (_, lag) = roles.anonymous.get("/api/v1/metrics/attribution-lag").await;
+    assert_eq!(
+        lag["lag"],
+        json!([{"attributor_kind": "security-company", "incidents": 1, "median_days": 17.0}]),
+        "{lag}"
+    );
+
+    // The metrics page draws the same figures, in both languages.
+    for (lang, heading, kind) in
+        [("en", "Violations per norm", "security-company"), ("ja", "規範ごとの違反", "セキュリティ企業")]
+    {
+        let r = s.get(&format!("/metrics?lang={lang}")).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.expect("html");
+        assert!(page.contains(heading) && page.contains(kind), "{page}");
+        assert_eq!(page.matches("<svg").count(), 2, "a chart for violations and one for the lag");
+        assert!(page.contains("id=\"endorsed-table\"") && page.contains("/stakeholders/jp"));
+        assert!(page.contains("1 / 1"), "the response rate");
+    }
 }
 
 async fn collective_statement_co_signed_and_verified(s: TestServer) {

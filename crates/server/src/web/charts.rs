@@ -31,3 +31,48 @@ pub fn percent_over_time(points: &[(time::Date, f64)], y_label: &str) -> Result<
     }
     Ok(svg)
 }
+
+/// Labelled horizontal bars as an SVG chart (one bar per item, its label drawn beside it).
+pub fn bars(items: &[(String, f64)], x_label: &str) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let rows = items.len().max(1);
+        let height = 60 + 28 * u32::try_from(rows).unwrap_or(1);
+        let root = SVGBackend::with_string(&mut svg, (640, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let max = items.iter().map(|(_, v)| *v).fold(1.0_f64, f64::max) * 1.15;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(10)
+            .build_cartesian_2d(0f64..max, 0f64..rows as f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc(x_label)
+            .x_labels(5)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (label, value)) in items.iter().enumerate() {
+            // The first item on top.
+            let y = (rows - 1 - i) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.2), (*value, y + 0.8)],
+                    BLUE.mix(0.6).filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{label}  {value}"),
+                    (max * 0.01, y + 0.5),
+                    ("sans-serif", 13).into_font().color(&BLACK),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

@@ -12,6 +12,7 @@ mod hotline;
 mod hygiene;
 mod i18n;
 mod incidents;
+mod metrics;
 mod pages;
 mod vep;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/norms", get(pages::norms))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::one))
+        .route("/metrics", get(metrics::page_metrics))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
         .route("/taxonomies/{id}", get(pages::taxonomy))
@@ -188,6 +190,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/")) { (ui.nav_home) }
                         a href=(page.link("/norms")) { (ui.nav_norms) }
                         a href=(page.link("/incidents")) { (if page.lang == Lang::Ja { "インシデント" } else { "Incidents" }) }
+                        a href=(page.link("/metrics")) { (if page.lang == Lang::Ja { "指標" } else { "Metrics" }) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }

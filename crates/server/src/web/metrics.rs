@@ -1,0 +1,182 @@
+//! The metrics page: published violations per norm, attribution lag by attributor kind, the
+//! response rate and the states that violated norms they endorse, with SVG charts drawn on the
+//! server, in Japanese and English.
+use super::pages::{encode, label, page};
+use super::{WebError, charts, failure, layout};
+use crate::AppState;
+use crate::api::metrics::{endorsed_violations, lag_figures, response_figures, violation_counts};
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use maud::{Markup, PreEscaped, html};
+use normwatch_core::Lang;
+use std::collections::BTreeMap;
+
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    violations: &'static str,
+    violations_axis: &'static str,
+    lag: &'static str,
+    lag_rule: &'static str,
+    lag_axis: &'static str,
+    kind: &'static str,
+    incidents: &'static str,
+    median: &'static str,
+    responses: &'static str,
+    responses_text: &'static str,
+    endorsed: &'static str,
+    endorsed_intro: &'static str,
+    state: &'static str,
+    norm: &'static str,
+    endorsed_on: &'static str,
+    incident: &'static str,
+    none: &'static str,
+    json: &'static str,
+}
+
+const JA: Words = Words {
+    title: "指標",
+    intro: "公開済みで取り消されていない記録から算出した数値。閲覧権限の範囲の記録だけを数える。",
+    violations: "規範ごとの違反（確定・可能性が高い）",
+    violations_axis: "件数",
+    lag: "帰属までの日数（帰属者の種類別）",
+    lag_rule: "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数の中央値。日付が日単位で分かるものだけを使い、負の値は除く。",
+    lag_axis: "日数の中央値",
+    kind: "帰属者の種類",
+    incidents: "インシデント数",
+    median: "中央値（日）",
+    responses: "対応率",
+    responses_text: "国家に帰属されたインシデントのうち、対応が記録されたもの",
+    endorsed: "自ら支持した規範に違反したと評価された国",
+    endorsed_intro: "違反の評価（確定・可能性が高い）の対象国が、その規範を支持する公開済みの立場を最新の立場としているもの。",
+    state: "国",
+    norm: "規範",
+    endorsed_on: "支持の表明日",
+    incident: "インシデント",
+    none: "該当なし",
+    json: "JSON",
+};
+
+const EN: Words = Words {
+    title: "Metrics",
+    intro: "Figures over published records that still stand; only records you may read are counted.",
+    violations: "Violations per norm (established or likely)",
+    violations_axis: "count",
+    lag: "Attribution lag by kind of attributor",
+    lag_rule: "Median days from an incident's start (or its discovery) to its first attribution by that kind of attributor. Only dates known to the day count; negative lags are left out.",
+    lag_axis: "median days",
+    kind: "Attributor kind",
+    incidents: "Incidents",
+    median: "Median (days)",
+    responses: "Response rate",
+    responses_text: "of the incidents attributed to a state drew a recorded response",
+    endorsed: "States assessed as violating norms they endorse",
+    endorsed_intro: "Violation assessments (established or likely) against a state whose latest published stance on the norm is to endorse it.",
+    state: "State",
+    norm: "Norm",
+    endorsed_on: "Endorsed on",
+    incident: "Incident",
+    none: "None",
+    json: "JSON",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// Attributor kinds in both languages.
+fn kind_label(kind: &str, l: Lang) -> &str {
+    let ja = match kind {
+        "government" => "政府",
+        "intergovernmental" => "国際機関",
+        "security-company" => "セキュリティ企業",
+        "private-sector" => "民間企業",
+        "media" => "報道機関",
+        "academia" => "学術",
+        "civil-society" => "市民社会",
+        "victim" => "被害者",
+        "self-claimed" => "攻撃者自身",
+        _ => "その他",
+    };
+    if l == Lang::Ja { ja } else { kind }
+}
+
+pub async fn page_metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/metrics")?;
+    let l = page.lang;
+    let w = words(l);
+    params.only(&[]).map_err(failure(l))?;
+    let viewer = caller.viewer();
+    let catalog = state.catalog();
+    let counts = violation_counts(&state, &viewer).await.map_err(failure(l))?;
+    let (_, lag) = lag_figures(&state, &viewer).await.map_err(failure(l))?;
+    let rate = response_figures(&state, &viewer).await.map_err(failure(l))?;
+    let endorsed = endorsed_violations(&state, &viewer).await.map_err(failure(l))?;
+    let mut per_norm: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &counts {
+        *per_norm.entry(c.norm.as_str()).or_default() += c.count as f64;
+    }
+    let norm_bars: Vec<(String, f64)> = per_norm.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect();
+    let lag_bars: Vec<(String, f64)> = lag
+        .iter()
+        .filter_map(|r| r.median_days.map(|m| (kind_label(r.attributor_kind.name(), l).to_owned(), m)))
+        .collect();
+    let chart = |bars: &[(String, f64)], axis: &str| {
+        charts::bars(bars, axis).map_err(|e| WebError {
+            status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            lang: l,
+            message: format!("the chart could not be drawn: {e}"),
+        })
+    };
+    let violations_svg = chart(&norm_bars, w.violations_axis)?;
+    let lag_svg = chart(&lag_bars, w.lag_axis)?;
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        h2 #violations { (w.violations) }
+        @if norm_bars.is_empty() { p { (w.none) } } @else {
+            figure role="img" aria-label=(w.violations) { (PreEscaped(violations_svg)) }
+        }
+        p { a href="/api/v1/metrics/violations" { (w.json) } }
+        h2 #lag { (w.lag) }
+        p { (w.lag_rule) }
+        @if lag.is_empty() { p { (w.none) } } @else {
+            figure role="img" aria-label=(w.lag) { (PreEscaped(lag_svg)) }
+            table #lag-table {
+                thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
+                tbody { @for r in &lag {
+                    tr { td { (kind_label(r.attributor_kind.name(), l)) } td { (r.incidents) }
+                         td { (r.median_days.map_or_else(|| "—".to_owned(), |m| format!("{m}"))) } }
+                } }
+            }
+        }
+        p { a href="/api/v1/metrics/attribution-lag" { (w.json) } }
+        h2 #responses { (w.responses) }
+        p #response-rate { b { (rate.with_response) " / " (rate.attributed_incidents) } " "
+            (rate.rate.map_or_else(|| "—".to_owned(), |r| format!("({:.0}%)", r * 100.0))) " " (w.responses_text) }
+        h2 #endorsed { (w.endorsed) }
+        p { (w.endorsed_intro) }
+        @if endorsed.is_empty() { p { (w.none) } } @else {
+            table #endorsed-table {
+                thead { tr { th { (w.state) } th { (w.norm) } th { (w.endorsed_on) } th { (w.incident) } } }
+                tbody { @for e in &endorsed {
+                    tr { td { a href=(page.link(&format!("/stakeholders/{}", encode(&e.stakeholder)))) { (e.state) } }
+                         td { a href=(page.link(&format!("/norms/{}", encode(&e.norm)))) { (label(&catalog, &e.norm, l)) } }
+                         td { (e.endorsed_on) }
+                         td { a href=(page.link(&format!("/incidents/{}", encode(&e.incident)))) { (e.level) } } }
+                } }
+            }
+        }
+    };
+    Ok(layout(&page, w.title, body))
+}
