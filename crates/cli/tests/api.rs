@@ -248,6 +248,12 @@ async fn openapi_document_describes_live_routes(s: TestServer) {
         "/legal-positions",
         "/adoption",
         "/audit",
+        "/incidents",
+        "/incidents/{id}/screening",
+        "/incidents/{id}/evidence",
+        "/assessments/{id}/publish",
+        "/statements/{id}/verify",
+        "/metrics/attribution-lag",
     ] {
         assert!(paths.contains_key(expected), "{expected} documented");
     }
