@@ -155,6 +155,14 @@ pub async fn serve(config: &Config) -> Result<()> {
         max_attempts: 5,
     }
     .spawn(instance.store.clone());
+    // The incident search index is built in the background; searches wait for it only if they
+    // come first.
+    let store = instance.store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store.warm_search_index().await {
+            tracing::error!(error = %e, "the incident search index could not be built");
+        }
+    });
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);

@@ -17,6 +17,7 @@ mod log;
 mod positions;
 mod rows;
 mod search;
+mod search_index;
 mod sql;
 mod stakeholders;
 mod statements;
@@ -130,6 +131,8 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The incident search index (SQLite), built on first use and kept current.
+    index: std::sync::Arc<tokio::sync::Mutex<Option<search_index::IncidentIndex>>>,
 }
 
 impl Store {
@@ -160,7 +163,7 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, index: Default::default() })
     }
 
     /// A transaction for a write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):

@@ -52,6 +52,29 @@ fn facet_source_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
     format!("({alias}.source_tlp IS NULL OR ({alias}.source_tlp IN {markings} AND {community}))")
 }
 
+fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, StoreError> {
+    let start: String = r.try_get("start_key")?;
+    Ok(IncidentSummary {
+        id: r.try_get("id")?,
+        title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+        start: (start != "0000-00-00").then_some(start),
+        status: r.try_get("status")?,
+        tlp: r.try_get("tlp")?,
+    })
+}
+
+/// Where the next page starts: after this incident.
+fn cursor_of(i: &IncidentSummary) -> String {
+    format!("{}~{}", i.start.as_deref().unwrap_or("0000-00-00"), i.id)
+}
+
+/// Most frequent first, then by value.
+fn sort_facets(facets: &mut BTreeMap<String, Vec<FacetCount>>) {
+    for list in facets.values_mut() {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+}
+
 impl Store {
     fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery) -> String {
         let mut parts = vec![visible_to(sql, viewer, "r")];
@@ -82,8 +105,36 @@ impl Store {
         parts.join(" AND ")
     }
 
-    /// One page of the incidents matching `q`, newest start first, with the total and facet counts.
+    /// One page of the incidents matching `q`, newest start first, with the total and facet
+    /// counts: from the in-memory index on SQLite, in SQL on PostgreSQL.
     pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return self.search_incidents_sql(viewer, q).await;
+        }
+        let answer = self.index_answer(viewer, q).await?;
+        let mut incidents = Vec::with_capacity(answer.page.len());
+        if !answer.page.is_empty() {
+            let mut sql = Sql::new("");
+            let list = sql.bind_list(answer.page.iter().map(String::as_str));
+            sql.push(&format!("SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp FROM incidents r WHERE r.id IN {list}"));
+            let mut by_id: std::collections::HashMap<String, IncidentSummary> = std::collections::HashMap::new();
+            for r in sql.query().fetch_all(&self.pool).await? {
+                let s = summary_from(&r)?;
+                by_id.insert(s.id.clone(), s);
+            }
+            incidents.extend(answer.page.iter().filter_map(|id| by_id.remove(id)));
+        }
+        let next = if answer.more { incidents.last().map(cursor_of) } else { None };
+        let mut facets: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
+        for (facet, value, n) in answer.facets {
+            facets.entry(facet).or_default().push(FacetCount { value, count: i64::try_from(n).unwrap_or(i64::MAX) });
+        }
+        sort_facets(&mut facets);
+        Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
+    }
+
+    /// The same search in SQL alone: PostgreSQL's path, and the reference the index is tested against.
+    pub async fn search_incidents_sql(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         let mut sql = Sql::new("");
         let mut condition = self.incident_where(&mut sql, viewer, q);
         if let Some((key, id)) = &q.cursor {
@@ -96,20 +147,10 @@ impl Store {
              ORDER BY r.start_key DESC, r.id DESC LIMIT {limit}"
         ));
         let rows = sql.query().fetch_all(&self.pool).await?;
-        let mut incidents = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let start: String = r.try_get("start_key")?;
-            incidents.push(IncidentSummary {
-                id: r.try_get("id")?,
-                title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
-                start: (start != "0000-00-00").then_some(start),
-                status: r.try_get("status")?,
-                tlp: r.try_get("tlp")?,
-            });
-        }
+        let mut incidents = rows.iter().map(summary_from).collect::<Result<Vec<_>, _>>()?;
         let next = if incidents.len() > q.limit {
             incidents.truncate(q.limit);
-            incidents.last().map(|i| format!("{}~{}", i.start.clone().unwrap_or_else(|| "0000-00-00".into()), i.id))
+            incidents.last().map(cursor_of)
         } else {
             None
         };
@@ -145,9 +186,7 @@ impl Store {
                 .or_default()
                 .push(FacetCount { value: year.to_string(), count: r.try_get("n")? });
         }
-        for list in facets.values_mut() {
-            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
+        sort_facets(&mut facets);
         Ok(IncidentPage { total, incidents, facets, next })
     }
 }

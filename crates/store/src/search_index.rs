@@ -1,0 +1,343 @@
+//! An in-memory index of incidents for search on SQLite: one bitmap per marking, status, year,
+//! recorder, stakeholder, community and facet value, so that totals and facet counts are
+//! intersections instead of scans. It applies the same visibility rule as `visible_to` (tests
+//! compare the two paths for every role) and follows every write through `incident_changes`,
+//! which triggers fill — whoever wrote.
+use crate::rows::corrupt;
+use crate::{Store, StoreError};
+use normwatch_core::incident::{FACETS, IncidentQuery};
+use normwatch_core::{RecordStatus, Tlp, Viewer};
+use roaring::RoaringBitmap;
+use sqlx::Row;
+use std::collections::{BinaryHeap, HashMap};
+
+/// A facet value's rows, split by the marking of the finding it came from (`None`: the
+/// incident's own value).
+type Sources = HashMap<(Option<Tlp>, Option<String>), RoaringBitmap>;
+
+#[derive(Debug, Default)]
+pub(crate) struct IncidentIndex {
+    /// The last `incident_changes.seq` applied.
+    seen: i64,
+    rows: HashMap<u128, u32>,
+    /// Per row: sort key (YYYYMMDD of the earliest start day, 0 when unknown) and id.
+    order: Vec<(u32, u128)>,
+    all: RoaringBitmap,
+    status_tlp: HashMap<(RecordStatus, Tlp), RoaringBitmap>,
+    recorder: HashMap<String, RoaringBitmap>,
+    stakeholder: HashMap<String, RoaringBitmap>,
+    community: HashMap<String, RoaringBitmap>,
+    no_community: RoaringBitmap,
+    year: HashMap<i64, RoaringBitmap>,
+    facets: HashMap<(String, String), Sources>,
+}
+
+fn uuid_bits(id: &str) -> Result<u128, StoreError> {
+    uuid::Uuid::parse_str(id).map(|u| u.as_u128()).map_err(|e| corrupt("incident id", e))
+}
+
+fn day_key(start_key: &str) -> u32 {
+    start_key.replace('-', "").parse().unwrap_or(0)
+}
+
+fn union<'a>(maps: impl IntoIterator<Item = &'a RoaringBitmap>) -> RoaringBitmap {
+    let mut out = RoaringBitmap::new();
+    for m in maps {
+        out |= m;
+    }
+    out
+}
+
+impl IncidentIndex {
+    fn row_of(&mut self, id: u128) -> u32 {
+        if let Some(r) = self.rows.get(&id) {
+            return *r;
+        }
+        let r = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
+        self.order.push((0, id));
+        self.rows.insert(id, r);
+        r
+    }
+
+    /// Takes a row out of every bitmap (before it is indexed again).
+    fn clear(&mut self, r: u32) {
+        self.all.remove(r);
+        self.no_community.remove(r);
+        for b in self.status_tlp.values_mut() {
+            b.remove(r);
+        }
+        for map in [&mut self.recorder, &mut self.stakeholder, &mut self.community] {
+            for b in map.values_mut() {
+                b.remove(r);
+            }
+        }
+        for b in self.year.values_mut() {
+            b.remove(r);
+        }
+        for sources in self.facets.values_mut() {
+            for b in sources.values_mut() {
+                b.remove(r);
+            }
+        }
+    }
+
+    /// Indexes incident rows and their facet rows (each incident's facets complete).
+    fn load(&mut self, incidents: &[sqlx::any::AnyRow], facets: &[sqlx::any::AnyRow]) -> Result<(), StoreError> {
+        for row in incidents {
+            let id = uuid_bits(&row.try_get::<String, _>("id")?)?;
+            let r = self.row_of(id);
+            self.clear(r);
+            let key: String = row.try_get("start_key")?;
+            self.order[r as usize] = (day_key(&key), id);
+            self.all.insert(r);
+            let status: RecordStatus =
+                row.try_get::<String, _>("status")?.parse().map_err(|e: String| corrupt("status", e))?;
+            let tlp: Tlp = row.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))?;
+            self.status_tlp.entry((status, tlp)).or_default().insert(r);
+            self.recorder.entry(row.try_get("recorded_by")?).or_default().insert(r);
+            if let Some(s) = row.try_get::<Option<String>, _>("stakeholder_id")? {
+                self.stakeholder.entry(s).or_default().insert(r);
+            }
+            match row.try_get::<Option<String>, _>("community_id")? {
+                Some(c) => {
+                    self.community.entry(c).or_default().insert(r);
+                }
+                None => {
+                    self.no_community.insert(r);
+                }
+            }
+            if let Some(y) = row.try_get::<Option<i64>, _>("start_year")? {
+                self.year.entry(y).or_default().insert(r);
+            }
+        }
+        for row in facets {
+            let id = uuid_bits(&row.try_get::<String, _>("incident_id")?)?;
+            let Some(&r) = self.rows.get(&id) else { continue };
+            let tlp = row
+                .try_get::<Option<String>, _>("source_tlp")?
+                .map(|t| t.parse::<Tlp>().map_err(|e| corrupt("source_tlp", e)))
+                .transpose()?;
+            let key = (row.try_get::<String, _>("facet")?, row.try_get::<String, _>("value")?);
+            let source = (tlp, row.try_get::<Option<String>, _>("community_id")?);
+            self.facets.entry(key).or_default().entry(source).or_default().insert(r);
+        }
+        Ok(())
+    }
+
+    /// The rows the viewer may read: `visible_to`, in bitmaps.
+    fn visible(&self, viewer: &Viewer) -> RoaringBitmap {
+        let empty = RoaringBitmap::new();
+        let marking = if viewer.is_admin() {
+            self.all.clone()
+        } else {
+            let markings = viewer.published_markings();
+            let mut m = union(self.status_tlp.iter().filter_map(|((status, tlp), b)| {
+                let status_ok = viewer.reads_unpublished() || *status == RecordStatus::Published;
+                (status_ok && markings.contains(tlp)).then_some(b)
+            }));
+            if let Some(a) = &viewer.account {
+                m |= self.recorder.get(a).unwrap_or(&empty);
+            }
+            if let Some(s) = &viewer.stakeholder {
+                m |= self.stakeholder.get(s).unwrap_or(&empty);
+            }
+            m
+        };
+        match &viewer.communities {
+            None => marking,
+            Some(mine) => {
+                let mut scope = self.no_community.clone();
+                for c in mine {
+                    scope |= self.community.get(c).unwrap_or(&empty);
+                }
+                if let Some(a) = &viewer.account {
+                    scope |= self.recorder.get(a).unwrap_or(&empty);
+                }
+                marking & scope
+            }
+        }
+    }
+
+    /// The rows carrying a facet value, counting values from findings only where the viewer may
+    /// read the finding (`facet_source_visible`).
+    fn facet_rows(&self, viewer: &Viewer, sources: &Sources) -> RoaringBitmap {
+        let all_sources = viewer.is_admin() && viewer.communities.is_none();
+        union(sources.iter().filter_map(|((tlp, community), b)| {
+            let ok = all_sources
+                || match tlp {
+                    None => true,
+                    Some(t) => {
+                        viewer.published_markings().contains(t)
+                            && match (&viewer.communities, community) {
+                                (None, _) | (_, None) => true,
+                                (Some(mine), Some(c)) => mine.contains(c),
+                            }
+                    }
+                };
+            ok.then_some(b)
+        }))
+    }
+}
+
+/// What the index answers; the store fetches the page's rows by id.
+pub(crate) struct IndexAnswer {
+    pub total: u64,
+    pub page: Vec<String>,
+    pub more: bool,
+    pub facets: Vec<(String, String, u64)>,
+}
+
+impl Store {
+    /// Brings the index up to date with the database (building it on first use).
+    async fn current_index(&self) -> Result<tokio::sync::MutexGuard<'_, Option<IncidentIndex>>, StoreError> {
+        let mut guard = self.index.lock().await;
+        let latest: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS s FROM incident_changes")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("s")?;
+        let index = match guard.as_mut() {
+            Some(i) if i.seen == latest => return Ok(guard),
+            Some(i) => i,
+            None => {
+                // A full build; changes from `latest` on are applied again later, harmlessly.
+                let mut i = IncidentIndex { seen: latest, ..Default::default() };
+                let incidents = sqlx::query(
+                    "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id FROM incidents",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                i.load(&incidents, &[])?;
+                drop(incidents);
+                let facets =
+                    sqlx::query("SELECT incident_id, facet, value, source_tlp, community_id FROM incident_facets")
+                        .fetch_all(&self.pool)
+                        .await?;
+                i.load(&[], &facets)?;
+                *guard = Some(i);
+                return Ok(guard);
+            }
+        };
+        let changes = sqlx::query("SELECT seq, incident_id FROM incident_changes WHERE seq > $1 ORDER BY seq")
+            .bind(index.seen)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut ids: Vec<String> = Vec::new();
+        for c in &changes {
+            let id: String = c.try_get("incident_id")?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for chunk in ids.chunks(500) {
+            let mut sql = crate::sql::Sql::new("");
+            let list = sql.bind_list(chunk.iter().map(String::as_str));
+            sql.push(&format!(
+                "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id FROM incidents WHERE id IN {list}"
+            ));
+            let incidents = sql.query().fetch_all(&self.pool).await?;
+            let mut fsql = crate::sql::Sql::new("");
+            let list = fsql.bind_list(chunk.iter().map(String::as_str));
+            fsql.push(&format!(
+                "SELECT incident_id, facet, value, source_tlp, community_id FROM incident_facets WHERE incident_id IN {list}"
+            ));
+            let facets = fsql.query().fetch_all(&self.pool).await?;
+            index.load(&incidents, &facets)?;
+        }
+        index.seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
+        Ok(guard)
+    }
+
+    /// Builds the index ahead of the first search (the server calls it at start).
+    pub async fn warm_search_index(&self) -> Result<(), StoreError> {
+        if self.backend == crate::Backend::Sqlite {
+            drop(self.current_index().await?);
+        }
+        Ok(())
+    }
+
+    /// Totals, facet counts and the ids of one page, from the index.
+    pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
+        // Full-text terms are matched by FTS5 first; the index does the rest.
+        let mut term_ids: Vec<Vec<u128>> = Vec::new();
+        for term in &q.terms {
+            let mut sql = crate::sql::Sql::new("");
+            let condition = if term.chars().count() >= 3 {
+                format!("incident_search MATCH {}", sql.bind(format!("\"{}\"", term.replace('"', "\"\""))))
+            } else {
+                format!("body LIKE {} ESCAPE '\\'", sql.bind(crate::catalog::like_pattern(term)))
+            };
+            sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition}"));
+            let ids = sql
+                .query()
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| uuid_bits(&r.try_get::<String, _>("incident_id")?))
+                .collect::<Result<Vec<_>, _>>()?;
+            term_ids.push(ids);
+        }
+        let guard = self.current_index().await?;
+        let Some(index) = guard.as_ref() else { return Err(corrupt("search index", "not built")) };
+        let empty = RoaringBitmap::new();
+        let mut rows = index.visible(viewer);
+        if let Some(y) = q.year {
+            rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
+        }
+        if let Some(s) = q.status {
+            rows &= union(index.status_tlp.iter().filter(|((st, _), _)| *st == s).map(|(_, b)| b));
+        }
+        for (facet, value) in &q.facets {
+            match index.facets.get(&((*facet).to_owned(), value.clone())) {
+                Some(sources) => rows &= index.facet_rows(viewer, sources),
+                None => rows.clear(),
+            }
+        }
+        for ids in &term_ids {
+            let matched: RoaringBitmap = ids.iter().filter_map(|i| index.rows.get(i).copied()).collect();
+            rows &= matched;
+        }
+        let total = rows.len();
+        let mut facets = Vec::new();
+        for ((facet, value), sources) in &index.facets {
+            if !FACETS.contains(&facet.as_str()) {
+                continue;
+            }
+            let n = rows.intersection_len(&index.facet_rows(viewer, sources));
+            if n > 0 {
+                facets.push((facet.clone(), value.clone(), n));
+            }
+        }
+        for (year, b) in &index.year {
+            let n = rows.intersection_len(b);
+            if n > 0 {
+                facets.push(("year".to_owned(), year.to_string(), n));
+            }
+        }
+        // The page: the `limit` greatest (key, id) below the cursor, kept in a bounded heap.
+        let cursor = match &q.cursor {
+            Some((k, id)) => Some((day_key(k), uuid_bits(id)?)),
+            None => None,
+        };
+        let mut heap: BinaryHeap<std::cmp::Reverse<(u32, u128)>> = BinaryHeap::with_capacity(q.limit + 2);
+        for r in &rows {
+            let entry = index.order[r as usize];
+            if cursor.is_some_and(|c| entry >= c) {
+                continue;
+            }
+            heap.push(std::cmp::Reverse(entry));
+            if heap.len() > q.limit + 1 {
+                heap.pop();
+            }
+        }
+        let mut page: Vec<(u32, u128)> = heap.into_iter().map(|std::cmp::Reverse(e)| e).collect();
+        page.sort_unstable_by(|a, b| b.cmp(a));
+        let more = page.len() > q.limit;
+        page.truncate(q.limit);
+        Ok(IndexAnswer {
+            total,
+            page: page.iter().map(|(_, id)| uuid::Uuid::from_u128(*id).hyphenated().to_string()).collect(),
+            more,
+            facets,
+        })
+    }
+}
