@@ -30,6 +30,9 @@ pub(crate) struct IncidentIndex {
     no_community: RoaringBitmap,
     year: HashMap<i64, RoaringBitmap>,
     facets: HashMap<(String, String), Sources>,
+    /// Rows in page order, and whether a change has made it stale.
+    sorted: Vec<u32>,
+    sorted_stale: bool,
 }
 
 fn uuid_bits(id: &str) -> Result<u128, StoreError> {
@@ -88,7 +91,11 @@ impl IncidentIndex {
             let r = self.row_of(id);
             self.clear(r);
             let key: String = row.try_get("start_key")?;
-            self.order[r as usize] = (day_key(&key), id);
+            let entry = (day_key(&key), id);
+            if self.order[r as usize] != entry {
+                self.order[r as usize] = entry;
+                self.sorted_stale = true;
+            }
             self.all.insert(r);
             let status: RecordStatus =
                 row.try_get::<String, _>("status")?.parse().map_err(|e: String| corrupt("status", e))?;
@@ -159,10 +166,11 @@ impl IncidentIndex {
     }
 
     /// The rows carrying a facet value, counting values from findings only where the viewer may
-    /// read the finding (`facet_source_visible`).
-    fn facet_rows(&self, viewer: &Viewer, sources: &Sources) -> RoaringBitmap {
+    /// read the finding (`facet_source_visible`). Borrowed when one source is visible (the
+    /// usual case), so counting needs no copy.
+    fn facet_rows<'a>(&self, viewer: &Viewer, sources: &'a Sources) -> std::borrow::Cow<'a, RoaringBitmap> {
         let all_sources = viewer.is_admin() && viewer.communities.is_none();
-        union(sources.iter().filter_map(|((tlp, community), b)| {
+        let mut visible = sources.iter().filter_map(|((tlp, community), b)| {
             let ok = all_sources
                 || match tlp {
                     None => true,
@@ -175,7 +183,23 @@ impl IncidentIndex {
                     }
                 };
             ok.then_some(b)
-        }))
+        });
+        match (visible.next(), visible.next()) {
+            (None, _) => std::borrow::Cow::Owned(RoaringBitmap::new()),
+            (Some(one), None) => std::borrow::Cow::Borrowed(one),
+            (Some(a), Some(b)) => std::borrow::Cow::Owned(union([a, b].into_iter().chain(visible))),
+        }
+    }
+
+    /// Rows in page order (start key, then id, both descending), rebuilt after changes.
+    fn sorted(&mut self) -> &[u32] {
+        if self.sorted.len() != self.order.len() || self.sorted_stale {
+            let mut rows: Vec<u32> = (0..u32::try_from(self.order.len()).unwrap_or(u32::MAX)).collect();
+            rows.sort_unstable_by(|a, b| self.order[*b as usize].cmp(&self.order[*a as usize]));
+            self.sorted = rows;
+            self.sorted_stale = false;
+        }
+        &self.sorted
     }
 }
 
@@ -276,10 +300,14 @@ impl Store {
                 .collect::<Result<Vec<_>, _>>()?;
             term_ids.push(ids);
         }
-        let guard = self.current_index().await?;
-        let Some(index) = guard.as_ref() else { return Err(corrupt("search index", "not built")) };
+        let mut guard = self.current_index().await?;
+        let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
+        // Page order first (it needs the index mutably); everything else reads it.
+        index.sorted();
+        let index = &*index;
         let empty = RoaringBitmap::new();
         let mut rows = index.visible(viewer);
+        let visible = rows.len();
         if let Some(y) = q.year {
             rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
         }
@@ -288,7 +316,7 @@ impl Store {
         }
         for (facet, value) in &q.facets {
             match index.facets.get(&((*facet).to_owned(), value.clone())) {
-                Some(sources) => rows &= index.facet_rows(viewer, sources),
+                Some(sources) => rows &= &*index.facet_rows(viewer, sources),
                 None => rows.clear(),
             }
         }
@@ -318,19 +346,39 @@ impl Store {
             Some((k, id)) => Some((day_key(k), uuid_bits(id)?)),
             None => None,
         };
-        let mut heap: BinaryHeap<std::cmp::Reverse<(u32, u128)>> = BinaryHeap::with_capacity(q.limit + 2);
-        for r in &rows {
-            let entry = index.order[r as usize];
-            if cursor.is_some_and(|c| entry >= c) {
-                continue;
+        let mut page: Vec<(u32, u128)> = Vec::with_capacity(q.limit + 1);
+        if total * total > (q.limit as u64 + 1) * visible {
+            // Walking the rows in page order takes about limit × visible / total steps, the heap
+            // `total`: walk when matches are dense enough that the walk is shorter.
+            let sorted = &index.sorted;
+            let from = match cursor {
+                Some(c) => sorted.partition_point(|r| index.order[*r as usize] >= c),
+                None => 0,
+            };
+            for r in &sorted[from..] {
+                if rows.contains(*r) {
+                    page.push(index.order[*r as usize]);
+                    if page.len() > q.limit {
+                        break;
+                    }
+                }
             }
-            heap.push(std::cmp::Reverse(entry));
-            if heap.len() > q.limit + 1 {
-                heap.pop();
+        } else {
+            // Sparse: keep the greatest below the cursor in a bounded heap.
+            let mut heap: BinaryHeap<std::cmp::Reverse<(u32, u128)>> = BinaryHeap::with_capacity(q.limit + 2);
+            for r in &rows {
+                let entry = index.order[r as usize];
+                if cursor.is_some_and(|c| entry >= c) {
+                    continue;
+                }
+                heap.push(std::cmp::Reverse(entry));
+                if heap.len() > q.limit + 1 {
+                    heap.pop();
+                }
             }
+            page = heap.into_iter().map(|std::cmp::Reverse(e)| e).collect();
+            page.sort_unstable_by(|a, b| b.cmp(a));
         }
-        let mut page: Vec<(u32, u128)> = heap.into_iter().map(|std::cmp::Reverse(e)| e).collect();
-        page.sort_unstable_by(|a, b| b.cmp(a));
         let more = page.len() > q.limit;
         page.truncate(q.limit);
         Ok(IndexAnswer {
