@@ -335,7 +335,8 @@ async fn incident_pages_in_both_languages(s: TestServer) {
     for (lang, heading, screening) in
         [("en", "Incidents", "Norms it may engage"), ("ja", "インシデント", "関係しうる規範")]
     {
-        let list = s.get(&format!("/incidents?lang={lang}&country=JP")).await;
+        let list =
+            s.get(&format!("/incidents?lang={lang}&country=JP&sector=ci.energy&status=published&q=&year=")).await;
         assert_eq!(list.status(), 200);
         let list = list.text().await.expect("html");
         assert!(list.contains(&format!("<html lang=\"{lang}\"")) && list.contains(heading));

@@ -87,6 +87,16 @@ impl IncidentIndex {
     /// Indexes incident rows and their facet rows (each incident's facets complete).
     fn load(&mut self, incidents: &[sqlx::any::AnyRow], facets: &[sqlx::any::AnyRow]) -> Result<(), StoreError> {
         for row in incidents {
+            self.load_incident(row)?;
+        }
+        for row in facets {
+            self.load_facet(row)?;
+        }
+        Ok(())
+    }
+
+    fn load_incident(&mut self, row: &sqlx::any::AnyRow) -> Result<(), StoreError> {
+        {
             let id = uuid_bits(&row.try_get::<String, _>("id")?)?;
             let r = self.row_of(id);
             self.clear(r);
@@ -117,9 +127,13 @@ impl IncidentIndex {
                 self.year.entry(y).or_default().insert(r);
             }
         }
-        for row in facets {
+        Ok(())
+    }
+
+    fn load_facet(&mut self, row: &sqlx::any::AnyRow) -> Result<(), StoreError> {
+        {
             let id = uuid_bits(&row.try_get::<String, _>("incident_id")?)?;
-            let Some(&r) = self.rows.get(&id) else { continue };
+            let Some(&r) = self.rows.get(&id) else { return Ok(()) };
             let tlp = row
                 .try_get::<Option<String>, _>("source_tlp")?
                 .map(|t| t.parse::<Tlp>().map_err(|e| corrupt("source_tlp", e)))
@@ -224,19 +238,24 @@ impl Store {
             Some(i) => i,
             None => {
                 // A full build; changes from `latest` on are applied again later, harmlessly.
+                // Rows are streamed, not collected: memory holds the bitmaps, not the tables.
+                use futures_util::TryStreamExt;
                 let mut i = IncidentIndex { seen: latest, ..Default::default() };
-                let incidents = sqlx::query(
+                let mut incidents = sqlx::query(
                     "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id FROM incidents",
                 )
-                .fetch_all(&self.pool)
-                .await?;
-                i.load(&incidents, &[])?;
+                .fetch(&self.pool);
+                while let Some(row) = incidents.try_next().await? {
+                    i.load_incident(&row)?;
+                }
                 drop(incidents);
-                let facets =
+                let mut facets =
                     sqlx::query("SELECT incident_id, facet, value, source_tlp, community_id FROM incident_facets")
-                        .fetch_all(&self.pool)
-                        .await?;
-                i.load(&[], &facets)?;
+                        .fetch(&self.pool);
+                while let Some(row) = facets.try_next().await? {
+                    i.load_facet(&row)?;
+                }
+                drop(facets);
                 *guard = Some(i);
                 return Ok(guard);
             }

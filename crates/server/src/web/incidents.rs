@@ -198,6 +198,25 @@ pub async fn list(
                     }
                 }
             }
+            label { (w.sector)
+                select name="sector" {
+                    option value="" { "—" }
+                    @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
+                        @for term in &t.terms {
+                            option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) }
+                        }
+                    }
+                }
+            }
+            label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
+            label { (w.status)
+                select name="status" {
+                    option value="" { "—" }
+                    @for s in ["published", "in-review", "draft"] {
+                        option value=(s) selected[value("status") == s] { (s) }
+                    }
+                }
+            }
             button type="submit" { (w.apply) }
         }
         p #total { b { (result.total) } " " (w.found) " · "
