@@ -145,9 +145,21 @@ fn main() {
         if n > through_store {
             println!("bulk rows: {} more incidents in {:.0} s", n - through_store, t.elapsed().as_secs_f64());
         }
+        let rss = || {
+            std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|t| t.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+                .unwrap_or(0)
+        };
+        let before = rss();
         let t = Instant::now();
         store.warm_search_index().await.expect("index");
-        println!("search index built over {n} incidents in {:.1} s", t.elapsed().as_secs_f64());
+        println!(
+            "search index built over {n} incidents in {:.1} s; resident memory {} MiB before, {} MiB after",
+            t.elapsed().as_secs_f64(),
+            before / 1024,
+            rss() / 1024
+        );
         let viewer = Viewer::anonymous();
         // (name, filters, runs): full-text shapes hit SQLite's FTS5 and are slower, so fewer runs.
         let shapes: [Shape; 7] = [
