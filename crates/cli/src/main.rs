@@ -7,6 +7,7 @@ mod log;
 mod seed;
 mod setup;
 mod statement;
+mod stix;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -63,6 +64,9 @@ enum Command {
     /// original field is kept). Importing the same file again changes nothing.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export records in exchange formats (STIX 2.1).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Create an Ed25519 signing key for co-signing statements: writes FILE (owner-only) and
     /// prints the public key to register with POST /api/v1/stakeholders/ID/keys.
     Keygen { file: PathBuf },
@@ -100,6 +104,67 @@ enum ImportCommand {
     Eurepoc { dir: PathBuf },
     /// The CFR Cyber Operations Tracker export (cyber-operations-incidents.csv).
     Cfr { file: PathBuf },
+    /// A STIX 2.1 or 2.0 bundle (or a TAXII envelope), from FILE or `-` for standard input.
+    /// Streams: a bundle larger than memory imports in bounded memory. Each object is checked;
+    /// a bad one is reported with its id and a JSON pointer and skipped, the rest are imported.
+    /// Unknown types and properties are kept verbatim. Objects go to the TAXII collection of
+    /// their TLP marking (TLP 1.0, 2.0 and common vendor markings are recognised). Importing
+    /// the same objects again (same id and `modified`) adds nothing. Exit code 2 when objects
+    /// were skipped.
+    Stix {
+        /// The bundle file, or `-` for standard input.
+        source: String,
+        /// The marking of objects that carry none (clear, green, amber, amber+strict, red).
+        #[arg(long, default_value = "clear", value_parser = parse_tlp)]
+        tlp: normwatch_core::Tlp,
+        /// Share the objects with this community of interest only (its id).
+        #[arg(long, value_name = "ID")]
+        community: Option<String>,
+    },
+}
+
+fn parse_tlp(text: &str) -> Result<normwatch_core::Tlp, String> {
+    text.parse()
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Write a STIX 2.1 bundle of the published records about the incidents the filters find
+    /// (the incident list's filters): incidents, evidence, violation assessments, attribution
+    /// claims, statements, responses, the identities behind them, and a report naming them.
+    Stix {
+        /// Norm id (e.g. gge-f).
+        #[arg(long)]
+        norm: Option<String>,
+        /// Year the incident started.
+        #[arg(long)]
+        year: Option<String>,
+        /// Target country (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        /// Target sector (a term of the sector taxonomy).
+        #[arg(long)]
+        sector: Option<String>,
+        /// State an attribution claim names (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        attributed_state: Option<String>,
+        /// Operation type (a term of the operation-type taxonomy).
+        #[arg(long)]
+        operation: Option<String>,
+        /// Full-text search words.
+        #[arg(long)]
+        q: Option<String>,
+        /// Every published record at every marking (the operator's view); without it, what an
+        /// anonymous reader may see (TLP:CLEAR, no community).
+        #[arg(long)]
+        all: bool,
+        /// Also write the STIX objects others shared (imported or posted over TAXII), verbatim.
+        #[arg(long)]
+        stored: bool,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -246,6 +311,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cmd) => {
             setup::init_logging(&config.log, true);
             import_command(&config, cmd).await
+        }
+        Command::Export(cmd) => {
+            setup::init_logging(&config.log, true);
+            export_command(&config, cmd).await
         }
     }
 }
@@ -497,6 +566,26 @@ async fn store_in_chunks<T: normwatch_store::LedgerKind>(
 
 async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode> {
     let instance = setup::prepare(config).await?;
+    if let ImportCommand::Stix { source, tlp, community } = cmd {
+        if let Some(c) = &community
+            && !instance.store.communities().await?.iter().any(|k| &k.id == c)
+        {
+            anyhow::bail!("no community `{c}`: list them with GET /api/v1/communities");
+        }
+        let started = std::time::Instant::now();
+        let report = stix::import(&instance.store, &source, tlp, community).await?;
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "STIX: {} objects read, {} added, {} already there, {} skipped in {secs:.2} s ({} objects/s)",
+            report.read,
+            report.added,
+            report.unchanged,
+            report.rejected,
+            (report.read as f64 / secs.max(1e-9)) as u64
+        );
+        instance.store.close().await;
+        return Ok(if report.rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
+    }
     let store = &instance.store;
     let today = normwatch_server::today();
     let check = |i: usize, incident: &normwatch_core::incident::IncidentInput| {
@@ -533,6 +622,7 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
                 data.end_before_start
             );
         }
+        ImportCommand::Stix { .. } => unreachable!("handled above"),
         ImportCommand::Cfr { file } => {
             let incidents = import::read_cfr(&file)?;
             for (i, incident) in incidents.iter().enumerate() {
@@ -544,6 +634,31 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
     }
     // What was just published is covered by a signed checkpoint at once.
     normwatch_server::log::TransparencyLog::new(instance.key.clone()).checkpoint(store).await?;
+    instance.store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export_command(config: &Config, cmd: ExportCommand) -> Result<ExitCode> {
+    let ExportCommand::Stix { norm, year, country, sector, attributed_state, operation, q, all, stored, out } = cmd;
+    let instance = setup::prepare(config).await?;
+    let pairs: Vec<(&str, String)> = [
+        ("norm", norm),
+        ("year", year),
+        ("country", country),
+        ("sector", sector),
+        ("attributed_state", attributed_state),
+        ("operation", operation),
+        ("q", q),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    let query =
+        normwatch_core::incident::IncidentQuery::parse(pairs.iter().map(|(k, v)| (*k, v.as_str())), &instance.catalog)
+            .map_err(|e| anyhow::anyhow!("--{}: {}", e.field.replace('_', "-"), e.reason))?;
+    let viewer = if all { normwatch_core::Viewer::system() } else { normwatch_core::Viewer::anonymous() };
+    let count = stix::export(&instance.store, &viewer, &query, stored, out.as_deref()).await?;
+    eprintln!("{count} STIX objects written");
     instance.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ pub mod auth;
 mod error;
 mod extract;
 pub mod log;
+pub mod taxii;
 mod web;
 pub mod webhooks;
 
@@ -136,6 +137,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
         .nest("/log", log::routes())
+        .nest("/taxii2", taxii::routes())
+        // Nesting serves `/taxii2`; TAXII clients ask for the discovery URL with its slash.
+        .route("/taxii2/", axum::routing::get(taxii::discovery))
         .merge(web::routes())
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)

@@ -21,6 +21,7 @@ mod search_index;
 mod sql;
 mod stakeholders;
 mod statements;
+mod stix;
 mod vep;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -41,6 +42,9 @@ pub use positions::RecordFilter;
 pub use search::{FacetCount, IncidentPage, IncidentSummary};
 pub use stakeholders::StakeholderFilter;
 pub use statements::StatementSignature;
+pub use stix::{
+    NewStixObject, StixAdded, StixFilter, StixPage, StixRow, StixScope, TaxiiStatus, VersionMatch, timestamp_key,
+};
 pub use vep::VepBoard;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -10,6 +10,7 @@ pub(crate) mod ledger;
 pub(crate) mod metrics;
 pub(crate) mod records;
 mod statements;
+mod stix;
 pub(crate) mod vep;
 
 use crate::AppState;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics/attribution-lag", get(metrics::lag))
         .route("/metrics/response-rate", get(metrics::responses))
         .route("/metrics/endorsed-violations", get(metrics::endorsed))
+        .route("/export/stix", get(stix::export))
         .route("/catalog", get(catalog::whole))
         .route("/norms", get(catalog::norms))
         .route("/norms/{id}", get(catalog::norm))
