@@ -162,6 +162,11 @@ pub async fn serve(config: &Config) -> Result<()> {
         if let Err(e) = store.warm_search_index().await {
             tracing::error!(error = %e, "the incident search index could not be built");
         }
+        // Records published while no one read TAXII (e.g. by an import) become STIX now, not
+        // at the first TAXII request.
+        if let Err(e) = store.sync_published_stix().await {
+            tracing::error!(error = %e, "published records could not be turned into STIX objects");
+        }
     });
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");

@@ -43,6 +43,26 @@ impl Sql {
         if holders.is_empty() { "(NULL)".to_owned() } else { format!("({})", holders.join(", ")) }
     }
 
+    /// For SQLite, when every placeholder appears once and in the order of its value: plain
+    /// `?` placeholders, which SQLite binds by position. sqlx looks each `$n` up by name, which
+    /// costs time growing with the square of the placeholders in one statement.
+    pub fn positional(&mut self) -> &mut Self {
+        let mut out = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                out.push('?');
+            } else {
+                out.push(c);
+            }
+        }
+        self.text = out;
+        self
+    }
+
     pub fn query(&self) -> Query<'_, Any, AnyArguments> {
         // Only placeholders carry values; the text is assembled from fixed fragments.
         let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));

@@ -4,7 +4,7 @@
 use crate::sql::Sql;
 use crate::{Store, StoreError};
 use normwatch_core::{Tlp, Viewer};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// A collection's scope: the marking of everything in it and the community it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -160,7 +160,7 @@ fn stix_visible(sql: &mut Sql, viewer: &Viewer) -> String {
     format!("(s.tlp IN {list} AND (s.community_id IS NULL OR s.community_id IN {mine}))")
 }
 
-/// Rows per INSERT statement (14 values each stays far below either backend's bind limit).
+/// Rows per INSERT statement (12 values each, within either backend's limit on placeholders).
 const INSERT_ROWS: usize = 400;
 
 impl Store {
@@ -174,7 +174,29 @@ impl Store {
         objects: &[NewStixObject],
     ) -> Result<StixAdded, StoreError> {
         let mut tx = self.begin_write().await?;
-        let added = add_in(&mut tx, scope, origin, added_by, objects).await?;
+        let added = add_in(self.backend, &mut tx, scope, origin, added_by, objects).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// [`Store::add_stix_objects`] for bulk imports of objects others shared. On SQLite the
+    /// batch commits without waiting for the disk (`synchronous = NORMAL`): the WAL keeps the
+    /// database consistent after a crash, and an import cut short by one is run again (it is
+    /// idempotent). Published records never take this path. The connection is closed after use,
+    /// so the setting never reaches another write.
+    pub async fn import_stix_objects(
+        &self,
+        scope: &StixScope,
+        objects: &[NewStixObject],
+    ) -> Result<StixAdded, StoreError> {
+        if self.backend != crate::Backend::Sqlite {
+            return self.add_stix_objects(scope, "import", None, objects).await;
+        }
+        let mut conn = self.pool.acquire().await?;
+        conn.close_on_drop();
+        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let added = add_in(self.backend, &mut tx, scope, "import", None, objects).await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -304,15 +326,16 @@ impl Store {
 }
 
 /// Takes the stix_head row (the lock that orders `date_added`) and returns the last one given.
-async fn lock_head(tx: &mut Transaction<'static, Any>) -> Result<(String, i64), StoreError> {
+async fn lock_head(tx: &mut sqlx::AnyConnection) -> Result<(String, i64), StoreError> {
     let row = sqlx::query("UPDATE stix_head SET id = id WHERE id = 1 RETURNING last_added, synced_size")
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?;
     Ok((row.try_get("last_added")?, row.try_get("synced_size")?))
 }
 
 pub(crate) async fn add_in(
-    tx: &mut Transaction<'static, Any>,
+    backend: crate::Backend,
+    tx: &mut sqlx::AnyConnection,
     scope: &StixScope,
     origin: &str,
     added_by: Option<&str>,
@@ -330,7 +353,7 @@ pub(crate) async fn add_in(
     for chunk in objects.chunks(INSERT_ROWS) {
         let mut sql = Sql::new(
             "INSERT INTO stix_objects (scope, stix_id, version_key, modified, stix_type, spec_version, tlp, \
-             community_id, date_added, origin, added_by, body) VALUES ",
+             community_id, date_added, origin, added_by, body, latest, earliest) VALUES ",
         );
         let mut rows = Vec::with_capacity(chunk.len());
         for o in chunk {
@@ -358,26 +381,32 @@ pub(crate) async fn add_in(
                 sql.bind(o.body.clone()),
             ];
             next += 1;
-            rows.push(format!("({})", values.join(", ")));
+            // A new id is its own first and last version; ids with others are mended below.
+            rows.push(format!("({}, 1, 1)", values.join(", ")));
         }
         sql.push(&rows.join(", "));
         sql.push(" ON CONFLICT (scope, stix_id, version_key) DO NOTHING");
-        added += sql.query().execute(&mut **tx).await?.rows_affected();
+        if backend == crate::Backend::Sqlite {
+            sql.positional();
+        }
+        added += sql.query().execute(&mut *tx).await?.rows_affected();
     }
-    // Which version is first and last changes only for the ids this call touched.
+    // Which version is first and last changes only for ids this call gave another version
+    // (rewriting every new row would write each body twice).
     sqlx::query(
         "UPDATE stix_objects SET \
            latest = CASE WHEN version_key = (SELECT MAX(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END, \
            earliest = CASE WHEN version_key = (SELECT MIN(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END \
-         WHERE scope = $1 AND stix_id IN (SELECT n.stix_id FROM stix_objects n WHERE n.scope = $1 AND n.date_added >= $2)",
+         WHERE scope = $1 AND stix_id IN (SELECT n.stix_id FROM stix_objects n WHERE n.scope = $1 AND n.date_added >= $2 \
+           AND EXISTS (SELECT 1 FROM stix_objects o WHERE o.scope = n.scope AND o.stix_id = n.stix_id AND o.version_key <> n.version_key))",
     )
     .bind(&key)
     .bind(&first_added)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE stix_head SET last_added = $1 WHERE id = 1")
         .bind(from_micros(next - 1))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(StixAdded { added, unchanged: objects.len() as u64 - added })
 }
@@ -515,7 +544,14 @@ impl Store {
                 community = i.body.community.clone();
             }
             let scope = StixScope { tlp, community };
-            let objects = self.record_stix(&leaf.entity, &record).await?;
+            // One record that cannot be expressed must not stop the others from being served.
+            let objects = match self.record_stix(&leaf.entity, &record).await {
+                Ok(objects) => objects,
+                Err(e) => {
+                    tracing::error!(kind = %leaf.entity, id = %leaf.entity_id, error = %e, "a published record is not shared over TAXII");
+                    continue;
+                }
+            };
             let slot = match scopes.iter().position(|(s, _)| *s == scope) {
                 Some(i) => i,
                 None => {
@@ -533,7 +569,7 @@ impl Store {
         }
         let mut added = 0;
         for (scope, objects) in &scopes {
-            added += add_in(&mut tx, scope, "normwatch", None, objects).await?.added;
+            added += add_in(self.backend, &mut tx, scope, "normwatch", None, objects).await?.added;
         }
         sqlx::query("UPDATE stix_head SET synced_size = $1 WHERE id = 1")
             .bind(i64::try_from(size).unwrap_or(i64::MAX))

@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics/response-rate", get(metrics::responses))
         .route("/metrics/endorsed-violations", get(metrics::endorsed))
         .route("/export/stix", get(stix::export))
+        .route("/export/stix/extension-schema.json", get(stix::extension_schema))
         .route("/catalog", get(catalog::whole))
         .route("/norms", get(catalog::norms))
         .route("/norms/{id}", get(catalog::norm))

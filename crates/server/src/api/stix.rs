@@ -22,3 +22,11 @@ pub async fn export(State(state): State<AppState>, caller: Caller, params: Param
         .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"normwatch-stix.json\""));
     Ok(response)
 }
+
+/// `GET /export/stix/extension-schema.json`: the JSON schema of the normwatch property extension
+/// (what `stix2-validator --schemas` takes), so that consumers can check our objects.
+pub async fn extension_schema() -> Response {
+    let mut response = (StatusCode::OK, normwatch_stix::export::EXTENSION_SCHEMA).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/schema+json"));
+    response
+}

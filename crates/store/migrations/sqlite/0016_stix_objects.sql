@@ -19,9 +19,9 @@ CREATE TABLE stix_objects (
     body         TEXT NOT NULL,
     PRIMARY KEY (scope, stix_id, version_key)
 );
+-- Pages of the newest versions; other reads go by the primary key or by date_added. Few
+-- indexes on purpose: every one is written again for each object of a large import.
 CREATE INDEX stix_objects_latest ON stix_objects (scope, latest, date_added);
-CREATE INDEX stix_objects_added ON stix_objects (scope, date_added);
-CREATE INDEX stix_objects_id ON stix_objects (stix_id);
 
 -- One row: the last date_added given out, and how much of the transparency log has been
 -- turned into STIX objects.
