@@ -1,7 +1,8 @@
 //! The portal's pages over HTTP, against the real server, on SQLite and PostgreSQL.
 mod common;
 
-use common::TestServer;
+use common::{Roles, TestServer};
+use serde_json::json;
 
 on_both_backends!(
     home_explains_the_framework_in_both_languages,
@@ -11,6 +12,7 @@ on_both_backends!(
     search_form_filters_norms,
     unknown_pages_and_bad_languages_get_error_pages,
     taxonomy_page_lists_asset_classes,
+    strict_content_security_policy_and_escaped_record_text,
 );
 
 async fn page(s: &TestServer, path: &str) -> String {
@@ -127,4 +129,63 @@ async fn taxonomy_page_lists_asset_classes(s: TestServer) {
     assert!(html.contains("/norms/gcsc-1?"), "the norms that protect these assets are linked");
     let index = page(&s, "/taxonomies?lang=ja").await;
     assert!(index.contains("/taxonomies/confidence?lang=ja"));
+}
+
+/// No page carries inline code (so the strict policy costs nothing), every response carries the
+/// policy, and a record whose title is markup shows as text on the pages that list it.
+async fn strict_content_security_policy_and_escaped_record_text(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let hostile = "<script>alert(1)</script>";
+    let (st, incident) = roles
+        .editor
+        .post(
+            "/api/v1/incidents",
+            &json!({"title": {"ja": hostile, "en": hostile}, "started": "2024-02",
+                    "targets": [{"name": "<img src=x onerror=alert(2)>", "country": "JP"}], "stakeholder": "jp"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{incident}");
+    let id = incident["id"].as_str().expect("id");
+    let token = roles.editor.token.clone().expect("token");
+    let client = reqwest::Client::new();
+    for path in
+        ["/", "/norms", "/incidents", &format!("/incidents/{id}"), "/metrics", "/adoption", "/stakeholders", "/sign-in"]
+    {
+        for lang in ["ja", "en"] {
+            let r = client
+                .get(s.at(&format!("{path}{}lang={lang}", if path.contains('?') { '&' } else { '?' })))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(r.status(), 200, "{path}");
+            let csp = r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            assert!(
+                csp.contains("default-src 'none'")
+                    && csp.contains("style-src 'self'")
+                    && !csp.contains("unsafe-inline"),
+                "{path}: {csp}"
+            );
+            let html = r.text().await.expect("html");
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path} lang {lang}");
+            assert!(html.contains("href=\"/assets/normwatch.css\""), "{path}");
+            // Markup from records appears only escaped (`&lt;img …`), never as a tag.
+            for inline in ["<script", "<style", " style=\"", "<img src=x onerror"] {
+                assert!(!html.contains(inline), "{path} ({lang}) holds inline code `{inline}`");
+            }
+            if path.starts_with("/incidents") {
+                assert!(
+                    html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                    "{path}: the title is not shown as text"
+                );
+            }
+        }
+    }
+    let css = s.get("/assets/normwatch.css").await;
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/css")));
+    assert!(css.text().await.expect("css").contains(".cards"));
+    // API answers carry the policy too.
+    let api = s.get("/api/v1/health").await;
+    assert!(api.headers().contains_key("content-security-policy"));
 }

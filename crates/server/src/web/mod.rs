@@ -23,12 +23,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use i18n::{Ui, ui};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use normwatch_core::{Lang, LangChoice};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
+        .route("/assets/normwatch.css", get(stylesheet))
         .route("/norms", get(pages::norms))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::one))
@@ -181,7 +182,8 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — " (ui.site) }
-                style { (PreEscaped(STYLE)) }
+                // A file, not an inline <style>: the Content-Security-Policy allows no inline code.
+                link rel="stylesheet" href="/assets/normwatch.css";
             }
             body {
                 header {
@@ -221,4 +223,15 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// The portal's stylesheet.
+async fn stylesheet() -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = STYLE.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
 }
