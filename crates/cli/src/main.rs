@@ -64,6 +64,24 @@ enum Command {
     /// original field is kept). Importing the same file again changes nothing.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
+    /// file: the violation assessments, attributions and responses published in the period, the
+    /// changes in norm adoption, a chart per norm, and the signed checkpoint it was built from.
+    /// Only what anyone may read (published, TLP:CLEAR) goes in. Print-ready.
+    Report {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        from: String,
+        /// Last day of the period (YYYY-MM-DD), included.
+        #[arg(long, value_parser = parse_day)]
+        to: String,
+        /// Language of the report: ja or en.
+        #[arg(long, default_value = "ja", value_parser = parse_report_lang)]
+        lang: normwatch_core::Lang,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Export records in exchange formats (STIX 2.1).
     #[command(subcommand)]
     Export(ExportCommand),
@@ -121,6 +139,20 @@ enum ImportCommand {
         #[arg(long, value_name = "ID")]
         community: Option<String>,
     },
+}
+
+fn parse_day(text: &str) -> Result<String, String> {
+    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map(|_| text.to_owned())
+        .map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD, e.g. 2025-01-31"))
+}
+
+fn parse_report_lang(text: &str) -> Result<normwatch_core::Lang, String> {
+    match text {
+        "ja" => Ok(normwatch_core::Lang::Ja),
+        "en" => Ok(normwatch_core::Lang::En),
+        other => Err(format!("`{other}` is not a language of the report: use ja or en")),
+    }
 }
 
 fn parse_tlp(text: &str) -> Result<normwatch_core::Tlp, String> {
@@ -311,6 +343,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cmd) => {
             setup::init_logging(&config.log, true);
             import_command(&config, cmd).await
+        }
+        Command::Report { from, to, lang, out } => {
+            setup::init_logging(&config.log, true);
+            if from > to {
+                anyhow::bail!("--from {from} is after --to {to}: give the first day, then the last");
+            }
+            let instance = setup::prepare(&config).await?;
+            let now = normwatch_store::now_rfc3339();
+            let html =
+                normwatch_server::report::periodic_report(&instance.store, &instance.catalog, &from, &to, lang, &now)
+                    .await?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &html).with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!("report for {from} – {to} written to {}", path.display());
+                }
+                None => print!("{html}"),
+            }
+            instance.store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export(cmd) => {
             setup::init_logging(&config.log, true);

@@ -11,7 +11,8 @@ on_both_backends!(
     screening_addressees_and_attribution,
     incident_pages_in_both_languages,
     metrics_count_published_findings_only,
-    collective_statement_co_signed_and_verified
+    collective_statement_co_signed_and_verified,
+    periodic_report_in_both_languages
 );
 
 /// Two more reviewers, acting for stakeholders of two different kinds.
@@ -553,4 +554,91 @@ async fn collective_statement_co_signed_and_verified(s: TestServer) {
     .await;
     let (_, bundle) = roles.anonymous.get(&format!("{path}/verify")).await;
     assert_eq!(bundle["valid"], json!(false), "{bundle}");
+}
+
+/// `normwatch report`: one self-contained HTML file of what was published in the period, in
+/// either language, ending with the checkpoint it was built from; record text shows as text.
+async fn periodic_report_in_both_languages(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (rev_cs, rev_ac) = reviewers(&s, &roles.admin).await;
+    let mut body = incident_body();
+    body["title"] = json!({"ja": "送電網への<b>攻撃</b>", "en": "Attack on the <script>grid</script>"});
+    let (st, i) = roles.editor.post("/api/v1/incidents", &body).await;
+    assert_eq!(st, 201, "{i}");
+    let id = i["id"].as_str().expect("id").to_owned();
+    publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
+    let (st, a) = roles
+        .editor
+        .post(
+            "/api/v1/assessments",
+            &json!({"incident": id, "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
+                    "rationale": {"en": "The grid was hit."}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{a}");
+    publish_through_review(
+        &roles.editor,
+        &rev_cs,
+        &rev_ac,
+        &format!("/api/v1/assessments/{}", a["id"].as_str().expect("id")),
+    )
+    .await;
+    let (st, c) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &json!({"incident": id, "attributor": {"name": "Lab One", "kind": "security-company"},
+                    "attributed_to": {"state": "RU"}, "type": "technical", "confidence": "icd.likely", "attributed_on": "2023-07-01"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{c}");
+    publish_through_review(
+        &roles.editor,
+        &rev_cs,
+        &rev_ac,
+        &format!("/api/v1/attributions/{}", c["id"].as_str().expect("id")),
+    )
+    .await;
+    let checkpoint = s.get("/log/checkpoint").await.text().await.expect("checkpoint");
+    let origin = checkpoint.lines().next().expect("origin line").to_owned();
+
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    for (lang, heading) in [("en", "Published violation assessments"), ("ja", "公表された規範違反の評価")] {
+        let file = s.dir().join(format!("report-{lang}.html"));
+        let out = s.cli(&[
+            "report",
+            "--from",
+            "2020-01-01",
+            "--to",
+            &today,
+            "--lang",
+            lang,
+            "--out",
+            file.to_str().expect("path"),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let html = std::fs::read_to_string(&file).expect("report");
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains(&format!("<html lang=\"{lang}\"")), "{lang}");
+        assert!(html.contains(heading), "{lang}: no `{heading}`");
+        assert!(html.contains("<svg"), "{lang}: no chart");
+        assert!(html.contains("gge-f"), "{lang}: the assessed norm is missing");
+        assert!(html.contains("Lab One"), "{lang}: the attribution is missing");
+        assert!(html.contains(&origin), "{lang}: the checkpoint is missing");
+        // Self-contained: nothing is fetched from elsewhere, and record text is escaped.
+        assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\"http"), "{lang}");
+        let title = if lang == "en" {
+            "Attack on the &lt;script&gt;grid&lt;/script&gt;"
+        } else {
+            "送電網への&lt;b&gt;攻撃&lt;/b&gt;"
+        };
+        assert!(html.contains(title), "{lang}: the incident title is not shown as text");
+    }
+    // A period with nothing published says so; the records above are not in it.
+    let out = s.cli(&["report", "--from", "1990-01-01", "--to", "1990-12-31", "--lang", "en"]);
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && html.contains("None in this period.") && !html.contains("Lab One"), "{html}");
+    let out = s.cli(&["report", "--from", "2025-02-30", "--to", "2025-03-01"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--from"));
+    let out = s.cli(&["report", "--from", "2025-03-01", "--to", "2025-01-01"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("after --to"));
 }

@@ -8,6 +8,7 @@ pub mod auth;
 mod error;
 mod extract;
 pub mod log;
+pub mod report;
 pub mod taxii;
 mod web;
 pub mod webhooks;
