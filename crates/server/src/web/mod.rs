@@ -3,7 +3,7 @@
 mod account;
 mod adoption;
 mod capacity;
-mod charts;
+pub(crate) mod charts;
 mod checks;
 mod communities;
 mod consultations;
@@ -191,8 +191,8 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     nav {
                         a href=(page.link("/")) { (ui.nav_home) }
                         a href=(page.link("/norms")) { (ui.nav_norms) }
-                        a href=(page.link("/incidents")) { (if page.lang == Lang::Ja { "インシデント" } else { "Incidents" }) }
-                        a href=(page.link("/metrics")) { (if page.lang == Lang::Ja { "指標" } else { "Metrics" }) }
+                        a href=(page.link("/incidents")) { (ui.nav_incidents) }
+                        a href=(page.link("/metrics")) { (ui.nav_metrics) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }
