@@ -5,7 +5,7 @@
 //! whatever the size of the file.
 use anyhow::{Context, Result};
 use normwatch_core::{Tlp, Viewer};
-use normwatch_stix::bundle::{self, StixObject, TlpResolver};
+use normwatch_stix::bundle::{self, TlpResolver};
 use normwatch_store::{NewStixObject, StixFilter, StixScope, Store, VersionMatch};
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
@@ -35,17 +35,6 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
-    }
-}
-
-fn new_object(o: StixObject) -> NewStixObject {
-    NewStixObject {
-        stix_id: o.id,
-        stix_type: o.stix_type,
-        spec_version: o.spec_version.name().to_owned(),
-        modified: o.modified,
-        version_key: o.version_key,
-        body: o.raw.get().to_owned(),
     }
 }
 
@@ -84,7 +73,7 @@ pub async fn import(store: &Store, source: &str, default_tlp: Tlp, community: Op
             match item {
                 Ok(o) => {
                     let tlp = o.tlp.unwrap_or(default_tlp);
-                    batch.push((tlp, new_object(o)));
+                    batch.push((tlp, NewStixObject::from(o)));
                     if batch.len() >= BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                         tx.blocking_send(full).map_err(|_| "the database side stopped".to_owned())?;

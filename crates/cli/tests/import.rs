@@ -3,29 +3,11 @@
 //! attribution-lag metric checked against an independent reading of the CSV files.
 mod common;
 
-use common::TestServer;
+use common::{TestServer, data};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
 
 on_both_backends!(eurepoc_and_cfr_import_once_and_feed_the_metrics);
-
-/// A file of the public datasets: in NORMWATCH_TEST_DATA (set by `scripts/test`), or in
-/// ../shared/data beside the checkout. Missing data fails the test: it is never skipped.
-fn data(rel: &str) -> PathBuf {
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    let root = match std::env::var("NORMWATCH_TEST_DATA") {
-        Ok(d) if !d.is_empty() => PathBuf::from(d),
-        _ => beside,
-    };
-    let path = root.join(rel);
-    assert!(
-        path.exists(),
-        "{} is missing: set NORMWATCH_TEST_DATA to the folder of the public datasets",
-        path.display()
-    );
-    path
-}
 
 fn import(s: &TestServer, args: &[&str]) -> String {
     let out = s.cli(args);

@@ -3,7 +3,7 @@
 //! through `normwatch import stix` and comes out unchanged.
 mod common;
 
-use common::{Api, Roles, TestServer, test_python, token_for};
+use common::{Api, Roles, TestServer, data, test_python, token_for};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -17,21 +17,6 @@ on_both_backends!(
 );
 
 const TAXII: &str = "application/taxii+json;version=2.1";
-
-fn data(rel: &str) -> PathBuf {
-    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    let root = match std::env::var("NORMWATCH_TEST_DATA") {
-        Ok(d) if !d.is_empty() => PathBuf::from(d),
-        _ => beside,
-    };
-    let path = root.join(rel);
-    assert!(
-        path.exists(),
-        "{} is missing: set NORMWATCH_TEST_DATA to the folder of the public datasets",
-        path.display()
-    );
-    path
-}
 
 /// An account with a known password (for HTTP Basic), acting for `jp`.
 async fn basic_account(admin: &Api) -> (String, String) {

@@ -378,6 +378,16 @@ fn added_headers(response: &mut Response, page: &StixPage) {
     }
 }
 
+/// `more`, and `next` when there is more.
+fn paging(body: &mut Value, page: &StixPage) {
+    body["more"] = json!(page.more);
+    if page.more
+        && let Some(last) = page.rows.last()
+    {
+        body["next"] = json!(encode_next(&last.date_added));
+    }
+}
+
 /// `{"more": …, "next": …, "objects": [...]}` built from the stored texts without parsing them.
 fn envelope(page: &StixPage) -> String {
     let mut out = String::with_capacity(page.rows.iter().map(|r| r.body.len() + 1).sum::<usize>() + 64);
@@ -468,12 +478,8 @@ async fn versions(
         ));
     }
     let versions: Vec<&str> = page.rows.iter().filter_map(|r| r.modified.as_deref()).collect();
-    let mut body = json!({ "more": page.more });
-    if page.more
-        && let Some(last) = page.rows.last()
-    {
-        body["next"] = json!(encode_next(&last.date_added));
-    }
+    let mut body = json!({});
+    paging(&mut body, &page);
     if !versions.is_empty() {
         body["versions"] = json!(versions);
     }
@@ -501,12 +507,8 @@ async fn manifest(
             })
         })
         .collect();
-    let mut body = json!({ "more": page.more });
-    if page.more
-        && let Some(last) = page.rows.last()
-    {
-        body["next"] = json!(encode_next(&last.date_added));
-    }
+    let mut body = json!({});
+    paging(&mut body, &page);
     if !records.is_empty() {
         body["objects"] = json!(records);
     }
@@ -578,14 +580,7 @@ async fn add_objects(
                     "version": o.modified,
                     "message": format!("the object is marked TLP:{}; post it to that marking's collection", t.name().to_uppercase()),
                 })),
-                _ => objects.push(NewStixObject {
-                    stix_id: o.id,
-                    stix_type: o.stix_type,
-                    spec_version: o.spec_version.name().to_owned(),
-                    modified: o.modified,
-                    version_key: o.version_key,
-                    body: o.raw.get().to_owned(),
-                }),
+                _ => objects.push(NewStixObject::from(o)),
             },
             Err(e) => failures.push(json!({ "id": e.id.clone().unwrap_or_default(), "message": e.to_string() })),
         }

@@ -50,6 +50,19 @@ pub struct NewStixObject {
     pub body: String,
 }
 
+impl From<normwatch_stix::bundle::StixObject> for NewStixObject {
+    fn from(o: normwatch_stix::bundle::StixObject) -> Self {
+        NewStixObject {
+            stix_id: o.id,
+            stix_type: o.stix_type,
+            spec_version: o.spec_version.name().to_owned(),
+            modified: o.modified,
+            version_key: o.version_key,
+            body: o.raw.get().to_owned(),
+        }
+    }
+}
+
 /// What a store of objects did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StixAdded {
@@ -676,6 +689,11 @@ fn to_json<T: serde::Serialize>(record: &T) -> Result<serde_json::Value, StoreEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_logged_kind_has_a_stix_form() {
+        assert_eq!(crate::LOGGED_KINDS, normwatch_stix::export::RECORD_KINDS);
+    }
 
     #[test]
     fn timestamps_become_fixed_width_microseconds() {

@@ -354,3 +354,20 @@ impl Roles {
         ]
     }
 }
+
+/// A file of the public datasets: in NORMWATCH_TEST_DATA (set by `scripts/test`), or in
+/// ../shared/data beside the checkout. Missing data fails the test: it is never skipped.
+pub fn data(rel: &str) -> PathBuf {
+    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let root = match std::env::var("NORMWATCH_TEST_DATA") {
+        Ok(d) if !d.is_empty() => PathBuf::from(d),
+        _ => beside,
+    };
+    let path = root.join(rel);
+    assert!(
+        path.exists(),
+        "{} is missing: set NORMWATCH_TEST_DATA to the folder of the public datasets",
+        path.display()
+    );
+    path
+}
