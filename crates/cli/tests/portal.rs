@@ -181,6 +181,12 @@ async fn strict_content_security_policy_and_escaped_record_text(s: TestServer) {
             }
         }
     }
+    // The incident list offers what it shows as STIX too, with the same filters.
+    let list = page(&s, "/incidents?country=JP&lang=en").await;
+    assert!(list.contains("href=\"/api/v1/export/stix?country=JP"), "no STIX download on the incident list");
+    let stix = s.get("/api/v1/export/stix?country=JP").await;
+    assert_eq!(stix.status(), 200);
+    assert!(stix.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("application/stix+json")));
     let css = s.get("/assets/normwatch.css").await;
     assert_eq!(css.status(), 200);
     assert!(css.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/css")));

@@ -30,6 +30,7 @@ struct Words {
     start: &'static str,
     unknown: &'static str,
     download: &'static str,
+    download_stix: &'static str,
     facts: &'static str,
     ended: &'static str,
     discovered: &'static str,
@@ -68,6 +69,7 @@ const JA: Words = Words {
     start: "開始",
     unknown: "不明",
     download: "JSONでダウンロード",
+    download_stix: "STIX 2.1でダウンロード（公表済みの記録）",
     facts: "概要",
     ended: "終了",
     discovered: "発見",
@@ -106,6 +108,7 @@ const EN: Words = Words {
     start: "Start",
     unknown: "unknown",
     download: "Download JSON",
+    download_stix: "Download STIX 2.1 (published records)",
     facts: "Facts",
     ended: "End",
     discovered: "Discovered",
@@ -220,7 +223,8 @@ pub async fn list(
             button type="submit" { (w.apply) }
         }
         p #total { b { (result.total) } " " (w.found) " · "
-            a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } }
+            a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } " · "
+            a href=(format!("/api/v1/export/stix?{}", with(&[]))) { (w.download_stix) } }
         div.facets {
             @for (facet, counts) in &result.facets {
                 details {
