@@ -3,7 +3,7 @@
 //! corrections that supersede, TLP, and the log proof of a published finding.
 mod common;
 
-use common::{Api, Roles, TestServer, token_for};
+use common::{Api, Roles, TestServer, reviewers};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -14,27 +14,6 @@ on_both_backends!(
     collective_statement_co_signed_and_verified,
     periodic_report_in_both_languages
 );
-
-/// Two more reviewers, acting for stakeholders of two different kinds.
-async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
-    let mut out = Vec::new();
-    for (id, kind, user) in [("watchdog", "civil-society", "rev-cs"), ("univ", "academia", "rev-ac")] {
-        let (st, b) =
-            admin.post("/api/v1/stakeholders", &json!({"id": id, "kind": kind, "name": {"ja": id, "en": id}})).await;
-        assert_eq!(st, 201, "{b}");
-        let (st, b) = admin
-            .post(
-                "/api/v1/accounts",
-                &json!({"username": user, "display_name": user, "role": "reviewer", "stakeholder": id}),
-            )
-            .await;
-        assert_eq!(st, 201, "{b}");
-        let password = b["password"].as_str().expect("password").to_owned();
-        out.push(Api::with_token(s, &token_for(s, user, &password).await));
-    }
-    let second = out.pop().expect("two");
-    (out.pop().expect("two"), second)
-}
 
 fn incident_body() -> Value {
     json!({

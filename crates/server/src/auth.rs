@@ -222,7 +222,7 @@ impl Caller {
     }
 }
 
-async fn communities_of(state: &AppState, account: &Account) -> Result<Vec<String>, ApiError> {
+pub(crate) async fn communities_of(state: &AppState, account: &Account) -> Result<Vec<String>, ApiError> {
     match &account.stakeholder {
         Some(s) => Ok(state.store.communities_of(s).await?),
         None => Ok(vec![]),

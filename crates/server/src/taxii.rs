@@ -169,10 +169,7 @@ impl FromRequestParts<AppState> for TaxiiCaller {
             }
             _ => return Err(unauthenticated("use HTTP Basic, or `Authorization: Bearer <API token>`")),
         };
-        let communities = match &account.stakeholder {
-            Some(s) => state.store.communities_of(s).await?,
-            None => vec![],
-        };
+        let communities = auth::communities_of(state, &account).await?;
         Ok(TaxiiCaller(Caller { account: Some(account), credential, communities }))
     }
 }
@@ -300,7 +297,8 @@ fn bad_request(parameter: &str, reason: impl std::fmt::Display) -> TaxiiError {
 
 /// The filter a query string asks for (TAXII 2.1 §3.4): `added_after`, `limit`, `next`,
 /// `match[id|type|version|spec_version]`, each match a comma-separated list.
-fn parse_filter(query: Option<&str>) -> Result<StixFilter, TaxiiError> {
+/// `default` is what no `match[version]` means: the last version, or every one (versions).
+fn parse_filter(query: Option<&str>, default: VersionMatch) -> Result<StixFilter, TaxiiError> {
     let mut f = StixFilter { limit: DEFAULT_LIMIT, ..Default::default() };
     let mut versions: Vec<String> = Vec::new();
     for (key, value) in form_urlencoded_pairs(query.unwrap_or("")) {
@@ -333,7 +331,7 @@ fn parse_filter(query: Option<&str>) -> Result<StixFilter, TaxiiError> {
         }
     }
     f.versions = match versions.as_slice() {
-        [] => VersionMatch::Last,
+        [] => default,
         [one] if one == "last" => VersionMatch::Last,
         [one] if one == "first" => VersionMatch::First,
         v if v.iter().any(|x| x == "all") => VersionMatch::All,
@@ -417,9 +415,10 @@ async fn read_page(
     collection: &str,
     query: Option<&str>,
     object: Option<&str>,
+    versions: VersionMatch,
 ) -> Result<StixPage, TaxiiError> {
     let scope = readable_scope(state, caller, collection).await?;
-    let mut filter = parse_filter(query)?;
+    let mut filter = parse_filter(query, versions)?;
     if let Some(id) = object {
         filter.ids = vec![id.to_owned()];
     }
@@ -433,7 +432,7 @@ async fn get_objects(
     Path(collection): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let page = read_page(&state, &caller, &collection, query.as_deref(), None).await?;
+    let page = read_page(&state, &caller, &collection, query.as_deref(), None, VersionMatch::Last).await?;
     let mut response = taxii_json(StatusCode::OK, envelope(&page));
     added_headers(&mut response, &page);
     Ok(response)
@@ -445,7 +444,7 @@ async fn get_object(
     Path((collection, object)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object)).await?;
+    let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object), VersionMatch::Last).await?;
     if page.rows.is_empty() {
         return Err(TaxiiError::new(
             StatusCode::NOT_FOUND,
@@ -465,11 +464,7 @@ async fn versions(
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
     // Versions are every version unless the client narrows them.
-    let mut query = query.unwrap_or_default();
-    if !query.contains("match%5Bversion%5D") && !query.contains("match[version]") {
-        query.push_str(if query.is_empty() { "match[version]=all" } else { "&match[version]=all" });
-    }
-    let page = read_page(&state, &caller, &collection, Some(&query), Some(&object)).await?;
+    let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object), VersionMatch::All).await?;
     if page.rows.is_empty() {
         return Err(TaxiiError::new(
             StatusCode::NOT_FOUND,
@@ -494,7 +489,7 @@ async fn manifest(
     Path(collection): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let page = read_page(&state, &caller, &collection, query.as_deref(), None).await?;
+    let page = read_page(&state, &caller, &collection, query.as_deref(), None, VersionMatch::Last).await?;
     let records: Vec<Value> = page
         .rows
         .iter()
@@ -670,19 +665,26 @@ mod tests {
 
     #[test]
     fn filters_parse_and_refuse_precisely() {
-        let f = parse_filter(Some("match%5Btype%5D=indicator,malware&limit=5&added_after=2024-01-01T00:00:00Z"))
-            .expect("parses");
+        let f = parse_filter(
+            Some("match%5Btype%5D=indicator,malware&limit=5&added_after=2024-01-01T00:00:00Z"),
+            VersionMatch::Last,
+        )
+        .expect("parses");
         assert_eq!(f.types, vec!["indicator", "malware"]);
         assert_eq!(f.limit, 5);
         assert_eq!(f.added_after.as_deref(), Some("2024-01-01T00:00:00.000000Z"));
         assert_eq!(f.versions, VersionMatch::Last);
-        let e = parse_filter(Some("added_after=yesterday")).expect_err("refused");
+        let e = parse_filter(Some("added_after=yesterday"), VersionMatch::Last).expect_err("refused");
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert!(e.description.contains("added_after"));
-        let e = parse_filter(Some("next=bm9wZQ")).expect_err("refused");
+        let e = parse_filter(Some("next=bm9wZQ"), VersionMatch::Last).expect_err("refused");
         assert!(e.description.contains("next"));
-        let all = parse_filter(Some("match[version]=all")).expect("parses");
+        let all = parse_filter(Some("match[version]=all"), VersionMatch::Last).expect("parses");
         assert_eq!(all.versions, VersionMatch::All);
+        // The versions endpoint lists every version unless the client narrows it.
+        assert_eq!(parse_filter(None, VersionMatch::All).expect("parses").versions, VersionMatch::All);
+        let last = parse_filter(Some("match[version]=last"), VersionMatch::All).expect("parses");
+        assert_eq!(last.versions, VersionMatch::Last);
     }
 
     #[test]

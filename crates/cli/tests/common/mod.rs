@@ -371,3 +371,25 @@ pub fn data(rel: &str) -> PathBuf {
     );
     path
 }
+
+/// Two more reviewers, acting for stakeholders of two different kinds.
+pub async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
+    let mut out = Vec::new();
+    for (id, kind, user) in [("watchdog", "civil-society", "rev-cs"), ("univ", "academia", "rev-ac")] {
+        let (st, b) = admin
+            .post("/api/v1/stakeholders", &serde_json::json!({"id": id, "kind": kind, "name": {"ja": id, "en": id}}))
+            .await;
+        assert_eq!(st, 201, "{b}");
+        let (st, b) = admin
+            .post(
+                "/api/v1/accounts",
+                &serde_json::json!({"username": user, "display_name": user, "role": "reviewer", "stakeholder": id}),
+            )
+            .await;
+        assert_eq!(st, 201, "{b}");
+        let password = b["password"].as_str().expect("password").to_owned();
+        out.push(Api::with_token(s, &token_for(s, user, &password).await));
+    }
+    let second = out.pop().expect("two");
+    (out.pop().expect("two"), second)
+}
