@@ -61,6 +61,23 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
     let upload = upload_from(&incident, &params, &headers)?;
+    let evidence = store_evidence(&state, &caller, &upload, body.into_data_stream()).await?;
+    Ok(created(&evidence, format!("/api/v1/evidence-items/{}", evidence.id)))
+}
+
+/// Checks an upload, then streams its bytes into the blob store under the size limit and
+/// records it; the API and the portal both call it.
+pub(crate) async fn store_evidence<S, E>(
+    state: &AppState,
+    caller: &Caller,
+    upload: &EvidenceUpload,
+    bytes: S,
+) -> Result<normwatch_store::IncidentEvidence, ApiError>
+where
+    S: futures_util::Stream<Item = Result<axum::body::Bytes, E>> + Send + Unpin,
+    E: std::fmt::Display,
+{
+    let incident = upload.incident.clone();
     caller.require(Right::WriteIncidents, upload.stakeholder.as_deref())?;
     // Everything that could refuse the upload is checked before a byte is stored.
     let Some(about) = state.store.ledger_record::<IncidentInput>(&caller.viewer(), &incident).await? else {
@@ -78,15 +95,14 @@ pub async fn upload(
         return Err(ApiError::InvalidField(FieldError::new("stakeholder", format!("no stakeholder `{s}`"))));
     }
     let limit = state.instance.evidence_max_bytes;
-    let blob = state.blobs.put_stream(body.into_data_stream(), limit).await.map_err(|e| match e {
+    let blob = state.blobs.put_stream(bytes, limit).await.map_err(|e| match e {
         BlobError::TooLarge { limit } => {
             ApiError::PayloadTooLarge { limit: usize::try_from(limit).unwrap_or(usize::MAX) }
         }
         BlobError::Interrupted(reason) => ApiError::InvalidBody(FieldError::new("body", reason)),
         other => ApiError::Blob(other),
     })?;
-    let evidence = state.store.create_incident_evidence(&caller.actor(), &upload, &blob).await?;
-    Ok(created(&evidence, format!("/api/v1/evidence-items/{}", evidence.id)))
+    Ok(state.store.create_incident_evidence(&caller.actor(), upload, &blob).await?)
 }
 
 pub async fn list(

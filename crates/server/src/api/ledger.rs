@@ -88,12 +88,22 @@ pub async fn create<T: LedgerResource>(
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.signed_in()?;
     let JsonBody(input) = body?;
-    require_write(&caller, &input)?;
-    check_new_status(&input)?;
+    let record = file_record(&state, &caller, &input).await?;
+    Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
+}
+
+/// Files a new record after every check a writer passes; the API and the portal both call it.
+pub(crate) async fn file_record<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    input: &T,
+) -> Result<LedgerRecord<T>, ApiError> {
+    caller.signed_in()?;
+    require_write(caller, input)?;
+    check_new_status(input)?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     caller.require_member(input.community())?;
-    let record = state.store.create_ledger_record(&caller.actor(), &input, Default::default()).await?;
-    Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
+    Ok(state.store.create_ledger_record(&caller.actor(), input, Default::default()).await?)
 }
 
 pub async fn one<T: LedgerResource>(
@@ -179,9 +189,18 @@ pub async fn submit<T: LedgerResource>(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    require_author_or_writer::<T>(&state, &caller, &id).await?;
-    let record = state.store.submit_ledger_record::<T>(&caller.actor(), &caller.viewer(), &id).await?;
+    let record = submit_record::<T>(&state, &caller, &id).await?;
     Ok(Json(record).into_response())
+}
+
+/// Sends a draft to review: its author, or anyone who may write for its stakeholder.
+pub(crate) async fn submit_record<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<LedgerRecord<T>, ApiError> {
+    require_author_or_writer::<T>(state, caller, id).await?;
+    Ok(state.store.submit_ledger_record::<T>(&caller.actor(), &caller.viewer(), id).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,8 +217,20 @@ pub async fn review<T: LedgerResource>(
     Path(id): Path<String>,
     body: Result<JsonBody<ReviewInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let account = caller.require(Right::ReviewRecords, None)?;
+    caller.require(Right::ReviewRecords, None)?;
     let JsonBody(input) = body?;
+    let record = review_record::<T>(&state, &caller, &id, &input).await?;
+    Ok(Json(record).into_response())
+}
+
+/// One reviewer's verdict; a request for changes must say what should change.
+pub(crate) async fn review_record<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ReviewInput,
+) -> Result<LedgerRecord<T>, ApiError> {
+    let account = caller.require(Right::ReviewRecords, None)?;
     if input.verdict == Verdict::RequestChanges && input.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
         return Err(ApiError::InvalidField(FieldError::new("comment", "say what should change")));
     }
@@ -224,13 +255,13 @@ pub async fn review<T: LedgerResource>(
         .review_ledger_record::<T>(
             &caller.actor(),
             &caller.viewer(),
-            &id,
+            id,
             &kind,
             input.verdict,
             input.comment.as_deref(),
         )
         .await?;
-    Ok(Json(record).into_response())
+    Ok(record)
 }
 
 pub async fn publish<T: LedgerResource>(
@@ -238,13 +269,22 @@ pub async fn publish<T: LedgerResource>(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    let record = publish_record::<T>(&state, &caller, &id).await?;
+    Ok(Json(record).into_response())
+}
+
+/// Publishes an approved record (the store checks the review rule and appends it to the log).
+pub(crate) async fn publish_record<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<LedgerRecord<T>, ApiError> {
     let account = caller.signed_in()?;
     if !account.role.has(Right::ReviewRecords) {
-        require_author_or_writer::<T>(&state, &caller, &id).await?;
+        require_author_or_writer::<T>(state, caller, id).await?;
     }
     let rule = state.instance.review_rule;
-    let record = state.store.publish_ledger_record::<T>(&caller.actor(), &caller.viewer(), &id, rule).await?;
-    Ok(Json(record).into_response())
+    Ok(state.store.publish_ledger_record::<T>(&caller.actor(), &caller.viewer(), id, rule).await?)
 }
 
 /// A correction (a new version) or a retraction of a published record.

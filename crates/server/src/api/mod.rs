@@ -5,11 +5,11 @@ mod catalog;
 mod cbm;
 mod community;
 mod consultation;
-mod evidence;
+pub(crate) mod evidence;
 pub(crate) mod ledger;
 pub(crate) mod metrics;
 pub(crate) mod records;
-mod statements;
+pub(crate) mod statements;
 mod stix;
 pub(crate) mod vep;
 

@@ -59,8 +59,20 @@ pub async fn co_sign(
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
     let JsonBody(input) = body?;
+    let signature = add_co_signature(&state, &caller, &id, &input).await?;
+    Ok(super::created(&signature, format!("/api/v1/statements/{id}/verify")))
+}
+
+/// Adds a stakeholder's co-signature after checking it over the statement's canonical bytes
+/// with one of the stakeholder's own registered keys; the API and the portal both call it.
+pub(crate) async fn add_co_signature(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &SignatureInput,
+) -> Result<normwatch_store::StatementSignature, ApiError> {
     caller.require(Right::WriteIncidents, Some(&input.stakeholder))?;
-    let record = statement(&state, &caller, &id).await?;
+    let record = statement(state, caller, id).await?;
     let message = canonical(&record)?;
     let keys = state.store.active_keys(&input.stakeholder).await?;
     if keys.is_empty() {
@@ -84,11 +96,10 @@ pub async fn co_sign(
             ),
         )));
     };
-    let signature = state
+    Ok(state
         .store
-        .add_statement_signature(&caller.actor(), &id, &input.stakeholder, key_id, input.signature.trim())
-        .await?;
-    Ok(super::created(&signature, format!("/api/v1/statements/{id}/verify")))
+        .add_statement_signature(&caller.actor(), id, &input.stakeholder, key_id, input.signature.trim())
+        .await?)
 }
 
 /// The statement, its canonical bytes and every co-signature, each checked again now.

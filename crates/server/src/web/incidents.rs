@@ -1,16 +1,18 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
 use super::pages::{encode, label, page};
+use super::workflow::{IncidentWork, Refusal};
 use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::Lang;
 use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, screen};
-use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
 /// The strings of these pages, in both languages (a missing one does not compile).
 struct Words {
@@ -50,6 +52,7 @@ struct Words {
     unattributed: &'static str,
     status: &'static str,
     by: &'static str,
+    file_new: &'static str,
 }
 
 const JA: Words = Words {
@@ -89,6 +92,7 @@ const JA: Words = Words {
     unattributed: "帰属の主張なし",
     status: "状態",
     by: "主張者",
+    file_new: "インシデントを登録する",
 };
 
 const EN: Words = Words {
@@ -128,6 +132,7 @@ const EN: Words = Words {
     unattributed: "no attribution claim",
     status: "Status",
     by: "By",
+    file_new: "File an incident",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -138,7 +143,7 @@ fn words(l: Lang) -> &'static Words {
 }
 
 /// Text in the page language, or the other when only that exists.
-fn either(t: &normwatch_core::Localized, l: Lang) -> &str {
+pub(super) fn either(t: &normwatch_core::Localized, l: Lang) -> &str {
     let s = t.get(l);
     if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
 }
@@ -178,6 +183,7 @@ pub async fn list(
     let body = html! {
         h1 { (w.title) }
         p { (w.intro) }
+        @if page.user.is_some() { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
             label { (w.search) input type="search" name="q" value=(value("q")); }
@@ -264,23 +270,58 @@ pub async fn one(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
     let page = page(&params, &headers, &caller, &format!("/incidents/{}", encode(&id)))?;
+    params.only(&[]).map_err(failure(page.lang))?;
+    incident_page(&state, &caller, &page, &id, None).await
+}
+
+/// One incident's page; signed-in users also get its workbench, showing a refused form again.
+pub(super) async fn incident_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &super::Page,
+    id: &str,
+    refusal: Option<Refusal>,
+) -> Result<Response, WebError> {
     let l = page.lang;
     let w = words(l);
-    params.only(&[]).map_err(failure(l))?;
     let viewer = caller.viewer();
     let catalog = state.catalog();
-    let incident =
-        state.store.ledger_record::<IncidentInput>(&viewer, &id).await.map_err(failure(l))?.ok_or_else(|| {
-            WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no incident `{id}`") }
-        })?;
+    let incident = state
+        .store
+        .ledger_record::<IncidentInput>(&viewer, id)
+        .await
+        .map_err(failure(l))?
+        .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no incident `{id}`") })?;
     let assessments =
-        state.store.ledger_records::<AssessmentInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
-    let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
-    let responses = state.store.ledger_records::<ResponseInput>(&viewer, Some(&id), None).await.map_err(failure(l))?;
-    let attribution = state.store.incident_attribution(&viewer, &id).await.map_err(failure(l))?;
-    let evidence = state.store.incident_evidence(&viewer, None, Some(&id)).await.map_err(failure(l))?;
+        state.store.ledger_records::<AssessmentInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
+    let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
+    let responses = state.store.ledger_records::<ResponseInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
+    let attribution = state.store.incident_attribution(&viewer, id).await.map_err(failure(l))?;
+    let evidence = state.store.incident_evidence(&viewer, None, Some(id)).await.map_err(failure(l))?;
+    let workbench = if page.user.is_some() {
+        // Statements citing this incident's claims, so their review can be done from here.
+        let claim_ids: Vec<&str> = claims.iter().map(|c| c.id.as_str()).collect();
+        let statements: Vec<_> = state
+            .store
+            .ledger_records::<StatementInput>(&viewer, None, None)
+            .await
+            .map_err(failure(l))?
+            .into_iter()
+            .filter(|s| s.body.claims.iter().any(|c| claim_ids.contains(&c.as_str())))
+            .collect();
+        let work = IncidentWork {
+            incident: &incident,
+            assessments: &assessments,
+            claims: &claims,
+            responses: &responses,
+            statements: &statements,
+        };
+        Some(super::workflow::workbench(state, caller, page, &work, refusal.as_ref()).await?)
+    } else {
+        None
+    };
     let b = &incident.body;
     let date = |d: &Option<normwatch_core::incident::PartialDate>| {
         d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| d.as_str().to_owned())
@@ -289,7 +330,7 @@ pub async fn one(
     let body = html! {
         h1 #incident-title { (title) }
         p { span.tag { (incident.body.status.name()) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
-            a href=(format!("/api/v1/incidents/{}", encode(&id))) { (w.download) } }
+            a href=(format!("/api/v1/incidents/{}", encode(id))) { (w.download) } }
         @let description = either(&b.description, l);
         @if !description.is_empty() { p { (description) } }
         h2 { (w.facts) }
@@ -344,6 +385,11 @@ pub async fn one(
                     (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l)) }
             }
         }
+        @if let Some(work) = workbench { (work) }
     };
-    Ok(layout(&page, &title, body))
+    let status = refusal.map_or(StatusCode::OK, |r| r.status);
+    let mut response = (status, layout(page, &title, body)).into_response();
+    // Pages with forms carry a CSRF token: never cached.
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }

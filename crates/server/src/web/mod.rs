@@ -15,6 +15,8 @@ mod incidents;
 mod metrics;
 mod pages;
 mod vep;
+mod workflow;
+mod workflow_words;
 
 use crate::AppState;
 use crate::extract::header_language;
@@ -33,6 +35,17 @@ pub fn routes() -> Router<AppState> {
         .route("/norms", get(pages::norms))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::one))
+        .route("/incidents/new", get(workflow::new_incident).post(workflow::file_incident))
+        .route(
+            "/incidents/{id}/evidence",
+            // The blob store enforces the evidence size limit while streaming.
+            axum::routing::post(workflow::upload_evidence).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/incidents/{id}/{kind}", axum::routing::post(workflow::add_finding))
+        .route("/records/{kind}/{id}/{action}", axum::routing::post(workflow::act))
+        .route("/statements/{id}", get(workflow::statement))
+        .route("/statements/{id}/canonical.txt", get(workflow::canonical_text))
+        .route("/statements/{id}/signatures", axum::routing::post(workflow::co_sign))
         .route("/metrics", get(metrics::page_metrics))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
@@ -165,6 +178,18 @@ table.matrix td.cell { text-align:center; min-width:1.6rem; padding:.2rem; }
 form.record { background:#fff; border:1px solid var(--line); padding:.8rem; border-radius:6px; display:grid; gap:.5rem; max-width:36rem; }
 form.record label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }
 dl.facts dt { font-weight:600; margin-top:.8rem; } dl.facts dd { margin-left:0; }
+form.record.wide { max-width:48rem; } form.record fieldset { border:1px solid var(--line); border-radius:6px; display:grid; gap:.5rem; padding:.6rem .8rem; }
+form.record legend { font-weight:600; color:var(--ink); } fieldset.choices { grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); }
+form.record label.check { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); }
+.buttons button, td.actions button, form.record button { padding:.35rem .9rem; border-radius:4px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; }
+.buttons button[value="draft"] { background:#fff; color:var(--accent); }
+:focus-visible { outline:3px solid #f9a825; outline-offset:2px; }
+section#work { margin-top:2.5rem; } section#work details { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem; margin:.6rem 0; }
+section#work summary { cursor:pointer; font-weight:600; } td.actions form { margin:.2rem 0; } form.review { display:grid; gap:.3rem; }
+.refusal { background:#fdecea; border:1px solid #f5c2c0; border-radius:4px; padding:.4rem .7rem; }
+pre#canonical { white-space:pre-wrap; word-break:break-all; background:#fff; border:1px solid var(--line); padding:.6rem; border-radius:6px; }
+td.valid { color:#2e7d32; font-weight:600; } td.invalid { color:#c62828; font-weight:600; }
+blockquote { border-left:4px solid var(--line); margin:1rem 0; padding:.2rem 1rem; background:#fff; }
 "#;
 
 pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
