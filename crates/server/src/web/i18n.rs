@@ -2,7 +2,7 @@
 //! one language is a compile error, not a blank on a page.
 use normwatch_core::Lang;
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct Ui {
     pub site: &'static str,
     pub tagline: &'static str,
@@ -520,5 +520,31 @@ pub fn ui(lang: Lang) -> &'static Ui {
     match lang {
         Lang::Ja => &JA,
         Lang::En => &EN,
+    }
+}
+
+/// Checks a word struct: every word present and not blank in either language, and translated
+/// (the two differ) except for the keys named, which read the same in both (codes, names).
+#[cfg(test)]
+pub(crate) fn assert_translated<T: serde::Serialize>(ja: &T, en: &T, same_in_both: &[&str]) {
+    let ja = serde_json::to_value(ja).expect("ja");
+    let en = serde_json::to_value(en).expect("en");
+    let (ja, en) = (ja.as_object().expect("object"), en.as_object().expect("object"));
+    assert_eq!(ja.len(), en.len());
+    for (key, j) in ja {
+        let (j, e) = (j.as_str().unwrap_or_default(), en[key].as_str().unwrap_or_default());
+        assert!(!j.trim().is_empty(), "`{key}` is blank in Japanese");
+        assert!(!e.trim().is_empty(), "`{key}` is blank in English");
+        if !same_in_both.contains(&key.as_str()) {
+            assert_ne!(j, e, "`{key}` is not translated");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::assert_translated(&super::JA, &super::EN, &["site", "nav_api", "nav_vep"]);
     }
 }

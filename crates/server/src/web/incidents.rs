@@ -15,6 +15,7 @@ use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, s
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
 /// The strings of these pages, in both languages (a missing one does not compile).
+#[derive(serde::Serialize)]
 struct Words {
     title: &'static str,
     intro: &'static str,
@@ -392,4 +393,12 @@ pub(super) async fn incident_page(
     // Pages with forms carry a CSRF token: never cached.
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }

@@ -13,6 +13,7 @@ use maud::{Markup, PreEscaped, html};
 use normwatch_core::Lang;
 use std::collections::BTreeMap;
 
+#[derive(serde::Serialize)]
 struct Words {
     title: &'static str,
     intro: &'static str,
@@ -179,4 +180,12 @@ pub async fn page_metrics(
         }
     };
     Ok(layout(&page, w.title, body))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
+    }
 }
