@@ -441,6 +441,16 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     assert_eq!(st, 403);
     let r = client().post(s.at("/incidents/new")).form(&[("title_en", "anon")]).send().await.expect("post");
     assert_eq!(r.status(), 401);
+    // An anonymous visitor is sent to sign in, and comes back to the form afterwards.
+    let (st, page) = anonymous_page(&s, "/incidents/new?lang=en").await;
+    assert_eq!(st, 200);
+    let link = "/sign-in?next=%2Fincidents%2Fnew%3Flang%3Den&amp;lang=en";
+    assert!(page.contains(link) && !page.contains("name=\"title_en\""), "a sign-in link, not the form");
+    let (st, form) = anonymous_page(&s, "/sign-in?next=%2Fincidents%2Fnew%3Flang%3Den&lang=en").await;
+    assert_eq!(st, 200);
+    assert!(form.contains("name=\"next\" value=\"/incidents/new?lang=en\""));
+    let (_, outside) = anonymous_page(&s, "/sign-in?next=%2F%2Fevil.example%2F&lang=en").await;
+    assert!(!outside.contains("name=\"next\""), "never another origin");
     // A reader may not file.
     let (user, pw) = account(&admin, "reader2", "reader", None).await;
     let reader = Portal::sign_in(&s, &user, &pw).await;

@@ -30,7 +30,7 @@ fn redirect(to: &str) -> Response {
 }
 
 /// The sign-in page, with a fresh login CSRF token in a cookie and in the form.
-fn form_page(lang: Lang, status: StatusCode, message: Option<String>, secure: bool) -> Response {
+fn form_page(lang: Lang, status: StatusCode, message: Option<String>, secure: bool, next: Option<&str>) -> Response {
     let page = Page { lang, path: "/sign-in".into(), user: None };
     let ui = page.ui();
     let token = auth::random_secret();
@@ -40,6 +40,7 @@ fn form_page(lang: Lang, status: StatusCode, message: Option<String>, secure: bo
         form.record method="post" action="/sign-in" {
             input type="hidden" name="csrf" value=(token);
             input type="hidden" name="lang" value=(lang.code());
+            @if let Some(n) = next { input type="hidden" name="next" value=(n); }
             label { (ui.username) input type="text" name="username" autocomplete="username" required; }
             label { (ui.password) input type="password" name="password" autocomplete="current-password" required; }
             button type="submit" { (ui.sign_in) }
@@ -60,7 +61,13 @@ pub async fn sign_in_form(
     params: Params,
 ) -> Result<Response, WebError> {
     let lang = page_language(params.lang, &headers)?;
-    Ok(form_page(lang, StatusCode::OK, None, state.instance.secure_cookies))
+    let next = params.pairs.iter().find(|(k, _)| k == "next").map(|(_, v)| v.as_str()).filter(|n| local_path(n));
+    Ok(form_page(lang, StatusCode::OK, None, state.instance.secure_cookies, next))
+}
+
+/// A path on this site to return to after signing in: never another origin (`//host`, `/\host`).
+fn local_path(next: &str) -> bool {
+    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control)
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +77,9 @@ pub struct SignInForm {
     csrf: String,
     #[serde(default)]
     lang: Option<String>,
+    /// Where to go once signed in (a local path).
+    #[serde(default)]
+    next: Option<String>,
 }
 
 fn form_lang(lang: &Option<String>, headers: &HeaderMap) -> Lang {
@@ -91,9 +101,10 @@ pub async fn sign_in(
     let lang = form_lang(&form.lang, &headers);
     let ui = super::i18n::ui(lang);
     let secure = state.instance.secure_cookies;
+    let next = form.next.as_deref().filter(|n| local_path(n));
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !auth::same_secret(&expected, &form.csrf) {
-        return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned()), secure));
+        return Ok(form_page(lang, StatusCode::FORBIDDEN, Some(ui.csrf_failed.to_owned()), secure, next));
     }
     let account = match auth::sign_in(&state, form.username.trim(), &form.password, client_address(&extensions)).await {
         Ok(a) => a,
@@ -103,10 +114,11 @@ pub async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS,
                 Some(format!("{} {retry_after}", ui.too_many)),
                 secure,
+                next,
             ));
         }
         Err(ApiError::Unauthenticated(_)) => {
-            return Ok(form_page(lang, StatusCode::UNAUTHORIZED, Some(ui.wrong_credentials.to_owned()), secure));
+            return Ok(form_page(lang, StatusCode::UNAUTHORIZED, Some(ui.wrong_credentials.to_owned()), secure, next));
         }
         Err(e) => return Ok(e.into_response()),
     };
@@ -118,7 +130,11 @@ pub async fn sign_in(
         .create_session(&auth::secret_hash(&secret), &account.id, &auth::random_secret(), &expires)
         .await
         .map_err(failure(lang))?;
-    let mut r = redirect(&format!("/adoption?lang={lang}"));
+    let to = match next {
+        Some(n) => n.to_owned(),
+        None => format!("/adoption?lang={lang}"),
+    };
+    let mut r = redirect(&to);
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
@@ -172,6 +188,17 @@ pub fn check_csrf(caller: &Caller, sent: &str, lang: Lang) -> Result<(), WebErro
         Credential::Session { csrf_token, .. } if auth::same_secret(sent, csrf_token) => Ok(()),
         _ => {
             Err(WebError { status: StatusCode::FORBIDDEN, lang, message: super::i18n::ui(lang).csrf_failed.to_owned() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert!(super::local_path("/incidents/new?lang=ja"));
+        for outside in ["//evil.example/", "https://evil.example/", "/\\evil.example", "incidents", "/a\nb"] {
+            assert!(!super::local_path(outside), "{outside}");
         }
     }
 }

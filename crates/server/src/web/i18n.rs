@@ -7,6 +7,7 @@ pub struct Ui {
     pub site: &'static str,
     pub tagline: &'static str,
     pub nav_home: &'static str,
+    pub skip_to_content: &'static str,
     pub nav_norms: &'static str,
     pub nav_incidents: &'static str,
     pub nav_metrics: &'static str,
@@ -175,6 +176,7 @@ pub struct Ui {
 }
 
 pub const JA: Ui = Ui {
+    skip_to_content: "本文へ移動",
     site: "normwatch",
     tagline: "サイバー空間の安定性を観測する",
     nav_home: "ホーム",
@@ -346,6 +348,7 @@ pub const JA: Ui = Ui {
 };
 
 pub const EN: Ui = Ui {
+    skip_to_content: "Skip to the content",
     site: "normwatch",
     tagline: "An observatory of cyberstability",
     nav_home: "Home",

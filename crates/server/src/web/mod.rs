@@ -189,6 +189,7 @@ section#work summary { cursor:pointer; font-weight:600; } td.actions form { marg
 .refusal { background:#fdecea; border:1px solid #f5c2c0; border-radius:4px; padding:.4rem .7rem; }
 pre#canonical { white-space:pre-wrap; word-break:break-all; background:#fff; border:1px solid var(--line); padding:.6rem; border-radius:6px; }
 td.valid { color:#2e7d32; font-weight:600; } td.invalid { color:#c62828; font-weight:600; }
+a.skip { position:absolute; left:-100rem; } a.skip:focus { left:1rem; top:.5rem; background:#fff; padding:.3rem .6rem; z-index:10; }
 blockquote { border-left:4px solid var(--line); margin:1rem 0; padding:.2rem 1rem; background:#fff; }
 "#;
 
@@ -211,6 +212,8 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/assets/normwatch.css";
             }
             body {
+                // The first stop of the keyboard: straight past the navigation.
+                a.skip href="#main" { (ui.skip_to_content) }
                 header {
                     a.brand href=(page.link("/")) title=(ui.tagline) { (ui.site) }
                     nav {
@@ -244,7 +247,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     }
                     a.switch href=(switch) hreflang=(other.code()) lang=(other.code()) id="lang-switch" { (ui.switch_to) }
                 }
-                main { (body) }
+                main #main { (body) }
             }
         }
     }

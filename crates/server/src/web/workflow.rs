@@ -316,7 +316,8 @@ fn incident_form(state: &AppState, caller: &Caller, page: &Page, values: &Fields
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
     let Some(user) = &page.user else {
-        return html! { p #sign-in-first { a href=(page.link("/sign-in")) { (w.sign_in_to_file) } } };
+        let back = format!("/sign-in?next={}", encode(&page.link("/incidents/new")));
+        return html! { p #sign-in-first { a href=(page.link(&back)) { (w.sign_in_to_file) } } };
     };
     let sectors = catalog.taxonomy("critical-infrastructure");
     html! {
