@@ -11,6 +11,7 @@ use serde_json::json;
 on_both_backends!(
     analyst_files_reviewers_publish_and_a_state_co_signs_in_the_portal,
     refused_forms_keep_what_was_typed_and_store_nothing,
+    a_ministry_records_positions_and_implementation_evidence,
 );
 
 fn client() -> reqwest::Client {
@@ -481,4 +482,60 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     assert_eq!(st, 422, "{}", said(&page));
     let (_, evidence) = admin.get(&format!("/api/v1/incidents/{id}/evidence")).await;
     assert_eq!(evidence["count"], 0);
+}
+
+async fn a_ministry_records_positions_and_implementation_evidence(s: TestServer) {
+    let admin = admin(&s).await;
+    let (user, pw) = account(&admin, "mofa", "contributor", Some("jp")).await;
+    let ministry = Portal::sign_in(&s, &user, &pw).await;
+    let (st, _, page) = ministry
+        .post(
+            "/stakeholders/jp/positions",
+            &[
+                ("norm", "gcsc-7"),
+                ("stance", "endorse"),
+                ("stated_on", "2021-09-28"),
+                ("source_url", "https://example.org/p"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 303, "{}", said(&page));
+
+    let (st, form) = ministry.get("/stakeholders/jp/evidence/new?lang=ja").await;
+    assert_eq!(st, 200);
+    assert!(form.contains("実施の証拠を記録する") && form.contains("value=\"law-regulation\""));
+    let evidence = [
+        ("norm", "gcsc-7"),
+        ("kind", "law-regulation"),
+        ("dated", "2022-05-18"),
+        ("url", "https://example.org/law"),
+        ("summary_en", "Economic security act: baseline security for critical infrastructure operators."),
+    ];
+    // A bad URL is refused with the field named, the summary kept, and nothing stored.
+    let mut bad = evidence.to_vec();
+    bad[3] = ("url", "not a url");
+    let (st, _, page) = ministry.post("/stakeholders/jp/evidence", &bad).await;
+    assert_eq!(st, 422, "{}", said(&page));
+    assert!(page.contains("url") && page.contains("Economic security act"), "{}", said(&page));
+    let (_, listed) = admin.get("/api/v1/evidence?stakeholder=jp").await;
+    assert_eq!(listed["count"], 0);
+    // Another stakeholder's contributor may not record for Japan.
+    let (st, b) = admin
+        .post(
+            "/api/v1/stakeholders",
+            &json!({"id": "acme", "kind": "private-sector", "name": {"ja": "アクメ", "en": "Acme"}}),
+        )
+        .await;
+    assert_eq!(st, 201, "{b}");
+    let (user, pw) = account(&admin, "acme-staff", "contributor", Some("acme")).await;
+    let acme = Portal::sign_in(&s, &user, &pw).await;
+    let (st, _, page) = acme.post("/stakeholders/jp/evidence", &evidence).await;
+    assert_eq!(st, 403, "{}", said(&page));
+
+    let (st, location, page) = ministry.post("/stakeholders/jp/evidence", &evidence).await;
+    assert_eq!((st, location.as_str()), (303, "/stakeholders/jp?lang=en#evidence"), "{}", said(&page));
+    let (_, listed) = admin.get("/api/v1/evidence?stakeholder=jp").await;
+    assert_eq!((listed["count"].clone(), listed["evidence"][0]["kind"].clone()), (json!(1), json!("law-regulation")));
+    let (_, page) = anonymous_page(&s, "/stakeholders/jp?lang=en").await;
+    assert!(page.contains("Economic security act"), "the evidence is on the stakeholder's page");
 }

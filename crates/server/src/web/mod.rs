@@ -11,6 +11,7 @@ mod contacts;
 mod hotline;
 mod hygiene;
 mod i18n;
+mod implementation;
 mod incidents;
 mod metrics;
 mod pages;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders", get(adoption::stakeholders))
         .route("/stakeholders/{id}", get(adoption::stakeholder))
         .route("/stakeholders/{id}/positions", axum::routing::post(adoption::record_position))
+        .route("/stakeholders/{id}/evidence/new", get(implementation::new_evidence))
+        .route("/stakeholders/{id}/evidence", axum::routing::post(implementation::record_evidence))
         .route("/capacity", get(capacity::programmes))
         .route("/vulnerabilities", get(capacity::vulnerabilities))
         .route("/standards", get(hygiene::standards))

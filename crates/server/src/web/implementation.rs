@@ -1,0 +1,185 @@
+//! Recording a stakeholder's implementation evidence in the portal: what it did to put a norm
+//! into practice (a law, a strategy, a programme), dated and sourced. The form posts to a handler
+//! that checks what `POST /api/v1/evidence` checks; a refused form comes back with its values.
+use super::pages::{encode, page};
+use super::workflow::{Fields, Refusal};
+use super::{Page, PageUser, WebError, failure, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{Params, header_language};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use normwatch_core::adoption::{EVIDENCE_KINDS, EvidenceInput};
+use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    norm: &'static str,
+    kind: &'static str,
+    dated: &'static str,
+    url: &'static str,
+    summary_ja: &'static str,
+    summary_en: &'static str,
+    save: &'static str,
+    not_saved: &'static str,
+    sign_in: &'static str,
+    back: &'static str,
+}
+
+const JA: Words = Words {
+    title: "実施の証拠を記録する",
+    intro: "規範を実施するために行ったこと（法令、戦略、計画など）を、日付と出典を添えて記録する。記録は公開され、透明性ログに追記される。",
+    norm: "規範",
+    kind: "証拠の種類",
+    dated: "日付（YYYY-MM-DD）",
+    url: "出典の URL",
+    summary_ja: "要約（日本語）",
+    summary_en: "要約（英語）",
+    save: "記録する",
+    not_saved: "記録できなかった",
+    sign_in: "記録するにはサインインしてください。",
+    back: "関係者のページに戻る",
+};
+
+const EN: Words = Words {
+    title: "Record implementation evidence",
+    intro: "What was done to put a norm into practice (a law, a strategy, a programme), dated and sourced. The record is public and appended to the transparency log.",
+    norm: "Norm",
+    kind: "Kind of evidence",
+    dated: "Date (YYYY-MM-DD)",
+    url: "Source URL",
+    summary_ja: "Summary (Japanese)",
+    summary_en: "Summary (English)",
+    save: "Record it",
+    not_saved: "Not recorded",
+    sign_in: "Sign in to record evidence.",
+    back: "Back to the stakeholder",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+fn form_page(state: &AppState, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
+    let (l, w) = (page.lang, words(page.lang));
+    let catalog = state.catalog();
+    let values = refusal.as_ref().map(|r| r.fields.clone()).unwrap_or_default();
+    let back = page.link(&format!("/stakeholders/{}", encode(stakeholder)));
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        p { a href=(back) { (w.back) } }
+        @if let Some(r) = &refusal { p.error.refusal role="alert" { b { (w.not_saved) ": " } (r.message) } }
+        @match &page.user {
+            None => { p { a href=(page.link("/sign-in")) { (w.sign_in) } } }
+            Some(user) => {
+                form.record #record-evidence method="post" action=(format!("/stakeholders/{}/evidence", encode(stakeholder))) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="lang" value=(l.code());
+                    label { (w.norm) select name="norm" { @for n in &catalog.norms {
+                        option value=(n.id) selected[values.one("norm") == n.id] { (n.id) " — " (n.title.get(l)) }
+                    } } }
+                    label { (w.kind) select name="kind" {
+                        @if let Some(t) = catalog.taxonomy(EVIDENCE_KINDS) { @for term in &t.terms {
+                            option value=(term.id) selected[values.one("kind") == term.id] { (term.label.get(l)) }
+                        } }
+                    } }
+                    label { (w.dated) input type="date" name="dated" required value=(values.one("dated")); }
+                    label { (w.url) input type="url" name="url" required placeholder="https://" value=(values.one("url")); }
+                    label { (w.summary_ja) textarea name="summary_ja" rows="3" { (values.one("summary_ja")) } }
+                    label { (w.summary_en) textarea name="summary_en" rows="3" { (values.one("summary_en")) } }
+                    button type="submit" { (w.save) }
+                }
+            }
+        }
+    };
+    let status = refusal.map_or(StatusCode::OK, |r| r.status);
+    let mut r = (status, layout(page, w.title, body)).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `GET /stakeholders/{id}/evidence/new`.
+pub async fn new_evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/evidence/new", encode(&id)))?;
+    params.only(&[]).map_err(failure(page.lang))?;
+    state.store.stakeholder(&id).await.map_err(failure(page.lang))?.ok_or_else(|| WebError {
+        status: StatusCode::NOT_FOUND,
+        lang: page.lang,
+        message: format!("no stakeholder `{id}`"),
+    })?;
+    Ok(form_page(&state, &page, &id, None))
+}
+
+/// `POST /stakeholders/{id}/evidence`: records it, published, and returns to the stakeholder.
+pub async fn record_evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fallback = header_language(&headers).unwrap_or(Lang::En);
+    let Form(pairs) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let fields = Fields(pairs);
+    let lang = fields.one("lang").parse().unwrap_or(fallback);
+    super::account::check_csrf(&caller, fields.one("csrf"), lang)?;
+    let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
+    let refuse = |e: ApiError| {
+        e.log_if_internal();
+        Refusal { form: "evidence", fields: fields.clone(), status: e.status(), message: e.detail() }
+    };
+    let input = EvidenceInput {
+        stakeholder: id.clone(),
+        norm: fields.one("norm").to_owned(),
+        kind: fields.one("kind").to_owned(),
+        dated: fields.one("dated").to_owned(),
+        url: fields.one("url").to_owned(),
+        summary: Localized::new(fields.one("summary_ja"), fields.one("summary_en")),
+        tlp: Tlp::Clear,
+        status: RecordStatus::Published,
+    };
+    let checked = caller
+        .require(Right::WriteEvidence, Some(&id))
+        .map(drop)
+        .and_then(|()| input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField));
+    if let Err(e) = checked {
+        return Ok(form_page(&state, &page, &id, Some(refuse(e))));
+    }
+    match state.store.create_evidence(&caller.actor(), &input).await {
+        Ok(_) => {
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id))) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            Ok(r)
+        }
+        Err(e) => Ok(form_page(&state, &page, &id, Some(refuse(e.into())))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
+}
