@@ -3,7 +3,7 @@
 //! corrections that supersede, TLP, and the log proof of a published finding.
 mod common;
 
-use common::{Api, Roles, TestServer, reviewers};
+use common::{Roles, TestServer, publish_through_review, reviewers};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -32,18 +32,6 @@ fn incident_body() -> Value {
                    "economic_loss": {"amount": 1000000, "currency": "JPY"}},
         "stakeholder": "jp"
     })
-}
-
-async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str) -> Value {
-    let (st, b) = author.post(&format!("{path}/submit"), &json!({})).await;
-    assert_eq!(st, 200, "submit {path}: {b}");
-    for r in [r1, r2] {
-        let (st, b) = r.post(&format!("{path}/reviews"), &json!({"verdict": "approve"})).await;
-        assert_eq!(st, 200, "review {path}: {b}");
-    }
-    let (st, b) = r1.post(&format!("{path}/publish"), &json!({})).await;
-    assert_eq!(st, 200, "publish {path}: {b}");
-    b
 }
 
 async fn review_publication_and_supersession(s: TestServer) {

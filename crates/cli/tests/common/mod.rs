@@ -2,6 +2,8 @@
 //! would, and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -392,4 +394,18 @@ pub async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
     }
     let second = out.pop().expect("two");
     (out.pop().expect("two"), second)
+}
+
+/// Takes a draft record (incident, assessment, …) at `path` through review to publication: the
+/// author submits, two reviewers approve, the first publishes. Returns the published record.
+pub async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str) -> serde_json::Value {
+    let (st, b) = author.post(&format!("{path}/submit"), &serde_json::json!({})).await;
+    assert_eq!(st, 200, "submit {path}: {b}");
+    for r in [r1, r2] {
+        let (st, b) = r.post(&format!("{path}/reviews"), &serde_json::json!({"verdict": "approve"})).await;
+        assert_eq!(st, 200, "review {path}: {b}");
+    }
+    let (st, b) = r1.post(&format!("{path}/publish"), &serde_json::json!({})).await;
+    assert_eq!(st, 200, "publish {path}: {b}");
+    b
 }

@@ -161,7 +161,7 @@ const STYLE: &str = r#"
 body { margin:0; font-family: system-ui, "Hiragino Sans", "IPAGothic", "Noto Sans CJK JP", sans-serif; color:var(--ink); background:var(--bg); line-height:1.6; }
 header { background:#12324f; color:#fff; padding:.8rem 1.5rem; display:flex; gap:1.5rem; align-items:center; flex-wrap:wrap; }
 header a { color:#fff; text-decoration:none; } header .brand { font-weight:700; font-size:1.2rem; }
-header nav { display:flex; gap:1rem; flex:1; } header .switch { border:1px solid #fff8; border-radius:4px; padding:.1rem .6rem; }
+header nav { display:flex; flex-wrap:wrap; gap:.2rem 1rem; flex:1; } header nav a { white-space:nowrap; } header .switch { border:1px solid #fff8; border-radius:4px; padding:.1rem .6rem; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 a { color:var(--accent); } h1 { font-size:1.7rem; } h2 { margin-top:2rem; border-bottom:1px solid var(--line); }
 .cards { display:grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap:.8rem; padding:0; list-style:none; }
