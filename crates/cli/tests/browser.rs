@@ -33,6 +33,7 @@ in_browser!(
     hostile_title_renders_as_text,
     keyboard_reaches_every_link_and_labelled_fields,
     csv_download_arrives_as_a_file,
+    analyst_files_reviewers_approve_and_a_researcher_downloads_it,
 );
 
 const HOSTILE: &str = "<script>alert(1)</script>";
@@ -266,6 +267,7 @@ const FOCUS: &str = r#"
 const a = document.activeElement;
 const links = Array.from(document.querySelectorAll('a[href]'));
 return { link: links.indexOf(a), nav_first: a === document.querySelector('header nav a[href]'),
+         skip: a.classList.contains('skip') && a.getAttribute('href') === '#main',
          tag: a.tagName.toLowerCase(), name: a.getAttribute('name') || '' };
 "#;
 
@@ -296,8 +298,12 @@ async fn keyboard_reaches_every_link_and_labelled_fields(s: TestServer, b: Brows
             b.goto(&in_lang(&s, path, lang)).await;
             let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
             assert_eq!(unlabelled, json!([]), "{what}: fields without a label");
-            // From a fresh page the focus is on the body; the brand link comes first, then the
-            // navigation.
+            // From a fresh page the focus is on the body; the skip link comes first (and shows
+            // itself), then the brand link, then the navigation.
+            let skip = tab_until(&b, 1, |_| true).await;
+            assert_eq!(skip["skip"], json!(true), "{what}: the first Tab went to {skip}, not the skip link");
+            let shown = b.execute("return document.activeElement.getBoundingClientRect().left >= 0", vec![]).await;
+            assert_eq!(shown, json!(true), "{what}: the focused skip link is on screen");
             let first = tab_until(&b, 1, |_| true).await;
             assert!(first["link"].as_i64().is_some_and(|i| i >= 0), "{what}: the first Tab went to {first}");
             let second = tab_until(&b, 1, |_| true).await;
@@ -305,7 +311,11 @@ async fn keyboard_reaches_every_link_and_labelled_fields(s: TestServer, b: Brows
             // On through the page: every link a person sees takes the focus.
             let visible: Vec<i64> = serde_json::from_value(b.execute(VISIBLE_LINKS, vec![]).await).expect("indexes");
             let stops = b.find_all("a[href], input, select, textarea, button").await.len() + 3;
-            let mut reached = vec![first["link"].as_i64().unwrap_or(-1), second["link"].as_i64().unwrap_or(-1)];
+            let mut reached = vec![
+                skip["link"].as_i64().unwrap_or(-1),
+                first["link"].as_i64().unwrap_or(-1),
+                second["link"].as_i64().unwrap_or(-1),
+            ];
             for _ in 0..stops {
                 b.press(keys::TAB).await;
                 reached.push(b.execute(FOCUS, vec![]).await["link"].as_i64().unwrap_or(-1));
@@ -360,5 +370,164 @@ async fn csv_download_arrives_as_a_file(s: TestServer, b: Browser) {
     );
     // The page itself stays where it was: a download does not navigate away.
     assert!(b.current_url().await.contains("/adoption"));
+    b.quit().await;
+}
+
+/// An account with a known password, acting for `stakeholder`.
+async fn account(admin: &Api, username: &str, role: &str, stakeholder: &str) -> (String, String) {
+    let (st, b) = admin
+        .post(
+            "/api/v1/accounts",
+            &json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
+        )
+        .await;
+    assert_eq!(st, 201, "{b}");
+    (username.to_owned(), b["password"].as_str().expect("password").to_owned())
+}
+
+/// Signs in on the page the browser is on (the sign-in form), as a person types.
+async fn sign_in_here(b: &Browser, (username, password): &(String, String)) {
+    b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys(username).await;
+    b.find("form[action='/sign-in'] input[name=password]").await.send_keys(password).await;
+    b.find("form[action='/sign-in'] button[type=submit]").await.click().await;
+    b.wait_for("header .user b", Duration::from_secs(10)).await;
+}
+
+async fn sign_out(b: &Browser) {
+    b.find("header form.inline button").await.click().await;
+    b.wait_for("header a[href^='/sign-in']", Duration::from_secs(10)).await;
+}
+
+/// Clicks a submit button and waits for the new page it leads to (not the old one still
+/// showing), then for `then` on it.
+async fn submit_and_wait(b: &Browser, button: &str, then: &str) {
+    b.execute("window.nwBeforeSubmit = true", vec![]).await;
+    b.find(button).await.click().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let fresh = "return window.nwBeforeSubmit === undefined && document.readyState === 'complete'";
+    while b.execute(fresh, vec![]).await != json!(true) {
+        assert!(std::time::Instant::now() < deadline, "`{button}` led to no new page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.wait_for(then, Duration::from_secs(15)).await;
+}
+
+/// The whole path of a record, once in Japanese and once in English: an analyst at a national
+/// CERT files an incident and an assessment through the forms; reviewers from civil society and
+/// academia approve both and publish them; a researcher, not signed in, finds the incident by
+/// searching, opens it, and downloads the list as CSV.
+async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestServer, b: Browser) {
+    let roles = Roles::set_up(&s).await;
+    for (id, kind) in [("watchdog", "civil-society"), ("univ", "academia")] {
+        let (st, p) = roles
+            .admin
+            .post("/api/v1/stakeholders", &json!({"id": id, "kind": kind, "name": {"ja": id, "en": id}}))
+            .await;
+        assert_eq!(st, 201, "{p}");
+    }
+    let analyst = account(&roles.admin, "cert-analyst", "editor", "jp").await;
+    let reviewers = [
+        account(&roles.admin, "rev-civil", "reviewer", "watchdog").await,
+        account(&roles.admin, "rev-univ", "reviewer", "univ").await,
+    ];
+    let runs = [
+        ("ja", "送電網へのワイパー攻撃", "ワイパー", "送電事業者", "重要インフラの制御系が意図的に破壊された。"),
+        ("en", "Wiper attack on a power grid", "wiper", "Grid operator", "Control systems were destroyed on purpose."),
+    ];
+    for (lang, title, search, target, rationale) in runs {
+        // The analyst is sent to sign in from the filing form and comes back to it.
+        b.goto(&in_lang(&s, "/incidents/new", lang)).await;
+        b.find("#sign-in-first a").await.click().await;
+        sign_in_here(&b, &analyst).await;
+        let form = b.wait_for("form#file-incident", Duration::from_secs(10)).await;
+        assert!(b.current_url().await.contains("/incidents/new"), "back on the form after signing in");
+        form.find(&format!("input[name=title_{lang}]")).await.send_keys(title).await;
+        form.find("textarea[name=description_en]")
+            .await
+            .send_keys("A destructive attack on grid control systems.")
+            .await;
+        form.find("input[name=started]").await.send_keys("2024-03-02").await;
+        form.find("input[name=operation][value=data-destruction]").await.click().await;
+        form.find("input[name=target_name_1]").await.send_keys(target).await;
+        form.find("input[name=target_country_1]").await.send_keys("UA").await;
+        form.find("select[name=target_sector_1]").await.select_option("ci.energy").await;
+        form.find("select[name=target_assets_1]").await.select_option("ci.energy").await;
+        form.find("select[name=availability]").await.select_option("high").await;
+        form.find("textarea[name=sources]").await.send_keys("https://example.org/grid-report").await;
+        b.screenshot(&format!("workflow-{lang}-1-filing-form")).await;
+        submit_and_wait(&b, "form#file-incident button[value=in-review]", "#incident-title").await;
+        assert_eq!(b.find("#incident-title").await.text().await, title);
+        let incident = b.current_url().await;
+
+        // The assessment, from the screening's suggestion.
+        b.find("#add-assessment summary").await.click().await;
+        let form = b.find("#add-assessment form").await;
+        let suggested = form.find("optgroup option").await;
+        assert_eq!(suggested.attribute("value").await.as_deref(), Some("gge-f"), "screening suggests gge-f first");
+        form.find("select[name=norm]").await.select_option("gge-f").await;
+        form.find("select[name=actor_kind]").await.select_option("state").await;
+        form.find("input[name=actor_state]").await.send_keys("RU").await;
+        form.find("select[name=level]").await.select_option("likely").await;
+        form.find(&format!("textarea[name=rationale_{lang}]")).await.send_keys(rationale).await;
+        submit_and_wait(&b, "#add-assessment button[value=in-review]", "#awaiting tr[data-kind=assessments]").await;
+        assert_eq!(b.find_all("#awaiting tr.awaiting").await.len(), 2, "the incident and its assessment await review");
+        b.screenshot(&format!("workflow-{lang}-2-awaiting-review")).await;
+        sign_out(&b).await;
+
+        // Each reviewer approves both records; the second publishes them.
+        for (n, reviewer) in reviewers.iter().enumerate() {
+            b.goto(&in_lang(&s, "/sign-in", lang)).await;
+            sign_in_here(&b, reviewer).await;
+            b.goto(&incident).await;
+            for kind in ["incidents", "assessments"] {
+                let row = format!("#awaiting tr[data-kind={kind}]");
+                submit_and_wait(&b, &format!("{row} button[value=approve]"), &row).await;
+                let approvals = b.find(&format!("{row} td.approvals")).await.text().await;
+                let refusal = match b.try_find(".refusal").await {
+                    Some(r) => r.text().await,
+                    None => String::new(),
+                };
+                assert_eq!(approvals, (n + 1).to_string(), "{kind} approvals after reviewer {n}: {refusal}");
+            }
+            if n == 1 {
+                b.screenshot(&format!("workflow-{lang}-3-approved")).await;
+                for kind in ["incidents", "assessments"] {
+                    submit_and_wait(
+                        &b,
+                        &format!("#awaiting tr[data-kind={kind}] form[action$='/publish'] button"),
+                        "#work",
+                    )
+                    .await;
+                }
+                assert!(b.try_find("#awaiting").await.is_none(), "nothing left to publish");
+            }
+            sign_out(&b).await;
+        }
+
+        // The researcher searches, finds it, opens it, and downloads the list as CSV.
+        b.goto(&in_lang(&s, "/incidents", lang)).await;
+        b.find("form.filters input[name=q]").await.send_keys(search).await;
+        b.press(keys::ENTER).await;
+        let found = b.wait_for("#incidents tbody a", Duration::from_secs(10)).await;
+        assert_eq!(found.text().await, title, "the search finds the published incident");
+        b.screenshot(&format!("workflow-{lang}-4-search")).await;
+        let csv_link = b.find("main a[href*='format=csv']").await;
+        csv_link.click().await;
+        let file = b.wait_for_download(".csv", Duration::from_secs(30)).await;
+        let csv = std::fs::read_to_string(&file).expect("the download is UTF-8 text");
+        std::fs::remove_file(&file).expect("clear the download folder for the next run");
+        let mut lines = csv.lines();
+        let header = lines.next().expect("a header row");
+        assert!(header.starts_with("id,") && header.contains("title_ja") && header.contains("title_en"), "{header}");
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), 1, "exactly the one incident the page shows: {csv}");
+        assert!(rows[0].contains(title) && rows[0].contains("published"), "{}", rows[0]);
+        found.click().await;
+        b.wait_for("#incident-title", Duration::from_secs(10)).await;
+        let page = b.body_text().await;
+        assert!(page.contains("gge-f"), "the published assessment is on the incident's page");
+        assert!(b.try_find("#work").await.is_none(), "no workbench for an anonymous reader");
+        b.screenshot(&format!("workflow-{lang}-5-published-incident")).await;
+    }
     b.quit().await;
 }

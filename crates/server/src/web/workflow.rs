@@ -484,7 +484,9 @@ where
 {
     let w = words(page.lang);
     let status = record.body.status();
-    let approvals = record.reviews.iter().filter(|r| r.verdict == Verdict::Approve).count();
+    // Approvals of this version: a change after review needs reviewing again.
+    let approvals =
+        record.reviews.iter().filter(|r| r.verdict == Verdict::Approve && r.record_version == record.version).count();
     let action = |a: &str| format!("/records/{kind}/{}/{a}", encode(&record.id));
     html! {
         tr.awaiting data-kind=(kind) data-id=(record.id) {
