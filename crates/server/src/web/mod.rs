@@ -8,12 +8,20 @@ mod checks;
 mod communities;
 mod consultations;
 mod contacts;
+mod dashboard;
+mod dates;
+mod download;
+mod findings;
 mod hotline;
 mod hygiene;
 mod i18n;
 mod incidents;
+mod log_page;
 mod metrics;
+mod norm_findings;
 mod pages;
+mod stakeholder_record;
+mod timeline;
 mod vep;
 
 use crate::AppState;
@@ -33,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .route("/norms", get(pages::norms))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::one))
+        .route("/incidents/timeline", get(timeline::timeline))
+        .route("/log", get(log_page::page_log))
         .route("/metrics", get(metrics::page_metrics))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
@@ -165,6 +175,14 @@ table.matrix td.cell { text-align:center; min-width:1.6rem; padding:.2rem; }
 form.record { background:#fff; border:1px solid var(--line); padding:.8rem; border-radius:6px; display:grid; gap:.5rem; max-width:36rem; }
 form.record label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }
 dl.facts dt { font-weight:600; margin-top:.8rem; } dl.facts dd { margin-left:0; }
+section.dashboard { display:grid; grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); gap:1rem; }
+section.dashboard .block { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.2rem .9rem .6rem; }
+section.dashboard h2 { margin-top:.6rem; font-size:1.15rem; } td.count { text-align:right; font-variant-numeric: tabular-nums; }
+td.date, span.date { white-space:nowrap; color:var(--muted); } p.more { margin:.4rem 0 0; font-size:.9em; }
+p.downloads { font-size:.9em; } ul.stakeholders { columns: 2 16rem; }
+pre { background:#fff; border:1px solid var(--line); border-radius:4px; padding:.6rem .8rem; overflow-x:auto; white-space:pre-wrap; word-break:break-all; }
+div.timeline section.year h2 { font-size:1.3rem; } div.timeline h3 { font-size:1rem; color:var(--muted); margin:.6rem 0 .2rem; }
+div.timeline ol.incidents { list-style:none; padding-left:.6rem; border-left:3px solid var(--line); }
 "#;
 
 pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
@@ -202,6 +220,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/contacts")) { (ui.nav_contacts) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
+                        a href=(page.link("/log")) { (log_page::nav_label(page.lang)) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }
                     }
                     @match &page.user {
