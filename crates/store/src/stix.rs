@@ -682,6 +682,55 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Published records named by `(kind, id)` (kinds of [`crate::LOGGED_KINDS`]), as the
+    /// viewer may read them, in STIX 2.1 — each with the identities of the stakeholders it
+    /// names — plus the identities of `stakeholders`, and a report naming them all: what a
+    /// portal page shows, as a bundle's objects. Records the viewer may not read, drafts and
+    /// unknown ids are left out.
+    pub async fn records_stix(
+        &self,
+        viewer: &Viewer,
+        records: &[(&str, &str)],
+        stakeholders: &[&str],
+        name: &str,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let mut objects: Vec<serde_json::Value> = common_objects();
+        for (kind, id) in records {
+            if !crate::LOGGED_KINDS.contains(kind) {
+                continue;
+            }
+            let Some(record) = self.logged_record(viewer, kind, id).await? else { continue };
+            if record.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
+                continue;
+            }
+            let record = self.enriched(kind, record).await?;
+            objects.extend(self.record_stix(kind, &record).await?);
+        }
+        for s in stakeholders {
+            if let Some(stakeholder) = self.stakeholder(s).await? {
+                let value = serde_json::to_value(&stakeholder).map_err(|e| stix_failure("stakeholder", s, e))?;
+                objects.extend(
+                    normwatch_stix::export::stakeholder_objects(&value)
+                        .map_err(|e| stix_failure("stakeholder", s, e))?,
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        objects.retain(|o| seen.insert((o.get("id").cloned(), o.get("modified").cloned())));
+        let refs: Vec<String> = objects
+            .iter()
+            .filter(|o| {
+                !matches!(o.get("type").and_then(|t| t.as_str()), Some("marking-definition" | "extension-definition"))
+            })
+            .filter_map(|o| o.get("id").and_then(|v| v.as_str()).map(str::to_owned))
+            .collect();
+        let key = format!("{name}:{}", refs.join(","));
+        objects.push(normwatch_stix::export::report(&key, name, &crate::now_rfc3339(), &refs));
+        Ok(objects)
+    }
+}
+
 fn to_json<T: serde::Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {
     serde_json::to_value(record).map_err(|e| crate::rows::corrupt("record", e))
 }

@@ -5,7 +5,6 @@ use super::{Page, WebError, failure, layout};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
-use crate::error::ApiError;
 use crate::extract::Params;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -15,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::adoption::{AdoptionCell, PositionInput, STAKEHOLDER_KINDS, SourceRef, Stance};
 use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
-use normwatch_store::RecordFilter;
 use serde::Deserialize;
 
 fn stance_label(page: &Page, stance: Option<Stance>) -> &'static str {
@@ -154,18 +152,8 @@ async fn stakeholder_page(
     notice: Option<(StatusCode, String)>,
 ) -> Result<Response, WebError> {
     let (l, ui) = (page.lang, page.ui());
-    let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
-        });
-    };
-    let viewer = caller.viewer();
-    let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
-    let positions = state.store.positions(&viewer, &filter).await.map_err(failure(l))?;
-    let evidence = state.store.evidence(&viewer, &filter).await.map_err(failure(l))?;
-    let legal = state.store.legal_positions(&viewer, &filter).await.map_err(failure(l))?;
+    let view = super::stakeholder_record::gather(state, caller, id, l).await?;
+    let (s, positions, evidence, legal) = (&view.stakeholder, &view.positions, &view.evidence, &view.legal_positions);
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let can_record =
         page.user.is_some() && caller.account.as_ref().is_some_and(|a| a.may(Right::WritePositions, Some(&s.id)));
@@ -188,11 +176,11 @@ async fn stakeholder_page(
         table #position-history {
             thead { tr { th { (ui.norm) } th { (ui.stance) } th { (ui.stated_on) } th { (ui.sources) } } }
             tbody {
-                @for p in &positions {
+                @for p in positions {
                     tr class=(stance_class(Some(p.stance))) data-norm=(p.norm) {
                         td { a href=(page.link(&format!("/norms/{}", p.norm))) { (p.norm) } }
                         td { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
-                        td { (p.stated_on) }
+                        td.date { (super::dates::format_date(&p.stated_on, l)) }
                         td {
                             @if let Some(u) = &p.source.url { a href=(u) { (p.source.document.clone().unwrap_or_else(|| u.clone())) } }
                             @if let Some(para) = &p.source.paragraph { " " (para) }
@@ -220,9 +208,10 @@ async fn stakeholder_page(
             }
         }
         h2 { (ui.evidence) }
-        ul #evidence { @for e in &evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (e.dated) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
+        ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (super::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
         h2 { (ui.legal_positions) }
-        ul #legal-positions { @for p in &legal { li { b { (label(&p.topic)) } " (" (p.dated) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
+        ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
+        (super::stakeholder_record::render(page, &view))
     };
     let mut r = (status, layout(page, s.name.get(l), body)).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -242,8 +231,14 @@ pub async fn stakeholder(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
+    let lang = super::page_language(params.lang, &headers)?;
+    let (format, params) = super::download::format(params, lang)?;
     let page = page(&params, &headers, &caller, &format!("/stakeholders/{}", encode(&id)))?;
     params.only(&[]).map_err(failure(page.lang))?;
+    if format != super::download::Format::Html {
+        let view = super::stakeholder_record::gather(&state, &caller, &id, page.lang).await?;
+        return super::stakeholder_record::answer(&state, &caller, format, &page, &view).await;
+    }
     stakeholder_page(&state, &caller, &page, &id, None).await
 }
 

@@ -91,7 +91,7 @@ fn words(l: Lang) -> &'static Words {
 }
 
 /// Attributor kinds in both languages.
-fn kind_label(kind: &str, l: Lang) -> &str {
+pub(super) fn kind_label(kind: &str, l: Lang) -> &str {
     let ja = match kind {
         "government" => "政府",
         "intergovernmental" => "国際機関",

@@ -8,13 +8,21 @@ mod checks;
 mod communities;
 mod consultations;
 mod contacts;
+mod dashboard;
+mod dates;
+mod download;
+mod findings;
 mod hotline;
 mod hygiene;
 mod i18n;
 mod implementation;
 mod incidents;
+mod log_page;
 mod metrics;
+mod norm_findings;
 mod pages;
+mod stakeholder_record;
+mod timeline;
 mod vep;
 mod workflow;
 mod workflow_words;
@@ -47,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/statements/{id}", get(workflow::statement))
         .route("/statements/{id}/canonical.txt", get(workflow::canonical_text))
         .route("/statements/{id}/signatures", axum::routing::post(workflow::co_sign))
+        .route("/incidents/timeline", get(timeline::timeline))
+        .route("/log", get(log_page::page_log))
         .route("/metrics", get(metrics::page_metrics))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
@@ -194,6 +204,14 @@ pre#canonical { white-space:pre-wrap; word-break:break-all; background:#fff; bor
 td.valid { color:#2e7d32; font-weight:600; } td.invalid { color:#c62828; font-weight:600; }
 a.skip { position:absolute; left:-100rem; } a.skip:focus { left:1rem; top:.5rem; background:#fff; padding:.3rem .6rem; z-index:10; }
 blockquote { border-left:4px solid var(--line); margin:1rem 0; padding:.2rem 1rem; background:#fff; }
+section.dashboard { display:grid; grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); gap:1rem; }
+section.dashboard .block { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.2rem .9rem .6rem; }
+section.dashboard h2 { margin-top:.6rem; font-size:1.15rem; } td.count { text-align:right; font-variant-numeric: tabular-nums; }
+td.date, span.date { white-space:nowrap; color:var(--muted); } p.more { margin:.4rem 0 0; font-size:.9em; }
+p.downloads { font-size:.9em; } ul.stakeholders { columns: 2 16rem; }
+pre { background:#fff; border:1px solid var(--line); border-radius:4px; padding:.6rem .8rem; overflow-x:auto; white-space:pre-wrap; word-break:break-all; }
+div.timeline section.year h2 { font-size:1.3rem; } div.timeline h3 { font-size:1rem; color:var(--muted); margin:.6rem 0 .2rem; }
+div.timeline ol.incidents { list-style:none; padding-left:.6rem; border-left:3px solid var(--line); }
 "#;
 
 pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
@@ -233,6 +251,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/contacts")) { (ui.nav_contacts) }
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
+                        a href=(page.link("/log")) { (log_page::nav_label(page.lang)) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }
                     }
                     @match &page.user {

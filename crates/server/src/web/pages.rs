@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
 use normwatch_core::{Catalog, Lang, Norm, NormQuery};
@@ -50,8 +51,10 @@ pub async fn home(
     let page = page(&params, &headers, &caller, "/")?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
+    let dashboard = super::dashboard::dashboard(&state, &caller, &page).await?;
     let body = html! {
         h1 { (c.meta.title.get(l)) }
+        (dashboard)
         p.lead { (ui.intro) }
         p { (ui.intro_2) }
         p { a href=(page.link("/norms")) { (ui.all_norms) " (" (c.norms.len()) ")" } }
@@ -161,7 +164,9 @@ pub async fn norm(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = super::download::format(params, lang)?;
     let page = page(&params, &headers, &caller, &format!("/norms/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
@@ -173,6 +178,10 @@ pub async fn norm(
         });
     };
     let kind = label(&c, &n.kind, l);
+    let findings = super::norm_findings::gather(&state, &caller, &n.id, l).await?;
+    if format != super::download::Format::Html {
+        return super::norm_findings::answer(&state, &caller, format, &page, &findings).await;
+    }
     let body = html! {
         p.id { (n.id) }
         h1 { (n.title.get(l)) }
@@ -210,9 +219,10 @@ pub async fn norm(
                 }
             }
         }
+        (super::norm_findings::render(&page, &state, &findings))
         p { a href=(format!("/api/v1/norms/{}?lang={l}", encode(&n.id))) { (ui.download_json) } " · " a href=(page.link("/norms")) { (ui.back_to_norms) } }
     };
-    Ok(layout(&page, n.title.get(l), body))
+    Ok(layout(&page, n.title.get(l), body).into_response())
 }
 
 pub async fn taxonomies(

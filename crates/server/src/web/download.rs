@@ -1,0 +1,264 @@
+//! Downloads of exactly what a page shows.
+//!
+//! A data page takes `?format=html|csv|json|stix` (html when absent). Its handler computes the
+//! rows it shows once, then either renders them as HTML or answers one of the downloads with
+//! the same rows, so a download never holds more or less than the page:
+//!
+//! ```ignore
+//! let (format, params) = download::format(params, lang)?;     // `format` taken out of the query
+//! let view = compute_rows(&state, &caller, &params).await?;   // through the store, as the viewer
+//! match format {
+//!     Format::Html => Ok(layout(&page, title, render(&view)).into_response()),
+//!     _ => download::answer(&state, &caller, format, &Download { name: "timeline", … }).await,
+//! }
+//! ```
+//!
+//! - CSV: RFC 4180 (fields quoted when they hold `,`, `"`, CR or LF; CRLF line ends), UTF-8, a
+//!   header row, `text/csv; charset=utf-8`, an attachment named `normwatch-<name>.csv`.
+//! - JSON: `application/json`, an attachment named `normwatch-<name>.json`.
+//! - STIX 2.1: a bundle of the published records the page shows (and the identities of the
+//!   stakeholders it shows), made by the store's `records_stix` with `normwatch_stix`'s export,
+//!   `application/stix+json;version=2.1`, named `normwatch-<name>.stix.json`.
+//!
+//! [`links`] renders the three links for the page's own URL (its filters kept).
+use super::pages::encode;
+use super::{Page, WebError, failure};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use normwatch_core::Lang;
+use serde::Serialize;
+
+/// The STIX 2.1 media type (as `GET /api/v1/export/stix` answers).
+const STIX_MEDIA: &str = "application/stix+json;version=2.1";
+
+/// How a page answers: as the page, or as one of its downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Csv,
+    Json,
+    Stix,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Stix => "stix",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Format> {
+        match value {
+            "html" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "stix" => Some(Format::Stix),
+            _ => None,
+        }
+    }
+}
+
+/// Takes `format` out of the query (so the page checks the rest as before) and reads it.
+pub fn format(mut params: Params, lang: Lang) -> Result<(Format, Params), WebError> {
+    let given: Vec<String> = params.pairs.iter().filter(|(k, _)| k == "format").map(|(_, v)| v.clone()).collect();
+    params.pairs.retain(|(k, _)| k != "format");
+    let bad = |message: String| WebError { status: StatusCode::BAD_REQUEST, lang, message };
+    match given.as_slice() {
+        [] => Ok((Format::Html, params)),
+        [one] => Format::parse(one.trim())
+            .map(|f| (f, params))
+            .ok_or_else(|| bad(format!("format: `{one}` is not html, csv, json or stix"))),
+        _ => Err(bad("format: given twice; give it once".into())),
+    }
+}
+
+/// What a page shows, ready to be downloaded.
+pub struct Download<'a, T: Serialize> {
+    /// The page's name in file names: `normwatch-<name>.csv`. Characters other than ASCII
+    /// letters, digits, `-`, `_` and `.` become `-`.
+    pub name: &'a str,
+    /// The CSV header row.
+    pub columns: &'a [&'a str],
+    /// The CSV rows, one per row the page shows, in the page's order.
+    pub rows: Vec<Vec<String>>,
+    /// The JSON document: the page's rows as data.
+    pub json: &'a T,
+    /// The logged records the page shows, as (kind, id) — the STIX bundle's records.
+    pub records: Vec<(&'a str, &'a str)>,
+    /// The stakeholders the page shows, whose identities go into the STIX bundle.
+    pub stakeholders: Vec<&'a str>,
+}
+
+/// A CSV field, quoted when it must be (RFC 4180).
+pub fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+/// CSV text: the header row, then the rows, each line ended by CRLF.
+pub fn csv_text(columns: &[&str], rows: &[Vec<String>]) -> String {
+    fn line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+        out.push_str(&cells.map(csv_field).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    let mut out = String::new();
+    line(&mut out, columns.iter().copied());
+    for r in rows {
+        line(&mut out, r.iter().map(String::as_str));
+    }
+    out
+}
+
+fn file_name(name: &str, extension: &str) -> String {
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' }).collect();
+    format!("normwatch-{safe}.{extension}")
+}
+
+fn attachment(body: String, content_type: &'static str, file: &str) -> Response {
+    let mut r = (StatusCode::OK, body).into_response();
+    let headers = r.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A CSV attachment.
+pub fn csv(name: &str, columns: &[&str], rows: &[Vec<String>]) -> Response {
+    attachment(csv_text(columns, rows), "text/csv; charset=utf-8", &file_name(name, "csv"))
+}
+
+/// A JSON attachment.
+pub fn json<T: Serialize>(name: &str, value: &T, lang: Lang) -> Result<Response, WebError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| WebError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        lang,
+        message: format!("the download could not be written: {e}"),
+    })?;
+    Ok(attachment(text, "application/json", &file_name(name, "json")))
+}
+
+/// A STIX 2.1 bundle attachment of the published records named, as the caller may read them.
+pub async fn stix(
+    state: &AppState,
+    caller: &Caller,
+    name: &str,
+    records: &[(&str, &str)],
+    stakeholders: &[&str],
+    lang: Lang,
+) -> Result<Response, WebError> {
+    let objects = state
+        .store
+        .records_stix(&caller.viewer(), records, stakeholders, &format!("normwatch {name}"))
+        .await
+        .map_err(failure(lang))?;
+    let bundle = normwatch_stix::export::bundle(objects);
+    Ok(attachment(bundle.to_string(), STIX_MEDIA, &file_name(name, "stix.json")))
+}
+
+/// Answers a download (any format but html) of what a page shows.
+pub async fn answer<T: Serialize>(
+    state: &AppState,
+    caller: &Caller,
+    format: Format,
+    lang: Lang,
+    d: &Download<'_, T>,
+) -> Result<Response, WebError> {
+    match format {
+        Format::Csv | Format::Html => Ok(csv(d.name, d.columns, &d.rows)),
+        Format::Json => json(d.name, d.json, lang),
+        Format::Stix => stix(state, caller, d.name, &d.records, &d.stakeholders, lang).await,
+    }
+}
+
+struct Words {
+    download: &'static str,
+    csv: &'static str,
+    json: &'static str,
+    stix: &'static str,
+}
+
+const JA: Words =
+    Words {
+        download: "この表示をダウンロード：", csv: "CSV", json: "JSON", stix: "STIX 2.1（公開済みの記録）"
+    };
+
+const EN: Words = Words {
+    download: "Download what this page shows:",
+    csv: "CSV",
+    json: "JSON",
+    stix: "STIX 2.1 (published records)",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// The URL of the page's download in `format`, keeping its path, filters and language.
+pub fn href(page: &Page, format: Format) -> String {
+    let sep = if page.path.contains('?') { '&' } else { '?' };
+    page.link(&format!("{}{sep}format={}", page.path, encode(format.name())))
+}
+
+/// `Download: CSV · JSON · STIX 2.1`, for the page's own URL.
+pub fn links(page: &Page) -> Markup {
+    let w = words(page.lang);
+    html! {
+        p.downloads {
+            (w.download) " "
+            a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
+            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " · "
+            a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_it_must() {
+        let rows = vec![
+            vec!["a".to_owned(), "b,c".to_owned(), "say \"hi\"".to_owned()],
+            vec!["二行\n目".to_owned(), String::new(), "x".to_owned()],
+        ];
+        assert_eq!(
+            csv_text(&["one", "two", "three"], &rows),
+            "one,two,three\r\na,\"b,c\",\"say \"\"hi\"\"\"\r\n\"二行\n目\",,x\r\n"
+        );
+    }
+
+    #[test]
+    fn file_names_are_header_safe() {
+        assert_eq!(file_name("norm-gge-f", "csv"), "normwatch-norm-gge-f.csv");
+        assert_eq!(file_name("a\"b c/d", "json"), "normwatch-a-b-c-d.json");
+    }
+
+    #[test]
+    fn format_is_taken_out_of_the_query() {
+        let params =
+            Params { pairs: vec![("format".into(), "csv".into()), ("year".into(), "2023".into())], lang: None };
+        let (f, rest) = format(params, Lang::En).expect("format");
+        assert_eq!((f, rest.pairs), (Format::Csv, vec![("year".to_owned(), "2023".to_owned())]));
+        let bad = Params { pairs: vec![("format".into(), "pdf".into())], lang: None };
+        assert!(format(bad, Lang::En).is_err());
+        assert_eq!(format(Params::default(), Lang::En).expect("html").0, Format::Html);
+    }
+}

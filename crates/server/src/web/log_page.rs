@@ -1,0 +1,180 @@
+//! `/log`: the transparency log for readers — the latest signed checkpoint verbatim, its tree
+//! size and origin, the instance's verifier key, how to check a record offline step by step
+//! with the real commands, and links to the log's HTTP endpoints (`crate::log`).
+use super::pages::page;
+use super::{WebError, failure, layout};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use maud::{Markup, html};
+use normwatch_core::Lang;
+
+struct Words {
+    nav: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    checkpoint: &'static str,
+    size: &'static str,
+    origin: &'static str,
+    key: &'static str,
+    key_intro: &'static str,
+    verify: &'static str,
+    verify_intro: &'static str,
+    step_key: &'static str,
+    step_checkpoint: &'static str,
+    step_record: &'static str,
+    step_kinds: &'static str,
+    step_verify: &'static str,
+    step_result: &'static str,
+    step_grow: &'static str,
+    endpoints: &'static str,
+    endpoint: &'static str,
+    what: &'static str,
+    ep_checkpoint: &'static str,
+    ep_entries: &'static str,
+    ep_inclusion: &'static str,
+    ep_record: &'static str,
+    ep_consistency: &'static str,
+    more: &'static str,
+}
+
+const JA: Words = Words {
+    nav: "ログ",
+    title: "透明性ログ",
+    intro: "公開されたすべての記録は、追記のみのマークル木（RFC 9162）に公開と同じトランザクションで追加される。このインスタンスは木のチェックポイントにEd25519鍵で署名しており、誰でもオフラインで、記録がログに含まれていること、ログが伸びる一方であることを確かめられる。",
+    checkpoint: "最新の署名済みチェックポイント",
+    size: "木の大きさ（葉の数）",
+    origin: "ログの名前（origin）",
+    key: "検証鍵",
+    key_intro: "このインスタンスのログ署名鍵の検証鍵（C2SP signed-note 形式）。別の経路（このインスタンスの運営者や /api/v1/health）でも同じ値か確かめること。",
+    verify: "記録をオフラインで検証する手順",
+    verify_intro: "normwatch のコマンドと curl だけで、ネットワークにつながっていない計算機でも検証できる。",
+    step_key: "検証鍵をファイルに保存する（運営者は `normwatch log key` で表示できる）。",
+    step_checkpoint: "署名済みチェックポイントを取得する。",
+    step_record: "検証したい記録とその包含証明を取得する。TYPE は記録の種類、ID は記録のID（公開済みの記録のJSONには log_index がある）。",
+    step_kinds: "記録の種類：",
+    step_verify: "オフラインで検証する。チェックポイントの署名を鍵で確かめ、記録から葉を計算し直し、包含証明を署名済みの根と照合する。",
+    step_result: "成功すれば終了コード0で「OK: …」と表示し、失敗すれば終了コード1で理由を示す。",
+    step_grow: "ログが伸びただけで書き換えられていないことは、二つの大きさの間の整合性証明で確かめられる（`normwatch log witness` は他のインスタンスのログについてこれを行い、署名する）。",
+    endpoints: "ログのHTTPエンドポイント",
+    endpoint: "エンドポイント",
+    what: "内容",
+    ep_checkpoint: "最新の署名済みチェックポイント（テキスト）",
+    ep_entries: "葉（1回に最大1,000件）",
+    ep_inclusion: "葉の番号による包含証明",
+    ep_record: "記録（読む権限がある場合）とその包含証明。normwatch verify にそのまま渡せる",
+    ep_consistency: "二つの大きさの間の整合性証明",
+    more: "詳しくはリポジトリの docs/transparency-log.md を参照。",
+};
+
+const EN: Words = Words {
+    nav: "Log",
+    title: "Transparency log",
+    intro: "Every published record is appended to an append-only Merkle tree (RFC 9162) in the same transaction as its publication. This instance signs checkpoints of the tree with its Ed25519 key, so anyone can check offline that a record is in the log, and that the log only ever grew.",
+    checkpoint: "Latest signed checkpoint",
+    size: "Tree size (leaves)",
+    origin: "Log name (origin)",
+    key: "Verifier key",
+    key_intro: "The verifier key of this instance's log signing key (C2SP signed-note format). Check that you get the same key another way too (from the instance's operators, or /api/v1/health).",
+    verify: "How to verify a record offline",
+    verify_intro: "With the normwatch command and curl only; the last step needs no network at all.",
+    step_key: "Save the verifier key to a file (operators print it with `normwatch log key`).",
+    step_checkpoint: "Fetch the signed checkpoint.",
+    step_record: "Fetch the record with its inclusion proof. TYPE is the kind of record, ID its id (a published record's JSON carries its log_index).",
+    step_kinds: "Kinds of record:",
+    step_verify: "Verify offline: the checkpoint's signature against the key, the record's leaf recomputed from the record, and the inclusion proof against the signed root.",
+    step_result: "Exit 0 and `OK: …` when it holds; exit 1 and why when it does not.",
+    step_grow: "That the log only grew between two sizes is shown by a consistency proof (`normwatch log witness` checks this for another instance's log, and cosigns it).",
+    endpoints: "The log's HTTP endpoints",
+    endpoint: "Endpoint",
+    what: "What",
+    ep_checkpoint: "the latest signed checkpoint (text)",
+    ep_entries: "leaves (at most 1,000 per call)",
+    ep_inclusion: "an inclusion proof by leaf index",
+    ep_record: "the record (if you may read it) with its proof, ready for normwatch verify",
+    ep_consistency: "a consistency proof between two sizes",
+    more: "See docs/transparency-log.md in the repository for the details.",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// The navigation's label for this page.
+pub fn nav_label(l: Lang) -> &'static str {
+    words(l).nav
+}
+
+/// The address the reader reached this instance at, for commands to copy.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let scheme = if state.instance.secure_cookies { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c)))
+        .unwrap_or("HOST");
+    format!("{scheme}://{host}")
+}
+
+pub async fn page_log(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Markup, WebError> {
+    let page = page(&params, &headers, &caller, "/log")?;
+    let (l, w) = (page.lang, words(page.lang));
+    params.only(&[]).map_err(failure(l))?;
+    let (size, note) = state.log.checkpoint(&state.store).await.map_err(failure(l))?;
+    let origin = state.log.origin().to_owned();
+    let key = state.instance.verifier_key.clone();
+    let base = base_url(&state, &headers);
+    let entries = format!("/log/entries?start=0&end={}", size.min(crate::log::MAX_ENTRIES));
+    let consistency = format!("/log/proof/consistency?from=1&to={size}");
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        h2 #checkpoint { (w.checkpoint) }
+        dl.facts {
+            dt { (w.size) } dd #tree-size { (size) }
+            dt { (w.origin) } dd #origin { code { (origin) } }
+        }
+        pre.checkpoint #checkpoint-note { (note) }
+        h2 #key { (w.key) }
+        p { (w.key_intro) }
+        pre.key #verifier-key { (key) }
+        h2 #verify { (w.verify) }
+        p { (w.verify_intro) }
+        ol.steps {
+            li { (w.step_key) pre { "echo '" (key) "' > normwatch.key" } }
+            li { (w.step_checkpoint) pre { "curl -s " (base) "/log/checkpoint > checkpoint.txt" } }
+            li { (w.step_record)
+                pre { "curl -s '" (base) "/log/proof/inclusion?record=TYPE/ID' > record.json" }
+                small { (w.step_kinds) " " @for k in normwatch_store::LOGGED_KINDS { code { (k) } " " } }
+            }
+            li { (w.step_verify)
+                pre { "normwatch verify record.json --checkpoint checkpoint.txt --key normwatch.key" }
+                (w.step_result)
+            }
+            li { (w.step_grow) pre { "curl -s '" (base) "/log/proof/consistency?from=OLD_SIZE&to=" (size) "'" } }
+        }
+        h2 #endpoints { (w.endpoints) }
+        table #log-endpoints {
+            thead { tr { th { (w.endpoint) } th { (w.what) } } }
+            tbody {
+                tr { td { a href="/log/checkpoint" { code { "GET /log/checkpoint" } } } td { (w.ep_checkpoint) } }
+                tr { td { a href=(entries) { code { "GET /log/entries?start=&end=" } } } td { (w.ep_entries) } }
+                tr { td { @if size > 0 { a href="/log/proof/inclusion?index=0" { code { "GET /log/proof/inclusion?index=&size=" } } } @else { code { "GET /log/proof/inclusion?index=&size=" } } } td { (w.ep_inclusion) } }
+                tr { td { code { "GET /log/proof/inclusion?record=TYPE/ID" } } td { (w.ep_record) } }
+                tr { td { @if size > 1 { a href=(consistency) { code { "GET /log/proof/consistency?from=&to=" } } } @else { code { "GET /log/proof/consistency?from=&to=" } } } td { (w.ep_consistency) } }
+            }
+        }
+        p { small { (w.more) } }
+    };
+    Ok(layout(&page, w.title, body))
+}

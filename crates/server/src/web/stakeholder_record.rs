@@ -1,0 +1,265 @@
+//! What a stakeholder's page shows, computed once for the page and its downloads: its
+//! positions, implementation evidence and legal positions, the attributions it made (claims
+//! where it is the attributor) and those it received (claims naming its state — a `state`
+//! stakeholder whose country code is the claim's `attributed_to.state` — or naming it as the
+//! group, by id or name).
+use super::dates::format_date;
+use super::download::{self, Download, Format};
+use super::findings::{ClaimRow, claims, text};
+use super::pages::encode;
+use super::{Page, WebError, failure};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use normwatch_core::Lang;
+use normwatch_core::adoption::{ImplementationEvidence, LegalPosition, Position, Stakeholder};
+use normwatch_core::violation::AttributionInput;
+use normwatch_store::RecordFilter;
+use serde::Serialize;
+
+struct Words {
+    made: &'static str,
+    made_intro: &'static str,
+    received: &'static str,
+    received_intro: &'static str,
+    date: &'static str,
+    incident: &'static str,
+    attributed_to: &'static str,
+    attributor: &'static str,
+    kind: &'static str,
+    none: &'static str,
+    unknown: &'static str,
+}
+
+const JA: Words = Words {
+    made: "行った帰属",
+    made_intro: "このステークホルダーが帰属者である公開済みの帰属の主張。",
+    received: "受けた帰属",
+    received_intro: "この国（国コードが一致するもの）またはこのステークホルダーを名指しした公開済みの帰属の主張。",
+    date: "帰属の日付",
+    incident: "インシデント",
+    attributed_to: "帰属先",
+    attributor: "帰属者",
+    kind: "種類",
+    none: "なし",
+    unknown: "不明",
+};
+
+const EN: Words = Words {
+    made: "Attributions made",
+    made_intro: "Published attribution claims in which this stakeholder is the attributor.",
+    received: "Attributions received",
+    received_intro: "Published attribution claims naming this state (by its country code) or this stakeholder.",
+    date: "Attributed on",
+    incident: "Incident",
+    attributed_to: "Attributed to",
+    attributor: "Attributor",
+    kind: "Type",
+    none: "None",
+    unknown: "unknown",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StakeholderView {
+    pub stakeholder: Stakeholder,
+    pub positions: Vec<Position>,
+    pub evidence: Vec<ImplementationEvidence>,
+    pub legal_positions: Vec<LegalPosition>,
+    pub attributions_made: Vec<ClaimRow>,
+    pub attributions_received: Vec<ClaimRow>,
+}
+
+/// Whether a claim names the stakeholder as the one attributed to.
+fn names(s: &Stakeholder, c: &AttributionInput) -> bool {
+    let to = &c.attributed_to;
+    let state = s.kind == "state" && s.country.is_some() && to.state.as_deref() == s.country.as_deref();
+    let group = to.group.as_deref().is_some_and(|g| {
+        let g = g.trim();
+        g.eq_ignore_ascii_case(&s.id)
+            || (!s.name.en.trim().is_empty() && g.eq_ignore_ascii_case(s.name.en.trim()))
+            || (!s.name.ja.trim().is_empty() && g == s.name.ja.trim())
+    });
+    state || group
+}
+
+pub async fn gather(state: &AppState, caller: &Caller, id: &str, l: Lang) -> Result<StakeholderView, WebError> {
+    let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
+        return Err(WebError {
+            status: StatusCode::NOT_FOUND,
+            lang: l,
+            message: ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
+        });
+    };
+    let viewer = caller.viewer();
+    let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
+    let positions = state.store.positions(&viewer, &filter).await.map_err(failure(l))?;
+    let evidence = state.store.evidence(&viewer, &filter).await.map_err(failure(l))?;
+    let legal_positions = state.store.legal_positions(&viewer, &filter).await.map_err(failure(l))?;
+    let made = |c: &AttributionInput| c.attributor.stakeholder.as_deref() == Some(s.id.as_str());
+    let attributions_made = claims(state, &viewer, &made).await.map_err(failure(l))?;
+    let received = |c: &AttributionInput| names(&s, c);
+    let attributions_received = claims(state, &viewer, &received).await.map_err(failure(l))?;
+    Ok(StakeholderView {
+        stakeholder: s,
+        positions,
+        evidence,
+        legal_positions,
+        attributions_made,
+        attributions_received,
+    })
+}
+
+fn target(c: &ClaimRow) -> String {
+    [c.attributed_state.clone(), c.attributed_group.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ")
+}
+
+fn claim_table(page: &Page, id: &str, rows: &[ClaimRow], made: bool) -> Markup {
+    let (l, w) = (page.lang, words(page.lang));
+    html! {
+        @if rows.is_empty() { p { (w.none) } } @else {
+            table id=(id) {
+                thead { tr { th { (w.date) } th { (w.incident) } th { @if made { (w.attributed_to) } @else { (w.attributor) } } th { (w.kind) } } }
+                tbody { @for c in rows {
+                    tr data-claim=(c.claim) {
+                        td.date { (c.attributed_on.as_deref().map_or_else(|| w.unknown.to_owned(), |d| format_date(d, l))) }
+                        td { a href=(page.link(&format!("/incidents/{}", encode(&c.incident)))) { (text(&c.incident_title, l)) } }
+                        td { @if made { (target(c)) } @else {
+                            @match &c.attributor_stakeholder {
+                                Some(s) => { a href=(page.link(&format!("/stakeholders/{}", encode(s)))) { (c.attributor) } }
+                                None => { (c.attributor) }
+                            }
+                        } }
+                        td { (c.kind.clone().unwrap_or_default()) }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+/// The attribution sections and the page's download links.
+pub fn render(page: &Page, v: &StakeholderView) -> Markup {
+    let w = words(page.lang);
+    html! {
+        h2 #attributions-made-heading { (w.made) " (" (v.attributions_made.len()) ")" }
+        p { small { (w.made_intro) } }
+        (claim_table(page, "attributions-made", &v.attributions_made, true))
+        h2 #attributions-received-heading { (w.received) " (" (v.attributions_received.len()) ")" }
+        p { small { (w.received_intro) } }
+        (claim_table(page, "attributions-received", &v.attributions_received, false))
+        (download::links(page))
+    }
+}
+
+const COLUMNS: [&str; 10] = [
+    "section",
+    "record",
+    "date",
+    "norm",
+    "stance_or_kind",
+    "incident",
+    "incident_title",
+    "counterpart",
+    "summary",
+    "url",
+];
+
+/// The stakeholder page's download.
+pub async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    format: Format,
+    page: &Page,
+    v: &StakeholderView,
+) -> Result<Response, WebError> {
+    let l = page.lang;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut records: Vec<(&str, &str)> = Vec::new();
+    let blank = String::new;
+    for p in &v.positions {
+        let statement = p.statement.as_ref().map(|s| text(s, l).to_owned()).unwrap_or_default();
+        rows.push(vec![
+            "position".into(),
+            p.id.clone(),
+            p.stated_on.clone(),
+            p.norm.clone(),
+            p.stance.name().into(),
+            blank(),
+            blank(),
+            blank(),
+            statement,
+            p.source.url.clone().unwrap_or_default(),
+        ]);
+        records.push(("position", &p.id));
+    }
+    for e in &v.evidence {
+        rows.push(vec![
+            "implementation-evidence".into(),
+            e.id.clone(),
+            e.dated.clone(),
+            e.norm.clone(),
+            e.kind.clone(),
+            blank(),
+            blank(),
+            blank(),
+            text(&e.summary, l).to_owned(),
+            e.url.clone(),
+        ]);
+        records.push(("implementation-evidence", &e.id));
+    }
+    for p in &v.legal_positions {
+        rows.push(vec![
+            "legal-position".into(),
+            p.id.clone(),
+            p.dated.clone(),
+            blank(),
+            p.topic.clone(),
+            blank(),
+            blank(),
+            blank(),
+            text(&p.summary, l).to_owned(),
+            p.source_url.clone(),
+        ]);
+        records.push(("legal-position", &p.id));
+    }
+    for (section, list, made) in
+        [("attribution-made", &v.attributions_made, true), ("attribution-received", &v.attributions_received, false)]
+    {
+        for c in list {
+            rows.push(vec![
+                section.into(),
+                c.claim.clone(),
+                c.attributed_on.clone().unwrap_or_default(),
+                blank(),
+                c.kind.clone().unwrap_or_default(),
+                c.incident.clone(),
+                text(&c.incident_title, l).to_owned(),
+                if made { target(c) } else { c.attributor.clone() },
+                blank(),
+                blank(),
+            ]);
+            records.push(("attribution-claim", &c.claim));
+            records.push(("incident", &c.incident));
+        }
+    }
+    let name = format!("stakeholder-{}", v.stakeholder.id);
+    let d = Download {
+        name: &name,
+        columns: &COLUMNS,
+        rows,
+        json: v,
+        records,
+        stakeholders: vec![v.stakeholder.id.as_str()],
+    };
+    download::answer(state, caller, format, l, &d).await
+}

@@ -1,0 +1,277 @@
+//! `/incidents/timeline`: the published incidents the viewer may read, in chronological order,
+//! grouped by year and then by month where the month is known, with the incident list's
+//! filters, and downloads of exactly the incidents shown.
+use super::dates::{format_date, format_month, year_month};
+use super::download::{self, Download, Format};
+use super::findings::text;
+use super::pages::{encode, page};
+use super::{WebError, failure, layout, page_language};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use normwatch_core::incident::IncidentQuery;
+use normwatch_core::{Lang, Localized, RecordStatus};
+use serde::Serialize;
+
+/// The most incidents one timeline shows; a narrower filter shows the rest.
+const MAX: usize = 5000;
+
+/// The filters the timeline takes: the incident list's, but not its paging or status.
+const FILTERS: [&str; 7] = ["q", "year", "country", "operation", "norm", "sector", "attributed_state"];
+
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    search: &'static str,
+    year: &'static str,
+    country: &'static str,
+    operation: &'static str,
+    norm: &'static str,
+    sector: &'static str,
+    attributed_state: &'static str,
+    apply: &'static str,
+    found: &'static str,
+    none: &'static str,
+    month_unknown: &'static str,
+    date_unknown: &'static str,
+    truncated: &'static str,
+    list: &'static str,
+}
+
+const JA: Words = Words {
+    title: "インシデントの年表",
+    intro: "公開済みのインシデントを開始（不明なら発見）の日付順に、年ごと・月ごと（分かる場合）にまとめたもの。",
+    search: "検索語",
+    year: "年",
+    country: "国",
+    operation: "作戦の種類",
+    norm: "規範",
+    sector: "部門",
+    attributed_state: "帰属先の国",
+    apply: "絞り込む",
+    found: "件",
+    none: "該当するインシデントはない。",
+    month_unknown: "月不明",
+    date_unknown: "日付不明",
+    truncated: "表示件数の上限に達した。条件を絞り込むと残りが表示される。",
+    list: "一覧で見る",
+};
+
+const EN: Words = Words {
+    title: "Incident timeline",
+    intro: "Published incidents in the order they started (or were discovered), by year and, where known, by month.",
+    search: "Search",
+    year: "Year",
+    country: "Country",
+    operation: "Operation type",
+    norm: "Norm",
+    sector: "Sector",
+    attributed_state: "Attributed state",
+    apply: "Filter",
+    found: "found",
+    none: "No incident matches.",
+    month_unknown: "Month unknown",
+    date_unknown: "Date unknown",
+    truncated: "The timeline shows at most this many incidents; narrow the filters to see the rest.",
+    list: "As a list",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// One incident on the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    pub incident: String,
+    /// The start (or discovery) date as recorded: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub date: Option<String>,
+    pub year: Option<u16>,
+    pub month: Option<u8>,
+    pub title: Localized,
+    pub tlp: String,
+}
+
+/// A month of a year on the timeline (`None`: the month is not known) and its incidents.
+type MonthGroup<'a> = (Option<u8>, Vec<&'a TimelineRow>);
+
+#[derive(Debug, Clone, Serialize)]
+struct TimelineJson<'a> {
+    count: usize,
+    truncated: bool,
+    incidents: &'a [TimelineRow],
+}
+
+async fn rows(state: &AppState, caller: &Caller, query: &IncidentQuery) -> Result<(Vec<TimelineRow>, bool), WebError> {
+    let l = Lang::En;
+    let viewer = caller.viewer();
+    let mut q = query.clone();
+    q.status = Some(RecordStatus::Published);
+    q.limit = 500;
+    q.cursor = None;
+    let dates = state.store.incident_dates(&viewer).await.map_err(failure(l))?;
+    let mut out = Vec::new();
+    let mut truncated = false;
+    loop {
+        let page = state.store.search_incidents(&viewer, &q).await.map_err(failure(l))?;
+        for i in page.incidents {
+            let date = dates.get(&i.id).and_then(|(s, d)| s.as_ref().or(d.as_ref())).map(|d| d.as_str().to_owned());
+            let (year, month) = date.as_deref().and_then(year_month).map_or((None, None), |(y, m)| (Some(y), m));
+            out.push(TimelineRow { incident: i.id, date, year, month, title: i.title, tlp: i.tlp });
+        }
+        if out.len() >= MAX {
+            truncated = page.next.is_some() || out.len() > MAX;
+            out.truncate(MAX);
+            break;
+        }
+        match page.next.as_deref().and_then(|n| n.split_once('~')) {
+            Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
+            None => break,
+        }
+    }
+    // Oldest first; within a year, the incidents known only to the year first; undated last.
+    out.sort_by(|a, b| {
+        (a.year.is_none(), a.year, a.month, &a.date, &a.incident).cmp(&(
+            b.year.is_none(),
+            b.year,
+            b.month,
+            &b.date,
+            &b.incident,
+        ))
+    });
+    Ok((out, truncated))
+}
+
+pub async fn timeline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params.without_blanks(), lang)?;
+    let page = page(&params, &headers, &caller, "/incidents/timeline")?;
+    let (l, w) = (page.lang, words(page.lang));
+    params.only(&FILTERS).map_err(failure(l))?;
+    let catalog = state.catalog();
+    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
+        status: StatusCode::BAD_REQUEST,
+        lang: l,
+        message: e.to_string(),
+    })?;
+    let (rows, truncated) = rows(&state, &caller, &query).await.map_err(|e| WebError { lang: l, ..e })?;
+    if format != Format::Html {
+        let columns = ["year", "month", "date", "incident", "title", "tlp"];
+        let csv_rows = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.year.map(|y| y.to_string()).unwrap_or_default(),
+                    r.month.map(|m| m.to_string()).unwrap_or_default(),
+                    r.date.clone().unwrap_or_default(),
+                    r.incident.clone(),
+                    text(&r.title, l).to_owned(),
+                    r.tlp.clone(),
+                ]
+            })
+            .collect();
+        let json = TimelineJson { count: rows.len(), truncated, incidents: &rows };
+        let records = rows.iter().map(|r| ("incident", r.incident.as_str())).collect();
+        let d = Download {
+            name: "timeline",
+            columns: &columns,
+            rows: csv_rows,
+            json: &json,
+            records,
+            stakeholders: vec![],
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
+    let value = |k: &str| params.pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let query_string: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let list_link = if query_string.is_empty() {
+        page.link("/incidents")
+    } else {
+        page.link(&format!("/incidents?{}", query_string.join("&")))
+    };
+    // Year → month (None: not known) → rows, in the order of `rows`.
+    let mut groups: Vec<(Option<u16>, Vec<MonthGroup>)> = Vec::new();
+    for r in &rows {
+        if groups.last().is_none_or(|(y, _)| *y != r.year) {
+            groups.push((r.year, Vec::new()));
+        }
+        let months = &mut groups.last_mut().expect("a year group").1;
+        if months.last().is_none_or(|(m, _)| *m != r.month) {
+            months.push((r.month, Vec::new()));
+        }
+        months.last_mut().expect("a month group").1.push(r);
+    }
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        form.filters method="get" action="/incidents/timeline" role="search" {
+            input type="hidden" name="lang" value=(l.code());
+            label { (w.search) input type="search" name="q" value=(value("q")); }
+            label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
+            label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
+            label { (w.operation)
+                select name="operation" {
+                    option value="" { "—" }
+                    @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
+                        @for term in &t.terms { option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) } }
+                    }
+                }
+            }
+            label { (w.norm)
+                select name="norm" {
+                    option value="" { "—" }
+                    @for n in &catalog.norms { option value=(n.id) selected[value("norm") == n.id] { (n.id) } }
+                }
+            }
+            label { (w.sector)
+                select name="sector" {
+                    option value="" { "—" }
+                    @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
+                        @for term in &t.terms { option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) } }
+                    }
+                }
+            }
+            label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
+            button type="submit" { (w.apply) }
+        }
+        p #total { b { (rows.len()) } " " (w.found) " · " a href=(list_link) { (w.list) } }
+        (download::links(&page))
+        @if truncated { p.notice { (w.truncated) " (" (MAX) ")" } }
+        @if rows.is_empty() { p { (w.none) } }
+        div.timeline #timeline {
+            @for (year, months) in &groups {
+                section.year id=(year.map_or_else(|| "year-unknown".to_owned(), |y| format!("year-{y}"))) {
+                    h2 { (year.map_or_else(|| w.date_unknown.to_owned(), |y| format_date(&y.to_string(), l))) }
+                    @for (month, list) in months {
+                        @if let Some(y) = year {
+                            h3 { (month.map_or_else(|| w.month_unknown.to_owned(), |m| format_month(*y, m, l))) }
+                        }
+                        ol.incidents {
+                            @for r in list {
+                                li data-incident=(r.incident) {
+                                    span.date { (r.date.as_deref().map_or_else(String::new, |d| format_date(d, l))) }
+                                    " "
+                                    a href=(page.link(&format!("/incidents/{}", encode(&r.incident)))) { (text(&r.title, l)) }
+                                    @if r.tlp != "clear" { " " span.tag { "TLP:" (r.tlp.to_uppercase()) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(&page, w.title, body).into_response())
+}
