@@ -183,10 +183,28 @@ async fn strict_content_security_policy_and_escaped_record_text(s: TestServer) {
     }
     // The incident list offers what it shows as STIX too, with the same filters.
     let list = page(&s, "/incidents?country=JP&lang=en").await;
-    assert!(list.contains("href=\"/api/v1/export/stix?country=JP"), "no STIX download on the incident list");
-    let stix = s.get("/api/v1/export/stix?country=JP").await;
+    for format in ["csv", "json", "stix"] {
+        let link = format!("href=\"/incidents?country=JP&amp;format={format}&amp;lang=en\"");
+        assert!(list.contains(&link), "no {format} download of the filtered list");
+    }
+    let as_editor = |path: &str| client.get(s.at(path)).bearer_auth(&token).send();
+    let stix = as_editor("/incidents?country=JP&format=stix").await.expect("get");
     assert_eq!(stix.status(), 200);
     assert!(stix.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("application/stix+json")));
+    let bundle: serde_json::Value = stix.json().await.expect("a STIX bundle");
+    let titles: Vec<&str> = bundle["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .filter(|o| o["type"] == "incident")
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert!(titles.is_empty(), "STIX carries published records only, and the draft is not: {titles:?}");
+    let csv = as_editor("/incidents?country=JP&format=csv").await.expect("get").text().await.expect("csv");
+    assert_eq!(csv.lines().next(), Some("id,start,title_ja,title_en,status,tlp,url"));
+    assert!(csv.contains(&format!("{id},2024-02-01,{hostile},{hostile},draft,")), "the editor's list, as data: {csv}");
+    let anonymous = s.get("/incidents?country=JP&format=csv").await.text().await.expect("csv");
+    assert!(!anonymous.contains(id), "an anonymous download lacks the draft, as the page does");
     let css = s.get("/assets/normwatch.css").await;
     assert_eq!(css.status(), 200);
     assert!(css.headers()["content-type"].to_str().is_ok_and(|c| c.starts_with("text/css")));

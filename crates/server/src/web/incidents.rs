@@ -1,5 +1,7 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
+use super::dates;
+use super::download::{self, Download, Format};
 use super::pages::{encode, label, page};
 use super::workflow::{IncidentWork, Refusal};
 use super::{WebError, failure, layout};
@@ -9,7 +11,7 @@ use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
+use maud::html;
 use normwatch_core::Lang;
 use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, screen};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
@@ -54,6 +56,8 @@ struct Words {
     status: &'static str,
     by: &'static str,
     file_new: &'static str,
+    timeline_view: &'static str,
+    download_note: &'static str,
 }
 
 const JA: Words = Words {
@@ -94,6 +98,8 @@ const JA: Words = Words {
     status: "状態",
     by: "主張者",
     file_new: "インシデントを登録する",
+    timeline_view: "年表で見る",
+    download_note: "ダウンロードには、絞り込みに合うすべてのインシデント（最大 10,000 件）が表示と同じ順で入る。API：",
 };
 
 const EN: Words = Words {
@@ -134,6 +140,8 @@ const EN: Words = Words {
     status: "Status",
     by: "By",
     file_new: "File an incident",
+    timeline_view: "See them on a timeline",
+    download_note: "A download holds every incident the filters match (up to 10,000), in the order shown. API:",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -154,8 +162,9 @@ pub async fn list(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
-    let params = params.without_blanks();
+) -> Result<Response, WebError> {
+    let lang = super::page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/incidents")?;
     let l = page.lang;
     let w = words(l);
@@ -165,6 +174,9 @@ pub async fn list(
         lang: l,
         message: e.to_string(),
     })?;
+    if format != Format::Html {
+        return list_download(&state, &caller, query, format, l).await;
+    }
     let result = state.store.search_incidents(&caller.viewer(), &query).await.map_err(failure(l))?;
     let current: Vec<(String, String)> = params.pairs.iter().filter(|(k, _)| k != "cursor").cloned().collect();
     let with = |extra: &[(&str, &str)]| {
@@ -230,8 +242,10 @@ pub async fn list(
             button type="submit" { (w.apply) }
         }
         p #total { b { (result.total) } " " (w.found) " · "
-            a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } " · "
-            a href=(format!("/api/v1/export/stix?{}", with(&[]))) { (w.download_stix) } }
+            a href=(page.link(&format!("/incidents/timeline?{}", with(&[])))) { (w.timeline_view) } }
+        (download::links(&page))
+        p.note { small { (w.download_note) " "
+            a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } } }
         div.facets {
             @for (facet, counts) in &result.facets {
                 details {
@@ -251,7 +265,7 @@ pub async fn list(
                 thead { tr { th { (w.start) } th { (w.title) } th { (w.status) } } }
                 tbody { @for i in &result.incidents {
                     tr {
-                        td.id { (i.start.clone().unwrap_or_else(|| w.unknown.to_owned())) }
+                        td.date { (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d, l))) }
                         td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) } }
                         td { span.tag { (i.status) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
                     }
@@ -262,7 +276,7 @@ pub async fn list(
             p { a #next rel="next" href=(format!("/incidents?{}", with(&[("cursor", n.as_str())]))) { (w.next) " →" } }
         }
     };
-    Ok(layout(&page, w.title, body))
+    Ok(layout(&page, w.title, body).into_response())
 }
 
 pub async fn one(
@@ -350,7 +364,7 @@ pub(super) async fn incident_page(
     };
     let b = &incident.body;
     let date = |d: &Option<normwatch_core::incident::PartialDate>| {
-        d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| d.as_str().to_owned())
+        d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))
     };
     let title = either(&b.title, l).to_owned();
     let body = html! {
@@ -426,4 +440,71 @@ mod tests {
     fn every_word_in_both_languages() {
         super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
+}
+
+/// The most incidents one download holds; the API pages further.
+const DOWNLOAD_LIMIT: usize = 10_000;
+
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    total: i64,
+    count: usize,
+    truncated: bool,
+    incidents: &'a [normwatch_store::IncidentSummary],
+}
+
+/// The list as a download: every incident its filters match, in the page's order, through the
+/// same store query (and so the same visibility) as the page.
+async fn list_download(
+    state: &AppState,
+    caller: &Caller,
+    mut query: IncidentQuery,
+    format: Format,
+    l: Lang,
+) -> Result<Response, WebError> {
+    let viewer = caller.viewer();
+    query.limit = 500;
+    query.cursor = None;
+    let mut incidents = Vec::new();
+    let (total, truncated) = loop {
+        let page = state.store.search_incidents(&viewer, &query).await.map_err(failure(l))?;
+        incidents.extend(page.incidents);
+        match page.next {
+            Some(_) if incidents.len() >= DOWNLOAD_LIMIT => break (page.total, true),
+            Some(next) => {
+                let parsed = IncidentQuery::parse([("cursor", next.as_str())], &state.catalog()).map_err(failure(l))?;
+                if parsed.cursor.is_none() {
+                    break (page.total, true);
+                }
+                query.cursor = parsed.cursor;
+            }
+            None => break (page.total, false),
+        }
+    };
+    incidents.truncate(DOWNLOAD_LIMIT);
+    let columns = ["id", "start", "title_ja", "title_en", "status", "tlp", "url"];
+    let rows = incidents
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.clone(),
+                i.start.clone().unwrap_or_default(),
+                i.title.ja.clone(),
+                i.title.en.clone(),
+                i.status.clone(),
+                i.tlp.clone(),
+                format!("/incidents/{}", encode(&i.id)),
+            ]
+        })
+        .collect();
+    let json = ListJson { total, count: incidents.len(), truncated, incidents: &incidents };
+    let d = Download {
+        name: "incidents",
+        columns: &columns,
+        rows,
+        json: &json,
+        records: incidents.iter().map(|i| ("incident", i.id.as_str())).collect(),
+        stakeholders: vec![],
+    };
+    download::answer(state, caller, format, l, &d).await
 }
