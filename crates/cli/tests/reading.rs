@@ -13,6 +13,7 @@ on_both_backends!(
     stakeholder_page_lists_attributions_made_and_received_with_downloads,
     log_page_shows_the_checkpoint_key_and_how_to_verify,
     timeline_groups_published_incidents_by_year_and_month_with_downloads,
+    metrics_and_adoption_download_what_they_show,
 );
 
 const HOSTILE: &str = "<script>alert(1)</script>";
@@ -542,4 +543,71 @@ async fn timeline_groups_published_incidents_by_year_and_month_with_downloads(s:
         ("2023", "5", "2023-05")
     );
     assert_eq!(rows[1]["title"], HOSTILE);
+}
+
+/// The metrics page's tables download as CSV with exactly the API's figures for the same reader,
+/// the whole page as JSON, and the records behind it as STIX; the adoption matrix as STIX holds
+/// the published positions the reader may see.
+async fn metrics_and_adoption_download_what_they_show(s: TestServer) {
+    let seeded = seed(&s).await;
+    let (anonymous, reader) = (&seeded.roles.anonymous, &seeded.roles.reader);
+    for who in [anonymous, reader] {
+        let (_, api) = who.get("/api/v1/metrics/violations").await;
+        let (header, rows) = csv(&s, who, "/metrics?format=csv&table=violations", "metrics-violations").await;
+        assert_eq!(header, ["norm", "year", "count"]);
+        let expected: Vec<(String, String, String)> = api["counts"]
+            .as_array()
+            .or_else(|| api["violations"].as_array())
+            .expect("counts")
+            .iter()
+            .map(|c| {
+                (
+                    c["norm"].as_str().unwrap_or_default().to_owned(),
+                    c["year"].as_i64().map(|y| y.to_string()).unwrap_or_default(),
+                    c["count"].to_string(),
+                )
+            })
+            .collect();
+        let got: Vec<(String, String, String)> =
+            rows.iter().map(|r| (r["norm"].clone(), r["year"].clone(), r["count"].clone())).collect();
+        assert!(!got.is_empty(), "published violations are counted");
+        assert_eq!(got, expected, "the CSV holds the API's figures for the same reader");
+        let whole = json_download(&s, who, "/metrics?format=json", "metrics").await;
+        assert_eq!(whole["violations"].as_array().map(Vec::len), Some(expected.len()));
+        let (_, endorsed) = csv(&s, who, "/metrics?format=csv&table=endorsed", "metrics-endorsed").await;
+        let (_, api) = who.get("/api/v1/metrics/endorsed-violations").await;
+        let listed = api.as_array().or_else(|| api["violations"].as_array()).map_or(0, Vec::len);
+        assert_eq!(endorsed.len(), listed, "one row per endorsed-norm violation");
+    }
+    // The TLP:GREEN assessment counts for a signed-in reader only.
+    let total = |rows: &[std::collections::HashMap<String, String>]| {
+        rows.iter().map(|r| r["count"].parse::<u64>().unwrap_or(0)).sum::<u64>()
+    };
+    let (_, public) = csv(&s, anonymous, "/metrics?format=csv&table=violations", "metrics-violations").await;
+    let (_, signed_in) = csv(&s, reader, "/metrics?format=csv&table=violations", "metrics-violations").await;
+    assert_eq!(total(&signed_in), total(&public) + 1, "the green assessment, for the reader only");
+    let r = reqwest::Client::new().get(s.at("/metrics?format=csv&lang=en")).send().await.expect("get");
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.expect("text").contains("table"), "a CSV of the page needs its table named");
+    let (bundle, _) = stix_download(&s, anonymous, "/metrics?format=stix").await;
+    assert!(bundle["objects"].as_array().is_some_and(|o| o.iter().any(|o| o["type"] == "incident")));
+
+    // The adoption matrix: its page links the three formats; STIX holds what the reader may see.
+    let html = page(&s, anonymous, "/adoption?norm=gge-f&lang=en").await;
+    assert!(html.contains("href=\"/adoption?norm=gge-f&amp;format=stix&amp;lang=en\""), "a STIX link");
+    let notes = |b: &Value| b["objects"].as_array().map_or(0, |o| o.iter().filter(|o| o["type"] == "note").count());
+    let (public, text) = stix_download(&s, anonymous, "/adoption?norm=gge-f&format=stix").await;
+    assert!(text.contains("Russia"), "the rejecting state's identity");
+    let (signed_in, _) = stix_download(&s, reader, "/adoption?norm=gge-f&format=stix").await;
+    assert_eq!(notes(&signed_in), notes(&public) + 1, "the TLP:GREEN endorsement, for the reader only");
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(s.at("/adoption?norm=gge-f&format=csv&lang=en"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/api/v1/adoption?format=csv&lang=en&norm=gge-f", "the API's CSV writer");
 }

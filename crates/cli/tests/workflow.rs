@@ -501,6 +501,8 @@ async fn a_ministry_records_positions_and_implementation_evidence(s: TestServer)
         .await;
     assert_eq!(st, 303, "{}", said(&page));
 
+    let (_, own) = ministry.get("/stakeholders/jp?lang=en").await;
+    assert!(own.contains("id=\"record-evidence-link\""), "the stakeholder's page leads to the evidence form");
     let (st, form) = ministry.get("/stakeholders/jp/evidence/new?lang=ja").await;
     assert_eq!(st, 200);
     assert!(form.contains("実施の証拠を記録する") && form.contains("value=\"law-regulation\""));

@@ -61,14 +61,42 @@ pub async fn matrix(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
-    let params = params.without_blanks();
+) -> Result<Response, WebError> {
+    let lang = super::page_language(params.lang, &headers)?;
+    let (format, params) = super::download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/adoption")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&["kind", "country", "norm", "as_of"]).map_err(failure(l))?;
     let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
-    let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    match format {
+        super::download::Format::Html => {}
+        // The API's CSV and JSON of the matrix take the same filters: one writer of each.
+        super::download::Format::Csv | super::download::Format::Json => {
+            let csv = if format == super::download::Format::Csv { "format=csv&" } else { "" };
+            let to = format!(
+                "/api/v1/adoption?{csv}lang={l}{}{}",
+                if filters.is_empty() { "" } else { "&" },
+                filters.join("&")
+            );
+            let mut r = StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            return Ok(r);
+        }
+        // STIX: the published positions the matrix shows, and the stakeholders holding them.
+        super::download::Format::Stix => {
+            let records: Vec<(&str, &str)> = m
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.values().filter_map(|c| c.position.as_deref()).map(|p| ("position", p)))
+                .collect();
+            let stakeholders: Vec<&str> = m.rows.iter().map(|r| r.stakeholder.as_str()).collect();
+            return super::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
+        }
+    }
+    let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let query = filters.join("&");
     let kinds = state.catalog().taxonomy(STAKEHOLDER_KINDS).map(|t| t.terms.clone()).unwrap_or_default();
     let body = html! {
@@ -116,9 +144,11 @@ pub async fn matrix(
             a href=(format!("/api/v1/adoption?format=csv{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_csv) }
             " · "
             a href=(format!("/api/v1/adoption?lang={l}{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_json) }
+            " · "
+            a href=(super::download::href(&page, super::download::Format::Stix)) { (ui.download_stix) }
         }
     };
-    Ok(layout(&page, ui.adoption, body))
+    Ok(layout(&page, ui.adoption, body).into_response())
 }
 
 pub async fn stakeholders(
@@ -157,6 +187,8 @@ async fn stakeholder_page(
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let can_record =
         page.user.is_some() && caller.account.as_ref().is_some_and(|a| a.may(Right::WritePositions, Some(&s.id)));
+    let can_record_evidence =
+        caller.account.as_ref().is_some_and(|a| a.may(normwatch_core::Right::WriteEvidence, Some(&s.id)));
     let (status, message) = notice.unwrap_or((StatusCode::OK, String::new()));
     let body = html! {
         p.id { (s.id) }
@@ -208,6 +240,9 @@ async fn stakeholder_page(
             }
         }
         h2 { (ui.evidence) }
+        @if can_record_evidence && page.user.is_some() {
+            p { a #record-evidence-link href=(page.link(&format!("/stakeholders/{}/evidence/new", encode(&s.id)))) { (ui.record_evidence) } }
+        }
         ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (super::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
         h2 { (ui.legal_positions) }
         ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }

@@ -3,7 +3,7 @@
 use super::dates;
 use super::download::{self, Download, Format};
 use super::pages::{encode, label, page};
-use super::workflow::{IncidentWork, Refusal};
+use super::workflow::{IncidentWork, Refusal, status_word};
 use super::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
@@ -168,6 +168,7 @@ pub async fn list(
     let page = page(&params, &headers, &caller, "/incidents")?;
     let l = page.lang;
     let w = words(l);
+    let ww = super::workflow_words::words(l);
     let catalog = state.catalog();
     let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
         status: StatusCode::BAD_REQUEST,
@@ -267,7 +268,7 @@ pub async fn list(
                     tr {
                         td.date { (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d, l))) }
                         td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) } }
-                        td { span.tag { (i.status) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
+                        td { span.tag { (i.status.parse().map_or(i.status.as_str(), |st| status_word(ww, st))) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
                     }
                 } }
             }
@@ -319,6 +320,7 @@ pub(super) async fn incident_page(
 ) -> Result<Response, WebError> {
     let l = page.lang;
     let w = words(l);
+    let ww = super::workflow_words::words(l);
     let viewer = caller.viewer();
     let catalog = state.catalog();
     let incident = state
@@ -369,7 +371,7 @@ pub(super) async fn incident_page(
     let title = either(&b.title, l).to_owned();
     let body = html! {
         h1 #incident-title { (title) }
-        p { span.tag { (incident.body.status.name()) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
+        p { span.tag { (status_word(ww, incident.body.status)) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
             a href=(format!("/api/v1/incidents/{}", encode(id))) { (w.download) } }
         @let description = either(&b.description, l);
         @if !description.is_empty() { p { (description) } }
@@ -384,7 +386,7 @@ pub(super) async fn incident_page(
                      @if let Some(s) = &t.sector { " " span.tag { (label(&catalog, s, l)) } }
                      @for a in &t.asset_classes { " " span.tag { (label(&catalog, a, l)) } } }
             } } }
-            dt { (w.impact) } dd { code { (serde_json::to_string(&b.impact).unwrap_or_default()) } }
+            dt { (w.impact) } dd #impact { (impact_facts(&b.impact, l, w.unknown)) }
             dt { (w.attribution) } dd #attribution { @match &attribution {
                 AttributionState::Unattributed => { (w.unattributed) }
                 AttributionState::Attributed { states } => { (states.join(", ")) }
@@ -405,23 +407,23 @@ pub(super) async fn incident_page(
         ol #timeline {
             li { b { (date(&b.started)) } " — " (title) }
             @for e in &evidence {
-                li.evidence { b { (e.created_at.get(..10).unwrap_or("")) } " — " (w.evidence) ": "
+                li.evidence { b { (dates::format_date(e.created_at.get(..10).unwrap_or(""), l)) } " — " (w.evidence) ": "
                     a href=(format!("/api/v1/evidence-items/{}", encode(&e.id))) { (e.filename) }
                     " · sha-256 " span.id { (e.sha256.get(..16).unwrap_or("")) "…" }
                     " · " (e.completeness.filled) "/" (e.completeness.of) }
             }
             @for a in &assessments {
-                li.assessment { b { (a.created_at.get(..10).unwrap_or("")) } " — " (w.assessments) ": "
-                    (label(&catalog, &a.body.norm, l)) " · " (a.body.level) " · " span.tag { (a.body.status.name()) } }
+                li.assessment { b { (dates::format_date(a.created_at.get(..10).unwrap_or(""), l)) } " — " (w.assessments) ": "
+                    (label(&catalog, &a.body.norm, l)) " · " (label(&catalog, &a.body.level, l)) " · " span.tag { (status_word(ww, a.body.status)) } }
             }
             @for c in &claims {
-                li.attribution { b { (c.body.attributed_on.as_ref().map_or(w.unknown, |d| d.as_str())) } " — " (w.attributions) ": "
+                li.attribution { b { (c.body.attributed_on.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))) } " — " (w.attributions) ": "
                     (w.by) " " (c.body.attributor.name) " → "
                     (c.body.attributed_to.state.clone().unwrap_or_default()) " "
                     (c.body.attributed_to.group.clone().unwrap_or_default()) }
             }
             @for r in &responses {
-                li.response { b { (r.body.responded_on.as_str()) } " — " (w.responses) ": "
+                li.response { b { (dates::format_date(r.body.responded_on.as_str(), l)) } " — " (w.responses) ": "
                     (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l)) }
             }
         }
@@ -507,4 +509,54 @@ async fn list_download(
         stakeholders: vec![],
     };
     download::answer(state, caller, format, l, &d).await
+}
+
+/// An incident's impact as facts in the page's language; what the sources do not give is left out.
+fn impact_facts(i: &normwatch_core::incident::Impact, l: Lang, unknown: &str) -> maud::Markup {
+    use normwatch_core::incident::{Effect, FunctionalDuration};
+    let ww = super::workflow_words::words(l);
+    let effect = |e: Effect| match e {
+        Effect::None => ww.effect_none,
+        Effect::Low => ww.effect_low,
+        Effect::Moderate => ww.effect_moderate,
+        Effect::High => ww.effect_high,
+    };
+    let duration = |d: FunctionalDuration| match d {
+        FunctionalDuration::None => ww.effect_none,
+        FunctionalDuration::Hours => ww.duration_hours,
+        FunctionalDuration::Days => ww.duration_days,
+        FunctionalDuration::Weeks => ww.duration_weeks,
+        FunctionalDuration::Months => ww.duration_months,
+    };
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    for (name, e) in
+        [(ww.confidentiality, i.confidentiality), (ww.integrity, i.integrity), (ww.availability, i.availability)]
+    {
+        if let Some(e) = e {
+            facts.push((name, effect(e).to_owned()));
+        }
+    }
+    if let Some(d) = i.functional_duration {
+        facts.push((ww.functional_duration, duration(d).to_owned()));
+    }
+    if !i.countries_affected.is_empty() {
+        facts.push((ww.countries_affected, i.countries_affected.join(", ")));
+    }
+    if let Some(v) = i.victims_affected {
+        facts.push((ww.victims_affected, v.to_string()));
+    }
+    if i.physical_effects == Some(true) {
+        facts.push((ww.physical_effects, "✓".to_owned()));
+    }
+    if let Some(loss) = &i.economic_loss {
+        facts.push((ww.economic_loss, format!("{} {}", loss.amount, loss.currency)));
+    }
+    if let Some(h) = &i.harm_to_people {
+        facts.push((ww.harm, either(h, l).to_owned()));
+    }
+    html! {
+        @if facts.is_empty() { (unknown) } @else {
+            ul.impact { @for (name, value) in &facts { li { (name) ": " b { (value) } } } }
+        }
+    }
 }

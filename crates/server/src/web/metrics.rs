@@ -1,6 +1,8 @@
 //! The metrics page: published violations per norm, attribution lag by attributor kind, the
 //! response rate and the states that violated norms they endorse, with SVG charts drawn on the
 //! server, in Japanese and English.
+use super::dates;
+use super::download::{self, Download, Format};
 use super::pages::{encode, label, page};
 use super::{WebError, charts, failure, layout};
 use crate::AppState;
@@ -8,8 +10,9 @@ use crate::api::metrics::{endorsed_violations, lag_figures, response_figures, vi
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use maud::{Markup, PreEscaped, html};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{PreEscaped, html};
 use normwatch_core::Lang;
 use std::collections::BTreeMap;
 
@@ -35,6 +38,8 @@ struct Words {
     incident: &'static str,
     none: &'static str,
     json: &'static str,
+    whole_page: &'static str,
+    csv: &'static str,
 }
 
 const JA: Words = Words {
@@ -58,6 +63,8 @@ const JA: Words = Words {
     incident: "インシデント",
     none: "該当なし",
     json: "JSON",
+    whole_page: "このページのすべての数値",
+    csv: "CSV",
 };
 
 const EN: Words = Words {
@@ -81,6 +88,8 @@ const EN: Words = Words {
     incident: "Incident",
     none: "None",
     json: "JSON",
+    whole_page: "Every figure on this page",
+    csv: "CSV",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -107,12 +116,29 @@ pub(super) fn kind_label(kind: &str, l: Lang) -> &str {
     if l == Lang::Ja { ja } else { kind }
 }
 
+/// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
+const TABLES: [&str; 4] = ["violations", "lag", "responses", "endorsed"];
+
+/// Everything the page shows, as one JSON document.
+#[derive(serde::Serialize)]
+struct MetricsJson<'a> {
+    violations: &'a [normwatch_core::metrics::ViolationCount],
+    attribution_lag: &'a [normwatch_core::metrics::AttributionLag],
+    attribution_lag_rule: &'a str,
+    responses: &'a normwatch_core::metrics::ResponseRate,
+    endorsed_violations: &'a [crate::api::metrics::EndorsedViolation],
+}
+
 pub async fn page_metrics(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = super::page_language(params.lang, &headers)?;
+    let (format, mut params) = download::format(params.without_blanks(), lang)?;
+    let table = params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
+    params.pairs.retain(|(k, _)| k != "table");
     let page = page(&params, &headers, &caller, "/metrics")?;
     let l = page.lang;
     let w = words(l);
@@ -123,6 +149,106 @@ pub async fn page_metrics(
     let (_, lag) = lag_figures(&state, &viewer).await.map_err(failure(l))?;
     let rate = response_figures(&state, &viewer).await.map_err(failure(l))?;
     let endorsed = endorsed_violations(&state, &viewer).await.map_err(failure(l))?;
+    if format != Format::Html {
+        let json = MetricsJson {
+            violations: &counts,
+            attribution_lag: &lag,
+            attribution_lag_rule: crate::api::metrics::LAG_RULE,
+            responses: &rate,
+            endorsed_violations: &endorsed,
+        };
+        let (columns, rows): (Vec<&str>, Vec<Vec<String>>) = match table.as_deref() {
+            Some("violations") | None if format != Format::Csv || table.is_some() => (
+                vec!["norm", "year", "count"],
+                counts
+                    .iter()
+                    .map(|c| {
+                        vec![c.norm.clone(), c.year.map(|y| y.to_string()).unwrap_or_default(), c.count.to_string()]
+                    })
+                    .collect(),
+            ),
+            Some("lag") => (
+                vec!["attributor_kind", "incidents", "median_days"],
+                lag.iter()
+                    .map(|r| {
+                        vec![
+                            r.attributor_kind.name().to_owned(),
+                            r.incidents.to_string(),
+                            r.median_days.map(|m| m.to_string()).unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            ),
+            Some("responses") => (
+                vec!["attributed_incidents", "with_response", "rate"],
+                vec![vec![
+                    rate.attributed_incidents.to_string(),
+                    rate.with_response.to_string(),
+                    rate.rate.map(|r| r.to_string()).unwrap_or_default(),
+                ]],
+            ),
+            Some("endorsed") => (
+                vec!["state", "stakeholder", "norm", "endorsed_on", "position", "level", "assessment", "incident"],
+                endorsed
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.state.clone(),
+                            e.stakeholder.clone(),
+                            e.norm.clone(),
+                            e.endorsed_on.clone(),
+                            e.position.clone(),
+                            e.level.clone(),
+                            e.assessment.clone(),
+                            e.incident.clone(),
+                        ]
+                    })
+                    .collect(),
+            ),
+            other => {
+                return Err(WebError {
+                    status: StatusCode::BAD_REQUEST,
+                    lang: l,
+                    message: format!(
+                        "table: `{}` is not a table of this page; give table={} with format=csv",
+                        other.unwrap_or(""),
+                        TABLES.join(", table=")
+                    ),
+                });
+            }
+        };
+        // The STIX bundle: the published violation assessments the figures count (read as the
+        // counts read them), their incidents, and the states of the endorsed-norm table.
+        let counted = if format == Format::Stix {
+            state
+                .store
+                .standing_records::<normwatch_core::violation::AssessmentInput>(&viewer)
+                .await
+                .map_err(failure(l))?
+        } else {
+            Vec::new()
+        };
+        let counted: Vec<_> = counted
+            .iter()
+            .filter(|a| normwatch_core::metrics::VIOLATION_LEVELS.contains(&a.body.level.as_str()))
+            .collect();
+        let mut records: Vec<(&str, &str)> = counted.iter().map(|a| ("violation-assessment", a.id.as_str())).collect();
+        records.extend(counted.iter().map(|a| ("incident", a.body.incident.as_str())));
+        let name = match (format, table.as_deref()) {
+            (Format::Csv, Some(t)) => format!("metrics-{t}"),
+            _ => "metrics".to_owned(),
+        };
+        let d = Download {
+            name: &name,
+            columns: &columns,
+            rows,
+            json: &json,
+            records,
+            stakeholders: endorsed.iter().map(|e| e.stakeholder.as_str()).collect(),
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
+    let csv_link = |t: &str| page.link(&format!("/metrics?format=csv&table={t}"));
     let mut per_norm: BTreeMap<&str, f64> = BTreeMap::new();
     for c in &counts {
         *per_norm.entry(c.norm.as_str()).or_default() += c.count as f64;
@@ -148,7 +274,7 @@ pub async fn page_metrics(
         @if norm_bars.is_empty() { p { (w.none) } } @else {
             figure role="img" aria-label=(w.violations) { (PreEscaped(violations_svg)) }
         }
-        p { a href="/api/v1/metrics/violations" { (w.json) } }
+        p.downloads { a href=(csv_link("violations")) { (w.csv) } " · " a href="/api/v1/metrics/violations" { (w.json) } }
         h2 #lag { (w.lag) }
         p { (w.lag_rule) }
         @if lag.is_empty() { p { (w.none) } } @else {
@@ -161,10 +287,11 @@ pub async fn page_metrics(
                 } }
             }
         }
-        p { a href="/api/v1/metrics/attribution-lag" { (w.json) } }
+        p.downloads { a href=(csv_link("lag")) { (w.csv) } " · " a href="/api/v1/metrics/attribution-lag" { (w.json) } }
         h2 #responses { (w.responses) }
         p #response-rate { b { (rate.with_response) " / " (rate.attributed_incidents) } " "
             (rate.rate.map_or_else(|| "—".to_owned(), |r| format!("({:.0}%)", r * 100.0))) " " (w.responses_text) }
+        p.downloads { a href=(csv_link("responses")) { (w.csv) } }
         h2 #endorsed { (w.endorsed) }
         p { (w.endorsed_intro) }
         @if endorsed.is_empty() { p { (w.none) } } @else {
@@ -173,13 +300,16 @@ pub async fn page_metrics(
                 tbody { @for e in &endorsed {
                     tr { td { a href=(page.link(&format!("/stakeholders/{}", encode(&e.stakeholder)))) { (e.state) } }
                          td { a href=(page.link(&format!("/norms/{}", encode(&e.norm)))) { (label(&catalog, &e.norm, l)) } }
-                         td { (e.endorsed_on) }
+                         td.date { (dates::format_date(&e.endorsed_on, l)) }
                          td { a href=(page.link(&format!("/incidents/{}", encode(&e.incident)))) { (e.level) } } }
                 } }
             }
+            p.downloads { a href=(csv_link("endorsed")) { (w.csv) } }
         }
+        h2 #downloads { (w.whole_page) }
+        (download::links(&page))
     };
-    Ok(layout(&page, w.title, body))
+    Ok(layout(&page, w.title, body).into_response())
 }
 
 #[cfg(test)]

@@ -461,7 +461,7 @@ pub struct IncidentWork<'a> {
     pub statements: &'a [LedgerRecord<StatementInput>],
 }
 
-fn status_word(w: &Words, status: RecordStatus) -> &'static str {
+pub(super) fn status_word(w: &Words, status: RecordStatus) -> &'static str {
     match status {
         RecordStatus::Draft => w.status_draft,
         RecordStatus::InReview => w.status_in_review,
