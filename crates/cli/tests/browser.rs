@@ -160,6 +160,7 @@ async fn main_pages_render_in_both_languages_with_screenshots(s: TestServer, b: 
         ("norms", "/norms"),
         ("norm-gcsc-1", "/norms/gcsc-1"),
         ("incidents", "/incidents"),
+        ("timeline", "/incidents/timeline"),
         ("incident", incident.as_str()),
         ("metrics", "/metrics"),
         ("adoption", "/adoption"),
@@ -173,6 +174,7 @@ async fn main_pages_render_in_both_languages_with_screenshots(s: TestServer, b: 
         ("consultations", "/consultations"),
         ("contacts", "/contacts"),
         ("vep", "/vep"),
+        ("log", "/log"),
         ("sign-in", "/sign-in"),
     ];
     let mut problems = Vec::new();

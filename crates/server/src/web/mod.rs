@@ -195,7 +195,7 @@ form.record.wide { max-width:48rem; } form.record fieldset { border:1px solid va
 form.record legend { font-weight:600; color:var(--ink); } fieldset.choices { grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); }
 form.record label.check { flex-direction:row; align-items:center; gap:.3rem; color:var(--ink); }
 .buttons button, td.actions button, form.record button { padding:.35rem .9rem; border-radius:4px; border:1px solid var(--accent); background:var(--accent); color:#fff; cursor:pointer; }
-.buttons button[value="draft"] { background:#fff; color:var(--accent); }
+.buttons button[value="draft"], button[value="request-changes"] { background:#fff; color:var(--accent); }
 :focus-visible { outline:3px solid #f9a825; outline-offset:2px; }
 section#work { margin-top:2.5rem; } section#work details { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem; margin:.6rem 0; }
 section#work summary { cursor:pointer; font-weight:600; } td.actions form { margin:.2rem 0; } form.review { display:grid; gap:.3rem; }

@@ -574,7 +574,7 @@ pub async fn workbench(
                 || work.statements.iter().any(|s| unpublished(s.body.status));
             @if any {
                 table #awaiting {
-                    thead { tr { th { (w.record) } th { "" } th { (w.status_in_review) " / " (w.status_draft) } th { (w.approvals) } th { (w.actions) } } }
+                    thead { tr { th { (w.record) } th { (w.what) } th { (w.status) } th { (w.approvals) } th { (w.actions) } } }
                     tbody {
                         @if unpublished(work.incident.body.status) {
                             (awaiting_row(page, user, may_review, ("incidents", w.kind_incident), &either(&work.incident.body.title), work.incident, id))
