@@ -7,7 +7,7 @@
 mod common;
 
 use common::webdriver::{Browser, keys};
-use common::{Api, Roles, TestServer, publish_through_review, reviewers};
+use common::{Api, Roles, TestServer, account, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -375,18 +375,6 @@ async fn csv_download_arrives_as_a_file(s: TestServer, b: Browser) {
     b.quit().await;
 }
 
-/// An account with a known password, acting for `stakeholder`.
-async fn account(admin: &Api, username: &str, role: &str, stakeholder: &str) -> (String, String) {
-    let (st, b) = admin
-        .post(
-            "/api/v1/accounts",
-            &json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
-        )
-        .await;
-    assert_eq!(st, 201, "{b}");
-    (username.to_owned(), b["password"].as_str().expect("password").to_owned())
-}
-
 /// Signs in on the page the browser is on (the sign-in form), as a person types.
 async fn sign_in_here(b: &Browser, (username, password): &(String, String)) {
     b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys(username).await;
@@ -427,10 +415,10 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
             .await;
         assert_eq!(st, 201, "{p}");
     }
-    let analyst = account(&roles.admin, "cert-analyst", "editor", "jp").await;
+    let analyst = account(&roles.admin, "cert-analyst", "editor", Some("jp")).await;
     let reviewers = [
-        account(&roles.admin, "rev-civil", "reviewer", "watchdog").await,
-        account(&roles.admin, "rev-univ", "reviewer", "univ").await,
+        account(&roles.admin, "rev-civil", "reviewer", Some("watchdog")).await,
+        account(&roles.admin, "rev-univ", "reviewer", Some("univ")).await,
     ];
     let runs = [
         ("ja", "送電網へのワイパー攻撃", "ワイパー", "送電事業者", "重要インフラの制御系が意図的に破壊された。"),

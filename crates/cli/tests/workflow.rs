@@ -4,7 +4,7 @@
 //! and refused forms that keep what was typed and store nothing.
 mod common;
 
-use common::{Api, TestServer, token_for};
+use common::{Api, TestServer, account, token_for};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
 
@@ -122,18 +122,6 @@ impl<'a> Portal<'a> {
         let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         (r.status().as_u16(), location, r.text().await.expect("text"))
     }
-}
-
-/// An account with a known password: (username, password).
-async fn account(admin: &Api, username: &str, role: &str, stakeholder: Option<&str>) -> (String, String) {
-    let (st, b) = admin
-        .post(
-            "/api/v1/accounts",
-            &json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
-        )
-        .await;
-    assert_eq!(st, 201, "{b}");
-    (username.to_owned(), b["password"].as_str().expect("password").to_owned())
 }
 
 async fn admin(s: &TestServer) -> Api {

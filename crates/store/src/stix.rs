@@ -660,19 +660,7 @@ impl Store {
                 objects.extend(self.record_stix("attribution-statement", &record).await?);
             }
         }
-        // One object per id and version, in first-seen order.
-        let mut seen = std::collections::HashSet::new();
-        objects.retain(|o| {
-            let key = (o.get("id").cloned(), o.get("modified").cloned());
-            seen.insert(key)
-        });
-        let refs: Vec<String> = objects
-            .iter()
-            .filter(|o| {
-                !matches!(o.get("type").and_then(|t| t.as_str()), Some("marking-definition" | "extension-definition"))
-            })
-            .filter_map(|o| o.get("id").and_then(|v| v.as_str()).map(str::to_owned))
-            .collect();
+        let refs = distinct_with_refs(&mut objects);
         if !refs.is_empty() {
             let key = refs.join(",");
             let published = crate::now_rfc3339();
@@ -716,19 +704,25 @@ impl Store {
                 );
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        objects.retain(|o| seen.insert((o.get("id").cloned(), o.get("modified").cloned())));
-        let refs: Vec<String> = objects
-            .iter()
-            .filter(|o| {
-                !matches!(o.get("type").and_then(|t| t.as_str()), Some("marking-definition" | "extension-definition"))
-            })
-            .filter_map(|o| o.get("id").and_then(|v| v.as_str()).map(str::to_owned))
-            .collect();
+        let refs = distinct_with_refs(&mut objects);
         let key = format!("{name}:{}", refs.join(","));
         objects.push(normwatch_stix::export::report(&key, name, &crate::now_rfc3339(), &refs));
         Ok(objects)
     }
+}
+
+/// Keeps one object per id and version, in first-seen order, and returns the ids a report
+/// names (every object but the marking and extension definitions).
+fn distinct_with_refs(objects: &mut Vec<serde_json::Value>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    objects.retain(|o| seen.insert((o.get("id").cloned(), o.get("modified").cloned())));
+    objects
+        .iter()
+        .filter(|o| {
+            !matches!(o.get("type").and_then(|t| t.as_str()), Some("marking-definition" | "extension-definition"))
+        })
+        .filter_map(|o| o.get("id").and_then(|v| v.as_str()).map(str::to_owned))
+        .collect()
 }
 
 fn to_json<T: serde::Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {

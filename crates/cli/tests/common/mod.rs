@@ -409,3 +409,16 @@ pub async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str
     assert_eq!(st, 200, "publish {path}: {b}");
     b
 }
+
+/// An account made by `admin` with a generated password, for tests that sign in through the
+/// portal as a person would: (username, password).
+pub async fn account(admin: &Api, username: &str, role: &str, stakeholder: Option<&str>) -> (String, String) {
+    let (st, b) = admin
+        .post(
+            "/api/v1/accounts",
+            &serde_json::json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
+        )
+        .await;
+    assert_eq!(st, 201, "{b}");
+    (username.to_owned(), b["password"].as_str().expect("password").to_owned())
+}

@@ -21,14 +21,6 @@ fn set_cookie(response: &mut Response, value: String, secure: bool) {
     }
 }
 
-fn redirect(to: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
 /// The sign-in page, with a fresh login CSRF token in a cookie and in the form.
 fn form_page(lang: Lang, status: StatusCode, message: Option<String>, secure: bool, next: Option<&str>) -> Response {
     let page = Page { lang, path: "/sign-in".into(), user: None };
@@ -134,7 +126,7 @@ pub async fn sign_in(
         Some(n) => n.to_owned(),
         None => format!("/adoption?lang={lang}"),
     };
-    let mut r = redirect(&to);
+    let mut r = super::see_other(&to);
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
@@ -163,7 +155,7 @@ pub async fn sign_out(
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
     let lang = form_lang(&form.lang, &headers);
     let Credential::Session { secret_hash, csrf_token } = &caller.credential else {
-        return Ok(redirect(&format!("/?lang={lang}")));
+        return Ok(super::see_other(&format!("/?lang={lang}")));
     };
     if !auth::same_secret(&form.csrf, csrf_token) {
         return Err(WebError {
@@ -173,7 +165,7 @@ pub async fn sign_out(
         });
     }
     state.store.delete_session(secret_hash).await.map_err(failure(lang))?;
-    let mut r = redirect(&format!("/?lang={lang}"));
+    let mut r = super::see_other(&format!("/?lang={lang}"));
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),

@@ -79,11 +79,7 @@ pub async fn matrix(
                 if filters.is_empty() { "" } else { "&" },
                 filters.join("&")
             );
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&to) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            return Ok(r);
+            return Ok(super::see_other(&to));
         }
         // STIX: the published positions the matrix shows, and the stakeholders holding them.
         super::download::Format::Stix => {
@@ -335,13 +331,7 @@ pub async fn record_position(
             .await;
     }
     match state.store.create_position(&caller.actor(), &caller.viewer(), &input).await {
-        Ok(_) => {
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id))) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            Ok(r)
-        }
+        Ok(_) => Ok(super::see_other(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id)))),
         Err(normwatch_store::StoreError::Rejected(e)) => {
             stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))).await
         }

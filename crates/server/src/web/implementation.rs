@@ -165,13 +165,7 @@ pub async fn record_evidence(
         return Ok(form_page(&state, &page, &id, Some(refuse(e))));
     }
     match state.store.create_evidence(&caller.actor(), &input).await {
-        Ok(_) => {
-            let mut r = StatusCode::SEE_OTHER.into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id))) {
-                r.headers_mut().insert(header::LOCATION, v);
-            }
-            Ok(r)
-        }
+        Ok(_) => Ok(super::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
         Err(e) => Ok(form_page(&state, &page, &id, Some(refuse(e.into())))),
     }
 }

@@ -120,6 +120,15 @@ impl Page {
     }
 }
 
+/// `303 See Other` to a path on this site: where a posted form leads.
+pub fn see_other(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(to) {
+        r.headers_mut().insert(axum::http::header::LOCATION, v);
+    }
+    r
+}
+
 /// An HTML error page (the portal's counterpart of problem+json).
 #[derive(Debug)]
 pub struct WebError {

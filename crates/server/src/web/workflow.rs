@@ -7,7 +7,7 @@ use super::account::check_csrf;
 use super::incidents;
 use super::pages::{encode, label, page};
 use super::workflow_words::{Words, words};
-use super::{Page, PageUser, WebError, failure, layout};
+use super::{Page, PageUser, WebError, failure, layout, see_other};
 use crate::AppState;
 use crate::api::ledger::{LedgerResource, ReviewInput, file_record, publish_record, review_record, submit_record};
 use crate::auth::Caller;
@@ -80,14 +80,6 @@ impl Refusal {
     fn values(refusal: Option<&Refusal>, form: &str) -> Fields {
         refusal.filter(|r| r.form == form).map(|r| r.fields.clone()).unwrap_or_default()
     }
-}
-
-fn redirect(to: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
 }
 
 fn sign_in_first(lang: Lang) -> WebError {
@@ -445,7 +437,7 @@ pub async fn file_incident(
         Err(m) => return Ok(new_incident_page(&state, &caller, &page, Some(Refusal::invalid("incident", &fields, m)))),
     };
     match file_record(&state, &caller, &input).await {
-        Ok(record) => Ok(redirect(&format!("/incidents/{}?lang={lang}", encode(&record.id)))),
+        Ok(record) => Ok(see_other(&format!("/incidents/{}?lang={lang}", encode(&record.id)))),
         Err(e) => Ok(new_incident_page(&state, &caller, &page, Some(Refusal::of("incident", &fields, e)))),
     }
 }
@@ -811,8 +803,8 @@ async fn file_finding<T: LedgerResource>(
         Err(m) => return incident_again(state, caller, lang, incident, Refusal::invalid(form, fields, m)).await,
     };
     match file_record(state, caller, &input).await {
-        Ok(record) if form == "statement" => Ok(redirect(&format!("/statements/{}?lang={lang}", encode(&record.id)))),
-        Ok(_) => Ok(redirect(&format!("/incidents/{}?lang={lang}#work", encode(incident)))),
+        Ok(record) if form == "statement" => Ok(see_other(&format!("/statements/{}?lang={lang}", encode(&record.id)))),
+        Ok(_) => Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(incident)))),
         Err(e) => incident_again(state, caller, lang, incident, Refusal::of(form, fields, e)).await,
     }
 }
@@ -907,7 +899,7 @@ pub async fn upload_evidence(
             .await;
         }
         return match crate::api::evidence::store_evidence(&state, &caller, &upload, Box::pin(field)).await {
-            Ok(_) => Ok(redirect(&format!("/incidents/{}?lang={lang}#timeline", encode(&incident)))),
+            Ok(_) => Ok(see_other(&format!("/incidents/{}?lang={lang}#timeline", encode(&incident)))),
             Err(e) => incident_again(&state, &caller, lang, &incident, Refusal::of("evidence", &fields, e)).await,
         };
     }
@@ -971,8 +963,8 @@ pub async fn act(
     // Back to where the button was: the statement's page, or the incident's.
     let incident = fields.opt("incident");
     match (done, incident) {
-        (Ok(()), Some(i)) => Ok(redirect(&format!("/incidents/{}?lang={lang}#work", encode(&i)))),
-        (Ok(()), None) => Ok(redirect(&format!("/{kind}/{}?lang={lang}", encode(&id)))),
+        (Ok(()), Some(i)) => Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&i)))),
+        (Ok(()), None) => Ok(see_other(&format!("/{kind}/{}?lang={lang}", encode(&id)))),
         (Err(e), Some(i)) => incident_again(&state, &caller, lang, &i, Refusal::of("action", &fields, e)).await,
         (Err(e), None) if kind == "statements" => {
             statement_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e)).await
@@ -1131,7 +1123,7 @@ pub async fn co_sign(
         signature: fields.one("signature").to_owned(),
     };
     match crate::api::statements::add_co_signature(&state, &caller, &id, &input).await {
-        Ok(_) => Ok(redirect(&format!("/statements/{}?lang={lang}#signatures", encode(&id)))),
+        Ok(_) => Ok(see_other(&format!("/statements/{}?lang={lang}#signatures", encode(&id)))),
         Err(e) => statement_again(&state, &caller, lang, &id, Refusal::of("signature", &fields, e)).await,
     }
 }
