@@ -431,6 +431,8 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         sign_in_here(&b, &analyst).await;
         let form = b.wait_for("form#file-incident", Duration::from_secs(10)).await;
         assert!(b.current_url().await.contains("/incidents/new"), "back on the form after signing in");
+        let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
+        assert_eq!(unlabelled, json!([]), "the filing form ({lang}): fields without a label");
         form.find(&format!("input[name=title_{lang}]")).await.send_keys(title).await;
         form.find("textarea[name=description_en]")
             .await
@@ -448,6 +450,8 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         submit_and_wait(&b, "form#file-incident button[value=in-review]", "#incident-title").await;
         assert_eq!(b.find("#incident-title").await.text().await, title);
         let incident = b.current_url().await;
+        let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
+        assert_eq!(unlabelled, json!([]), "the incident's workbench ({lang}): fields without a label");
 
         // The assessment, from the screening's suggestion.
         b.find("#add-assessment summary").await.click().await;
