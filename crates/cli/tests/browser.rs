@@ -34,6 +34,7 @@ in_browser!(
     keyboard_reaches_every_link_and_labelled_fields,
     csv_download_arrives_as_a_file,
     analyst_files_reviewers_approve_and_a_researcher_downloads_it,
+    a_ministry_co_signs_a_statement_with_normwatch_sign,
 );
 
 const HOSTILE: &str = "<script>alert(1)</script>";
@@ -523,5 +524,68 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         assert!(b.try_find("#work").await.is_none(), "no workbench for an anonymous reader");
         b.screenshot(&format!("workflow-{lang}-5-published-incident")).await;
     }
+    b.quit().await;
+}
+
+/// A ministry's representative opens a published collective statement, downloads its canonical
+/// bytes from the page, signs the file offline with `normwatch sign`, pastes the signature and
+/// sees it verified; the bytes shown, downloaded and signed are the API's canonical bytes.
+async fn a_ministry_co_signs_a_statement_with_normwatch_sign(s: TestServer, b: Browser) {
+    let roles = Roles::set_up(&s).await;
+    let reviewers = reviewers(&s, &roles.admin).await;
+    let id = publish_incident(&roles, &reviewers, &incident_body("DNS基盤への攻撃", "Registry")).await;
+    let (st, claim) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &json!({"incident": id, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
+                    "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{claim}");
+    let claim = claim["id"].as_str().expect("claim id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/attributions/{claim}")).await;
+    let (st, statement) = roles
+        .editor
+        .post(
+            "/api/v1/statements",
+            &json!({"text": {"ja": "DNS基盤への攻撃をロシアに帰属させる共同声明", "en": "Joint statement on the DNS attack"},
+                    "claims": [claim], "issued_on": "2023-09-02"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{statement}");
+    let statement = statement["id"].as_str().expect("statement id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/statements/{statement}")).await;
+    let key = s.dir().join("mofa.key");
+    let out = s.cli(&["keygen", key.to_str().expect("path")]);
+    assert!(out.status.success());
+    let public = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let (st, k) =
+        roles.admin.post("/api/v1/stakeholders/jp/keys", &json!({"label": "statements", "public_key": public})).await;
+    assert_eq!(st, 201, "{k}");
+    let (_, api) = roles.anonymous.get(&format!("/api/v1/statements/{statement}/canonical")).await;
+    let canonical = api["canonical"].as_str().expect("canonical").to_owned();
+
+    let ministry = account(&roles.admin, "mofa", "contributor", Some("jp")).await;
+    b.goto(&in_lang(&s, "/sign-in", "ja")).await;
+    sign_in_here(&b, &ministry).await;
+    b.goto(&in_lang(&s, &format!("/statements/{statement}"), "ja")).await;
+    assert_eq!(b.find("#canonical").await.text().await, canonical, "the page shows the canonical bytes");
+    assert!(b.body_text().await.contains("normwatch sign --key"), "the page explains how to sign");
+    b.find("#download-canonical").await.click().await;
+    let file = b.wait_for_download(".txt", Duration::from_secs(30)).await;
+    assert_eq!(std::fs::read_to_string(&file).expect("text"), canonical, "the download is the canonical bytes");
+    let out = s.cli(&["sign", "--key", key.to_str().expect("path"), file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signature = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let form = b.find("#co-sign-form").await;
+    assert_eq!(form.find("input[name=stakeholder]").await.property("value").await, json!("jp"), "signs for its own");
+    form.find("textarea[name=signature]").await.send_keys(&signature).await;
+    submit_and_wait(&b, "#co-sign-form button[type=submit]", "#signatures").await;
+    let row = b.find("#signatures tbody tr").await.text().await;
+    assert!(row.contains("jp") && row.contains("有効"), "the signature is listed as valid: {row}");
+    b.screenshot("workflow-ja-6-co-signed-statement").await;
+    let (_, verified) = roles.anonymous.get(&format!("/api/v1/statements/{statement}/verify")).await;
+    assert_eq!(verified["valid"], json!(true), "{verified}");
     b.quit().await;
 }

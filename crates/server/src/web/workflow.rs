@@ -1060,7 +1060,7 @@ async fn statement_page(
                 tbody { @for s in &signatures {
                     @let valid = verify_signature(&s.public_key, canonical.as_bytes(), &s.signature).is_ok();
                     tr { td { a href=(page.link(&format!("/stakeholders/{}", encode(&s.stakeholder)))) { (s.stakeholder) } }
-                         td.id { (s.key_id) } td { (s.signed_at) }
+                         td.id { (s.key_id) } td.date { (super::dates::format_date(&s.signed_at, l)) }
                          td class=(if valid { "valid" } else { "invalid" }) { (if valid { w.valid } else { w.invalid }) } }
                 } }
             }
