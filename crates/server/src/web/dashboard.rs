@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 /// How many of the latest assessments the dashboard lists.
 const LATEST: usize = 10;
 
+#[derive(serde::Serialize)]
 struct Words {
     title: &'static str,
     latest: &'static str,
@@ -235,4 +236,12 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
             }
         }
     })
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, header};
 use maud::{Markup, html};
 use normwatch_core::Lang;
 
+#[derive(serde::Serialize)]
 struct Words {
     nav: &'static str,
     title: &'static str,
@@ -177,4 +178,12 @@ pub async fn page_log(
         p { small { (w.more) } }
     };
     Ok(layout(&page, w.title, body))
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }

@@ -15,6 +15,7 @@ use normwatch_core::adoption::Stance;
 use normwatch_core::{Lang, Localized};
 use serde::Serialize;
 
+#[derive(serde::Serialize)]
 struct Words {
     endorsers: &'static str,
     endorsers_intro: &'static str,
@@ -231,4 +232,12 @@ pub async fn answer(
     let name = format!("norm-{}", f.norm);
     let d = Download { name: &name, columns: &COLUMNS, rows, json: f, records, stakeholders };
     download::answer(state, caller, format, l, &d).await
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }

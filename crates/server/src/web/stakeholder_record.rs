@@ -20,6 +20,7 @@ use normwatch_core::violation::AttributionInput;
 use normwatch_store::RecordFilter;
 use serde::Serialize;
 
+#[derive(serde::Serialize)]
 struct Words {
     made: &'static str,
     made_intro: &'static str,
@@ -262,4 +263,12 @@ pub async fn answer(
         stakeholders: vec![v.stakeholder.id.as_str()],
     };
     download::answer(state, caller, format, l, &d).await
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }

@@ -23,6 +23,7 @@ const MAX: usize = 5000;
 /// The filters the timeline takes: the incident list's, but not its paging or status.
 const FILTERS: [&str; 7] = ["q", "year", "country", "operation", "norm", "sector", "attributed_state"];
 
+#[derive(serde::Serialize)]
 struct Words {
     title: &'static str,
     intro: &'static str,
@@ -274,4 +275,12 @@ pub async fn timeline(
         }
     };
     Ok(layout(&page, w.title, body).into_response())
+}
+
+#[cfg(test)]
+mod words_tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
 }
