@@ -470,6 +470,42 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     assert_eq!(st, 422, "{}", said(&page));
     let (_, evidence) = admin.get(&format!("/api/v1/incidents/{id}/evidence")).await;
     assert_eq!(evidence["count"], 0);
+
+    // Changes requested with a comment: the draft shows it, and the analyst revises the draft.
+    let (st, _, page) = reviewer
+        .post(
+            &format!("/records/incidents/{id}/review"),
+            &[("verdict", "request-changes"), ("comment", "Name the operator."), ("incident", &id)],
+        )
+        .await;
+    assert_eq!(st, 303, "{}", said(&page));
+    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en")).await;
+    assert!(page.contains("Changes requested: </b>Name the operator."), "the comment reaches the author");
+    assert!(page.contains(&format!("href=\"/incidents/{id}/edit?lang=en\"")), "an edit link for the draft");
+    let (st, form) = analyst.get(&format!("/incidents/{id}/edit?lang=en")).await;
+    assert_eq!(st, 200);
+    assert!(form.contains("value=\"For review\""), "the form holds the draft as it stands");
+    let version = {
+        let at = form.find("name=\"version\" value=\"").expect("version field") + "name=\"version\" value=\"".len();
+        form[at..at + form[at..].find('"').expect("end")].to_owned()
+    };
+    let stale = (version.parse::<i64>().expect("number") - 1).to_string();
+    let revised =
+        [("title_en", "For review: grid operator named"), ("target_name_1", "Grid operator"), ("intent", "in-review")];
+    let mut with_stale = revised.to_vec();
+    with_stale.push(("version", &stale));
+    let (st, _, page) = analyst.post(&format!("/incidents/{id}/edit"), &with_stale).await;
+    assert_eq!(st, 409, "a draft changed since it was read is not overwritten: {}", said(&page));
+    let mut current = revised.to_vec();
+    current.push(("version", &version));
+    let (st, location, page) = analyst.post(&format!("/incidents/{id}/edit"), &current).await;
+    assert_eq!(st, 303, "{}", said(&page));
+    assert!(location.starts_with(&format!("/incidents/{id}")));
+    let (_, record) = admin.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(
+        (record["title"]["en"].clone(), record["status"].clone(), record["targets"][0]["name"].clone()),
+        (json!("For review: grid operator named"), json!("in-review"), json!("Grid operator"))
+    );
 }
 
 async fn a_ministry_records_positions_and_implementation_evidence(s: TestServer) {

@@ -159,14 +159,27 @@ pub async fn update<T: LedgerResource>(
     let JsonBody(input) = body?;
     require_write(&caller, &input)?;
     let version = if_match(&headers)?;
-    check_new_status(&input)?;
+    let record = revise_draft(&state, &caller, &id, version, &input).await?;
+    Ok(Json(record).into_response())
+}
+
+/// Replaces a draft, based on the version the writer read (a concurrent edit is refused); the
+/// API and the portal both call it.
+pub(crate) async fn revise_draft<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    input: &T,
+) -> Result<LedgerRecord<T>, ApiError> {
+    require_write(caller, input)?;
+    check_new_status(input)?;
     input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
     caller.require_member(input.community())?;
     let viewer = caller.viewer();
-    let existing = state.store.ledger_record::<T>(&viewer, &id).await?.ok_or_else(|| not_found::<T>(id.clone()))?;
-    require_write(&caller, &existing.body)?;
-    let record = state.store.update_ledger_draft(&caller.actor(), &viewer, &id, version, &input).await?;
-    Ok(Json(record).into_response())
+    let existing = state.store.ledger_record::<T>(&viewer, id).await?.ok_or_else(|| not_found::<T>(id.to_owned()))?;
+    require_write(caller, &existing.body)?;
+    Ok(state.store.update_ledger_draft(&caller.actor(), &viewer, id, version, input).await?)
 }
 
 /// The author, or anyone who may write such records for its stakeholder, moves it along.

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::one))
         .route("/incidents/new", get(workflow::new_incident).post(workflow::file_incident))
+        .route("/incidents/{id}/edit", get(workflow::edit_incident).post(workflow::revise_incident))
         .route(
             "/incidents/{id}/evidence",
             // The blob store enforces the evidence size limit while streaming.

@@ -9,7 +9,9 @@ use super::pages::{encode, label, page};
 use super::workflow_words::{Words, words};
 use super::{Page, PageUser, WebError, failure, layout, see_other};
 use crate::AppState;
-use crate::api::ledger::{LedgerResource, ReviewInput, file_record, publish_record, review_record, submit_record};
+use crate::api::ledger::{
+    LedgerResource, ReviewInput, file_record, publish_record, review_record, revise_draft, submit_record,
+};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{Params, header_language};
@@ -32,6 +34,9 @@ use serde_json::{Value, json};
 
 /// How many target rows the incident form offers (more can be added by editing through the API).
 const TARGET_ROWS: usize = 3;
+
+/// The most target rows a posted form is read for.
+const MAX_TARGET_ROWS: usize = 50;
 
 /// The fields of a posted form in order; repeated names carry several values (checkboxes,
 /// multiple selects).
@@ -138,7 +143,10 @@ fn incident_from(fields: &Fields, stakeholder: Option<&str>) -> Result<IncidentI
         actors.push(json!({ "kind": kind, "name": fields.opt("actor_name"), "country": fields.opt("actor_country").map(upper) }));
     }
     let mut targets = vec![];
-    for i in 1..=TARGET_ROWS {
+    // As many target rows as were posted (a draft being edited may have more than the blank form).
+    let rows =
+        (1..=MAX_TARGET_ROWS).take_while(|i| fields.0.iter().any(|(k, _)| k == &format!("target_name_{i}"))).count();
+    for i in 1..=rows.max(TARGET_ROWS) {
         let name = fields.opt(&format!("target_name_{i}"));
         let country = fields.opt(&format!("target_country_{i}")).map(upper);
         let sector = fields.opt(&format!("target_sector_{i}"));
@@ -304,7 +312,20 @@ fn stakeholder_choice(text: &str, name: &str, values: &Fields, blank: &str, opti
 
 // ---- Filing an incident -----------------------------------------------------------------------
 
-fn incident_form(state: &AppState, caller: &Caller, page: &Page, values: &Fields, refusal: Option<&Refusal>) -> Markup {
+/// Where the incident form posts, and the version a revision is based on.
+struct FormTarget {
+    action: String,
+    version: Option<i64>,
+}
+
+fn incident_form(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    values: &Fields,
+    refusal: Option<&Refusal>,
+    target: &FormTarget,
+) -> Markup {
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
     let Some(user) = &page.user else {
@@ -314,8 +335,9 @@ fn incident_form(state: &AppState, caller: &Caller, page: &Page, values: &Fields
     let sectors = catalog.taxonomy("critical-infrastructure");
     html! {
         (refusal_note(w, refusal, "incident"))
-        form.record.wide #file-incident method="post" action="/incidents/new" {
+        form.record.wide #file-incident method="post" action=(target.action) {
             (hidden(page, user))
+            @if let Some(v) = target.version { input type="hidden" name="version" value=(v); }
             fieldset {
                 legend { (w.file_incident) }
                 (text_field(w.title_ja, "title_ja", values))
@@ -343,7 +365,8 @@ fn incident_form(state: &AppState, caller: &Caller, page: &Page, values: &Fields
                 (text_field(w.actor_name, "actor_name", values))
                 (text_field(w.country_code, "actor_country", values))
             }
-            @for i in 1..=TARGET_ROWS {
+            @let rows = (1..=MAX_TARGET_ROWS).take_while(|i| values.0.iter().any(|(k, _)| k == &format!("target_name_{i}"))).count();
+            @for i in 1..=rows.max(TARGET_ROWS) {
                 fieldset.target {
                     legend { (w.target) " " (i) }
                     (text_field(w.target_name, &format!("target_name_{i}"), values))
@@ -405,7 +428,7 @@ fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, refusal: Op
     let body = html! {
         h1 { (w.file_incident) }
         p { (w.file_intro) }
-        (incident_form(state, caller, page, &values, refusal.as_ref()))
+        (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget { action: "/incidents/new".into(), version: None }))
     };
     with_refusal_status(refusal.map(|r| r.status), layout(page, w.file_incident, body))
 }
@@ -440,6 +463,170 @@ pub async fn file_incident(
         Ok(record) => Ok(see_other(&format!("/incidents/{}?lang={lang}", encode(&record.id)))),
         Err(e) => Ok(new_incident_page(&state, &caller, &page, Some(Refusal::of("incident", &fields, e)))),
     }
+}
+
+// ---- Revising a draft incident -----------------------------------------------------------------
+
+fn text_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// The form's fields for an incident: what the filing form would have sent for it.
+fn fields_of(i: &IncidentInput) -> Fields {
+    let mut f: Vec<(String, String)> = Vec::new();
+    let mut put = |k: &str, v: String| f.push((k.to_owned(), v));
+    put("title_ja", i.title.ja.clone());
+    put("title_en", i.title.en.clone());
+    put("description_ja", i.description.ja.clone());
+    put("description_en", i.description.en.clone());
+    for (k, d) in [("started", &i.started), ("ended", &i.ended), ("discovered", &i.discovered)] {
+        put(k, d.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default());
+    }
+    for o in &i.operation_types {
+        put("operation", o.clone());
+    }
+    if let Some(a) = i.actors.first() {
+        put("actor_kind", text_of(&a.kind));
+        put("actor_name", a.name.clone().unwrap_or_default());
+        put("actor_country", a.country.clone().unwrap_or_default());
+    }
+    for (n, t) in i.targets.iter().enumerate() {
+        let n = n + 1;
+        put(&format!("target_name_{n}"), t.name.clone());
+        put(&format!("target_country_{n}"), t.country.clone().unwrap_or_default());
+        put(&format!("target_sector_{n}"), t.sector.clone().unwrap_or_default());
+        for a in &t.asset_classes {
+            put(&format!("target_assets_{n}"), a.clone());
+        }
+    }
+    let m = &i.impact;
+    for (k, e) in [("confidentiality", m.confidentiality), ("integrity", m.integrity), ("availability", m.availability)]
+    {
+        put(k, e.map(|e| text_of(&e)).unwrap_or_default());
+    }
+    put("functional_duration", m.functional_duration.map(|d| text_of(&d)).unwrap_or_default());
+    put("countries_affected", m.countries_affected.join(", "));
+    put("victims_affected", m.victims_affected.map(|v| v.to_string()).unwrap_or_default());
+    if m.physical_effects == Some(true) {
+        put("physical_effects", "yes".into());
+    }
+    if let Some(loss) = &m.economic_loss {
+        put("loss_amount", loss.amount.to_string());
+        put("loss_currency", loss.currency.clone());
+    }
+    if let Some(h) = &m.harm_to_people {
+        put("harm_ja", h.ja.clone());
+        put("harm_en", h.en.clone());
+    }
+    put("sources", i.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>().join("\n"));
+    put("tlp", i.tlp.name().to_owned());
+    put("community", i.community.clone().unwrap_or_default());
+    Fields(f)
+}
+
+/// Whether the form carries everything the incident says: one that holds more (several actors,
+/// target kinds, source titles, rights affected, an import's origin) is revised through the
+/// API, so that saving the form never drops a fact.
+fn form_holds(i: &IncidentInput) -> bool {
+    i.actors.len() <= 1
+        && i.targets.iter().all(|t| t.kind.is_none())
+        && i.sources.iter().all(|s| s.title.is_none())
+        && i.impact.rights_affected.is_empty()
+        && i.origin.is_none()
+}
+
+fn edit_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    record: &LedgerRecord<IncidentInput>,
+    refusal: Option<Refusal>,
+) -> Response {
+    let w = words(page.lang);
+    let back = page.link(&format!("/incidents/{}", encode(&record.id)));
+    let body = html! {
+        h1 { (w.edit_draft) }
+        p { a href=(back) { (w.back_to_incident) } }
+        @if record.body.status != RecordStatus::Draft {
+            p.error #not-a-draft { (w.only_drafts) }
+        } @else if !form_holds(&record.body) {
+            p.error #edit-through-api { (w.edit_through_api) " " code { "PUT /api/v1/incidents/" (record.id) } }
+        } @else {
+            @let values = refusal.as_ref().filter(|r| r.form == "incident").map_or_else(|| fields_of(&record.body), |r| r.fields.clone());
+            (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget {
+                action: format!("/incidents/{}/edit", encode(&record.id)),
+                version: Some(record.version),
+            }))
+        }
+    };
+    with_refusal_status(refusal.map(|r| r.status), layout(page, w.edit_draft, body))
+}
+
+async fn incident_record(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    lang: Lang,
+) -> Result<LedgerRecord<IncidentInput>, WebError> {
+    state
+        .store
+        .ledger_record::<IncidentInput>(&caller.viewer(), id)
+        .await
+        .map_err(failure(lang))?
+        .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no incident `{id}`") })
+}
+
+/// `GET /incidents/{id}/edit`: a draft in the filing form, as it stands.
+pub async fn edit_incident(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let page = page(&params, &headers, &caller, &format!("/incidents/{}/edit", encode(&id)))?;
+    params.only(&[]).map_err(failure(page.lang))?;
+    if page.user.is_none() {
+        return Err(sign_in_first(page.lang));
+    }
+    let record = incident_record(&state, &caller, &id, page.lang).await?;
+    Ok(edit_page(&state, &caller, &page, &record, None))
+}
+
+/// `POST /incidents/{id}/edit`: saves the draft (refused if it changed since it was read), and
+/// sends it to review when asked.
+pub async fn revise_incident(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (lang, fields) = posted(&headers, &caller, form)?;
+    let page = Page { lang, path: format!("/incidents/{}/edit", encode(&id)), user: PageUser::of(&caller) };
+    let record = incident_record(&state, &caller, &id, lang).await?;
+    let refuse = |r: Refusal| Ok(edit_page(&state, &caller, &page, &record, Some(r)));
+    let Ok(version) = fields.one("version").parse::<i64>() else {
+        return refuse(Refusal::invalid(
+            "incident",
+            &fields,
+            "version: the form lost the version it was based on; open the draft again".into(),
+        ));
+    };
+    // The record stays its stakeholder's, whoever edits it.
+    let input = match incident_from(&fields, record.body.stakeholder.as_deref()) {
+        Ok(i) => i,
+        Err(m) => return refuse(Refusal::invalid("incident", &fields, m)),
+    };
+    if let Err(e) = revise_draft(&state, &caller, &id, version, &input).await {
+        return refuse(Refusal::of("incident", &fields, e));
+    }
+    if intent(&fields) == "in-review"
+        && let Err(e) = submit_record::<IncidentInput>(&state, &caller, &id).await
+    {
+        return refuse(Refusal::of("incident", &fields, e));
+    }
+    Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&id))))
 }
 
 // ---- The incident page's workbench ------------------------------------------------------------
@@ -483,10 +670,17 @@ where
     html! {
         tr.awaiting data-kind=(kind) data-id=(record.id) {
             td { (kind_word) br; span.id { (record.id) } }
-            td { (what) }
+            td { (what)
+                @if let Some(c) = record.reviews.iter().rev().find(|r| r.verdict == Verdict::RequestChanges).and_then(|r| r.comment.as_deref()) {
+                    @if status == RecordStatus::Draft { p.changes-requested { b { (w.changes_requested) ": " } (c) } }
+                }
+            }
             td { span.tag.status { (status_word(w, status)) } }
             td.approvals { (approvals) }
             td.actions {
+                @if status == RecordStatus::Draft && kind == "incidents" {
+                    a.edit-draft href=(page.link(&format!("/incidents/{}/edit", encode(&record.id)))) { (w.edit_draft) } " "
+                }
                 @if status == RecordStatus::Draft {
                     form.inline method="post" action=(action("submit")) {
                         (hidden(page, user)) input type="hidden" name="incident" value=(incident);
@@ -1168,6 +1362,39 @@ mod tests {
         assert_eq!(i.tlp, Tlp::Green);
         assert_eq!(i.status, RecordStatus::InReview);
         assert_eq!(i.stakeholder.as_deref(), Some("jp-cert"));
+    }
+
+    #[test]
+    fn an_incident_comes_back_from_its_form_unchanged() {
+        let f = fields(&[
+            ("title_en", "Wiper"),
+            ("title_ja", "ワイパー"),
+            ("started", "2024-03"),
+            ("operation", "sabotage"),
+            ("operation", "data-destruction"),
+            ("actor_kind", "non-state"),
+            ("actor_name", "Group X"),
+            ("target_name_1", "A"),
+            ("target_assets_1", "ci.energy"),
+            ("target_name_2", "B"),
+            ("target_name_3", "C"),
+            ("target_name_4", "D"),
+            ("target_country_4", "JP"),
+            ("integrity", "low"),
+            ("functional_duration", "weeks"),
+            ("countries_affected", "UA, PL"),
+            ("loss_amount", "5000"),
+            ("loss_currency", "EUR"),
+            ("harm_en", "None reported."),
+            ("sources", "https://example.org/a"),
+            ("tlp", "amber"),
+            ("community", "cert-circle"),
+        ]);
+        let first = incident_from(&f, Some("jp")).expect("incident");
+        assert_eq!(first.targets.len(), 4, "rows beyond the blank form's three are read");
+        let again = incident_from(&fields_of(&first), Some("jp")).expect("again");
+        assert_eq!(again, first);
+        assert!(form_holds(&first));
     }
 
     #[test]
