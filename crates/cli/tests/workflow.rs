@@ -445,6 +445,10 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     let reader = Portal::sign_in(&s, &user, &pw).await;
     let (st, _, page) = reader.post("/incidents/new", &[("title_en", "by a reader")]).await;
     assert_eq!(st, 403, "{}", said(&page));
+    let (_, page) = reader.get("/incidents/new?lang=en").await;
+    assert!(page.contains("id=\"may-not-file\"") && !page.contains("name=\"title_en\""), "no form a reader cannot use");
+    let (_, page) = reader.get("/incidents?lang=en").await;
+    assert!(!page.contains("file-incident-link"), "no filing link for a reader");
     assert_eq!(count().await, 0, "nothing was stored");
 
     // A request for changes must say what should change; the record stays in review.
@@ -479,6 +483,11 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
         )
         .await;
     assert_eq!(st, 303, "{}", said(&page));
+    let (_, page) = reader.get(&format!("/incidents/{id}?lang=en")).await;
+    assert!(
+        !page.contains("id=\"upload-evidence\"") && !page.contains("/edit?"),
+        "a reader's workbench offers no writing"
+    );
     let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en")).await;
     assert!(page.contains("Changes requested: </b>Name the operator."), "the comment reaches the author");
     assert!(page.contains(&format!("href=\"/incidents/{id}/edit?lang=en\"")), "an edit link for the draft");

@@ -197,7 +197,7 @@ pub async fn list(
     let body = html! {
         h1 { (w.title) }
         p { (w.intro) }
-        @if page.user.is_some() { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
+        @if page.user.is_some() && super::workflow::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
             label { (w.search) input type="search" name="q" value=(value("q")); }

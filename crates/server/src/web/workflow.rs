@@ -87,6 +87,12 @@ impl Refusal {
     }
 }
 
+/// Whether the caller may file incidents and findings (for any stakeholder or its own): the
+/// forms are offered only to those whose posts could be accepted.
+pub(super) fn may_file(caller: &Caller) -> bool {
+    caller.account.as_ref().is_some_and(|a| a.role.has(Right::WriteIncidents) || a.role.has(Right::WriteOwnIncidents))
+}
+
 fn sign_in_first(lang: Lang) -> WebError {
     WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in_to_file.to_owned() }
 }
@@ -333,6 +339,9 @@ fn incident_form(
         return html! { p #sign-in-first { a href=(page.link(&back)) { (w.sign_in_to_file) } } };
     };
     let sectors = catalog.taxonomy("critical-infrastructure");
+    if !may_file(caller) {
+        return html! { p.error #may-not-file { (w.may_not_file) } };
+    }
     html! {
         (refusal_note(w, refusal, "incident"))
         form.record.wide #file-incident method="post" action=(target.action) {
@@ -652,7 +661,7 @@ pub(super) fn status_word(w: &Words, status: RecordStatus) -> &'static str {
 fn awaiting_row<T>(
     page: &Page,
     user: &PageUser,
-    may_review: bool,
+    (may_write, may_review): (bool, bool),
     (kind, kind_word): (&str, &str),
     what: &str,
     record: &LedgerRecord<T>,
@@ -678,10 +687,10 @@ where
             td { span.tag.status { (status_word(w, status)) } }
             td.approvals { (approvals) }
             td.actions {
-                @if status == RecordStatus::Draft && kind == "incidents" {
+                @if may_write && status == RecordStatus::Draft && kind == "incidents" {
                     a.edit-draft href=(page.link(&format!("/incidents/{}/edit", encode(&record.id)))) { (w.edit_draft) } " "
                 }
-                @if status == RecordStatus::Draft {
+                @if may_write && status == RecordStatus::Draft {
                     form.inline method="post" action=(action("submit")) {
                         (hidden(page, user)) input type="hidden" name="incident" value=(incident);
                         button type="submit" { (w.submit_for_review) }
@@ -697,9 +706,11 @@ where
                             button type="submit" name="verdict" value="request-changes" { (w.request_changes) }
                         }
                     }
-                    form.inline method="post" action=(action("publish")) {
-                        (hidden(page, user)) input type="hidden" name="incident" value=(incident);
-                        button type="submit" { (w.publish) }
+                    @if may_write || may_review {
+                        form.inline method="post" action=(action("publish")) {
+                            (hidden(page, user)) input type="hidden" name="incident" value=(incident);
+                            button type="submit" { (w.publish) }
+                        }
                     }
                 }
             }
@@ -720,6 +731,7 @@ pub async fn workbench(
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
     let may_review = caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords));
+    let rights = (may_file(caller), may_review);
     let id = work.incident.id.as_str();
     let either = |t: &normwatch_core::Localized| incidents::either(t, l).to_owned();
     let speakers = stakeholder_options(state, l).await?;
@@ -763,20 +775,20 @@ pub async fn workbench(
                     thead { tr { th { (w.record) } th { (w.what) } th { (w.status) } th { (w.approvals) } th { (w.actions) } } }
                     tbody {
                         @if unpublished(work.incident.body.status) {
-                            (awaiting_row(page, user, may_review, ("incidents", w.kind_incident), &either(&work.incident.body.title), work.incident, id))
+                            (awaiting_row(page, user, rights, ("incidents", w.kind_incident), &either(&work.incident.body.title), work.incident, id))
                         }
                         @for a in work.assessments.iter().filter(|a| unpublished(a.body.status)) {
-                            (awaiting_row(page, user, may_review, ("assessments", w.kind_assessment), &format!("{} · {}", a.body.norm, label(&catalog, &a.body.level, l)), a, id))
+                            (awaiting_row(page, user, rights, ("assessments", w.kind_assessment), &format!("{} · {}", a.body.norm, label(&catalog, &a.body.level, l)), a, id))
                         }
                         @for c in work.claims.iter().filter(|c| unpublished(c.body.status)) {
-                            (awaiting_row(page, user, may_review, ("attributions", w.kind_attribution),
+                            (awaiting_row(page, user, rights, ("attributions", w.kind_attribution),
                                 &format!("{} → {}", c.body.attributor.name, [c.body.attributed_to.state.clone(), c.body.attributed_to.group.clone()].into_iter().flatten().collect::<Vec<_>>().join(" / ")), c, id))
                         }
                         @for r in work.responses.iter().filter(|r| unpublished(r.body.status)) {
-                            (awaiting_row(page, user, may_review, ("responses", w.kind_response), &format!("{} · {}", r.body.responder.name, label(&catalog, &r.body.kind, l)), r, id))
+                            (awaiting_row(page, user, rights, ("responses", w.kind_response), &format!("{} · {}", r.body.responder.name, label(&catalog, &r.body.kind, l)), r, id))
                         }
                         @for s in work.statements.iter().filter(|s| unpublished(s.body.status)) {
-                            (awaiting_row(page, user, may_review, ("statements", w.kind_statement), &either(&s.body.text), s, id))
+                            (awaiting_row(page, user, rights, ("statements", w.kind_statement), &either(&s.body.text), s, id))
                         }
                     }
                 }
@@ -784,6 +796,7 @@ pub async fn workbench(
                 p { (w.nothing_awaiting) }
             }
 
+            @if rights.0 {
             details #upload-evidence open[open("evidence")] {
                 summary { (w.upload_evidence) }
                 (refusal_note(w, refusal, "evidence"))
@@ -891,6 +904,7 @@ pub async fn workbench(
                         (save_buttons(w))
                     }
                 }
+            }
             }
         }
     })
@@ -1203,6 +1217,7 @@ async fn statement_page(
     }
     let values = Refusal::values(refusal.as_ref(), "signature");
     let may_review = caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords));
+    let rights = (may_file(caller), may_review);
     let own = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
     let text = incidents::either(&record.body.text, l).to_owned();
     let body = html! {
@@ -1220,7 +1235,7 @@ async fn statement_page(
             @if let Some(user) = &page.user {
                 (refusal_note(w, refusal.as_ref(), "action"))
                 table #awaiting { tbody {
-                    (awaiting_row(page, user, may_review, ("statements", w.kind_statement), &text, &record, ""))
+                    (awaiting_row(page, user, rights, ("statements", w.kind_statement), &text, &record, ""))
                 } }
             }
         }
