@@ -2,6 +2,7 @@
 //! would, and talks HTTP to it.
 #![allow(dead_code)]
 
+pub mod downloads;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};

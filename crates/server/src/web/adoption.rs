@@ -1,5 +1,6 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
 use super::account::check_csrf;
+use super::download::{self, Download, Format};
 use super::pages::{encode, page};
 use super::{Page, WebError, failure, layout};
 use crate::AppState;
@@ -147,26 +148,62 @@ pub async fn matrix(
     Ok(layout(&page, ui.adoption, body).into_response())
 }
 
+/// One row of the stakeholder list, as it downloads.
+#[derive(serde::Serialize)]
+struct StakeholderRow<'a> {
+    id: &'a str,
+    name: &'a Localized,
+    kind: &'a str,
+    country: Option<&'a str>,
+}
+
 pub async fn stakeholders(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = super::page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params, lang)?;
     let page = page(&params, &headers, &caller, "/stakeholders")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
     let list = state.store.stakeholders(&Default::default()).await.map_err(failure(l))?;
+    if format != Format::Html {
+        let rows: Vec<StakeholderRow> = list
+            .iter()
+            .map(|s| StakeholderRow { id: &s.id, name: &s.name, kind: &s.kind, country: s.country.as_deref() })
+            .collect();
+        let csv = rows
+            .iter()
+            .map(|r| {
+                let (ja, en) = (r.name.ja.clone(), r.name.en.clone());
+                vec![r.id.to_owned(), ja, en, r.kind.to_owned(), r.country.unwrap_or_default().to_owned()]
+            })
+            .collect();
+        let json = serde_json::json!({ "count": rows.len(), "stakeholders": rows });
+        // STIX: the identities of the stakeholders listed; the list holds no logged records.
+        let d = Download {
+            name: "stakeholders",
+            columns: &["id", "name_ja", "name_en", "kind", "country"],
+            rows: csv,
+            json: &json,
+            records: vec![],
+            stakeholders: list.iter().map(|s| s.id.as_str()).collect(),
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.stakeholders) }
+        (download::links(&page))
         table { tbody {
             @for s in &list {
                 tr { td { a href=(page.link(&format!("/stakeholders/{}", s.id))) { (s.name.get(l)) } } td { (label(&s.kind)) } td.id { (s.country.clone().unwrap_or_default()) } }
             }
         } }
     };
-    Ok(layout(&page, ui.stakeholders, body))
+    Ok(layout(&page, ui.stakeholders, body).into_response())
 }
 
 /// The stakeholder page; `notice` and `status` carry the outcome of a posted form.

@@ -1,22 +1,33 @@
-//! Capacity-building and vulnerability pages.
+//! Capacity-building and vulnerability pages, and downloads of exactly what each shows.
+use super::download::{self, Download, Format};
 use super::pages::page;
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::api::capacity::programme_filter;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use maud::{Markup, html};
+use axum::response::{IntoResponse, Response};
+use maud::html;
 use normwatch_core::capacity::{Coverage, Progress, VulnerabilityFigures};
+
+fn progress_name(p: Progress) -> &'static str {
+    match p {
+        Progress::Planned => "planned",
+        Progress::Running => "running",
+        Progress::Completed => "completed",
+    }
+}
 
 pub async fn programmes(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
-    let params = params.without_blanks();
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/capacity")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let (norm, region) = programme_filter(&state, &params).map_err(failure(l))?;
@@ -27,6 +38,49 @@ pub async fn programmes(
         .filter(|p| norm.as_ref().is_none_or(|n| p.norms.contains(n)) && region.as_ref().is_none_or(|r| &p.region == r))
         .collect();
     let coverage = Coverage::compute(&c, &all);
+    if format != Format::Html {
+        let columns = [
+            "id",
+            "provider",
+            "title_ja",
+            "title_en",
+            "region",
+            "norms",
+            "elements",
+            "progress",
+            "starts_on",
+            "ends_on",
+            "tlp",
+        ];
+        let rows = list
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.clone(),
+                    p.provider.clone(),
+                    p.title.ja.clone(),
+                    p.title.en.clone(),
+                    p.region.clone(),
+                    p.norms.join(" "),
+                    p.elements.join(" "),
+                    progress_name(p.progress).to_owned(),
+                    p.starts_on.clone(),
+                    p.ends_on.clone().unwrap_or_default(),
+                    p.tlp.name().to_owned(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "coverage": coverage, "count": list.len(), "programmes": list });
+        let d = Download {
+            name: "capacity",
+            columns: &columns,
+            rows,
+            json: &json,
+            records: list.iter().map(|p| ("capacity-programme", p.id.as_str())).collect(),
+            stakeholders: list.iter().map(|p| p.provider.as_str()).collect(),
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.capacity_title) }
@@ -67,8 +121,9 @@ pub async fn programmes(
             }
         }
         p { a href="/api/v1/capacity/programmes" { (ui.download_json) } }
+        (download::links(&page))
     };
-    Ok(layout(&page, ui.capacity_title, body))
+    Ok(layout(&page, ui.capacity_title, body).into_response())
 }
 
 pub async fn vulnerabilities(
@@ -76,12 +131,42 @@ pub async fn vulnerabilities(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params, lang)?;
     let page = page(&params, &headers, &caller, "/vulnerabilities")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
     let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(failure(l))?;
     let figures = VulnerabilityFigures::compute(&list);
+    if format != Format::Html {
+        let columns = ["id", "cve_id", "vendor", "product", "reported_on", "fixed_on", "days_to_fix", "tlp"];
+        let rows = list
+            .iter()
+            .map(|v| {
+                vec![
+                    v.id.clone(),
+                    v.cve_id.clone().unwrap_or_default(),
+                    v.vendor.clone(),
+                    v.product.clone(),
+                    v.reported_on.clone(),
+                    v.fixed_on.clone().unwrap_or_default(),
+                    v.days_to_fix.map(|d| d.to_string()).unwrap_or_default(),
+                    v.tlp.name().to_owned(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "figures": figures, "count": list.len(), "vulnerabilities": list });
+        let d = Download {
+            name: "vulnerabilities",
+            columns: &columns,
+            rows,
+            json: &json,
+            records: list.iter().map(|v| ("vulnerability", v.id.as_str())).collect(),
+            stakeholders: list.iter().filter_map(|v| v.vendor_stakeholder.as_deref()).collect(),
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let fmt = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |d| format!("{d}"));
     let body = html! {
         h1 { (ui.vuln_title) }
@@ -106,6 +191,7 @@ pub async fn vulnerabilities(
             }
         }
         p { a href="/api/v1/vulnerabilities" { (ui.download_json) } }
+        (download::links(&page))
     };
-    Ok(layout(&page, ui.vuln_title, body))
+    Ok(layout(&page, ui.vuln_title, body).into_response())
 }

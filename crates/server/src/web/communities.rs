@@ -1,26 +1,59 @@
-//! Communities of interest: purpose, focus norms, the five success factors, members, decisions.
+//! Communities of interest: purpose, focus norms, the five success factors, members, decisions;
+//! downloads of exactly what the page shows.
+use super::download::{self, Download, Format};
 use super::pages::page;
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use maud::{Markup, html};
+use axum::response::{IntoResponse, Response};
+use maud::html;
 
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    // Communities are not logged records: no STIX form.
+    let (format, params) = download::format_without_stix(params, lang)?;
     let page = page(&params, &headers, &caller, "/communities")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
     let list = state.store.communities().await.map_err(failure(l))?;
+    if format != Format::Html {
+        let columns = ["id", "name_ja", "name_en", "focus_norms", "members", "decisions"];
+        let rows = list
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.name.ja.clone(),
+                    c.name.en.clone(),
+                    c.focus_norms.join(" "),
+                    c.members.iter().map(|m| m.stakeholder.as_str()).collect::<Vec<_>>().join(" "),
+                    c.decisions.len().to_string(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "count": list.len(), "communities": list });
+        let d = Download {
+            name: "communities",
+            columns: &columns,
+            rows,
+            json: &json,
+            records: vec![],
+            stakeholders: vec![],
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let body = html! {
         h1 { (ui.communities_title) }
         p { (ui.communities_intro) }
+        (download::links_without_stix(&page))
         @for c in &list {
             section.community id=(c.id) {
                 h2 { (c.name.get(l)) }
@@ -38,5 +71,5 @@ pub async fn list(
             }
         }
     };
-    Ok(layout(&page, ui.communities_title, body))
+    Ok(layout(&page, ui.communities_title, body).into_response())
 }

@@ -1,12 +1,15 @@
-//! Consultations: each proposal, its comment period, the comments by stakeholder kind, the outcome.
+//! Consultations: each proposal, its comment period, the comments by stakeholder kind, the outcome;
+//! downloads of exactly what the page shows.
+use super::download::{self, Download, Format, wire_name};
 use super::pages::page;
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use maud::{Markup, html};
+use axum::response::{IntoResponse, Response};
+use maud::html;
 use normwatch_core::consultation::Outcome;
 
 pub async fn list(
@@ -14,16 +17,63 @@ pub async fn list(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    // Consultations are not logged records: no STIX form.
+    let (format, params) = download::format_without_stix(params, lang)?;
     let page = page(&params, &headers, &caller, "/consultations")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
     let list = state.store.consultations().await.map_err(failure(l))?;
+    if format != Format::Html {
+        let columns = [
+            "id",
+            "kind",
+            "title_ja",
+            "title_en",
+            "opens_on",
+            "closes_on",
+            "outcome",
+            "decided_on",
+            "proposed_norm",
+            "norm",
+            "comments",
+        ];
+        let rows = list
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    wire_name(&c.kind),
+                    c.title.ja.clone(),
+                    c.title.en.clone(),
+                    c.opens_on.clone(),
+                    c.closes_on.clone(),
+                    c.outcome.as_ref().map(wire_name).unwrap_or_default(),
+                    c.decided_on.clone().unwrap_or_default(),
+                    c.proposed_norm.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+                    c.norm.clone().unwrap_or_default(),
+                    c.comments.len().to_string(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "count": list.len(), "consultations": list });
+        let d = Download {
+            name: "consultations",
+            columns: &columns,
+            rows,
+            json: &json,
+            records: vec![],
+            stakeholders: vec![],
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let catalog = state.catalog();
     let label = |id: &str| catalog.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.consultations_title) }
         p { (ui.consultations_intro) }
+        (download::links_without_stix(&page))
         @for c in &list {
             section.consultation id=(c.id) {
                 h2 { (c.title.get(l)) }
@@ -38,5 +88,5 @@ pub async fn list(
             }
         }
     };
-    Ok(layout(&page, ui.consultations_title, body))
+    Ok(layout(&page, ui.consultations_title, body).into_response())
 }

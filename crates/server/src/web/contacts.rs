@@ -1,12 +1,15 @@
-//! The points-of-contact directory, as far as the visitor is cleared to read it.
+//! The points-of-contact directory, as far as the visitor is cleared to read it, and downloads
+//! of exactly the contacts it shows.
+use super::download::{self, Download, Format};
 use super::pages::page;
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use maud::{Markup, html};
+use axum::response::{IntoResponse, Response};
+use maud::html;
 use normwatch_core::cbm::ContactKind;
 
 pub async fn directory(
@@ -14,7 +17,9 @@ pub async fn directory(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params, lang)?;
     let page = page(&params, &headers, &caller, "/contacts")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
@@ -27,9 +32,45 @@ pub async fn directory(
         .into_iter()
         .filter(|c| c.current_on(&today))
         .collect();
+    if format != Format::Html {
+        let columns =
+            ["id", "stakeholder", "kind", "name", "role_title", "channels", "hours", "time_zone", "languages", "tlp"];
+        let rows = list
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.stakeholder.clone(),
+                    match c.kind {
+                        ContactKind::Policy => "policy",
+                        ContactKind::Technical => "technical",
+                    }
+                    .to_owned(),
+                    c.name.clone(),
+                    c.role_title.clone(),
+                    c.channels.iter().map(|ch| ch.value.as_str()).collect::<Vec<_>>().join(" "),
+                    c.hours.clone(),
+                    c.time_zone.clone(),
+                    c.languages.join(" "),
+                    c.tlp.name().to_owned(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "on": today, "count": list.len(), "contacts": list });
+        let d = Download {
+            name: "contacts",
+            columns: &columns,
+            rows,
+            json: &json,
+            records: list.iter().map(|c| ("point-of-contact", c.id.as_str())).collect(),
+            stakeholders: list.iter().map(|c| c.stakeholder.as_str()).collect(),
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let body = html! {
         h1 { (ui.contacts_title) }
         p { (ui.contacts_intro) }
+        (download::links(&page))
         @if list.is_empty() {
             p #no-contacts { (ui.contacts_hidden) }
         } @else {
@@ -50,5 +91,5 @@ pub async fn directory(
             }
         }
     };
-    Ok(layout(&page, ui.contacts_title, body))
+    Ok(layout(&page, ui.contacts_title, body).into_response())
 }

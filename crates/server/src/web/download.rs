@@ -20,7 +20,9 @@
 //!   stakeholders it shows), made by the store's `records_stix` with `normwatch_stix`'s export,
 //!   `application/stix+json;version=2.1`, named `normwatch-<name>.stix.json`.
 //!
-//! [`links`] renders the three links for the page's own URL (its filters kept).
+//! [`links`] renders the three links for the page's own URL (its filters kept);
+//! [`links_without_stix`] the CSV and JSON links of a page whose rows are not logged records
+//! (catalogue entries, consultations, communities, VEP boards), which have no STIX form.
 use super::pages::encode;
 use super::{Page, WebError, failure};
 use crate::AppState;
@@ -94,6 +96,15 @@ pub struct Download<'a, T: Serialize> {
     pub records: Vec<(&'a str, &'a str)>,
     /// The stakeholders the page shows, whose identities go into the STIX bundle.
     pub stakeholders: Vec<&'a str>,
+}
+
+/// The name a value serialises as (an enum's wire name: `new-norm`, `adopted`), for a CSV cell
+/// that reads as the API and JSON write it; empty for anything that is not a plain string.
+pub fn wire_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// A CSV field, quoted when it must be (RFC 4180).
@@ -184,23 +195,29 @@ pub async fn answer<T: Serialize>(
     }
 }
 
+#[derive(serde::Serialize)]
 struct Words {
     download: &'static str,
     csv: &'static str,
     json: &'static str,
     stix: &'static str,
+    no_stix: &'static str,
 }
 
-const JA: Words =
-    Words {
-        download: "この表示をダウンロード：", csv: "CSV", json: "JSON", stix: "STIX 2.1（公開済みの記録）"
-    };
+const JA: Words = Words {
+    download: "この表示をダウンロード：",
+    csv: "CSV",
+    json: "JSON",
+    stix: "STIX 2.1（公開済みの記録）",
+    no_stix: "（記録ログの対象ではないため STIX はない）",
+};
 
 const EN: Words = Words {
     download: "Download what this page shows:",
     csv: "CSV",
     json: "JSON",
     stix: "STIX 2.1 (published records)",
+    no_stix: "(no STIX: these are not logged records)",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -229,6 +246,33 @@ pub fn links(page: &Page) -> Markup {
     }
 }
 
+/// `Download: CSV · JSON`, for a page whose rows have no STIX form (they are not logged
+/// records); such a page reads its format with [`format_without_stix`].
+pub fn links_without_stix(page: &Page) -> Markup {
+    let w = words(page.lang);
+    html! {
+        p.downloads {
+            (w.download) " "
+            a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
+            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " "
+            small { (w.no_stix) }
+        }
+    }
+}
+
+/// [`format`] for a page whose rows have no STIX form: `format=stix` is refused (400) rather
+/// than answered with a bundle that holds none of what the page shows.
+pub fn format_without_stix(params: Params, lang: Lang) -> Result<(Format, Params), WebError> {
+    match format(params, lang)? {
+        (Format::Stix, _) => Err(WebError {
+            status: StatusCode::BAD_REQUEST,
+            lang,
+            message: "format: this page's rows are not logged records and have no STIX form; give csv or json".into(),
+        }),
+        ok => Ok(ok),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +296,11 @@ mod tests {
     }
 
     #[test]
+    fn every_word_in_both_languages() {
+        super::super::i18n::assert_translated(&JA, &EN, &["csv", "json"]);
+    }
+
+    #[test]
     fn format_is_taken_out_of_the_query() {
         let params =
             Params { pairs: vec![("format".into(), "csv".into()), ("year".into(), "2023".into())], lang: None };
@@ -260,5 +309,7 @@ mod tests {
         let bad = Params { pairs: vec![("format".into(), "pdf".into())], lang: None };
         assert!(format(bad, Lang::En).is_err());
         assert_eq!(format(Params::default(), Lang::En).expect("html").0, Format::Html);
+        let stix = Params { pairs: vec![("format".into(), "stix".into())], lang: None };
+        assert!(format_without_stix(stix, Lang::En).is_err());
     }
 }

@@ -1,13 +1,15 @@
 //! The standards registry and baselines, and a stakeholder's hygiene scores over time as an SVG
-//! chart drawn on the server.
+//! chart drawn on the server; downloads of exactly what each shows.
+use super::download::{self, Download, Format};
 use super::pages::{encode, page};
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use maud::{Markup, PreEscaped, html};
+use axum::response::{IntoResponse, Response};
+use maud::{PreEscaped, html};
 use normwatch_core::capacity::{Assessment, ControlStatus};
 
 pub async fn standards(
@@ -15,14 +17,40 @@ pub async fn standards(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    // The registry is catalogue data, not logged records: no STIX form.
+    let (format, params) = download::format_without_stix(params, lang)?;
     let page = page(&params, &headers, &caller, "/standards")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     params.only(&[]).map_err(failure(l))?;
+    if format != Format::Html {
+        let columns = ["id", "title_ja", "title_en", "publisher", "url", "norms", "assets"];
+        let rows = c
+            .standards
+            .iter()
+            .map(|s| {
+                vec![
+                    s.id.clone(),
+                    s.title.ja.clone(),
+                    s.title.en.clone(),
+                    s.publisher.clone(),
+                    s.url.clone(),
+                    s.norms.join(" "),
+                    s.assets.join(" "),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "standards": c.standards, "baselines": c.baselines });
+        let d =
+            Download { name: "standards", columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let body = html! {
         h1 { (ui.standards_title) }
         p { (ui.standards_intro) }
+        (download::links_without_stix(&page))
         table #standards {
             thead { tr { th { (ui.standards_title) } th { (ui.norms) } th { (ui.assets) } } }
             tbody {
@@ -41,7 +69,7 @@ pub async fn standards(
             ol { @for ctl in &b.controls { li { (ctl.title.get(l)) " " @for st in &ctl.standards { a.tag href=(format!("#{st}")) { (st) } } } } }
         }
     };
-    Ok(layout(&page, ui.standards_title, body))
+    Ok(layout(&page, ui.standards_title, body).into_response())
 }
 
 pub async fn stakeholder_hygiene(
@@ -50,8 +78,9 @@ pub async fn stakeholder_hygiene(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
-    let params = params.without_blanks();
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/hygiene", encode(&id)))?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&["baseline"]).map_err(failure(l))?;
@@ -68,6 +97,33 @@ pub async fn stakeholder_hygiene(
     })?;
     let list: Vec<Assessment> =
         state.store.assessments(&caller.viewer(), Some(&id), Some(&baseline.id)).await.map_err(failure(l))?;
+    if format != Format::Html {
+        let columns = ["id", "stakeholder", "baseline", "assessed_on", "score", "tlp"];
+        let rows = list
+            .iter()
+            .map(|a| {
+                vec![
+                    a.id.clone(),
+                    a.stakeholder.clone(),
+                    a.baseline.clone(),
+                    a.assessed_on.clone(),
+                    a.score.map(|x| x.to_string()).unwrap_or_default(),
+                    a.tlp.name().to_owned(),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "stakeholder": s.id, "baseline": baseline.id, "count": list.len(), "assessments": list });
+        let name = format!("hygiene-{}", s.id);
+        let d = Download {
+            name: &name,
+            columns: &columns,
+            rows,
+            json: &json,
+            records: list.iter().map(|a| ("hygiene-assessment", a.id.as_str())).collect(),
+            stakeholders: vec![s.id.as_str()],
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let points: Vec<(time::Date, f64)> = list
         .iter()
         .filter_map(|a| Some((normwatch_core::adoption::parse_date("d", &a.assessed_on).ok()?, a.score?)))
@@ -81,6 +137,7 @@ pub async fn stakeholder_hygiene(
             Some(svg) => { figure #score-chart role="img" aria-label=(ui.hygiene_score) { (PreEscaped(svg)) } }
             None => { p { (ui.no_results) } }
         }
+        (download::links(&page))
         table #scores { thead { tr { th { (ui.stated_on) } th { (ui.hygiene_score) } } }
             tbody { @for a in &list { tr { td { (a.assessed_on) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
         @if let Some(a) = latest {
@@ -97,5 +154,5 @@ pub async fn stakeholder_hygiene(
             } }
         }
     };
-    Ok(layout(&page, baseline.title.get(l), body))
+    Ok(layout(&page, baseline.title.get(l), body).into_response())
 }

@@ -1,4 +1,5 @@
 //! The portal's pages.
+use super::download::{self, Download, Format};
 use super::{Page, PageUser, WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
@@ -91,13 +92,42 @@ fn norm_row(page: &Page, n: &Norm, paragraph: Option<&str>) -> Markup {
     }
 }
 
+/// One row of the norms page as it downloads: the norm, and the document and paragraph citing
+/// it when the page lists norms by document (unfiltered).
+#[derive(serde::Serialize)]
+struct NormRow<'a> {
+    document: Option<&'a str>,
+    paragraph: Option<&'a str>,
+    id: &'a str,
+    title: &'a normwatch_core::Localized,
+    summary: &'a normwatch_core::Localized,
+    kind: &'a str,
+    status: NormStatus,
+}
+
+impl<'a> NormRow<'a> {
+    fn of(document: Option<&'a str>, paragraph: Option<&'a str>, n: &'a Norm) -> NormRow<'a> {
+        NormRow {
+            document,
+            paragraph,
+            id: &n.id,
+            title: &n.title,
+            summary: &n.summary,
+            kind: &n.kind,
+            status: n.status,
+        }
+    }
+}
+
 pub async fn norms(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
-    let params = params.without_blanks();
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    // Catalogue norms are not logged records: no STIX form.
+    let (format, params) = download::format_without_stix(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/norms")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
@@ -107,6 +137,60 @@ pub async fn norms(
     })?;
     let filtered = query != NormQuery::default();
     let norms = state.store.norms(&query).await.map_err(failure(l))?;
+    // Unfiltered, the page lists the norms by the documents citing them (a norm under each).
+    let by_document: Vec<(&normwatch_core::catalog::Document, Vec<(&Norm, &str)>)> = if filtered {
+        vec![]
+    } else {
+        c.documents
+            .iter()
+            .map(|d| {
+                let cited: Vec<(&Norm, &str)> = norms
+                    .iter()
+                    .filter_map(|n| n.sources.iter().find(|s| s.document == d.id).map(|s| (n, s.paragraph.as_str())))
+                    .collect();
+                (d, cited)
+            })
+            .filter(|(_, cited)| !cited.is_empty())
+            .collect()
+    };
+    if format != Format::Html {
+        let rows: Vec<NormRow> = if filtered {
+            norms.iter().map(|n| NormRow::of(None, None, n)).collect()
+        } else {
+            by_document
+                .iter()
+                .flat_map(|(d, cited)| cited.iter().map(|(n, p)| NormRow::of(Some(d.id.as_str()), Some(p), n)))
+                .collect()
+        };
+        let columns =
+            ["document", "paragraph", "id", "title_ja", "title_en", "summary_ja", "summary_en", "kind", "status"];
+        let csv = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.document.unwrap_or_default().to_owned(),
+                    r.paragraph.unwrap_or_default().to_owned(),
+                    r.id.to_owned(),
+                    r.title.ja.clone(),
+                    r.title.en.clone(),
+                    r.summary.ja.clone(),
+                    r.summary.en.clone(),
+                    r.kind.to_owned(),
+                    download::wire_name(&r.status),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({ "filtered": filtered, "count": rows.len(), "norms": rows });
+        let d = Download {
+            name: "norms",
+            columns: &columns,
+            rows: csv,
+            json: &json,
+            records: vec![],
+            stakeholders: vec![],
+        };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let q = query.terms.join(" ");
     let addressees = c.taxonomy(ADDRESSEES).map(|t| t.terms.clone()).unwrap_or_default();
     let body = html! {
@@ -125,24 +209,22 @@ pub async fn norms(
             }
             button type="submit" { (ui.search) }
         }
+        (download::links_without_stix(&page))
         @if filtered {
             p #result-count { (norms.len()) " " (ui.results) }
             @if norms.is_empty() { p { (ui.no_results) } }
             @else { table #results { tbody { @for n in &norms { (norm_row(&page, n, None)) } } } }
         } @else {
-            @for d in &c.documents {
-                @let cited: Vec<(&Norm, &str)> = norms.iter().filter_map(|n| n.sources.iter().find(|s| s.document == d.id).map(|s| (n, s.paragraph.as_str()))).collect();
-                @if !cited.is_empty() {
-                    section.document id=(format!("doc-{}", d.id)) {
-                        h2 { (d.title.get(l)) }
-                        p { small { (d.publisher.get(l)) " · " (ui.published) " " (d.date) " · " a href=(d.url) { (d.url) } } }
-                        table { tbody { @for (n, p) in &cited { (norm_row(&page, n, Some(p))) } } }
-                    }
+            @for (d, cited) in &by_document {
+                section.document id=(format!("doc-{}", d.id)) {
+                    h2 { (d.title.get(l)) }
+                    p { small { (d.publisher.get(l)) " · " (ui.published) " " (d.date) " · " a href=(d.url) { (d.url) } } }
+                    table { tbody { @for (n, p) in cited { (norm_row(&page, n, Some(p))) } } }
                 }
             }
         }
     };
-    Ok(layout(&page, ui.norms, body))
+    Ok(layout(&page, ui.norms, body).into_response())
 }
 
 fn terms_list(page: &Page, c: &Catalog, ids: &[String]) -> Markup {
@@ -266,13 +348,24 @@ fn term_tree(page: &Page, terms: &[Term], parent: Option<&str>) -> Markup {
     }
 }
 
+/// The terms in the order the page's tree shows them, each with its depth (0: a root).
+fn tree_order<'a>(terms: &'a [Term], parent: Option<&str>, depth: usize, out: &mut Vec<(&'a Term, usize)>) {
+    for t in terms.iter().filter(|t| t.parent.as_deref() == parent) {
+        out.push((t, depth));
+        tree_order(terms, Some(&t.id), depth + 1, out);
+    }
+}
+
 pub async fn taxonomy(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    // Taxonomy terms are catalogue vocabulary, not logged records: no STIX form.
+    let (format, params) = download::format_without_stix(params, lang)?;
     let page = page(&params, &headers, &caller, &format!("/taxonomies/{}", encode(&id)))?;
     unknown_parameters(&params, &[], page.lang)?;
     let l = page.lang;
@@ -289,10 +382,55 @@ pub async fn taxonomy(
     } else {
         catalog.norms.iter().filter(|n| n.assets.iter().any(|a| t.term(a).is_some())).collect()
     };
+    if format != Format::Html {
+        let mut shown = Vec::new();
+        tree_order(&t.terms, None, 0, &mut shown);
+        let columns = [
+            "id",
+            "parent",
+            "depth",
+            "label_ja",
+            "label_en",
+            "level",
+            "probability_low",
+            "probability_high",
+            "description_ja",
+            "description_en",
+        ];
+        let rows = shown
+            .iter()
+            .map(|(term, depth)| {
+                let (lo, hi) =
+                    term.probability.map_or((String::new(), String::new()), |[a, b]| (a.to_string(), b.to_string()));
+                vec![
+                    term.id.clone(),
+                    term.parent.clone().unwrap_or_default(),
+                    depth.to_string(),
+                    term.label.ja.clone(),
+                    term.label.en.clone(),
+                    term.level.clone().unwrap_or_default(),
+                    lo,
+                    hi,
+                    term.description.as_ref().map(|d| d.ja.clone()).unwrap_or_default(),
+                    term.description.as_ref().map(|d| d.en.clone()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let terms: Vec<serde_json::Value> =
+            shown.iter().map(|(term, depth)| serde_json::json!({ "depth": depth, "term": term })).collect();
+        let json = serde_json::json!({
+            "taxonomy": t.id, "title": t.title, "description": t.description, "count": terms.len(), "terms": terms,
+            "used_by": used_by.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        });
+        let name = format!("taxonomy-{}", t.id);
+        let d = Download { name: &name, columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let body = html! {
         p.id { (t.id) }
         h1 { (t.title.get(l)) }
         p { (t.description.get(l)) }
+        (download::links_without_stix(&page))
         (term_tree(&page, &t.terms, None))
         @if !used_by.is_empty() {
             h2 { (page.ui().nav_norms) }
@@ -300,5 +438,5 @@ pub async fn taxonomy(
         }
         p { a href=(format!("/api/v1/taxonomies/{}?lang={l}", encode(&t.id))) { (page.ui().download_json) } }
     };
-    Ok(layout(&page, t.title.get(l), body))
+    Ok(layout(&page, t.title.get(l), body).into_response())
 }

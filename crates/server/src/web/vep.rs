@@ -1,7 +1,9 @@
 //! VEP pages: the boards, each board's transparency report for a year (anyone), and its cases
-//! (members only).
+//! (members only); downloads of exactly what each shows. Boards, reports and cases are not
+//! logged records, so they download as CSV and JSON only.
+use super::download::{self, Download, Format};
 use super::pages::{encode, page};
-use super::{WebError, failure, layout};
+use super::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::api::vep::report_for;
 use crate::auth::Caller;
@@ -9,7 +11,7 @@ use crate::extract::Params;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
+use maud::html;
 use normwatch_core::vep::Decision;
 
 pub async fn boards(
@@ -17,14 +19,29 @@ pub async fn boards(
     headers: HeaderMap,
     caller: Caller,
     params: Params,
-) -> Result<Markup, WebError> {
+) -> Result<Response, WebError> {
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format_without_stix(params, lang)?;
     let page = page(&params, &headers, &caller, "/vep")?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&[]).map_err(failure(l))?;
     let boards = state.store.vep_boards().await.map_err(failure(l))?;
+    if format != Format::Html {
+        let columns = ["id", "stakeholder", "name_ja", "name_en", "members"];
+        let rows = boards
+            .iter()
+            .map(|b| {
+                vec![b.id.clone(), b.stakeholder.clone(), b.name.ja.clone(), b.name.en.clone(), b.members.to_string()]
+            })
+            .collect();
+        let json = serde_json::json!({ "count": boards.len(), "boards": boards });
+        let d = Download { name: "vep", columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let body = html! {
         h1 { (ui.vep_title) }
         p { (ui.vep_intro) }
+        (download::links_without_stix(&page))
         ul.cards #boards {
             @for b in &boards {
                 li { b { a href=(page.link(&format!("/vep/{}", encode(&b.id)))) { (b.name.get(l)) } }
@@ -32,7 +49,7 @@ pub async fn boards(
             }
         }
     };
-    Ok(layout(&page, ui.vep_title, body))
+    Ok(layout(&page, ui.vep_title, body).into_response())
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -46,7 +63,8 @@ pub async fn board(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let params = params.without_blanks();
+    let lang = page_language(params.lang, &headers)?;
+    let (format, params) = download::format_without_stix(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, &format!("/vep/{}", encode(&board)))?;
     let (l, ui) = (page.lang, page.ui());
     params.only(&["year"]).map_err(failure(l))?;
@@ -64,6 +82,40 @@ pub async fn board(
         Some(a) => state.store.vep_membership(&board, &a.id).await.map_err(failure(l))?.is_some(),
         None => false,
     };
+    if format != Format::Html {
+        // The CSV is the report's one row (the API's columns); the JSON adds the cases the page
+        // shows, which are a member's only.
+        let columns = [
+            "board",
+            "year",
+            "cases",
+            "decided",
+            "disclosed",
+            "disclosed_share",
+            "median_days_to_decision",
+            "rereviews_due",
+            "rereviewed_on_time",
+            "overdue_now",
+        ];
+        let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
+        let rows = vec![vec![
+            report.board.clone(),
+            report.year.to_string(),
+            report.cases.to_string(),
+            report.decided.to_string(),
+            report.disclosed.to_string(),
+            opt(report.disclosed_share),
+            opt(report.median_days_to_decision),
+            report.rereviews_due.to_string(),
+            report.rereviewed_on_time.to_string(),
+            report.overdue_now.to_string(),
+        ]];
+        let shown: &[_] = if is_member { &cases } else { &[] };
+        let json = serde_json::json!({ "board": b, "report": report, "cases": shown });
+        let name = format!("vep-{}-{}", b.id, report.year);
+        let d = Download { name: &name, columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        return download::answer(&state, &caller, format, l, &d).await;
+    }
     let body = html! {
         h1 { (b.name.get(l)) }
         h2 #report { (ui.vep_report) " " (report.year) }
@@ -84,6 +136,7 @@ pub async fn board(
         } }
         p { a href=(format!("/api/v1/vep/boards/{}/report?year={}", encode(&board), report.year)) { (ui.download_json) } " · "
             a href=(format!("/api/v1/vep/boards/{}/report?year={}&format=csv", encode(&board), report.year)) { (ui.download_csv) } }
+        (download::links_without_stix(&page))
         h2 { (ui.vep_cases) }
         @if is_member {
             table #cases {
