@@ -274,10 +274,16 @@ async fn capacity_vulnerabilities_and_hygiene_download_what_they_show(s: TestSer
     for (api, expected) in [(anonymous, vec![&first, &second]), (reader, vec![&first, &second, &green_a])] {
         let html = page(&s, api, "/stakeholders/jp/hygiene?lang=ja").await;
         assert_links(&html, "/stakeholders/jp/hygiene", "ja", true);
-        let shown = after(part(&html, "scores", "</table>"), "<tr><td>");
+        let shown = after(part(&html, "scores", "</table>"), "<tr><td class=\"date\">");
         let (header, rows, json) = both(&s, api, "/stakeholders/jp/hygiene?lang=ja", "hygiene-jp").await;
         assert_eq!(header, ["id", "stakeholder", "baseline", "assessed_on", "score", "tlp"]);
-        assert_eq!(column(&rows, None, "assessed_on"), shown, "ISO dates, the rows shown in order");
+        // The page writes dates in its language; the download keeps them ISO.
+        let japanese = |iso: &String| {
+            let p: Vec<u32> = iso.split('-').filter_map(|x| x.parse().ok()).collect();
+            format!("{}年{}月{}日", p[0], p[1], p[2])
+        };
+        let iso = column(&rows, None, "assessed_on");
+        assert_eq!(iso.iter().map(japanese).collect::<Vec<_>>(), shown, "ISO dates, the rows shown in order");
         assert_eq!(column(&rows, None, "id"), expected.iter().map(|x| x.to_string()).collect::<Vec<_>>());
         assert_eq!(json_column(&json, "assessments", "id"), column(&rows, None, "id"));
         let (bundle, text) = stix_download(&s, api, "/stakeholders/jp/hygiene?format=stix").await;

@@ -184,7 +184,7 @@ pub async fn vulnerabilities(
                 @for v in &list {
                     tr {
                         td { (v.cve_id.clone().unwrap_or_default()) } td { (v.vendor) } td { (v.product) }
-                        td { (v.reported_on) } td { (v.fixed_on.clone().unwrap_or_default()) }
+                        td.date { (super::dates::format_date(&v.reported_on, l)) } td.date { (v.fixed_on.as_deref().map(|d| super::dates::format_date(d, l)).unwrap_or_default()) }
                         td { (v.days_to_fix.map(|d| d.to_string()).unwrap_or_default()) }
                     }
                 }

@@ -67,7 +67,7 @@ pub async fn list(
                     dt { (ui.members) } dd { @for m in &c.members { a.tag href=(page.link(&format!("/stakeholders/{}", m.stakeholder))) { (m.stakeholder) " (" (m.role) ")" } } }
                 }
                 h3 { (ui.decisions) }
-                ul { @for d in &c.decisions { li { (d.decided_on) ": " (if d.text.get(l).is_empty() { &d.text.en } else { d.text.get(l) }) " — " (d.participants.join(", ")) } } }
+                ul { @for d in &c.decisions { li { (super::dates::format_date(&d.decided_on, l)) ": " (if d.text.get(l).is_empty() { &d.text.en } else { d.text.get(l) }) " — " (d.participants.join(", ")) } } }
             }
         }
     };

@@ -139,9 +139,9 @@ pub async fn stakeholder_hygiene(
         }
         (download::links(&page))
         table #scores { thead { tr { th { (ui.stated_on) } th { (ui.hygiene_score) } } }
-            tbody { @for a in &list { tr { td { (a.assessed_on) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
+            tbody { @for a in &list { tr { td.date { (super::dates::format_date(&a.assessed_on, l)) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
         @if let Some(a) = latest {
-            h2 { (ui.hygiene_latest) " (" (a.assessed_on) ")" }
+            h2 { (ui.hygiene_latest) " (" (super::dates::format_date(&a.assessed_on, l)) ")" }
             table #controls { tbody {
                 @for ctl in &baseline.controls {
                     tr { td { (ctl.title.get(l)) } td { (a.results.iter().find(|r| r.control == ctl.id).map_or("—", |r| match r.status {
