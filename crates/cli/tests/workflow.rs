@@ -12,6 +12,7 @@ on_both_backends!(
     analyst_files_reviewers_publish_and_a_state_co_signs_in_the_portal,
     refused_forms_keep_what_was_typed_and_store_nothing,
     a_ministry_records_positions_and_implementation_evidence,
+    findings_stay_in_their_incidents_community,
 );
 
 fn client() -> reqwest::Client {
@@ -573,4 +574,55 @@ async fn a_ministry_records_positions_and_implementation_evidence(s: TestServer)
     assert_eq!((listed["count"].clone(), listed["evidence"][0]["kind"].clone()), (json!(1), json!("law-regulation")));
     let (_, page) = anonymous_page(&s, "/stakeholders/jp?lang=en").await;
     assert!(page.contains("Economic security act"), "the evidence is on the stakeholder's page");
+}
+
+/// A finding about a community's incident is that community's too: the portal's forms mark it
+/// so, and the store refuses one marked otherwise (through the API), so that a reader outside
+/// the community never learns of it from a finding or a figure.
+async fn findings_stay_in_their_incidents_community(s: TestServer) {
+    let admin = admin(&s).await;
+    let community = json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
+        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
+        "focus_norms": ["gge-f"],
+        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
+                            "support": "member-funded", "transparent_process": "decisions logged here"},
+        "members": [{"stakeholder": "jp", "role": "coordinator"}]});
+    let (st, b) = admin.post("/api/v1/communities", &community).await;
+    assert_eq!(st, 201, "{b}");
+    let (user, pw) = account(&admin, "analyst", "editor", Some("jp")).await;
+    let analyst = Portal::sign_in(&s, &user, &pw).await;
+    let (st, location, page) = analyst
+        .post("/incidents/new", &[("title_en", "Shared with the circle"), ("community", "cert-coop"), ("tlp", "green")])
+        .await;
+    assert_eq!(st, 303, "{}", said(&page));
+    let id = id_from(&location, "/incidents/");
+    let (st, _, page) = analyst
+        .post(
+            &format!("/incidents/{id}/assessments"),
+            &[
+                ("norm", "gge-f"),
+                ("actor_kind", "state"),
+                ("actor_state", "RU"),
+                ("level", "likely"),
+                ("rationale_en", "Shared finding."),
+                ("tlp", "green"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 303, "{}", said(&page));
+    let token = token_for(&s, &user, &pw).await;
+    let member = Api::with_token(&s, &token);
+    let (_, found) = member.get(&format!("/api/v1/assessments?incident={id}")).await;
+    assert_eq!(found["assessments"][0]["community"], "cert-coop", "the form marked the finding with the community");
+    let (_, outside) = admin.get(&format!("/api/v1/assessments?incident={id}")).await;
+    assert_eq!(outside["count"], 0, "a reader outside the community does not see the finding");
+    // Through the API, a finding marked otherwise is refused, naming the community.
+    let (st, p) = member
+        .post(
+            "/api/v1/assessments",
+            &json!({"incident": id, "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
+                    "rationale": {"en": "Leaked finding."}, "tlp": "green"}),
+        )
+        .await;
+    assert_eq!((st, p["errors"][0]["field"].clone()), (422, json!("community")), "{p}");
 }

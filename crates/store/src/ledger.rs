@@ -484,12 +484,24 @@ async fn check_references<T: LedgerKind>(
         }
     }
     if let Some(incident) = input.incident() {
-        let row = sqlx::query("SELECT tlp, status FROM incidents WHERE id = $1")
+        let row = sqlx::query("SELECT tlp, status, community_id FROM incidents WHERE id = $1")
             .bind(incident)
             .fetch_optional(&mut **tx)
             .await?;
         let Some(row) = row else { return Err(rejected("incident", format!("no incident `{incident}`"))) };
         let tlp = tlp_column(&row)?;
+        // Nor is it read more widely: a finding about a community's incident stays in that community.
+        let community: Option<String> = row.try_get("community_id")?;
+        if let Some(c) = community
+            && input.community() != Some(c.as_str())
+        {
+            return Err(rejected(
+                "community",
+                format!(
+                    "the incident is shared with community `{c}` only; a finding about it must be marked `{c}` too"
+                ),
+            ));
+        }
         // A finding never reveals more than its incident: it is marked at least as strictly.
         if input.tlp() < tlp {
             return Err(rejected(

@@ -107,13 +107,14 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
     }
 }
 
-/// A CSV field, quoted when it must be (RFC 4180).
+/// A CSV field, quoted when it must be (RFC 4180). Text a spreadsheet would run as a formula
+/// (`=`, `+`, `@`, a tab or CR first, or `-` not starting a number) is prefixed with `'`, so
+/// that opening a download never runs what a contributor wrote.
 pub fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
+    let formula =
+        field.starts_with(['=', '+', '@', '\t', '\r']) || (field.starts_with('-') && field.parse::<f64>().is_err());
+    let field = if formula { format!("'{field}") } else { field.to_owned() };
+    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
 }
 
 /// CSV text: the header row, then the rows, each line ended by CRLF.
@@ -287,6 +288,16 @@ mod tests {
             csv_text(&["one", "two", "three"], &rows),
             "one,two,three\r\na,\"b,c\",\"say \"\"hi\"\"\"\r\n\"二行\n目\",,x\r\n"
         );
+    }
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-2.5"), "-2.5", "a negative number stays a number");
+        assert_eq!(csv_field("-x"), "'-x");
+        assert_eq!(csv_field("plain"), "plain");
     }
 
     #[test]

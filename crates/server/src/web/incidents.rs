@@ -447,6 +447,9 @@ mod tests {
 /// The most incidents one download holds; the API pages further.
 const DOWNLOAD_LIMIT: usize = 10_000;
 
+/// The most incidents one STIX download holds; `GET /api/v1/export/stix` and TAXII serve more.
+const STIX_LIMIT: usize = 500;
+
 #[derive(serde::Serialize)]
 struct ListJson<'a> {
     total: i64,
@@ -484,6 +487,11 @@ async fn list_download(
         }
     };
     incidents.truncate(DOWNLOAD_LIMIT);
+    // A STIX bundle is built record by record with its references: fewer per download.
+    let truncated = truncated || (format == Format::Stix && incidents.len() > STIX_LIMIT);
+    if format == Format::Stix {
+        incidents.truncate(STIX_LIMIT);
+    }
     let columns = ["id", "start", "title_ja", "title_en", "status", "tlp", "url"];
     let rows = incidents
         .iter()
@@ -545,8 +553,13 @@ fn impact_facts(i: &normwatch_core::incident::Impact, l: Lang, unknown: &str) ->
     if let Some(v) = i.victims_affected {
         facts.push((ww.victims_affected, v.to_string()));
     }
-    if i.physical_effects == Some(true) {
-        facts.push((ww.physical_effects, "✓".to_owned()));
+    match i.physical_effects {
+        Some(true) => facts.push((ww.physical_effects, ww.yes.to_owned())),
+        Some(false) => facts.push((ww.physical_effects, ww.no.to_owned())),
+        None => {}
+    }
+    if !i.rights_affected.is_empty() {
+        facts.push((ww.rights_affected, i.rights_affected.join(", ")));
     }
     if let Some(loss) = &i.economic_loss {
         facts.push((ww.economic_loss, format!("{} {}", loss.amount, loss.currency)));

@@ -35,6 +35,10 @@ use serde_json::{Value, json};
 /// How many target rows the incident form offers (more can be added by editing through the API).
 const TARGET_ROWS: usize = 3;
 
+/// An evidence upload's text fields: how many, and how long each may be (the file streams).
+const MAX_UPLOAD_FIELDS: usize = 20;
+const MAX_UPLOAD_TEXT: usize = 64 * 1024;
+
 /// The most target rows a posted form is read for.
 const MAX_TARGET_ROWS: usize = 50;
 
@@ -311,9 +315,11 @@ async fn stakeholder_options(state: &AppState, lang: Lang) -> Result<Vec<(String
     Ok(all.into_iter().map(|s| (s.id.clone(), format!("{} ({})", s.name.get(lang), s.id))).collect())
 }
 
-fn stakeholder_choice(text: &str, name: &str, values: &Fields, blank: &str, options: &[(String, String)]) -> Markup {
+/// The registered stakeholder a speaker is: a choice for editors, fixed to its own for a
+/// contributor (who may write for no other).
+fn speaker_choice(text: &str, name: &str, values: &Fields, own_only: bool, options: &[(String, String)]) -> Markup {
     let options: Vec<(&str, &str)> = options.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    choice(text, name, values, Some(blank), &options)
+    choice(text, name, values, (!own_only).then_some("—"), &options)
 }
 
 // ---- Filing an incident -----------------------------------------------------------------------
@@ -536,9 +542,15 @@ fn fields_of(i: &IncidentInput) -> Fields {
 /// Whether the form carries everything the incident says: one that holds more (several actors,
 /// target kinds, source titles, rights affected, an import's origin) is revised through the
 /// API, so that saving the form never drops a fact.
-fn form_holds(i: &IncidentInput) -> bool {
+fn form_holds(i: &IncidentInput, caller: &Caller) -> bool {
+    // The form offers critical-infrastructure sectors, a yes-or-unknown for physical effects and
+    // the communities of the one editing.
+    let sector_offered = |s: &str| s.starts_with("ci.");
     i.actors.len() <= 1
-        && i.targets.iter().all(|t| t.kind.is_none())
+        && i.targets.len() <= MAX_TARGET_ROWS
+        && i.targets.iter().all(|t| t.kind.is_none() && t.sector.as_deref().is_none_or(sector_offered))
+        && i.impact.physical_effects != Some(false)
+        && i.community.as_ref().is_none_or(|c| caller.communities.contains(c))
         && i.sources.iter().all(|s| s.title.is_none())
         && i.impact.rights_affected.is_empty()
         && i.origin.is_none()
@@ -550,6 +562,7 @@ fn edit_page(
     page: &Page,
     record: &LedgerRecord<IncidentInput>,
     refusal: Option<Refusal>,
+    version: i64,
 ) -> Response {
     let w = words(page.lang);
     let back = page.link(&format!("/incidents/{}", encode(&record.id)));
@@ -558,13 +571,13 @@ fn edit_page(
         p { a href=(back) { (w.back_to_incident) } }
         @if record.body.status != RecordStatus::Draft {
             p.error #not-a-draft { (w.only_drafts) }
-        } @else if !form_holds(&record.body) {
+        } @else if !form_holds(&record.body, caller) {
             p.error #edit-through-api { (w.edit_through_api) " " code { "PUT /api/v1/incidents/" (record.id) } }
         } @else {
             @let values = refusal.as_ref().filter(|r| r.form == "incident").map_or_else(|| fields_of(&record.body), |r| r.fields.clone());
             (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget {
                 action: format!("/incidents/{}/edit", encode(&record.id)),
-                version: Some(record.version),
+                version: Some(version),
             }))
         }
     };
@@ -599,7 +612,7 @@ pub async fn edit_incident(
         return Err(sign_in_first(page.lang));
     }
     let record = incident_record(&state, &caller, &id, page.lang).await?;
-    Ok(edit_page(&state, &caller, &page, &record, None))
+    Ok(edit_page(&state, &caller, &page, &record, None, record.version))
 }
 
 /// `POST /incidents/{id}/edit`: saves the draft (refused if it changed since it was read), and
@@ -614,14 +627,14 @@ pub async fn revise_incident(
     let (lang, fields) = posted(&headers, &caller, form)?;
     let page = Page { lang, path: format!("/incidents/{}/edit", encode(&id)), user: PageUser::of(&caller) };
     let record = incident_record(&state, &caller, &id, lang).await?;
-    let refuse = |r: Refusal| Ok(edit_page(&state, &caller, &page, &record, Some(r)));
     let Ok(version) = fields.one("version").parse::<i64>() else {
-        return refuse(Refusal::invalid(
-            "incident",
-            &fields,
-            "version: the form lost the version it was based on; open the draft again".into(),
-        ));
+        let message = "version: the form lost the version it was based on; open the draft again".to_owned();
+        let r = Refusal::invalid("incident", &fields, message);
+        return Ok(edit_page(&state, &caller, &page, &record, Some(r), record.version));
     };
+    // A refused form keeps the version it was based on: saving again must not overwrite an edit
+    // made meanwhile (the writer reopens the draft to see it).
+    let refuse = |r: Refusal| Ok(edit_page(&state, &caller, &page, &record, Some(r), version));
     // The record stays its stakeholder's, whoever edits it.
     let input = match incident_from(&fields, record.body.stakeholder.as_deref()) {
         Ok(i) => i,
@@ -630,10 +643,11 @@ pub async fn revise_incident(
     if let Err(e) = revise_draft(&state, &caller, &id, version, &input).await {
         return refuse(Refusal::of("incident", &fields, e));
     }
+    // Saved: a failure to send it on is shown on the incident's page, where the draft now is.
     if intent(&fields) == "in-review"
         && let Err(e) = submit_record::<IncidentInput>(&state, &caller, &id).await
     {
-        return refuse(Refusal::of("incident", &fields, e));
+        return incident_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e)).await;
     }
     Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&id))))
 }
@@ -732,9 +746,15 @@ pub async fn workbench(
     let catalog = state.catalog();
     let may_review = caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords));
     let rights = (may_file(caller), may_review);
+    // A contributor writes for its own stakeholder only: the speaker is fixed to it, and
+    // collective statements (which belong to no one stakeholder) are left to editors.
+    let own_only = caller.account.as_ref().is_some_and(|a| !a.role.has(Right::WriteIncidents));
+    let own = caller.account.as_ref().and_then(|a| a.stakeholder.clone()).unwrap_or_default();
+    let speakers = stakeholder_options(state, l).await?;
+    let speakers: Vec<(String, String)> =
+        if own_only { speakers.into_iter().filter(|(id, _)| *id == own).collect() } else { speakers };
     let id = work.incident.id.as_str();
     let either = |t: &normwatch_core::Localized| incidents::either(t, l).to_owned();
-    let speakers = stakeholder_options(state, l).await?;
     let suggested: Vec<String> = screen(&work.incident.body, &catalog).into_iter().map(|h| h.norm).collect();
     let unpublished = |s: RecordStatus| s != RecordStatus::Published;
     let (evidence_v, assessment_v, attribution_v, response_v, statement_v) = (
@@ -841,7 +861,7 @@ pub async fn workbench(
                         (text_field(w.attributor, "attributor_name", &attribution_v))
                         (choice(w.attributor_kind, "attributor_kind", &attribution_v, None, &speaker_kinds(w)))
                         (text_field(w.country_code, "attributor_country", &attribution_v))
-                        (stakeholder_choice(w.registered_as, "attributor_stakeholder", &attribution_v, "—", &speakers))
+                        (speaker_choice(w.registered_as, "attributor_stakeholder", &attribution_v, own_only, &speakers))
                     }
                     fieldset {
                         legend { (w.attributed_to) }
@@ -869,7 +889,7 @@ pub async fn workbench(
                     (text_field(w.responder, "responder_name", &response_v))
                     (choice(w.responder_kind, "responder_kind", &response_v, None, &speaker_kinds(w)))
                     (text_field(w.country_code, "responder_country", &response_v))
-                    (stakeholder_choice(w.registered_as, "responder_stakeholder", &response_v, "—", &speakers))
+                    (speaker_choice(w.registered_as, "responder_stakeholder", &response_v, own_only, &speakers))
                     (taxonomy_choice(state, l, w.response_kind, "kind", &response_v, RESPONSE_TYPES, None))
                     (choice(w.legal_character, "legal_character", &response_v, None, &[("retorsion", w.legal_retorsion), ("countermeasure", w.legal_countermeasure), ("other", w.legal_other)]))
                     (date_field(w.responded_on, "responded_on", &response_v, w))
@@ -882,7 +902,7 @@ pub async fn workbench(
                 }
             }
 
-            @if !work.claims.is_empty() {
+            @if !work.claims.is_empty() && !own_only {
                 details #issue-statement open[open("statement")] {
                     summary { (w.issue_statement) }
                     p { (w.statement_intro) }
@@ -900,7 +920,7 @@ pub async fn workbench(
                         (area(w.statement_ja, "text_ja", &statement_v))
                         (area(w.statement_en, "text_en", &statement_v))
                         (date_field(w.issued_on, "issued_on", &statement_v, w))
-                        (tlp_choice(w, &statement_v, Tlp::Clear))
+                        (tlp_choice(w, &statement_v, work.incident.body.tlp))
                         (save_buttons(w))
                     }
                 }
@@ -912,9 +932,16 @@ pub async fn workbench(
 
 // ---- Findings ---------------------------------------------------------------------------------
 
-fn assessment_from(incident: &str, fields: &Fields, stakeholder: Option<&str>) -> Result<AssessmentInput, String> {
+/// The incident a finding is about, as the form needs it: its id and its community (a finding
+/// stays in its incident's community).
+struct About<'a> {
+    id: &'a str,
+    community: Option<&'a str>,
+}
+
+fn assessment_from(about: &About, fields: &Fields, stakeholder: Option<&str>) -> Result<AssessmentInput, String> {
     typed(json!({
-        "incident": incident,
+        "incident": about.id,
         "norm": fields.one("norm"),
         "actor": {
             "kind": fields.one("actor_kind"),
@@ -926,13 +953,14 @@ fn assessment_from(incident: &str, fields: &Fields, stakeholder: Option<&str>) -
         "rationale": localized(fields, "rationale"),
         "tlp": fields.opt("tlp").unwrap_or_else(|| "clear".into()),
         "status": intent(fields),
+        "community": about.community,
         "stakeholder": stakeholder,
     }))
 }
 
-fn attribution_from(incident: &str, fields: &Fields) -> Result<AttributionInput, String> {
+fn attribution_from(about: &About, fields: &Fields) -> Result<AttributionInput, String> {
     typed(json!({
-        "incident": incident,
+        "incident": about.id,
         "attributor": {
             "stakeholder": fields.opt("attributor_stakeholder"),
             "name": fields.one("attributor_name"),
@@ -952,12 +980,13 @@ fn attribution_from(incident: &str, fields: &Fields) -> Result<AttributionInput,
         "statement_url": fields.opt("statement_url"),
         "tlp": fields.opt("tlp").unwrap_or_else(|| "clear".into()),
         "status": intent(fields),
+        "community": about.community,
     }))
 }
 
-fn response_from(incident: &str, fields: &Fields) -> Result<ResponseInput, String> {
+fn response_from(about: &About, fields: &Fields) -> Result<ResponseInput, String> {
     typed(json!({
-        "incident": incident,
+        "incident": about.id,
         "responder": {
             "stakeholder": fields.opt("responder_stakeholder"),
             "name": fields.one("responder_name"),
@@ -972,16 +1001,18 @@ fn response_from(incident: &str, fields: &Fields) -> Result<ResponseInput, Strin
         "source_url": fields.opt("source_url"),
         "tlp": fields.opt("tlp").unwrap_or_else(|| "clear".into()),
         "status": intent(fields),
+        "community": about.community,
     }))
 }
 
-fn statement_from(fields: &Fields) -> Result<StatementInput, String> {
+fn statement_from(about: &About, fields: &Fields) -> Result<StatementInput, String> {
     typed(json!({
         "text": localized(fields, "text"),
         "claims": fields.all("claims"),
         "issued_on": fields.one("issued_on"),
         "tlp": fields.opt("tlp").unwrap_or_else(|| "clear".into()),
         "status": intent(fields),
+        "community": about.community,
     }))
 }
 
@@ -1027,12 +1058,16 @@ pub async fn add_finding(
 ) -> Result<Response, WebError> {
     let (lang, fields) = posted(&headers, &caller, form)?;
     let stakeholder = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
+    let record = incident_record(&state, &caller, &incident, lang).await?;
+    let about = About { id: &incident, community: record.body.community.as_deref() };
     let (s, c, l, f, i) = (&state, &caller, lang, &fields, incident.as_str());
     match kind.as_str() {
-        "assessments" => file_finding(s, c, l, i, "assessment", f, assessment_from(i, f, stakeholder.as_deref())).await,
-        "attributions" => file_finding(s, c, l, i, "attribution", f, attribution_from(i, f)).await,
-        "responses" => file_finding(s, c, l, i, "response", f, response_from(i, f)).await,
-        "statements" => file_finding(s, c, l, i, "statement", f, statement_from(f)).await,
+        "assessments" => {
+            file_finding(s, c, l, i, "assessment", f, assessment_from(&about, f, stakeholder.as_deref())).await
+        }
+        "attributions" => file_finding(s, c, l, i, "attribution", f, attribution_from(&about, f)).await,
+        "responses" => file_finding(s, c, l, i, "response", f, response_from(&about, f)).await,
+        "statements" => file_finding(s, c, l, i, "statement", f, statement_from(&about, f)).await,
         other => Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no form `{other}`") }),
     }
 }
@@ -1052,14 +1087,31 @@ pub async fn upload_evidence(
     }
     let mut fields = Fields::default();
     loop {
-        let field = match multipart.next_field().await {
+        let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => return Err(bad(lang, e.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
+        // The token comes first, and is checked before anything else is read or kept.
+        if fields.0.is_empty() && name != "csrf" {
+            return Err(bad(lang, "the form's first field must be its csrf token; reload the page".into()));
+        }
         if name != "file" {
-            let value = field.text().await.map_err(|e| bad(lang, e.body_text()))?;
+            if fields.0.len() >= MAX_UPLOAD_FIELDS {
+                return Err(bad(lang, format!("more than {MAX_UPLOAD_FIELDS} fields; the form has fewer")));
+            }
+            let mut value = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| bad(lang, e.body_text()))? {
+                value.extend_from_slice(&chunk);
+                if value.len() > MAX_UPLOAD_TEXT {
+                    return Err(bad(lang, format!("{name}: longer than {MAX_UPLOAD_TEXT} bytes")));
+                }
+            }
+            let value = String::from_utf8(value).map_err(|_| bad(lang, format!("{name}: not UTF-8 text")))?;
+            if name == "csrf" {
+                check_csrf(&caller, &value, lang)?;
+            }
             if name == "lang" {
                 lang = value.parse().unwrap_or(lang);
             }
@@ -1223,7 +1275,7 @@ async fn statement_page(
     let body = html! {
         h1 #statement-title { (w.statement) }
         p { span.tag.status { (status_word(w, record.body.status)) } span.tag { "TLP:" (record.body.tlp.name().to_uppercase()) }
-            " " (w.issued_on) " " (record.body.issued_on.as_str()) }
+            " " (w.issued_on) " " (super::dates::format_date(record.body.issued_on.as_str(), l)) }
         blockquote #statement-text { (text) }
         h2 { (w.claims_cited) }
         ul #claims { @for c in &claims {
@@ -1260,7 +1312,7 @@ async fn statement_page(
                     button type="submit" { (w.add_signature) }
                 }
             }
-            None => { p { a href=(page.link("/sign-in")) { (w.sign_in_to_co_sign) } } }
+            None => { p { a href=(page.link(&format!("/sign-in?next={}", encode(&page.link(&format!("/statements/{}", encode(id))))))) { (w.sign_in_to_co_sign) } } }
         }
         h2 { (w.co_signatures) }
         @if signatures.is_empty() { p #no-signatures { (w.no_signatures) } } @else {
@@ -1409,7 +1461,14 @@ mod tests {
         assert_eq!(first.targets.len(), 4, "rows beyond the blank form's three are read");
         let again = incident_from(&fields_of(&first), Some("jp")).expect("again");
         assert_eq!(again, first);
-        assert!(form_holds(&first));
+        let caller = Caller {
+            account: None,
+            credential: crate::auth::Credential::Anonymous,
+            communities: vec!["cert-circle".into()],
+        };
+        assert!(form_holds(&first, &caller));
+        let outsider = Caller { communities: vec![], ..caller };
+        assert!(!form_holds(&first, &outsider), "a community the editor is not in is not dropped silently");
     }
 
     #[test]
