@@ -31,6 +31,7 @@ struct Words {
     save: &'static str,
     not_saved: &'static str,
     sign_in: &'static str,
+    may_not_record: &'static str,
     back: &'static str,
 }
 
@@ -46,6 +47,7 @@ const JA: Words = Words {
     save: "記録する",
     not_saved: "記録できなかった",
     sign_in: "記録するにはサインインしてください。",
+    may_not_record: "このアカウントはこの関係者の証拠を記録できない（編集者か、この関係者の寄稿者であること）。",
     back: "関係者のページに戻る",
 };
 
@@ -61,6 +63,7 @@ const EN: Words = Words {
     save: "Record it",
     not_saved: "Not recorded",
     sign_in: "Sign in to record evidence.",
+    may_not_record: "This account may not record this stakeholder's evidence (it takes an editor, or a contributor for this stakeholder).",
     back: "Back to the stakeholder",
 };
 
@@ -71,7 +74,7 @@ fn words(l: Lang) -> &'static Words {
     }
 }
 
-fn form_page(state: &AppState, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
+fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
     let values = refusal.as_ref().map(|r| r.fields.clone()).unwrap_or_default();
@@ -82,7 +85,13 @@ fn form_page(state: &AppState, page: &Page, stakeholder: &str, refusal: Option<R
         p { a href=(back) { (w.back) } }
         @if let Some(r) = &refusal { p.error.refusal role="alert" { b { (w.not_saved) ": " } (r.message) } }
         @match &page.user {
-            None => { p { a href=(page.link("/sign-in")) { (w.sign_in) } } }
+            None => {
+                @let here = page.link(&format!("/stakeholders/{}/evidence/new", encode(stakeholder)));
+                p { a href=(page.link(&format!("/sign-in?next={}", encode(&here)))) { (w.sign_in) } }
+            }
+            Some(_) if !caller.account.as_ref().is_some_and(|a| a.may(Right::WriteEvidence, Some(stakeholder))) => {
+                p.error #may-not-record { (w.may_not_record) }
+            }
             Some(user) => {
                 form.record #record-evidence method="post" action=(format!("/stakeholders/{}/evidence", encode(stakeholder))) {
                     input type="hidden" name="csrf" value=(user.csrf);
@@ -125,7 +134,7 @@ pub async fn new_evidence(
         lang: page.lang,
         message: format!("no stakeholder `{id}`"),
     })?;
-    Ok(form_page(&state, &page, &id, None))
+    Ok(form_page(&state, &caller, &page, &id, None))
 }
 
 /// `POST /stakeholders/{id}/evidence`: records it, published, and returns to the stakeholder.
@@ -141,6 +150,9 @@ pub async fn record_evidence(
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
     let fields = Fields(pairs);
     let lang = fields.one("lang").parse().unwrap_or(fallback);
+    if caller.account.is_none() {
+        return Err(WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in.to_owned() });
+    }
     super::account::check_csrf(&caller, fields.one("csrf"), lang)?;
     let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
     let refuse = |e: ApiError| {
@@ -162,11 +174,11 @@ pub async fn record_evidence(
         .map(drop)
         .and_then(|()| input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField));
     if let Err(e) = checked {
-        return Ok(form_page(&state, &page, &id, Some(refuse(e))));
+        return Ok(form_page(&state, &caller, &page, &id, Some(refuse(e))));
     }
     match state.store.create_evidence(&caller.actor(), &input).await {
         Ok(_) => Ok(super::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
-        Err(e) => Ok(form_page(&state, &page, &id, Some(refuse(e.into())))),
+        Err(e) => Ok(form_page(&state, &caller, &page, &id, Some(refuse(e.into())))),
     }
 }
 
