@@ -390,15 +390,23 @@ fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
     out
 }
 
+/// Writes an incident's own facets and search text; `replace` when the incident already had
+/// them (an edit), not for a new id.
 async fn write_incident_index(
     tx: &mut Transaction<'static, Any>,
     id: &str,
     input: &IncidentInput,
+    replace: bool,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM incident_facets WHERE incident_id = $1 AND source_tlp IS NULL")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    if replace {
+        sqlx::query("DELETE FROM incident_facets WHERE incident_id = $1 AND source_tlp IS NULL")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        // On SQLite this scans the whole FTS5 table (incident_id is UNINDEXED there), so a
+        // new incident, which has nothing to delete, skips it: imports stay linear.
+        sqlx::query("DELETE FROM incident_search WHERE incident_id = $1").bind(id).execute(&mut **tx).await?;
+    }
     for (facet, value) in own_facets(input) {
         sqlx::query(
             "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ($1, $2, $3, $1, NULL, NULL)",
@@ -409,7 +417,6 @@ async fn write_incident_index(
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("DELETE FROM incident_search WHERE incident_id = $1").bind(id).execute(&mut **tx).await?;
     let text = [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
         .iter()
         .filter(|t| !t.is_empty())
@@ -740,7 +747,7 @@ impl Store {
             )));
         }
         if let Some(incident) = input.as_incident() {
-            write_incident_index(&mut tx, id, incident).await?;
+            write_incident_index(&mut tx, id, incident, true).await?;
         }
         let after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         record(&mut tx, actor, "update", T::ENTITY, id, Some(&before), Some(&after)).await?;
@@ -960,7 +967,7 @@ async fn create_in<T: LedgerKind>(
     let now = now_rfc3339();
     insert_row(tx, actor, &id, &input, supersedes, retraction, &now).await?;
     if let Some(incident) = input.as_incident() {
-        write_incident_index(tx, &id, incident).await?;
+        write_incident_index(tx, &id, incident, false).await?;
     }
     // What was just written, as a read would return it (no read-back on the import path).
     let mut created = LedgerRecord {
