@@ -151,13 +151,18 @@ async fn the_index_answers_as_sql_does_for_every_role() {
         let input = incident(i);
         let id = create(&store, recorders[i % 3], &input).await;
         if input.status == normwatch_core::RecordStatus::Published {
-            published.push((id, input.tlp));
+            published.push((id, input.tlp, input.community.clone()));
         }
     }
-    // Findings add facets with their own marking and scope.
-    for (n, (id, tlp)) in published.iter().enumerate() {
+    // Findings add facets with their own marking and scope: a community's incident keeps its
+    // findings in the community; others' findings may be narrower than their incident.
+    for (n, (id, tlp, incident_community)) in published.iter().enumerate() {
         let finding_tlp = if n % 2 == 0 { *tlp } else { normwatch_core::Tlp::Amber.max(*tlp) };
-        let community = if n % 5 == 0 { json!("c1") } else { json!(null) };
+        let community = match incident_community {
+            Some(c) => json!(c),
+            None if n % 5 == 0 => json!("c1"),
+            None => json!(null),
+        };
         let a: AssessmentInput = serde_json::from_value(json!({"incident": id, "norm": "gcsc-1",
             "actor": {"kind": "non-state", "group": "G"}, "level": "likely", "rationale": {"en": "r"},
             "status": "published", "tlp": finding_tlp, "community": community}))
@@ -166,7 +171,8 @@ async fn the_index_answers_as_sql_does_for_every_role() {
         let state = ["RU", "CN"][n % 2];
         let c: AttributionInput = serde_json::from_value(json!({"incident": id,
             "attributor": {"name": "Lab", "kind": "security-company"}, "attributed_to": {"state": state},
-            "type": "technical", "attributed_on": "2020-01-01", "status": "published", "tlp": finding_tlp}))
+            "type": "technical", "attributed_on": "2020-01-01", "status": "published", "tlp": finding_tlp,
+            "community": incident_community}))
         .expect("claim");
         create(&store, "e1", &c).await;
     }
