@@ -353,6 +353,11 @@ async fn analyst_files_reviewers_publish_and_a_state_co_signs_in_the_portal(s: T
     assert!(location.starts_with(&format!("/statements/{statement}")));
     let (_, page) = anonymous_page(&s, &format!("/statements/{statement}?lang=en")).await;
     assert!(page.contains("<td class=\"valid\">valid</td>"), "the co-signature is checked again and shown valid");
+    let (_, page) = analyst.get(&format!("/statements/{statement}?lang=en")).await;
+    assert!(
+        page.contains("id=\"signed-already\"") && !page.contains("id=\"co-sign-form\""),
+        "one signature per signer"
+    );
     let (_, verified) = anonymous.get(&format!("/api/v1/statements/{statement}/verify")).await;
     assert_eq!(
         (verified["valid"].clone(), verified["signatures"][0]["stakeholder"].clone()),

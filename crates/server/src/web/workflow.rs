@@ -1303,6 +1303,10 @@ async fn statement_page(
         pre #canonical { (canonical) }
         p { a #download-canonical href=(format!("/statements/{}/canonical.txt", encode(id))) download { (w.download_canonical) } }
         @match &page.user {
+            // A stakeholder signs once: its own signature is listed below instead of the form.
+            Some(_) if own.as_ref().is_some_and(|o| signatures.iter().any(|s| &s.stakeholder == o)) => {
+                p #signed-already { (w.signed_already) }
+            }
             Some(user) => {
                 (refusal_note(w, refusal.as_ref(), "signature"))
                 form.record #co-sign-form method="post" action=(format!("/statements/{}/signatures", encode(id))) {
