@@ -105,6 +105,36 @@ impl Store {
         parts.join(" AND ")
     }
 
+    /// Every incident matching `q` in page order, up to `cap`, paging through
+    /// [`Store::search_incidents`] (500 at a time): with the total matched and whether the cap
+    /// cut the list short. For a portal page's downloads and the timeline.
+    pub async fn search_incidents_upto(
+        &self,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        cap: usize,
+    ) -> Result<(Vec<IncidentSummary>, i64, bool), StoreError> {
+        let mut q = q.clone();
+        q.limit = 500;
+        q.cursor = None;
+        let mut all = Vec::new();
+        loop {
+            let page = self.search_incidents(viewer, &q).await?;
+            all.extend(page.incidents);
+            // `next` is `<start key>~<id>`, as the incident list gives it.
+            let next = page.next.as_deref().and_then(|n| n.split_once('~'));
+            match next {
+                Some(_) | None if all.len() >= cap => {
+                    let truncated = next.is_some() || all.len() > cap;
+                    all.truncate(cap);
+                    return Ok((all, page.total, truncated));
+                }
+                Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
+                None => return Ok((all, page.total, false)),
+            }
+        }
+    }
+
     /// One page of the incidents matching `q`, newest start first, with the total and facet
     /// counts: from the in-memory index on SQLite, in SQL on PostgreSQL.
     pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {

@@ -463,30 +463,12 @@ struct ListJson<'a> {
 async fn list_download(
     state: &AppState,
     caller: &Caller,
-    mut query: IncidentQuery,
+    query: IncidentQuery,
     format: Format,
     l: Lang,
 ) -> Result<Response, WebError> {
-    let viewer = caller.viewer();
-    query.limit = 500;
-    query.cursor = None;
-    let mut incidents = Vec::new();
-    let (total, truncated) = loop {
-        let page = state.store.search_incidents(&viewer, &query).await.map_err(failure(l))?;
-        incidents.extend(page.incidents);
-        match page.next {
-            Some(_) if incidents.len() >= DOWNLOAD_LIMIT => break (page.total, true),
-            Some(next) => {
-                let parsed = IncidentQuery::parse([("cursor", next.as_str())], &state.catalog()).map_err(failure(l))?;
-                if parsed.cursor.is_none() {
-                    break (page.total, true);
-                }
-                query.cursor = parsed.cursor;
-            }
-            None => break (page.total, false),
-        }
-    };
-    incidents.truncate(DOWNLOAD_LIMIT);
+    let (mut incidents, total, truncated) =
+        state.store.search_incidents_upto(&caller.viewer(), &query, DOWNLOAD_LIMIT).await.map_err(failure(l))?;
     // A STIX bundle is built record by record with its references: fewer per download.
     let truncated = truncated || (format == Format::Stix && incidents.len() > STIX_LIMIT);
     if format == Format::Stix {

@@ -115,28 +115,16 @@ async fn rows(state: &AppState, caller: &Caller, query: &IncidentQuery) -> Resul
     let viewer = caller.viewer();
     let mut q = query.clone();
     q.status = Some(RecordStatus::Published);
-    q.limit = 500;
-    q.cursor = None;
     let dates = state.store.incident_dates(&viewer).await.map_err(failure(l))?;
-    let mut out = Vec::new();
-    let mut truncated = false;
-    loop {
-        let page = state.store.search_incidents(&viewer, &q).await.map_err(failure(l))?;
-        for i in page.incidents {
+    let (found, _, truncated) = state.store.search_incidents_upto(&viewer, &q, MAX).await.map_err(failure(l))?;
+    let mut out: Vec<TimelineRow> = found
+        .into_iter()
+        .map(|i| {
             let date = dates.get(&i.id).and_then(|(s, d)| s.as_ref().or(d.as_ref())).map(|d| d.as_str().to_owned());
             let (year, month) = date.as_deref().and_then(year_month).map_or((None, None), |(y, m)| (Some(y), m));
-            out.push(TimelineRow { incident: i.id, date, year, month, title: i.title, tlp: i.tlp });
-        }
-        if out.len() >= MAX {
-            truncated = page.next.is_some() || out.len() > MAX;
-            out.truncate(MAX);
-            break;
-        }
-        match page.next.as_deref().and_then(|n| n.split_once('~')) {
-            Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
-            None => break,
-        }
-    }
+            TimelineRow { incident: i.id, date, year, month, title: i.title, tlp: i.tlp }
+        })
+        .collect();
     // Oldest first; within a year, the incidents known only to the year first; undated last.
     out.sort_by(|a, b| {
         (a.year.is_none(), a.year, a.month, &a.date, &a.incident).cmp(&(
