@@ -200,38 +200,7 @@ pub async fn list(
         @if page.user.is_some() && super::workflow::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
-            label { (w.search) input type="search" name="q" value=(value("q")); }
-            label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
-            label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
-            label { (w.operation)
-                select name="operation" {
-                    option value="" { "—" }
-                    @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
-                        @for term in &t.terms {
-                            option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) }
-                        }
-                    }
-                }
-            }
-            label { (w.norm)
-                select name="norm" {
-                    option value="" { "—" }
-                    @for n in &catalog.norms {
-                        option value=(n.id) selected[value("norm") == n.id] { (n.id) }
-                    }
-                }
-            }
-            label { (w.sector)
-                select name="sector" {
-                    option value="" { "—" }
-                    @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
-                        @for term in &t.terms {
-                            option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) }
-                        }
-                    }
-                }
-            }
-            label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
+            (filter_fields(l, &catalog, &value))
             label { (w.status)
                 select name="status" {
                     option value="" { "—" }
@@ -553,5 +522,49 @@ fn impact_facts(i: &normwatch_core::incident::Impact, l: Lang, unknown: &str) ->
         @if facts.is_empty() { (unknown) } @else {
             ul.impact { @for (name, value) in &facts { li { (name) ": " b { (value) } } } }
         }
+    }
+}
+
+/// The incident search's filter fields (search words, year, country, operation type, norm,
+/// sector, attributed state), labelled, with the values given: the list's and the timeline's.
+pub(super) fn filter_fields(
+    l: Lang,
+    catalog: &normwatch_core::Catalog,
+    value: &dyn Fn(&str) -> String,
+) -> maud::Markup {
+    let w = words(l);
+    html! {
+        label { (w.search) input type="search" name="q" value=(value("q")); }
+        label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
+        label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
+        label { (w.operation)
+            select name="operation" {
+                option value="" { "—" }
+                @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
+                    @for term in &t.terms {
+                        option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) }
+                    }
+                }
+            }
+        }
+        label { (w.norm)
+            select name="norm" {
+                option value="" { "—" }
+                @for n in &catalog.norms {
+                    option value=(n.id) selected[value("norm") == n.id] { (n.id) }
+                }
+            }
+        }
+        label { (w.sector)
+            select name="sector" {
+                option value="" { "—" }
+                @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
+                    @for term in &t.terms {
+                        option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) }
+                    }
+                }
+            }
+        }
+        label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
     }
 }

@@ -27,13 +27,6 @@ const FILTERS: [&str; 7] = ["q", "year", "country", "operation", "norm", "sector
 struct Words {
     title: &'static str,
     intro: &'static str,
-    search: &'static str,
-    year: &'static str,
-    country: &'static str,
-    operation: &'static str,
-    norm: &'static str,
-    sector: &'static str,
-    attributed_state: &'static str,
     apply: &'static str,
     found: &'static str,
     none: &'static str,
@@ -46,13 +39,6 @@ struct Words {
 const JA: Words = Words {
     title: "インシデントの年表",
     intro: "公開済みのインシデントを開始（不明なら発見）の日付順に、年ごと・月ごと（分かる場合）にまとめたもの。",
-    search: "検索語",
-    year: "年",
-    country: "国",
-    operation: "作戦の種類",
-    norm: "規範",
-    sector: "部門",
-    attributed_state: "帰属先の国",
     apply: "絞り込む",
     found: "件",
     none: "該当するインシデントはない。",
@@ -65,13 +51,6 @@ const JA: Words = Words {
 const EN: Words = Words {
     title: "Incident timeline",
     intro: "Published incidents in the order they started (or were discovered), by year and, where known, by month.",
-    search: "Search",
-    year: "Year",
-    country: "Country",
-    operation: "Operation type",
-    norm: "Norm",
-    sector: "Sector",
-    attributed_state: "Attributed state",
     apply: "Filter",
     found: "found",
     none: "No incident matches.",
@@ -207,32 +186,7 @@ pub async fn timeline(
         p { (w.intro) }
         form.filters method="get" action="/incidents/timeline" role="search" {
             input type="hidden" name="lang" value=(l.code());
-            label { (w.search) input type="search" name="q" value=(value("q")); }
-            label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
-            label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
-            label { (w.operation)
-                select name="operation" {
-                    option value="" { "—" }
-                    @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
-                        @for term in &t.terms { option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) } }
-                    }
-                }
-            }
-            label { (w.norm)
-                select name="norm" {
-                    option value="" { "—" }
-                    @for n in &catalog.norms { option value=(n.id) selected[value("norm") == n.id] { (n.id) } }
-                }
-            }
-            label { (w.sector)
-                select name="sector" {
-                    option value="" { "—" }
-                    @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
-                        @for term in &t.terms { option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) } }
-                    }
-                }
-            }
-            label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
+            (super::incidents::filter_fields(l, &catalog, &value))
             button type="submit" { (w.apply) }
         }
         p #total { b { (rows.len()) } " " (w.found) " · " a href=(list_link) { (w.list) } }
