@@ -10,7 +10,7 @@ use crate::extract::Params;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::adoption::{AdoptionCell, PositionInput, STAKEHOLDER_KINDS, SourceRef, Stance};
@@ -281,9 +281,7 @@ async fn stakeholder_page(
         ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
         (super::stakeholder_record::render(page, &view))
     };
-    let mut r = (status, layout(page, s.name.get(l), body)).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    Ok(super::no_store(status, layout(page, s.name.get(l), body)))
 }
 
 /// The text in the page language, or the other one when only that exists.

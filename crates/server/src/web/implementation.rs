@@ -2,17 +2,17 @@
 //! into practice (a law, a strategy, a programme), dated and sourced. The form posts to a handler
 //! that checks what `POST /api/v1/evidence` checks; a refused form comes back with its values.
 use super::pages::{encode, page};
-use super::workflow::{Fields, Refusal};
+use super::workflow::Refusal;
 use super::{Page, PageUser, WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{Params, header_language};
+use crate::extract::Params;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use maud::html;
 use normwatch_core::adoption::{EVIDENCE_KINDS, EvidenceInput};
 use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
@@ -114,9 +114,7 @@ fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, 
         }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    let mut r = (status, layout(page, w.title, body)).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    super::no_store(status, layout(page, w.title, body))
 }
 
 /// `GET /stakeholders/{id}/evidence/new`.
@@ -145,15 +143,7 @@ pub async fn record_evidence(
     caller: Caller,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = header_language(&headers).unwrap_or(Lang::En);
-    let Form(pairs) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let fields = Fields(pairs);
-    let lang = fields.one("lang").parse().unwrap_or(fallback);
-    if caller.account.is_none() {
-        return Err(WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in.to_owned() });
-    }
-    super::account::check_csrf(&caller, fields.one("csrf"), lang)?;
+    let (lang, fields) = super::workflow::posted(&headers, &caller, form)?;
     let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
     let refuse = |e: ApiError| {
         e.log_if_internal();

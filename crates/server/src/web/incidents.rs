@@ -9,11 +9,11 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
-use normwatch_core::incident::{AttributionState, IncidentInput, IncidentQuery, screen};
+use normwatch_core::incident::{AttributionState, IncidentQuery, screen};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
 /// The strings of these pages, in both languages (a missing one does not compile).
@@ -292,12 +292,7 @@ pub(super) async fn incident_page(
     let ww = super::workflow_words::words(l);
     let viewer = caller.viewer();
     let catalog = state.catalog();
-    let incident = state
-        .store
-        .ledger_record::<IncidentInput>(&viewer, id)
-        .await
-        .map_err(failure(l))?
-        .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no incident `{id}`") })?;
+    let incident = super::workflow::incident_record(state, caller, id, l).await?;
     let assessments =
         state.store.ledger_records::<AssessmentInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
     let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
@@ -399,10 +394,7 @@ pub(super) async fn incident_page(
         @if let Some(work) = workbench { (work) }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    let mut response = (status, layout(page, &title, body)).into_response();
-    // Pages with forms carry a CSRF token: never cached.
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(super::no_store(status, layout(page, &title, body)))
 }
 
 #[cfg(test)]

@@ -121,6 +121,13 @@ impl Page {
     }
 }
 
+/// A page that must not be cached: it carries a form's CSRF token, or what only its reader may see.
+pub fn no_store(status: StatusCode, markup: Markup) -> Response {
+    let mut r = (status, markup).into_response();
+    r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    r
+}
+
 /// `303 See Other` to a path on this site: where a posted form leads.
 pub fn see_other(to: &str) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();

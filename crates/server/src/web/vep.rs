@@ -9,7 +9,7 @@ use crate::api::vep::report_for;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::vep::Decision;
@@ -160,7 +160,5 @@ pub async fn board(
             p #confidential { (ui.vep_confidential) }
         }
     };
-    let mut r = layout(&page, b.name.get(l), body).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(r)
+    Ok(super::no_store(StatusCode::OK, layout(&page, b.name.get(l), body)))
 }

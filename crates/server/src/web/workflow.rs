@@ -7,7 +7,7 @@ use super::account::check_csrf;
 use super::incidents;
 use super::pages::{encode, label, page};
 use super::workflow_words::{Words, words};
-use super::{Page, PageUser, WebError, failure, layout, see_other};
+use super::{Page, PageUser, WebError, failure, layout, no_store, see_other};
 use crate::AppState;
 use crate::api::ledger::{
     LedgerResource, ReviewInput, file_record, publish_record, review_record, revise_draft, submit_record,
@@ -98,11 +98,11 @@ pub(super) fn may_file(caller: &Caller) -> bool {
 }
 
 fn sign_in_first(lang: Lang) -> WebError {
-    WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in_to_file.to_owned() }
+    WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in_to_write.to_owned() }
 }
 
 /// Reads a posted form: signed in first, then its CSRF token, before anything else is looked at.
-fn posted(
+pub(super) fn posted(
     headers: &HeaderMap,
     caller: &Caller,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
@@ -431,12 +431,6 @@ fn incident_form(
     }
 }
 
-fn with_refusal_status(status: Option<StatusCode>, markup: Markup) -> Response {
-    let mut r = (status.unwrap_or(StatusCode::OK), markup).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
 fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, refusal: Option<Refusal>) -> Response {
     let w = words(page.lang);
     let values = Refusal::values(refusal.as_ref(), "incident");
@@ -445,7 +439,7 @@ fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, refusal: Op
         p { (w.file_intro) }
         (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget { action: "/incidents/new".into(), version: None }))
     };
-    with_refusal_status(refusal.map(|r| r.status), layout(page, w.file_incident, body))
+    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.file_incident, body))
 }
 
 /// `GET /incidents/new`: the filing form.
@@ -581,10 +575,10 @@ fn edit_page(
             }))
         }
     };
-    with_refusal_status(refusal.map(|r| r.status), layout(page, w.edit_draft, body))
+    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.edit_draft, body))
 }
 
-async fn incident_record(
+pub(super) async fn incident_record(
     state: &AppState,
     caller: &Caller,
     id: &str,
@@ -1333,7 +1327,7 @@ async fn statement_page(
         p { a href=(format!("/api/v1/statements/{}/verify", encode(id))) { "JSON" } }
     };
     let status = refusal.map(|r| r.status);
-    Ok(with_refusal_status(status, layout(page, w.statement, body)))
+    Ok(no_store(status.unwrap_or(StatusCode::OK), layout(page, w.statement, body)))
 }
 
 /// `GET /statements/{id}`.
