@@ -157,8 +157,24 @@ pub async fn page_metrics(
             responses: &rate,
             endorsed_violations: &endorsed,
         };
-        let (columns, rows): (Vec<&str>, Vec<Vec<String>>) = match table.as_deref() {
-            Some("violations") | None if format != Format::Csv || table.is_some() => (
+        // A CSV holds one table, named; JSON and STIX hold the whole page.
+        let table = match (format, table.as_deref()) {
+            (_, Some(t)) if TABLES.contains(&t) => t,
+            (Format::Csv, _) | (_, Some(_)) => {
+                return Err(WebError {
+                    status: StatusCode::BAD_REQUEST,
+                    lang: l,
+                    message: format!(
+                        "table: `{}` is not a table of this page; give table={} with format=csv",
+                        table.as_deref().unwrap_or(""),
+                        TABLES.join(", table=")
+                    ),
+                });
+            }
+            (_, None) => "violations",
+        };
+        let (columns, rows): (Vec<&str>, Vec<Vec<String>>) = match table {
+            "violations" => (
                 vec!["norm", "year", "count"],
                 counts
                     .iter()
@@ -167,7 +183,7 @@ pub async fn page_metrics(
                     })
                     .collect(),
             ),
-            Some("lag") => (
+            "lag" => (
                 vec!["attributor_kind", "incidents", "median_days"],
                 lag.iter()
                     .map(|r| {
@@ -179,7 +195,7 @@ pub async fn page_metrics(
                     })
                     .collect(),
             ),
-            Some("responses") => (
+            "responses" => (
                 vec!["attributed_incidents", "with_response", "rate"],
                 vec![vec![
                     rate.attributed_incidents.to_string(),
@@ -187,7 +203,8 @@ pub async fn page_metrics(
                     rate.rate.map(|r| r.to_string()).unwrap_or_default(),
                 ]],
             ),
-            Some("endorsed") => (
+            // "endorsed", the last of TABLES.
+            _ => (
                 vec!["state", "stakeholder", "norm", "endorsed_on", "position", "level", "assessment", "incident"],
                 endorsed
                     .iter()
@@ -205,17 +222,6 @@ pub async fn page_metrics(
                     })
                     .collect(),
             ),
-            other => {
-                return Err(WebError {
-                    status: StatusCode::BAD_REQUEST,
-                    lang: l,
-                    message: format!(
-                        "table: `{}` is not a table of this page; give table={} with format=csv",
-                        other.unwrap_or(""),
-                        TABLES.join(", table=")
-                    ),
-                });
-            }
         };
         // The STIX bundle: the published violation assessments the figures count (read as the
         // counts read them), their incidents, and the states of the endorsed-norm table.
@@ -234,8 +240,8 @@ pub async fn page_metrics(
             .collect();
         let mut records: Vec<(&str, &str)> = counted.iter().map(|a| ("violation-assessment", a.id.as_str())).collect();
         records.extend(counted.iter().map(|a| ("incident", a.body.incident.as_str())));
-        let name = match (format, table.as_deref()) {
-            (Format::Csv, Some(t)) => format!("metrics-{t}"),
+        let name = match format {
+            Format::Csv => format!("metrics-{table}"),
             _ => "metrics".to_owned(),
         };
         let d = Download {
