@@ -30,20 +30,13 @@ fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
         })
 }
 
-/// The value of `name="csrf"` in the page's first form that has one.
-fn csrf_field(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
-    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').expect("end of value")].to_owned()
-}
-
 /// Signs in through the form; returns the session cookie value.
 async fn sign_in(s: &TestServer, username: &str, password: &str) -> String {
     let c = client();
     let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
     let (login_cookie, _) = set_cookie(&form, "nw_login_csrf").expect("login csrf cookie");
     let html = form.text().await.expect("html");
-    let csrf = csrf_field(&html);
+    let csrf = common::field_value(&html, "csrf");
     assert_eq!(csrf, login_cookie, "double-submit: the same token in cookie and form");
     let r = c
         .post(s.at("/sign-in"))
@@ -66,7 +59,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     let form = c.get(s.at("/sign-in")).send().await.expect("get");
     let (login_cookie, raw) = set_cookie(&form, "nw_login_csrf").expect("cookie");
     assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Strict"), "{raw}");
-    let csrf = csrf_field(&form.text().await.expect("html"));
+    let csrf = common::field_value(&form.text().await.expect("html"), "csrf");
     let post = |cookie: Option<String>, token: String, password: &'static str| {
         let c = c.clone();
         let url = s.at("/sign-in");
@@ -98,7 +91,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     let (status, html) = page_as(&s, &session, "/adoption?lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("Signed in as") && html.contains("Administrator"));
-    let token = csrf_field(&html);
+    let token = common::field_value(&html, "csrf");
     // The session works for API reads; API writes need the CSRF header too.
     let me = c.get(s.at("/api/v1/me")).header(COOKIE, format!("nw_session={session}")).send().await.expect("me");
     assert_eq!(me.status(), 200);
@@ -160,7 +153,7 @@ async fn forms_refuse_forged_and_bad_input(s: TestServer) {
     let (status, html) = page_as(&s, &session, "/stakeholders/jp?lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"record-position\""), "the form is offered to who may use it");
-    let token = csrf_field(&html);
+    let token = common::field_value(&html, "csrf");
     let count =
         || async { Api::anonymous(&s).get("/api/v1/positions?stakeholder=jp&norm=gcsc-5").await.1["count"].as_u64() };
     let before = count().await;

@@ -26,12 +26,6 @@ struct Portal<'a> {
     csrf: String,
 }
 
-fn csrf_field(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
-    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
-    rest[..rest.find('"').expect("end of value")].to_owned()
-}
-
 impl<'a> Portal<'a> {
     async fn sign_in(s: &'a TestServer, username: &str, password: &str) -> Portal<'a> {
         let c = client();
@@ -64,7 +58,7 @@ impl<'a> Portal<'a> {
             .to_owned();
         let mut portal = Portal { s, session, csrf: String::new() };
         let (_, html) = portal.get("/incidents?lang=en").await;
-        portal.csrf = csrf_field(&html);
+        portal.csrf = common::field_value(&html, "csrf");
         portal
     }
 
@@ -500,10 +494,7 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     let (st, form) = analyst.get(&format!("/incidents/{id}/edit?lang=en")).await;
     assert_eq!(st, 200);
     assert!(form.contains("value=\"For review\""), "the form holds the draft as it stands");
-    let version = {
-        let at = form.find("name=\"version\" value=\"").expect("version field") + "name=\"version\" value=\"".len();
-        form[at..at + form[at..].find('"').expect("end")].to_owned()
-    };
+    let version = common::field_value(&form, "version");
     let stale = (version.parse::<i64>().expect("number") - 1).to_string();
     let revised =
         [("title_en", "For review: grid operator named"), ("target_name_1", "Grid operator"), ("intent", "in-review")];

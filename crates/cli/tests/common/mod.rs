@@ -423,3 +423,11 @@ pub async fn account(admin: &Api, username: &str, role: &str, stakeholder: Optio
     assert_eq!(st, 201, "{b}");
     (username.to_owned(), b["password"].as_str().expect("password").to_owned())
 }
+
+/// The value of the first `name="NAME"` form field on a page (a CSRF token, a draft's version).
+pub fn field_value(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html.find(&key).unwrap_or_else(|| panic!("no `{name}` field"));
+    let rest = &html[at + key.len()..];
+    rest[..rest.find('"').expect("end of value")].to_owned()
+}
