@@ -669,7 +669,14 @@ impl Store {
             sql.push(&format!(" AND r.status = {p}"));
         }
         sql.push(" ORDER BY r.created_at, r.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(record_from::<T>).collect()
+        let mut records: Vec<LedgerRecord<T>> =
+            sql.query().fetch_all(&self.pool).await?.iter().map(record_from::<T>).collect::<Result<_, _>>()?;
+        // Records not yet published carry their reviews, as a single read gives them (a reviewer
+        // works from the list); published ones are the common, bulk case and go without.
+        for r in records.iter_mut().filter(|r| r.body.status() != RecordStatus::Published) {
+            r.reviews = self.reviews(T::ENTITY, &r.id).await?;
+        }
+        Ok(records)
     }
 
     async fn reviews(&self, entity: &str, id: &str) -> Result<Vec<Review>, StoreError> {

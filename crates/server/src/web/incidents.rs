@@ -261,24 +261,6 @@ pub async fn one(
     incident_page(&state, &caller, &page, &id, None).await
 }
 
-/// The records not yet published, read one by one so that they carry their reviews.
-async fn with_reviews<T: normwatch_store::LedgerKind>(
-    state: &AppState,
-    viewer: &normwatch_core::Viewer,
-    records: Vec<normwatch_store::LedgerRecord<T>>,
-    l: Lang,
-) -> Result<Vec<normwatch_store::LedgerRecord<T>>, WebError> {
-    let mut out = Vec::with_capacity(records.len());
-    for r in records {
-        if r.body.status() == normwatch_core::RecordStatus::Published {
-            out.push(r);
-        } else if let Some(full) = state.store.ledger_record::<T>(viewer, &r.id).await.map_err(failure(l))? {
-            out.push(full);
-        }
-    }
-    Ok(out)
-}
-
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.
 pub(super) async fn incident_page(
     state: &AppState,
@@ -300,12 +282,6 @@ pub(super) async fn incident_page(
     let attribution = state.store.incident_attribution(&viewer, id).await.map_err(failure(l))?;
     let evidence = state.store.incident_evidence(&viewer, None, Some(id)).await.map_err(failure(l))?;
     let workbench = if page.user.is_some() {
-        // Lists come without reviews; the records awaiting review are read again with theirs.
-        let (assessments, claims, responses) = (
-            with_reviews(state, &viewer, assessments.clone(), l).await?,
-            with_reviews(state, &viewer, claims.clone(), l).await?,
-            with_reviews(state, &viewer, responses.clone(), l).await?,
-        );
         // Statements citing this incident's claims, so their review can be done from here.
         let claim_ids: Vec<&str> = claims.iter().map(|c| c.id.as_str()).collect();
         let statements: Vec<_> = state
@@ -316,7 +292,6 @@ pub(super) async fn incident_page(
             .into_iter()
             .filter(|s| s.body.claims.iter().any(|c| claim_ids.contains(&c.as_str())))
             .collect();
-        let statements = with_reviews(state, &viewer, statements, l).await?;
         let work = IncidentWork {
             incident: &incident,
             assessments: &assessments,
