@@ -7,7 +7,7 @@
 mod common;
 
 use common::webdriver::{Browser, keys};
-use common::{Api, Roles, TestServer, account, publish_through_review, reviewers};
+use common::{Api, Roles, TestServer, account, file_and_publish, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -61,11 +61,7 @@ async fn seed_position(admin: &Api) {
 
 /// Files an incident with `body`, takes it through review to publication, and returns its id.
 async fn publish_incident(roles: &Roles, reviewers: &(Api, Api), body: &Value) -> String {
-    let (st, incident) = roles.editor.post("/api/v1/incidents", body).await;
-    assert_eq!(st, 201, "{incident}");
-    let id = incident["id"].as_str().expect("incident id").to_owned();
-    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/incidents/{id}")).await;
-    id
+    file_and_publish(&roles.editor, &reviewers.0, &reviewers.1, "/api/v1/incidents", body).await
 }
 
 fn incident_body(title: &str, target: &str) -> Value {

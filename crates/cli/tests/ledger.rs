@@ -3,7 +3,7 @@
 //! corrections that supersede, TLP, and the log proof of a published finding.
 mod common;
 
-use common::{Roles, TestServer, publish_through_review, reviewers};
+use common::{Roles, TestServer, file_and_publish, publish_through_review, reviewers};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -534,38 +534,17 @@ async fn periodic_report_in_both_languages(s: TestServer) {
     assert_eq!(st, 201, "{i}");
     let id = i["id"].as_str().expect("id").to_owned();
     publish_through_review(&roles.editor, &rev_cs, &rev_ac, &format!("/api/v1/incidents/{id}")).await;
-    let (st, a) = roles
-        .editor
-        .post(
-            "/api/v1/assessments",
-            &json!({"incident": id, "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
+    file_and_publish(
+        &roles.editor,
+        &rev_cs,
+        &rev_ac,
+        "/api/v1/assessments",
+        &json!({"incident": id, "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
                     "rationale": {"en": "The grid was hit."}}),
-        )
-        .await;
-    assert_eq!(st, 201, "{a}");
-    publish_through_review(
-        &roles.editor,
-        &rev_cs,
-        &rev_ac,
-        &format!("/api/v1/assessments/{}", a["id"].as_str().expect("id")),
     )
     .await;
-    let (st, c) = roles
-        .editor
-        .post(
-            "/api/v1/attributions",
-            &json!({"incident": id, "attributor": {"name": "Lab One", "kind": "security-company"},
-                    "attributed_to": {"state": "RU"}, "type": "technical", "confidence": "icd.likely", "attributed_on": "2023-07-01"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{c}");
-    publish_through_review(
-        &roles.editor,
-        &rev_cs,
-        &rev_ac,
-        &format!("/api/v1/attributions/{}", c["id"].as_str().expect("id")),
-    )
-    .await;
+    file_and_publish(&roles.editor, &rev_cs, &rev_ac, "/api/v1/attributions", &json!({"incident": id, "attributor": {"name": "Lab One", "kind": "security-company"},
+                    "attributed_to": {"state": "RU"}, "type": "technical", "confidence": "icd.likely", "attributed_on": "2023-07-01"})).await;
     let checkpoint = s.get("/log/checkpoint").await.text().await.expect("checkpoint");
     let origin = checkpoint.lines().next().expect("origin line").to_owned();
 

@@ -399,6 +399,16 @@ pub async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
 
 /// Takes a draft record (incident, assessment, …) at `path` through review to publication: the
 /// author submits, two reviewers approve, the first publishes. Returns the published record.
+/// Files a record in `collection` (e.g. `/api/v1/assessments`) as `author`, takes it through
+/// review by `r1` and `r2` to publication, and returns its id.
+pub async fn file_and_publish(author: &Api, r1: &Api, r2: &Api, collection: &str, body: &serde_json::Value) -> String {
+    let (st, record) = author.post(collection, body).await;
+    assert_eq!(st, 201, "{collection}: {record}");
+    let id = record["id"].as_str().expect("id").to_owned();
+    publish_through_review(author, r1, r2, &format!("{collection}/{id}")).await;
+    id
+}
+
 pub async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str) -> serde_json::Value {
     let (st, b) = author.post(&format!("{path}/submit"), &serde_json::json!({})).await;
     assert_eq!(st, 200, "submit {path}: {b}");
