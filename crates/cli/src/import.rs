@@ -612,4 +612,27 @@ mod tests {
         assert_eq!(cfr_sponsors("Palestine, State of, Israel"), ["PS", "IL"]);
         assert_eq!(cfr_sponsors("Iran (Islamic Republic of)"), ["IR"]);
     }
+
+    const CFR_HEADER: &str =
+        "Title,Date,Affiliations,Description,Response,Victims,Sponsor,Type,Category,Sources_1,Sources_2,Sources_3\n";
+
+    #[test]
+    fn csv_read_from_bytes_is_named_in_errors() {
+        fn input(text: &str) -> CsvInput<'_, &[u8]> {
+            CsvInput { name: "upload.csv", reader: text.as_bytes() }
+        }
+        let row =
+            "Ministry breach,9/28/2021,Group X,d,,A ministry,Israel,Espionage,Government,https://example.org/a,,\n";
+        let rows = parse_cfr(input(&format!("{CFR_HEADER}{row}"))).expect("reads");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].started.as_ref().map(PartialDate::as_str), Some("2021-09-28"));
+        assert_eq!(rows[0].operation_types, ["espionage"]);
+
+        let e = parse_cfr(input("Title,Date\nx,1/1/2020\n")).expect_err("columns missing");
+        assert!(e.to_string().starts_with("upload.csv has no column `Affiliations`"), "{e}");
+        let e = parse_cfr(input(&format!("{CFR_HEADER}too,few\n"))).expect_err("short row");
+        assert_eq!(e.to_string(), "upload.csv: record 1 is not valid CSV");
+        let e = parse_eurepoc(input("ID\n1\n"), input("ID\n"), input("incident_ID\n")).expect_err("columns missing");
+        assert!(e.to_string().starts_with("upload.csv has no column `name`"), "{e}");
+    }
 }
