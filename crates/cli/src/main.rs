@@ -628,15 +628,16 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
         let report = stix::import(&instance.store, &source, tlp, community).await?;
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "STIX: {} objects read, {} added, {} already there, {} skipped in {secs:.2} s ({} objects/s)",
+            "STIX: {} objects read, {} added, {} already there, {} skipped, {} refused (not their creator's) in {secs:.2} s ({} objects/s)",
             report.read,
             report.added,
             report.unchanged,
             report.rejected,
+            report.refused,
             (report.read as f64 / secs.max(1e-9)) as u64
         );
         instance.store.close().await;
-        return Ok(if report.rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
+        return Ok(if report.rejected + report.refused > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
     }
     let store = &instance.store;
     let today = normwatch_server::today();

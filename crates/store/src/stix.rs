@@ -64,11 +64,13 @@ impl From<normwatch_stix::bundle::StixObject> for NewStixObject {
 }
 
 /// What a store of objects did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StixAdded {
     pub added: u64,
     /// Already there (same id and `modified` in the collection): nothing changed.
     pub unchanged: u64,
+    /// Versions refused because the poster is not the object's creator: (id, version, why).
+    pub refused: Vec<(String, Option<String>, String)>,
 }
 
 /// Which versions of each object a read returns (TAXII `match[version]`).
@@ -358,6 +360,16 @@ pub(crate) async fn add_in(
         return Ok(StixAdded::default());
     }
     let (last, _) = lock_head(tx).await?;
+    // Under the head lock, so that no version slips in between the check and the insert.
+    let (kept, refused) = if origin == "normwatch" {
+        (objects.to_vec(), Vec::new())
+    } else {
+        creators_only(tx, objects, added_by).await?
+    };
+    let objects = &kept[..];
+    if objects.is_empty() {
+        return Ok(StixAdded { refused, ..StixAdded::default() });
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000;
     let mut next = now.max(micros(&last).unwrap_or(0) + 1);
     let first_added = from_micros(next);
@@ -421,7 +433,79 @@ pub(crate) async fn add_in(
         .bind(from_micros(next - 1))
         .execute(&mut *tx)
         .await?;
-    Ok(StixAdded { added, unchanged: objects.len() as u64 - added })
+    Ok(StixAdded { added, unchanged: objects.len() as u64 - added, refused })
+}
+
+type Refusal = (String, Option<String>, String);
+
+/// Splits incoming objects into those that may be stored and the new versions that only their
+/// creator may make (see `normwatch_stix::versioning`). A version the store already holds is
+/// never refused: sending it again changes nothing.
+async fn creators_only(
+    tx: &mut sqlx::AnyConnection,
+    objects: &[NewStixObject],
+    poster: Option<&str>,
+) -> Result<(Vec<NewStixObject>, Vec<Refusal>), StoreError> {
+    use normwatch_stix::versioning::{Held, refusal};
+    use std::collections::{HashMap, HashSet};
+    let mut held: HashMap<String, Held> = HashMap::new();
+    let mut versions: HashSet<(String, String)> = HashSet::new();
+    for chunk in objects.chunks(INSERT_ROWS) {
+        let mut sql = Sql::new("");
+        let ids = sql.bind_list(chunk.iter().map(|o| o.stix_id.as_str()));
+        sql.push(&format!(
+            "SELECT stix_id, version_key, origin, added_by, CASE WHEN earliest = 1 THEN body END AS first_body \
+             FROM stix_objects WHERE stix_id IN {ids}"
+        ));
+        for r in sql.query().fetch_all(&mut *tx).await? {
+            let id: String = r.try_get("stix_id")?;
+            versions.insert((id.clone(), r.try_get("version_key")?));
+            let origin: String = r.try_get("origin")?;
+            let entry = held.entry(id).or_insert(Held { ours: false, created_by_ref: None, shared_by: None });
+            entry.ours |= origin == "normwatch";
+            if let Some(body) = r.try_get::<Option<String>, _>("first_body")? {
+                entry.created_by_ref = created_by(&body);
+                entry.shared_by = r.try_get("added_by")?;
+            }
+        }
+    }
+    // Whose identities are registered here, and whom the poster acts for.
+    let mut registered: HashMap<String, String> = HashMap::new();
+    for r in sqlx::query("SELECT id FROM stakeholders").fetch_all(&mut *tx).await? {
+        let id: String = r.try_get("id")?;
+        registered.insert(normwatch_stix::export::stakeholder_identity_id(&id), id);
+    }
+    let acts_for: Option<String> = match poster {
+        Some(account) => sqlx::query("SELECT stakeholder_id FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("stakeholder_id"))
+            .transpose()?
+            .flatten(),
+        None => None,
+    };
+    let who = normwatch_stix::versioning::Poster { account: poster, stakeholder: acts_for.as_deref() };
+    let mut kept = Vec::with_capacity(objects.len());
+    let mut refused = Vec::new();
+    for o in objects {
+        let again = versions.contains(&(o.stix_id.clone(), o.version_key.clone()));
+        let creator = created_by(&o.body);
+        let claimed = creator.as_ref().and_then(|c| registered.get(c)).map(String::as_str);
+        match refusal(held.get(&o.stix_id), creator.as_deref(), claimed, who).filter(|_| !again) {
+            Some(why) => refused.push((o.stix_id.clone(), o.modified.clone(), why)),
+            None => kept.push(o.clone()),
+        }
+    }
+    Ok((kept, refused))
+}
+
+fn created_by(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Creator {
+        created_by_ref: Option<String>,
+    }
+    serde_json::from_str::<Creator>(body).ok().and_then(|c| c.created_by_ref)
 }
 
 /// A STIX object normwatch made, ready to store.
