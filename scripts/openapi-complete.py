@@ -21,12 +21,12 @@ What an operation can answer follows from its handler (crates/server/src/api/). 
     V  validates fields: 422
     X  can conflict (a taken id, a concurrent change, a state that does not allow it): 409
     R  signs in with a password: 429 after too many failures
-    N  answers 404 though it has no path parameter; `n` never answers 404 though it has one
+    N  answers 404 though it has no path parameter
     B  reads a raw body with its own size limit: 400, 413
     U  checks the database: 503
 
 Derived from the document itself: a JSON request body gives 400, 413 and 415; a path parameter
-gives 404; `security` gives 401. The unit test beside the API (crates/server/src/api/openapi_check.rs)
+gives 404 (a path that names nothing, one with U+0000 included); `security` gives 401. The unit test beside the API (crates/server/src/api/openapi_check.rs)
 checks the result against the router and the error mapping.
 """
 
@@ -104,7 +104,7 @@ OPERATIONS = {
     "GET /communities": "",
     "POST /communities/{id}/decisions": "CFVX",
     "GET /incidents/{id}/screening": "CQL",
-    "GET /incidents/{id}/evidence": "CQLn",
+    "GET /incidents/{id}/evidence": "CQL",
     "POST /incidents/{id}/evidence": "CFQVXB",
     "GET /evidence-items/{id}": "CQL",
     "GET /evidence-items/{id}/content": "C",
@@ -176,7 +176,7 @@ def statuses(method, path, op, traits):
         out.add("409")
     if "R" in traits:
         out.add("429")
-    if (has_path_param and "n" not in traits) or "N" in traits:
+    if has_path_param or "N" in traits:
         out.add("404")
     if json_body:
         out.update(["400", "413", "415"])

@@ -115,7 +115,7 @@ fn problem_responses_are_problem_json_the_mapping_can_produce() {
         if op.get("security").is_some() {
             assert!(statuses.contains(&401), "{method} {path} needs a sign-in and can answer 401");
         }
-        if path.contains('{') && path != "/incidents/{id}/evidence" {
+        if path.contains('{') {
             assert!(statuses.contains(&404), "{method} {path} looks its path up and can answer 404");
         }
     }
@@ -166,6 +166,8 @@ async fn app() -> (axum::Router, String, TempDir) {
 #[derive(Debug, Clone)]
 struct Probe {
     what: &'static str,
+    /// Another path than the operation's with an unknown id.
+    path: Option<String>,
     query: &'static str,
     authorization: Option<String>,
     content_type: Option<&'static str>,
@@ -174,7 +176,11 @@ struct Probe {
 
 impl Probe {
     fn new(what: &'static str) -> Probe {
-        Probe { what, query: "", authorization: None, content_type: None, body: String::new() }
+        Probe { what, path: None, query: "", authorization: None, content_type: None, body: String::new() }
+    }
+
+    fn path(self, path: String) -> Probe {
+        Probe { path: Some(path), ..self }
     }
 
     fn query(self, query: &'static str) -> Probe {
@@ -201,24 +207,32 @@ async fn generic_bad_requests_get_documented_statuses() {
     for (method, path, op) in operations(&doc) {
         let documented = documented_statuses(&op);
         let concrete = format!("/api/v1{}", path.replace("{id}", "nothing-here").replace("{name}", "nothing-here"));
+        // A NUL in a path parameter names nothing.
+        let with_nul = format!("/api/v1{}", path.replace("{id}", "a%00b").replace("{name}", "a%00b"));
         let mut probes = vec![
             Probe::new("plain"),
             Probe::new("bad lang").query("?lang=xx"),
             Probe::new("unknown parameter").query("?no_such_parameter=1"),
             Probe::new("unknown token").authorization("Bearer nwt_unknown"),
             Probe::new("not a bearer token").authorization("Basic YTpi"),
+            Probe::new("NUL in the query").query("?q=a%00b"),
         ];
         if !op["requestBody"]["content"]["application/json"].is_null() {
             probes.push(Probe::new("empty object").body("application/json", "{}"));
             probes.push(Probe::new("not JSON").body("text/plain", "hello"));
             probes.push(Probe::new("malformed JSON").body("application/json", "{"));
             probes.push(Probe::new("too large").body("application/json", &oversized));
+            probes.push(Probe::new("NUL in a text").body("application/json", r#"{"id": "a\u0000b"}"#));
         }
         // Each probe without credentials again as the admin, who gets past the sign-in checks.
+        if with_nul != concrete {
+            probes.push(Probe::new("NUL in the path").path(with_nul));
+        }
         let as_admin: Vec<Probe> =
             probes.iter().filter(|p| p.authorization.is_none()).map(|p| p.clone().authorization(&admin)).collect();
         for probe in probes.into_iter().chain(as_admin) {
-            let mut request = Request::builder().method(method.clone()).uri(format!("{concrete}{}", probe.query));
+            let target = probe.path.as_deref().unwrap_or(&concrete);
+            let mut request = Request::builder().method(method.clone()).uri(format!("{target}{}", probe.query));
             if let Some(a) = &probe.authorization {
                 request = request.header(header::AUTHORIZATION, a);
             }
