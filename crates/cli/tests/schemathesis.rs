@@ -1,9 +1,9 @@
 //! Schemathesis (PyPI) against the real server: it generates requests from the OpenAPI document
 //! and fails on any server error, any status the document does not list, any response whose
-//! content type or body the document does not describe, and any invalid request accepted. Each
-//! backend runs it twice: anonymously over the public operations, then as an admin (who sees
-//! drafts and may write) over all of them. The data seeded here gives operations real ids to hit
-//! next to generated ones.
+//! content type or body the document does not describe, and any invalid request accepted. On each
+//! backend it runs anonymously over the public operations, then as an admin (who sees drafts and
+//! may write) over all of them, token revocation last. The data seeded here gives operations real
+//! ids to hit next to generated ones.
 mod common;
 
 use common::{Api, Roles, TestServer, file_and_publish, publish_through_review, reviewers};
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 on_both_backends!(schemathesis_finds_no_fault, nul_characters_are_refused_not_failed_on);
 
-/// Examples per operation and phase: enough to reach every parameter, few enough that both roles
-/// finish within about a minute and a half per backend on two cores.
+/// Examples per operation in the fuzzing phase (the coverage phase, most of the cases, does not
+/// depend on it): few enough that all runs of a backend take about a minute on two cores.
 const EXAMPLES: &str = "6";
 /// Fixed so that a failure repeats; set NORMWATCH_SCHEMATHESIS_SEED to explore other cases.
 const SEED: &str = "20261202";
