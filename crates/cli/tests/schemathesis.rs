@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 on_both_backends!(schemathesis_finds_no_fault, nul_characters_are_refused_not_failed_on);
 
 /// Examples per operation in the fuzzing phase (the coverage phase, most of the cases, does not
-/// depend on it): few enough that all runs of a backend take about a minute on two cores.
+/// depend on it): few enough that all runs of a backend take about a minute on two cores. Set
+/// NORMWATCH_SCHEMATHESIS_EXAMPLES to search longer.
 const EXAMPLES: &str = "6";
 /// Fixed so that a failure repeats; set NORMWATCH_SCHEMATHESIS_SEED to explore other cases.
 const SEED: &str = "20261202";
@@ -269,6 +270,7 @@ fn schemathesis(python: &Path, s: &TestServer, dir: &Path, pass: &Pass<'_>) -> R
     assert!(st.exists(), "{} is missing: scripts/test installs schemathesis into the test venv", st.display());
     let report = dir.join(format!("schemathesis-{}.json", role.replace(|c: char| !c.is_alphanumeric(), "-")));
     let seed = std::env::var("NORMWATCH_SCHEMATHESIS_SEED").unwrap_or_else(|_| SEED.to_owned());
+    let examples = std::env::var("NORMWATCH_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| EXAMPLES.to_owned());
     let mut cmd = std::process::Command::new(&st);
     cmd.current_dir(dir)
         .arg("--no-color")
@@ -279,7 +281,7 @@ fn schemathesis(python: &Path, s: &TestServer, dir: &Path, pass: &Pass<'_>) -> R
         .args(["--url", &s.at("/api/v1")])
         .args(["--checks", "all", "--exclude-checks", EXCLUDED_CHECKS])
         .args(["--phases", "examples,coverage,fuzzing"])
-        .args(["--max-examples", EXAMPLES, "--seed", &seed, "--workers", "2"])
+        .args(["--max-examples", &examples, "--seed", &seed, "--workers", "2"])
         .args(["--request-timeout", "30", "--suppress-health-check", "all"])
         .args(["--report", "json", "--report-json-path"])
         .arg(&report)
