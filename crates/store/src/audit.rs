@@ -80,6 +80,26 @@ const COMMUNITY_TABLES: [&str; 13] = [
 ];
 
 impl Store {
+    /// Evidence migration 18 rescoped, by id: the scope its log leaf was appended with
+    /// (`tlp`, `status`, `community` as the audit entry's `before` holds them).
+    pub async fn rescoped_evidence(&self) -> Result<std::collections::HashMap<String, serde_json::Value>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT entity_id, before FROM audit_log WHERE entity = 'incident-evidence' AND action = 'rescope' \
+             AND actor = 'migration' ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let before: Option<String> = r.try_get("before")?;
+            if let Some(b) = before {
+                // The first rescope holds what was logged; later ones start from a corrected scope.
+                out.entry(r.try_get("entity_id")?).or_insert(crate::json_column("audit record", &b)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The newest entries first; `before` pages backwards by sequence number.
     pub async fn audit_log(
         &self,
