@@ -190,10 +190,11 @@ async fn world(s: &TestServer) -> World {
                 publish(format!("/api/v1/statements/{id}")).await;
                 records.push(rec("statement", id, m("sta"), None));
 
-                // Records of acme's (France's for the legal position, a state's view), published or
-                // not by their status.
+                // Records of acme's (France's for the legal position, a state's view): positions,
+                // implementation evidence, vulnerabilities in its products, its capacity
+                // programmes and points of contact — published or not by their status.
                 let status = if published { "published" } else { "draft" };
-                let own: [(&'static str, &str, Value, String); 3] = [
+                let own: [(&'static str, &str, Value, String); 6] = [
                     (
                         "position",
                         "/api/v1/positions",
@@ -215,13 +216,34 @@ async fn world(s: &TestServer) -> World {
                                "source_url": format!("https://example.org/{}", m("leg")), "dated": "2021-05-28"}),
                         m("leg"),
                     ),
+                    (
+                        "vulnerability",
+                        "/api/v1/vulnerabilities",
+                        json!({"product": m("vul"), "vendor": "Acme", "vendor_stakeholder": "acme", "reported_on": "2024-01-10"}),
+                        m("vul"),
+                    ),
+                    (
+                        "capacity-programme",
+                        "/api/v1/capacity/programmes",
+                        json!({"provider": "acme", "title": {"ja": "研修", "en": m("cap")}, "beneficiaries": ["vn"], "region": "asia",
+                               "norms": ["gge-f"], "elements": ["fw-6"], "starts_on": "2024-04-01", "progress": "running"}),
+                        m("cap"),
+                    ),
+                    (
+                        "point-of-contact",
+                        "/api/v1/contacts",
+                        json!({"stakeholder": "acme", "kind": "technical", "name": m("poc"), "role_title": "Duty officer",
+                               "channels": [{"kind": "email", "value": "duty@acme.example"}], "languages": ["en"],
+                               "hours": "24/7", "time_zone": "Asia/Tokyo", "valid_from": "2024-01-01"}),
+                        m("poc"),
+                    ),
                 ];
                 for (kind, path, body, marker) in own {
                     let owner = if kind == "legal-position" { "fr" } else { "acme" };
                     let mut body = scope(body);
                     body["status"] = json!(status);
-                    // Implementation evidence and legal positions are not shared with communities
-                    // (their inputs have no community).
+                    // Only positions among these are shared with communities (the other inputs
+                    // have no community).
                     let open = kind != "position";
                     if open && let Some(o) = body.as_object_mut() {
                         o.remove("community");
