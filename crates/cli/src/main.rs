@@ -127,8 +127,10 @@ enum ImportCommand {
     /// a bad one is reported with its id and a JSON pointer and skipped, the rest are imported.
     /// Unknown types and properties are kept verbatim. Objects go to the TAXII collection of
     /// their TLP marking (TLP 1.0, 2.0 and common vendor markings are recognised). Importing
-    /// the same objects again (same id and `modified`) adds nothing. Exit code 2 when objects
-    /// were skipped.
+    /// the same objects again (same id and `modified`) adds nothing. Only an object's creator
+    /// versions it (STIX 2.1 §3.6): a new version of an object normwatch published, or one
+    /// naming normwatch's identity as its creator, is refused and named. Exit code 2 when
+    /// objects were skipped or refused.
     Stix {
         /// The bundle file, or `-` for standard input.
         source: String,

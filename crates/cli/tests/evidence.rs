@@ -326,4 +326,6 @@ async fn evidence_that_leaked_is_rescoped_by_the_migration(mut s: TestServer) {
     let admin = Api::with_token(&s, roles.admin.token.as_deref().expect("token"));
     let (_, again) = admin.get("/api/v1/audit?entity=incident-evidence").await;
     assert_eq!(again["entries"].as_array().map(|e| e.iter().filter(|e| e["action"] == "rescope").count()), Some(1));
+    let audit = s.cli(&["log", "audit"]);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stderr));
 }

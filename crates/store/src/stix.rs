@@ -538,18 +538,90 @@ fn common_objects() -> Vec<serde_json::Value> {
 
 impl Store {
     /// The first version of a record's correction chain (its STIX objects keep that id).
+    /// The chain is followed only through published records of the same marking and
+    /// community: a draft, or a version shared with fewer readers, is no version of what these
+    /// readers get, and its id must not reach them.
     async fn version_root(&self, kind: &str, record: &serde_json::Value) -> Result<String, StoreError> {
-        let system = Viewer::system();
         let mut root = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let scope = self.scope_of(kind, record).await?;
         let mut previous = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         // A chain longer than this would be a cycle written outside normwatch.
         for _ in 0..1000 {
             let Some(p) = previous.take() else { break };
-            let Some(older) = self.logged_record(&system, kind, &p).await? else { break };
+            let Some(older) = self.published_in_scope(kind, &p, scope.as_ref()).await? else { break };
             root = p;
             previous = older.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         }
         Ok(root)
+    }
+
+    /// A record's marking and community. Not every kind's JSON names its community (positions
+    /// and the other stakeholder records keep it in their row); findings and evidence without
+    /// one of their own share their incident's.
+    async fn scope_of(&self, kind: &str, record: &serde_json::Value) -> Result<Option<StixScope>, StoreError> {
+        let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
+            return Ok(None);
+        };
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
+        let table = match kind {
+            "position" => Some("positions"),
+            "implementation-evidence" => Some("implementation_evidence"),
+            "legal-position" => Some("legal_positions"),
+            "vulnerability" => Some("vulnerabilities"),
+            "capacity-programme" => Some("capacity_programmes"),
+            "hygiene-assessment" => Some("hygiene_assessments"),
+            "point-of-contact" => Some("points_of_contact"),
+            "incident-evidence" => Some("incident_evidence"),
+            _ => None,
+        };
+        if community.is_none()
+            && let Some(table) = table
+        {
+            let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
+            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
+                community = row.try_get("community_id")?;
+            }
+        }
+        if community.is_none()
+            && kind == "vulnerability-event"
+            && let Some(row) = sqlx::query(
+                "SELECT v.community_id FROM vulnerability_events e JOIN vulnerabilities v ON v.id = e.vulnerability_id \
+                 WHERE e.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
+            community = row.try_get("community_id")?;
+        }
+        if community.is_none()
+            && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
+            && let Some(i) =
+                self.ledger_record::<normwatch_core::incident::IncidentInput>(&Viewer::system(), incident).await?
+        {
+            community = i.body.community.clone();
+        }
+        Ok(Some(StixScope { tlp, community }))
+    }
+
+    /// The logged record `id` of `kind` when it is published in `scope` (a logged record is
+    /// published; its scope must be the same).
+    async fn published_in_scope(
+        &self,
+        kind: &str,
+        id: &str,
+        scope: Option<&StixScope>,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let Some(older) = self.logged_record(&Viewer::system(), kind, id).await? else { return Ok(None) };
+        if older.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
+            return Ok(None);
+        }
+        if self.leaf_of(kind, id).await?.is_none() {
+            return Ok(None);
+        }
+        let same = self.scope_of(kind, &older).await?;
+        Ok((same.as_ref() == scope).then_some(older))
     }
 
     /// A record as the export reads it: a statement with its co-signatures, a vulnerability
@@ -626,21 +698,18 @@ impl Store {
         let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
         for leaf in self.log_entries(synced, size).await? {
             let Some(record) = self.logged_record(&system, &leaf.entity, &leaf.entity_id).await? else { continue };
-            let record = self.enriched(&leaf.entity, record).await?;
-            let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
+            let mut record = self.enriched(&leaf.entity, record).await?;
+            let Some(scope) = self.scope_of(&leaf.entity, &record).await? else {
                 tracing::warn!(kind = %leaf.entity, id = %leaf.entity_id, "a logged record without a TLP marking is not shared over TAXII");
                 continue;
             };
-            let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
-            // Findings and evidence without a community of their own share their incident's.
-            if community.is_none()
-                && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
-                && let Some(i) =
-                    self.ledger_record::<normwatch_core::incident::IncidentInput>(&system, incident).await?
+            // What it supersedes is named only when those who get it may read that too.
+            if let Some(older) = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned)
+                && self.published_in_scope(&leaf.entity, &older, Some(&scope)).await?.is_none()
+                && let Some(o) = record.as_object_mut()
             {
-                community = i.body.community.clone();
+                o.remove("supersedes");
             }
-            let scope = StixScope { tlp, community };
             // One record that cannot be expressed must not stop the others from being served.
             let objects = match self.record_stix(&leaf.entity, &record).await {
                 Ok(objects) => objects,
