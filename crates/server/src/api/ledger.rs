@@ -395,19 +395,21 @@ pub async fn screening(
 
 /// The writes and the life of one ledger kind; its reads are routed by the caller (incidents
 /// are searched and read with their attribution, findings listed and read plainly).
-pub fn write_routes<T: LedgerResource>(routes: super::Routes) -> super::Routes {
+pub fn write_routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    use axum::routing::{post, put};
     let base = format!("/{}", T::PATH);
-    routes
-        .post(&base, create::<T>)
-        .put(&format!("{base}/{{id}}"), update::<T>)
-        .post(&format!("{base}/{{id}}/submit"), submit::<T>)
-        .post(&format!("{base}/{{id}}/reviews"), review::<T>)
-        .post(&format!("{base}/{{id}}/publish"), publish::<T>)
-        .post(&format!("{base}/{{id}}/corrections"), correct::<T>)
+    router
+        .route(&base, post(create::<T>))
+        .route(&format!("{base}/{{id}}"), put(update::<T>))
+        .route(&format!("{base}/{{id}}/submit"), post(submit::<T>))
+        .route(&format!("{base}/{{id}}/reviews"), post(review::<T>))
+        .route(&format!("{base}/{{id}}/publish"), post(publish::<T>))
+        .route(&format!("{base}/{{id}}/corrections"), post(correct::<T>))
 }
 
 /// A finding kind's routes: its writes, its list and its single read.
-pub fn finding_routes<T: LedgerResource>(routes: super::Routes) -> super::Routes {
+pub fn finding_routes<T: LedgerResource>(router: axum::Router<AppState>) -> axum::Router<AppState> {
+    use axum::routing::get;
     let base = format!("/{}", T::PATH);
-    write_routes::<T>(routes).get(&base, list::<T>).get(&format!("{base}/{{id}}"), one::<T>)
+    write_routes::<T>(router).route(&base, get(list::<T>)).route(&format!("{base}/{{id}}"), get(one::<T>))
 }

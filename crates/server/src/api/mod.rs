@@ -18,10 +18,9 @@ pub(crate) mod vep;
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
-use axum::handler::Handler;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, on};
+use axum::routing::{delete, get, post};
 use normwatch_core::LangChoice;
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
@@ -29,143 +28,81 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub fn routes() -> Router<AppState> {
-    table().router
-}
-
-/// Every (method, path) the API serves under `/api/v1`, as the router was built; the OpenAPI
-/// test checks the document against it.
-#[cfg(test)]
-pub(crate) fn served() -> Vec<(Method, String)> {
-    table().served
-}
-
-/// A router that lists what it serves: every API route is added through it, so a new route
-/// shows up in `served()` (and so in the OpenAPI test) the day it is added.
-pub(crate) struct Routes {
-    router: Router<AppState>,
-    served: Vec<(Method, String)>,
-}
-
-impl Routes {
-    fn new() -> Routes {
-        Routes { router: Router::new(), served: Vec::new() }
-    }
-
-    fn on<H, T>(mut self, method: Method, filter: MethodFilter, path: &str, handler: H) -> Routes
-    where
-        H: Handler<T, AppState>,
-        T: 'static,
-    {
-        // axum merges methods added separately on one path.
-        self.router = self.router.route(path, on(filter, handler));
-        self.served.push((method, path.to_owned()));
-        self
-    }
-
-    pub(crate) fn get<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Routes {
-        self.on(Method::GET, MethodFilter::GET, path, handler)
-    }
-
-    pub(crate) fn post<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Routes {
-        self.on(Method::POST, MethodFilter::POST, path, handler)
-    }
-
-    pub(crate) fn put<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Routes {
-        self.on(Method::PUT, MethodFilter::PUT, path, handler)
-    }
-
-    pub(crate) fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Routes {
-        self.on(Method::DELETE, MethodFilter::DELETE, path, handler)
-    }
-}
-
-fn table() -> Routes {
-    let router = ledger::write_routes::<IncidentInput>(Routes::new())
-        .get("/incidents", ledger::search)
-        .get("/incidents/{id}", ledger::incident);
+    let router = ledger::write_routes::<IncidentInput>(Router::new())
+        .route("/incidents", get(ledger::search))
+        .route("/incidents/{id}", get(ledger::incident));
     let router = ledger::finding_routes::<AssessmentInput>(router);
     let router = ledger::finding_routes::<AttributionInput>(router);
     let router = ledger::finding_routes::<StatementInput>(router);
     ledger::finding_routes::<ResponseInput>(router)
-        .get("/health", catalog::health)
-        .get("/incidents/{id}/screening", ledger::screening)
-        .post("/incidents/{id}/evidence", evidence::upload)
-        .get("/incidents/{id}/evidence", evidence::list)
-        .get("/evidence-items/{id}", evidence::one)
-        .get("/evidence-items/{id}/content", evidence::content)
-        .post("/evidence-items/{id}/custody", evidence::custody)
-        .get("/statements/{id}/canonical", statements::canonical_bytes)
-        .post("/statements/{id}/signatures", statements::co_sign)
-        .get("/statements/{id}/verify", statements::verify)
-        .get("/metrics/violations", metrics::violations)
-        .get("/metrics/attribution-lag", metrics::lag)
-        .get("/metrics/response-rate", metrics::responses)
-        .get("/metrics/endorsed-violations", metrics::endorsed)
-        .get("/export/stix", stix::export)
-        .get("/export/stix/extension-schema.json", stix::extension_schema)
-        .get("/catalog", catalog::whole)
-        .get("/norms", catalog::norms)
-        .get("/norms/{id}", catalog::norm)
-        .get("/taxonomies", catalog::taxonomies)
-        .get("/taxonomies/{name}", catalog::taxonomy)
-        .get("/openapi.json", openapi)
-        .get("/me", accounts::me)
-        .post("/me/password", accounts::change_password)
-        .post("/tokens", accounts::create_token)
-        .get("/tokens", accounts::list_tokens)
-        .delete("/tokens/{id}", accounts::revoke_token)
-        .post("/accounts", accounts::create_account)
-        .get("/accounts", accounts::list_accounts)
-        .post("/stakeholders", records::create_stakeholder)
-        .get("/stakeholders", records::stakeholders)
-        .get("/stakeholders/{id}", records::stakeholder)
-        .put("/stakeholders/{id}", records::update_stakeholder)
-        .post("/stakeholders/{id}/keys", records::add_key)
-        .post("/positions", records::create_position)
-        .get("/positions", records::positions)
-        .get("/positions/{id}", records::position)
-        .post("/evidence", records::create_evidence)
-        .get("/evidence", records::evidence)
-        .post("/legal-positions", records::create_legal_position)
-        .get("/legal-positions", records::legal_positions)
-        .get("/adoption", records::adoption)
-        .get("/audit", records::audit)
-        .post("/vulnerabilities", capacity::create_vulnerability)
-        .get("/vulnerabilities", capacity::vulnerabilities)
-        .get("/vulnerabilities/{id}", capacity::vulnerability)
-        .post("/vulnerabilities/{id}/events", capacity::add_event)
-        .post("/capacity/programmes", capacity::create_programme)
-        .get("/capacity/programmes", capacity::programmes)
-        .get("/capacity/coverage", capacity::coverage)
-        .get("/standards", capacity::standards)
-        .post("/contacts", cbm::create_contact)
-        .get("/contacts", cbm::contacts)
-        .post("/checks", cbm::send_check)
-        .get("/checks", cbm::checks)
-        .post("/checks/answer", cbm::answer_check)
-        .post("/hotline", cbm::send_hotline)
-        .get("/hotline", cbm::hotline)
-        .post("/hotline/{id}/ack", cbm::acknowledge_hotline)
-        .post("/webhooks", cbm::create_webhook)
-        .post("/communities", community::create)
-        .get("/communities", community::list)
-        .post("/communities/{id}/decisions", community::decide)
-        .post("/consultations", consultation::create)
-        .get("/consultations", consultation::list)
-        .get("/consultations/{id}", consultation::one)
-        .post("/consultations/{id}/comments", consultation::comment)
-        .post("/consultations/{id}/outcome", consultation::decide)
-        .get("/webhooks/{id}/deliveries", cbm::webhook_deliveries)
-        .get("/hygiene/baselines", capacity::baselines)
-        .post("/hygiene/assessments", capacity::create_assessment)
-        .get("/hygiene/assessments", capacity::assessments)
-        .post("/vep/boards", vep::create_board)
-        .get("/vep/boards", vep::boards)
-        .post("/vep/boards/{id}/cases", vep::create_case)
-        .get("/vep/boards/{id}/cases", vep::cases)
-        .get("/vep/boards/{id}/report", vep::report)
-        .get("/vep/cases/{id}", vep::case)
-        .post("/vep/cases/{id}/decisions", vep::decide)
+        .route("/health", get(catalog::health))
+        .route("/incidents/{id}/screening", get(ledger::screening))
+        .route("/incidents/{id}/evidence", post(evidence::upload).get(evidence::list))
+        .route("/evidence-items/{id}", get(evidence::one))
+        .route("/evidence-items/{id}/content", get(evidence::content))
+        .route("/evidence-items/{id}/custody", post(evidence::custody))
+        .route("/statements/{id}/canonical", get(statements::canonical_bytes))
+        .route("/statements/{id}/signatures", post(statements::co_sign))
+        .route("/statements/{id}/verify", get(statements::verify))
+        .route("/metrics/violations", get(metrics::violations))
+        .route("/metrics/attribution-lag", get(metrics::lag))
+        .route("/metrics/response-rate", get(metrics::responses))
+        .route("/metrics/endorsed-violations", get(metrics::endorsed))
+        .route("/export/stix", get(stix::export))
+        .route("/export/stix/extension-schema.json", get(stix::extension_schema))
+        .route("/catalog", get(catalog::whole))
+        .route("/norms", get(catalog::norms))
+        .route("/norms/{id}", get(catalog::norm))
+        .route("/taxonomies", get(catalog::taxonomies))
+        .route("/taxonomies/{name}", get(catalog::taxonomy))
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(accounts::me))
+        .route("/me/password", post(accounts::change_password))
+        .route("/tokens", post(accounts::create_token).get(accounts::list_tokens))
+        .route("/tokens/{id}", delete(accounts::revoke_token))
+        .route("/accounts", post(accounts::create_account).get(accounts::list_accounts))
+        .route("/stakeholders", post(records::create_stakeholder).get(records::stakeholders))
+        .route("/stakeholders/{id}", get(records::stakeholder).put(records::update_stakeholder))
+        .route("/stakeholders/{id}/keys", post(records::add_key))
+        .route("/positions", post(records::create_position).get(records::positions))
+        .route("/positions/{id}", get(records::position))
+        .route("/evidence", post(records::create_evidence).get(records::evidence))
+        .route("/legal-positions", post(records::create_legal_position).get(records::legal_positions))
+        .route("/adoption", get(records::adoption))
+        .route("/audit", get(records::audit))
+        .route("/vulnerabilities", post(capacity::create_vulnerability).get(capacity::vulnerabilities))
+        .route("/vulnerabilities/{id}", get(capacity::vulnerability))
+        .route("/vulnerabilities/{id}/events", post(capacity::add_event))
+        .route("/capacity/programmes", post(capacity::create_programme).get(capacity::programmes))
+        .route("/capacity/coverage", get(capacity::coverage))
+        .route("/standards", get(capacity::standards))
+        .route("/contacts", post(cbm::create_contact).get(cbm::contacts))
+        .route("/checks", post(cbm::send_check).get(cbm::checks))
+        .route("/checks/answer", post(cbm::answer_check))
+        .route("/hotline", post(cbm::send_hotline).get(cbm::hotline))
+        .route("/hotline/{id}/ack", post(cbm::acknowledge_hotline))
+        .route("/webhooks", post(cbm::create_webhook))
+        .route("/communities", post(community::create).get(community::list))
+        .route("/communities/{id}/decisions", post(community::decide))
+        .route("/consultations", post(consultation::create).get(consultation::list))
+        .route("/consultations/{id}", get(consultation::one))
+        .route("/consultations/{id}/comments", post(consultation::comment))
+        .route("/consultations/{id}/outcome", post(consultation::decide))
+        .route("/webhooks/{id}/deliveries", get(cbm::webhook_deliveries))
+        .route("/hygiene/baselines", get(capacity::baselines))
+        .route("/hygiene/assessments", post(capacity::create_assessment).get(capacity::assessments))
+        .route("/vep/boards", post(vep::create_board).get(vep::boards))
+        .route("/vep/boards/{id}/cases", post(vep::create_case).get(vep::cases))
+        .route("/vep/boards/{id}/report", get(vep::report))
+        .route("/vep/cases/{id}", get(vep::case))
+        .route("/vep/cases/{id}/decisions", post(vep::decide))
+}
+
+/// Every (method, path) the API serves under `/api/v1`, read off its router; the OpenAPI test
+/// checks the document against it.
+#[cfg(test)]
+pub(crate) fn served() -> Vec<(axum::http::Method, String)> {
+    crate::route_listing::routes(&format!("{:?}", routes()))
 }
 
 /// The OpenAPI 3.1 description of this API, kept beside the handlers it describes.
