@@ -12,6 +12,8 @@ use normwatch_core::violation::{
 use normwatch_core::{Localized, RecordStatus, Tlp};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 pub const EUREPOC_URL: &str = "https://doi.org/10.5281/zenodo.7848941";
@@ -22,23 +24,31 @@ fn missing(v: &str) -> bool {
     matches!(v.trim(), "" | "Not available" | "Unknown" | "none" | "None" | "nan" | "NaT" | "NA" | "[]")
 }
 
-fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+fn open(path: &Path) -> Result<File> {
+    File::open(path).with_context(|| format!("cannot open {}", path.display()))
+}
+
+/// A CSV file's header and rows, and how errors name it (its path, when it is a file).
+struct Table {
+    name: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn read_csv(input: impl Read, name: &str) -> Result<Table> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: record {} is not valid CSV", path.display(), i + 1))?;
+        let record = record.with_context(|| format!("{name}: record {} is not valid CSV", i + 1))?;
         rows.push(record.iter().map(|f| f.trim().to_owned()).collect());
     }
-    Ok((headers, rows))
+    Ok(Table { name: name.to_owned(), headers, rows })
 }
 
-fn column(headers: &[String], name: &str, path: &Path) -> Result<usize> {
+fn column(headers: &[String], name: &str, input: &str) -> Result<usize> {
     headers.iter().position(|h| h == name).with_context(|| {
-        format!("{} has no column `{name}`: is it the EuRepoC v1.1 / CFR export normwatch reads?", path.display())
+        format!("{input} has no column `{name}`: is it the EuRepoC v1.1 / CFR export normwatch reads?")
     })
 }
 
@@ -188,6 +198,14 @@ pub struct EurepocImport {
     pub end_before_start: usize,
 }
 
+/// One CSV input and how errors name it.
+#[derive(Debug)]
+pub struct CsvInput<'a, R> {
+    pub name: &'a str,
+    pub reader: R,
+}
+
+/// Reads the three EuRepoC v1.1 CSV files in the folder `dir`.
 pub fn read_eurepoc(dir: &Path) -> Result<EurepocImport> {
     let global_path = dir.join("EuRepoC_Global_Database_1.1.csv");
     let attribution_path = dir.join("EuRepoC_Attribution_dataset_1.1.csv");
@@ -197,9 +215,30 @@ pub fn read_eurepoc(dir: &Path) -> Result<EurepocImport> {
             bail!("{} is missing: give the folder holding the three EuRepoC v1.1 CSV files", p.display());
         }
     }
-    let (gh, grows) = read_csv(&global_path)?;
-    let (rh, rrows) = read_csv(&receiver_path)?;
-    let (ah, arows) = read_csv(&attribution_path)?;
+    // Opened and read one after the other, so the first bad file is the one reported.
+    let file = |p: &Path| read_csv(open(p)?, &p.display().to_string());
+    let global = file(&global_path)?;
+    let receiver = file(&receiver_path)?;
+    let attribution = file(&attribution_path)?;
+    eurepoc_from(global, receiver, attribution)
+}
+
+/// The EuRepoC global, receiver and attribution CSVs, read from anywhere.
+pub fn parse_eurepoc(
+    global: CsvInput<'_, impl Read>,
+    receiver: CsvInput<'_, impl Read>,
+    attribution: CsvInput<'_, impl Read>,
+) -> Result<EurepocImport> {
+    let global = read_csv(global.reader, global.name)?;
+    let receiver = read_csv(receiver.reader, receiver.name)?;
+    let attribution = read_csv(attribution.reader, attribution.name)?;
+    eurepoc_from(global, receiver, attribution)
+}
+
+fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<EurepocImport> {
+    let Table { name: global_path, headers: gh, rows: grows } = global;
+    let Table { name: receiver_path, headers: rh, rows: rrows } = receiver;
+    let Table { name: attribution_path, headers: ah, rows: arows } = attribution;
     let g = |name: &str| column(&gh, name, &global_path);
     let (id_c, name_c, desc_c, start_c, end_c) =
         (g("ID")?, g("name")?, g("description")?, g("start_date")?, g("end_date")?);
@@ -473,9 +512,15 @@ pub fn cfr_key(title: &str, date: &str, affiliations: &str) -> String {
     format!("cfr-{}", &hex::encode(digest)[..16])
 }
 
+/// Reads the CFR tracker's CSV export.
 pub fn read_cfr(path: &Path) -> Result<Vec<IncidentInput>> {
-    let (h, rows) = read_csv(path)?;
-    let c = |name: &str| column(&h, name, path);
+    parse_cfr(CsvInput { name: &path.display().to_string(), reader: open(path)? })
+}
+
+/// The CFR tracker's CSV, read from anywhere.
+pub fn parse_cfr(input: CsvInput<'_, impl Read>) -> Result<Vec<IncidentInput>> {
+    let Table { name: path, headers: h, rows } = read_csv(input.reader, input.name)?;
+    let c = |name: &str| column(&h, name, &path);
     let (title_c, date_c, aff_c, desc_c, victims_c) =
         (c("Title")?, c("Date")?, c("Affiliations")?, c("Description")?, c("Victims")?);
     let (sponsor_c, type_c, cat_c) = (c("Sponsor")?, c("Type")?, c("Category")?);
@@ -566,5 +611,28 @@ mod tests {
         assert_eq!(cfr_date("9/28/2021").map(|d| d.as_str().to_owned()).as_deref(), Some("2021-09-28"));
         assert_eq!(cfr_sponsors("Palestine, State of, Israel"), ["PS", "IL"]);
         assert_eq!(cfr_sponsors("Iran (Islamic Republic of)"), ["IR"]);
+    }
+
+    const CFR_HEADER: &str =
+        "Title,Date,Affiliations,Description,Response,Victims,Sponsor,Type,Category,Sources_1,Sources_2,Sources_3\n";
+
+    #[test]
+    fn csv_read_from_bytes_is_named_in_errors() {
+        fn input(text: &str) -> CsvInput<'_, &[u8]> {
+            CsvInput { name: "upload.csv", reader: text.as_bytes() }
+        }
+        let row =
+            "Ministry breach,9/28/2021,Group X,d,,A ministry,Israel,Espionage,Government,https://example.org/a,,\n";
+        let rows = parse_cfr(input(&format!("{CFR_HEADER}{row}"))).expect("reads");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].started.as_ref().map(PartialDate::as_str), Some("2021-09-28"));
+        assert_eq!(rows[0].operation_types, ["espionage"]);
+
+        let e = parse_cfr(input("Title,Date\nx,1/1/2020\n")).expect_err("columns missing");
+        assert!(e.to_string().starts_with("upload.csv has no column `Affiliations`"), "{e}");
+        let e = parse_cfr(input(&format!("{CFR_HEADER}too,few\n"))).expect_err("short row");
+        assert_eq!(e.to_string(), "upload.csv: record 1 is not valid CSV");
+        let e = parse_eurepoc(input("ID\n1\n"), input("ID\n"), input("incident_ID\n")).expect_err("columns missing");
+        assert!(e.to_string().starts_with("upload.csv has no column `name`"), "{e}");
     }
 }

@@ -2,7 +2,6 @@
 #![forbid(unsafe_code)]
 
 mod config;
-mod import;
 mod log;
 mod seed;
 mod setup;
@@ -12,6 +11,7 @@ mod stix;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use config::{Config, ConfigArgs};
+use normwatch::import;
 use normwatch_core::{Catalog, CatalogFile, Lang, LangChoice, NormQuery};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

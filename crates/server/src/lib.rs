@@ -23,6 +23,13 @@ use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 pub use error::ApiError;
 
+/// The portal's form decoding without a server, for the fuzz targets in `fuzz/`; not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::web::Fields;
+    pub use crate::web::fuzzing::*;
+}
+
 /// Largest request body accepted (bytes). Records are small; a larger body is refused with a
 /// 413 problem before it is parsed. (Evidence uploads will have their own limit.)
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -25,6 +25,7 @@ mod stakeholder_record;
 mod timeline;
 mod vep;
 mod workflow;
+pub use workflow::{Fields, fuzzing};
 mod workflow_words;
 
 use crate::AppState;
