@@ -2,6 +2,7 @@
 //! checkpoint, the audit of the stored log, and witnessing another instance's log.
 use anyhow::{Context, Result, bail};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
+use normwatch_core::Viewer;
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{
     Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion,
@@ -100,6 +101,7 @@ pub async fn audit(store: &Store, key: &VerifierKey) -> Result<Vec<String>> {
         .into_iter()
         .map(|(kind, id, value, index)| ((kind, id), (value, index)))
         .collect();
+    let rescoped = store.rescoped_evidence().await?;
     let mut tree = MerkleTree::new();
     let mut start = 0;
     let mut seen = std::collections::HashSet::new();
@@ -116,6 +118,21 @@ pub async fn audit(store: &Store, key: &VerifierKey) -> Result<Vec<String>> {
             }
             tree.push(stored);
             seen.insert((leaf.entity.clone(), leaf.entity_id.clone()));
+            // Evidence migration 18 rescoped keeps the leaf it had: it must match the record
+            // in the scope the audit log says it was logged with.
+            let rescoped = (leaf.entity == "incident-evidence").then(|| rescoped.get(&leaf.entity_id)).flatten();
+            if let Some(before) = rescoped {
+                let now = store.incident_evidence(&Viewer::system(), Some(&leaf.entity_id), None).await?.pop();
+                let now = now.map(|e| serde_json::to_value(&e)).transpose()?;
+                match now.map(|v| as_logged(v, before)) {
+                    Some(was) if jcs::leaf_body(&leaf.entity, &was).unwrap_or_default() == leaf.body => continue,
+                    _ => problems.push(format!(
+                        "leaf {} ({} {}): the evidence rescoped by migration 18 differs from what was logged",
+                        leaf.index, leaf.entity, leaf.entity_id
+                    )),
+                }
+                continue;
+            }
             match records.get(&(leaf.entity.clone(), leaf.entity_id.clone())) {
                 None => problems.push(format!(
                     "leaf {} ({} {}): the published record is gone from the database",
@@ -229,4 +246,39 @@ pub async fn witness(
     let cosigned = note.to_text();
     store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &cosigned).await?;
     Ok((cosigned, first))
+}
+
+/// A rescoped piece of evidence as it was when logged: published, at the marking the audit
+/// entry's `before` names, and (as evidence was then) without a community.
+fn as_logged(mut now: serde_json::Value, before: &serde_json::Value) -> serde_json::Value {
+    if let Some(o) = now.as_object_mut() {
+        o.remove("status");
+        o.remove("community");
+        if let Some(tlp) = before.get("tlp") {
+            o.insert("tlp".into(), tlp.clone());
+        }
+    }
+    now
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rescoped_evidence_is_checked_in_the_scope_it_was_logged_with() {
+        // As the old code logged it: published (no status field), CLEAR, no community.
+        let logged = json!({"id": "e1", "incident": "i1", "sha256": "ab", "tlp": "clear", "filename": "a.txt"});
+        let leaf = jcs::leaf_body("incident-evidence", &logged).expect("leaf");
+        // As it reads after migration 18: a draft at its incident's marking, in its community.
+        let now = json!({"id": "e1", "incident": "i1", "sha256": "ab", "tlp": "amber", "filename": "a.txt",
+                         "status": "draft", "community": "coop"});
+        let before = json!({"tlp": "clear", "status": "published", "community": ""});
+        assert_eq!(jcs::leaf_body("incident-evidence", &as_logged(now.clone(), &before)).expect("leaf"), leaf);
+        // Anything else changed still shows.
+        let mut edited = now;
+        edited["filename"] = json!("b.txt");
+        assert_ne!(jcs::leaf_body("incident-evidence", &as_logged(edited, &before)).expect("leaf"), leaf);
+    }
 }

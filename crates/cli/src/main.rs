@@ -127,8 +127,10 @@ enum ImportCommand {
     /// a bad one is reported with its id and a JSON pointer and skipped, the rest are imported.
     /// Unknown types and properties are kept verbatim. Objects go to the TAXII collection of
     /// their TLP marking (TLP 1.0, 2.0 and common vendor markings are recognised). Importing
-    /// the same objects again (same id and `modified`) adds nothing. Exit code 2 when objects
-    /// were skipped.
+    /// the same objects again (same id and `modified`) adds nothing. Only an object's creator
+    /// versions it (STIX 2.1 §3.6): a new version of an object normwatch published, or one
+    /// naming normwatch's identity as its creator, is refused and named. Exit code 2 when
+    /// objects were skipped or refused.
     Stix {
         /// The bundle file, or `-` for standard input.
         source: String,
@@ -628,15 +630,16 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
         let report = stix::import(&instance.store, &source, tlp, community).await?;
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "STIX: {} objects read, {} added, {} already there, {} skipped in {secs:.2} s ({} objects/s)",
+            "STIX: {} objects read, {} added, {} already there, {} skipped, {} refused (not their creator's) in {secs:.2} s ({} objects/s)",
             report.read,
             report.added,
             report.unchanged,
             report.rejected,
+            report.refused,
             (report.read as f64 / secs.max(1e-9)) as u64
         );
         instance.store.close().await;
-        return Ok(if report.rejected > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
+        return Ok(if report.rejected + report.refused > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
     }
     let store = &instance.store;
     let today = normwatch_server::today();

@@ -22,6 +22,8 @@ pub struct ImportReport {
     pub added: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// New versions of objects the importer did not create (STIX 2.1 §3.6).
+    pub refused: u64,
 }
 
 /// Counts bytes as they are read, for the progress bar.
@@ -114,6 +116,11 @@ pub async fn import(store: &Store, source: &str, default_tlp: Tlp, community: Op
                 Ok(added) => {
                     report.added += added.added;
                     report.unchanged += added.unchanged;
+                    report.refused += added.refused.len() as u64;
+                    for (id, version, why) in &added.refused {
+                        let line = format!("refused {id} (version {}): {why}", version.as_deref().unwrap_or("-"));
+                        if bar.is_hidden() { eprintln!("{line}") } else { bar.println(line) }
+                    }
                 }
                 Err(e) => {
                     failure = Some(e.into());

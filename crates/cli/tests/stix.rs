@@ -12,6 +12,7 @@ use std::process::Command;
 on_both_backends!(
     taxii_with_the_oasis_client,
     community_collections_reach_members_only,
+    only_the_creator_versions_an_object,
     exports_pass_the_oasis_validator,
     attack_imports_and_round_trips
 );
@@ -533,4 +534,108 @@ async fn community_collections_reach_members_only(s: TestServer) {
     let status_path = format!("/taxii2/api/status/{}/", status["id"].as_str().expect("id"));
     assert_eq!(taxii_as(&s, &roles.contributor, reqwest::Method::GET, &status_path, None).await.0, 200);
     assert_eq!(taxii_as(&s, &roles.acme_contributor, reqwest::Method::GET, &status_path, None).await.0, 404);
+}
+
+/// STIX 2.1 §3.6: only an object's creator makes new versions of it. What normwatch published is
+/// never versioned from outside; another account's object is not versioned by someone else.
+async fn only_the_creator_versions_an_object(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    published_findings(&s, &roles).await;
+    let (_, cols) = taxii_as(&s, &roles.contributor, reqwest::Method::GET, "/taxii2/api/collections/", None).await;
+    let id_of = |title: &str| -> String {
+        cols["collections"].as_array().expect("collections").iter().find(|c| c["title"] == title).expect(title)["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (clear, green) = (id_of("TLP:CLEAR"), id_of("TLP:GREEN"));
+    let (_, ours) = taxii_as(
+        &s,
+        &roles.anonymous,
+        reqwest::Method::GET,
+        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=incident"),
+        None,
+    )
+    .await;
+    let original = ours["objects"][0].clone();
+    assert!(original["created_by_ref"].is_string(), "{original}");
+    let mut forged = original.clone();
+    forged["modified"] = json!("2099-01-01T00:00:00.000Z");
+    forged["name"] = json!("Forged by a contributor");
+    let mut impostor = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--0b3a9c8e-4f5d-4c1e-9a7b-2d6e8f1a3c5b",
+        "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "pattern_type": "stix",
+        "pattern": "[domain-name:value = 'c2.example']", "valid_from": "2024-03-01T00:00:00.000Z"});
+    impostor["created_by_ref"] = original["created_by_ref"].clone();
+    let own = json!({"type": "indicator", "spec_version": "2.1", "id": "indicator--5f1c2b7e-8d3a-4e6f-b9c0-1a2d3e4f5a6b",
+        "created": "2024-03-01T00:00:00.000Z", "modified": "2024-03-01T00:00:00.000Z", "pattern_type": "stix",
+        "pattern": "[domain-name:value = 'own.example']", "valid_from": "2024-03-01T00:00:00.000Z"});
+    // Each object goes to the collection of its marking (the instance's are TLP:CLEAR).
+    let post = |api: &Api, body: Value| {
+        let collection = if body["object_marking_refs"].is_null() { &green } else { &clear };
+        let objects = format!("/taxii2/api/collections/{collection}/objects/");
+        let (s, api) = (&s, api.clone());
+        async move { taxii_as(s, &api, reqwest::Method::POST, &objects, Some(&json!({"objects": [body]}))).await }
+    };
+    let (st, status) = post(&roles.contributor, forged.clone()).await;
+    assert_eq!(st, 202, "{status}");
+    assert_eq!((status["success_count"].clone(), status["failure_count"].clone()), (json!(0), json!(1)), "{status}");
+    assert_eq!(status["failures"][0]["id"], original["id"], "{status}");
+    assert!(status["failures"][0]["message"].as_str().is_some_and(|m| m.contains("3.6")), "{status}");
+    // Nobody speaks as a registered stakeholder it does not act for, nor as normwatch.
+    let (_, status) = post(&roles.acme_contributor, impostor.clone()).await;
+    assert_eq!(status["failure_count"], 1, "acme is not jp: {status}");
+    let (_, identities) = taxii_as(
+        &s,
+        &roles.anonymous,
+        reqwest::Method::GET,
+        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=identity"),
+        None,
+    )
+    .await;
+    let normwatch = identities["objects"].as_array().expect("identities").iter().find(|o| o["name"] == "normwatch");
+    impostor["created_by_ref"] = normwatch.expect("normwatch's identity")["id"].clone();
+    let (_, status) = post(&roles.contributor, impostor).await;
+    assert_eq!(status["failure_count"], 1, "nobody speaks as normwatch: {status}");
+    // Every reader still gets normwatch's version only.
+    let (_, versions) = taxii_as(
+        &s,
+        &roles.reader,
+        reqwest::Method::GET,
+        &format!("/taxii2/api/collections/{clear}/objects/{}/versions/", original["id"].as_str().expect("id")),
+        None,
+    )
+    .await;
+    assert_eq!(versions["versions"], json!([original["modified"]]), "{versions}");
+    assert!(!ours.to_string().contains("Forged"));
+    let (_, again) = taxii_as(
+        &s,
+        &roles.reader,
+        reqwest::Method::GET,
+        &format!("/taxii2/api/collections/{green}/objects/?match[type]=incident"),
+        None,
+    )
+    .await;
+    assert!(!again.to_string().contains("Forged"), "{again}");
+
+    // An account's own object: it versions it; another account may not.
+    assert_eq!(post(&roles.contributor, own.clone()).await.1["success_count"], 1);
+    let mut next = own.clone();
+    next["modified"] = json!("2024-04-01T00:00:00.000Z");
+    let (_, status) = post(&roles.acme_contributor, next.clone()).await;
+    assert_eq!(status["failure_count"], 1, "{status}");
+    let (_, status) = post(&roles.contributor, next).await;
+    assert_eq!(status["success_count"], 1, "{status}");
+
+    // The CLI's import refuses the same, names the object and exits non-zero.
+    let bundle = s.dir().join("forged.json");
+    std::fs::write(
+        &bundle,
+        json!({"type": "bundle", "id": "bundle--6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "objects": [forged]})
+            .to_string(),
+    )
+    .expect("write bundle");
+    let out = s.cli(&["import", "stix", bundle.to_str().expect("path")]);
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(original["id"].as_str().expect("id")) && said.contains("3.6"), "{said}");
 }

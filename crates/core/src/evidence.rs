@@ -1,6 +1,6 @@
 //! Evidence about an incident (GCSC §6D): the collection protocol it was gathered under, and its
 //! chain of custody, each entry hashing the one before so that an edited history shows.
-use crate::access::Tlp;
+use crate::access::{RecordStatus, Tlp};
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -84,6 +84,42 @@ impl EvidenceUpload {
     }
 }
 
+/// Where a piece of evidence stands relative to the record it belongs to. Evidence has no
+/// life of its own: it is published by the review that publishes its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceLife {
+    /// Published with the upload: its incident is published and the uploader speaks for it
+    /// (an editor, or the incident's own stakeholder).
+    PublishedNow,
+    /// A draft until its incident is published (the incident is not yet).
+    WithIncident,
+    /// A draft until a finding that cites it is published: an outsider's evidence on a
+    /// published incident goes through review like a finding.
+    WithFinding,
+}
+
+impl EvidenceLife {
+    /// The rule for a new upload: the incident's status, and whether the uploader may add to
+    /// the incident without review.
+    pub fn of_upload(incident: RecordStatus, uploader_speaks_for_incident: bool) -> EvidenceLife {
+        match (incident, uploader_speaks_for_incident) {
+            (RecordStatus::Published, true) => EvidenceLife::PublishedNow,
+            (RecordStatus::Published, false) => EvidenceLife::WithFinding,
+            _ => EvidenceLife::WithIncident,
+        }
+    }
+
+    pub fn status(self) -> RecordStatus {
+        if self == EvidenceLife::PublishedNow { RecordStatus::Published } else { RecordStatus::Draft }
+    }
+}
+
+/// The marking evidence takes when the record it belongs to is marked `record`: never less
+/// strict than the record (a record raised to RED takes its evidence with it).
+pub fn inherited_marking(own: Tlp, record: Tlp) -> Tlp {
+    own.max(record)
+}
+
 /// One step in the life of a piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustodyEntry {
@@ -161,5 +197,20 @@ mod tests {
             p.completeness(),
             Completeness { filled: 2, of: 6, missing: vec!["method", "tool_version", "time_zone", "handling"] }
         );
+    }
+
+    #[test]
+    fn evidence_is_published_only_with_its_record() {
+        use RecordStatus::*;
+        assert_eq!(EvidenceLife::of_upload(Published, true), EvidenceLife::PublishedNow);
+        assert_eq!(EvidenceLife::of_upload(Published, false), EvidenceLife::WithFinding);
+        for s in [Draft, InReview] {
+            for speaks in [true, false] {
+                assert_eq!(EvidenceLife::of_upload(s, speaks), EvidenceLife::WithIncident);
+                assert_eq!(EvidenceLife::of_upload(s, speaks).status(), Draft);
+            }
+        }
+        assert_eq!(inherited_marking(Tlp::Clear, Tlp::Red), Tlp::Red);
+        assert_eq!(inherited_marking(Tlp::Red, Tlp::Green), Tlp::Red);
     }
 }

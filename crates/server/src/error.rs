@@ -163,6 +163,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// No resource is named with U+0000, and PostgreSQL's text cannot hold it: a path that decodes
+/// to one is not found, before any handler passes it to a query.
+pub async fn refuse_nul_in_path(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    if path.contains("%00") {
+        return ApiError::NoRoute(path.to_owned()).into_response();
+    }
+    next.run(request).await
+}
+
 pub async fn not_found_fallback(uri: Uri) -> ApiError {
     ApiError::NoRoute(uri.path().to_owned())
 }

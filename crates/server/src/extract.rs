@@ -5,6 +5,10 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::{HeaderMap, header, request::Parts};
 use normwatch_core::{FieldError, Lang, LangChoice};
 
+/// Why a text with U+0000 is refused: PostgreSQL's text cannot hold it (a query with one fails
+/// inside the database), and no record needs it.
+pub const NUL_REASON: &str = "contains the character U+0000 (NUL), which no text here may hold";
+
 /// The query string as ordered pairs, with the language parameter taken out.
 #[derive(Debug, Clone, Default)]
 pub struct Params {
@@ -45,6 +49,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
             .map_err(|e| FieldError::new("query", format!("not a valid query string: {e}")))?;
         let mut params = Params::default();
         for (k, v) in all {
+            if k.contains('\0') || v.contains('\0') {
+                let field = if k.contains('\0') { "query" } else { k.as_str() };
+                return Err(FieldError::new(field, NUL_REASON).into());
+            }
             if k == "lang" {
                 if params.lang.is_some() {
                     return Err(FieldError::new("lang", "given twice; give it once").into());
@@ -114,6 +122,9 @@ where
                 ApiError::InvalidBody(FieldError::new("body", e.body_text()))
             }
         })?;
+        if let Some(field) = nul_in_json(&bytes) {
+            return Err(ApiError::InvalidBody(FieldError::new(field, NUL_REASON)));
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
             let message = e.inner().to_string();
@@ -124,6 +135,47 @@ where
     }
 }
 
+/// The field of a JSON text whose strings (or keys) hold U+0000, if any. JSON can only spell it
+/// escaped (`\u0000`; a raw control character is a syntax error), so the bytes are scanned first
+/// and parsed only when the escape is there.
+fn nul_in_json(bytes: &[u8]) -> Option<String> {
+    let mut i = 0;
+    let mut found = false;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            // An escape is two bytes (`\\` included), so `\\u0000` is text, not a NUL.
+            found |= bytes.get(i + 1..i + 6) == Some(b"u0000");
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    if !found {
+        return None;
+    }
+    fn walk(value: &serde_json::Value, path: &str) -> Option<String> {
+        let named = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => {
+                Some(if path.is_empty() { "body".into() } else { path.into() })
+            }
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                if k.contains('\0') {
+                    Some(if path.is_empty() { "body".into() } else { path.into() })
+                } else {
+                    walk(v, &named(k))
+                }
+            }),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(n, v)| walk(v, &format!("{path}[{n}]")))
+            }
+            _ => None,
+        }
+    }
+    // A body that does not parse is left to the deserialiser, which names the syntax error.
+    serde_json::from_slice::<serde_json::Value>(bytes).ok().and_then(|v| walk(&v, ""))
+}
+
 /// The client's address, when the server was started with connection info.
 pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
     parts_extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())
@@ -131,7 +183,20 @@ pub fn client_address(parts_extensions: &axum::http::Extensions) -> Option<std::
 
 #[cfg(test)]
 mod tests {
-    use super::field_of;
+    use super::{field_of, nul_in_json};
+
+    #[test]
+    fn finds_nul_in_json_strings_and_keys() {
+        assert_eq!(nul_in_json(br#"{"contact": "a\u0000b"}"#).as_deref(), Some("contact"));
+        assert_eq!(nul_in_json(br#"{"members": [{"id": "x"}, {"id": "\u0000"}]}"#).as_deref(), Some("members[1].id"));
+        assert_eq!(nul_in_json(br#"{"name": {"ja\u0000": "x"}}"#).as_deref(), Some("name"));
+        assert_eq!(nul_in_json(br#""\u0000""#).as_deref(), Some("body"));
+        // An escaped backslash before `u0000` is the text `\u0000`, not a NUL.
+        assert_eq!(nul_in_json(br#"{"note": "C:\\u0000"}"#), None);
+        assert_eq!(nul_in_json(br#"{"note": "\u00001"}"#).as_deref(), Some("note"));
+        assert_eq!(nul_in_json(b"{\"unclosed\": \"\\u0000"), None, "left to the deserialiser");
+        assert_eq!(nul_in_json(br#"{"plain": "text"}"#), None);
+    }
 
     #[test]
     fn names_the_field_of_serde_errors() {

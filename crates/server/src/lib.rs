@@ -9,6 +9,7 @@ mod error;
 mod extract;
 pub mod log;
 pub mod report;
+mod route_listing;
 pub mod taxii;
 mod web;
 pub mod webhooks;
@@ -153,8 +154,8 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// The whole HTTP surface.
-pub fn router(state: AppState) -> Router {
+/// Every route of the HTTP surface, before its layers and state.
+fn routes() -> Router<AppState> {
     Router::new()
         .nest("/api/v1", api::routes())
         .nest("/log", log::routes())
@@ -162,8 +163,25 @@ pub fn router(state: AppState) -> Router {
         // Nesting serves `/taxii2`; TAXII clients ask for the discovery URL with its slash.
         .route("/taxii2/", axum::routing::get(taxii::discovery))
         .merge(web::routes())
+}
+
+/// The path templates (`/api/v1/incidents/{id}`) the router answers GET on, sorted, read off the
+/// router itself so that a test covering them all covers a route the day it is added. axum
+/// has no route listing; its `Debug` form names each route's path and methods.
+pub fn get_paths() -> Vec<String> {
+    route_listing::routes(&format!("{:?}", routes()))
+        .into_iter()
+        .filter(|(m, _)| m == axum::http::Method::GET)
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    routes()
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        .layer(axum::middleware::from_fn(error::refuse_nul_in_path))
         .layer(axum::middleware::map_response(security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

@@ -585,8 +585,12 @@ async fn add_objects(
         return Err(bad_request("body", e));
     }
     let added = state.store.add_stix_objects(&scope, "taxii", Some(&account.id), &objects).await?;
+    for (id, version, why) in &added.refused {
+        failures.push(json!({ "id": id, "version": version, "message": why }));
+    }
     let successes: Vec<Value> = objects
         .iter()
+        .filter(|o| !added.refused.iter().any(|(id, v, _)| *id == o.stix_id && *v == o.modified))
         .map(|o| {
             let mut s = json!({ "id": o.stix_id });
             if let Some(m) = &o.modified {

@@ -98,7 +98,7 @@ pub fn normwatch_identity() -> Value {
     })
 }
 
-fn normwatch_identity_id() -> String {
+pub fn normwatch_identity_id() -> String {
     stix_id("identity", "normwatch")
 }
 

@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod export;
+pub mod versioning;
 
 use normwatch_core::Tlp;
 use sha2::{Digest, Sha256};

@@ -57,16 +57,75 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// A row shared with a community not in `list` (`x NOT IN (NULL)` would be NULL, never true).
+fn outside(column: &str, list: &str) -> String {
+    format!("{column} IS NOT NULL AND COALESCE({column} IN {list}, FALSE) = FALSE")
+}
+
+/// The tables of records that may be shared with a community.
+const COMMUNITY_TABLES: [&str; 13] = [
+    "incidents",
+    "incident_evidence",
+    "violation_assessments",
+    "attribution_claims",
+    "attribution_statements",
+    "incident_responses",
+    "positions",
+    "implementation_evidence",
+    "legal_positions",
+    "vulnerabilities",
+    "capacity_programmes",
+    "hygiene_assessments",
+    "points_of_contact",
+];
+
 impl Store {
+    /// Evidence migration 18 rescoped, by id: the scope its log leaf was appended with
+    /// (`tlp`, `status`, `community` as the audit entry's `before` holds them).
+    pub async fn rescoped_evidence(&self) -> Result<std::collections::HashMap<String, serde_json::Value>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT entity_id, before FROM audit_log WHERE entity = 'incident-evidence' AND action = 'rescope' \
+             AND actor = 'migration' ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let before: Option<String> = r.try_get("before")?;
+            if let Some(b) = before {
+                // The first rescope holds what was logged; later ones start from a corrected scope.
+                out.entry(r.try_get("entity_id")?).or_insert(crate::json_column("audit record", &b)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The newest entries first; `before` pages backwards by sequence number.
     pub async fn audit_log(
         &self,
+        viewer: &normwatch_core::Viewer,
         entity: Option<&str>,
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut sql =
             Sql::new("SELECT seq, at, actor, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1");
+        // The trail of a community's record (its text in `before`/`after`) is for the
+        // community's members, as the record is.
+        if let Some(mine) = &viewer.communities {
+            let list = sql.bind_list(mine.iter().map(String::as_str));
+            let mut scoped: Vec<String> = COMMUNITY_TABLES
+                .iter()
+                .map(|t| format!("SELECT id FROM {t} WHERE {}", outside("community_id", &list)))
+                .collect();
+            // A vulnerability's events share its community.
+            scoped.push(format!(
+                "SELECT e.id FROM vulnerability_events e JOIN vulnerabilities v ON v.id = e.vulnerability_id \
+                 WHERE {}",
+                outside("v.community_id", &list)
+            ));
+            sql.push(&format!(" AND entity_id NOT IN ({})", scoped.join(" UNION ALL ")));
+        }
         if let Some(e) = entity {
             let p = sql.bind(e);
             sql.push(&format!(" AND entity = {p}"));

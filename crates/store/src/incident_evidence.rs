@@ -1,14 +1,17 @@
 //! Evidence about incidents: metadata of the blobs (hash, size, type, name, collection
-//! protocol), their chain of custody, read through the viewer's visibility filter. Each piece
-//! is logged on upload: its leaf commits to the bytes' SHA-256.
+//! protocol), their chain of custody. Evidence belongs to its incident: it takes the
+//! incident's community and at least its marking, is read only by those who may read both it
+//! and its incident, and is published — logged, its leaf committing to the bytes' SHA-256 — by
+//! the review that publishes its incident (or the finding that cites it).
 use crate::audit::{Actor, record};
-use crate::rows::{corrupt, json_column, tlp_column};
+use crate::rows::{corrupt, enum_column, json_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::{BlobRef, Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::evidence::{
-    CollectionProtocol, Completeness, CustodyEntry, EvidenceUpload, GENESIS, broken_link, custody_hash,
+    CollectionProtocol, Completeness, CustodyEntry, EvidenceLife, EvidenceUpload, GENESIS, broken_link, custody_hash,
+    inherited_marking,
 };
-use normwatch_core::{FieldError, Tlp, Viewer};
+use normwatch_core::{FieldError, RecordStatus, Tlp, Viewer};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -24,6 +27,13 @@ pub struct IncidentEvidence {
     pub filename: String,
     pub protocol: CollectionProtocol,
     pub tlp: Tlp,
+    /// Shown while it is not published (published evidence was logged without the field, and
+    /// its leaf must keep matching it).
+    #[serde(skip_serializing_if = "is_published")]
+    pub status: RecordStatus,
+    /// The community its incident is shared with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stakeholder: Option<String>,
     pub recorded_by: String,
@@ -37,8 +47,12 @@ pub struct IncidentEvidence {
     pub custody_intact: bool,
 }
 
+fn is_published(s: &RecordStatus) -> bool {
+    *s == RecordStatus::Published
+}
+
 const COLUMNS: &str = "e.id, e.incident_id, e.sha256, e.size, e.media_type, e.filename, e.protocol, e.tlp, \
-    e.stakeholder_id, e.recorded_by, e.created_at";
+    e.status, e.community_id, e.stakeholder_id, e.recorded_by, e.created_at";
 
 fn evidence_from(row: &AnyRow, custody: Vec<CustodyEntry>) -> Result<IncidentEvidence, StoreError> {
     let protocol: CollectionProtocol = json_column(row, "protocol")?;
@@ -53,6 +67,8 @@ fn evidence_from(row: &AnyRow, custody: Vec<CustodyEntry>) -> Result<IncidentEvi
         completeness: protocol.completeness(),
         protocol,
         tlp: tlp_column(row)?,
+        status: enum_column(row, "status")?,
+        community: row.try_get("community_id")?,
         stakeholder: row.try_get("stakeholder_id")?,
         recorded_by: row.try_get("recorded_by")?,
         created_at: row.try_get("created_at")?,
@@ -98,16 +114,19 @@ async fn append_custody(
 }
 
 impl Store {
-    /// Records uploaded evidence (its bytes already in the blob store), its first custody entry,
-    /// and its log leaf. The marking is at least the incident's.
+    /// Records uploaded evidence (its bytes already in the blob store) and its first custody
+    /// entry. It takes its incident's community; it is published (and logged) at once only when
+    /// the incident is published and `speaks_for_incident` (the uploader may add to it without
+    /// review); otherwise it is a draft until its incident, or a finding citing it, is published.
     pub async fn create_incident_evidence(
         &self,
         actor: &Actor,
         input: &EvidenceUpload,
         blob: &BlobRef,
+        speaks_for_incident: bool,
     ) -> Result<IncidentEvidence, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT tlp FROM incidents WHERE id = $1")
+        let row = sqlx::query("SELECT tlp, status, community_id FROM incidents WHERE id = $1")
             .bind(&input.incident)
             .fetch_optional(&mut *tx)
             .await?
@@ -124,6 +143,9 @@ impl Store {
                 ),
             )));
         }
+        let incident_status: RecordStatus = enum_column(&row, "status")?;
+        let community: Option<String> = row.try_get("community_id")?;
+        let status = EvidenceLife::of_upload(incident_status, speaks_for_incident).status();
         if let Some(s) = &input.stakeholder {
             crate::stakeholders::require_stakeholder(&mut tx, "stakeholder", s).await?;
         }
@@ -133,7 +155,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO incident_evidence (id, incident_id, sha256, size, media_type, filename, protocol, stakeholder_id, tlp,
                status, recorded_by, community_id, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'published', $10, NULL, $11, $11, 1)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)",
         )
         .bind(&id)
         .bind(&input.incident)
@@ -144,29 +166,20 @@ impl Store {
         .bind(protocol)
         .bind(input.stakeholder.clone())
         .bind(input.tlp.name())
+        .bind(status.name())
         .bind(&actor.0)
+        .bind(community)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
         append_custody(&mut tx, &id, &actor.0, "collected", Some("uploaded to normwatch")).await?;
-        let mut created = self.evidence_in(&mut tx, &id).await?.ok_or(StoreError::NotFound)?;
+        let mut created = evidence_in(&mut tx, &id).await?.ok_or(StoreError::NotFound)?;
         crate::audit::record(&mut tx, actor, "create", "incident-evidence", &id, None::<&()>, Some(&created)).await?;
-        created.log_index = Some(crate::log::append(&mut tx, "incident-evidence", &id, &created).await?);
+        if status == RecordStatus::Published {
+            created.log_index = Some(crate::log::append(&mut tx, "incident-evidence", &id, &created).await?);
+        }
         tx.commit().await?;
         Ok(created)
-    }
-
-    async fn evidence_in(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        id: &str,
-    ) -> Result<Option<IncidentEvidence>, StoreError> {
-        let sql = format!("SELECT {COLUMNS}, NULL AS log_index FROM incident_evidence e WHERE e.id = $1");
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await? else {
-            return Ok(None);
-        };
-        let custody = custody_of(&mut **tx, id).await?;
-        Ok(Some(evidence_from(&row, custody)?))
     }
 
     /// Evidence the viewer may read: one piece by id, or all of an incident's.
@@ -181,7 +194,11 @@ impl Store {
              LEFT JOIN log_leaves lg ON lg.entity = 'incident-evidence' AND lg.entity_id = e.id WHERE "
         ));
         let visible = visible_to(&mut sql, viewer, "e");
-        sql.push(&visible);
+        // What hangs off an incident is read only by those who may read the incident too.
+        let incident_visible = visible_to(&mut sql, viewer, "i");
+        sql.push(&format!(
+            "{visible} AND EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id AND {incident_visible})"
+        ));
         if let Some(id) = id {
             let p = sql.bind(id);
             sql.push(&format!(" AND e.id = {p}"));
@@ -219,6 +236,118 @@ impl Store {
         record(&mut tx, actor, "custody", "incident-evidence", id, None::<&()>, Some(&what)).await?;
         tx.commit().await?;
         self.incident_evidence(viewer, Some(id), None).await?.pop().ok_or(StoreError::NotFound)
+    }
+}
+
+async fn evidence_in(tx: &mut Transaction<'static, Any>, id: &str) -> Result<Option<IncidentEvidence>, StoreError> {
+    let sql = format!("SELECT {COLUMNS}, NULL AS log_index FROM incident_evidence e WHERE e.id = $1");
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut **tx).await? else {
+        return Ok(None);
+    };
+    let custody = custody_of(&mut **tx, id).await?;
+    Ok(Some(evidence_from(&row, custody)?))
+}
+
+/// Keeps an unpublished incident's evidence in step with it: its community, and at least its
+/// marking (in the transaction that changes the incident).
+pub(crate) async fn follow_incident(
+    tx: &mut Transaction<'static, Any>,
+    incident: &str,
+    tlp: Tlp,
+    community: Option<&str>,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query("SELECT id, tlp FROM incident_evidence WHERE incident_id = $1 AND status <> 'published'")
+        .bind(incident)
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in &rows {
+        let id: String = r.try_get("id")?;
+        let marking = inherited_marking(tlp_column(r)?, tlp);
+        sqlx::query(
+            "UPDATE incident_evidence SET tlp = $1, community_id = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+        )
+        .bind(marking.name())
+        .bind(community.map(str::to_owned))
+        .bind(now_rfc3339())
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Which unpublished evidence a record's publication publishes.
+pub(crate) enum Publishing<'a> {
+    /// An incident's: every piece of evidence about it.
+    Incident(&'a str),
+    /// A finding's: the pieces it cites, marked at least as strictly as the finding and kept in
+    /// its community.
+    Cited { ids: &'a [String], tlp: Tlp, community: Option<&'a str> },
+}
+
+/// Publishes the evidence a record's publication carries, in that transaction: status, audit,
+/// and a log leaf (evidence that an older version logged already keeps the leaf it has).
+pub(crate) async fn publish_with(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    what: Publishing<'_>,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = match &what {
+        Publishing::Incident(incident) => sqlx::query(
+            "SELECT id FROM incident_evidence WHERE incident_id = $1 AND status <> 'published' ORDER BY created_at, id",
+        )
+        .bind(*incident)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?,
+        Publishing::Cited { ids, .. } => ids.to_vec(),
+    };
+    for id in ids {
+        let Some(before) = evidence_in(tx, &id).await? else { continue };
+        if before.status == RecordStatus::Published {
+            continue;
+        }
+        // A finding never publishes what its unpublished incident holds back: that evidence is
+        // published with the incident.
+        if matches!(what, Publishing::Cited { .. }) && !incident_published(tx, &before.incident).await? {
+            continue;
+        }
+        let (tlp, community) = match &what {
+            Publishing::Incident(_) => (before.tlp, before.community.clone()),
+            Publishing::Cited { tlp, community, .. } => {
+                (inherited_marking(before.tlp, *tlp), community.map(str::to_owned).or(before.community.clone()))
+            }
+        };
+        sqlx::query(
+            "UPDATE incident_evidence SET status = 'published', tlp = $1, community_id = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+        )
+        .bind(tlp.name())
+        .bind(community)
+        .bind(now_rfc3339())
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+        let mut after = evidence_in(tx, &id).await?.ok_or(StoreError::NotFound)?;
+        record(tx, actor, "publish", "incident-evidence", &id, Some(&before), Some(&after)).await?;
+        let logged = sqlx::query("SELECT idx FROM log_leaves WHERE entity = 'incident-evidence' AND entity_id = $1")
+            .bind(&id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if logged.is_none() {
+            after.log_index = Some(crate::log::append(tx, "incident-evidence", &id, &after).await?);
+        }
+    }
+    Ok(())
+}
+
+async fn incident_published(tx: &mut Transaction<'static, Any>, incident: &str) -> Result<bool, StoreError> {
+    let row =
+        sqlx::query("SELECT status FROM incidents WHERE id = $1").bind(incident).fetch_optional(&mut **tx).await?;
+    match row {
+        Some(r) => Ok(enum_column::<RecordStatus>(&r, "status")? == RecordStatus::Published),
+        None => Ok(false),
     }
 }
 

@@ -3,6 +3,7 @@
 //! version, publication into the transparency log, and corrections that supersede without
 //! editing. One generic path serves them all; each kind says only its table and index columns.
 use crate::audit::{Actor, record};
+use crate::incident_evidence::{Publishing, follow_incident, publish_with};
 use crate::rows::{corrupt, enum_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
@@ -67,6 +68,11 @@ pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     /// The incident itself, for the kind whose writes keep the search index.
     fn as_incident(&self) -> Option<&IncidentInput> {
         None
+    }
+    /// The condition on a row `r` of the kind's table that it concerns the incident whose id is
+    /// bound at placeholder `p`.
+    fn about_incident(p: &str) -> String {
+        format!("r.incident_id = {p}")
     }
 }
 
@@ -183,6 +189,13 @@ impl LedgerKind for StatementInput {
     }
     fn claims(&self) -> &[String] {
         &self.claims
+    }
+    /// A statement is about the incidents of the claims it makes its own.
+    fn about_incident(p: &str) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM attribution_claims c WHERE c.incident_id = {p} \
+             AND r.body LIKE '%\"' || c.id || '\"%')"
+        )
     }
 }
 
@@ -535,13 +548,21 @@ async fn read_in_tx<T: LedgerKind>(
     row.as_ref().map(record_from::<T>).transpose()
 }
 
-/// Appends a record's leaf and the facets it brings, when it is published.
+/// Appends a record's leaf and the facets it brings, when it is published, and publishes the
+/// evidence that belongs to it: an incident's own, or what a finding cites.
 async fn publish_tail<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
     record: &mut LedgerRecord<T>,
 ) -> Result<(), StoreError> {
     record.log_index = Some(crate::log::append(tx, T::ENTITY, &record.id, record).await?);
-    write_finding_facet(tx, &record.id, &record.body).await
+    write_finding_facet(tx, &record.id, &record.body).await?;
+    let evidence = if record.body.as_incident().is_some() {
+        Publishing::Incident(&record.id)
+    } else {
+        Publishing::Cited { ids: record.body.evidence(), tlp: record.body.tlp(), community: record.body.community() }
+    };
+    publish_with(tx, actor, evidence).await
 }
 
 impl Store {
@@ -662,7 +683,7 @@ impl Store {
         let mut sql = visible_records::<T>(viewer);
         if let Some(i) = incident {
             let p = sql.bind(i);
-            sql.push(&format!(" AND r.incident_id = {p}"));
+            sql.push(&format!(" AND {}", T::about_incident(&p)));
         }
         if let Some(s) = status {
             let p = sql.bind(s.name());
@@ -755,6 +776,7 @@ impl Store {
         }
         if let Some(incident) = input.as_incident() {
             write_incident_index(&mut tx, id, incident, true).await?;
+            follow_incident(&mut tx, id, input.tlp(), input.community()).await?;
         }
         let after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         record(&mut tx, actor, "update", T::ENTITY, id, Some(&before), Some(&after)).await?;
@@ -921,7 +943,7 @@ impl Store {
             return Err(StoreError::Conflict("the record changed meanwhile; read it again".into()));
         }
         let mut after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        publish_tail(&mut tx, &mut after).await?;
+        publish_tail(&mut tx, actor, &mut after).await?;
         record(&mut tx, actor, "publish", T::ENTITY, id, None::<&()>, Some(&after)).await?;
         tx.commit().await?;
         self.ledger_record::<T>(viewer, id).await?.ok_or(StoreError::NotFound)
@@ -993,7 +1015,7 @@ async fn create_in<T: LedgerKind>(
     let id = created.id.clone();
     record(tx, actor, "create", T::ENTITY, &id, None::<&()>, Some(&created)).await?;
     if created.body.status() == RecordStatus::Published {
-        publish_tail(tx, &mut created).await?;
+        publish_tail(tx, actor, &mut created).await?;
     }
     Ok(created)
 }

@@ -222,6 +222,9 @@ impl Store {
         }
         self.push_published::<IncidentInput>(&admin, &mut out).await?;
         for e in self.incident_evidence(&admin, None, None).await? {
+            if e.status != normwatch_core::RecordStatus::Published {
+                continue;
+            }
             out.push(("incident-evidence".to_owned(), e.id.clone(), to_value(&e)?, e.log_index));
         }
         self.push_published::<AssessmentInput>(&admin, &mut out).await?;

@@ -64,11 +64,13 @@ impl From<normwatch_stix::bundle::StixObject> for NewStixObject {
 }
 
 /// What a store of objects did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StixAdded {
     pub added: u64,
     /// Already there (same id and `modified` in the collection): nothing changed.
     pub unchanged: u64,
+    /// Versions refused because the poster is not the object's creator: (id, version, why).
+    pub refused: Vec<(String, Option<String>, String)>,
 }
 
 /// Which versions of each object a read returns (TAXII `match[version]`).
@@ -358,6 +360,16 @@ pub(crate) async fn add_in(
         return Ok(StixAdded::default());
     }
     let (last, _) = lock_head(tx).await?;
+    // Under the head lock, so that no version slips in between the check and the insert.
+    let (kept, refused) = if origin == "normwatch" {
+        (objects.to_vec(), Vec::new())
+    } else {
+        creators_only(tx, objects, added_by).await?
+    };
+    let objects = &kept[..];
+    if objects.is_empty() {
+        return Ok(StixAdded { refused, ..StixAdded::default() });
+    }
     let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000;
     let mut next = now.max(micros(&last).unwrap_or(0) + 1);
     let first_added = from_micros(next);
@@ -421,7 +433,79 @@ pub(crate) async fn add_in(
         .bind(from_micros(next - 1))
         .execute(&mut *tx)
         .await?;
-    Ok(StixAdded { added, unchanged: objects.len() as u64 - added })
+    Ok(StixAdded { added, unchanged: objects.len() as u64 - added, refused })
+}
+
+type Refusal = (String, Option<String>, String);
+
+/// Splits incoming objects into those that may be stored and the new versions that only their
+/// creator may make (see `normwatch_stix::versioning`). A version the store already holds is
+/// never refused: sending it again changes nothing.
+async fn creators_only(
+    tx: &mut sqlx::AnyConnection,
+    objects: &[NewStixObject],
+    poster: Option<&str>,
+) -> Result<(Vec<NewStixObject>, Vec<Refusal>), StoreError> {
+    use normwatch_stix::versioning::{Held, refusal};
+    use std::collections::{HashMap, HashSet};
+    let mut held: HashMap<String, Held> = HashMap::new();
+    let mut versions: HashSet<(String, String)> = HashSet::new();
+    for chunk in objects.chunks(INSERT_ROWS) {
+        let mut sql = Sql::new("");
+        let ids = sql.bind_list(chunk.iter().map(|o| o.stix_id.as_str()));
+        sql.push(&format!(
+            "SELECT stix_id, version_key, origin, added_by, CASE WHEN earliest = 1 THEN body END AS first_body \
+             FROM stix_objects WHERE stix_id IN {ids}"
+        ));
+        for r in sql.query().fetch_all(&mut *tx).await? {
+            let id: String = r.try_get("stix_id")?;
+            versions.insert((id.clone(), r.try_get("version_key")?));
+            let origin: String = r.try_get("origin")?;
+            let entry = held.entry(id).or_insert(Held { ours: false, created_by_ref: None, shared_by: None });
+            entry.ours |= origin == "normwatch";
+            if let Some(body) = r.try_get::<Option<String>, _>("first_body")? {
+                entry.created_by_ref = created_by(&body);
+                entry.shared_by = r.try_get("added_by")?;
+            }
+        }
+    }
+    // Whose identities are registered here, and whom the poster acts for.
+    let mut registered: HashMap<String, String> = HashMap::new();
+    for r in sqlx::query("SELECT id FROM stakeholders").fetch_all(&mut *tx).await? {
+        let id: String = r.try_get("id")?;
+        registered.insert(normwatch_stix::export::stakeholder_identity_id(&id), id);
+    }
+    let acts_for: Option<String> = match poster {
+        Some(account) => sqlx::query("SELECT stakeholder_id FROM accounts WHERE id = $1")
+            .bind(account)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("stakeholder_id"))
+            .transpose()?
+            .flatten(),
+        None => None,
+    };
+    let who = normwatch_stix::versioning::Poster { account: poster, stakeholder: acts_for.as_deref() };
+    let mut kept = Vec::with_capacity(objects.len());
+    let mut refused = Vec::new();
+    for o in objects {
+        let again = versions.contains(&(o.stix_id.clone(), o.version_key.clone()));
+        let creator = created_by(&o.body);
+        let claimed = creator.as_ref().and_then(|c| registered.get(c)).map(String::as_str);
+        match refusal(held.get(&o.stix_id), creator.as_deref(), claimed, who).filter(|_| !again) {
+            Some(why) => refused.push((o.stix_id.clone(), o.modified.clone(), why)),
+            None => kept.push(o.clone()),
+        }
+    }
+    Ok((kept, refused))
+}
+
+fn created_by(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Creator {
+        created_by_ref: Option<String>,
+    }
+    serde_json::from_str::<Creator>(body).ok().and_then(|c| c.created_by_ref)
 }
 
 /// A STIX object normwatch made, ready to store.
@@ -454,18 +538,90 @@ fn common_objects() -> Vec<serde_json::Value> {
 
 impl Store {
     /// The first version of a record's correction chain (its STIX objects keep that id).
+    /// The chain is followed only through published records of the same marking and
+    /// community: a draft, or a version shared with fewer readers, is no version of what these
+    /// readers get, and its id must not reach them.
     async fn version_root(&self, kind: &str, record: &serde_json::Value) -> Result<String, StoreError> {
-        let system = Viewer::system();
         let mut root = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let scope = self.scope_of(kind, record).await?;
         let mut previous = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         // A chain longer than this would be a cycle written outside normwatch.
         for _ in 0..1000 {
             let Some(p) = previous.take() else { break };
-            let Some(older) = self.logged_record(&system, kind, &p).await? else { break };
+            let Some(older) = self.published_in_scope(kind, &p, scope.as_ref()).await? else { break };
             root = p;
             previous = older.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         }
         Ok(root)
+    }
+
+    /// A record's marking and community. Not every kind's JSON names its community (positions
+    /// and the other stakeholder records keep it in their row); findings and evidence without
+    /// one of their own share their incident's.
+    async fn scope_of(&self, kind: &str, record: &serde_json::Value) -> Result<Option<StixScope>, StoreError> {
+        let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
+            return Ok(None);
+        };
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
+        let table = match kind {
+            "position" => Some("positions"),
+            "implementation-evidence" => Some("implementation_evidence"),
+            "legal-position" => Some("legal_positions"),
+            "vulnerability" => Some("vulnerabilities"),
+            "capacity-programme" => Some("capacity_programmes"),
+            "hygiene-assessment" => Some("hygiene_assessments"),
+            "point-of-contact" => Some("points_of_contact"),
+            "incident-evidence" => Some("incident_evidence"),
+            _ => None,
+        };
+        if community.is_none()
+            && let Some(table) = table
+        {
+            let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
+            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
+                community = row.try_get("community_id")?;
+            }
+        }
+        if community.is_none()
+            && kind == "vulnerability-event"
+            && let Some(row) = sqlx::query(
+                "SELECT v.community_id FROM vulnerability_events e JOIN vulnerabilities v ON v.id = e.vulnerability_id \
+                 WHERE e.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
+            community = row.try_get("community_id")?;
+        }
+        if community.is_none()
+            && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
+            && let Some(i) =
+                self.ledger_record::<normwatch_core::incident::IncidentInput>(&Viewer::system(), incident).await?
+        {
+            community = i.body.community.clone();
+        }
+        Ok(Some(StixScope { tlp, community }))
+    }
+
+    /// The logged record `id` of `kind` when it is published in `scope` (a logged record is
+    /// published; its scope must be the same).
+    async fn published_in_scope(
+        &self,
+        kind: &str,
+        id: &str,
+        scope: Option<&StixScope>,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let Some(older) = self.logged_record(&Viewer::system(), kind, id).await? else { return Ok(None) };
+        if older.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
+            return Ok(None);
+        }
+        if self.leaf_of(kind, id).await?.is_none() {
+            return Ok(None);
+        }
+        let same = self.scope_of(kind, &older).await?;
+        Ok((same.as_ref() == scope).then_some(older))
     }
 
     /// A record as the export reads it: a statement with its co-signatures, a vulnerability
@@ -542,21 +698,18 @@ impl Store {
         let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
         for leaf in self.log_entries(synced, size).await? {
             let Some(record) = self.logged_record(&system, &leaf.entity, &leaf.entity_id).await? else { continue };
-            let record = self.enriched(&leaf.entity, record).await?;
-            let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
+            let mut record = self.enriched(&leaf.entity, record).await?;
+            let Some(scope) = self.scope_of(&leaf.entity, &record).await? else {
                 tracing::warn!(kind = %leaf.entity, id = %leaf.entity_id, "a logged record without a TLP marking is not shared over TAXII");
                 continue;
             };
-            let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
-            // Findings and evidence without a community of their own share their incident's.
-            if community.is_none()
-                && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
-                && let Some(i) =
-                    self.ledger_record::<normwatch_core::incident::IncidentInput>(&system, incident).await?
+            // What it supersedes is named only when those who get it may read that too.
+            if let Some(older) = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned)
+                && self.published_in_scope(&leaf.entity, &older, Some(&scope)).await?.is_none()
+                && let Some(o) = record.as_object_mut()
             {
-                community = i.body.community.clone();
+                o.remove("supersedes");
             }
-            let scope = StixScope { tlp, community };
             // One record that cannot be expressed must not stop the others from being served.
             let objects = match self.record_stix(&leaf.entity, &record).await {
                 Ok(objects) => objects,

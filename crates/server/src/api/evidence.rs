@@ -102,7 +102,13 @@ where
         BlobError::Interrupted(reason) => ApiError::InvalidBody(FieldError::new("body", reason)),
         other => ApiError::Blob(other),
     })?;
-    Ok(state.store.create_incident_evidence(&caller.actor(), upload, &blob).await?)
+    // Editors speak for every incident, a contributor for its own stakeholder's; anyone else's
+    // evidence on a published incident waits for the review of a finding that cites it.
+    let speaks_for_incident = caller.account.as_ref().is_some_and(|a| {
+        a.may(Right::WriteIncidents, None)
+            || (about.body.stakeholder.is_some() && a.may(Right::WriteIncidents, about.body.stakeholder.as_deref()))
+    });
+    Ok(state.store.create_incident_evidence(&caller.actor(), upload, &blob, speaks_for_incident).await?)
 }
 
 pub async fn list(

@@ -8,6 +8,8 @@ mod consultation;
 pub(crate) mod evidence;
 pub(crate) mod ledger;
 pub(crate) mod metrics;
+#[cfg(test)]
+mod openapi_check;
 pub(crate) mod records;
 pub(crate) mod statements;
 mod stix;
@@ -94,6 +96,13 @@ pub fn routes() -> Router<AppState> {
         .route("/vep/boards/{id}/report", get(vep::report))
         .route("/vep/cases/{id}", get(vep::case))
         .route("/vep/cases/{id}/decisions", post(vep::decide))
+}
+
+/// Every (method, path) the API serves under `/api/v1`, read off its router; the OpenAPI test
+/// checks the document against it.
+#[cfg(test)]
+pub(crate) fn served() -> Vec<(axum::http::Method, String)> {
+    crate::route_listing::routes(&format!("{:?}", routes()))
 }
 
 /// The OpenAPI 3.1 description of this API, kept beside the handlers it describes.

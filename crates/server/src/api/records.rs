@@ -307,7 +307,7 @@ pub async fn audit(
         })
         .transpose()?
         .unwrap_or(100);
-    let entries = state.store.audit_log(entity, before, limit).await?;
+    let entries = state.store.audit_log(&caller.viewer(), entity, before, limit).await?;
     let next = entries.last().filter(|_| entries.len() as i64 == limit).map(|e| e.seq);
     render(&headers, LangChoice::All, &json!({ "count": entries.len(), "entries": entries, "next_before": next }))
 }

@@ -337,6 +337,15 @@ pub async fn record_position(
     let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
     // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
     check_csrf(&caller, &form.csrf, lang)?;
+    let texts = [
+        ("norm", &form.norm),
+        ("stance", &form.stance),
+        ("stated_on", &form.stated_on),
+        ("source_url", &form.source_url),
+        ("statement_ja", &form.statement_ja),
+        ("statement_en", &form.statement_en),
+    ];
+    super::workflow::refuse_nul(&texts.map(|(k, v)| (k.to_owned(), v.clone())), lang)?;
     caller.require(Right::WritePositions, Some(&id)).map_err(failure(lang))?;
     let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::PageUser::of(&caller) };
     let stance = match form.stance.as_str() {

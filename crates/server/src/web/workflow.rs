@@ -101,6 +101,18 @@ fn sign_in_first(lang: Lang) -> WebError {
     WebError { status: StatusCode::UNAUTHORIZED, lang, message: words(lang).sign_in_to_write.to_owned() }
 }
 
+/// Refuses a form with U+0000 in a field: no record holds one, and PostgreSQL's text cannot.
+pub(super) fn refuse_nul(pairs: &[(String, String)], lang: Lang) -> Result<(), WebError> {
+    match pairs.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        Some((k, _)) => Err(WebError {
+            status: StatusCode::BAD_REQUEST,
+            lang,
+            message: format!("{}: {}", k.replace('\0', ""), crate::extract::NUL_REASON),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Reads a posted form: signed in first, then its CSRF token, before anything else is looked at.
 pub(super) fn posted(
     headers: &HeaderMap,
@@ -110,6 +122,7 @@ pub(super) fn posted(
     let fallback = header_language(headers).unwrap_or(Lang::En);
     let Form(pairs) =
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    refuse_nul(&pairs, fallback)?;
     let fields = Fields(pairs);
     let lang = fields.one("lang").parse().unwrap_or(fallback);
     if caller.account.is_none() {
