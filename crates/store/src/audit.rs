@@ -62,23 +62,6 @@ fn outside(column: &str, list: &str) -> String {
     format!("{column} IS NOT NULL AND COALESCE({column} IN {list}, FALSE) = FALSE")
 }
 
-/// The tables of records that may be shared with a community.
-const COMMUNITY_TABLES: [&str; 13] = [
-    "incidents",
-    "incident_evidence",
-    "violation_assessments",
-    "attribution_claims",
-    "attribution_statements",
-    "incident_responses",
-    "positions",
-    "implementation_evidence",
-    "legal_positions",
-    "vulnerabilities",
-    "capacity_programmes",
-    "hygiene_assessments",
-    "points_of_contact",
-];
-
 impl Store {
     /// Evidence migration 18 rescoped, by id: the scope its log leaf was appended with
     /// (`tlp`, `status`, `community` as the audit entry's `before` holds them).
@@ -114,9 +97,9 @@ impl Store {
         // community's members, as the record is.
         if let Some(mine) = &viewer.communities {
             let list = sql.bind_list(mine.iter().map(String::as_str));
-            let mut scoped: Vec<String> = COMMUNITY_TABLES
+            let mut scoped: Vec<String> = crate::log::COMMUNITY_SCOPED
                 .iter()
-                .map(|t| format!("SELECT id FROM {t} WHERE {}", outside("community_id", &list)))
+                .map(|(_, t)| format!("SELECT id FROM {t} WHERE {}", outside("community_id", &list)))
                 .collect();
             // A vulnerability's events share its community.
             scoped.push(format!(

@@ -246,6 +246,24 @@ impl Store {
     }
 }
 
+/// The kinds of record that can be shared with a community, and the table that holds each
+/// (its `community_id` column says with which).
+pub(crate) const COMMUNITY_SCOPED: [(&str, &str); 13] = [
+    ("incident", "incidents"),
+    ("incident-evidence", "incident_evidence"),
+    ("violation-assessment", "violation_assessments"),
+    ("attribution-claim", "attribution_claims"),
+    ("attribution-statement", "attribution_statements"),
+    ("incident-response", "incident_responses"),
+    ("position", "positions"),
+    ("implementation-evidence", "implementation_evidence"),
+    ("legal-position", "legal_positions"),
+    ("vulnerability", "vulnerabilities"),
+    ("capacity-programme", "capacity_programmes"),
+    ("hygiene-assessment", "hygiene_assessments"),
+    ("point-of-contact", "points_of_contact"),
+];
+
 /// The kinds of record the log holds leaves for.
 pub const LOGGED_KINDS: [&str; 14] = [
     "incident",

@@ -564,17 +564,7 @@ impl Store {
         };
         let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
         let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
-        let table = match kind {
-            "position" => Some("positions"),
-            "implementation-evidence" => Some("implementation_evidence"),
-            "legal-position" => Some("legal_positions"),
-            "vulnerability" => Some("vulnerabilities"),
-            "capacity-programme" => Some("capacity_programmes"),
-            "hygiene-assessment" => Some("hygiene_assessments"),
-            "point-of-contact" => Some("points_of_contact"),
-            "incident-evidence" => Some("incident_evidence"),
-            _ => None,
-        };
+        let table = crate::log::COMMUNITY_SCOPED.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
         if community.is_none()
             && let Some(table) = table
         {
