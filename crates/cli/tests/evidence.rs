@@ -153,7 +153,7 @@ async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
 
 /// What every viewer can reach of a piece of evidence: its record, its bytes, and any TAXII
 /// object naming it or its incident in the collections the viewer may read.
-async fn reachable(s: &TestServer, api: &Api, evidence: &str, incident: &str) -> Vec<String> {
+async fn reachable(api: &Api, evidence: &str, incident: &str) -> Vec<String> {
     let mut seen = Vec::new();
     if api.get(&format!("/api/v1/evidence-items/{evidence}")).await.0 == 200 {
         seen.push("record".to_owned());
@@ -173,7 +173,6 @@ async fn reachable(s: &TestServer, api: &Api, evidence: &str, incident: &str) ->
             seen.push(format!("taxii {}", c["title"].as_str().unwrap_or("")));
         }
     }
-    let _ = s;
     seen
 }
 
@@ -195,13 +194,9 @@ async fn evidence_follows_its_incident(s: TestServer) {
     let ev_id = ev["id"].as_str().expect("id").to_owned();
     assert_eq!((ev["status"].clone(), ev["log_index"].clone()), (json!("draft"), Value::Null), "{ev}");
     for (role, api) in [("anonymous", &roles.anonymous), ("reader", &roles.reader), ("acme", &roles.acme_contributor)] {
-        assert_eq!(reachable(&s, api, &ev_id, &draft_id).await, Vec::<String>::new(), "{role}");
+        assert_eq!(reachable(api, &ev_id, &draft_id).await, Vec::<String>::new(), "{role}");
     }
-    assert_eq!(
-        reachable(&s, &roles.editor, &ev_id, &draft_id).await,
-        ["record", "content", "list"],
-        "editors read drafts"
-    );
+    assert_eq!(reachable(&roles.editor, &ev_id, &draft_id).await, ["record", "content", "list"], "editors read drafts");
 
     // Raising the draft's marking raises its evidence's.
     let (_, current) = roles.contributor.get(&format!("/api/v1/incidents/{draft_id}")).await;
@@ -218,7 +213,7 @@ async fn evidence_follows_its_incident(s: TestServer) {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
     let (_, ev) = roles.admin.get(&format!("/api/v1/evidence-items/{ev_id}")).await;
     assert_eq!(ev["tlp"], "red", "{ev}");
-    assert_eq!(reachable(&s, &roles.editor, &ev_id, &draft_id).await, Vec::<String>::new(), "red is not for editors");
+    assert_eq!(reachable(&roles.editor, &ev_id, &draft_id).await, Vec::<String>::new(), "red is not for editors");
 
     // Publishing an incident publishes its evidence, in the same review: leaf, TAXII, download.
     let (_, open) = roles.contributor.post("/api/v1/incidents", &incident("Public wiper", "clear")).await;
@@ -226,14 +221,11 @@ async fn evidence_follows_its_incident(s: TestServer) {
     let (_, ev) =
         upload(&roles.contributor, &open_id, "filename=open.txt&tlp=clear&stakeholder=jp", b"open bytes").await;
     let open_ev = ev["id"].as_str().expect("id").to_owned();
-    assert_eq!(reachable(&s, &roles.anonymous, &open_ev, &open_id).await, Vec::<String>::new());
+    assert_eq!(reachable(&roles.anonymous, &open_ev, &open_id).await, Vec::<String>::new());
     publish_through_review(&roles.contributor, &r1, &r2, &format!("/api/v1/incidents/{open_id}")).await;
     let (_, ev) = roles.anonymous.get(&format!("/api/v1/evidence-items/{open_ev}")).await;
     assert!(ev["log_index"].is_u64() && ev.get("status").is_none(), "published and logged: {ev}");
-    assert_eq!(
-        reachable(&s, &roles.anonymous, &open_ev, &open_id).await,
-        ["record", "content", "list", "taxii TLP:CLEAR"]
-    );
+    assert_eq!(reachable(&roles.anonymous, &open_ev, &open_id).await, ["record", "content", "list", "taxii TLP:CLEAR"]);
 
     // Someone else's evidence on a published incident waits for the review of a finding that
     // cites it; the finding's publication publishes it.
@@ -241,7 +233,7 @@ async fn evidence_follows_its_incident(s: TestServer) {
         upload(&roles.acme_contributor, &open_id, "filename=acme.txt&tlp=clear&stakeholder=acme", b"acme bytes").await;
     assert_eq!((st, theirs["status"].clone()), (201, json!("draft")), "{theirs}");
     let theirs_id = theirs["id"].as_str().expect("id").to_owned();
-    assert_eq!(reachable(&s, &roles.anonymous, &theirs_id, &open_id).await, Vec::<String>::new());
+    assert_eq!(reachable(&roles.anonymous, &theirs_id, &open_id).await, Vec::<String>::new());
     let (st, finding) = roles
         .editor
         .post(
@@ -254,7 +246,7 @@ async fn evidence_follows_its_incident(s: TestServer) {
     let finding_id = finding["id"].as_str().expect("id");
     publish_through_review(&roles.editor, &r1, &r2, &format!("/api/v1/assessments/{finding_id}")).await;
     assert_eq!(
-        reachable(&s, &roles.anonymous, &theirs_id, &open_id).await,
+        reachable(&roles.anonymous, &theirs_id, &open_id).await,
         ["record", "content", "list", "taxii TLP:CLEAR"]
     );
     // The contributor who speaks for the incident adds to it without review.
@@ -279,9 +271,9 @@ async fn evidence_follows_its_incident(s: TestServer) {
     assert_eq!((st, ev["community"].clone()), (201, json!("cert-coop")), "{ev}");
     let shared_ev = ev["id"].as_str().expect("id").to_owned();
     for (role, api) in [("reader", &roles.reader), ("acme", &roles.acme_contributor), ("editor", &roles.editor)] {
-        assert_eq!(reachable(&s, api, &shared_ev, &shared_id).await, Vec::<String>::new(), "{role}");
+        assert_eq!(reachable(api, &shared_ev, &shared_id).await, Vec::<String>::new(), "{role}");
     }
-    assert_eq!(reachable(&s, &roles.contributor, &shared_ev, &shared_id).await[..3], ["record", "content", "list"]);
+    assert_eq!(reachable(&roles.contributor, &shared_ev, &shared_id).await[..3], ["record", "content", "list"]);
 
     // The audit recomputes every leaf, the published evidence's included.
     let audit = s.cli(&["log", "audit"]);

@@ -314,7 +314,7 @@ async fn read_all(api: &Api, paths: &[String]) -> Vec<(String, u16, String)> {
 
 /// The concrete paths to read: every GET route the router serves, with its parameters filled
 /// from what exists, and the queries that select records (status, incident, format, record).
-async fn concrete_paths(s: &TestServer, world: &World) -> Vec<String> {
+async fn concrete_paths(world: &World) -> Vec<String> {
     let templates = normwatch_server::get_paths();
     let all_seeing: Vec<&Who> = world.whos.iter().filter(|w| w.author || w.member).collect();
     // TAXII collections and the objects in them, as those who see most find them.
@@ -392,13 +392,12 @@ async fn concrete_paths(s: &TestServer, world: &World) -> Vec<String> {
     let (_, checkpoint) = read(&world.whos[0].api, "/log/checkpoint").await;
     let size = checkpoint.lines().nth(1).unwrap_or("0").trim().to_owned();
     paths.insert(format!("/log/entries?start=0&end={size}"));
-    let _ = s;
     paths.into_iter().collect()
 }
 
 async fn nothing_leaks_on_any_read_path(s: TestServer) {
     let world = world(&s).await;
-    let paths = concrete_paths(&s, &world).await;
+    let paths = concrete_paths(&world).await;
     let mut cases = 0usize;
     let mut leaks = Vec::new();
     for w in &world.whos {
