@@ -112,6 +112,7 @@ OPERATIONS = {
     "GET /statements/{id}/canonical": "CQL",
     "POST /statements/{id}/signatures": "CFVX",
     "GET /statements/{id}/verify": "CQL",
+    "GET /metrics": "CQL",
     "GET /metrics/violations": "CQL",
     "GET /metrics/attribution-lag": "CQL",
     "GET /metrics/response-rate": "CQL",

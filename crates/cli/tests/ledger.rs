@@ -380,12 +380,21 @@ async fn metrics_count_published_findings_only(s: TestServer) {
     .await;
     let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
     assert_eq!((r["with_response"].clone(), r["rate"].clone()), (json!(1), json!(1.0)), "{r}");
-    // Lag: the start is known to the month only, so the discovery day (2023-06-14) counts.
+    // Lag: the start is known to the month only (2023-05), the attribution to the day
+    // (2023-07-01): from 31 days (31 May) to 61 days (1 May), and no day-precise figure.
     let (_, lag) = roles.anonymous.get("/api/v1/metrics/attribution-lag").await;
     assert_eq!(
-        lag["lag"],
-        json!([{"attributor_kind": "security-company", "incidents": 1, "median_days": 17.0}]),
+        lag["by_kind"],
+        json!([{"attributor_kind": "security-company", "attributed_incidents": 1, "incidents": 1, "day_precise": 0,
+                "median_lower_days": 31.0, "median_upper_days": 61.0, "day_precise_median_days": null}]),
         "{lag}"
+    );
+    assert_eq!(lag["by_year"][0]["year"], json!(2023), "{lag}");
+    let (_, r) = roles.anonymous.get("/api/v1/metrics/response-rate").await;
+    assert_eq!(
+        r["by_attributor_kind"],
+        json!([{"attributor_kind": "security-company", "attributed_incidents": 1, "with_response": 1, "rate": 1.0}]),
+        "{r}"
     );
 
     // The metrics page draws the same figures, in both languages.

@@ -1,10 +1,13 @@
 //! Figures over published findings (GCSC Rec. 2 and 4): violations per norm and year,
-//! attribution lag by attributor kind, the response rate of attributed incidents.
-use crate::figures::{days_between, median};
-use crate::incident::PartialDate;
+//! attribution lag by attributor kind (in [`lag`]), the response rate of attributed incidents
+//! per kind of attributor. A real-world incident recorded by several sources counts once.
+pub mod lag;
+
+pub use lag::{AttributionLag, AttributionLagYear, ClaimDate, LagFigure, LagFigures, attribution_lag};
+
 use crate::violation::SpeakerKind;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Assessment levels that count as a violation in the figures.
 pub const VIOLATION_LEVELS: [&str; 2] = ["established", "likely"];
@@ -26,57 +29,32 @@ pub fn violations_per_norm_year<'a>(pairs: impl IntoIterator<Item = (&'a str, Op
     counts.into_iter().map(|((norm, year), count)| ViolationCount { norm, year, count }).collect()
 }
 
-/// Attribution lag for one kind of attributor.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AttributionLag {
-    pub attributor_kind: SpeakerKind,
-    /// Incidents counted (each incident once per kind: its first attribution by that kind).
-    pub incidents: usize,
-    pub median_days: Option<f64>,
+/// Where a record's date falls against a period, for reports on event time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventTime {
+    /// Some day the date may mean is in the period; `imprecise`: known only to the month or year.
+    Within {
+        imprecise: bool,
+    },
+    Outside,
+    /// No date: the record cannot be placed in any period.
+    Unknown,
 }
 
-/// One claim as the lag needs it.
-#[derive(Debug, Clone)]
-pub struct ClaimDate<'a> {
-    pub incident: &'a str,
-    pub kind: SpeakerKind,
-    pub attributed_on: Option<&'a PartialDate>,
+/// Where `date` falls against `from..=to`. A month or a year that overlaps the period is within
+/// it (and imprecise): leaving it out would lose the record from every report.
+pub fn event_time(date: Option<&crate::incident::PartialDate>, from: time::Date, to: time::Date) -> EventTime {
+    match date.map(lag::DayInterval::of) {
+        None | Some(None) => EventTime::Unknown,
+        Some(Some(days)) if days.overlaps(from, to) => EventTime::Within { imprecise: !days.is_day() },
+        Some(Some(_)) => EventTime::Outside,
+    }
 }
 
-/// Days from an incident's start (or its discovery, when the start is unknown) to its first
-/// attribution by each kind of attributor. Only dates known to the day count — a month or a
-/// year would make the lag up — and an attribution before the start (a data error) is left out.
-pub fn attribution_lag(
-    claims: &[ClaimDate<'_>],
-    incident_start: &HashMap<String, (Option<PartialDate>, Option<PartialDate>)>,
-) -> Vec<AttributionLag> {
-    let mut first: HashMap<(&str, SpeakerKind), &str> = HashMap::new();
-    for c in claims {
-        let Some(day) = c.attributed_on.and_then(PartialDate::day) else { continue };
-        let slot = first.entry((c.incident, c.kind)).or_insert(day);
-        if day < *slot {
-            *slot = day;
-        }
-    }
-    let mut lags: BTreeMap<SpeakerKind, Vec<i64>> = BTreeMap::new();
-    for ((incident, kind), day) in first {
-        let Some((started, discovered)) = incident_start.get(incident) else { continue };
-        let Some(from) =
-            started.as_ref().and_then(PartialDate::day).or_else(|| discovered.as_ref().and_then(PartialDate::day))
-        else {
-            continue;
-        };
-        if let Some(d) = days_between(from, day).filter(|d| *d >= 0) {
-            lags.entry(kind).or_default().push(d);
-        }
-    }
-    lags.into_iter()
-        .map(|(kind, mut days)| AttributionLag {
-            attributor_kind: kind,
-            incidents: days.len(),
-            median_days: median(&mut days),
-        })
-        .collect()
+/// The group an incident belongs to: linked records of one real-world incident share a group
+/// id; an incident absent from the map is a group of its own.
+pub fn group_of<'a>(groups: &'a HashMap<String, String>, incident: &'a str) -> &'a str {
+    groups.get(incident).map_or(incident, String::as_str)
 }
 
 /// Of the incidents attributed to a state, how many drew a response.
@@ -87,46 +65,121 @@ pub struct ResponseRate {
     pub rate: Option<f64>,
 }
 
-pub fn response_rate<'a>(
-    attributed: impl IntoIterator<Item = &'a str>,
-    responded: &std::collections::HashSet<&str>,
-) -> ResponseRate {
-    let mut attributed: Vec<&str> = attributed.into_iter().collect();
-    attributed.sort_unstable();
-    attributed.dedup();
-    let with = attributed.iter().filter(|i| responded.contains(*i)).count();
-    let n = attributed.len();
-    ResponseRate { attributed_incidents: n, with_response: with, rate: (n > 0).then(|| with as f64 / n as f64) }
+impl ResponseRate {
+    fn of(attributed: &HashSet<&str>, responded: &HashSet<&str>) -> ResponseRate {
+        let n = attributed.len();
+        let with = attributed.iter().filter(|g| responded.contains(*g)).count();
+        ResponseRate { attributed_incidents: n, with_response: with, rate: (n > 0).then(|| with as f64 / n as f64) }
+    }
+}
+
+/// The response rate of the incidents one kind of attributor attributed to a state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindResponseRate {
+    pub attributor_kind: SpeakerKind,
+    #[serde(flatten)]
+    pub rate: ResponseRate,
+}
+
+/// The response rate overall and per kind of attributor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseRates {
+    #[serde(flatten)]
+    pub overall: ResponseRate,
+    pub by_attributor_kind: Vec<KindResponseRate>,
+}
+
+/// `attributed`: (incident, attributor kind) of each claim naming a state; `responded`: the
+/// incidents with a response. Counted per linked group (see [`group_of`]): a group attributed
+/// through any member drew a response if any member did.
+pub fn response_rates<'a>(
+    attributed: impl IntoIterator<Item = (&'a str, SpeakerKind)>,
+    responded: impl IntoIterator<Item = &'a str>,
+    groups: &'a HashMap<String, String>,
+) -> ResponseRates {
+    let responded: HashSet<&str> = responded.into_iter().map(|i| group_of(groups, i)).collect();
+    let mut all: HashSet<&str> = HashSet::new();
+    let mut per_kind: BTreeMap<SpeakerKind, HashSet<&str>> = BTreeMap::new();
+    for (incident, kind) in attributed {
+        let g = group_of(groups, incident);
+        all.insert(g);
+        per_kind.entry(kind).or_default().insert(g);
+    }
+    ResponseRates {
+        overall: ResponseRate::of(&all, &responded),
+        by_attributor_kind: per_kind
+            .into_iter()
+            .map(|(kind, groups)| KindResponseRate {
+                attributor_kind: kind,
+                rate: ResponseRate::of(&groups, &responded),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> PartialDate {
-        PartialDate::parse(s).expect("date")
+    #[test]
+    fn event_time_places_imprecise_dates_that_overlap_the_period() {
+        let day = |s: &str| crate::adoption::parse_date("day", s).expect("day");
+        let (from, to) = (day("2017-01-01"), day("2017-12-31"));
+        let at = |s: Option<&str>| {
+            let d = s.map(|s| crate::incident::PartialDate::parse(s).expect("date"));
+            event_time(d.as_ref(), from, to)
+        };
+        assert_eq!(at(Some("2017-06-27")), EventTime::Within { imprecise: false });
+        assert_eq!(at(Some("2017-06")), EventTime::Within { imprecise: true });
+        assert_eq!(at(Some("2017")), EventTime::Within { imprecise: true });
+        assert_eq!(at(Some("2016-12-31")), EventTime::Outside);
+        assert_eq!(at(Some("2018-01")), EventTime::Outside);
+        assert_eq!(at(Some("2005")), EventTime::Outside);
+        assert_eq!(at(None), EventTime::Unknown);
+        // A period inside a month: the month overlaps it.
+        assert_eq!(
+            event_time(
+                Some(&crate::incident::PartialDate::parse("2017-06").expect("month")),
+                day("2017-06-10"),
+                day("2017-06-12")
+            ),
+            EventTime::Within { imprecise: true }
+        );
     }
 
     #[test]
-    fn lag_uses_the_first_day_precise_attribution_per_kind() {
-        let starts: HashMap<String, (Option<PartialDate>, Option<PartialDate>)> = [
-            ("i1".to_owned(), (Some(d("2020-01-10")), None)),
-            ("i2".to_owned(), (None, Some(d("2020-03-01")))),
-            ("i3".to_owned(), (Some(d("2020-05")), None)),
-        ]
-        .into();
-        let (a, b, c, e, f) = (d("2020-01-20"), d("2020-01-15"), d("2020-03-11"), d("2020-06-01"), d("2020"));
+    fn response_rate_per_kind_counts_a_linked_group_once() {
         let claims = [
-            ClaimDate { incident: "i1", kind: SpeakerKind::Government, attributed_on: Some(&a) },
-            ClaimDate { incident: "i1", kind: SpeakerKind::Government, attributed_on: Some(&b) },
-            ClaimDate { incident: "i2", kind: SpeakerKind::Government, attributed_on: Some(&c) },
-            ClaimDate { incident: "i3", kind: SpeakerKind::Government, attributed_on: Some(&e) },
-            ClaimDate { incident: "i1", kind: SpeakerKind::Media, attributed_on: Some(&f) },
+            ("i1", SpeakerKind::Government),
+            ("i1", SpeakerKind::Media),
+            ("i2", SpeakerKind::Government),
+            ("i3", SpeakerKind::Media),
+            ("j1", SpeakerKind::SecurityCompany),
         ];
-        let lag = attribution_lag(&claims, &starts);
+        let rate = |a: usize, w: usize| ResponseRate {
+            attributed_incidents: a,
+            with_response: w,
+            rate: Some(w as f64 / a as f64),
+        };
+        // Unlinked: four incidents, one (j1) with a response.
+        let none = HashMap::new();
+        let r = response_rates(claims, ["j1"], &none);
+        assert_eq!(r.overall, rate(4, 1));
+        // i1 and j1 are one real-world incident: j1's response answers i1's attributions too.
+        let linked: HashMap<String, String> = [("i1".into(), "g".into()), ("j1".into(), "g".into())].into();
+        let r = response_rates(claims, ["j1"], &linked);
+        assert_eq!(r.overall, rate(3, 1));
+        let kinds: Vec<(SpeakerKind, ResponseRate)> =
+            r.by_attributor_kind.into_iter().map(|k| (k.attributor_kind, k.rate)).collect();
         assert_eq!(
-            lag,
-            vec![AttributionLag { attributor_kind: SpeakerKind::Government, incidents: 2, median_days: Some(7.5) }]
+            kinds,
+            vec![
+                (SpeakerKind::Government, rate(2, 1)),
+                (SpeakerKind::SecurityCompany, rate(1, 1)),
+                (SpeakerKind::Media, rate(2, 1)),
+            ]
         );
+        let empty = response_rates([], ["j1"], &none);
+        assert_eq!((empty.overall.attributed_incidents, empty.overall.rate), (0, None));
     }
 }

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use normwatch_core::adoption::Stance;
 use normwatch_core::metrics::{
-    AttributionLag, ClaimDate, ResponseRate, VIOLATION_LEVELS, ViolationCount, attribution_lag, response_rate,
+    ClaimDate, LagFigures, ResponseRates, VIOLATION_LEVELS, ViolationCount, attribution_lag, response_rates,
     violations_per_norm_year,
 };
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
@@ -18,10 +18,16 @@ use normwatch_core::{RecordStatus, Viewer};
 use normwatch_store::RecordFilter;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How the attribution lag is computed, for readers of the figure.
-pub const LAG_RULE: &str = "days from the incident's start (or discovery) to its first attribution by each kind of attributor; only dates known to the day; negative lags left out";
+pub const LAG_RULE: &str = "days from the incident's start (or its discovery when the start is unknown) to its first attribution by each kind of attributor; a date known only to the month or year is the interval of its days, so each lag is an interval [lower, upper] (lower clamped at 0 when the dates overlap; left out only when the attribution certainly precedes the start); the medians of the lower and of the upper bounds bound the median; day_precise_median_days uses only incidents with both dates known to the day; a linked group of records counts as one incident";
+
+/// Incident id → linked group id, for counting one real-world incident once.
+async fn incident_groups(_state: &AppState, _viewer: &Viewer) -> Result<HashMap<String, String>, ApiError> {
+    // Incident linking will provide Store::incident_groups(viewer); until then each incident is its own group.
+    Ok(HashMap::new())
+}
 
 /// Published violations (established or likely) per norm and incident year.
 pub async fn violation_counts(state: &AppState, viewer: &Viewer) -> Result<Vec<ViolationCount>, ApiError> {
@@ -41,10 +47,11 @@ pub async fn violation_counts(state: &AppState, viewer: &Viewer) -> Result<Vec<V
     ))
 }
 
-/// The attribution lag by attributor kind, and how many claims it was drawn from.
-pub async fn lag_figures(state: &AppState, viewer: &Viewer) -> Result<(usize, Vec<AttributionLag>), ApiError> {
+/// The attribution lag by attributor kind and by year, and how many claims it was drawn from.
+pub async fn lag_figures(state: &AppState, viewer: &Viewer) -> Result<(usize, LagFigures), ApiError> {
     let claims = state.store.standing_records::<AttributionInput>(viewer).await?;
     let dates = state.store.incident_dates(viewer).await?;
+    let groups = incident_groups(state, viewer).await?;
     let inputs: Vec<ClaimDate<'_>> = claims
         .iter()
         .map(|c| ClaimDate {
@@ -53,17 +60,52 @@ pub async fn lag_figures(state: &AppState, viewer: &Viewer) -> Result<(usize, Ve
             attributed_on: c.body.attributed_on.as_ref(),
         })
         .collect();
-    Ok((claims.len(), attribution_lag(&inputs, &dates)))
+    Ok((claims.len(), attribution_lag(&inputs, &dates, &groups)))
 }
 
-pub async fn response_figures(state: &AppState, viewer: &Viewer) -> Result<ResponseRate, ApiError> {
+/// The response rate of incidents attributed to a state, overall and per kind of attributor.
+pub async fn response_figures(state: &AppState, viewer: &Viewer) -> Result<ResponseRates, ApiError> {
     let claims = state.store.standing_records::<AttributionInput>(viewer).await?;
     let responses = state.store.standing_records::<ResponseInput>(viewer).await?;
-    let responded: HashSet<&str> = responses.iter().map(|r| r.body.incident.as_str()).collect();
-    Ok(response_rate(
-        claims.iter().filter(|c| c.body.attributed_to.state.is_some()).map(|c| c.body.incident.as_str()),
-        &responded,
+    let groups = incident_groups(state, viewer).await?;
+    Ok(response_rates(
+        claims
+            .iter()
+            .filter(|c| c.body.attributed_to.state.is_some())
+            .map(|c| (c.body.incident.as_str(), c.body.attributor.kind)),
+        responses.iter().map(|r| r.body.incident.as_str()),
+        &groups,
     ))
+}
+
+/// Every figure at once: `GET /api/v1/metrics` and the portal page's JSON download.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllMetrics {
+    pub violation_levels: [&'static str; 2],
+    pub violations: Vec<ViolationCount>,
+    pub attribution_lag: LagReport,
+    pub responses: ResponseRates,
+    pub endorsed_violations: Vec<EndorsedViolation>,
+}
+
+/// The attribution lag with its rule and the number of claims read.
+#[derive(Debug, Clone, Serialize)]
+pub struct LagReport {
+    pub rule: &'static str,
+    pub claims: usize,
+    #[serde(flatten)]
+    pub figures: LagFigures,
+}
+
+pub async fn all_metrics(state: &AppState, viewer: &Viewer) -> Result<AllMetrics, ApiError> {
+    let (claims, figures) = lag_figures(state, viewer).await?;
+    Ok(AllMetrics {
+        violation_levels: VIOLATION_LEVELS,
+        violations: violation_counts(state, viewer).await?,
+        attribution_lag: LagReport { rule: LAG_RULE, claims, figures },
+        responses: response_figures(state, viewer).await?,
+        endorsed_violations: endorsed_violations(state, viewer).await?,
+    })
 }
 
 /// A state assessed as violating a norm it endorses.
@@ -115,6 +157,17 @@ pub async fn endorsed_violations(state: &AppState, viewer: &Viewer) -> Result<Ve
     Ok(rows)
 }
 
+pub async fn all(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let all = all_metrics(&state, &caller.viewer()).await?;
+    render(&headers, api_language(&params, &headers), &all)
+}
+
 pub async fn violations(
     State(state): State<AppState>,
     caller: Caller,
@@ -133,8 +186,8 @@ pub async fn lag(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let (claims, rows) = lag_figures(&state, &caller.viewer()).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "rule": LAG_RULE, "claims": claims, "lag": rows }))
+    let (claims, figures) = lag_figures(&state, &caller.viewer()).await?;
+    render(&headers, api_language(&params, &headers), &LagReport { rule: LAG_RULE, claims, figures })
 }
 
 pub async fn responses(

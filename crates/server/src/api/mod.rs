@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/statements/{id}/canonical", get(statements::canonical_bytes))
         .route("/statements/{id}/signatures", post(statements::co_sign))
         .route("/statements/{id}/verify", get(statements::verify))
+        .route("/metrics", get(metrics::all))
         .route("/metrics/violations", get(metrics::violations))
         .route("/metrics/attribution-lag", get(metrics::lag))
         .route("/metrics/response-rate", get(metrics::responses))

@@ -60,10 +60,10 @@ const JA: Words = Words {
     violations: "うち確定・可能性が高い",
     all_metrics: "指標のページへ",
     lag: "帰属までの日数",
-    lag_rule: "インシデントの開始（不明なら発見）から最初の公の帰属までの日数の中央値（帰属者の種類別）。",
+    lag_rule: "インシデントの開始（不明なら発見）から最初の公の帰属までの日数の中央値（帰属者の種類別）。月や年までしか分からない日付は幅として扱い、中央値の下限と上限を示す。",
     kind: "帰属者の種類",
     incidents: "インシデント数",
-    median: "中央値（日）",
+    median: "中央値（日、下限–上限）",
     coverage: "規範の採択状況",
     coverage_intro: "規範ごとに、各ステークホルダーの最新の公開済みの立場を数えたもの。",
     endorse: "支持",
@@ -88,10 +88,10 @@ const EN: Words = Words {
     violations: "of which established or likely",
     all_metrics: "All metrics",
     lag: "Attribution lag",
-    lag_rule: "Median days from an incident's start (or discovery) to its first public attribution, by kind of attributor.",
+    lag_rule: "Median days from an incident's start (or discovery) to its first public attribution, by kind of attributor. Dates known only to the month or year are ranges, so the median is given as its lower and upper bound.",
     kind: "Attributor kind",
     incidents: "Incidents",
-    median: "Median (days)",
+    median: "Median (days, lower–upper)",
     coverage: "Adoption coverage",
     coverage_intro: "Per norm, the latest published stance of each stakeholder.",
     endorse: "Endorse",
@@ -198,14 +198,14 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
             div.block #attribution-lag {
                 h2 { (w.lag) }
                 p { small { (w.lag_rule) } }
-                @if lag.is_empty() { p { (w.none) } } @else {
+                @if lag.by_kind.is_empty() { p { (w.none) } } @else {
                     table {
                         thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
-                        tbody { @for r in &lag {
+                        tbody { @for r in &lag.by_kind {
                             tr data-kind=(r.attributor_kind.name()) {
                                 td { (super::metrics::kind_label(r.attributor_kind.name(), l)) }
-                                td.count { (r.incidents) }
-                                td.count { (r.median_days.map_or_else(|| "—".to_owned(), |m| format!("{m}"))) }
+                                td.count { (r.figure.incidents) }
+                                td.count { (super::metrics::bounds(&r.figure)) }
                             }
                         } }
                     }

@@ -6,7 +6,7 @@ use super::download::{self, Download, Format};
 use super::pages::{encode, label, page};
 use super::{WebError, charts, failure, layout};
 use crate::AppState;
-use crate::api::metrics::{endorsed_violations, lag_figures, response_figures, violation_counts};
+use crate::api::metrics::all_metrics;
 use crate::auth::Caller;
 use crate::extract::Params;
 use axum::extract::State;
@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use normwatch_core::Lang;
+use normwatch_core::metrics::{LagFigure, ResponseRate};
 use std::collections::BTreeMap;
 
 #[derive(serde::Serialize)]
@@ -25,11 +26,24 @@ struct Words {
     lag: &'static str,
     lag_rule: &'static str,
     lag_axis: &'static str,
+    lag_lower: &'static str,
+    lag_upper: &'static str,
     kind: &'static str,
+    attributed: &'static str,
     incidents: &'static str,
+    day_precise: &'static str,
     median: &'static str,
+    day_precise_median: &'static str,
+    trend: &'static str,
+    trend_intro: &'static str,
+    year: &'static str,
     responses: &'static str,
     responses_text: &'static str,
+    responses_per_kind: &'static str,
+    with_response: &'static str,
+    rate: &'static str,
+    overall: &'static str,
+    groups_note: &'static str,
     endorsed: &'static str,
     endorsed_intro: &'static str,
     state: &'static str,
@@ -48,13 +62,26 @@ const JA: Words = Words {
     violations: "規範ごとの違反（確定・可能性が高い）",
     violations_axis: "件数",
     lag: "帰属までの日数（帰属者の種類別）",
-    lag_rule: "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数の中央値。日付が日単位で分かるものだけを使い、負の値は除く。",
+    lag_rule: "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数。月や年までしか分からない日付はその期間のどの日でもありうるため、日数は幅（下限〜上限）になる。期間が重なるときの下限は0日とし、帰属が開始より確実に前のもの（データの誤り）だけを除く。中央値も下限と上限で示す。比較のため、両方の日付が日単位で分かるインシデントだけの中央値も載せる。",
     lag_axis: "日数の中央値",
+    lag_lower: "下限",
+    lag_upper: "上限",
     kind: "帰属者の種類",
-    incidents: "インシデント数",
-    median: "中央値（日）",
+    attributed: "帰属されたインシデント",
+    incidents: "算出に使ったインシデント",
+    day_precise: "うち日付が日単位",
+    median: "中央値（日、下限〜上限）",
+    day_precise_median: "日単位のみの中央値（日）",
+    trend: "帰属までの日数の推移（インシデント開始年別）",
+    trend_intro: "インシデントが始まった年ごと（月や年までの日付では最も早くありうる日の年）の同じ数値。",
+    year: "開始年",
     responses: "対応率",
     responses_text: "国家に帰属されたインシデントのうち、対応が記録されたもの",
+    responses_per_kind: "帰属者の種類別の対応率",
+    with_response: "対応あり",
+    rate: "割合",
+    overall: "全体",
+    groups_note: "同じ出来事を記録した複数の記録が結び付けられているときは、1件として数える。",
     endorsed: "自ら支持した規範に違反したと評価された国",
     endorsed_intro: "違反の評価（確定・可能性が高い）の対象国が、その規範を支持する公開済みの立場を最新の立場としているもの。",
     state: "国",
@@ -73,13 +100,26 @@ const EN: Words = Words {
     violations: "Violations per norm (established or likely)",
     violations_axis: "count",
     lag: "Attribution lag by kind of attributor",
-    lag_rule: "Median days from an incident's start (or its discovery) to its first attribution by that kind of attributor. Only dates known to the day count; negative lags are left out.",
+    lag_rule: "Days from an incident's start (or its discovery, when the start is unknown) to its first attribution by that kind of attributor. A date known only to the month or year may be any day in it, so the lag is a range from a lower to an upper bound; where the two dates overlap the lower bound is 0, and only an attribution certainly earlier than the start (a data error) is left out. The median is given by its lower and upper bound, next to the median over incidents with both dates known to the day.",
     lag_axis: "median days",
+    lag_lower: "lower",
+    lag_upper: "upper",
     kind: "Attributor kind",
-    incidents: "Incidents",
-    median: "Median (days)",
+    attributed: "Incidents attributed",
+    incidents: "Incidents counted",
+    day_precise: "of which day-precise",
+    median: "Median (days, lower–upper)",
+    day_precise_median: "Day-precise median (days)",
+    trend: "Attribution lag by year the incident started",
+    trend_intro: "The same figures per year of the incident's start (for a month or a year, the year of its earliest possible day).",
+    year: "Start year",
     responses: "Response rate",
     responses_text: "of the incidents attributed to a state drew a recorded response",
+    responses_per_kind: "Response rate by kind of attributor",
+    with_response: "With a response",
+    rate: "Rate",
+    overall: "All kinds",
+    groups_note: "Records of one real-world incident that are linked together count as one incident.",
     endorsed: "States assessed as violating norms they endorse",
     endorsed_intro: "Violation assessments (established or likely) against a state whose latest published stance on the norm is to endorse it.",
     state: "State",
@@ -117,16 +157,41 @@ pub(super) fn kind_label(kind: &str, l: Lang) -> &str {
 }
 
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
-const TABLES: [&str; 4] = ["violations", "lag", "responses", "endorsed"];
+const TABLES: [&str; 5] = ["violations", "lag", "lag-trend", "responses", "endorsed"];
 
-/// Everything the page shows, as one JSON document.
-#[derive(serde::Serialize)]
-struct MetricsJson<'a> {
-    violations: &'a [normwatch_core::metrics::ViolationCount],
-    attribution_lag: &'a [normwatch_core::metrics::AttributionLag],
-    attribution_lag_rule: &'a str,
-    responses: &'a normwatch_core::metrics::ResponseRate,
-    endorsed_violations: &'a [crate::api::metrics::EndorsedViolation],
+/// A lag's median as shown: one number when both bounds agree, else `lower–upper`.
+pub(super) fn bounds(f: &LagFigure) -> String {
+    match (f.median_lower_days, f.median_upper_days) {
+        (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
+        (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+        _ => "—".to_owned(),
+    }
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The CSV columns of a lag figure, after its kind (and year).
+const LAG_COLUMNS: [&str; 5] =
+    ["incidents", "day_precise", "median_lower_days", "median_upper_days", "day_precise_median_days"];
+
+fn lag_cells(f: &LagFigure) -> [String; 5] {
+    [
+        f.incidents.to_string(),
+        f.day_precise.to_string(),
+        number(f.median_lower_days),
+        number(f.median_upper_days),
+        number(f.day_precise_median_days),
+    ]
+}
+
+fn rate_cells(r: &ResponseRate) -> [String; 3] {
+    [r.attributed_incidents.to_string(), r.with_response.to_string(), number(r.rate)]
+}
+
+fn percent(r: &ResponseRate) -> String {
+    r.rate.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
 pub async fn page_metrics(
@@ -145,18 +210,10 @@ pub async fn page_metrics(
     params.only(&[]).map_err(failure(l))?;
     let viewer = caller.viewer();
     let catalog = state.catalog();
-    let counts = violation_counts(&state, &viewer).await.map_err(failure(l))?;
-    let (_, lag) = lag_figures(&state, &viewer).await.map_err(failure(l))?;
-    let rate = response_figures(&state, &viewer).await.map_err(failure(l))?;
-    let endorsed = endorsed_violations(&state, &viewer).await.map_err(failure(l))?;
+    let json = all_metrics(&state, &viewer).await.map_err(failure(l))?;
+    let (counts, lag, rate, endorsed) =
+        (&json.violations, &json.attribution_lag.figures, &json.responses, &json.endorsed_violations);
     if format != Format::Html {
-        let json = MetricsJson {
-            violations: &counts,
-            attribution_lag: &lag,
-            attribution_lag_rule: crate::api::metrics::LAG_RULE,
-            responses: &rate,
-            endorsed_violations: &endorsed,
-        };
         // A CSV holds one table, named; JSON and STIX hold the whole page.
         let table = match (format, table.as_deref()) {
             (_, Some(t)) if TABLES.contains(&t) => t,
@@ -184,24 +241,36 @@ pub async fn page_metrics(
                     .collect(),
             ),
             "lag" => (
-                vec!["attributor_kind", "incidents", "median_days"],
-                lag.iter()
+                ["attributor_kind", "attributed_incidents"].into_iter().chain(LAG_COLUMNS).collect(),
+                lag.by_kind
+                    .iter()
                     .map(|r| {
-                        vec![
-                            r.attributor_kind.name().to_owned(),
-                            r.incidents.to_string(),
-                            r.median_days.map(|m| m.to_string()).unwrap_or_default(),
-                        ]
+                        [r.attributor_kind.name().to_owned(), r.attributed_incidents.to_string()]
+                            .into_iter()
+                            .chain(lag_cells(&r.figure))
+                            .collect()
                     })
                     .collect(),
             ),
+            "lag-trend" => (
+                ["year", "attributor_kind"].into_iter().chain(LAG_COLUMNS).collect(),
+                lag.by_year
+                    .iter()
+                    .map(|r| {
+                        [r.year.to_string(), r.attributor_kind.name().to_owned()]
+                            .into_iter()
+                            .chain(lag_cells(&r.figure))
+                            .collect()
+                    })
+                    .collect(),
+            ),
+            // The overall rate first, its kind left empty; then one row per kind.
             "responses" => (
-                vec!["attributed_incidents", "with_response", "rate"],
-                vec![vec![
-                    rate.attributed_incidents.to_string(),
-                    rate.with_response.to_string(),
-                    rate.rate.map(|r| r.to_string()).unwrap_or_default(),
-                ]],
+                vec!["attributor_kind", "attributed_incidents", "with_response", "rate"],
+                std::iter::once((String::new(), &rate.overall))
+                    .chain(rate.by_attributor_kind.iter().map(|k| (k.attributor_kind.name().to_owned(), &k.rate)))
+                    .map(|(kind, r)| std::iter::once(kind).chain(rate_cells(r)).collect())
+                    .collect(),
             ),
             // "endorsed", the last of TABLES.
             _ => (
@@ -256,13 +325,20 @@ pub async fn page_metrics(
     }
     let csv_link = |t: &str| page.link(&format!("/metrics?format=csv&table={t}"));
     let mut per_norm: BTreeMap<&str, f64> = BTreeMap::new();
-    for c in &counts {
+    for c in counts {
         *per_norm.entry(c.norm.as_str()).or_default() += c.count as f64;
     }
     let norm_bars: Vec<(String, f64)> = per_norm.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect();
+    // Two bars per kind: the lower and the upper bound of its median.
     let lag_bars: Vec<(String, f64)> = lag
+        .by_kind
         .iter()
-        .filter_map(|r| r.median_days.map(|m| (kind_label(r.attributor_kind.name(), l).to_owned(), m)))
+        .flat_map(|r| {
+            let kind = kind_label(r.attributor_kind.name(), l);
+            [(w.lag_lower, r.figure.median_lower_days), (w.lag_upper, r.figure.median_upper_days)]
+                .into_iter()
+                .filter_map(move |(bound, m)| m.map(|m| (format!("{kind} ({bound})"), m)))
+        })
         .collect();
     let chart = |bars: &[(String, f64)], axis: &str| {
         charts::bars(bars, axis).map_err(|e| WebError {
@@ -283,27 +359,60 @@ pub async fn page_metrics(
         p.downloads { a href=(csv_link("violations")) { (w.csv) } " · " a href="/api/v1/metrics/violations" { (w.json) } }
         h2 #lag { (w.lag) }
         p { (w.lag_rule) }
-        @if lag.is_empty() { p { (w.none) } } @else {
-            figure role="img" aria-label=(w.lag) { (PreEscaped(lag_svg)) }
+        p { (w.groups_note) }
+        @if lag.by_kind.is_empty() { p { (w.none) } } @else {
+            @if !lag_bars.is_empty() { figure role="img" aria-label=(w.lag) { (PreEscaped(lag_svg)) } }
             table #lag-table {
-                thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
-                tbody { @for r in &lag {
-                    tr { td { (kind_label(r.attributor_kind.name(), l)) } td { (r.incidents) }
-                         td { (r.median_days.map_or_else(|| "—".to_owned(), |m| format!("{m}"))) } }
+                thead { tr { th { (w.kind) } th { (w.attributed) } th { (w.incidents) } th { (w.day_precise) }
+                             th { (w.median) } th { (w.day_precise_median) } } }
+                tbody { @for r in &lag.by_kind {
+                    tr data-kind=(r.attributor_kind.name()) {
+                        td { (kind_label(r.attributor_kind.name(), l)) } td.count { (r.attributed_incidents) }
+                        td.count { (r.figure.incidents) } td.count { (r.figure.day_precise) }
+                        td.count.bounds { (bounds(&r.figure)) }
+                        td.count { (r.figure.day_precise_median_days.map_or_else(|| "—".to_owned(), |m| format!("{m}"))) } }
                 } }
             }
         }
         p.downloads { a href=(csv_link("lag")) { (w.csv) } " · " a href="/api/v1/metrics/attribution-lag" { (w.json) } }
+        h3 #lag-trend { (w.trend) }
+        p { (w.trend_intro) }
+        @if lag.by_year.is_empty() { p { (w.none) } } @else {
+            table #lag-trend-table {
+                thead { tr { th { (w.year) } th { (w.kind) } th { (w.incidents) } th { (w.day_precise) }
+                             th { (w.median) } th { (w.day_precise_median) } } }
+                tbody { @for r in &lag.by_year {
+                    tr { td { (r.year) } td { (kind_label(r.attributor_kind.name(), l)) }
+                         td.count { (r.figure.incidents) } td.count { (r.figure.day_precise) }
+                         td.count { (bounds(&r.figure)) }
+                         td.count { (r.figure.day_precise_median_days.map_or_else(|| "—".to_owned(), |m| format!("{m}"))) } }
+                } }
+            }
+        }
+        p.downloads { a href=(csv_link("lag-trend")) { (w.csv) } }
         h2 #responses { (w.responses) }
-        p #response-rate { b { (rate.with_response) " / " (rate.attributed_incidents) } " "
-            (rate.rate.map_or_else(|| "—".to_owned(), |r| format!("({:.0}%)", r * 100.0))) " " (w.responses_text) }
-        p.downloads { a href=(csv_link("responses")) { (w.csv) } }
+        p #response-rate { b { (rate.overall.with_response) " / " (rate.overall.attributed_incidents) } " ("
+            (percent(&rate.overall)) ") " (w.responses_text) }
+        @if !rate.by_attributor_kind.is_empty() {
+            h3 { (w.responses_per_kind) }
+            table #responses-table {
+                thead { tr { th { (w.kind) } th { (w.attributed) } th { (w.with_response) } th { (w.rate) } } }
+                tbody {
+                    @for (kind, r) in rate.by_attributor_kind.iter().map(|k| (kind_label(k.attributor_kind.name(), l), &k.rate))
+                        .chain(std::iter::once((w.overall, &rate.overall))) {
+                        tr { td { (kind) } td.count { (r.attributed_incidents) } td.count { (r.with_response) }
+                             td.count { (percent(r)) } }
+                    }
+                }
+            }
+        }
+        p.downloads { a href=(csv_link("responses")) { (w.csv) } " · " a href="/api/v1/metrics/response-rate" { (w.json) } }
         h2 #endorsed { (w.endorsed) }
         p { (w.endorsed_intro) }
         @if endorsed.is_empty() { p { (w.none) } } @else {
             table #endorsed-table {
                 thead { tr { th { (w.state) } th { (w.norm) } th { (w.endorsed_on) } th { (w.incident) } } }
-                tbody { @for e in &endorsed {
+                tbody { @for e in endorsed {
                     tr { td { a href=(page.link(&format!("/stakeholders/{}", encode(&e.stakeholder)))) { (e.state) } }
                          td { a href=(page.link(&format!("/norms/{}", encode(&e.norm)))) { (label(&catalog, &e.norm, l)) } }
                          td.date { (dates::format_date(&e.endorsed_on, l)) }
