@@ -65,9 +65,11 @@ enum Command {
     #[command(subcommand)]
     Import(ImportCommand),
     /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
-    /// file: the violation assessments, attributions and responses published in the period, the
-    /// changes in norm adoption, a chart per norm, and the signed checkpoint it was built from.
-    /// Only what anyone may read (published, TLP:CLEAR) goes in. Print-ready.
+    /// file of what happened in the period: incidents by their start, the violations found in
+    /// them, attributions and responses by their own dates (month- or year-precise dates that
+    /// overlap the period included and marked; undated records listed apart), the changes in
+    /// norm adoption, a chart per norm, and the signed checkpoint it was built from. Only what
+    /// anyone may read (published, TLP:CLEAR) goes in. Print-ready. Progress goes to stderr.
     Report {
         /// First day of the period (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
@@ -351,11 +353,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if from > to {
                 anyhow::bail!("--from {from} is after --to {to}: give the first day, then the last");
             }
+            let day = |text: &str, flag: &str| {
+                time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+                    .with_context(|| format!("{flag} {text} is not a date: write YYYY-MM-DD"))
+            };
+            let period = (day(&from, "--from")?, day(&to, "--to")?);
             let instance = setup::prepare(&config).await?;
             let now = normwatch_store::now_rfc3339();
-            let html =
-                normwatch_server::report::periodic_report(&instance.store, &instance.catalog, &from, &to, lang, &now)
-                    .await?;
+            // A line per phase on stderr: on a large instance the report takes a while.
+            let started = std::time::Instant::now();
+            let mut progress = |line: String| eprintln!("report: {line} ({:.1} s)", started.elapsed().as_secs_f64());
+            let html = normwatch_server::report::periodic_report(
+                &instance.store,
+                &instance.catalog,
+                period,
+                lang,
+                &now,
+                &mut progress,
+            )
+            .await?;
             match out {
                 Some(path) => {
                     std::fs::write(&path, &html).with_context(|| format!("cannot write {}", path.display()))?;

@@ -558,7 +558,10 @@ async fn periodic_report_in_both_languages(s: TestServer) {
     let origin = checkpoint.lines().next().expect("origin line").to_owned();
 
     let today = time::OffsetDateTime::now_utc().date().to_string();
-    for (lang, heading) in [("en", "Published violation assessments"), ("ja", "公表された規範違反の評価")] {
+    for (lang, heading) in [
+        ("en", "Violation assessments of incidents that started in the period"),
+        ("ja", "期間中に始まったインシデントについての規範違反の評価"),
+    ] {
         let file = s.dir().join(format!("report-{lang}.html"));
         let out = s.cli(&[
             "report",

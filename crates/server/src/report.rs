@@ -1,14 +1,19 @@
 //! The periodic report (GCSC Recommendation 4, "publish"): one self-contained HTML file of what
-//! was published in a period — violations, attributions, responses, adoption changes — with its
-//! charts as inline SVG, print-ready, ending with the signed checkpoint it was built from. It
-//! shows what an anonymous reader may see (published, TLP:CLEAR, no community).
+//! happened in a period — the incidents that started in it and the violations found in them,
+//! the attributions and responses made in it, adoption changes — by when things happened, not
+//! when they were recorded here. Dates known only to the month or year that overlap the period
+//! are included and marked; records with no date are listed apart. Charts are inline SVG,
+//! print-ready, ending with the signed checkpoint it was built from. It shows what an anonymous
+//! reader may see (published, TLP:CLEAR, no community).
 use crate::web::charts;
-use maud::{DOCTYPE, PreEscaped, html};
-use normwatch_core::incident::IncidentInput;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use normwatch_core::incident::{DatePrecision, IncidentInput, PartialDate};
+use normwatch_core::metrics::{EventTime, event_time};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
 use normwatch_core::{Catalog, Lang, RecordStatus, Viewer};
 use normwatch_store::{LedgerKind, LedgerRecord, RecordFilter, Store, StoreError};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
 
 /// The words of the report, in one language.
 struct Words {
@@ -38,6 +43,16 @@ struct Words {
     checkpoint_how: &'static str,
     no_checkpoint: &'static str,
     scope: &'static str,
+    event_time: &'static str,
+    incidents: &'static str,
+    imprecise_dates: &'static str,
+    month_only: &'static str,
+    year_only: &'static str,
+    undated: &'static str,
+    undated_intro: &'static str,
+    undated_incidents: &'static str,
+    undated_attributions: &'static str,
+    started: &'static str,
 }
 
 const JA: Words = Words {
@@ -45,9 +60,9 @@ const JA: Words = Words {
     period: "対象期間",
     generated: "作成日時",
     summary: "概要",
-    violations: "公表された規範違反の評価",
-    attributions: "公表されたアトリビューション",
-    responses: "公表された対応",
+    violations: "期間中に始まったインシデントについての規範違反の評価",
+    attributions: "期間中に行われたアトリビューション",
+    responses: "期間中に行われた対応",
     adoption: "規範の採択状況の変化",
     per_norm: "規範ごとの違反評価の件数",
     date: "日付",
@@ -67,6 +82,16 @@ const JA: Words = Words {
     checkpoint_how: "報告の各記録は透明性ログに含まれています。`normwatch verify` と /log/proof/inclusion で、このチェックポイントに対してオフラインで検証できます。",
     no_checkpoint: "ログにまだチェックポイントがありません。",
     scope: "誰でも読める公表済み記録（TLP:CLEAR）のみを含みます。",
+    event_time: "記録を登録・公表した日ではなく、出来事が起きた日で選んでいます。インシデントは開始日（不明なら発見日）、アトリビューションは帰属の日、対応は対応の日によります。月や年までしか分からない日付は、期間と重なれば含め、その旨を示します。",
+    incidents: "期間中に始まったインシデント",
+    imprecise_dates: "件の日付は月または年までしか分かりません（全体の日付の件数：",
+    month_only: "（月まで）",
+    year_only: "（年まで）",
+    undated: "日付不明",
+    undated_intro: "日付のない記録はどの期間にも位置付けられないため、ここにまとめます（取り込んだ日などで代用しません）。",
+    undated_incidents: "開始日も発見日もないインシデント",
+    undated_attributions: "期間中のインシデントについての、日付のないアトリビューション",
+    started: "開始",
 };
 
 const EN: Words = Words {
@@ -74,9 +99,9 @@ const EN: Words = Words {
     period: "Period",
     generated: "Generated",
     summary: "Summary",
-    violations: "Published violation assessments",
-    attributions: "Published attributions",
-    responses: "Published responses",
+    violations: "Violation assessments of incidents that started in the period",
+    attributions: "Attributions made in the period",
+    responses: "Responses made in the period",
     adoption: "Changes in norm adoption",
     per_norm: "Violation assessments per norm",
     date: "Date",
@@ -96,6 +121,16 @@ const EN: Words = Words {
     checkpoint_how: "Every record in this report is in the transparency log: check it offline against this checkpoint with `normwatch verify` and /log/proof/inclusion.",
     no_checkpoint: "The log has no checkpoint yet.",
     scope: "Only published records anyone may read (TLP:CLEAR) are included.",
+    event_time: "Records are selected by when things happened, not when they were recorded or published here: incidents by their start (or discovery when the start is unknown), attributions by the day they were made, responses by the day of the response. A date known only to the month or year that overlaps the period is included and marked as such.",
+    incidents: "Incidents that started in the period",
+    imprecise_dates: "dates are known only to the month or year (dates in this report:",
+    month_only: " (month only)",
+    year_only: " (year only)",
+    undated: "Date unknown",
+    undated_intro: "Records without a date cannot be placed in any period, so they are listed here rather than given the day they were imported.",
+    undated_incidents: "Incidents with neither a start nor a discovery date",
+    undated_attributions: "Attributions without a date, of incidents that started in the period",
+    started: "Started",
 };
 
 const STYLE: &str = "body{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}\
@@ -104,27 +139,56 @@ th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figures div{border:1px solid #bbb;padding:.5rem 1rem}.figures b{font-size:1.4rem;display:block}\
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}table,figure{break-inside:avoid}}";
 
-/// Records of one kind published in the period (by their publication date), as anonymous
-/// readers see them.
-async fn published_in<T: LedgerKind>(store: &Store, from: &str, to: &str) -> Result<Vec<LedgerRecord<T>>, StoreError> {
-    let mut out: Vec<LedgerRecord<T>> = store
-        .ledger_records::<T>(&Viewer::anonymous(), None, Some(RecordStatus::Published))
-        .await?
-        .into_iter()
-        .filter(|r| r.updated_at.get(..10).is_some_and(|d| d >= from && d <= to))
-        .collect();
-    out.sort_by(|a, b| a.updated_at.cmp(&b.updated_at));
-    Ok(out)
+/// A record placed in the period by its own date.
+struct Dated<'a, T> {
+    date: &'a PartialDate,
+    record: &'a LedgerRecord<T>,
 }
 
-/// The report for `from..=to` (ISO dates) in `lang`.
+/// The standing published records of a kind an anonymous reader sees, each with the date that
+/// places it in time: those within the period (earliest first) and those without a date.
+fn place<'a, T>(
+    records: &'a [LedgerRecord<T>],
+    date: impl Fn(&T) -> Option<&PartialDate>,
+    from: time::Date,
+    to: time::Date,
+) -> (Vec<Dated<'a, T>>, Vec<&'a LedgerRecord<T>>) {
+    let mut within = Vec::new();
+    let mut undated = Vec::new();
+    for r in records {
+        match (event_time(date(&r.body), from, to), date(&r.body)) {
+            (EventTime::Within { .. }, Some(d)) => within.push(Dated { date: d, record: r }),
+            (EventTime::Unknown, _) => undated.push(r),
+            _ => {}
+        }
+    }
+    within.sort_by_key(|d| (d.date.earliest_day(), d.record.id.clone()));
+    (within, undated)
+}
+
+/// The periodic report reads every standing record of each kind once; this says how far it got,
+/// so a large instance is not silent for long.
+pub type Progress<'a> = &'a mut dyn FnMut(String);
+
+async fn standing<T: LedgerKind>(
+    store: &Store,
+    what: &str,
+    progress: &mut dyn FnMut(String),
+) -> Result<Vec<LedgerRecord<T>>, StoreError> {
+    let started = Instant::now();
+    let records = store.standing_records::<T>(&Viewer::anonymous()).await?;
+    progress(format!("read {} published {what} in {:.1} s", records.len(), started.elapsed().as_secs_f64()));
+    Ok(records)
+}
+
+/// The report for `from..=to` (ISO dates) in `lang`; `progress` hears of each phase.
 pub async fn periodic_report(
     store: &Store,
     catalog: &Catalog,
-    from: &str,
-    to: &str,
+    (from, to): (time::Date, time::Date),
     lang: Lang,
     generated: &str,
+    progress: Progress<'_>,
 ) -> Result<String, StoreError> {
     let w = match lang {
         Lang::Ja => &JA,
@@ -140,29 +204,58 @@ pub async fn periodic_report(
     };
     let norm_title =
         |id: &str| catalog.norm(id).map_or_else(|| id.to_owned(), |n| format!("{} {}", n.id, n.title.get(lang)));
-    let assessments = published_in::<AssessmentInput>(store, from, to).await?;
-    let attributions = published_in::<AttributionInput>(store, from, to).await?;
-    let responses = published_in::<ResponseInput>(store, from, to).await?;
-    let mut incidents: HashMap<String, String> = HashMap::new();
-    for id in assessments
-        .iter()
-        .map(|r| &r.body.incident)
-        .chain(attributions.iter().map(|r| &r.body.incident))
-        .chain(responses.iter().map(|r| &r.body.incident))
-    {
-        if !incidents.contains_key(id)
-            && let Some(i) = store.ledger_record::<IncidentInput>(&Viewer::anonymous(), id).await?
-        {
-            incidents.insert(id.clone(), text(&i.body.title));
-        }
-    }
-    let incident = |id: &str| incidents.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let shown = |d: &PartialDate| -> Markup {
+        let note = match d.precision() {
+            DatePrecision::Day => None,
+            DatePrecision::Month => Some(w.month_only),
+            DatePrecision::Year => Some(w.year_only),
+        };
+        html! { (d.as_str()) @if let Some(n) = note { span.imprecise { (n) } } }
+    };
+    let all_incidents = standing::<IncidentInput>(store, "incidents", progress).await?;
+    let (incidents, undated_incidents) =
+        place(&all_incidents, |i| i.started.as_ref().or(i.discovered.as_ref()), from, to);
+    let titles: HashMap<&str, String> = all_incidents.iter().map(|i| (i.id.as_str(), text(&i.body.title))).collect();
+    let incident = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let incident_date: HashMap<&str, &PartialDate> = incidents.iter().map(|i| (i.record.id.as_str(), i.date)).collect();
+    let in_period: HashSet<&str> = incident_date.keys().copied().collect();
+
+    let all_assessments = standing::<AssessmentInput>(store, "violation assessments", progress).await?;
+    // An assessment has no date of its own: it belongs to the time of the incident it judges.
+    let assessments: Vec<&LedgerRecord<AssessmentInput>> =
+        all_assessments.iter().filter(|a| in_period.contains(a.body.incident.as_str())).collect();
+    let all_attributions = standing::<AttributionInput>(store, "attribution claims", progress).await?;
+    let (attributions, undated_attributions) = place(&all_attributions, |a| a.attributed_on.as_ref(), from, to);
+    let undated_attributions: Vec<_> =
+        undated_attributions.into_iter().filter(|a| in_period.contains(a.body.incident.as_str())).collect();
+    let all_responses = standing::<ResponseInput>(store, "responses", progress).await?;
+    let (responses, _) = place(&all_responses, |r| Some(&r.responded_on), from, to);
+    let (from_s, to_s) = (from.to_string(), to.to_string());
     let positions: Vec<_> = store
         .positions(&Viewer::anonymous(), &RecordFilter::default())
         .await?
         .into_iter()
-        .filter(|p| p.status == RecordStatus::Published && p.stated_on.as_str() >= from && p.stated_on.as_str() <= to)
+        .filter(|p| {
+            p.status == RecordStatus::Published && p.stated_on.as_str() >= from_s.as_str() && p.stated_on <= to_s
+        })
         .collect();
+    let dates: Vec<&PartialDate> = incidents
+        .iter()
+        .map(|i| i.date)
+        .chain(attributions.iter().map(|a| a.date))
+        .chain(responses.iter().map(|r| r.date))
+        .collect();
+    let imprecise = dates.iter().filter(|d| d.precision() != DatePrecision::Day).count();
+    progress(format!(
+        "in the period: {} incidents, {} assessments, {} attributions, {} responses; {imprecise} of {} dates imprecise; {} undated incidents, {} undated attributions",
+        incidents.len(),
+        assessments.len(),
+        attributions.len(),
+        responses.len(),
+        dates.len(),
+        undated_incidents.len(),
+        undated_attributions.len()
+    ));
     let mut per_norm: BTreeMap<String, f64> = BTreeMap::new();
     for a in &assessments {
         *per_norm.entry(a.body.norm.clone()).or_default() += 1.0;
@@ -175,30 +268,42 @@ pub async fn periodic_report(
         html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
-                title { (w.title) " " (from) " – " (to) }
+                title { (w.title) " " (from_s) " – " (to_s) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
                 h1 { (w.title) }
-                p { (w.period) ": " (from) " – " (to) " · " (w.generated) ": " (generated) }
+                p { (w.period) ": " (from_s) " – " (to_s) " · " (w.generated) ": " (generated) }
                 p { (w.scope) }
+                p { (w.event_time) }
                 h2 { (w.summary) }
                 div.figures {
+                    div { b { (incidents.len()) } (w.incidents) }
                     div { b { (assessments.len()) } (w.violations) }
                     div { b { (attributions.len()) } (w.attributions) }
                     div { b { (responses.len()) } (w.responses) }
                     div { b { (positions.len()) } (w.adoption) }
                 }
+                p #imprecise-dates { b { (imprecise) } " " (w.imprecise_dates) " " (dates.len()) ")" }
                 @if let Some(svg) = &chart {
                     figure { (PreEscaped(svg)) figcaption { (w.per_norm) } }
                 }
-                h2 { (w.violations) }
+                h2 #incidents { (w.incidents) }
+                @if incidents.is_empty() { p { (w.none) } } @else {
+                    table {
+                        tr { th { (w.started) } th { (w.incident) } }
+                        @for i in &incidents {
+                            tr { td { (shown(i.date)) } td { (text(&i.record.body.title)) } }
+                        }
+                    }
+                }
+                h2 #violations { (w.violations) }
                 @if assessments.is_empty() { p { (w.none) } } @else {
                     table {
-                        tr { th { (w.date) } th { (w.norm) } th { (w.incident) } th { (w.actor) } th { (w.level) } }
+                        tr { th { (w.started) } th { (w.norm) } th { (w.incident) } th { (w.actor) } th { (w.level) } }
                         @for a in &assessments {
                             tr {
-                                td { (a.updated_at.get(..10).unwrap_or("")) }
+                                td { @if let Some(d) = incident_date.get(a.body.incident.as_str()) { (shown(d)) } }
                                 td { (norm_title(&a.body.norm)) }
                                 td { (incident(&a.body.incident)) }
                                 td { (a.body.actor.state.clone().or_else(|| a.body.actor.group.clone()).unwrap_or_default()) }
@@ -207,31 +312,31 @@ pub async fn periodic_report(
                         }
                     }
                 }
-                h2 { (w.attributions) }
+                h2 #attributions { (w.attributions) }
                 @if attributions.is_empty() { p { (w.none) } } @else {
                     table {
                         tr { th { (w.date) } th { (w.incident) } th { (w.attributor) } th { (w.attributed_to) } th { (w.confidence) } }
                         @for a in &attributions {
                             tr {
-                                td { (a.body.attributed_on.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_else(|| a.updated_at.get(..10).unwrap_or("").to_owned())) }
-                                td { (incident(&a.body.incident)) }
-                                td { (a.body.attributor.name) }
-                                td { (a.body.attributed_to.state.clone().into_iter().chain(a.body.attributed_to.group.clone()).collect::<Vec<_>>().join(" / ")) }
-                                td { (a.body.confidence.clone().unwrap_or_default()) }
+                                td { (shown(a.date)) }
+                                td { (incident(&a.record.body.incident)) }
+                                td { (a.record.body.attributor.name) }
+                                td { (attributed_to(&a.record.body)) }
+                                td { (a.record.body.confidence.clone().unwrap_or_default()) }
                             }
                         }
                     }
                 }
-                h2 { (w.responses) }
+                h2 #responses { (w.responses) }
                 @if responses.is_empty() { p { (w.none) } } @else {
                     table {
                         tr { th { (w.date) } th { (w.incident) } th { (w.responder) } th { (w.response) } }
                         @for r in &responses {
                             tr {
-                                td { (r.body.responded_on.as_str()) }
-                                td { (incident(&r.body.incident)) }
-                                td { (r.body.responder.name) }
-                                td { (r.body.kind) }
+                                td { (shown(r.date)) }
+                                td { (incident(&r.record.body.incident)) }
+                                td { (r.record.body.responder.name) }
+                                td { (r.record.body.kind) }
                             }
                         }
                     }
@@ -242,6 +347,21 @@ pub async fn periodic_report(
                         tr { th { (w.date) } th { (w.stakeholder) } th { (w.norm) } th { (w.stance) } }
                         @for p in &positions {
                             tr { td { (p.stated_on) } td { (p.stakeholder) } td { (norm_title(&p.norm)) } td { (p.stance.name()) } }
+                        }
+                    }
+                }
+                h2 #date-unknown { (w.undated) }
+                p { (w.undated_intro) }
+                h3 { (w.undated_incidents) " (" (undated_incidents.len()) ")" }
+                @if undated_incidents.is_empty() { p { (w.none) } } @else {
+                    ul { @for i in &undated_incidents { li { (text(&i.body.title)) } } }
+                }
+                h3 { (w.undated_attributions) " (" (undated_attributions.len()) ")" }
+                @if undated_attributions.is_empty() { p { (w.none) } } @else {
+                    table {
+                        tr { th { (w.incident) } th { (w.attributor) } th { (w.attributed_to) } }
+                        @for a in &undated_attributions {
+                            tr { td { (incident(&a.body.incident)) } td { (a.body.attributor.name) } td { (attributed_to(&a.body)) } }
                         }
                     }
                 }
@@ -256,4 +376,9 @@ pub async fn periodic_report(
         }
     };
     Ok(markup.into_string())
+}
+
+/// The state and group a claim names, as `RU / APT28`.
+fn attributed_to(a: &AttributionInput) -> String {
+    a.attributed_to.state.iter().chain(a.attributed_to.group.iter()).cloned().collect::<Vec<_>>().join(" / ")
 }
