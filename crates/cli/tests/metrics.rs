@@ -250,7 +250,7 @@ async fn eurepoc_metrics_rest_on_every_dated_claim_and_the_report_follows_event_
     let imprecise = dated.iter().filter(|d| d.len() < 10).count();
     assert!(
         html.contains(&format!(
-            "<p id=\"imprecise-dates\"><b>{imprecise}</b> dates are known only to the month or year (dates in this report: {})",
+            "<p id=\"imprecise-dates\"><b>{imprecise}</b> of the {} dates in this report are known only to the month or year.",
             dated.len()
         )),
         "{}",

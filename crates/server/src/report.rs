@@ -45,7 +45,6 @@ struct Words {
     scope: &'static str,
     event_time: &'static str,
     incidents: &'static str,
-    imprecise_dates: &'static str,
     month_only: &'static str,
     year_only: &'static str,
     undated: &'static str,
@@ -84,7 +83,6 @@ const JA: Words = Words {
     scope: "誰でも読める公表済み記録（TLP:CLEAR）のみを含みます。",
     event_time: "記録を登録・公表した日ではなく、出来事が起きた日で選んでいます。インシデントは開始日（不明なら発見日）、アトリビューションは帰属の日、対応は対応の日によります。月や年までしか分からない日付は、期間と重なれば含め、その旨を示します。",
     incidents: "期間中に始まったインシデント",
-    imprecise_dates: "件の日付は月または年までしか分かりません（全体の日付の件数：",
     month_only: "（月まで）",
     year_only: "（年まで）",
     undated: "日付不明",
@@ -123,7 +121,6 @@ const EN: Words = Words {
     scope: "Only published records anyone may read (TLP:CLEAR) are included.",
     event_time: "Records are selected by when things happened, not when they were recorded or published here: incidents by their start (or discovery when the start is unknown), attributions by the day they were made, responses by the day of the response. A date known only to the month or year that overlaps the period is included and marked as such.",
     incidents: "Incidents that started in the period",
-    imprecise_dates: "dates are known only to the month or year (dates in this report:",
     month_only: " (month only)",
     year_only: " (year only)",
     undated: "Date unknown",
@@ -284,7 +281,12 @@ pub async fn periodic_report(
                     div { b { (responses.len()) } (w.responses) }
                     div { b { (positions.len()) } (w.adoption) }
                 }
-                p #imprecise-dates { b { (imprecise) } " " (w.imprecise_dates) " " (dates.len()) ")" }
+                p #imprecise-dates {
+                    @match lang {
+                        Lang::Ja => { "この報告の日付 " (dates.len()) " 件のうち " b { (imprecise) } " 件は、月または年までしか分かりません。" }
+                        Lang::En => { b { (imprecise) } " of the " (dates.len()) " dates in this report are known only to the month or year." }
+                    }
+                }
                 @if let Some(svg) = &chart {
                     figure { (PreEscaped(svg)) figcaption { (w.per_norm) } }
                 }
