@@ -467,7 +467,13 @@ fn rule_ip_theft(f: &Facts, hits: &mut Hits) {
 /// GCSC norm 1: substantial damage to the availability or integrity of the Internet's public core.
 fn rule_public_core(f: &Facts, hits: &mut Hits) {
     let Some(pc) = f.asset("pc") else { return };
-    let Some(how) = f.impairing() else { return };
+    // Tampering with the development or updates of core software harms its integrity too.
+    let tampered = f
+        .op("supply-chain-compromise")
+        .then(|| f.asset("pc.software"))
+        .flatten()
+        .map(|a| l(format!("`{a}` の供給網の改ざん"), format!("tampering with the supply chain of `{a}`")));
+    let Some(how) = f.impairing().or(tampered) else { return };
     let (confidence, why) = if f.broad() {
         (Confidence::High, l("影響は多数の利用者や国に及んだ。", "The effect reached many users or countries."))
     } else {

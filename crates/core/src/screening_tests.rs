@@ -116,11 +116,22 @@ fn territory_and_assistance_for_groups_operating_from_abroad() {
 
 #[test]
 fn supply_chain_tampering_and_the_state_duty() {
-    let t = target("US", &["pc.software.development"]);
-    let sunburst = incident(&["supply-chain-compromise", "espionage"], vec![state("RU")], vec![t], Impact::default());
+    let wide = Impact { victims_affected: Some(18_000), ..Impact::default() };
+    let t = target("US", &[]);
+    let sunburst = incident(&["supply-chain-compromise", "espionage"], vec![state("RU")], vec![t], wide);
     assert_eq!(has(&sunburst, &[], "gcsc-3"), Some(Confidence::High));
     assert_eq!(has(&sunburst, &[], "gge-i"), Some(Confidence::Medium));
-    assert_eq!(has(&sunburst, &[], "gcsc-1"), None, "tampering a product is not damage to the public core");
+    assert_eq!(has(&sunburst, &[], "gcsc-1"), None, "an enterprise product is not the public core");
+    // Core software tampered in development: the public core's integrity, whoever did it.
+    let xz = incident(
+        &["supply-chain-compromise"],
+        vec![],
+        vec![target("US", &["pc.software.source-code"])],
+        Impact::default(),
+    );
+    assert_eq!(has(&xz, &[], "gcsc-3"), Some(Confidence::High));
+    assert_eq!(has(&xz, &[], "gcsc-1"), Some(Confidence::Medium));
+    assert_eq!(has(&xz, &[], "gge-i"), Some(Confidence::Low));
     let criminal =
         incident(&["supply-chain-compromise", "ransomware"], vec![group(Some("RU"))], vec![], Impact::default());
     assert_eq!(has(&criminal, &[], "gcsc-3"), Some(Confidence::Medium));
