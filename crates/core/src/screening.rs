@@ -126,6 +126,7 @@ impl Who {
 
     fn named_states(&self) -> String {
         let mut all: Vec<&str> = self.states.iter().chain(&self.directing).map(String::as_str).collect();
+        all.sort_unstable();
         all.dedup();
         all.join(", ")
     }
@@ -310,9 +311,9 @@ fn rule_cert(f: &Facts, hits: &mut Hits) {
     let Some(cert) = f.asset("cert") else { return };
     let Some((reach, who)) = state_reach(f) else { return };
     let (confidence, what) = if let Some(how) = f.impairing() {
-        (reach, l(format!("妨害した（{}）", how.ja), format!("impaired them ({})", how.en)))
+        (reach, l(format!("損なわれた（{}）", how.ja), format!("were impaired ({})", how.en)))
     } else if let Some(op) = f.first_op(&INTRUSIVE) {
-        (reach.min(Confidence::Medium), l(format!("侵入した（`{op}`）"), format!("intruded into them (`{op}`)")))
+        (reach.min(Confidence::Medium), l(format!("侵入された（`{op}`）"), format!("were intruded into (`{op}`)")))
     } else {
         return;
     };
@@ -322,8 +323,8 @@ fn rule_cert(f: &Facts, hits: &mut Hits) {
         confidence,
         who,
         l(
-            format!("緊急対応チーム `{cert}` の情報システムに{}。", what.ja),
-            format!("It {} — the information systems of an emergency response team, `{cert}`.", what.en),
+            format!("緊急対応チーム `{cert}` の情報システムが{}。", what.ja),
+            format!("The information systems of an emergency response team, `{cert}`, {}.", what.en),
         ),
     );
 }
@@ -501,9 +502,9 @@ fn rule_public_core(f: &Facts, hits: &mut Hits) {
 fn rule_electoral(f: &Facts, hits: &mut Hits) {
     let Some(elec) = f.asset("elec") else { return };
     let (confidence, what) = if let Some(how) = f.impairing() {
-        (Confidence::High, l(format!("妨害した（{}）", how.ja), format!("disrupted it ({})", how.en)))
+        (Confidence::High, l(format!("妨害された（{}）", how.ja), format!("was disrupted ({})", how.en)))
     } else if let Some(op) = f.first_op(&INTRUSIVE).or_else(|| f.first_op(&["influence-operation"])) {
-        (Confidence::Medium, l(format!("侵入・悪用した（`{op}`）"), format!("intruded into or misused it (`{op}`)")))
+        (Confidence::Medium, l(format!("侵入・悪用された（`{op}`）"), format!("was intruded into or misused (`{op}`)")))
     } else {
         return;
     };
@@ -521,8 +522,8 @@ fn rule_electoral(f: &Facts, hits: &mut Hits) {
         confidence,
         why,
         l(
-            format!("選挙に不可欠な技術インフラ `{elec}` に{}。", what.ja),
-            format!("It {} — `{elec}`, technical infrastructure elections depend on.", what.en),
+            format!("選挙に不可欠な技術インフラ `{elec}` が{}。", what.ja),
+            format!("`{elec}`, technical infrastructure elections depend on, {}.", what.en),
         ),
     );
 }
