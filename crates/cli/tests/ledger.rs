@@ -331,6 +331,13 @@ async fn incident_pages_in_both_languages(s: TestServer) {
         assert!(!list.contains("<script>alert(1)</script>") && list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         let page = s.get(&format!("/incidents/{id}?lang={lang}")).await.text().await.expect("html");
         assert!(page.contains(screening) && page.contains("gcsc-1"), "{page}");
+        // Each suggestion shows its confidence and the paragraphs it rests on.
+        let (confidence, citation) = if lang == "en" {
+            ("confidence: medium", "GCSC 2019 6A norm 1")
+        } else {
+            ("確度: 中", "GCSC 2019年報告書 6A norm 1")
+        };
+        assert!(page.contains(confidence) && page.contains(citation), "{page}");
         assert!(!page.contains("<script>alert(1)</script>") && page.contains("&lt;script&gt;"));
     }
     let bad = s.get("/incidents?operation=hacking&lang=en").await;
