@@ -219,3 +219,35 @@ fn non_state_offence_is_hack_back_or_state_backed() {
     let organ = incident(&["hack-back"], vec![state("US")], vec![target("KP", &[])], Impact::default());
     assert_eq!(has(&organ, &[], "gcsc-8"), None, "a state's own operation is not a non-state one");
 }
+
+#[test]
+fn claims_decide_whether_a_group_is_the_states() {
+    let claim = |category: Option<ActorCategory>, relation: Option<GroupRelation>| AttributedActor {
+        category,
+        state: Some("RU".into()),
+        group: Some("Group".into()),
+        relation,
+    };
+    let i =
+        incident(&["data-destruction"], vec![group(Some("RU"))], vec![target("UA", &["ci.energy"])], Impact::default());
+    // Without a claim, or with one that only places the group in a state: a foreign group.
+    for claims in
+        [vec![], vec![claim(None, Some(GroupRelation::Unknown))], vec![claim(Some(ActorCategory::NonStateGroup), None)]]
+    {
+        assert_eq!(has(&i, &claims, "gge-f"), None, "{claims:?}");
+        assert_eq!(has(&i, &claims, "gge-c"), Some(Confidence::Low), "{claims:?}");
+    }
+    // An organ or a state-affiliated group is the state's: 13(f), not 13(c).
+    for claims in
+        [vec![claim(None, Some(GroupRelation::Organ))], vec![claim(Some(ActorCategory::StateAffiliated), None)]]
+    {
+        assert_eq!(has(&i, &claims, "gge-f"), Some(Confidence::High), "{claims:?}");
+        assert_eq!(has(&i, &claims, "gge-c"), None, "{claims:?}");
+    }
+    // A claim naming only the state, no group, names the state as the actor.
+    let bare = AttributedActor { category: None, state: Some("RU".into()), group: None, relation: None };
+    assert_eq!(has(&i, &[bare], "gge-f"), Some(Confidence::High));
+    let hit = screen(&i, &[claim(None, Some(GroupRelation::Organ))], &catalog());
+    let f = hit.iter().find(|h| h.norm == "gge-f").expect("gge-f");
+    assert!(f.confidence_reason.en.contains("RU") && f.confidence_reason.ja.contains("RU"), "{f:?}");
+}
