@@ -187,15 +187,22 @@ async fn screening_addressees_and_attribution(s: TestServer) {
     assert_eq!(st, 200, "{screening}");
     let norms: Vec<&str> =
         screening["norms"].as_array().expect("norms").iter().filter_map(|n| n["norm"].as_str()).collect();
-    assert_eq!(norms, ["gcsc-1", "gcsc-3", "gcsc-8", "gge-f"], "{screening}");
-    let reason = |norm: &str| {
-        screening["norms"]
-            .as_array()
-            .and_then(|a| a.iter().find(|n| n["norm"] == norm))
-            .map(|n| n["reasons"][0]["en"].clone())
+    // A group with no state link is not addressed by UN GGE 13(f), nor is crime GCSC norm 8's
+    // ground; the public core and the tampered supply chain are engaged whoever acted.
+    assert_eq!(norms, ["gcsc-1", "gcsc-3"], "{screening}");
+    let hit = |norm: &str| {
+        screening["norms"].as_array().and_then(|a| a.iter().find(|n| n["norm"] == norm)).cloned().unwrap_or_default()
     };
-    assert!(reason("gcsc-1").is_some_and(|r| r.as_str().is_some_and(|r| r.contains("pc.naming"))));
-    assert!(reason("gge-f").is_some_and(|r| r.as_str().is_some_and(|r| r.contains("ci.energy"))));
+    let g1 = hit("gcsc-1");
+    assert!(
+        g1["reasons"][0]["en"].as_str().is_some_and(|r| r.contains("pc.naming") && r.contains("GCSC 2019 6A norm 1"))
+    );
+    assert_eq!(
+        (g1["confidence"].clone(), g1["citation"]["en"].clone()),
+        (json!("medium"), json!("GCSC 2019 6A norm 1; GCSC 2019 Annex B norm 1")),
+        "{g1}"
+    );
+    assert!(g1["confidence_reason"]["ja"].as_str().is_some_and(|r| !r.is_empty()), "{g1}");
     // Bad incidents are refused by field.
     for (patch, field, code) in [
         (json!({"title": {"ja": "", "en": " "}}), "title", 422),
@@ -286,6 +293,18 @@ async fn screening_addressees_and_attribution(s: TestServer) {
     }
     let (_, body) = roles.anonymous.get(&format!("/api/v1/incidents/{id}")).await;
     assert_eq!(body["attribution"], json!({"state": "contested", "states": ["KP", "RU"]}), "{body}");
+    // Published claims naming the group a state's proxy bring the state-addressed norms in.
+    let (st, screening) = roles.anonymous.get(&format!("/api/v1/incidents/{id}/screening")).await;
+    assert_eq!(st, 200, "{screening}");
+    let f = screening["norms"].as_array().and_then(|a| a.iter().find(|n| n["norm"] == "gge-f")).cloned();
+    let f = f.unwrap_or_else(|| panic!("gge-f once a proxy is claimed: {screening}"));
+    assert!(
+        f["reasons"][0]["en"]
+            .as_str()
+            .is_some_and(|r| r.contains("ci.energy") && r.contains("UN GGE 2015 para. 13(f)")),
+        "{f}"
+    );
+    assert_eq!(f["confidence"], "high", "{f}");
 }
 
 async fn incident_pages_in_both_languages(s: TestServer) {
@@ -312,6 +331,13 @@ async fn incident_pages_in_both_languages(s: TestServer) {
         assert!(!list.contains("<script>alert(1)</script>") && list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         let page = s.get(&format!("/incidents/{id}?lang={lang}")).await.text().await.expect("html");
         assert!(page.contains(screening) && page.contains("gcsc-1"), "{page}");
+        // Each suggestion shows its confidence and the paragraphs it rests on.
+        let (confidence, citation) = if lang == "en" {
+            ("confidence: medium", "GCSC 2019 6A norm 1")
+        } else {
+            ("確度: 中", "GCSC 2019年報告書 6A norm 1")
+        };
+        assert!(page.contains(confidence) && page.contains(citation), "{page}");
         assert!(!page.contains("<script>alert(1)</script>") && page.contains("&lt;script&gt;"));
     }
     let bad = s.get("/incidents?operation=hacking&lang=en").await;

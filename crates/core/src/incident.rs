@@ -1,5 +1,5 @@
-//! Incidents (GCSC Rec. 4): what happened, to whom, when, with what impact, and on what sources;
-//! and norm screening, which suggests the norms an incident may engage, each with its reason.
+//! Incidents (GCSC Rec. 4): what happened, to whom, when, with what impact, and on what sources.
+//! Norm screening, which suggests the norms an incident may engage, is in `screening`.
 use crate::access::{RecordStatus, Tlp};
 use crate::adoption::{both_short, some_text, term_of, url};
 use crate::catalog::Catalog;
@@ -428,120 +428,6 @@ impl AttributionState {
             _ => AttributionState::Contested { states },
         }
     }
-}
-
-/// A norm an incident may engage, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ScreeningHit {
-    pub norm: String,
-    pub reasons: Vec<Localized>,
-}
-
-/// Suggests the norms an incident may engage, from its targets' asset classes, its operation
-/// types and its actors. A suggestion is a prompt for an assessment, not a finding.
-pub fn screen(incident: &IncidentInput, catalog: &Catalog) -> Vec<ScreeningHit> {
-    let mut hits: BTreeMap<&str, Vec<Localized>> = BTreeMap::new();
-    let mut add = |norm: &'static str, reason: Localized| {
-        let reasons = hits.entry(norm).or_default();
-        if !reasons.contains(&reason) {
-            reasons.push(reason);
-        }
-    };
-    for asset in incident.asset_classes() {
-        let top = asset.split('.').next().unwrap_or(asset);
-        match top {
-            "pc" => add(
-                "gcsc-1",
-                Localized::new(
-                    format!("標的の資産 `{asset}` はインターネットの公共の中核に属する。"),
-                    format!("A target asset, `{asset}`, belongs to the public core of the Internet."),
-                ),
-            ),
-            "elec" => add(
-                "gcsc-2",
-                Localized::new(
-                    format!("標的の資産 `{asset}` は選挙インフラである。"),
-                    format!("A target asset, `{asset}`, is electoral infrastructure."),
-                ),
-            ),
-            "ci" => add(
-                "gge-f",
-                Localized::new(
-                    format!("標的 `{asset}` は重要インフラの部門である。"),
-                    format!("A target, `{asset}`, is a critical-infrastructure sector."),
-                ),
-            ),
-            "cert" => add(
-                "gge-k",
-                Localized::new(
-                    format!("標的 `{asset}` は緊急対応チーム（CERT/CSIRT）である。"),
-                    format!("A target, `{asset}`, is an emergency response team (CERT/CSIRT)."),
-                ),
-            ),
-            _ => {}
-        }
-    }
-    let ops = |id: &str| incident.operation_types.iter().any(|o| o == id);
-    if ops("supply-chain-compromise") {
-        add(
-            "gcsc-3",
-            Localized::new(
-                "製品やサービスのサプライチェーンが改ざんされた。",
-                "Products or services were tampered with in their supply chain.",
-            ),
-        );
-    }
-    if ops("system-hijacking") {
-        add(
-            "gcsc-4",
-            Localized::new(
-                "他者の機器が乗っ取られ、ボットネットなどに使われた。",
-                "Other people's devices were commandeered, for example into a botnet.",
-            ),
-        );
-    }
-    if ops("ip-theft") {
-        add(
-            "g20-ip-theft",
-            Localized::new(
-                "商業上の利益のための知的財産の窃取である。",
-                "Intellectual property was stolen for commercial advantage.",
-            ),
-        );
-    }
-    let election_target = incident.asset_classes().any(|a| a.starts_with("elec"));
-    if election_target && (ops("hack-and-leak") || ops("influence-operation")) {
-        add(
-            "gcsc-2",
-            Localized::new(
-                "選挙に関わる標的への暴露・影響工作である。",
-                "A leak or influence operation aimed at an election target.",
-            ),
-        );
-    }
-    let disruptive = ["denial-of-service", "data-destruction", "sabotage", "ransomware", "data-manipulation"];
-    if incident.asset_classes().any(|a| a.starts_with("ci")) && disruptive.iter().any(|o| ops(o)) {
-        add(
-            "gge-f",
-            Localized::new(
-                "重要インフラに損害や障害を与える作戦である。",
-                "The operation damaged or impaired critical infrastructure.",
-            ),
-        );
-    }
-    if incident.actors.iter().any(|a| a.kind == ActorKind::NonState) && !incident.operation_types.is_empty() {
-        add(
-            "gcsc-8",
-            Localized::new(
-                "非国家主体が攻撃的なサイバー作戦を行ったとされる。",
-                "A non-state actor is alleged to have conducted an offensive cyber operation.",
-            ),
-        );
-    }
-    hits.into_iter()
-        .filter(|(norm, _)| catalog.norm(norm).is_some())
-        .map(|(norm, reasons)| ScreeningHit { norm: norm.to_owned(), reasons })
-        .collect()
 }
 
 #[cfg(test)]

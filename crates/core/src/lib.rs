@@ -17,6 +17,7 @@ pub mod incident;
 pub mod lang;
 pub mod metrics;
 pub mod query;
+pub mod screening;
 pub mod vep;
 pub mod violation;
 

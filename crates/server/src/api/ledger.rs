@@ -10,7 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use normwatch_core::incident::{IncidentInput, IncidentQuery, screen};
+use normwatch_core::incident::{IncidentInput, IncidentQuery};
+use normwatch_core::screening::screen;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
 use normwatch_core::{Catalog, FieldError, Localized, RecordStatus, Right};
 use normwatch_store::{LedgerKind, LedgerRecord};
@@ -368,7 +369,8 @@ pub async fn incident(
     render(&headers, api_language(&params, &headers), &value)
 }
 
-/// `GET /incidents/{id}/screening`: the norms the incident may engage, each with its reasons.
+/// `GET /incidents/{id}/screening`: the norms the incident may engage, each with its reasons, the
+/// paragraphs they rest on and a confidence.
 pub async fn screening(
     State(state): State<AppState>,
     caller: Caller,
@@ -382,12 +384,22 @@ pub async fn screening(
         .ledger_record::<IncidentInput>(&caller.viewer(), &id)
         .await?
         .ok_or_else(|| not_found::<IncidentInput>(id.clone()))?;
+    // The claims the caller may read: they tell a state's proxy from a group it only tolerates.
+    let claims: Vec<_> = state
+        .store
+        .ledger_records::<AttributionInput>(&caller.viewer(), Some(&id), None)
+        .await?
+        .into_iter()
+        .filter(|c| c.superseded_by.is_none() && c.retraction.is_none())
+        .map(|c| c.body.attributed_to)
+        .collect();
     let catalog = state.catalog();
-    let hits: Vec<_> = screen(&incident.body, &catalog)
+    let hits: Vec<_> = screen(&incident.body, &claims, &catalog)
         .into_iter()
         .map(|h| {
             let title = catalog.norm(&h.norm).map(|n| n.title.clone());
-            json!({ "norm": h.norm, "title": title, "reasons": h.reasons })
+            json!({ "norm": h.norm, "title": title, "confidence": h.confidence, "confidence_reason": h.confidence_reason,
+                    "citation": h.citation, "sources": h.sources, "reasons": h.reasons })
         })
         .collect();
     render(&headers, api_language(&params, &headers), &json!({ "incident": id, "norms": hits }))

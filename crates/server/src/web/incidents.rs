@@ -13,7 +13,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
-use normwatch_core::incident::{AttributionState, IncidentQuery, screen};
+use normwatch_core::incident::{AttributionState, IncidentQuery};
+use normwatch_core::screening::screen;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
 /// The strings of these pages, in both languages (a missing one does not compile).
@@ -45,6 +46,7 @@ struct Words {
     origin: &'static str,
     screening: &'static str,
     screening_intro: &'static str,
+    confidence: &'static str,
     timeline: &'static str,
     assessments: &'static str,
     attributions: &'static str,
@@ -86,7 +88,8 @@ const JA: Words = Words {
     sources: "出典",
     origin: "取り込み元",
     screening: "関係しうる規範",
-    screening_intro: "標的の資産・作戦の種類・行為主体から機械的に示した候補であり、評価ではない。",
+    screening_intro: "行為主体・作戦の内容・標的の資産から、規範の文言に沿って示した候補であり、評価ではない。",
+    confidence: "確度",
     timeline: "経過",
     assessments: "違反の評価",
     attributions: "帰属の主張",
@@ -128,7 +131,8 @@ const EN: Words = Words {
     sources: "Sources",
     origin: "Imported from",
     screening: "Norms it may engage",
-    screening_intro: "Suggestions drawn from the targets' assets, the operation types and the actors: prompts for an assessment, not findings.",
+    screening_intro: "Suggestions drawn, along the norms' text, from who acted, what the operation did and which assets it hit: prompts for an assessment, not findings.",
+    confidence: "confidence",
     timeline: "Timeline",
     assessments: "Violation assessments",
     attributions: "Attribution claims",
@@ -261,6 +265,18 @@ pub async fn one(
     incident_page(&state, &caller, &page, &id, None).await
 }
 
+/// Whom the standing claims the viewer may read name: screening tells a state's organ or proxy
+/// from a group it only tolerates by them.
+pub(super) fn standing_claims(
+    claims: &[normwatch_store::LedgerRecord<AttributionInput>],
+) -> Vec<normwatch_core::violation::AttributedActor> {
+    claims
+        .iter()
+        .filter(|c| c.superseded_by.is_none() && c.retraction.is_none())
+        .map(|c| c.body.attributed_to.clone())
+        .collect()
+}
+
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.
 pub(super) async fn incident_page(
     state: &AppState,
@@ -338,9 +354,12 @@ pub(super) async fn incident_page(
         }
         h2 { (w.screening) }
         p { (w.screening_intro) }
-        ul #screening { @for h in screen(b, &catalog) {
-            li { a href=(page.link(&format!("/norms/{}", h.norm))) { (label(&catalog, &h.norm, l)) } ": "
-                 @for r in &h.reasons { (r.get(l)) " " } }
+        ul #screening { @for h in screen(b, &standing_claims(&claims), &catalog) {
+            li data-norm=(h.norm) data-confidence=(h.confidence.name()) {
+                a href=(page.link(&format!("/norms/{}", h.norm))) { (label(&catalog, &h.norm, l)) }
+                " " span.tag { (w.confidence) ": " (h.confidence.label().get(l)) } " — " (h.confidence_reason.get(l))
+                ul { @for r in &h.reasons { li { (r.get(l)) } } }
+            }
         } }
         h2 { (w.timeline) }
         ol #timeline {

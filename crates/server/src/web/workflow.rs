@@ -22,7 +22,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::evidence::{CollectionProtocol, EvidenceUpload};
-use normwatch_core::incident::{ASSET_TAXONOMIES, IncidentInput, OPERATION_TYPES, screen};
+use normwatch_core::incident::{ASSET_TAXONOMIES, IncidentInput, OPERATION_TYPES};
+use normwatch_core::screening::screen;
 use normwatch_core::violation::{
     ASSESSMENT_LEVELS, AssessmentInput, AttributionInput, CONFIDENCE, RESPONSE_TYPES, ResponseInput, SpeakerKind,
     StatementInput, Verdict, verify_signature,
@@ -762,7 +763,9 @@ pub async fn workbench(
         if own_only { speakers.into_iter().filter(|(id, _)| *id == own).collect() } else { speakers };
     let id = work.incident.id.as_str();
     let either = |t: &normwatch_core::Localized| incidents::either(t, l).to_owned();
-    let suggested: Vec<String> = screen(&work.incident.body, &catalog).into_iter().map(|h| h.norm).collect();
+    let claimed = super::incidents::standing_claims(work.claims);
+    let hits = screen(&work.incident.body, &claimed, &catalog);
+    let suggested: Vec<String> = hits.iter().map(|h| h.norm.clone()).collect();
     let unpublished = |s: RecordStatus| s != RecordStatus::Published;
     let (evidence_v, assessment_v, attribution_v, response_v, statement_v) = (
         Refusal::values(refusal, "evidence"),
@@ -776,7 +779,8 @@ pub async fn workbench(
         html! {
             select name=(name) multiple[multiple] size=[multiple.then_some("6")] {
                 @if !suggested.is_empty() { optgroup label=(w.suggested) {
-                    @for n in &suggested { option value=(n) selected[values.has(name, n)] { (label(&catalog, n, l)) } }
+                    @for h in &hits { option value=(h.norm) selected[values.has(name, &h.norm)] {
+                        (label(&catalog, &h.norm, l)) " (" (h.confidence.label().get(l)) ")" } }
                 } }
                 optgroup label=(w.other_norms) {
                     @for n in catalog.norms.iter().filter(|n| !suggested.contains(&n.id)) {
