@@ -131,6 +131,12 @@ async fn eurepoc_and_cfr_import_once_and_keep_what_the_sources_say(s: TestServer
     assert_eq!(estonia["ended"], "2007-05-01");
     let claims = findings(&s, "attributions", &estonia).await;
     assert!(claims.iter().any(|c| c["contested"] == true && c["attributed_to"]["state"] == "RU"), "{claims:?}");
+    // The portal says so too, in both languages.
+    let id = estonia["id"].as_str().expect("id");
+    let en = s.get(&format!("/incidents/{id}?lang=en")).await.text().await.expect("page");
+    assert!(en.contains("contested: the claims disagree, or a claim is disputed") && en.contains("disputed claim"));
+    let ja = s.get(&format!("/incidents/{id}?lang=ja")).await.text().await.expect("page");
+    assert!(ja.contains("争われている主張"));
 
     let russia_before = s.json("/api/v1/incidents?attributed_state=RU&limit=1").await["total"].as_i64().expect("n");
     let cfr = data("cfr-tracker/cyber-operations-incidents.csv");
