@@ -32,7 +32,9 @@ fn cfr_date(value: &str) -> Option<PartialDate> {
 /// Sponsor lists (`China, Russian Federation`), where names may contain a comma themselves
 /// (`Palestine, State of`).
 fn cfr_sponsors(value: &str) -> Vec<String> {
-    let tokens: Vec<&str> = value.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
+    // A stray quote sticks to a name in a few rows (`United Kingdom"`).
+    let tokens: Vec<&str> =
+        value.split(',').map(|t| t.trim().trim_matches('"').trim()).filter(|t| !t.is_empty()).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -477,6 +479,7 @@ mod tests {
         assert_eq!(cfr_date("9/28/2021").map(|d| d.as_str().to_owned()).as_deref(), Some("2021-09-28"));
         assert_eq!(cfr_sponsors("Palestine, State of, Israel"), ["PS", "IL"]);
         assert_eq!(cfr_sponsors("Iran (Islamic Republic of)"), ["IR"]);
+        assert_eq!(cfr_sponsors("United Kingdom\""), ["GB"]);
         assert_eq!(countries_in("Ukrainian government agencies"), ["UA"]);
         assert_eq!(countries_in("Government agencies of EU member states"), Vec::<String>::new());
         assert_eq!(countries_in("The government of Ukraine, Maersk, Port of Rosario"), ["UA"]);
