@@ -5,7 +5,7 @@
 //! supersedes what changed.
 mod common;
 
-use common::{TestServer, data};
+use common::{Roles, TestServer, data, publish_through_review, reviewers};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -261,4 +261,48 @@ async fn a_newer_release_supersedes_what_changed(s: TestServer) {
     // Importing that release again changes nothing.
     let out = import(&s, &["import", "cfr", release.path().to_str().expect("path")]);
     assert!(out.contains("(0 new, 0 superseded, 768 unchanged)"), "{out}");
+
+    // A coder corrects the imported incident; importing the same release again keeps the
+    // correction (it is compared with what the importer wrote, not with the coder's version).
+    let roles = Roles::set_up(&s).await;
+    let (r1, r2) = reviewers(&s, &roles.admin).await;
+    let mut record = serde_json::Map::new();
+    for key in [
+        "title",
+        "description",
+        "started",
+        "ended",
+        "discovered",
+        "operation_types",
+        "actors",
+        "targets",
+        "sources",
+        "impact",
+        "tlp",
+        "community",
+        "origin",
+    ] {
+        if let Some(v) = new.get(key).filter(|v| !v.is_null()) {
+            record.insert(key.to_owned(), v.clone());
+        }
+    }
+    record.insert("title".into(), serde_json::json!({"ja": "", "en": "NotPetya (corrected by a coder)"}));
+    let (st, draft) = roles
+        .editor
+        .post(&format!("/api/v1/incidents/{new_id}/corrections"), &serde_json::json!({ "record": record }))
+        .await;
+    assert_eq!(st, 201, "{draft}");
+    let corrected = draft["id"].as_str().expect("id").to_owned();
+    publish_through_review(&roles.editor, &r1, &r2, &format!("/api/v1/incidents/{corrected}")).await;
+    let out = import(&s, &["import", "cfr", release.path().to_str().expect("path")]);
+    assert!(out.contains("768 incidents (0 new, 0 superseded, 768 unchanged)"), "{out}");
+    let still = s.json(&format!("/api/v1/incidents/{new_id}")).await;
+    assert_eq!(still["superseded_by"].as_str(), Some(corrected.as_str()), "the coder's version stays current");
+    // Its claims and response move to the corrected version once (a new version each), then stay.
+    assert!(out.contains(&format!("attribution claims (0 new, {sponsors} superseded,")), "{out}");
+    let corrected = s.json(&format!("/api/v1/incidents/{corrected}")).await;
+    assert_eq!(findings(&s, "attributions", &corrected).await.len() as u64, sponsors);
+    assert_eq!(corrected["attribution"]["state"], "attributed");
+    let out = import(&s, &["import", "cfr", release.path().to_str().expect("path")]);
+    assert!(out.contains("(0 new, 0 superseded, 768 unchanged)") && !out.contains(" 1 superseded"), "{out}");
 }

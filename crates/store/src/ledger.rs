@@ -584,9 +584,10 @@ impl Store {
     }
 
     /// Stores many published records in one transaction — all or none (imports of published
-    /// datasets). A record whose origin is not here yet is created; one whose current version
-    /// says the same is left alone; one whose content changed (a newer release) gets a new
-    /// version that supersedes the current one, which stays readable and in the log.
+    /// datasets). A record whose origin is not here yet is created; one that says what the
+    /// importer last wrote for it is left alone (a coder's correction since stands); one whose
+    /// content changed (a newer release) gets a new version that supersedes the current one,
+    /// which stays readable and in the log.
     pub async fn import_ledger_records<T: LedgerKind>(
         &self,
         actor: &Actor,
@@ -597,7 +598,7 @@ impl Store {
         let publish = WriteOptions { publish_directly: true };
         for input in inputs {
             let current = match input.origin_key() {
-                Some(key) => current_version::<T>(&mut tx, key).await?,
+                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
                 None => None,
             };
             match current {
@@ -1018,23 +1019,36 @@ impl std::ops::AddAssign for ImportCounts {
     }
 }
 
-/// The published version of an imported record that no published version supersedes: its id
-/// and body as stored.
+/// An imported record as stored: the id of its current version (the published one no published
+/// version supersedes) and the body of the last version the importer wrote. A release is
+/// compared with the latter, so that a coder's published correction of an imported record is
+/// not undone by importing the same release again; a changed release supersedes the current
+/// version, whoever wrote it.
 async fn current_version<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
     key: Vec<(&'static str, String)>,
 ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
     let table = T::TABLE;
-    let mut sql = Sql::new(&format!(
+    let mut current = Sql::new(&format!(
         "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
          AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
     ));
+    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
+    let by = imported.bind(actor.0.clone());
+    imported.push(&format!(" AND r.recorded_by = {by}"));
     for (col, value) in key {
-        let p = sql.bind(value);
-        sql.push(&format!(" AND r.{col} = {p}"));
+        for sql in [&mut current, &mut imported] {
+            let p = sql.bind(value.clone());
+            sql.push(&format!(" AND r.{col} = {p}"));
+        }
     }
-    let Some(row) = sql.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
-    let body: String = row.try_get("body")?;
+    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
+    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
+        Some(last) => last.try_get("body")?,
+        None => row.try_get("body")?,
+    };
     let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY, e))?;
     Ok(Some((row.try_get("id")?, body)))
 }
