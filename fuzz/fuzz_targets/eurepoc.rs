@@ -35,4 +35,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = claim.validate(catalog(), today());
         assert_serde_round_trip(&claim);
     }
+    for (_, response) in &import.responses {
+        let mut response = response.clone();
+        response.incident = "inc-1".into();
+        let _ = response.validate(catalog(), today());
+        assert_serde_round_trip(&response);
+    }
 });

@@ -120,9 +120,12 @@ enum StatementCommand {
 enum ImportCommand {
     /// EuRepoC v1.1: DIR holds EuRepoC_Global_Database_1.1.csv, EuRepoC_Attribution_dataset_1.1.csv
     /// and EuRepoC_Receiver_dataset_1.1.csv (Zenodo record 7848941). Imports the incidents with
-    /// their receivers, then one attribution claim per attribution row.
+    /// their receivers, one attribution claim per attribution row, and the political and legal
+    /// responses. Importing the same files again changes nothing; a newer release supersedes
+    /// the records whose content changed (docs/importers.md).
     Eurepoc { dir: PathBuf },
-    /// The CFR Cyber Operations Tracker export (cyber-operations-incidents.csv).
+    /// The CFR Cyber Operations Tracker export (cyber-operations-incidents.csv): incidents, a
+    /// claim per sponsor state, and the responses CFR names.
     Cfr { file: PathBuf },
     /// A STIX 2.1 or 2.0 bundle (or a TAXII envelope), from FILE or `-` for standard input.
     /// Streams: a bundle larger than memory imports in bounded memory. Each object is checked;
@@ -610,12 +613,12 @@ fn print_norm(catalog: &Catalog, n: &normwatch_core::Norm, lang: LangChoice) {
     }
 }
 
-/// Stores records in transactions of `CHUNK`, showing progress; returns how many were new.
+/// Stores records in transactions of `CHUNK`, showing progress; returns what became of them.
 async fn store_in_chunks<T: normwatch_store::LedgerKind>(
     store: &normwatch_store::Store,
     what: &str,
     records: &[T],
-) -> Result<usize> {
+) -> Result<normwatch_store::ImportCounts> {
     const CHUNK: usize = 250;
     let bar = indicatif::ProgressBar::new(records.len() as u64);
     bar.set_style(
@@ -625,13 +628,88 @@ async fn store_in_chunks<T: normwatch_store::LedgerKind>(
     );
     bar.set_message(what.to_owned());
     let actor = normwatch_store::Actor::system();
-    let mut created = 0;
+    let mut counts = normwatch_store::ImportCounts::default();
     for chunk in records.chunks(CHUNK) {
-        created += store.import_ledger_records(&actor, chunk).await?;
+        counts += store.import_ledger_records(&actor, chunk).await?;
         bar.inc(chunk.len() as u64);
     }
     bar.finish();
-    Ok(created)
+    Ok(counts)
+}
+
+fn counted(what: &str, total: usize, c: normwatch_store::ImportCounts) -> String {
+    format!("{total} {what} ({} new, {} superseded, {} unchanged)", c.created, c.superseded, c.unchanged)
+}
+
+/// Validates and stores one dataset: incidents first, then the claims and responses about them
+/// (which name their incident by its id in the dataset). Any invalid record stops the import
+/// before anything is stored.
+async fn import_dataset(
+    instance: &setup::Instance,
+    dataset: &str,
+    label: &str,
+    mut data: import::Import,
+) -> Result<String> {
+    let store = &instance.store;
+    let today = normwatch_server::today();
+    for (i, incident) in data.incidents.iter().enumerate() {
+        incident.validate(&instance.catalog, today).map_err(|e| {
+            let id = incident.origin.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+            anyhow::anyhow!("record {} (id {id}): {e}; nothing was imported", i + 1)
+        })?;
+    }
+    let known: std::collections::HashSet<&str> =
+        data.incidents.iter().filter_map(|i| i.origin.as_ref()).map(|o| o.id.as_str()).collect();
+    for (i, (incident, claim)) in data.claims.iter().enumerate() {
+        anyhow::ensure!(
+            known.contains(incident.as_str()),
+            "attribution row {}: no incident {incident} in the file",
+            i + 1
+        );
+        claim
+            .validate(&instance.catalog, today)
+            .map_err(|e| anyhow::anyhow!("attribution row {}: {e}; nothing was imported", i + 1))?;
+    }
+    for (incident, response) in &data.responses {
+        anyhow::ensure!(
+            known.contains(incident.as_str()),
+            "response of incident {incident}: no such incident in the file"
+        );
+        response.validate(&instance.catalog, today).map_err(|e| {
+            anyhow::anyhow!(
+                "response {} of incident {incident}: {e}; nothing was imported",
+                response.origin.as_deref().unwrap_or("")
+            )
+        })?;
+    }
+    let incidents = store_in_chunks(store, &format!("{label} incidents"), &data.incidents).await?;
+    // Findings hang off the current version of their incident.
+    let ids = store.incidents_by_origin(dataset).await?;
+    let ours = |incident: &str| {
+        ids.get(incident).cloned().with_context(|| format!("incident {incident} of {label} was not stored"))
+    };
+    let mut claims = Vec::with_capacity(data.claims.len());
+    for (incident, mut claim) in std::mem::take(&mut data.claims) {
+        claim.incident = ours(&incident)?;
+        claims.push(claim);
+    }
+    let mut responses = Vec::with_capacity(data.responses.len());
+    for (incident, mut response) in std::mem::take(&mut data.responses) {
+        response.incident = ours(&incident)?;
+        responses.push(response);
+    }
+    let claim_counts = store_in_chunks(store, &format!("{label} attributions"), &claims).await?;
+    let response_counts = store_in_chunks(store, &format!("{label} responses"), &responses).await?;
+    let undated = responses.iter().filter(|r| r.undated).count();
+    Ok(format!(
+        "{label}: {}, {}, {}; {undated} responses the source does not date (dated by their incident); \
+         {} response entries not aligned across the source's lists, {} naming no response type (both kept in the origin fields)",
+        counted("incidents", data.incidents.len(), incidents),
+        counted("attribution claims", claims.len(), claim_counts),
+        counted("responses", responses.len(), response_counts),
+        data.responses_unaligned,
+        data.responses_incomplete,
+    ))
 }
 
 async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode> {
@@ -657,54 +735,21 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
         instance.store.close().await;
         return Ok(if report.rejected + report.refused > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
     }
-    let store = &instance.store;
-    let today = normwatch_server::today();
-    let check = |i: usize, incident: &normwatch_core::incident::IncidentInput| {
-        incident.validate(&instance.catalog, today).map_err(|e| {
-            let id = incident.origin.as_ref().map(|o| o.id.clone()).unwrap_or_default();
-            anyhow::anyhow!("record {} (id {id}): {e}; nothing was imported", i + 1)
-        })
-    };
-    match cmd {
+    let summary = match cmd {
         ImportCommand::Eurepoc { dir } => {
             let data = import::read_eurepoc(&dir)?;
-            for (i, incident) in data.incidents.iter().enumerate() {
-                check(i, incident)?;
-            }
-            let new_incidents = store_in_chunks(store, "EuRepoC incidents", &data.incidents).await?;
-            let ids = store.incidents_by_origin("eurepoc").await?;
-            let mut claims = Vec::with_capacity(data.claims.len());
-            for (i, (incident, mut claim)) in data.claims.into_iter().enumerate() {
-                claim.incident = ids
-                    .get(&incident)
-                    .with_context(|| format!("attribution row {}: no incident {incident} in the global file", i + 1))?
-                    .clone();
-                claim
-                    .validate(&instance.catalog, today)
-                    .map_err(|e| anyhow::anyhow!("attribution row {}: {e}", i + 1))?;
-                claims.push(claim);
-            }
-            let new_claims = store_in_chunks(store, "EuRepoC attributions", &claims).await?;
-            println!(
-                "EuRepoC: {} incidents ({new_incidents} new), {} attribution claims ({new_claims} new); {} placeholder rows without an attribution skipped; {} end dates before their start left out (kept in the origin fields)",
-                data.incidents.len(),
-                claims.len(),
-                data.empty_attribution_rows,
-                data.end_before_start
-            );
+            let (placeholders, end_before_start) = (data.empty_attribution_rows, data.end_before_start);
+            let summary = import_dataset(&instance, "eurepoc", "EuRepoC", data).await?;
+            format!(
+                "{summary}; {placeholders} placeholder rows without an attribution skipped; {end_before_start} end dates before their start left out (kept in the origin fields)"
+            )
         }
         ImportCommand::Stix { .. } => unreachable!("handled above"),
-        ImportCommand::Cfr { file } => {
-            let incidents = import::read_cfr(&file)?;
-            for (i, incident) in incidents.iter().enumerate() {
-                check(i, incident)?;
-            }
-            let new = store_in_chunks(store, "CFR incidents", &incidents).await?;
-            println!("CFR: {} incidents ({new} new)", incidents.len());
-        }
-    }
+        ImportCommand::Cfr { file } => import_dataset(&instance, "cfr", "CFR", import::read_cfr(&file)?).await?,
+    };
+    println!("{summary}");
     // What was just published is covered by a signed checkpoint at once.
-    normwatch_server::log::TransparencyLog::new(instance.key.clone()).checkpoint(store).await?;
+    normwatch_server::log::TransparencyLog::new(instance.key.clone()).checkpoint(&instance.store).await?;
     instance.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

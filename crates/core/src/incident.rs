@@ -404,17 +404,26 @@ pub enum AttributionState {
     Unattributed,
     /// Every claim names the same state (or none names one).
     Attributed { states: Vec<String> },
-    /// Claims name different states.
+    /// Claims name different states, or a claim is itself contested.
     Contested { states: Vec<String> },
 }
 
 impl AttributionState {
     /// From the states named by each claim (`None`: a claim naming only a group).
     pub fn from_claims<'a>(claims: impl IntoIterator<Item = Option<&'a str>>) -> AttributionState {
+        Self::from_marked_claims(claims.into_iter().map(|c| (c, false)))
+    }
+
+    /// From each claim's state and whether the claim is itself contested: one contested claim
+    /// makes the whole attribution contested, even when every claim names the same state (a
+    /// victim's accusation that others dispute is not a settled attribution).
+    pub fn from_marked_claims<'a>(claims: impl IntoIterator<Item = (Option<&'a str>, bool)>) -> AttributionState {
         let mut any = false;
+        let mut disputed = false;
         let mut states: Vec<String> = Vec::new();
-        for c in claims {
+        for (c, contested) in claims {
             any = true;
+            disputed |= contested;
             if let Some(s) = c
                 && !states.iter().any(|x| x == s)
             {
@@ -424,7 +433,7 @@ impl AttributionState {
         states.sort();
         match (any, states.len()) {
             (false, _) => AttributionState::Unattributed,
-            (true, 0 | 1) => AttributionState::Attributed { states },
+            (true, 0 | 1) if !disputed => AttributionState::Attributed { states },
             _ => AttributionState::Contested { states },
         }
     }
@@ -456,6 +465,19 @@ mod tests {
             AttributionState::from_claims([Some("RU"), Some("KP")]),
             AttributionState::Contested { states: vec!["KP".into(), "RU".into()] }
         );
+    }
+
+    #[test]
+    fn a_contested_claim_makes_the_attribution_contested() {
+        assert_eq!(
+            AttributionState::from_marked_claims([(Some("RU"), false), (None, false), (Some("RU"), true)]),
+            AttributionState::Contested { states: vec!["RU".into()] }
+        );
+        assert_eq!(
+            AttributionState::from_marked_claims([(Some("RU"), false), (Some("RU"), false)]),
+            AttributionState::Attributed { states: vec!["RU".into()] }
+        );
+        assert_eq!(AttributionState::from_marked_claims([]), AttributionState::Unattributed);
     }
 }
 

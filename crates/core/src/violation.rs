@@ -354,6 +354,10 @@ pub struct AttributionInput {
     /// The claim's key in the dataset it was imported from (`eurepoc:8664:1`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// The claim itself is disputed (EuRepoC's "Contested attribution"): whoever reads it, and
+    /// the incident's attribution state, must see that it is not a settled finding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contested: bool,
 }
 
 impl AttributionInput {
@@ -489,6 +493,14 @@ pub struct ResponseInput {
     pub status: RecordStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub community: Option<String>,
+    /// The response's key in the dataset it was imported from (`eurepoc:1032:political:1`), so
+    /// that importing the same release again adds nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The source gives no date for the response (the CFR tracker never does): `responded_on` is
+    /// then the incident's date, the earliest the response can be, not the day it was made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undated: bool,
 }
 
 impl ResponseInput {

@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut created = 0;
     for chunk in inputs.chunks(250) {
-        created += store.import_ledger_records(&Actor::system(), chunk).await?;
+        created += store.import_ledger_records(&Actor::system(), chunk).await?.created;
     }
     println!("{created} assessments published ({} incidents with a claim naming a state)", first.len());
     store.close().await;

@@ -214,7 +214,11 @@ impl LedgerKind for ResponseInput {
             ("incident_id", text(&self.incident)),
             ("response_type", text(&self.kind)),
             ("responded_on", text(self.responded_on.as_str())),
+            ("origin_id", opt_text(self.origin.as_deref())),
         ]
+    }
+    fn origin_key(&self) -> Option<Vec<(&'static str, String)>> {
+        self.origin.as_ref().map(|o| vec![("origin_id", o.clone())])
     }
     fn claims(&self) -> &[String] {
         &self.claims
@@ -579,27 +583,42 @@ impl Store {
         Ok(record)
     }
 
-    /// Creates many records in one transaction — all or none (imports). Records whose origin
-    /// exists already are skipped; returns how many were created.
-    pub async fn import_ledger_records<T: LedgerKind>(&self, actor: &Actor, inputs: &[T]) -> Result<usize, StoreError> {
+    /// Stores many published records in one transaction — all or none (imports of published
+    /// datasets). A record whose origin is not here yet is created; one that says what the
+    /// importer last wrote for it is left alone (a coder's correction since stands); one whose
+    /// content changed (a newer release) gets a new version that supersedes the current one,
+    /// which stays readable and in the log.
+    pub async fn import_ledger_records<T: LedgerKind>(
+        &self,
+        actor: &Actor,
+        inputs: &[T],
+    ) -> Result<ImportCounts, StoreError> {
         let mut tx = self.begin_write().await?;
-        let mut created = 0;
+        let mut counts = ImportCounts::default();
+        let publish = WriteOptions { publish_directly: true };
         for input in inputs {
-            if let Some(key) = input.origin_key() {
-                let mut sql = Sql::new(&format!("SELECT 1 AS one FROM {} WHERE supersedes IS NULL", T::TABLE));
-                for (col, value) in key {
-                    let p = sql.bind(value);
-                    sql.push(&format!(" AND {col} = {p}"));
+            let current = match input.origin_key() {
+                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
+                None => None,
+            };
+            match current {
+                None => {
+                    create_in(&mut tx, actor, input, publish, None, None).await?;
+                    counts.created += 1;
                 }
-                if sql.query().fetch_optional(&mut *tx).await?.is_some() {
-                    continue;
+                Some((id, body)) => {
+                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY, e))?;
+                    if new == body {
+                        counts.unchanged += 1;
+                    } else {
+                        create_in(&mut tx, actor, input, publish, Some(&id), None).await?;
+                        counts.superseded += 1;
+                    }
                 }
             }
-            create_in(&mut tx, actor, input, WriteOptions { publish_directly: true }, None, None).await?;
-            created += 1;
         }
         tx.commit().await?;
-        Ok(created)
+        Ok(counts)
     }
 
     /// Start and discovery dates of the published incidents the viewer may read.
@@ -641,20 +660,24 @@ impl Store {
         let claims =
             self.ledger_records::<AttributionInput>(viewer, Some(incident), Some(RecordStatus::Published)).await?;
         let standing = claims.iter().filter(|c| c.superseded_by.is_none() && c.retraction.is_none());
-        Ok(normwatch_core::incident::AttributionState::from_claims(
-            standing.map(|c| c.body.attributed_to.state.as_deref()),
+        Ok(normwatch_core::incident::AttributionState::from_marked_claims(
+            standing.map(|c| (c.body.attributed_to.state.as_deref(), c.body.contested)),
         ))
     }
 
-    /// Our ids of a dataset's imported incidents, by their original id.
+    /// Our ids of a dataset's imported incidents, by their original id: the current version's,
+    /// when a newer release superseded the first.
     pub async fn incidents_by_origin(
         &self,
         dataset: &str,
     ) -> Result<std::collections::HashMap<String, String>, StoreError> {
-        let rows = sqlx::query("SELECT id, origin_id FROM incidents WHERE origin_dataset = $1 AND supersedes IS NULL")
-            .bind(dataset)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT r.id, r.origin_id FROM incidents r WHERE r.origin_dataset = $1 AND r.status = 'published' \
+             AND NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id AND n.status = 'published')",
+        )
+        .bind(dataset)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| Ok((r.try_get("origin_id")?, r.try_get("id")?))).collect()
     }
 
@@ -977,6 +1000,57 @@ impl Store {
         tx.commit().await?;
         Ok(created)
     }
+}
+
+/// What an import did with its records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: usize,
+    /// Records whose content changed: a new version now supersedes the one stored.
+    pub superseded: usize,
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for ImportCounts {
+    fn add_assign(&mut self, other: ImportCounts) {
+        self.created += other.created;
+        self.superseded += other.superseded;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// An imported record as stored: the id of its current version (the published one no published
+/// version supersedes) and the body of the last version the importer wrote. A release is
+/// compared with the latter, so that a coder's published correction of an imported record is
+/// not undone by importing the same release again; a changed release supersedes the current
+/// version, whoever wrote it.
+async fn current_version<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    key: Vec<(&'static str, String)>,
+) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+    let table = T::TABLE;
+    let mut current = Sql::new(&format!(
+        "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
+         AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
+    ));
+    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
+    let by = imported.bind(actor.0.clone());
+    imported.push(&format!(" AND r.recorded_by = {by}"));
+    for (col, value) in key {
+        for sql in [&mut current, &mut imported] {
+            let p = sql.bind(value.clone());
+            sql.push(&format!(" AND r.{col} = {p}"));
+        }
+    }
+    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
+    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
+        Some(last) => last.try_get("body")?,
+        None => row.try_get("body")?,
+    };
+    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY, e))?;
+    Ok(Some((row.try_get("id")?, body)))
 }
 
 async fn create_in<T: LedgerKind>(

@@ -36,7 +36,7 @@ pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
 pub use community::{Community, SuccessFactors};
 pub use incident_evidence::IncidentEvidence;
-pub use ledger::{LedgerKind, LedgerRecord, Review, WriteOptions};
+pub use ledger::{ImportCounts, LedgerKind, LedgerRecord, Review, WriteOptions};
 pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
 pub use positions::RecordFilter;
 pub use search::{FacetCount, IncidentPage, IncidentSummary};

@@ -54,6 +54,8 @@ struct Words {
     evidence: &'static str,
     attribution: &'static str,
     contested: &'static str,
+    disputed: &'static str,
+    undated: &'static str,
     unattributed: &'static str,
     status: &'static str,
     by: &'static str,
@@ -96,7 +98,9 @@ const JA: Words = Words {
     responses: "対応",
     evidence: "証拠",
     attribution: "帰属",
-    contested: "主張が対立している",
+    contested: "主張が対立しているか、主張自体が争われている",
+    disputed: "争われている主張",
+    undated: "日付不明（この日以降）",
     unattributed: "帰属の主張なし",
     status: "状態",
     by: "主張者",
@@ -139,7 +143,9 @@ const EN: Words = Words {
     responses: "Responses",
     evidence: "Evidence",
     attribution: "Attribution",
-    contested: "contested: the claims disagree",
+    contested: "contested: the claims disagree, or a claim is disputed",
+    disputed: "disputed claim",
+    undated: "date unknown (not before this day)",
     unattributed: "no attribution claim",
     status: "Status",
     by: "By",
@@ -378,11 +384,13 @@ pub(super) async fn incident_page(
                 li.attribution { b { (c.body.attributed_on.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))) } " — " (w.attributions) ": "
                     (w.by) " " (c.body.attributor.name) " → "
                     (c.body.attributed_to.state.clone().unwrap_or_default()) " "
-                    (c.body.attributed_to.group.clone().unwrap_or_default()) }
+                    (c.body.attributed_to.group.clone().unwrap_or_default())
+                    @if c.body.contested { " " span.tag { (w.disputed) } } }
             }
             @for r in &responses {
                 li.response { b { (dates::format_date(r.body.responded_on.as_str(), l)) } " — " (w.responses) ": "
-                    (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l)) }
+                    (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l))
+                    @if r.body.undated { " " span.tag { (w.undated) } } }
             }
         }
         @if let Some(work) = workbench { (work) }

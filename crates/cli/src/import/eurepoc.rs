@@ -1,7 +1,8 @@
-//! Importers for public incident datasets: EuRepoC v1.1 (global, attribution and receiver CSVs)
-//! and the CFR Cyber Operations Tracker CSV. Their vocabularies are mapped onto ours; every
-//! original field is kept in the incident's `origin.fields`, so nothing the source said is lost.
-use anyhow::{Context, Result, bail};
+//! EuRepoC v1.1: the global database (incidents, political and legal responses), the receiver
+//! dataset (targets) and the attribution dataset (claims).
+use super::kinds::{kind_of_name, same_actor};
+use super::{CsvInput, EUREPOC_URL, Import, Table, column, list_literal, missing, open, read_csv, short, url_ok};
+use anyhow::{Result, bail};
 use normwatch_core::country_names::code_for_name;
 use normwatch_core::incident::{
     ActorKind, FunctionalDuration, Impact, IncidentActor, IncidentInput, Origin, PartialDate, SourceLink, Target,
@@ -10,78 +11,52 @@ use normwatch_core::violation::{
     ActorCategory, AttributedActor, AttributionInput, AttributionType, GroupRelation, Speaker, SpeakerKind,
 };
 use normwatch_core::{Localized, RecordStatus, Tlp};
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-pub const EUREPOC_URL: &str = "https://doi.org/10.5281/zenodo.7848941";
-pub const CFR_URL: &str = "https://www.cfr.org/cyber-operations";
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
-/// Values the datasets use for "nothing known".
-fn missing(v: &str) -> bool {
-    matches!(v.trim(), "" | "Not available" | "Unknown" | "none" | "None" | "nan" | "NaT" | "NA" | "[]")
-}
-
-fn open(path: &Path) -> Result<File> {
-    File::open(path).with_context(|| format!("cannot open {}", path.display()))
-}
-
-/// A CSV file's header and rows, and how errors name it (its path, when it is a file).
-struct Table {
-    name: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-fn read_csv(input: impl Read, name: &str) -> Result<Table> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{name}: record {} is not valid CSV", i + 1))?;
-        rows.push(record.iter().map(|f| f.trim().to_owned()).collect());
-    }
-    Ok(Table { name: name.to_owned(), headers, rows })
-}
-
-fn column(headers: &[String], name: &str, input: &str) -> Result<usize> {
-    headers.iter().position(|h| h == name).with_context(|| {
-        format!("{input} has no column `{name}`: is it the EuRepoC v1.1 / CFR export normwatch reads?")
+/// Whether `text` names the first day of month `month` (1–12): "1 May", "1st of May", "May 1".
+fn names_first_of(text: &str, month: usize) -> bool {
+    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m)) else { return false };
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let first = |w: &str| matches!(w, "1" | "1st" | "first");
+    words.iter().enumerate().filter(|(_, w)| w.as_str() == *name).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| words[j].as_str());
+        let before_of = i.checked_sub(2).map(|j| words[j].as_str());
+        let after = words.get(i + 1).map(String::as_str);
+        before.is_some_and(first)
+            || (before == Some("of") && before_of.is_some_and(first))
+            || after.is_some_and(|w| matches!(w, "1" | "1st"))
     })
 }
 
-/// A Python list literal as EuRepoC writes it (`['a', "b's"]`, possibly nested): its strings.
-fn list_literal(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' || c == '"' {
-            let quote = c;
-            let mut s = String::new();
-            while let Some(d) = chars.next() {
-                match d {
-                    '\\' => {
-                        if let Some(e) = chars.next() {
-                            s.push(e);
-                        }
-                    }
-                    d if d == quote => break,
-                    d => s.push(d),
-                }
-            }
-            out.push(s);
-        }
-    }
-    out
-}
-
-/// EuRepoC writes a date known only to the month or year as its first day (`2017-01-01`,
-/// `2017-06-01`): read those as `2017` and `2017-06`, keeping the raw value in the origin.
-fn eurepoc_date(value: &str) -> Option<PartialDate> {
+/// A EuRepoC date with the precision it has. EuRepoC writes a date known only to the month or
+/// year as its first day (`2017-06-01`, `2017-01-01`), so such a value is read as the month or
+/// the year — unless `day_shown` says the row shows that day (docs/importers.md gives the rule).
+pub(super) fn eurepoc_date(value: &str, day_shown: bool) -> Option<PartialDate> {
     let v = value.trim().get(..10)?;
-    let d = if v.ends_with("-01-01") {
+    let d = if day_shown {
+        v
+    } else if v.ends_with("-01-01") {
         &v[..4]
     } else if v.ends_with("-01") {
         &v[..7]
@@ -91,12 +66,28 @@ fn eurepoc_date(value: &str) -> Option<PartialDate> {
     PartialDate::parse(d).ok()
 }
 
-fn url_ok(u: &str) -> bool {
-    (u.starts_with("https://") || u.starts_with("http://")) && u.len() <= 2048 && !u.contains(char::is_whitespace)
+fn month_of(v: &str) -> Option<(i32, usize)> {
+    Some((v.get(..4)?.parse().ok()?, v.get(5..7)?.parse().ok()?))
 }
 
-fn short(s: &str, max: usize) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(max).collect()
+/// Whether a first-of-month value in an incident row is a real day: the row's name or
+/// description names that day, or it is an end date in the month after a start known to the
+/// day (a short operation whose start and end come from the same reports: Estonia 2007 ran
+/// from 27 April to 1 May).
+fn first_of_month_is_day(value: &str, text: &str, start: Option<&str>) -> bool {
+    let v = value.trim();
+    let Some((year, month)) = month_of(v) else { return false };
+    if v.get(8..10) != Some("01") {
+        return false;
+    }
+    if names_first_of(text, month) {
+        return true;
+    }
+    let Some(start) = start.map(str::trim).filter(|s| s.len() >= 10 && s.get(8..10) != Some("01")) else {
+        return false;
+    };
+    let Some((sy, sm)) = month_of(start) else { return false };
+    (sy, sm + 1) == (year, month) || (sm == 12 && (sy + 1, 1) == (year, month))
 }
 
 /// One EuRepoC receiver category/sub-code as a target's sector and stakeholder kind.
@@ -141,15 +132,25 @@ fn receiver_target(category: &str, subcode: &str) -> (Option<&'static str>, Opti
     (sector, kind)
 }
 
+/// EuRepoC's incident types and MITRE ATT&CK impact techniques as our operation types.
+/// "Hijacking" in EuRepoC is taking control of systems (an intrusion), not enlisting them in a
+/// botnet: only MITRE's "Resource Hijacking" is `system-hijacking`.
 fn eurepoc_operations(
     incident_type: &str,
     mitre_impact: &str,
     mitre_access: &str,
     state_initiator: bool,
+    physical_effects: bool,
 ) -> Vec<String> {
     let mut ops: Vec<&str> = Vec::new();
     for t in incident_type.split(';').map(str::trim) {
         match t {
+            "Disruption" => {
+                ops.push("disruption");
+                if physical_effects {
+                    ops.push("sabotage");
+                }
+            }
             "Data theft" => {
                 ops.push("data-theft");
                 if state_initiator {
@@ -157,7 +158,7 @@ fn eurepoc_operations(
                 }
             }
             "Data theft & Doxing" => ops.extend(["data-theft", "hack-and-leak"]),
-            "Hijacking with Misuse" | "Hijacking without Misuse" => ops.push("system-hijacking"),
+            "Hijacking with Misuse" | "Hijacking without Misuse" => ops.push("system-compromise"),
             "Ransomware" => ops.push("ransomware"),
             _ => {}
         }
@@ -171,6 +172,10 @@ fn eurepoc_operations(
             "Data Encrypted for Impact" => ops.push("ransomware"),
             "Resource Hijacking" => ops.push("system-hijacking"),
             "Data Exfiltration" => ops.push("data-theft"),
+            "Firmware Corruption" => ops.push("sabotage"),
+            "Service Stop" | "System Shutdown/Reboot" | "Account Access Removal" | "Inhibit System Recovery" => {
+                ops.push("disruption")
+            }
             _ => {}
         }
     }
@@ -186,27 +191,38 @@ fn eurepoc_operations(
     out
 }
 
-/// What an EuRepoC import holds before it is stored.
-#[derive(Debug, Default)]
-pub struct EurepocImport {
-    pub incidents: Vec<IncidentInput>,
-    /// Claims with the EuRepoC incident id they are about (our id is known once stored).
-    pub claims: Vec<(String, AttributionInput)>,
-    /// Placeholder rows with no attribution at all (skipped).
-    pub empty_attribution_rows: usize,
-    /// Incidents whose end date precedes their start: the end is left out (kept in the origin).
-    pub end_before_start: usize,
-}
-
-/// One CSV input and how errors name it.
-#[derive(Debug)]
-pub struct CsvInput<'a, R> {
-    pub name: &'a str,
-    pub reader: R,
+/// Who made an attribution, by the actor named (attributing actor, IT company, country). Only
+/// when the row names nobody whose kind shows does the basis, which says which community
+/// spoke ("IT-security community attributes attacker"), give the kind.
+fn attributor_kind(actor: &str, company: &str, country: &str, basis: &str, attributed: &str) -> SpeakerKind {
+    if !missing(actor) {
+        if same_actor(actor, attributed) {
+            return SpeakerKind::SelfClaimed;
+        }
+        if let Some(k) = kind_of_name(actor) {
+            return k;
+        }
+    }
+    if !missing(company) {
+        return kind_of_name(company).unwrap_or(SpeakerKind::SecurityCompany);
+    }
+    match basis {
+        "Attacker confirms" => SpeakerKind::SelfClaimed,
+        "IT-security community attributes attacker" => SpeakerKind::SecurityCompany,
+        "Attribution by receiver government / state entity" => SpeakerKind::Government,
+        "Media-based attribution" => SpeakerKind::Media,
+        "Attribution by EU institution/agency" | "Attribution by international organization" => {
+            SpeakerKind::Intergovernmental
+        }
+        "Receiver attributes attacker" => SpeakerKind::Victim,
+        // A state named alone (no agency, no company) is its government speaking.
+        _ if code_for_name(country).is_some() => SpeakerKind::Government,
+        _ => SpeakerKind::Other,
+    }
 }
 
 /// Reads the three EuRepoC v1.1 CSV files in the folder `dir`.
-pub fn read_eurepoc(dir: &Path) -> Result<EurepocImport> {
+pub fn read_eurepoc(dir: &Path) -> Result<Import> {
     let global_path = dir.join("EuRepoC_Global_Database_1.1.csv");
     let attribution_path = dir.join("EuRepoC_Attribution_dataset_1.1.csv");
     let receiver_path = dir.join("EuRepoC_Receiver_dataset_1.1.csv");
@@ -228,28 +244,15 @@ pub fn parse_eurepoc(
     global: CsvInput<'_, impl Read>,
     receiver: CsvInput<'_, impl Read>,
     attribution: CsvInput<'_, impl Read>,
-) -> Result<EurepocImport> {
+) -> Result<Import> {
     let global = read_csv(global.reader, global.name)?;
     let receiver = read_csv(receiver.reader, receiver.name)?;
     let attribution = read_csv(attribution.reader, attribution.name)?;
     eurepoc_from(global, receiver, attribution)
 }
 
-fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<EurepocImport> {
-    let Table { name: global_path, headers: gh, rows: grows } = global;
-    let Table { name: receiver_path, headers: rh, rows: rrows } = receiver;
-    let Table { name: attribution_path, headers: ah, rows: arows } = attribution;
-    let g = |name: &str| column(&gh, name, &global_path);
-    let (id_c, name_c, desc_c, start_c, end_c) =
-        (g("ID")?, g("name")?, g("description")?, g("start_date")?, g("end_date")?);
-    let (type_c, impact_c, access_c) = (g("incident_type")?, g("MITRE_impact")?, g("MITRE_initial_access")?);
-    let (ic_c, icat_c, src_c) = (g("initiator_country")?, g("initiator_category")?, g("sources_url")?);
-    let (func_c, econ_v_c, econ_cur_c) =
-        (g("functional_impact")?, g("economic_impact_exact_value")?, g("economic_impact_currency")?);
-    let (phys_s_c, phys_t_c) = (g("physical_effects_spatial")?, g("physical_effects_temporal")?);
-
-    // Receivers: one row per incident × country × category (23 exact duplicates dropped).
-    let r = |name: &str| column(&rh, name, &receiver_path);
+fn receivers(table: &Table) -> Result<HashMap<String, Vec<Target>>> {
+    let r = |name: &str| column(&table.headers, name, &table.name);
     let (r_id, r_country, r_name, r_cat, r_sub) = (
         r("ID")?,
         r("receiver_country")?,
@@ -257,8 +260,9 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
         r("receiver_category")?,
         r("receiver_category_subcode")?,
     );
+    // One row per incident × country × category (23 exact duplicates dropped).
     let mut targets: HashMap<String, Vec<Target>> = HashMap::new();
-    for row in &rrows {
+    for row in &table.rows {
         let country = code_for_name(&row[r_country]).map(str::to_owned);
         let (sector, kind) = receiver_target(&row[r_cat], &row[r_sub]);
         let name = if !missing(&row[r_name]) {
@@ -282,9 +286,29 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
             list.push(target);
         }
     }
+    Ok(targets)
+}
 
-    let mut out = EurepocImport::default();
-    for row in &grows {
+fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Import> {
+    let mut targets = receivers(&receiver)?;
+    let mut out = Import::default();
+    incidents(&global, &mut targets, &mut out)?;
+    claims(&attribution, &mut out)?;
+    super::eurepoc_responses::responses(&global, &mut out)?;
+    Ok(out)
+}
+
+fn incidents(global: &Table, targets: &mut HashMap<String, Vec<Target>>, out: &mut Import) -> Result<()> {
+    let gh = &global.headers;
+    let g = |name: &str| column(gh, name, &global.name);
+    let (id_c, name_c, desc_c, start_c, end_c) =
+        (g("ID")?, g("name")?, g("description")?, g("start_date")?, g("end_date")?);
+    let (type_c, impact_c, access_c) = (g("incident_type")?, g("MITRE_impact")?, g("MITRE_initial_access")?);
+    let (ic_c, icat_c, src_c) = (g("initiator_country")?, g("initiator_category")?, g("sources_url")?);
+    let (func_c, econ_v_c, econ_cur_c) =
+        (g("functional_impact")?, g("economic_impact_exact_value")?, g("economic_impact_currency")?);
+    let (phys_s_c, phys_t_c) = (g("physical_effects_spatial")?, g("physical_effects_temporal")?);
+    for row in &global.rows {
         let id = row[id_c].clone();
         let mut fields = BTreeMap::new();
         for (h, v) in gh.iter().zip(row) {
@@ -292,8 +316,10 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
                 fields.insert(h.clone(), v.clone());
             }
         }
-        let started = eurepoc_date(&row[start_c]);
-        let mut ended = eurepoc_date(&row[end_c]);
+        let text = format!("{} {}", row[name_c], row[desc_c]);
+        let started = eurepoc_date(&row[start_c], first_of_month_is_day(&row[start_c], &text, None));
+        let end_day = first_of_month_is_day(&row[end_c], &text, Some(&row[start_c]));
+        let mut ended = eurepoc_date(&row[end_c], end_day);
         if let (Some(s), Some(e)) = (&started, &ended)
             && e.as_str() < s.as_str()
             && !s.as_str().starts_with(e.as_str())
@@ -355,13 +381,20 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
             Some(normwatch_core::incident::EconomicLoss { amount: v.round() as u64, currency: currency.to_owned() })
         });
         let title = short(&row[name_c], 300);
+        let operation_types = eurepoc_operations(
+            &row[type_c],
+            &row[impact_c],
+            &row[access_c],
+            state_initiator,
+            physical_effects == Some(true),
+        );
         out.incidents.push(IncidentInput {
             title: Localized::new("", if title.is_empty() { format!("EuRepoC incident {id}") } else { title }),
             description: Localized::new("", row[desc_c].chars().take(8000).collect::<String>()),
             started,
             ended,
             discovered: None,
-            operation_types: eurepoc_operations(&row[type_c], &row[impact_c], &row[access_c], state_initiator),
+            operation_types,
             actors,
             targets: targets.into_iter().take(200).collect(),
             sources,
@@ -379,8 +412,11 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
             origin: Some(Origin { dataset: "eurepoc".into(), id, url: Some(EUREPOC_URL.into()), fields }),
         });
     }
+    Ok(())
+}
 
-    let a = |name: &str| column(&ah, name, &attribution_path);
+fn claims(attribution: &Table, out: &mut Import) -> Result<()> {
+    let a = |name: &str| column(&attribution.headers, name, &attribution.name);
     let (a_inc, a_id, a_date, a_type, a_basis) = (
         a("incident_ID")?,
         a("attribution_ID")?,
@@ -393,7 +429,7 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
     let (a_init, a_init_country, a_init_cat) =
         (a("attributed_initiator")?, a("attributed_initiator_country")?, a("attributed_initiator_category")?);
     let mut ordinal: HashMap<String, usize> = HashMap::new();
-    for row in &arows {
+    for row in &attribution.rows {
         let attribution_id = row[a_id].trim_end_matches(".0").to_owned();
         if attribution_id.is_empty() {
             out.empty_attribution_rows += 1;
@@ -402,17 +438,7 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
         let n = ordinal.entry(attribution_id.clone()).or_insert(0);
         *n += 1;
         let basis = row[a_basis].as_str();
-        let kind = match basis {
-            "Attacker confirms" => SpeakerKind::SelfClaimed,
-            "IT-security community attributes attacker" => SpeakerKind::SecurityCompany,
-            "Attribution by receiver government / state entity" => SpeakerKind::Government,
-            "Media-based attribution" => SpeakerKind::Media,
-            "Attribution by EU institution/agency" | "Attribution by international organization" => {
-                SpeakerKind::Intergovernmental
-            }
-            "Receiver attributes attacker" => SpeakerKind::Victim,
-            _ => SpeakerKind::Other,
-        };
+        let kind = attributor_kind(&row[a_actor], &row[a_company], &row[a_country], basis, &row[a_init]);
         let name = [&row[a_actor], &row[a_company], &row[a_country]]
             .into_iter()
             .map(|v| short(v, 300))
@@ -460,179 +486,89 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Eu
                 kind: kind_of,
                 basis: Localized::new("", basis_text.chars().take(8000).collect::<String>()),
                 confidence: None,
-                attributed_on: eurepoc_date(&row[a_date]),
+                attributed_on: eurepoc_date(&row[a_date], false),
                 statement_url: None,
                 evidence: vec![],
                 tlp: Tlp::Clear,
                 status: RecordStatus::Published,
                 community: None,
                 origin: Some(format!("eurepoc:{attribution_id}:{n}")),
+                contested: basis == "Contested attribution",
             },
         ));
     }
-    Ok(out)
-}
-
-/// CFR's `M/D/YYYY`.
-fn cfr_date(value: &str) -> Option<PartialDate> {
-    let mut parts = value.trim().split('/');
-    let (m, d, y) = (parts.next()?, parts.next()?, parts.next()?);
-    let (m, d, y): (u8, u8, u16) = (m.parse().ok()?, d.parse().ok()?, y.parse().ok()?);
-    PartialDate::parse(&format!("{y:04}-{m:02}-{d:02}")).ok()
-}
-
-/// Sponsor lists (`China, Russian Federation`), where names may contain a comma themselves
-/// (`Palestine, State of`).
-fn cfr_sponsors(value: &str) -> Vec<String> {
-    let tokens: Vec<&str> = value.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        if i + 1 < tokens.len()
-            && let Some(c) = code_for_name(&format!("{}, {}", tokens[i], tokens[i + 1]))
-        {
-            out.push(c.to_owned());
-            i += 2;
-            continue;
-        }
-        if let Some(c) = code_for_name(tokens[i]) {
-            out.push(c.to_owned());
-        }
-        i += 1;
-    }
-    out.dedup();
-    out
-}
-
-/// The CFR tracker has no ids: a record is keyed by its title, date and affiliations (unique
-/// across the 768 rows, where title and date alone are not).
-pub fn cfr_key(title: &str, date: &str, affiliations: &str) -> String {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let digest = Sha256::digest(format!("{}\u{1f}{}\u{1f}{}", norm(title), date.trim(), norm(affiliations)));
-    format!("cfr-{}", &hex::encode(digest)[..16])
-}
-
-/// Reads the CFR tracker's CSV export.
-pub fn read_cfr(path: &Path) -> Result<Vec<IncidentInput>> {
-    parse_cfr(CsvInput { name: &path.display().to_string(), reader: open(path)? })
-}
-
-/// The CFR tracker's CSV, read from anywhere.
-pub fn parse_cfr(input: CsvInput<'_, impl Read>) -> Result<Vec<IncidentInput>> {
-    let Table { name: path, headers: h, rows } = read_csv(input.reader, input.name)?;
-    let c = |name: &str| column(&h, name, &path);
-    let (title_c, date_c, aff_c, desc_c, victims_c) =
-        (c("Title")?, c("Date")?, c("Affiliations")?, c("Description")?, c("Victims")?);
-    let (sponsor_c, type_c, cat_c) = (c("Sponsor")?, c("Type")?, c("Category")?);
-    let sources_c = [c("Sources_1")?, c("Sources_2")?, c("Sources_3")?];
-    let mut out = Vec::new();
-    for row in &rows {
-        let mut fields = BTreeMap::new();
-        for (name, v) in h.iter().zip(row) {
-            if !v.is_empty() {
-                fields.insert(name.clone(), v.clone());
-            }
-        }
-        let op = match row[type_c].as_str() {
-            "Espionage" => Some("espionage"),
-            "Sabotage" => Some("sabotage"),
-            "Denial of service" => Some("denial-of-service"),
-            "Data destruction" => Some("data-destruction"),
-            "Financial Theft" => Some("financial-theft"),
-            "Defacement" => Some("defacement"),
-            "Doxing" => Some("hack-and-leak"),
-            _ => None,
-        };
-        let actors: Vec<IncidentActor> = cfr_sponsors(&row[sponsor_c])
-            .into_iter()
-            .map(|c| IncidentActor { kind: ActorKind::State, name: None, country: Some(c) })
-            .collect();
-        let kind = row[cat_c].split(',').map(str::trim).find_map(|k| match k {
-            "Government" | "Military" => Some("state"),
-            "Private sector" => Some("private-sector"),
-            "Civil society" => Some("civil-society"),
-            _ => None,
-        });
-        let targets = if missing(&row[victims_c]) {
-            vec![]
-        } else {
-            vec![Target {
-                name: short(&row[victims_c], 300),
-                country: None,
-                sector: None,
-                asset_classes: vec![],
-                kind: kind.map(str::to_owned),
-            }]
-        };
-        let sources = sources_c
-            .iter()
-            .map(|i| row[*i].clone())
-            .filter(|u| url_ok(u))
-            .map(|url| SourceLink { url, title: None })
-            .collect();
-        let title = short(&row[title_c], 300);
-        out.push(IncidentInput {
-            title: Localized::new("", if title.is_empty() { "untitled CFR record".to_owned() } else { title }),
-            description: Localized::new("", row[desc_c].chars().take(8000).collect::<String>()),
-            started: cfr_date(&row[date_c]),
-            ended: None,
-            discovered: None,
-            operation_types: op.map(|o| vec![o.to_owned()]).unwrap_or_default(),
-            actors,
-            targets,
-            sources,
-            impact: Impact::default(),
-            tlp: Tlp::Clear,
-            status: RecordStatus::Published,
-            stakeholder: None,
-            community: None,
-            origin: Some(Origin {
-                dataset: "cfr".into(),
-                id: cfr_key(&row[title_c], &row[date_c], &row[aff_c]),
-                url: Some(CFR_URL.into()),
-                fields,
-            }),
-        });
-    }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn python_lists_and_partial_dates() {
-        assert_eq!(list_literal("[['a', \"b's\"], ['c']]"), ["a", "b's", "c"]);
-        assert_eq!(list_literal("[]"), Vec::<String>::new());
-        assert_eq!(eurepoc_date("2017-01-01").map(|d| d.as_str().to_owned()).as_deref(), Some("2017"));
-        assert_eq!(eurepoc_date("2017-06-01").map(|d| d.as_str().to_owned()).as_deref(), Some("2017-06"));
-        assert_eq!(eurepoc_date("2017-06-27 00:00:00").map(|d| d.as_str().to_owned()).as_deref(), Some("2017-06-27"));
-        assert_eq!(cfr_date("9/28/2021").map(|d| d.as_str().to_owned()).as_deref(), Some("2021-09-28"));
-        assert_eq!(cfr_sponsors("Palestine, State of, Israel"), ["PS", "IL"]);
-        assert_eq!(cfr_sponsors("Iran (Islamic Republic of)"), ["IR"]);
+    fn date(v: &str, day: bool) -> Option<String> {
+        eurepoc_date(v, day).map(|d| d.as_str().to_owned())
     }
 
-    const CFR_HEADER: &str =
-        "Title,Date,Affiliations,Description,Response,Victims,Sponsor,Type,Category,Sources_1,Sources_2,Sources_3\n";
+    #[test]
+    fn dates_keep_the_precision_the_row_shows() {
+        assert_eq!(date("2017-01-01", false).as_deref(), Some("2017"));
+        assert_eq!(date("2017-06-01", false).as_deref(), Some("2017-06"));
+        assert_eq!(date("2017-06-27 00:00:00", false).as_deref(), Some("2017-06-27"));
+        assert_eq!(date("2007-05-01", true).as_deref(), Some("2007-05-01"));
+        // Estonia 2007: an end on 1 May after a start known to the day, 27 April.
+        assert!(first_of_month_is_day("2007-05-01", "Estonia 2007", Some("2007-04-27")));
+        assert!(first_of_month_is_day("2015-01-01", "x", Some("2014-12-20")));
+        // A start known only to the month says nothing about the end's day.
+        assert!(!first_of_month_is_day("2007-05-01", "Estonia 2007", Some("2007-04-01")));
+        assert!(!first_of_month_is_day("2007-06-01", "Estonia 2007", Some("2007-04-27")));
+        // The description names the day.
+        assert!(first_of_month_is_day("2022-12-01", "Since 1 December, the systems were down", None));
+        assert!(first_of_month_is_day("2022-03-01", "on March 1st, hackers", None));
+        assert!(first_of_month_is_day("2023-01-01", "on the first of January", None));
+        assert!(!first_of_month_is_day("2022-03-01", "on March 12, hackers", None));
+        assert!(!first_of_month_is_day("2022-03-01", "1 April", None));
+        assert!(!first_of_month_is_day("2022-03-15", "1 March", None));
+    }
 
     #[test]
-    fn csv_read_from_bytes_is_named_in_errors() {
-        fn input(text: &str) -> CsvInput<'_, &[u8]> {
-            CsvInput { name: "upload.csv", reader: text.as_bytes() }
-        }
-        let row =
-            "Ministry breach,9/28/2021,Group X,d,,A ministry,Israel,Espionage,Government,https://example.org/a,,\n";
-        let rows = parse_cfr(input(&format!("{CFR_HEADER}{row}"))).expect("reads");
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].started.as_ref().map(PartialDate::as_str), Some("2021-09-28"));
-        assert_eq!(rows[0].operation_types, ["espionage"]);
+    fn every_incident_type_is_mapped() {
+        let ops = |t: &str, m: &str| eurepoc_operations(t, m, "", true, false);
+        assert_eq!(ops("Disruption", ""), ["disruption"]);
+        assert_eq!(ops("Disruption", "Network Denial of Service"), ["disruption", "denial-of-service"]);
+        assert_eq!(eurepoc_operations("Disruption", "", "", false, true), ["disruption", "sabotage"]);
+        assert_eq!(ops("Hijacking with Misuse", ""), ["system-compromise"]);
+        assert_eq!(ops("Hijacking without Misuse", "Resource Hijacking"), ["system-compromise", "system-hijacking"]);
+        assert_eq!(ops("Data theft", ""), ["data-theft", "espionage"]);
+        assert_eq!(eurepoc_operations("Data theft", "", "", false, false), ["data-theft"]);
+        assert_eq!(ops("Data theft & Doxing", ""), ["data-theft", "hack-and-leak"]);
+        assert_eq!(ops("Ransomware", ""), ["ransomware"]);
+    }
 
-        let e = parse_cfr(input("Title,Date\nx,1/1/2020\n")).expect_err("columns missing");
-        assert!(e.to_string().starts_with("upload.csv has no column `Affiliations`"), "{e}");
-        let e = parse_cfr(input(&format!("{CFR_HEADER}too,few\n"))).expect_err("short row");
-        assert_eq!(e.to_string(), "upload.csv: record 1 is not valid CSV");
-        let e = parse_eurepoc(input("ID\n1\n"), input("ID\n"), input("incident_ID\n")).expect_err("columns missing");
-        assert!(e.to_string().starts_with("upload.csv has no column `name`"), "{e}");
+    #[test]
+    fn the_attributor_kind_comes_from_the_actor() {
+        let basis = "Attribution by third-party";
+        assert_eq!(
+            attributor_kind("Government of Canada", "Not available", "Canada", basis, ""),
+            SpeakerKind::Government
+        );
+        // An official quoted under "Attacker confirms" is still the government speaking.
+        assert_eq!(
+            attributor_kind("Merrick Garland (Attorney General, United States)", "", "", "Attacker confirms", "Conti"),
+            SpeakerKind::Government
+        );
+        assert_eq!(
+            attributor_kind("Killnet", "Not available", "Russia", "Attacker confirms", "Killnet"),
+            SpeakerKind::SelfClaimed
+        );
+        assert_eq!(attributor_kind("", "Not available", "", "Attacker confirms", ""), SpeakerKind::SelfClaimed);
+        assert_eq!(
+            attributor_kind("AdvIntel", "", "", "IT-security community attributes attacker", ""),
+            SpeakerKind::SecurityCompany
+        );
+        assert_eq!(attributor_kind("", "", "", "Contested attribution", ""), SpeakerKind::Other);
+        assert_eq!(attributor_kind("", "", "Canada", basis, ""), SpeakerKind::Government);
+        assert_eq!(
+            attributor_kind("Council of the European Union", "", "EU (region)", basis, ""),
+            SpeakerKind::Intergovernmental
+        );
     }
 }
