@@ -13,6 +13,7 @@ use std::fs::File;
 
 /// Both datasets as the importer reads them, profiled together, and the corpus index of each
 /// record by `dataset:original id`.
+#[derive(Debug)]
 pub struct Loaded {
     pub incidents: Vec<IncidentInput>,
     pub corpus: Corpus,
