@@ -107,6 +107,14 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
     let was = year_2017(&before).and_then(|c| c.as_i64()).expect("a 2017 facet");
     assert_eq!(year_2017(&after).and_then(|c| c.as_i64()), Some(was - 1), "{after}");
 
+    // The portal: the incident page names the other source; the proposals page lists pairs.
+    let page = s.get(&format!("/incidents/{cfr_id}?lang=en")).await.text().await.expect("page");
+    assert!(page.contains("Same incident in other sources") && page.contains(&eurepoc_id), "{page}");
+    let page = s.get("/incident-links?status=confirmed&lang=ja").await.text().await.expect("page");
+    assert!(page.contains("同一事案の候補") && page.contains(link_id), "{page}");
+    let r = s.get("/incident-links?status=maybe").await;
+    assert_eq!(r.status(), 400);
+
     // A draft at TLP:AMBER linked by hand: readers see neither the link nor the draft.
     let (st, draft) = roles
         .editor

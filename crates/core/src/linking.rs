@@ -75,6 +75,10 @@ struct Profile {
     title: HashSet<String>,
     words: HashMap<String, u32>,
     names: BTreeSet<(NameKind, &'static str)>,
+    /// The names in the title: a name only in a description may be a comparison ("like Shamoon").
+    title_names: BTreeSet<(NameKind, &'static str)>,
+    /// Whether the start is known to the day (sources write unknown days as a month or year).
+    day_precise: bool,
     /// Days since 1970 of the earliest and latest day the incident may have taken place.
     span: Option<(i64, i64)>,
     countries: BTreeSet<String>,
@@ -182,7 +186,9 @@ fn profile(side: &Side<'_>) -> Profile {
         dataset: i.origin.as_ref().map(|o| o.dataset.clone()),
         title: tokens(&title_text).collect(),
         words,
+        title_names: names_in(&title_text),
         names,
+        day_precise: i.started.as_ref().is_some_and(|d| d.precision() == crate::incident::DatePrecision::Day),
         span,
         countries,
         states,
@@ -268,8 +274,10 @@ impl Corpus {
         let shared: Vec<&(NameKind, &str)> = pa.names.intersection(&pb.names).collect();
         let ops = |p: &Profile| p.names.iter().filter(|(k, _)| *k == NameKind::Operation).count();
         for (kind, name) in &shared {
+            let in_titles = pa.title_names.contains(&(*kind, *name)) && pb.title_names.contains(&(*kind, *name));
             let (bonus, ja, en) = match kind {
-                NameKind::Operation => (3.0, "同じ作戦名", "the same operation named"),
+                NameKind::Operation if in_titles => (3.0, "同じ作戦名", "the same operation named"),
+                NameKind::Operation => (1.5, "同じ作戦名（本文中）", "the same operation mentioned"),
                 NameKind::Tool => (1.0, "同じツール名", "the same tool named"),
                 NameKind::Group => (0.5, "同じ攻撃グループ名", "the same group named"),
             };
@@ -285,11 +293,13 @@ impl Corpus {
         match (pa.span, pb.span) {
             (Some(sa), Some(sb)) => {
                 let g = gap(sa, sb);
+                // Two dates known to the day that lie months apart say more than a year-precise one.
+                let exact = if pa.day_precise && pb.day_precise { 1.0 } else { 0.0 };
                 let (dz, ja, en) = match g {
                     0 => (1.0, "期間が重なる".to_owned(), "dates overlap".to_owned()),
                     1..=90 => (0.5, format!("日付の差 {g} 日"), format!("dates {g} days apart")),
-                    91..=365 => (0.0, format!("日付の差 {g} 日"), format!("dates {g} days apart")),
-                    366..=730 => (-1.0, format!("日付の差 {g} 日"), format!("dates {g} days apart")),
+                    91..=365 => (-exact, format!("日付の差 {g} 日"), format!("dates {g} days apart")),
+                    366..=730 => (-1.0 - exact, format!("日付の差 {g} 日"), format!("dates {g} days apart")),
                     _ => (-3.0, format!("日付が {g} 日離れている"), format!("dates {g} days apart")),
                 };
                 z += dz;
