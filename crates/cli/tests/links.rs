@@ -4,7 +4,7 @@
 //! both ends; a rejection that outlives another proposal run.
 mod common;
 
-use common::{Roles, TestServer, data};
+use common::{Roles, TestServer, data, publish_through_review, reviewers};
 use serde_json::{Value, json};
 
 on_both_backends!(linked_sources_count_once_and_decisions_stick);
@@ -107,6 +107,41 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
     let was = year_2017(&before).and_then(|c| c.as_i64()).expect("a 2017 facet");
     assert_eq!(year_2017(&after).and_then(|c| c.as_i64()), Some(was - 1), "{after}");
 
+    // A correction of CFR's record: the confirmed link follows it to the new version.
+    let (_, old) = roles.editor.get(&format!("/api/v1/incidents/{cfr_id}")).await;
+    let mut record = json!({});
+    for k in [
+        "title",
+        "description",
+        "started",
+        "operation_types",
+        "actors",
+        "targets",
+        "sources",
+        "impact",
+        "tlp",
+        "origin",
+    ] {
+        if !old[k].is_null() {
+            record[k] = old[k].clone();
+        }
+    }
+    record["status"] = json!("draft");
+    record["description"]["en"] = json!("NotPetya, corrected: a wiper disguised as ransomware.");
+    let (st, fixed) =
+        roles.editor.post(&format!("/api/v1/incidents/{cfr_id}/corrections"), &json!({"record": record})).await;
+    assert_eq!(st, 201, "{fixed}");
+    let fixed_id = fixed["id"].as_str().expect("id").to_owned();
+    let (r1, r2) = reviewers(&s, &roles.admin).await;
+    publish_through_review(&roles.editor, &r1, &r2, &format!("/api/v1/incidents/{fixed_id}")).await;
+    let (_, followed) = roles.reader.get(&format!("/api/v1/incident-links/{link_id}")).await;
+    assert_eq!(followed["status"], "confirmed", "{followed}");
+    let ends = followed["incidents"].to_string();
+    assert!(ends.contains(&fixed_id) && ends.contains(&eurepoc_id) && !ends.contains(&cfr_id), "{followed}");
+    let cfr_id = fixed_id;
+    let (_, now) = roles.reader.get("/api/v1/incidents?q=NotPetya&limit=100").await;
+    let total_now = now["total"].as_i64().expect("total");
+
     // The portal: the incident page names the other source; the proposals page lists pairs.
     let page = s.get(&format!("/incidents/{cfr_id}?lang=en")).await.text().await.expect("page");
     assert!(page.contains("Same incident in other sources") && page.contains(&eurepoc_id), "{page}");
@@ -137,7 +172,8 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
         assert_eq!(st, 404);
         let (_, list) = who.get("/api/v1/incidents?q=NotPetya&limit=100").await;
         assert!(!list.to_string().contains(draft_id), "{list}");
-        assert_eq!(list["total"].as_i64(), Some(total_before - 1));
+        // The hidden link changes no count a reader sees.
+        assert_eq!(list["total"].as_i64(), Some(total_now));
     }
     let (_, editors) = roles.editor.get(&format!("/api/v1/incident-links?incident={cfr_id}&status=confirmed")).await;
     assert_eq!(editors["links"].as_array().map(Vec::len), Some(2), "{editors}");
