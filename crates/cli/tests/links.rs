@@ -198,6 +198,15 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
         .count();
     assert_eq!(same_pair, 1, "{all}");
 
+    // Every proposal and decision is in the audit log.
+    let (st, audit) = roles.admin.get("/api/v1/audit?entity=incident-link&limit=500").await;
+    assert_eq!(st, 200, "{audit}");
+    let actions: Vec<&str> = audit["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    for a in ["propose", "confirm", "reject", "link"] {
+        assert!(actions.contains(&a), "no `{a}` in the audit log: {actions:?}");
+    }
+    assert!(audit.to_string().contains(victim_id), "the rejection is audited");
+
     // Bad input names its field and changes nothing.
     let (st, p) = roles.editor.get("/api/v1/incident-links?status=maybe").await;
     assert_eq!((st, p["errors"][0]["field"].as_str()), (400, Some("status")), "{p}");

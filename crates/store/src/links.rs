@@ -198,7 +198,7 @@ impl Store {
         Ok(rows)
     }
 
-    async fn link_ends(&self, ids: &HashSet<String>) -> Result<HashMap<String, LinkEnd>, StoreError> {
+    pub(crate) async fn link_ends(&self, ids: &HashSet<String>) -> Result<HashMap<String, LinkEnd>, StoreError> {
         let mut out = HashMap::new();
         let list: Vec<&String> = ids.iter().collect();
         for chunk in list.chunks(500) {

@@ -169,7 +169,7 @@ impl Store {
             facets.entry(facet).or_default().push(FacetCount { value, count: i64::try_from(n).unwrap_or(i64::MAX) });
         }
         sort_facets(&mut facets);
-        self.add_also_in(viewer, &groups, &mut incidents).await?;
+        self.add_also_in(&groups, &mut incidents).await?;
         Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
     }
 
@@ -229,7 +229,7 @@ impl Store {
                 .push(FacetCount { value: year.to_string(), count: r.try_get("n")? });
         }
         sort_facets(&mut facets);
-        self.add_also_in(viewer, &groups, &mut incidents).await?;
+        self.add_also_in(&groups, &mut incidents).await?;
         Ok(IncidentPage { total, incidents, facets, next })
     }
 
@@ -265,15 +265,37 @@ impl Store {
         Ok(others)
     }
 
-    /// Each listed incident's other group members the viewer may read.
+    /// Each listed incident's other group members (the groups hold only what the viewer may
+    /// read), read in one query for the page.
     async fn add_also_in(
         &self,
-        viewer: &Viewer,
         groups: &HashMap<String, String>,
         incidents: &mut [IncidentSummary],
     ) -> Result<(), StoreError> {
-        for i in incidents.iter_mut().filter(|i| groups.contains_key(&i.id)) {
-            i.also_in = self.linked_incidents(viewer, &i.id).await?;
+        let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (id, group) in groups {
+            members.entry(group.as_str()).or_default().push(id.as_str());
+        }
+        let listed: std::collections::HashSet<String> = incidents
+            .iter()
+            .filter_map(|i| groups.get(&i.id))
+            .flat_map(|g| members.get(g.as_str()).into_iter().flatten().map(|m| (*m).to_owned()))
+            .collect();
+        if listed.is_empty() {
+            return Ok(());
+        }
+        let ends = self.link_ends(&listed).await?;
+        for i in incidents.iter_mut() {
+            let Some(group) = groups.get(&i.id) else { continue };
+            let mut others: Vec<crate::LinkEnd> = members
+                .get(group.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|m| **m != i.id)
+                .filter_map(|m| ends.get(*m).cloned())
+                .collect();
+            others.sort_by(|a, b| a.id.cmp(&b.id));
+            i.also_in = others;
         }
         Ok(())
     }
