@@ -201,7 +201,8 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
     // Every proposal and decision is in the audit log.
     let (st, audit) = roles.admin.get("/api/v1/audit?entity=incident-link&limit=500").await;
     assert_eq!(st, 200, "{audit}");
-    let actions: Vec<&str> = audit["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        audit["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
     for a in ["propose", "confirm", "reject", "link"] {
         assert!(actions.contains(&a), "no `{a}` in the audit log: {actions:?}");
     }
