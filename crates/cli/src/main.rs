@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod links;
 mod log;
 mod seed;
 mod setup;
@@ -64,6 +65,9 @@ enum Command {
     /// original field is kept). Importing the same file again changes nothing.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Link records of the same real-world incident across sources (docs/linking.md).
+    #[command(subcommand)]
+    Links(links::LinksCommand),
     /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
     /// file of what happened in the period: incidents by their start, the violations found in
     /// them, attributions and responses by their own dates (month- or year-precise dates that
@@ -350,6 +354,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(cmd) => {
             setup::init_logging(&config.log, true);
             import_command(&config, cmd).await
+        }
+        Command::Links(links::LinksCommand::Propose { threshold }) => {
+            setup::init_logging(&config.log, true);
+            let instance = setup::prepare(&config).await?;
+            links::propose(&instance.store, threshold).await?;
+            instance.store.close().await;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report { from, to, lang, out } => {
             setup::init_logging(&config.log, true);
@@ -750,6 +761,7 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
     println!("{summary}");
     // What was just published is covered by a signed checkpoint at once.
     normwatch_server::log::TransparencyLog::new(instance.key.clone()).checkpoint(&instance.store).await?;
+    links::propose(&instance.store, normwatch_core::linking::PROPOSAL_THRESHOLD).await?;
     instance.store.close().await;
     Ok(ExitCode::SUCCESS)
 }

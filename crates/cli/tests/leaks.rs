@@ -26,6 +26,8 @@ struct Rec {
     published: bool,
     community: bool,
     stakeholder: Option<&'static str>,
+    /// A link between two records is readable with both of them only.
+    ends: Option<Box<(Rec, Rec)>>,
 }
 
 /// A viewer and what the access rules grant it (DESIGN: roles, TLP 2.0, communities).
@@ -46,6 +48,9 @@ struct Who {
 /// viewer's role may read (any status for roles that read drafts), or a record of the
 /// stakeholder a contributor acts for — and, when shared with a community, only for members.
 fn may_read(w: &Who, r: &Rec) -> bool {
+    if let Some(ends) = &r.ends {
+        return may_read(w, &ends.0) && may_read(w, &ends.1);
+    }
     if w.author {
         return true;
     }
@@ -119,6 +124,7 @@ async fn world(s: &TestServer) -> World {
                     published,
                     community: shared,
                     stakeholder,
+                    ends: None,
                 };
                 let publish = |path: String| {
                     let (r1, r2) = if tlp == "red" { (&red[0], &red[1]) } else { (&r1, &r2) };
@@ -254,6 +260,24 @@ async fn world(s: &TestServer) -> World {
             }
         }
     }
+    // Incidents linked in pairs (the same TLP and status, one open and one shared with the
+    // community): a link shows only to whoever reads both ends.
+    let incidents: Vec<Rec> = records.iter().filter(|r| r.kind == "incident").cloned().collect();
+    for (k, pair) in incidents.chunks(2).enumerate() {
+        let [a, b] = pair else { continue };
+        let id = created(admin, "/api/v1/incident-links", &json!({"incidents": [a.id, b.id]})).await;
+        records.push(Rec {
+            kind: "incident-link",
+            id,
+            // A link has no text of its own: its ids and its ends' markers are what may leak.
+            marker: format!("Qzlnk{k}Zq"),
+            tlp: a.tlp,
+            published: a.published,
+            community: a.community || b.community,
+            stakeholder: None,
+            ends: Some(Box::new((a.clone(), b.clone()))),
+        });
+    }
     let editorial: &'static [&'static str] = &["clear", "green", "amber", "amber+strict"];
     let open: &'static [&'static str] = &["clear", "green"];
     let who = |name, api: &Api, markings, unpublished, stakeholder, member| Who {
@@ -370,6 +394,11 @@ async fn concrete_paths(world: &World) -> Vec<String> {
             }
         }
     }
+    for r in world.records.iter().filter(|r| r.kind == "incident") {
+        for status in ["", "&status=confirmed", "&status=proposed"] {
+            paths.insert(format!("/api/v1/incident-links?incident={}{status}", r.id));
+        }
+    }
     for kind in ["assessments", "attributions", "responses", "statements"] {
         for r in world.records.iter().filter(|r| r.kind == "incident") {
             paths.insert(format!("/api/v1/{kind}?incident={}", r.id));
@@ -428,7 +457,11 @@ async fn nothing_leaks_on_any_read_path(s: TestServer) {
             ("statement", "/api/v1/statements", "statements"),
             ("position", "/api/v1/positions?stakeholder=acme", "positions"),
         ] {
-            let expected = world.records.iter().filter(|r| r.kind == kind && may_read(w, r)).count();
+            let mut expected = world.records.iter().filter(|r| r.kind == kind && may_read(w, r)).count();
+            if kind == "incident" {
+                // A linked pair the viewer reads whole is one incident.
+                expected -= world.records.iter().filter(|r| r.kind == "incident-link" && may_read(w, r)).count();
+            }
             let (st, body) = w.api.get(path).await;
             let listed = body[key].as_array().map(Vec::len);
             assert_eq!((st, listed), (200, Some(expected)), "{} lists {kind}s: {body}", w.name);
@@ -520,8 +553,13 @@ async fn every_list_filter_answers(s: TestServer) {
                     let list = body.as_object().and_then(|o| o.values().find_map(Value::as_array)).expect("a list");
                     assert!(!list.is_empty() || w.name == "anonymous", "GET {url} as {}: {body}", w.name);
                     for r in list {
-                        let about =
-                            r["incident"].as_str().or_else(|| r["claims"].as_array().map(|_| incident.id.as_str()));
+                        let linked = r["incidents"]
+                            .as_array()
+                            .filter(|ends| ends.iter().any(|e| e["id"].as_str() == Some(incident.id.as_str())));
+                        let about = r["incident"]
+                            .as_str()
+                            .or_else(|| r["claims"].as_array().map(|_| incident.id.as_str()))
+                            .or_else(|| linked.map(|_| incident.id.as_str()));
                         assert_eq!(about, Some(incident.id.as_str()), "GET {url}: {r}");
                     }
                 }

@@ -15,6 +15,7 @@ pub mod evidence;
 pub mod figures;
 pub mod incident;
 pub mod lang;
+pub mod linking;
 pub mod metrics;
 pub mod query;
 pub mod screening;

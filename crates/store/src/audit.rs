@@ -107,6 +107,12 @@ impl Store {
                  WHERE {}",
                 outside("v.community_id", &list)
             ));
+            // A link between incidents is in the scope of both of its ends.
+            scoped.push(format!(
+                "SELECT l.id FROM incident_links l JOIN incidents i ON i.id = l.incident_a OR i.id = l.incident_b \
+                 WHERE {}",
+                outside("i.community_id", &list)
+            ));
             sql.push(&format!(" AND entity_id NOT IN ({})", scoped.join(" UNION ALL ")));
         }
         if let Some(e) = entity {

@@ -8,7 +8,7 @@ use normwatch_core::incident::{FACETS, IncidentQuery};
 use normwatch_core::{Localized, Viewer};
 use serde::Serialize;
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// An incident as a list shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -19,6 +19,9 @@ pub struct IncidentSummary {
     pub start: Option<String>,
     pub status: String,
     pub tlp: String,
+    /// The other records of the same incident (confirmed links) the viewer may read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<crate::LinkEnd>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +63,7 @@ fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, StoreError> {
         start: (start != "0000-00-00").then_some(start),
         status: r.try_get("status")?,
         tlp: r.try_get("tlp")?,
+        also_in: Vec::new(),
     })
 }
 
@@ -76,8 +80,12 @@ fn sort_facets(facets: &mut BTreeMap<String, Vec<FacetCount>>) {
 }
 
 impl Store {
-    fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery) -> String {
+    fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery, others: &[String]) -> String {
         let mut parts = vec![visible_to(sql, viewer, "r")];
+        if !others.is_empty() {
+            let list = sql.bind_list(others.iter().map(String::as_str));
+            parts.push(format!("r.id NOT IN {list}"));
+        }
         if let Some(y) = q.year {
             parts.push(format!("r.start_year = {}", sql.bind_int(i64::from(y))));
         }
@@ -141,7 +149,8 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return self.search_incidents_sql(viewer, q).await;
         }
-        let answer = self.index_answer(viewer, q).await?;
+        let groups = self.incident_groups(viewer).await?;
+        let answer = self.index_answer(viewer, q, &groups).await?;
         let mut incidents = Vec::with_capacity(answer.page.len());
         if !answer.page.is_empty() {
             let mut sql = Sql::new("");
@@ -160,13 +169,16 @@ impl Store {
             facets.entry(facet).or_default().push(FacetCount { value, count: i64::try_from(n).unwrap_or(i64::MAX) });
         }
         sort_facets(&mut facets);
+        self.add_also_in(&groups, &mut incidents).await?;
         Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
     }
 
     /// The same search in SQL alone: PostgreSQL's path, and the reference the index is tested against.
     pub async fn search_incidents_sql(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
+        let groups = self.incident_groups(viewer).await?;
+        let others = self.group_others(viewer, q, &groups).await?;
         let mut sql = Sql::new("");
-        let mut condition = self.incident_where(&mut sql, viewer, q);
+        let mut condition = self.incident_where(&mut sql, viewer, q, &others);
         if let Some((key, id)) = &q.cursor {
             let (k1, k2, i) = (sql.bind(key.clone()), sql.bind(key.clone()), sql.bind(id.clone()));
             condition.push_str(&format!(" AND (r.start_key < {k1} OR (r.start_key = {k2} AND r.id < {i}))"));
@@ -186,13 +198,13 @@ impl Store {
         };
 
         let mut count = Sql::new("");
-        let condition = self.incident_where(&mut count, viewer, q);
+        let condition = self.incident_where(&mut count, viewer, q, &others);
         count.push(&format!("SELECT COUNT(*) AS n FROM incidents r WHERE {condition}"));
         let total: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
 
         let mut facets: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
         let mut fsql = Sql::new("");
-        let condition = self.incident_where(&mut fsql, viewer, q);
+        let condition = self.incident_where(&mut fsql, viewer, q, &others);
         let source = facet_source_visible(&mut fsql, viewer, "f");
         let names = fsql.bind_list(FACETS);
         fsql.push(&format!(
@@ -205,7 +217,7 @@ impl Store {
             facets.entry(facet).or_default().push(FacetCount { value: r.try_get("value")?, count: r.try_get("n")? });
         }
         let mut ysql = Sql::new("");
-        let condition = self.incident_where(&mut ysql, viewer, q);
+        let condition = self.incident_where(&mut ysql, viewer, q, &others);
         ysql.push(&format!(
             "SELECT r.start_year, COUNT(*) AS n FROM incidents r WHERE {condition} AND r.start_year IS NOT NULL GROUP BY r.start_year"
         ));
@@ -217,6 +229,74 @@ impl Store {
                 .push(FacetCount { value: year.to_string(), count: r.try_get("n")? });
         }
         sort_facets(&mut facets);
+        self.add_also_in(&groups, &mut incidents).await?;
         Ok(IncidentPage { total, incidents, facets, next })
+    }
+
+    /// The matching members of linked groups that another matching member stands for (a group
+    /// counts once, by its smallest matching member) — as the index does it, in SQL.
+    async fn group_others(
+        &self,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        groups: &HashMap<String, String>,
+    ) -> Result<Vec<String>, StoreError> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new("");
+        let condition = self.incident_where(&mut sql, viewer, q, &[]);
+        let ids = sql.bind_list(groups.keys().map(String::as_str));
+        sql.push(&format!("SELECT r.id FROM incidents r WHERE {condition} AND r.id IN {ids}"));
+        let mut standing: HashMap<&str, String> = HashMap::new();
+        let mut others = Vec::new();
+        for r in sql.query().fetch_all(&self.pool).await? {
+            let id: String = r.try_get("id")?;
+            let Some(group) = groups.get(&id) else { continue };
+            match standing.get_mut(group.as_str()) {
+                Some(best) if *best < id => others.push(id),
+                Some(best) => others.push(std::mem::replace(best, id)),
+                None => {
+                    standing.insert(group, id);
+                }
+            }
+        }
+        others.sort();
+        Ok(others)
+    }
+
+    /// Each listed incident's other group members (the groups hold only what the viewer may
+    /// read), read in one query for the page.
+    async fn add_also_in(
+        &self,
+        groups: &HashMap<String, String>,
+        incidents: &mut [IncidentSummary],
+    ) -> Result<(), StoreError> {
+        let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (id, group) in groups {
+            members.entry(group.as_str()).or_default().push(id.as_str());
+        }
+        let listed: std::collections::HashSet<String> = incidents
+            .iter()
+            .filter_map(|i| groups.get(&i.id))
+            .flat_map(|g| members.get(g.as_str()).into_iter().flatten().map(|m| (*m).to_owned()))
+            .collect();
+        if listed.is_empty() {
+            return Ok(());
+        }
+        let ends = self.link_ends(&listed).await?;
+        for i in incidents.iter_mut() {
+            let Some(group) = groups.get(&i.id) else { continue };
+            let mut others: Vec<crate::LinkEnd> = members
+                .get(group.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|m| **m != i.id)
+                .filter_map(|m| ends.get(*m).cloned())
+                .collect();
+            others.sort_by(|a, b| a.id.cmp(&b.id));
+            i.also_in = others;
+        }
+        Ok(())
     }
 }

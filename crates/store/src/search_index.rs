@@ -299,7 +299,14 @@ impl Store {
     }
 
     /// Totals, facet counts and the ids of one page, from the index.
-    pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
+    /// `groups` maps linked incidents to their group (see `Store::incident_groups`): a group
+    /// counts once, by its smallest matching member.
+    pub(crate) async fn index_answer(
+        &self,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        groups: &std::collections::HashMap<String, String>,
+    ) -> Result<IndexAnswer, StoreError> {
         // Full-text terms are matched by FTS5 first; the index does the rest.
         let mut term_ids: Vec<Vec<u128>> = Vec::new();
         for term in &q.terms {
@@ -343,6 +350,25 @@ impl Store {
             let matched: RoaringBitmap = ids.iter().filter_map(|i| index.rows.get(i).copied()).collect();
             rows &= matched;
         }
+        let mut standing: std::collections::HashMap<&str, (u128, u32)> = std::collections::HashMap::new();
+        let mut others = RoaringBitmap::new();
+        for (id, group) in groups {
+            let Ok(bits) = uuid_bits(id) else { continue };
+            let Some(&row) = index.rows.get(&bits).filter(|r| rows.contains(**r)) else { continue };
+            match standing.get(group.as_str()) {
+                Some(&(best, _)) if best < bits => {
+                    others.insert(row);
+                }
+                Some(&(_, best_row)) => {
+                    others.insert(best_row);
+                    standing.insert(group, (bits, row));
+                }
+                None => {
+                    standing.insert(group, (bits, row));
+                }
+            }
+        }
+        rows -= others;
         let total = rows.len();
         let mut facets = Vec::new();
         for ((facet, value), sources) in &index.facets {

@@ -147,9 +147,11 @@ async fn the_index_answers_as_sql_does_for_every_role() {
         .expect("community");
     let recorders = ["a1", "a2", "e1"];
     let mut published = Vec::new();
+    let mut ids = Vec::new();
     for i in 0..80 {
         let input = incident(i);
         let id = create(&store, recorders[i % 3], &input).await;
+        ids.push(id.clone());
         if input.status == normwatch_core::RecordStatus::Published {
             published.push((id, input.tlp, input.community.clone()));
         }
@@ -178,6 +180,23 @@ async fn the_index_answers_as_sql_does_for_every_role() {
     }
     let pages = compare_all(&store, &catalog).await;
     assert!(pages > 100, "{pages} pages compared");
+
+    let everything = IncidentQuery::parse(std::iter::empty::<(&str, &str)>(), &catalog).expect("query");
+    let unlinked = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    // Confirmed links across markings, statuses and communities (pairs and chains of three): a
+    // group counts once, by its smallest matching member, on both paths and for every role.
+    for k in (0..60).step_by(4) {
+        for (a, b) in [(k, k + 1), (k + 1, k + 6)] {
+            store.link_incidents(&system, &Viewer::system(), &ids[a], &ids[b]).await.expect("link");
+        }
+    }
+    let groups = store.incident_groups(&Viewer::system()).await.expect("groups");
+    assert!(groups.len() >= 30, "{} incidents in groups", groups.len());
+    let distinct: std::collections::HashSet<&String> = groups.values().collect();
+    let linked = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    assert_eq!(linked, unlinked - (groups.len() - distinct.len()) as i64, "each group counts once");
+    let pages = compare_all(&store, &catalog).await;
+    assert!(pages > 100, "{pages} pages compared with links");
 
     // Writes after the index was built: a new incident, a status change, and an incident
     // written by another process on the same file.

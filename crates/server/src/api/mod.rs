@@ -7,6 +7,7 @@ mod community;
 mod consultation;
 pub(crate) mod evidence;
 pub(crate) mod ledger;
+mod links;
 pub(crate) mod metrics;
 #[cfg(test)]
 mod openapi_check;
@@ -37,6 +38,10 @@ pub fn routes() -> Router<AppState> {
     ledger::finding_routes::<ResponseInput>(router)
         .route("/health", get(catalog::health))
         .route("/incidents/{id}/screening", get(ledger::screening))
+        .route("/incident-links", get(links::list).post(links::create))
+        .route("/incident-links/{id}", get(links::one_link))
+        .route("/incident-links/{id}/confirm", post(links::confirm))
+        .route("/incident-links/{id}/reject", post(links::reject))
         .route("/incidents/{id}/evidence", post(evidence::upload).get(evidence::list))
         .route("/evidence-items/{id}", get(evidence::one))
         .route("/evidence-items/{id}/content", get(evidence::content))

@@ -246,7 +246,8 @@ pub async fn list(
                 tbody { @for i in &result.incidents {
                     tr {
                         td.date { (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d, l))) }
-                        td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) } }
+                        td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) }
+                             (super::links::also_in(&page, &i.also_in)) }
                         td { span.tag { (i.status.parse().map_or(i.status.as_str(), |st| status_word(ww, st))) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
                     }
                 } }
@@ -330,6 +331,7 @@ pub(super) async fn incident_page(
         d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))
     };
     let title = either(&b.title, l).to_owned();
+    let same_incident = super::links::same_incident_section(state, caller, page, id).await?;
     let body = html! {
         h1 #incident-title { (title) }
         p { span.tag { (status_word(ww, incident.body.status)) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
@@ -358,6 +360,7 @@ pub(super) async fn incident_page(
                 dt { (w.origin) } dd { (o.dataset) " " (o.id) @if let Some(u) = &o.url { " · " a href=(u) { (u) } } }
             }
         }
+        (same_incident)
         h2 { (w.screening) }
         p { (w.screening_intro) }
         ul #screening { @for h in screen(b, &standing_claims(&claims), &catalog) {

@@ -17,6 +17,7 @@ mod hygiene;
 mod i18n;
 mod implementation;
 mod incidents;
+mod links;
 mod log_page;
 mod metrics;
 mod norm_findings;
@@ -58,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/statements/{id}/canonical.txt", get(workflow::canonical_text))
         .route("/statements/{id}/signatures", axum::routing::post(workflow::co_sign))
         .route("/incidents/timeline", get(timeline::timeline))
+        .route("/incident-links", get(links::list))
+        .route("/incident-links/{id}/{decision}", axum::routing::post(links::decide))
         .route("/log", get(log_page::page_log))
         .route("/metrics", get(metrics::page_metrics))
         .route("/norms/{id}", get(pages::norm))

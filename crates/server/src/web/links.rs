@@ -1,0 +1,251 @@
+//! `/incident-links`: proposals that two records describe the same incident, side by side, with
+//! Confirm and Reject for editors (plain forms, no JavaScript); and, on an incident's page, the
+//! section listing the same incident in other sources. Words in Japanese and English.
+use super::account::check_csrf;
+use super::pages::{encode, page};
+use super::{Page, WebError, failure, layout, see_other};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::extract::Params;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{Markup, html};
+use normwatch_core::linking::LinkStatus;
+use normwatch_core::{Lang, Right};
+use normwatch_store::LinkEnd;
+use serde::Deserialize;
+
+struct Words {
+    title: &'static str,
+    intro: &'static str,
+    proposed: &'static str,
+    confirmed: &'static str,
+    rejected: &'static str,
+    score: &'static str,
+    reasons: &'static str,
+    start: &'static str,
+    source: &'static str,
+    confirm: &'static str,
+    reject: &'static str,
+    none: &'static str,
+    more: &'static str,
+    same_incident: &'static str,
+    same_intro: &'static str,
+    entered_here: &'static str,
+    also_in: &'static str,
+}
+
+const JA: Words = Words {
+    title: "同一事案の候補",
+    intro: "別々の出典に記録された二件が同じ現実の事案を指している可能性があります。両方を読んで、同じなら確認、違えば却下してください。一つの事案として数えるのは確認されたものだけです。",
+    proposed: "提案中",
+    confirmed: "確認済み",
+    rejected: "却下",
+    score: "一致度",
+    reasons: "根拠",
+    start: "開始",
+    source: "出典",
+    confirm: "同じ事案として確認",
+    reject: "別の事案として却下",
+    none: "該当するものはありません。",
+    more: "次へ",
+    same_incident: "他の出典にある同じ事案",
+    same_intro: "確認済みの関連付けにより、次の記録はこの事案と同じものとして一件に数えられます。",
+    entered_here: "ここで入力",
+    also_in: "同じ事案の他の記録",
+};
+
+const EN: Words = Words {
+    title: "Possibly the same incident",
+    intro: "Two records from different sources may describe one real-world incident. Read both; confirm when they are the same, reject when they are not. Only confirmed links make them count as one.",
+    proposed: "Proposed",
+    confirmed: "Confirmed",
+    rejected: "Rejected",
+    score: "Score",
+    reasons: "Why",
+    start: "Start",
+    source: "Source",
+    confirm: "Confirm: same incident",
+    reject: "Reject: different incidents",
+    none: "Nothing here.",
+    more: "Next",
+    same_incident: "Same incident in other sources",
+    same_intro: "Confirmed links make these records one incident with this one; lists and counts take them once.",
+    entered_here: "entered here",
+    also_in: "also recorded in",
+};
+
+fn words(l: Lang) -> &'static Words {
+    match l {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+fn status_word(w: &Words, s: LinkStatus) -> &'static str {
+    match s {
+        LinkStatus::Proposed => w.proposed,
+        LinkStatus::Confirmed => w.confirmed,
+        LinkStatus::Rejected => w.rejected,
+    }
+}
+
+fn text(t: &normwatch_core::Localized, l: Lang) -> &str {
+    let s = t.get(l);
+    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
+}
+
+fn end_cell(page: &Page, w: &Words, e: &LinkEnd) -> Markup {
+    html! {
+        a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (text(&e.title, page.lang)) }
+        br;
+        small {
+            (w.source) ": " (e.dataset.as_deref().unwrap_or(w.entered_here))
+            @if let Some(o) = &e.origin_id { " " (o) }
+            " · " (w.start) ": " (e.start.as_deref().unwrap_or("—"))
+        }
+        @if let Some(u) = e.sources.first() { br; small { a href=(u) rel="noreferrer" { (u) } } }
+    }
+}
+
+/// `GET /incident-links?status=&cursor=`: the proposals (or decided links), best score first.
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let params = params.without_blanks();
+    let page = page(&params, &headers, &caller, "/incident-links")?;
+    let l = page.lang;
+    params.only(&["status", "cursor"]).map_err(failure(l))?;
+    let get = |k: &str| params.pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let status = get("status").map(LinkStatus::parse).transpose().map_err(failure(l))?.unwrap_or(LinkStatus::Proposed);
+    let links = state
+        .store
+        .incident_links(&caller.viewer(), Some(status), None, get("cursor"), 50)
+        .await
+        .map_err(failure(l))?;
+    let w = words(l);
+    let can_decide = caller.require(Right::WriteIncidents, None).is_ok() && page.user.is_some();
+    let body = html! {
+        h1 { (w.title) }
+        p { (w.intro) }
+        p #link-status { @for s in LinkStatus::ALL {
+            @if s == status { b { (status_word(w, s)) } } @else {
+                a href=(page.link(&format!("/incident-links?status={}", s.name()))) { (status_word(w, s)) } }
+            " "
+        } }
+        @if links.links.is_empty() { p { (w.none) } }
+        table #incident-links {
+            tbody {
+                @for k in &links.links {
+                    tr id=(format!("link-{}", k.id)) {
+                        td { (end_cell(&page, w, &k.incidents[0])) }
+                        td { (end_cell(&page, w, &k.incidents[1])) }
+                        td { (w.score) " " b { (format!("{:.2}", k.score)) } br;
+                            small { (w.reasons) ": " @for (i, r) in k.reasons.iter().enumerate() { @if i > 0 { "; " } (r.get(l)) } } }
+                        td {
+                            @if can_decide && k.status == LinkStatus::Proposed {
+                                @if let Some(user) = &page.user {
+                                    @for (decision, label) in [("confirm", w.confirm), ("reject", w.reject)] {
+                                        form.inline method="post" action=(format!("/incident-links/{}/{decision}", encode(&k.id))) {
+                                            input type="hidden" name="csrf" value=(user.csrf);
+                                            input type="hidden" name="lang" value=(l.code());
+                                            input type="hidden" name="version" value=(k.version);
+                                            button type="submit" { (label) }
+                                        }
+                                    }
+                                }
+                            } @else { (status_word(w, k.status)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(n) = &links.next {
+            p { a rel="next" href=(page.link(&format!("/incident-links?status={}&cursor={}", status.name(), encode(n)))) { (w.more) } }
+        }
+    };
+    Ok(super::no_store(StatusCode::OK, layout(&page, w.title, body)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// `POST /incident-links/{id}/{confirm|reject}` from the page's buttons.
+pub async fn decide(
+    State(state): State<AppState>,
+    Path((id, decision)): Path<(String, String)>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<DecisionForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
+    let Form(form) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
+    check_csrf(&caller, &form.csrf, lang)?;
+    let status = match decision.as_str() {
+        "confirm" => LinkStatus::Confirmed,
+        "reject" => LinkStatus::Rejected,
+        other => {
+            return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no decision `{other}`") });
+        }
+    };
+    caller.require(Right::WriteIncidents, None).map_err(failure(lang))?;
+    state
+        .store
+        .decide_incident_link(&caller.actor(), &caller.viewer(), &id, status, form.version)
+        .await
+        .map_err(failure(lang))?;
+    Ok(see_other(&format!("/incident-links?lang={lang}")))
+}
+
+/// Under a listed incident: the other records of its group, with their sources.
+pub fn also_in(page: &Page, others: &[LinkEnd]) -> Markup {
+    let w = words(page.lang);
+    html! {
+        @if !others.is_empty() {
+            br;
+            small.also-in { (w.also_in) ": "
+                @for (n, e) in others.iter().enumerate() {
+                    @if n > 0 { ", " }
+                    a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (e.dataset.as_deref().unwrap_or(w.entered_here)) }
+                }
+            }
+        }
+    }
+}
+
+/// The incident page's section: the same incident in other sources, as the viewer may read.
+pub async fn same_incident_section(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    id: &str,
+) -> Result<Markup, WebError> {
+    let l = page.lang;
+    let others = state.store.linked_incidents(&caller.viewer(), id).await.map_err(failure(l))?;
+    let w = words(l);
+    Ok(html! {
+        @if !others.is_empty() {
+            h2 #same-incident { (w.same_incident) }
+            p { (w.same_intro) }
+            ul #linked-records { @for e in &others {
+                li { (end_cell(page, w, e))
+                    @if e.sources.len() > 1 { ul { @for u in e.sources.iter().skip(1).take(10) { li { a href=(u) rel="noreferrer" { (u) } } } } } }
+            } }
+        }
+    })
+}
