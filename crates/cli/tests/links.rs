@@ -71,6 +71,13 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
     assert!(link["score"].as_f64().expect("score") >= 0.5, "{link}");
     assert!(link["reasons"].to_string().contains("NotPetya"), "{link}");
     let link_id = link["id"].as_str().expect("id");
+    // Both records name Russia, so the metrics count two attributed incidents until linked.
+    let attributed = || async {
+        let (st, m) = roles.reader.get("/api/v1/metrics").await;
+        assert_eq!(st, 200, "{m}");
+        m["responses"]["attributed_incidents"].as_u64().expect("attributed incidents")
+    };
+    let attributed_before = attributed().await;
     let (st, p) = roles.reader.post(&format!("/api/v1/incident-links/{link_id}/confirm"), &json!({})).await;
     assert_eq!(st, 403, "a reader does not decide: {p}");
     let (st, p) = roles.editor.post(&format!("/api/v1/incident-links/{link_id}/confirm"), &json!({"version": 7})).await;
@@ -80,7 +87,8 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
     let (st, again) = roles.editor.post(&format!("/api/v1/incident-links/{link_id}/reject"), &json!({})).await;
     assert_eq!(st, 409, "decided already: {again}");
 
-    // Counted once, showing both sources.
+    // Counted once, showing both sources, in the lists and in the metrics.
+    assert_eq!(attributed().await, attributed_before - 1, "one real-world incident is one attributed incident");
     let (_, after) = roles.reader.get("/api/v1/incidents?q=NotPetya&limit=100").await;
     assert_eq!(after["total"].as_i64(), Some(total_before - 1), "{after}");
     let listed = ids(&after);

@@ -52,6 +52,7 @@ struct Words {
     undated_incidents: &'static str,
     undated_attributions: &'static str,
     started: &'static str,
+    also_in: &'static str,
 }
 
 const JA: Words = Words {
@@ -90,6 +91,7 @@ const JA: Words = Words {
     undated_incidents: "開始日も発見日もないインシデント",
     undated_attributions: "期間中のインシデントについての、日付のないアトリビューション",
     started: "開始",
+    also_in: "同じインシデントの記録元:",
 };
 
 const EN: Words = Words {
@@ -128,6 +130,7 @@ const EN: Words = Words {
     undated_incidents: "Incidents with neither a start nor a discovery date",
     undated_attributions: "Attributions without a date, of incidents that started in the period",
     started: "Started",
+    also_in: "also recorded by",
 };
 
 const STYLE: &str = "body{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}\
@@ -212,6 +215,29 @@ pub async fn periodic_report(
     let all_incidents = standing::<IncidentInput>(store, "incidents", progress).await?;
     let (incidents, undated_incidents) =
         place(&all_incidents, |i| i.started.as_ref().or(i.discovered.as_ref()), from, to);
+    // One real-world incident recorded by several sources is one row: the first of its linked
+    // group in the period stands for it and names the other sources.
+    let groups = store.incident_groups(&Viewer::anonymous()).await?;
+    let group_of = |id: &str| groups.get(id).map_or(id.to_owned(), String::clone);
+    let mut also_in: HashMap<String, Vec<String>> = HashMap::new();
+    let mut representative: HashMap<String, String> = HashMap::new();
+    let incidents: Vec<_> = incidents
+        .into_iter()
+        .filter(|i| {
+            let group = group_of(&i.record.id);
+            match representative.get(&group) {
+                Some(first) => {
+                    let source = i.record.body.origin.as_ref().map_or("normwatch", |o| o.dataset.as_str());
+                    also_in.entry(first.clone()).or_default().push(source.to_owned());
+                    false
+                }
+                None => {
+                    representative.insert(group, i.record.id.clone());
+                    true
+                }
+            }
+        })
+        .collect();
     let titles: HashMap<&str, String> = all_incidents.iter().map(|i| (i.id.as_str(), text(&i.body.title))).collect();
     let incident = |id: &str| titles.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let incident_date: HashMap<&str, &PartialDate> = incidents.iter().map(|i| (i.record.id.as_str(), i.date)).collect();
@@ -295,7 +321,15 @@ pub async fn periodic_report(
                     table {
                         tr { th { (w.started) } th { (w.incident) } }
                         @for i in &incidents {
-                            tr { td { (shown(i.date)) } td { (text(&i.record.body.title)) } }
+                            tr {
+                                td { (shown(i.date)) }
+                                td {
+                                    (text(&i.record.body.title))
+                                    @if let Some(others) = also_in.get(&i.record.id) {
+                                        " " span.also { "(" (w.also_in) " " (sources_of(&i.record.body, others)) ")" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -378,6 +412,15 @@ pub async fn periodic_report(
         }
     };
     Ok(markup.into_string())
+}
+
+/// The sources of a linked group's row: the representative's own dataset and the others'.
+fn sources_of(incident: &IncidentInput, others: &[String]) -> String {
+    let own = incident.origin.as_ref().map_or("normwatch", |o| o.dataset.as_str());
+    let mut all: Vec<&str> = std::iter::once(own).chain(others.iter().map(String::as_str)).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.join(", ")
 }
 
 /// The state and group a claim names, as `RU / APT28`.

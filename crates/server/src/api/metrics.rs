@@ -23,10 +23,10 @@ use std::collections::HashMap;
 /// How the attribution lag is computed, for readers of the figure.
 pub const LAG_RULE: &str = "days from the incident's start (or its discovery when the start is unknown) to its first attribution by each kind of attributor; a date known only to the month or year is the interval of its days, so each lag is an interval [lower, upper] (lower clamped at 0 when the dates overlap; left out only when the attribution certainly precedes the start); the medians of the lower and of the upper bounds bound the median; day_precise_median_days uses only incidents with both dates known to the day; a linked group of records counts as one incident";
 
-/// Incident id → linked group id, for counting one real-world incident once.
-async fn incident_groups(_state: &AppState, _viewer: &Viewer) -> Result<HashMap<String, String>, ApiError> {
-    // Incident linking will provide Store::incident_groups(viewer); until then each incident is its own group.
-    Ok(HashMap::new())
+/// Incident id → linked group id, for counting one real-world incident once: confirmed links
+/// between incidents the viewer may read.
+async fn incident_groups(state: &AppState, viewer: &Viewer) -> Result<HashMap<String, String>, ApiError> {
+    Ok(state.store.incident_groups(viewer).await?)
 }
 
 /// Published violations (established or likely) per norm and incident year.
