@@ -211,6 +211,7 @@ async fn a_newer_release_supersedes_what_changed(s: TestServer) {
     import(&s, &["import", "cfr", original.to_str().expect("path")]);
     let before = imported(&s, "NotPetya", "cfr", None).await;
     let claims_before = s.json("/api/v1/attributions").await["count"].as_u64().expect("count");
+    let listed_before = s.json("/api/v1/incidents?limit=1").await["total"].as_u64().expect("total");
     let size = log_size(&s).await;
 
     let mut reader = csv::Reader::from_path(&original).expect("cfr");
@@ -255,6 +256,11 @@ async fn a_newer_release_supersedes_what_changed(s: TestServer) {
     let listed = standing["attributions"].as_array().expect("list");
     let current = listed.iter().filter(|c| c["superseded_by"].is_null()).count() as u64;
     assert_eq!(current, claims_before);
+    // The incident list shows the operation once, as corrected (index and SQL paths alike).
+    assert_eq!(s.json("/api/v1/incidents?limit=1").await["total"].as_u64(), Some(listed_before));
+    let found = s.json("/api/v1/incidents?q=NotPetya&limit=100").await;
+    let ids: Vec<&str> = found["incidents"].as_array().expect("list").iter().filter_map(|i| i["id"].as_str()).collect();
+    assert!(ids.contains(&new_id.as_str()) && !ids.contains(&before["id"].as_str().expect("id")), "{ids:?}");
     // The log holds both versions: what changed was appended, nothing rewritten.
     let responses = findings(&s, "responses", &new).await.len() as u64;
     assert_eq!(log_size(&s).await, size + 1 + sponsors + responses);

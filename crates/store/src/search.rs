@@ -82,6 +82,11 @@ fn sort_facets(facets: &mut BTreeMap<String, Vec<FacetCount>>) {
 impl Store {
     fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery, others: &[String]) -> String {
         let mut parts = vec![visible_to(sql, viewer, "r")];
+        // A version whose published successor the viewer may read is listed as that successor.
+        let successor = visible_to(sql, viewer, "n");
+        parts.push(format!(
+            "NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id AND n.status = 'published' AND {successor})"
+        ));
         if !others.is_empty() {
             let list = sql.bind_list(others.iter().map(String::as_str));
             parts.push(format!("r.id NOT IN {list}"));

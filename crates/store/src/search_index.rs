@@ -29,6 +29,9 @@ pub(crate) struct IncidentIndex {
     community: HashMap<String, RoaringBitmap>,
     no_community: RoaringBitmap,
     year: HashMap<i64, RoaringBitmap>,
+    /// Per row that corrects another (`supersedes`): the row it corrects. A corrected version
+    /// leaves the lists once the viewer may read its published successor.
+    corrects: HashMap<u32, u32>,
     facets: HashMap<(String, String), Sources>,
     /// Rows in page order, and whether a change has made it stale.
     sorted: Vec<u32>,
@@ -126,6 +129,10 @@ impl IncidentIndex {
             if let Some(y) = row.try_get::<Option<i64>, _>("start_year")? {
                 self.year.entry(y).or_default().insert(r);
             }
+            if let Some(old) = row.try_get::<Option<String>, _>("supersedes")? {
+                let old = self.row_of(uuid_bits(&old)?);
+                self.corrects.insert(r, old);
+            }
         }
         Ok(())
     }
@@ -177,6 +184,25 @@ impl IncidentIndex {
                 marking & scope
             }
         }
+    }
+
+    /// The visible rows without the versions whose published successor the viewer may read (as
+    /// `superseded_by` in `visible_records`): a corrected incident is listed once, as corrected.
+    fn standing(&self, viewer: &Viewer) -> RoaringBitmap {
+        let mut rows = self.visible(viewer);
+        if self.corrects.is_empty() {
+            return rows;
+        }
+        let published =
+            union(self.status_tlp.iter().filter(|((status, _), _)| *status == RecordStatus::Published).map(|(_, b)| b));
+        let replaced: RoaringBitmap = self
+            .corrects
+            .iter()
+            .filter(|(successor, _)| rows.contains(**successor) && published.contains(**successor))
+            .map(|(_, old)| *old)
+            .collect();
+        rows -= replaced;
+        rows
     }
 
     /// The rows carrying a facet value, counting values from findings only where the viewer may
@@ -242,7 +268,7 @@ impl Store {
                 use futures_util::TryStreamExt;
                 let mut i = IncidentIndex { seen: latest, ..Default::default() };
                 let mut incidents = sqlx::query(
-                    "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id FROM incidents",
+                    "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents",
                 )
                 .fetch(&self.pool);
                 while let Some(row) = incidents.try_next().await? {
@@ -275,7 +301,7 @@ impl Store {
             let mut sql = crate::sql::Sql::new("");
             let list = sql.bind_list(chunk.iter().map(String::as_str));
             sql.push(&format!(
-                "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id FROM incidents WHERE id IN {list}"
+                "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents WHERE id IN {list}"
             ));
             let incidents = sql.query().fetch_all(&self.pool).await?;
             let mut fsql = crate::sql::Sql::new("");
@@ -332,7 +358,7 @@ impl Store {
         index.sorted();
         let index = &*index;
         let empty = RoaringBitmap::new();
-        let mut rows = index.visible(viewer);
+        let mut rows = index.standing(viewer);
         let visible = rows.len();
         if let Some(y) = q.year {
             rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
