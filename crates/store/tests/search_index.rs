@@ -2,7 +2,7 @@
 //! counts, pages and cursors — for every role, marking, status and community scope, and stays
 //! current after writes, including writes by another process on the same file.
 use normwatch_core::incident::{IncidentInput, IncidentQuery};
-use normwatch_core::violation::{AssessmentInput, AttributionInput};
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ReviewRule};
 use normwatch_core::{Catalog, Localized, Role, Viewer};
 use normwatch_store::{Actor, IncidentPage, LedgerKind, Store, SuccessFactors, WriteOptions};
 use serde_json::json;
@@ -197,6 +197,38 @@ async fn the_index_answers_as_sql_does_for_every_role() {
     assert_eq!(linked, unlinked - (groups.len() - distinct.len()) as i64, "each group counts once");
     let pages = compare_all(&store, &catalog).await;
     assert!(pages > 100, "{pages} pages compared with links");
+
+    // Corrections: a published successor hides its predecessor from whoever may read the
+    // successor — one narrower in marking, one still a draft, one published as widely.
+    let before = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    let mut corrected = 0;
+    for (n, (id, _, _)) in published.iter().enumerate().skip(1).step_by(5).take(9) {
+        let mut input =
+            store.ledger_record::<IncidentInput>(&Viewer::system(), id).await.expect("read").expect("record").body;
+        input.title = Localized::new("", format!("Corrected {n}: pipeline"));
+        if n % 3 == 1 {
+            input.tlp = normwatch_core::Tlp::Red;
+        }
+        let new = store.correct_ledger_record(&system, &Viewer::system(), id, &input, None).await.expect("correct");
+        if n % 3 != 2 {
+            store.submit_ledger_record::<IncidentInput>(&system, &Viewer::system(), &new.id).await.expect("submit");
+            store
+                .publish_ledger_record::<IncidentInput>(
+                    &system,
+                    &Viewer::system(),
+                    &new.id,
+                    ReviewRule { approvals: 0, stakeholder_kinds: 0 },
+                )
+                .await
+                .expect("publish");
+            corrected += 1;
+        }
+    }
+    assert!(corrected > 3, "{corrected} corrections published");
+    let after = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    assert!(after <= before + 3, "published corrections replace what they correct: {before} → {after}");
+    let pages = compare_all(&store, &catalog).await;
+    assert!(pages > 100, "{pages} pages compared with corrections");
 
     // Writes after the index was built: a new incident, a status change, and an incident
     // written by another process on the same file.
