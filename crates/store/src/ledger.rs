@@ -302,9 +302,13 @@ pub(crate) fn visible_records<T: LedgerKind>(viewer: &Viewer) -> Sql {
     let successor = visible_to(&mut sql, viewer, "n");
     let table = T::TABLE;
     let entity = T::ENTITY;
+    // The successor's conditions sit inside a CASE so that SQLite's planner looks the successor
+    // up by `supersedes` (one index probe) rather than scanning every published row of the
+    // status index for each row read, which made reading 1,643 incidents take seconds.
     sql.push(&format!(
         "SELECT {SHARED}, lg.idx AS log_index, \
-           (SELECT MIN(n.id) FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published' AND {successor}) AS superseded_by \
+           (SELECT MIN(n.id) FROM {table} n WHERE n.supersedes = r.id \
+              AND (CASE WHEN n.status = 'published' AND {successor} THEN 1 ELSE 0 END) = 1) AS superseded_by \
          FROM {table} r LEFT JOIN log_leaves lg ON lg.entity = '{entity}' AND lg.entity_id = r.id WHERE {visible}"
     ));
     sql

@@ -85,7 +85,8 @@ impl Store {
         // A version whose published successor the viewer may read is listed as that successor.
         let successor = visible_to(sql, viewer, "n");
         parts.push(format!(
-            "NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id AND n.status = 'published' AND {successor})"
+            "NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id \
+               AND (CASE WHEN n.status = 'published' AND {successor} THEN 1 ELSE 0 END) = 1)"
         ));
         if !others.is_empty() {
             let list = sql.bind_list(others.iter().map(String::as_str));
