@@ -2,7 +2,7 @@
 //! checkpoint, the audit of the stored log, and witnessing another instance's log.
 use anyhow::{Context, Result, bail};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
-use normwatch_core::Viewer;
+use normwatch_core::{RecordKind, Viewer};
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{
     Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion,
@@ -120,7 +120,8 @@ pub async fn audit(store: &Store, key: &VerifierKey) -> Result<Vec<String>> {
             seen.insert((leaf.entity.clone(), leaf.entity_id.clone()));
             // Evidence migration 18 rescoped keeps the leaf it had: it must match the record
             // in the scope the audit log says it was logged with.
-            let rescoped = (leaf.entity == "incident-evidence").then(|| rescoped.get(&leaf.entity_id)).flatten();
+            let rescoped =
+                (leaf.entity == RecordKind::IncidentEvidence.as_str()).then(|| rescoped.get(&leaf.entity_id)).flatten();
             if let Some(before) = rescoped {
                 let now = store.incident_evidence(&Viewer::system(), Some(&leaf.entity_id), None).await?.pop();
                 let now = now.map(|e| serde_json::to_value(&e)).transpose()?;

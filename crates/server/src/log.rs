@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
-use normwatch_core::FieldError;
+use normwatch_core::{FieldError, RecordKind};
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, InstanceKey, MerkleTree};
 use normwatch_store::{Store, StoreError};
@@ -145,11 +145,12 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
         (Some(r), None) => {
             let (kind, id) =
                 r.split_once('/').ok_or_else(|| FieldError::new("record", "use TYPE/ID, e.g. position/0192…"))?;
-            if !normwatch_store::LOGGED_KINDS.contains(&kind) {
-                let kinds = normwatch_store::LOGGED_KINDS.join(", ");
+            let Some(logged) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else {
+                let kinds: Vec<&str> = normwatch_store::logged_kinds().map(RecordKind::as_str).collect();
+                let kinds = kinds.join(", ");
                 return Err(FieldError::new("record", format!("`{kind}` is not a logged record type ({kinds})")).into());
-            }
-            let value = state.store.logged_record(&caller.viewer(), kind, id).await?;
+            };
+            let value = state.store.logged_record(&caller.viewer(), logged, id).await?;
             let value = value.ok_or(ApiError::NotFound { kind: "record", id: r.clone() })?;
             let leaf = state
                 .store

@@ -25,7 +25,7 @@
 //! | (reviews of any record) | `opinion` on the record's object | |
 //! | stakeholder | `identity` | `location`, `located-at` |
 use crate::{known_tlp, stix_id, stix_timestamp, tlp_marking};
-use normwatch_core::{Localized, Tlp};
+use normwatch_core::{Localized, RecordKind, Tlp};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
@@ -43,24 +43,6 @@ pub const EXTENSION_SCHEMA: &str =
 
 /// The TLP 2.0 extension OASIS publishes; the TLP 2.0 marking definitions use it.
 pub const TLP2_EXTENSION_ID: &str = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
-
-/// The record kinds [`record_objects`] knows: those of the transparency log.
-pub const RECORD_KINDS: [&str; 14] = [
-    "incident",
-    "incident-evidence",
-    "violation-assessment",
-    "attribution-claim",
-    "attribution-statement",
-    "incident-response",
-    "position",
-    "implementation-evidence",
-    "legal-position",
-    "vulnerability",
-    "vulnerability-event",
-    "capacity-programme",
-    "hygiene-assessment",
-    "point-of-contact",
-];
 
 /// The time of objects whose content is fixed by their key (normwatch itself, an actor named by
 /// a state code or group name): one fixed time makes every export of them the same version, so
@@ -170,22 +152,21 @@ pub fn tlp_extension_definition() -> Value {
 
 /// The STIX type of the object a record kind becomes.
 fn primary_type(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "incident" => "incident",
-        "attribution-claim" => "relationship",
-        "vulnerability" => "vulnerability",
-        "point-of-contact" => "identity",
-        "incident-evidence"
-        | "violation-assessment"
-        | "attribution-statement"
-        | "incident-response"
-        | "position"
-        | "implementation-evidence"
-        | "legal-position"
-        | "vulnerability-event"
-        | "capacity-programme"
-        | "hygiene-assessment" => "note",
-        _ => return None,
+    Some(match RecordKind::parse(kind).ok()? {
+        RecordKind::Incident => "incident",
+        RecordKind::AttributionClaim => "relationship",
+        RecordKind::Vulnerability => "vulnerability",
+        RecordKind::PointOfContact => "identity",
+        RecordKind::IncidentEvidence
+        | RecordKind::ViolationAssessment
+        | RecordKind::AttributionStatement
+        | RecordKind::IncidentResponse
+        | RecordKind::Position
+        | RecordKind::ImplementationEvidence
+        | RecordKind::LegalPosition
+        | RecordKind::VulnerabilityEvent
+        | RecordKind::CapacityProgramme
+        | RecordKind::HygieneAssessment => "note",
     })
 }
 
@@ -196,7 +177,7 @@ pub fn primary_id(kind: &str, version_root: &str) -> Result<String, ExportError>
     Ok(stix_id(t, &format!("{kind}:{version_root}")))
 }
 
-/// All STIX objects one normwatch record becomes. `kind` is one of [`RECORD_KINDS`]; `record`
+/// All STIX objects one normwatch record becomes. `kind` is a [`RecordKind`]'s string; `record`
 /// is the record's JSON exactly as normwatch's API returns it (a collective statement may also
 /// carry its `signatures` as `GET /statements/{id}/verify` lists them; a vulnerability event,
 /// which has no marking of its own, may carry its vulnerability's `tlp`); `version_root` is the
@@ -215,25 +196,23 @@ pub fn record_objects_with(
     record: &Value,
     root_of: &dyn Fn(&str, &str) -> String,
 ) -> Result<Vec<Value>, ExportError> {
-    if primary_type(kind).is_none() {
-        return Err(ExportError::UnknownKind(kind.to_owned()));
-    }
+    let Ok(which) = RecordKind::parse(kind) else { return Err(ExportError::UnknownKind(kind.to_owned())) };
     let mut cx = Ctx::new(kind, version_root, record, root_of)?;
-    match kind {
-        "incident" => incident(&mut cx)?,
-        "incident-evidence" => incident_evidence(&mut cx)?,
-        "violation-assessment" => violation_assessment(&mut cx)?,
-        "attribution-claim" => attribution_claim(&mut cx)?,
-        "attribution-statement" => attribution_statement(&mut cx)?,
-        "incident-response" => incident_response(&mut cx)?,
-        "position" => position(&mut cx)?,
-        "implementation-evidence" => implementation_evidence(&mut cx)?,
-        "legal-position" => legal_position(&mut cx)?,
-        "vulnerability" => vulnerability(&mut cx)?,
-        "vulnerability-event" => vulnerability_event(&mut cx)?,
-        "capacity-programme" => capacity_programme(&mut cx)?,
-        "hygiene-assessment" => hygiene_assessment(&mut cx)?,
-        _ => point_of_contact(&mut cx)?,
+    match which {
+        RecordKind::Incident => incident(&mut cx)?,
+        RecordKind::IncidentEvidence => incident_evidence(&mut cx)?,
+        RecordKind::ViolationAssessment => violation_assessment(&mut cx)?,
+        RecordKind::AttributionClaim => attribution_claim(&mut cx)?,
+        RecordKind::AttributionStatement => attribution_statement(&mut cx)?,
+        RecordKind::IncidentResponse => incident_response(&mut cx)?,
+        RecordKind::Position => position(&mut cx)?,
+        RecordKind::ImplementationEvidence => implementation_evidence(&mut cx)?,
+        RecordKind::LegalPosition => legal_position(&mut cx)?,
+        RecordKind::Vulnerability => vulnerability(&mut cx)?,
+        RecordKind::VulnerabilityEvent => vulnerability_event(&mut cx)?,
+        RecordKind::CapacityProgramme => capacity_programme(&mut cx)?,
+        RecordKind::HygieneAssessment => hygiene_assessment(&mut cx)?,
+        RecordKind::PointOfContact => point_of_contact(&mut cx)?,
     }
     reviews(&mut cx)?;
     Ok(cx.out)
@@ -244,27 +223,28 @@ pub fn record_objects_with(
 pub fn stakeholder_refs(kind: &str, record: &Value) -> Vec<String> {
     let text = |p: &str| record.pointer(p).and_then(Value::as_str).map(str::to_owned);
     let mut out: BTreeSet<String> = BTreeSet::new();
+    let Ok(kind) = RecordKind::parse(kind) else { return Vec::new() };
     let single = match kind {
-        "incident"
-        | "incident-evidence"
-        | "violation-assessment"
-        | "position"
-        | "implementation-evidence"
-        | "legal-position"
-        | "hygiene-assessment"
-        | "point-of-contact" => text("/stakeholder"),
-        "attribution-claim" => text("/attributor/stakeholder"),
-        "incident-response" => text("/responder/stakeholder"),
-        "capacity-programme" => text("/provider"),
-        _ => None,
+        RecordKind::Incident
+        | RecordKind::IncidentEvidence
+        | RecordKind::ViolationAssessment
+        | RecordKind::Position
+        | RecordKind::ImplementationEvidence
+        | RecordKind::LegalPosition
+        | RecordKind::HygieneAssessment
+        | RecordKind::PointOfContact => text("/stakeholder"),
+        RecordKind::AttributionClaim => text("/attributor/stakeholder"),
+        RecordKind::IncidentResponse => text("/responder/stakeholder"),
+        RecordKind::CapacityProgramme => text("/provider"),
+        RecordKind::AttributionStatement | RecordKind::Vulnerability | RecordKind::VulnerabilityEvent => None,
     };
     out.extend(single);
-    if kind == "capacity-programme"
+    if kind == RecordKind::CapacityProgramme
         && let Some(list) = record.get("beneficiaries").and_then(Value::as_array)
     {
         out.extend(list.iter().filter_map(Value::as_str).filter(|b| !is_country(b)).map(str::to_owned));
     }
-    if kind == "attribution-statement"
+    if kind == RecordKind::AttributionStatement
         && let Some(list) = record.get("signatures").and_then(Value::as_array)
     {
         out.extend(list.iter().filter_map(|s| s.get("stakeholder").and_then(Value::as_str)).map(str::to_owned));
@@ -1137,7 +1117,7 @@ impl<'a> Ctx<'a> {
         extra: Vec<(&str, Value)>,
     ) {
         let mut record = self.rec.v.clone();
-        if let Some(r) = record.as_object_mut().filter(|_| self.rec.kind == "attribution-statement") {
+        if let Some(r) = record.as_object_mut().filter(|_| self.rec.kind == RecordKind::AttributionStatement.as_str()) {
             // Kept once, in the extension's own `signatures`, with the signer's identity.
             r.remove("signatures");
         }
@@ -1869,7 +1849,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_primary_object_and_unknown_kinds_are_refused() {
-        for kind in RECORD_KINDS {
+        for kind in RecordKind::ALL.map(RecordKind::as_str) {
             assert!(primary_id(kind, "x").is_ok(), "{kind}");
         }
         assert!(matches!(record_objects("recipe", "x", &json!({"id": "x"})), Err(ExportError::UnknownKind(_))));

@@ -9,7 +9,7 @@ use normwatch_core::capacity::{
     Assessment, AssessmentInput, ControlResult, MitigationStatus, Programme, ProgrammeInput, TimelineEvent,
     TimelineInput, Vulnerability, VulnerabilityInput, days_to_fix, hygiene_score,
 };
-use normwatch_core::{Localized, RecordStatus, Viewer};
+use normwatch_core::{Localized, RecordKind, RecordStatus, Viewer};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -103,7 +103,7 @@ impl Store {
                 .await?;
         let stored = vulnerability_base(&row)?;
         let published = input.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, "vulnerability", &id, &stored, published).await?;
+        crate::log::audit_and_log(&mut tx, actor, RecordKind::Vulnerability, &id, &stored, published).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -160,7 +160,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let published = vulnerability.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, "vulnerability-event", &event.id, &event, published).await?;
+        crate::log::audit_and_log(&mut tx, actor, RecordKind::VulnerabilityEvent, &event.id, &event, published).await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -179,10 +179,10 @@ impl Store {
             let v = self.vulnerability_from(r).await?;
             for e in self.vulnerability_events(&v.id).await? {
                 let ev = serde_json::to_value(&e).map_err(|e| corrupt("event", e.to_string()))?;
-                out.push(("vulnerability-event".to_owned(), e.id.clone(), ev));
+                out.push((RecordKind::VulnerabilityEvent.as_str().to_owned(), e.id.clone(), ev));
             }
             let value = serde_json::to_value(&v).map_err(|e| corrupt("vulnerability", e.to_string()))?;
-            out.push(("vulnerability".to_owned(), v.id, value));
+            out.push((RecordKind::Vulnerability.as_str().to_owned(), v.id, value));
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.status = 'published'"
@@ -192,7 +192,7 @@ impl Store {
         for r in &rows {
             let a = assessment_from(r)?;
             let value = serde_json::to_value(&a).map_err(|e| corrupt("assessment", e.to_string()))?;
-            out.push(("hygiene-assessment".to_owned(), a.id, value));
+            out.push((RecordKind::HygieneAssessment.as_str().to_owned(), a.id, value));
         }
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.status = 'published'"
@@ -202,7 +202,7 @@ impl Store {
         for r in &rows {
             let p = programme_from(r)?;
             let value = serde_json::to_value(&p).map_err(|e| corrupt("programme", e.to_string()))?;
-            out.push(("capacity-programme".to_owned(), p.id, value));
+            out.push((RecordKind::CapacityProgramme.as_str().to_owned(), p.id, value));
         }
         Ok(out)
     }
@@ -245,7 +245,7 @@ impl Store {
         .await?;
         let created = programme_from(&row)?;
         let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, "capacity-programme", &id, &created, published).await?;
+        crate::log::audit_and_log(&mut tx, actor, RecordKind::CapacityProgramme, &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -279,7 +279,7 @@ impl Store {
         .await?;
         let created = assessment_from(&row)?;
         let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, "hygiene-assessment", &id, &created, published).await?;
+        crate::log::audit_and_log(&mut tx, actor, RecordKind::HygieneAssessment, &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }

@@ -5,7 +5,7 @@ use crate::sql::{Sql, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::cbm::{ContactInput, PointOfContact};
-use normwatch_core::{RecordStatus, Viewer};
+use normwatch_core::{RecordKind, RecordStatus, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -70,7 +70,7 @@ impl Store {
                 .await?;
         let created = contact_from(&row)?;
         let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, "point-of-contact", &id, &created, published).await?;
+        crate::log::audit_and_log(&mut tx, actor, RecordKind::PointOfContact, &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -114,7 +114,7 @@ impl Store {
             .map(|r| {
                 let c = contact_from(r)?;
                 let v = serde_json::to_value(&c).map_err(|e| corrupt("contact", e.to_string()))?;
-                Ok(("point-of-contact".to_owned(), c.id, v))
+                Ok((RecordKind::PointOfContact.as_str().to_owned(), c.id, v))
             })
             .collect()
     }

@@ -11,7 +11,7 @@ use normwatch_core::evidence::{
     CollectionProtocol, Completeness, CustodyEntry, EvidenceLife, EvidenceUpload, GENESIS, broken_link, custody_hash,
     inherited_marking,
 };
-use normwatch_core::{FieldError, RecordStatus, Tlp, Viewer};
+use normwatch_core::{FieldError, RecordKind, RecordStatus, Tlp, Viewer};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -174,9 +174,18 @@ impl Store {
         .await?;
         append_custody(&mut tx, &id, &actor.0, "collected", Some("uploaded to normwatch")).await?;
         let mut created = evidence_in(&mut tx, &id).await?.ok_or(StoreError::NotFound)?;
-        crate::audit::record(&mut tx, actor, "create", "incident-evidence", &id, None::<&()>, Some(&created)).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            "create",
+            RecordKind::IncidentEvidence.as_str(),
+            &id,
+            None::<&()>,
+            Some(&created),
+        )
+        .await?;
         if status == RecordStatus::Published {
-            created.log_index = Some(crate::log::append(&mut tx, "incident-evidence", &id, &created).await?);
+            created.log_index = Some(crate::log::append(&mut tx, RecordKind::IncidentEvidence, &id, &created).await?);
         }
         tx.commit().await?;
         Ok(created)
@@ -233,7 +242,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         append_custody(&mut tx, id, &actor.0, action, note).await?;
         let what = serde_json::json!({ "action": action, "note": note });
-        record(&mut tx, actor, "custody", "incident-evidence", id, None::<&()>, Some(&what)).await?;
+        record(&mut tx, actor, "custody", RecordKind::IncidentEvidence.as_str(), id, None::<&()>, Some(&what)).await?;
         tx.commit().await?;
         self.incident_evidence(viewer, Some(id), None).await?.pop().ok_or(StoreError::NotFound)
     }
@@ -330,13 +339,13 @@ pub(crate) async fn publish_with(
         .execute(&mut **tx)
         .await?;
         let mut after = evidence_in(tx, &id).await?.ok_or(StoreError::NotFound)?;
-        record(tx, actor, "publish", "incident-evidence", &id, Some(&before), Some(&after)).await?;
+        record(tx, actor, "publish", RecordKind::IncidentEvidence.as_str(), &id, Some(&before), Some(&after)).await?;
         let logged = sqlx::query("SELECT idx FROM log_leaves WHERE entity = 'incident-evidence' AND entity_id = $1")
             .bind(&id)
             .fetch_optional(&mut **tx)
             .await?;
         if logged.is_none() {
-            after.log_index = Some(crate::log::append(tx, "incident-evidence", &id, &after).await?);
+            after.log_index = Some(crate::log::append(tx, RecordKind::IncidentEvidence, &id, &after).await?);
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use normwatch_core::incident::{IncidentInput, PartialDate};
 use normwatch_core::violation::{
     Approval, AssessmentInput, AttributionInput, ResponseInput, ReviewRule, StatementInput, Verdict,
 };
-use normwatch_core::{FieldError, Localized, RecordStatus, Tlp, Viewer};
+use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Tlp, Viewer};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
@@ -36,8 +36,9 @@ fn opt_text(v: Option<impl Into<String>>) -> ColumnValue {
 /// One kind of ledger record: its table, log entity name, and the columns that index it.
 pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The record kind, as logged and as named in errors (`violation-assessment`).
-    const ENTITY: &'static str;
-    const TABLE: &'static str;
+    const ENTITY: RecordKind;
+    /// Its table: one mapping for every kind, in [`crate::log::table`].
+    const TABLE: &'static str = crate::log::table(Self::ENTITY);
     fn status(&self) -> RecordStatus;
     fn set_status(&mut self, status: RecordStatus);
     fn tlp(&self) -> Tlp;
@@ -95,8 +96,7 @@ macro_rules! marked_record {
 }
 
 impl LedgerKind for IncidentInput {
-    const ENTITY: &'static str = "incident";
-    const TABLE: &'static str = "incidents";
+    const ENTITY: RecordKind = RecordKind::Incident;
     marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.stakeholder.as_deref()
@@ -122,8 +122,7 @@ impl LedgerKind for IncidentInput {
 }
 
 impl LedgerKind for AssessmentInput {
-    const ENTITY: &'static str = "violation-assessment";
-    const TABLE: &'static str = "violation_assessments";
+    const ENTITY: RecordKind = RecordKind::ViolationAssessment;
     marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.stakeholder.as_deref()
@@ -148,8 +147,7 @@ impl LedgerKind for AssessmentInput {
 }
 
 impl LedgerKind for AttributionInput {
-    const ENTITY: &'static str = "attribution-claim";
-    const TABLE: &'static str = "attribution_claims";
+    const ENTITY: RecordKind = RecordKind::AttributionClaim;
     marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.attributor.stakeholder.as_deref()
@@ -178,8 +176,7 @@ impl LedgerKind for AttributionInput {
 }
 
 impl LedgerKind for StatementInput {
-    const ENTITY: &'static str = "attribution-statement";
-    const TABLE: &'static str = "attribution_statements";
+    const ENTITY: RecordKind = RecordKind::AttributionStatement;
     marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         None
@@ -200,8 +197,7 @@ impl LedgerKind for StatementInput {
 }
 
 impl LedgerKind for ResponseInput {
-    const ENTITY: &'static str = "incident-response";
-    const TABLE: &'static str = "incident_responses";
+    const ENTITY: RecordKind = RecordKind::IncidentResponse;
     marked_record!();
     fn stakeholder(&self) -> Option<&str> {
         self.responder.stakeholder.as_deref()
@@ -271,19 +267,22 @@ const SHARED: &str = "r.id, r.tlp, r.status, r.recorded_by, r.body, r.supersedes
 
 fn record_from<T: LedgerKind>(row: &AnyRow) -> Result<LedgerRecord<T>, StoreError> {
     let body: String = row.try_get("body")?;
-    let mut body: T = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY, e))?;
+    let mut body: T = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
     body.set_status(enum_column(row, "status")?);
     // The column is what visibility used; the body must agree with it.
     let tlp = tlp_column(row)?;
     if body.tlp() != tlp {
-        return Err(corrupt(T::ENTITY, "the tlp column and the record disagree"));
+        return Err(corrupt(T::ENTITY.as_str(), "the tlp column and the record disagree"));
     }
     let retraction: Option<String> = row.try_get("retraction")?;
     let idx: Option<i64> = row.try_get("log_index")?;
     Ok(LedgerRecord {
         id: row.try_get("id")?,
         body,
-        retraction: retraction.map(|r| serde_json::from_str(&r)).transpose().map_err(|e| corrupt(T::ENTITY, e))?,
+        retraction: retraction
+            .map(|r| serde_json::from_str(&r))
+            .transpose()
+            .map_err(|e| corrupt(T::ENTITY.as_str(), e))?,
         supersedes: row.try_get("supersedes")?,
         superseded_by: row.try_get("superseded_by")?,
         recorded_by: row.try_get("recorded_by")?,
@@ -301,7 +300,7 @@ pub(crate) fn visible_records<T: LedgerKind>(viewer: &Viewer) -> Sql {
     let visible = visible_to(&mut sql, viewer, "r");
     let successor = visible_to(&mut sql, viewer, "n");
     let table = T::TABLE;
-    let entity = T::ENTITY;
+    let entity = T::ENTITY.as_str();
     // The successor's conditions sit inside a CASE so that SQLite's planner looks the successor
     // up by `supersedes` (one index probe) rather than scanning every published row of the
     // status index for each row read, which made reading 1,643 incidents take seconds.
@@ -332,7 +331,7 @@ async fn insert_row<T: LedgerKind>(
 ) -> Result<(), StoreError> {
     let mut sql = Sql::new("");
     let mut names = vec!["id", "stakeholder_id", "tlp", "status", "recorded_by", "community_id", "body"];
-    let body = serde_json::to_string(input).map_err(|e| corrupt(T::ENTITY, e))?;
+    let body = serde_json::to_string(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
     let mut holders = vec![
         sql.bind(id),
         bind_opt(&mut sql, input.stakeholder()),
@@ -611,7 +610,7 @@ impl Store {
                     counts.created += 1;
                 }
                 Some((id, body)) => {
-                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY, e))?;
+                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
                     if new == body {
                         counts.unchanged += 1;
                     } else {
@@ -696,7 +695,7 @@ impl Store {
         sql.push(&format!(" AND r.id = {p}"));
         let Some(row) = sql.query().fetch_optional(&self.pool).await? else { return Ok(None) };
         let mut record = record_from::<T>(&row)?;
-        record.reviews = self.reviews(T::ENTITY, id).await?;
+        record.reviews = self.reviews(T::ENTITY.as_str(), id).await?;
         Ok(Some(record))
     }
 
@@ -722,7 +721,7 @@ impl Store {
         // Records not yet published carry their reviews, as a single read gives them (a reviewer
         // works from the list); published ones are the common, bulk case and go without.
         for r in records.iter_mut().filter(|r| r.body.status() != RecordStatus::Published) {
-            r.reviews = self.reviews(T::ENTITY, &r.id).await?;
+            r.reviews = self.reviews(T::ENTITY.as_str(), &r.id).await?;
         }
         Ok(records)
     }
@@ -767,14 +766,14 @@ impl Store {
         if before.body.status() != RecordStatus::Draft {
             return Err(StoreError::Conflict(format!(
                 "the {} is {}; only a draft is edited (published records are corrected by a new version)",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 before.body.status().name()
             )));
         }
         check_references(&mut tx, input, "stakeholder").await?;
         let mut input = input.clone();
         input.set_status(RecordStatus::Draft);
-        let body = serde_json::to_string(&input).map_err(|e| corrupt(T::ENTITY, e))?;
+        let body = serde_json::to_string(&input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
         let mut sql = Sql::new("");
         let mut sets = vec![
             format!("body = {}", sql.bind(body)),
@@ -797,7 +796,7 @@ impl Store {
         if sql.query().execute(&mut *tx).await?.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!(
                 "version {version} is stale: the {} is at version {}; read it again",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 before.version
             )));
         }
@@ -806,7 +805,7 @@ impl Store {
             follow_incident(&mut tx, id, input.tlp(), input.community()).await?;
         }
         let after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        record(&mut tx, actor, "update", T::ENTITY, id, Some(&before), Some(&after)).await?;
+        record(&mut tx, actor, "update", T::ENTITY.as_str(), id, Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -848,12 +847,12 @@ impl Store {
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict(format!(
                 "the {} is {}, not {}: it cannot be {action}ted now",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 after.body.status().name(),
                 from.name()
             )));
         }
-        record(&mut tx, actor, action, T::ENTITY, id, None::<&()>, Some(&after)).await?;
+        record(&mut tx, actor, action, T::ENTITY.as_str(), id, None::<&()>, Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -873,7 +872,7 @@ impl Store {
         if current.body.status() != RecordStatus::InReview {
             return Err(StoreError::Conflict(format!(
                 "the {} is {}; only a record in review is reviewed (submit it first)",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 current.body.status().name()
             )));
         }
@@ -901,7 +900,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(new_id())
-        .bind(T::ENTITY)
+        .bind(T::ENTITY.as_str())
         .bind(id)
         .bind(current.version)
         .bind(&actor.0)
@@ -922,7 +921,7 @@ impl Store {
             .await?;
         }
         let what = serde_json::json!({ "verdict": verdict.name(), "version": current.version, "comment": comment });
-        record(&mut tx, actor, "review", T::ENTITY, id, None::<&()>, Some(&what)).await?;
+        record(&mut tx, actor, "review", T::ENTITY.as_str(), id, None::<&()>, Some(&what)).await?;
         tx.commit().await?;
         self.ledger_record::<T>(viewer, id).await?.ok_or(StoreError::NotFound)
     }
@@ -940,7 +939,7 @@ impl Store {
         if current.body.status() != RecordStatus::InReview {
             return Err(StoreError::Conflict(format!(
                 "the {} is {}; only a record in review is published",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 current.body.status().name()
             )));
         }
@@ -971,7 +970,7 @@ impl Store {
         }
         let mut after = read_in_tx::<T>(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         publish_tail(&mut tx, actor, &mut after).await?;
-        record(&mut tx, actor, "publish", T::ENTITY, id, None::<&()>, Some(&after)).await?;
+        record(&mut tx, actor, "publish", T::ENTITY.as_str(), id, None::<&()>, Some(&after)).await?;
         tx.commit().await?;
         self.ledger_record::<T>(viewer, id).await?.ok_or(StoreError::NotFound)
     }
@@ -990,7 +989,7 @@ impl Store {
         if old.body.status() != RecordStatus::Published {
             return Err(StoreError::Conflict(format!(
                 "the {} is {}; edit the draft instead — only published records are corrected",
-                T::ENTITY,
+                T::ENTITY.as_str(),
                 old.body.status().name()
             )));
         }
@@ -1053,7 +1052,7 @@ async fn current_version<T: LedgerKind>(
         Some(last) => last.try_get("body")?,
         None => row.try_get("body")?,
     };
-    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY, e))?;
+    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
     Ok(Some((row.try_get("id")?, body)))
 }
 
@@ -1091,7 +1090,7 @@ async fn create_in<T: LedgerKind>(
         reviews: Vec::new(),
     };
     let id = created.id.clone();
-    record(tx, actor, "create", T::ENTITY, &id, None::<&()>, Some(&created)).await?;
+    record(tx, actor, "create", T::ENTITY.as_str(), &id, None::<&()>, Some(&created)).await?;
     if created.body.status() == RecordStatus::Published {
         publish_tail(tx, actor, &mut created).await?;
     }

@@ -39,7 +39,7 @@ pub use community::{Community, SuccessFactors};
 pub use incident_evidence::IncidentEvidence;
 pub use ledger::{ImportCounts, LedgerKind, LedgerRecord, Review, WriteOptions};
 pub use links::{IncidentLink, LinkEnd, LinkPage, ProposeReport};
-pub use log::{LOGGED_KINDS, LogLeaf, StoredCheckpoint};
+pub use log::{LogLeaf, StoredCheckpoint, logged_kinds};
 pub use positions::RecordFilter;
 pub use search::{FacetCount, IncidentPage, IncidentSummary};
 pub use stakeholders::StakeholderFilter;

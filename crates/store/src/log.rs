@@ -2,6 +2,7 @@
 //! checkpoints, and what this instance saw of the logs it witnesses.
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_rfc3339};
+use normwatch_core::RecordKind;
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 use normwatch_ledger::{Hash, jcs, leaf_hash};
@@ -45,12 +46,12 @@ fn hex_hash(text: &str) -> Result<Hash, StoreError> {
 /// orders concurrent appenders; the unique (entity, id) keeps a record from being logged twice.
 pub(crate) async fn append<T: Serialize>(
     tx: &mut Transaction<'_, Any>,
-    entity: &str,
+    entity: RecordKind,
     entity_id: &str,
     record: &T,
 ) -> Result<u64, StoreError> {
     let value = serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))?;
-    let body = jcs::leaf_body(entity, &value).map_err(|e| corrupt(e.to_string()))?;
+    let body = jcs::leaf_body(entity.as_str(), &value).map_err(|e| corrupt(e.to_string()))?;
     let hash = hex::encode(leaf_hash(body.as_bytes()));
     let size: i64 = sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
         .fetch_one(&mut **tx)
@@ -61,7 +62,7 @@ pub(crate) async fn append<T: Serialize>(
         "INSERT INTO log_leaves (idx, entity, entity_id, leaf_hash, body, appended_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(index)
-    .bind(entity)
+    .bind(entity.as_str())
     .bind(entity_id)
     .bind(&hash)
     .bind(&body)
@@ -76,12 +77,12 @@ pub(crate) async fn append<T: Serialize>(
 pub(crate) async fn audit_and_log<T: Serialize>(
     tx: &mut Transaction<'_, Any>,
     actor: &crate::Actor,
-    entity: &str,
+    entity: RecordKind,
     id: &str,
     record: &T,
     published: bool,
 ) -> Result<Option<u64>, StoreError> {
-    crate::audit::record(tx, actor, "create", entity, id, None::<&()>, Some(record)).await?;
+    crate::audit::record(tx, actor, "create", entity.as_str(), id, None::<&()>, Some(record)).await?;
     if published { Ok(Some(append(tx, entity, id, record).await?)) } else { Ok(None) }
 }
 
@@ -240,83 +241,85 @@ impl Store {
         out: &mut Vec<(String, String, serde_json::Value, Option<u64>)>,
     ) -> Result<(), StoreError> {
         for r in self.ledger_records::<T>(viewer, None, Some(normwatch_core::RecordStatus::Published)).await? {
-            out.push((T::ENTITY.to_owned(), r.id.clone(), to_value(&r)?, r.log_index));
+            out.push((T::ENTITY.as_str().to_owned(), r.id.clone(), to_value(&r)?, r.log_index));
         }
         Ok(())
     }
 }
 
-/// The kinds of record that can be shared with a community, and the table that holds each
-/// (its `community_id` column says with which).
-pub(crate) const COMMUNITY_SCOPED: [(&str, &str); 13] = [
-    ("incident", "incidents"),
-    ("incident-evidence", "incident_evidence"),
-    ("violation-assessment", "violation_assessments"),
-    ("attribution-claim", "attribution_claims"),
-    ("attribution-statement", "attribution_statements"),
-    ("incident-response", "incident_responses"),
-    ("position", "positions"),
-    ("implementation-evidence", "implementation_evidence"),
-    ("legal-position", "legal_positions"),
-    ("vulnerability", "vulnerabilities"),
-    ("capacity-programme", "capacity_programmes"),
-    ("hygiene-assessment", "hygiene_assessments"),
-    ("point-of-contact", "points_of_contact"),
-];
+/// The table that holds each kind of record (a storage fact, so it lives here and not in core).
+pub(crate) const fn table(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Incident => "incidents",
+        RecordKind::IncidentEvidence => "incident_evidence",
+        RecordKind::ViolationAssessment => "violation_assessments",
+        RecordKind::AttributionClaim => "attribution_claims",
+        RecordKind::AttributionStatement => "attribution_statements",
+        RecordKind::IncidentResponse => "incident_responses",
+        RecordKind::Position => "positions",
+        RecordKind::ImplementationEvidence => "implementation_evidence",
+        RecordKind::LegalPosition => "legal_positions",
+        RecordKind::Vulnerability => "vulnerabilities",
+        RecordKind::VulnerabilityEvent => "vulnerability_events",
+        RecordKind::CapacityProgramme => "capacity_programmes",
+        RecordKind::HygieneAssessment => "hygiene_assessments",
+        RecordKind::PointOfContact => "points_of_contact",
+    }
+}
+
+/// The tables of the kinds that can be shared with a community (their `community_id` column
+/// says with which).
+pub(crate) fn community_tables() -> impl Iterator<Item = (RecordKind, &'static str)> {
+    RecordKind::ALL.into_iter().filter(|k| k.community_shareable()).map(|k| (k, table(k)))
+}
 
 /// The kinds of record the log holds leaves for.
-pub const LOGGED_KINDS: [&str; 14] = [
-    "incident",
-    "incident-evidence",
-    "violation-assessment",
-    "attribution-claim",
-    "attribution-statement",
-    "incident-response",
-    "position",
-    "implementation-evidence",
-    "legal-position",
-    "vulnerability",
-    "vulnerability-event",
-    "capacity-programme",
-    "hygiene-assessment",
-    "point-of-contact",
-];
+pub fn logged_kinds() -> impl Iterator<Item = RecordKind> {
+    RecordKind::ALL.into_iter().filter(|k| k.is_logged())
+}
 
 impl Store {
     /// A logged record as the viewer reads it, by kind and id (`None`: not there, or not for it).
     pub async fn logged_record(
         &self,
         viewer: &normwatch_core::Viewer,
-        kind: &str,
+        kind: RecordKind,
         id: &str,
     ) -> Result<Option<serde_json::Value>, StoreError> {
         let one = crate::RecordFilter { id: Some(id.to_owned()), ..Default::default() };
         let value = match kind {
-            "position" => self.position(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "implementation-evidence" => self.evidence(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?,
-            "legal-position" => self.legal_positions(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?,
-            "vulnerability" => self.vulnerability(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "vulnerability-event" => self.vulnerability_event(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "capacity-programme" => self.programme(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "hygiene-assessment" => self.assessment(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "point-of-contact" => self.contact(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "incident" => self.ledger_record::<IncidentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
-            "incident-evidence" => {
+            RecordKind::Position => self.position(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            RecordKind::ImplementationEvidence => {
+                self.evidence(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?
+            }
+            RecordKind::LegalPosition => {
+                self.legal_positions(viewer, &one).await?.pop().map(|r| to_value(&r)).transpose()?
+            }
+            RecordKind::Vulnerability => self.vulnerability(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            RecordKind::VulnerabilityEvent => {
+                self.vulnerability_event(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
+            RecordKind::CapacityProgramme => self.programme(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            RecordKind::HygieneAssessment => self.assessment(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            RecordKind::PointOfContact => self.contact(viewer, id).await?.map(|r| to_value(&r)).transpose()?,
+            RecordKind::Incident => {
+                self.ledger_record::<IncidentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
+            }
+            RecordKind::IncidentEvidence => {
                 self.incident_evidence(viewer, Some(id), None).await?.pop().map(|r| to_value(&r)).transpose()?
             }
-            "violation-assessment" => {
+            RecordKind::ViolationAssessment => {
                 self.ledger_record::<AssessmentInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
             }
-            "attribution-claim" => {
+            RecordKind::AttributionClaim => {
                 self.ledger_record::<AttributionInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
             }
-            "attribution-statement" => {
+            RecordKind::AttributionStatement => {
                 self.ledger_record::<StatementInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
             }
-            "incident-response" => {
+            RecordKind::IncidentResponse => {
                 self.ledger_record::<ResponseInput>(viewer, id).await?.map(|r| to_value(&r)).transpose()?
             }
-            _ => None,
         };
         Ok(value)
     }
@@ -324,4 +327,28 @@ impl Store {
 
 fn to_value<T: Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {
     serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kind → table mapping names the tables the migrations create, and a kind a community
+    /// can hold has the column that says which community.
+    #[tokio::test]
+    async fn every_kind_names_its_table_and_shared_kinds_a_community_column() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("k.db").display())).await.expect("store");
+        for kind in RecordKind::ALL {
+            let t = table(kind);
+            let ids =
+                sqlx::query(sqlx::AssertSqlSafe(format!("SELECT id FROM {t} WHERE 1 = 0"))).fetch_all(&store.pool);
+            assert!(ids.await.is_ok(), "{kind}: no table {t}");
+            let community = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT community_id FROM {t} WHERE 1 = 0")))
+                .fetch_all(&store.pool);
+            assert_eq!(community.await.is_ok(), kind.community_shareable(), "{kind}: community_id in {t}");
+        }
+        assert_eq!(community_tables().count(), 13);
+        assert_eq!(logged_kinds().count(), RecordKind::ALL.len());
+    }
 }

@@ -8,7 +8,7 @@ use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
-use normwatch_core::{FieldError, Localized, RecordStatus, Viewer};
+use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -202,7 +202,7 @@ async fn insert_position(
     .await?;
     let mut stored = position_from(&row)?;
     let published = stored.status == RecordStatus::Published;
-    stored.log_index = crate::log::audit_and_log(tx, actor, "position", &id, &stored, published).await?;
+    stored.log_index = crate::log::audit_and_log(tx, actor, RecordKind::Position, &id, &stored, published).await?;
     Ok(stored)
 }
 
@@ -282,7 +282,8 @@ impl Store {
         let mut created = evidence_from(&row)?;
         let published = created.status == RecordStatus::Published;
         created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, "implementation-evidence", &id, &created, published).await?;
+            crate::log::audit_and_log(&mut tx, actor, RecordKind::ImplementationEvidence, &id, &created, published)
+                .await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -348,7 +349,7 @@ impl Store {
         let mut created = legal_from(&row)?;
         let published = created.status == RecordStatus::Published;
         created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, "legal-position", &id, &created, published).await?;
+            crate::log::audit_and_log(&mut tx, actor, RecordKind::LegalPosition, &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }

@@ -2,7 +2,7 @@
 //! over the statement's canonical bytes; checked when added and again whenever they are shown.
 use crate::audit::{Actor, record};
 use crate::{Store, StoreError, new_id, now_rfc3339};
-use normwatch_core::FieldError;
+use normwatch_core::{FieldError, RecordKind};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -67,7 +67,16 @@ impl Store {
             other => other,
         })?;
         let what = serde_json::json!({ "stakeholder": stakeholder, "key": key_id });
-        record(&mut tx, actor, "co-sign", "attribution-statement", statement, None::<&()>, Some(&what)).await?;
+        record(
+            &mut tx,
+            actor,
+            "co-sign",
+            RecordKind::AttributionStatement.as_str(),
+            statement,
+            None::<&()>,
+            Some(&what),
+        )
+        .await?;
         tx.commit().await?;
         self.statement_signatures(statement)
             .await?

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use normwatch_core::capacity::{
     Coverage, ProgrammeInput, REGIONS, TimelineInput, VulnerabilityFigures, VulnerabilityInput,
 };
-use normwatch_core::{FieldError, Right};
+use normwatch_core::{FieldError, RecordKind, Right};
 use serde_json::json;
 
 pub async fn create_vulnerability(
@@ -27,7 +27,7 @@ pub async fn create_vulnerability(
         .store
         .vulnerability(&caller.viewer(), &id)
         .await?
-        .ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -59,7 +59,7 @@ pub async fn vulnerability(
         .store
         .vulnerability(&caller.viewer(), &id)
         .await?
-        .ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
     render(&headers, api_language(&params, &headers), &v)
 }
 
@@ -76,11 +76,15 @@ pub async fn add_event(
         .store
         .vulnerability(&viewer, &id)
         .await?
-        .ok_or(ApiError::NotFound { kind: "vulnerability", id: id.clone() })?;
+        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id: id.clone() })?;
     let recorded: Vec<_> = state.store.vulnerability_events(&id).await?.into_iter().map(|e| (e.event, e.on)).collect();
     input.validate(&v, &recorded, crate::today()).map_err(ApiError::InvalidField)?;
     state.store.add_vulnerability_event(&caller.actor(), &v, &input).await?;
-    let v = state.store.vulnerability(&viewer, &id).await?.ok_or(ApiError::NotFound { kind: "vulnerability", id })?;
+    let v = state
+        .store
+        .vulnerability(&viewer, &id)
+        .await?
+        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 

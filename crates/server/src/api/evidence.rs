@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::evidence::{CUSTODY_ACTIONS, CollectionProtocol, EvidenceUpload};
 use normwatch_core::incident::IncidentInput;
-use normwatch_core::{FieldError, Right, Tlp};
+use normwatch_core::{FieldError, RecordKind, Right, Tlp};
 use normwatch_store::BlobError;
 use serde::Deserialize;
 use serde_json::json;
@@ -81,7 +81,7 @@ where
     caller.require(Right::WriteIncidents, upload.stakeholder.as_deref())?;
     // Everything that could refuse the upload is checked before a byte is stored.
     let Some(about) = state.store.ledger_record::<IncidentInput>(&caller.viewer(), &incident).await? else {
-        return Err(ApiError::NotFound { kind: "incident", id: incident });
+        return Err(ApiError::NotFound { kind: RecordKind::Incident.as_str(), id: incident });
     };
     if upload.tlp < about.body.tlp {
         return Err(ApiError::InvalidField(FieldError::new(

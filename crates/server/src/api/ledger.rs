@@ -61,7 +61,7 @@ impl LedgerResource for ResponseInput {
 }
 
 fn not_found<T: LedgerResource>(id: String) -> ApiError {
-    ApiError::NotFound { kind: T::ENTITY, id }
+    ApiError::NotFound { kind: T::ENTITY.as_str(), id }
 }
 
 /// Writing needs the write right for the record's stakeholder (a contributor: its own).

@@ -14,7 +14,7 @@ use normwatch_core::adoption::{
     parse_date,
 };
 use normwatch_core::country::is_country_code;
-use normwatch_core::{FieldError, LangChoice, Right};
+use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
 use normwatch_store::{RecordFilter, StakeholderFilter};
 use serde_json::json;
 
@@ -179,7 +179,11 @@ pub async fn position(
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
     // A record the caller may not read is not found, not forbidden: its existence is not told.
-    let p = state.store.position(&caller.viewer(), &id).await?.ok_or(ApiError::NotFound { kind: "position", id })?;
+    let p = state
+        .store
+        .position(&caller.viewer(), &id)
+        .await?
+        .ok_or(ApiError::NotFound { kind: RecordKind::Position.as_str(), id })?;
     render(&headers, api_language(&params, &headers), &p)
 }
 

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use normwatch_core::violation::{StatementInput, statement_signing_value, verify_signature};
-use normwatch_core::{FieldError, Right};
+use normwatch_core::{FieldError, RecordKind, Right};
 use normwatch_store::{LedgerRecord, StoreError};
 use serde::Deserialize;
 use serde_json::json;
@@ -19,7 +19,7 @@ async fn statement(state: &AppState, caller: &Caller, id: &str) -> Result<Ledger
         .store
         .ledger_record::<StatementInput>(&caller.viewer(), id)
         .await?
-        .ok_or_else(|| ApiError::NotFound { kind: "attribution-statement", id: id.to_owned() })
+        .ok_or_else(|| ApiError::NotFound { kind: RecordKind::AttributionStatement.as_str(), id: id.to_owned() })
 }
 
 /// What a co-signer signs: RFC 8785 canonical JSON of the statement's id, text, claims and date.

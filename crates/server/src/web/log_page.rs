@@ -156,7 +156,7 @@ pub async fn page_log(
             li { (w.step_checkpoint) pre { "curl -s " (base) "/log/checkpoint > checkpoint.txt" } }
             li { (w.step_record)
                 pre { "curl -s '" (base) "/log/proof/inclusion?record=TYPE/ID' > record.json" }
-                small { (w.step_kinds) " " @for k in normwatch_store::LOGGED_KINDS { code { (k) } " " } }
+                small { (w.step_kinds) " " @for k in normwatch_store::logged_kinds() { code { (k.as_str()) } " " } }
             }
             li { (w.step_verify)
                 pre { "normwatch verify record.json --checkpoint checkpoint.txt --key normwatch.key" }
