@@ -1,10 +1,11 @@
 //! The metrics page: published violations per norm, attribution lag by attributor kind, the
 //! response rate and the states that violated norms they endorse, with SVG charts drawn on the
 //! server, in Japanese and English.
-use super::dates;
+use super::charts;
 use super::download::{self, Download, Format};
-use super::pages::{encode, label, page};
-use super::{WebError, charts, failure, layout};
+use super::kit::dates;
+use super::kit::{WebError, failure, layout};
+use super::kit::{encode, label, page};
 use crate::AppState;
 use crate::api::metrics::all_metrics;
 use crate::auth::Caller;
@@ -200,7 +201,7 @@ pub async fn page_metrics(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, mut params) = download::format(params.without_blanks(), lang)?;
     let table = params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
     params.pairs.retain(|(k, _)| k != "table");
@@ -431,6 +432,6 @@ pub async fn page_metrics(
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
     }
 }
