@@ -1,5 +1,6 @@
 //! Evidence uploads: the file streams into the blob store.
-use super::{findings::*, forms::*};
+use super::findings::incident_again;
+use super::forms::{Fields, MAX_UPLOAD_FIELDS, MAX_UPLOAD_TEXT, Refusal, sign_in_first};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::header_language;

@@ -1,6 +1,7 @@
 //! Findings about an incident (assessments, attributions, responses, collective statements):
 //! each form read into the API's input and filed.
-use super::{forms::*, workbench::*};
+use super::forms::{Fields, Refusal, intent, localized, posted, typed, upper};
+use super::workbench::incident_record;
 use crate::AppState;
 use crate::api::ledger::{LedgerResource, file_record};
 use crate::auth::Caller;

@@ -1,5 +1,9 @@
 //! Filing an incident: the form and its post.
-use super::{forms::*, incident_input::*, widgets::*};
+use super::forms::{Fields, MAX_TARGET_ROWS, Refusal, TARGET_ROWS, may_file, posted};
+use super::incident_input::incident_from;
+use super::widgets::{
+    area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
+};
 use crate::AppState;
 use crate::api::ledger::file_record;
 use crate::auth::Caller;

@@ -1,6 +1,6 @@
 //! An incident and its filing form, both ways: the form read into the API's input, and an
 //! incident written back into the fields its edit form starts from.
-use super::forms::*;
+use super::forms::{Fields, MAX_TARGET_ROWS, TARGET_ROWS, intent, localized, typed, upper, whole_number};
 use crate::auth::Caller;
 use normwatch_core::incident::IncidentInput;
 use serde_json::{Value, json};

@@ -1,5 +1,7 @@
 //! Review and publication: moving one record along.
-use super::{findings::*, forms::*, statement::*};
+use super::findings::incident_again;
+use super::forms::{Fields, Refusal, posted};
+use super::statement::statement_again;
 use crate::AppState;
 use crate::api::ledger::{LedgerResource, ReviewInput, publish_record, review_record, submit_record};
 use crate::auth::Caller;

@@ -1,5 +1,9 @@
 //! Revising a draft incident through its filing form.
-use super::{findings::*, forms::*, incident_form::*, incident_input::*, workbench::*};
+use super::findings::incident_again;
+use super::forms::{Refusal, intent, posted, sign_in_first};
+use super::incident_form::{FormTarget, incident_form};
+use super::incident_input::{fields_of, form_holds, incident_from};
+use super::workbench::incident_record;
 use crate::AppState;
 use crate::api::ledger::{revise_draft, submit_record};
 use crate::auth::Caller;

@@ -1,5 +1,7 @@
 //! Collective statements: their page, the canonical text a co-signer signs, and co-signing.
-use super::{forms::*, widgets::*, workbench::*};
+use super::forms::{Refusal, may_file, posted};
+use super::widgets::{hidden, refusal_note};
+use super::workbench::{awaiting_row, status_word};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::{Params, header_language};

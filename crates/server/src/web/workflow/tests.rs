@@ -1,6 +1,6 @@
 //! The filing forms read and written back.
-use super::forms::*;
-use super::incident_input::*;
+use super::forms::Fields;
+use super::incident_input::{fields_of, form_holds, incident_from};
 use crate::auth::Caller;
 use normwatch_core::{RecordStatus, Tlp};
 

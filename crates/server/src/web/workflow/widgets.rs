@@ -1,5 +1,5 @@
 //! The filing forms' parts: fields, choices, buttons and the note of a refused form.
-use super::forms::*;
+use super::forms::{Fields, Refusal};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::{Page, PageUser, WebError, failure};

@@ -1,6 +1,10 @@
 //! The incident page's workbench: what awaits review or publication, and the forms that add
 //! findings to the record.
-use super::{forms::*, widgets::*};
+use super::forms::{Fields, Refusal, may_file};
+use super::widgets::{
+    area, choice, date_field, hidden, refusal_note, save_buttons, speaker_choice, speaker_kinds, stakeholder_options,
+    taxonomy_choice, text_field, tlp_choice,
+};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::{Page, PageUser, WebError, failure};
