@@ -203,9 +203,9 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
                         thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
                         tbody { @for r in &lag.by_kind {
                             tr data-kind=(r.attributor_kind.name()) {
-                                td { (super::metrics::kind_label(r.attributor_kind.name(), l)) }
+                                td { (super::kit::kind_label(r.attributor_kind.name(), l)) }
                                 td.count { (r.figure.incidents) }
-                                td.count { (super::metrics::bounds(&r.figure)) }
+                                td.count { (super::kit::bounds(&r.figure)) }
                             }
                         } }
                     }

@@ -4,7 +4,7 @@
 use super::charts;
 use super::download::{self, Download, Format};
 use super::kit::dates;
-use super::kit::{WebError, failure, layout};
+use super::kit::{WebError, bounds, failure, kind_label, layout};
 use super::kit::{encode, label, page};
 use crate::AppState;
 use crate::api::metrics::all_metrics;
@@ -140,34 +140,8 @@ fn words(l: Lang) -> &'static Words {
     }
 }
 
-/// Attributor kinds in both languages.
-pub(super) fn kind_label(kind: &str, l: Lang) -> &str {
-    let ja = match kind {
-        "government" => "政府",
-        "intergovernmental" => "国際機関",
-        "security-company" => "セキュリティ企業",
-        "private-sector" => "民間企業",
-        "media" => "報道機関",
-        "academia" => "学術",
-        "civil-society" => "市民社会",
-        "victim" => "被害者",
-        "self-claimed" => "攻撃者自身",
-        _ => "その他",
-    };
-    if l == Lang::Ja { ja } else { kind }
-}
-
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
 const TABLES: [&str; 5] = ["violations", "lag", "lag-trend", "responses", "endorsed"];
-
-/// A lag's median as shown: one number when both bounds agree, else `lower–upper`.
-pub(super) fn bounds(f: &LagFigure) -> String {
-    match (f.median_lower_days, f.median_upper_days) {
-        (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
-        (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
-        _ => "—".to_owned(),
-    }
-}
 
 fn number(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()

@@ -9,4 +9,4 @@ mod text;
 
 pub use page::{Page, PageUser, WebError, check_csrf, failure, layout, no_store, page, page_language, see_other};
 pub use style::stylesheet;
-pub use text::{either, encode, label};
+pub use text::{bounds, either, encode, kind_label, label};
