@@ -1,6 +1,6 @@
 //! Signing in and out of the portal: a session cookie (HttpOnly, SameSite) and CSRF tokens on
 //! every form — a double-submit cookie before sign-in, the session's token after.
-use super::{Page, WebError, failure, layout, page_language};
+use super::kit::{Page, WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie};
 use crate::error::ApiError;
@@ -91,7 +91,7 @@ pub async fn sign_in(
     let Form(form) =
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
     let lang = form_lang(&form.lang, &headers);
-    let ui = super::i18n::ui(lang);
+    let ui = super::kit::i18n::ui(lang);
     let secure = state.instance.secure_cookies;
     let next = form.next.as_deref().filter(|n| local_path(n));
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
@@ -126,7 +126,7 @@ pub async fn sign_in(
         Some(n) => n.to_owned(),
         None => format!("/adoption?lang={lang}"),
     };
-    let mut r = super::see_other(&to);
+    let mut r = super::kit::see_other(&to);
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
@@ -155,33 +155,23 @@ pub async fn sign_out(
         form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
     let lang = form_lang(&form.lang, &headers);
     let Credential::Session { secret_hash, csrf_token } = &caller.credential else {
-        return Ok(super::see_other(&format!("/?lang={lang}")));
+        return Ok(super::kit::see_other(&format!("/?lang={lang}")));
     };
     if !auth::same_secret(&form.csrf, csrf_token) {
         return Err(WebError {
             status: StatusCode::FORBIDDEN,
             lang,
-            message: super::i18n::ui(lang).csrf_failed.to_owned(),
+            message: super::kit::i18n::ui(lang).csrf_failed.to_owned(),
         });
     }
     state.store.delete_session(secret_hash).await.map_err(failure(lang))?;
-    let mut r = super::see_other(&format!("/?lang={lang}"));
+    let mut r = super::kit::see_other(&format!("/?lang={lang}"));
     set_cookie(
         &mut r,
         format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
         state.instance.secure_cookies,
     );
     Ok(r)
-}
-
-/// Checks the CSRF token of a form posted by a signed-in user.
-pub fn check_csrf(caller: &Caller, sent: &str, lang: Lang) -> Result<(), WebError> {
-    match &caller.credential {
-        Credential::Session { csrf_token, .. } if auth::same_secret(sent, csrf_token) => Ok(()),
-        _ => {
-            Err(WebError { status: StatusCode::FORBIDDEN, lang, message: super::i18n::ui(lang).csrf_failed.to_owned() })
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
-use super::account::check_csrf;
 use super::download::{self, Download, Format};
-use super::pages::{encode, page};
-use super::{Page, WebError, failure, layout};
+use super::kit::check_csrf;
+use super::kit::{Page, WebError, failure, layout};
+use super::kit::{encode, page};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
@@ -63,7 +63,7 @@ pub async fn matrix(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, params) = super::download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/adoption")?;
     let (l, ui) = (page.lang, page.ui());
@@ -80,7 +80,7 @@ pub async fn matrix(
                 if filters.is_empty() { "" } else { "&" },
                 filters.join("&")
             );
-            return Ok(super::see_other(&to));
+            return Ok(super::kit::see_other(&to));
         }
         // STIX: the published positions the matrix shows, and the stakeholders holding them.
         super::download::Format::Stix => {
@@ -163,7 +163,7 @@ pub async fn stakeholders(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, params) = download::format(params, lang)?;
     let page = page(&params, &headers, &caller, "/stakeholders")?;
     let (l, ui) = (page.lang, page.ui());
@@ -245,7 +245,7 @@ async fn stakeholder_page(
                     tr class=(stance_class(Some(p.stance))) data-norm=(p.norm) {
                         td { a href=(page.link(&format!("/norms/{}", p.norm))) { (p.norm) } }
                         td { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
-                        td.date { (super::dates::format_date(&p.stated_on, l)) }
+                        td.date { (super::kit::dates::format_date(&p.stated_on, l)) }
                         td {
                             @if let Some(u) = &p.source.url { a href=(u) { (p.source.document.clone().unwrap_or_else(|| u.clone())) } }
                             @if let Some(para) = &p.source.paragraph { " " (para) }
@@ -276,12 +276,12 @@ async fn stakeholder_page(
         @if can_record_evidence && page.user.is_some() {
             p { a #record-evidence-link href=(page.link(&format!("/stakeholders/{}/evidence/new", encode(&s.id)))) { (ui.record_evidence) } }
         }
-        ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (super::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
+        ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (super::kit::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
         h2 { (ui.legal_positions) }
-        ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
+        ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::kit::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
         (super::stakeholder_record::render(page, &view))
     };
-    Ok(super::no_store(status, layout(page, s.name.get(l), body)))
+    Ok(super::kit::no_store(status, layout(page, s.name.get(l), body)))
 }
 
 /// The text in the page language, or the other one when only that exists.
@@ -297,7 +297,7 @@ pub async fn stakeholder(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, params) = super::download::format(params, lang)?;
     let page = page(&params, &headers, &caller, &format!("/stakeholders/{}", encode(&id)))?;
     params.only(&[]).map_err(failure(page.lang))?;
@@ -345,9 +345,9 @@ pub async fn record_position(
         ("statement_ja", &form.statement_ja),
         ("statement_en", &form.statement_en),
     ];
-    super::workflow::refuse_nul(&texts.map(|(k, v)| (k.to_owned(), v.clone())), lang)?;
+    super::workflow::forms::refuse_nul(&texts.map(|(k, v)| (k.to_owned(), v.clone())), lang)?;
     caller.require(Right::WritePositions, Some(&id)).map_err(failure(lang))?;
-    let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::PageUser::of(&caller) };
+    let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::kit::PageUser::of(&caller) };
     let stance = match form.stance.as_str() {
         "endorse" => Stance::Endorse,
         "reject" => Stance::Reject,
@@ -375,7 +375,7 @@ pub async fn record_position(
             .await;
     }
     match state.store.create_position(&caller.actor(), &caller.viewer(), &input).await {
-        Ok(_) => Ok(super::see_other(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id)))),
+        Ok(_) => Ok(super::kit::see_other(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id)))),
         Err(normwatch_store::StoreError::Rejected(e)) => {
             stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))).await
         }

@@ -1,7 +1,7 @@
 //! Capacity-building and vulnerability pages, and downloads of exactly what each shows.
 use super::download::{self, Download, Format};
-use super::pages::page;
-use super::{WebError, failure, layout, page_language};
+use super::kit::page;
+use super::kit::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::api::capacity::programme_filter;
 use crate::auth::Caller;
@@ -184,7 +184,7 @@ pub async fn vulnerabilities(
                 @for v in &list {
                     tr {
                         td { (v.cve_id.clone().unwrap_or_default()) } td { (v.vendor) } td { (v.product) }
-                        td.date { (super::dates::format_date(&v.reported_on, l)) } td.date { (v.fixed_on.as_deref().map(|d| super::dates::format_date(d, l)).unwrap_or_default()) }
+                        td.date { (super::kit::dates::format_date(&v.reported_on, l)) } td.date { (v.fixed_on.as_deref().map(|d| super::kit::dates::format_date(d, l)).unwrap_or_default()) }
                         td { (v.days_to_fix.map(|d| d.to_string()).unwrap_or_default()) }
                     }
                 }

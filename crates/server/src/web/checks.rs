@@ -1,6 +1,6 @@
 //! Communication-check results: the response rate over time (chart) and each check's figures.
-use super::pages::page;
-use super::{WebError, failure, layout};
+use super::kit::page;
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;

@@ -1,8 +1,8 @@
 //! Communities of interest: purpose, focus norms, the five success factors, members, decisions;
 //! downloads of exactly what the page shows.
 use super::download::{self, Download, Format};
-use super::pages::page;
-use super::{WebError, failure, layout, page_language};
+use super::kit::page;
+use super::kit::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -67,7 +67,7 @@ pub async fn list(
                     dt { (ui.members) } dd { @for m in &c.members { a.tag href=(page.link(&format!("/stakeholders/{}", m.stakeholder))) { (m.stakeholder) " (" (m.role) ")" } } }
                 }
                 h3 { (ui.decisions) }
-                ul { @for d in &c.decisions { li { (super::dates::format_date(&d.decided_on, l)) ": " (if d.text.get(l).is_empty() { &d.text.en } else { d.text.get(l) }) " — " (d.participants.join(", ")) } } }
+                ul { @for d in &c.decisions { li { (super::kit::dates::format_date(&d.decided_on, l)) ": " (if d.text.get(l).is_empty() { &d.text.en } else { d.text.get(l) }) " — " (d.participants.join(", ")) } } }
             }
         }
     };

@@ -1,8 +1,8 @@
 //! Consultations: each proposal, its comment period, the comments by stakeholder kind, the outcome;
 //! downloads of exactly what the page shows.
 use super::download::{self, Download, Format, wire_name};
-use super::pages::page;
-use super::{WebError, failure, layout, page_language};
+use super::kit::page;
+use super::kit::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -78,7 +78,7 @@ pub async fn list(
             section.consultation id=(c.id) {
                 h2 { (c.title.get(l)) }
                 p { (c.text.get(l)) }
-                p { small { (ui.comment_period) ": " (super::dates::format_date(&c.opens_on, l)) " – " (super::dates::format_date(&c.closes_on, l)) " · " (ui.outcome) ": "
+                p { small { (ui.comment_period) ": " (super::kit::dates::format_date(&c.opens_on, l)) " – " (super::kit::dates::format_date(&c.closes_on, l)) " · " (ui.outcome) ": "
                     (match c.outcome { Some(Outcome::Adopted) => "adopted", Some(Outcome::Revised) => "revised", Some(Outcome::Withdrawn) => "withdrawn", None => ui.open })
                     @if let Some(p) = &c.proposed_norm { " · " a href=(page.link(&format!("/norms/{}", p.id))) { (p.id) } } } }
                 @if let Some(r) = &c.rationale { p { i { (r.get(l)) } } }

@@ -1,8 +1,8 @@
 //! The points-of-contact directory, as far as the visitor is cleared to read it, and downloads
 //! of exactly the contacts it shows.
 use super::download::{self, Download, Format};
-use super::pages::page;
-use super::{WebError, failure, layout, page_language};
+use super::kit::page;
+use super::kit::{WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;

@@ -1,9 +1,9 @@
 //! The home page's dashboard: the latest published violation assessments, assessments per
 //! norm, the attribution lag and the adoption coverage, each linking to its fuller page.
-use super::dates::format_date;
 use super::findings::{assessments, text};
-use super::pages::{encode, label};
-use super::{Page, WebError, failure};
+use super::kit::dates::format_date;
+use super::kit::{Page, WebError, failure};
+use super::kit::{encode, label};
 use crate::AppState;
 use crate::api::metrics::lag_figures;
 use crate::api::records::adoption_matrix;
@@ -203,9 +203,9 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
                         thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
                         tbody { @for r in &lag.by_kind {
                             tr data-kind=(r.attributor_kind.name()) {
-                                td { (super::metrics::kind_label(r.attributor_kind.name(), l)) }
+                                td { (super::kit::kind_label(r.attributor_kind.name(), l)) }
                                 td.count { (r.figure.incidents) }
-                                td.count { (super::metrics::bounds(&r.figure)) }
+                                td.count { (super::kit::bounds(&r.figure)) }
                             }
                         } }
                     }
@@ -242,6 +242,6 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -23,8 +23,8 @@
 //! [`links`] renders the three links for the page's own URL (its filters kept);
 //! [`links_without_stix`] the CSV and JSON links of a page whose rows are not logged records
 //! (catalogue entries, consultations, communities, VEP boards), which have no STIX form.
-use super::pages::encode;
-use super::{Page, WebError, failure};
+use super::kit::encode;
+use super::kit::{Page, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&JA, &EN, &["csv", "json"]);
+        super::super::kit::i18n::assert_translated(&JA, &EN, &["csv", "json"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The hotline inbox of the signed-in person's stakeholder (admins: all messages).
-use super::pages::page;
-use super::{WebError, failure, layout};
+use super::kit::page;
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;

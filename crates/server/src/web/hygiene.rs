@@ -1,8 +1,8 @@
 //! The standards registry and baselines, and a stakeholder's hygiene scores over time as an SVG
 //! chart drawn on the server; downloads of exactly what each shows.
 use super::download::{self, Download, Format};
-use super::pages::{encode, page};
-use super::{WebError, failure, layout, page_language};
+use super::kit::{WebError, failure, layout, page_language};
+use super::kit::{encode, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -139,9 +139,9 @@ pub async fn stakeholder_hygiene(
         }
         (download::links(&page))
         table #scores { thead { tr { th { (ui.stated_on) } th { (ui.hygiene_score) } } }
-            tbody { @for a in &list { tr { td.date { (super::dates::format_date(&a.assessed_on, l)) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
+            tbody { @for a in &list { tr { td.date { (super::kit::dates::format_date(&a.assessed_on, l)) } td { (a.score.map_or_else(|| "—".to_owned(), |x| format!("{x}%"))) } } } } }
         @if let Some(a) = latest {
-            h2 { (ui.hygiene_latest) " (" (super::dates::format_date(&a.assessed_on, l)) ")" }
+            h2 { (ui.hygiene_latest) " (" (super::kit::dates::format_date(&a.assessed_on, l)) ")" }
             table #controls { tbody {
                 @for ctl in &baseline.controls {
                     tr { td { (ctl.title.get(l)) } td { (a.results.iter().find(|r| r.control == ctl.id).map_or("—", |r| match r.status {

@@ -1,9 +1,9 @@
 //! Recording a stakeholder's implementation evidence in the portal: what it did to put a norm
 //! into practice (a law, a strategy, a programme), dated and sourced. The form posts to a handler
 //! that checks what `POST /api/v1/evidence` checks; a refused form comes back with its values.
-use super::pages::{encode, page};
-use super::workflow::Refusal;
-use super::{Page, PageUser, WebError, failure, layout};
+use super::kit::{Page, PageUser, WebError, failure, layout};
+use super::kit::{encode, page};
+use super::workflow::forms::Refusal;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -114,7 +114,7 @@ fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, 
         }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    super::no_store(status, layout(page, w.title, body))
+    super::kit::no_store(status, layout(page, w.title, body))
 }
 
 /// `GET /stakeholders/{id}/evidence/new`.
@@ -143,7 +143,7 @@ pub async fn record_evidence(
     caller: Caller,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = super::workflow::posted(&headers, &caller, form)?;
+    let (lang, fields) = super::workflow::forms::posted(&headers, &caller, form)?;
     let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
     let refuse = |e: ApiError| {
         e.log_if_internal();
@@ -167,7 +167,7 @@ pub async fn record_evidence(
         return Ok(form_page(&state, &caller, &page, &id, Some(refuse(e))));
     }
     match state.store.create_evidence(&caller.actor(), &input).await {
-        Ok(_) => Ok(super::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
+        Ok(_) => Ok(super::kit::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
         Err(e) => Ok(form_page(&state, &caller, &page, &id, Some(refuse(e.into())))),
     }
 }
@@ -176,6 +176,6 @@ pub async fn record_evidence(
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -1,10 +1,11 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::dates;
 use super::download::{self, Download, Format};
-use super::pages::{encode, label, page};
-use super::workflow::{IncidentWork, Refusal, status_word};
-use super::{WebError, failure, layout};
+use super::kit::dates;
+use super::kit::{WebError, failure, layout};
+use super::kit::{either, encode, label, page};
+use super::workflow::forms::Refusal;
+use super::workflow::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -161,19 +162,13 @@ fn words(l: Lang) -> &'static Words {
     }
 }
 
-/// Text in the page language, or the other when only that exists.
-pub(super) fn either(t: &normwatch_core::Localized, l: Lang) -> &str {
-    let s = t.get(l);
-    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, params) = download::format(params.without_blanks(), lang)?;
     let page = page(&params, &headers, &caller, "/incidents")?;
     let l = page.lang;
@@ -207,7 +202,7 @@ pub async fn list(
     let body = html! {
         h1 { (w.title) }
         p { (w.intro) }
-        @if page.user.is_some() && super::workflow::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
+        @if page.user.is_some() && super::workflow::forms::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
             (filter_fields(l, &catalog, &value))
@@ -272,23 +267,11 @@ pub async fn one(
     incident_page(&state, &caller, &page, &id, None).await
 }
 
-/// Whom the standing claims the viewer may read name: screening tells a state's organ or proxy
-/// from a group it only tolerates by them.
-pub(super) fn standing_claims(
-    claims: &[normwatch_store::LedgerRecord<AttributionInput>],
-) -> Vec<normwatch_core::violation::AttributedActor> {
-    claims
-        .iter()
-        .filter(|c| c.superseded_by.is_none() && c.retraction.is_none())
-        .map(|c| c.body.attributed_to.clone())
-        .collect()
-}
-
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.
 pub(super) async fn incident_page(
     state: &AppState,
     caller: &Caller,
-    page: &super::Page,
+    page: &super::kit::Page,
     id: &str,
     refusal: Option<Refusal>,
 ) -> Result<Response, WebError> {
@@ -297,7 +280,7 @@ pub(super) async fn incident_page(
     let ww = super::workflow_words::words(l);
     let viewer = caller.viewer();
     let catalog = state.catalog();
-    let incident = super::workflow::incident_record(state, caller, id, l).await?;
+    let incident = incident_record(state, caller, id, l).await?;
     let assessments =
         state.store.ledger_records::<AssessmentInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
     let claims = state.store.ledger_records::<AttributionInput>(&viewer, Some(id), None).await.map_err(failure(l))?;
@@ -322,7 +305,7 @@ pub(super) async fn incident_page(
             responses: &responses,
             statements: &statements,
         };
-        Some(super::workflow::workbench(state, caller, page, &work, refusal.as_ref()).await?)
+        Some(workbench(state, caller, page, &work, refusal.as_ref()).await?)
     } else {
         None
     };
@@ -399,14 +382,14 @@ pub(super) async fn incident_page(
         @if let Some(work) = workbench { (work) }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    Ok(super::no_store(status, layout(page, &title, body)))
+    Ok(super::kit::no_store(status, layout(page, &title, body)))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }
 

@@ -1,9 +1,9 @@
 //! `/incident-links`: proposals that two records describe the same incident, side by side, with
 //! Confirm and Reject for editors (plain forms, no JavaScript); and, on an incident's page, the
 //! section listing the same incident in other sources. Words in Japanese and English.
-use super::account::check_csrf;
-use super::pages::{encode, page};
-use super::{Page, WebError, failure, layout, see_other};
+use super::kit::check_csrf;
+use super::kit::{Page, WebError, failure, layout, see_other};
+use super::kit::{encode, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -169,7 +169,7 @@ pub async fn list(
             p { a rel="next" href=(page.link(&format!("/incident-links?status={}&cursor={}", status.name(), encode(n)))) { (w.more) } }
         }
     };
-    Ok(super::no_store(StatusCode::OK, layout(&page, w.title, body)))
+    Ok(super::kit::no_store(StatusCode::OK, layout(&page, w.title, body)))
 }
 
 #[derive(Debug, Deserialize)]

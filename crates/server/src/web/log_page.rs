@@ -1,8 +1,8 @@
 //! `/log`: the transparency log for readers — the latest signed checkpoint verbatim, its tree
 //! size and origin, the instance's verifier key, how to check a record offline step by step
 //! with the real commands, and links to the log's HTTP endpoints (`crate::log`).
-use super::pages::page;
-use super::{WebError, failure, layout};
+use super::kit::page;
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -13,7 +13,6 @@ use normwatch_core::Lang;
 
 #[derive(serde::Serialize)]
 struct Words {
-    nav: &'static str,
     title: &'static str,
     intro: &'static str,
     checkpoint: &'static str,
@@ -42,7 +41,6 @@ struct Words {
 }
 
 const JA: Words = Words {
-    nav: "ログ",
     title: "透明性ログ",
     intro: "公開されたすべての記録は、追記のみのマークル木（RFC 9162）に公開と同じトランザクションで追加される。このインスタンスは木のチェックポイントにEd25519鍵で署名しており、誰でもオフラインで、記録がログに含まれていること、ログが伸びる一方であることを確かめられる。",
     checkpoint: "最新の署名済みチェックポイント",
@@ -71,7 +69,6 @@ const JA: Words = Words {
 };
 
 const EN: Words = Words {
-    nav: "Log",
     title: "Transparency log",
     intro: "Every published record is appended to an append-only Merkle tree (RFC 9162) in the same transaction as its publication. This instance signs checkpoints of the tree with its Ed25519 key, so anyone can check offline that a record is in the log, and that the log only ever grew.",
     checkpoint: "Latest signed checkpoint",
@@ -104,11 +101,6 @@ fn words(l: Lang) -> &'static Words {
         Lang::Ja => &JA,
         Lang::En => &EN,
     }
-}
-
-/// The navigation's label for this page.
-pub fn nav_label(l: Lang) -> &'static str {
-    words(l).nav
 }
 
 /// The address the reader reached this instance at, for commands to copy.
@@ -184,6 +176,6 @@ pub async fn page_log(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

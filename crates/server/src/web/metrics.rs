@@ -1,10 +1,11 @@
 //! The metrics page: published violations per norm, attribution lag by attributor kind, the
 //! response rate and the states that violated norms they endorse, with SVG charts drawn on the
 //! server, in Japanese and English.
-use super::dates;
+use super::charts;
 use super::download::{self, Download, Format};
-use super::pages::{encode, label, page};
-use super::{WebError, charts, failure, layout};
+use super::kit::dates;
+use super::kit::{WebError, bounds, failure, kind_label, layout};
+use super::kit::{encode, label, page};
 use crate::AppState;
 use crate::api::metrics::all_metrics;
 use crate::auth::Caller;
@@ -139,34 +140,8 @@ fn words(l: Lang) -> &'static Words {
     }
 }
 
-/// Attributor kinds in both languages.
-pub(super) fn kind_label(kind: &str, l: Lang) -> &str {
-    let ja = match kind {
-        "government" => "政府",
-        "intergovernmental" => "国際機関",
-        "security-company" => "セキュリティ企業",
-        "private-sector" => "民間企業",
-        "media" => "報道機関",
-        "academia" => "学術",
-        "civil-society" => "市民社会",
-        "victim" => "被害者",
-        "self-claimed" => "攻撃者自身",
-        _ => "その他",
-    };
-    if l == Lang::Ja { ja } else { kind }
-}
-
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
 const TABLES: [&str; 5] = ["violations", "lag", "lag-trend", "responses", "endorsed"];
-
-/// A lag's median as shown: one number when both bounds agree, else `lower–upper`.
-pub(super) fn bounds(f: &LagFigure) -> String {
-    match (f.median_lower_days, f.median_upper_days) {
-        (Some(lo), Some(hi)) if lo == hi => format!("{lo}"),
-        (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
-        _ => "—".to_owned(),
-    }
-}
 
 fn number(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -200,7 +175,7 @@ pub async fn page_metrics(
     caller: Caller,
     params: Params,
 ) -> Result<Response, WebError> {
-    let lang = super::page_language(params.lang, &headers)?;
+    let lang = super::kit::page_language(params.lang, &headers)?;
     let (format, mut params) = download::format(params.without_blanks(), lang)?;
     let table = params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
     params.pairs.retain(|(k, _)| k != "table");
@@ -431,6 +406,6 @@ pub async fn page_metrics(
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
     }
 }

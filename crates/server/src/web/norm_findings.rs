@@ -1,10 +1,10 @@
 //! On a norm's page: who endorses it (and who rejects it or abstains), from each stakeholder's
 //! latest published stance, and the incidents assessed against it — with the downloads of both.
-use super::dates::format_date;
 use super::download::{self, Download, Format};
 use super::findings::{AssessmentRow, assessments, text};
-use super::pages::{encode, label};
-use super::{Page, WebError, failure};
+use super::kit::dates::format_date;
+use super::kit::{Page, WebError, failure};
+use super::kit::{encode, label};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
@@ -238,6 +238,6 @@ pub async fn answer(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -1,6 +1,6 @@
 //! The portal's pages.
 use super::download::{self, Download, Format};
-use super::{Page, PageUser, WebError, failure, layout, page_language};
+use super::kit::{Page, WebError, encode, failure, label, layout, page, page_language};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -12,35 +12,8 @@ use maud::{Markup, html};
 use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
 use normwatch_core::{Catalog, Lang, Norm, NormQuery};
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-pub(super) fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-pub(super) fn page(params: &Params, headers: &HeaderMap, caller: &Caller, path: &str) -> Result<Page, WebError> {
-    let lang = page_language(params.lang, headers)?;
-    let query: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    let path = if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
-    Ok(Page { lang, path, user: PageUser::of(caller) })
-}
-
 fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(), WebError> {
     params.only(allowed).map_err(failure(lang))
-}
-
-/// A taxonomy term's label, a norm's id and title, or the id itself.
-pub(super) fn label(catalog: &Catalog, term: &str, lang: Lang) -> String {
-    match (catalog.term(term), catalog.norm(term)) {
-        (Some((_, t)), _) => t.label.get(lang).to_owned(),
-        (None, Some(n)) => format!("{} {}", n.id, n.title.get(lang)),
-        (None, None) => term.to_owned(),
-    }
 }
 
 pub async fn home(

@@ -3,11 +3,11 @@
 //! where it is the attributor) and those it received (claims naming its state — a `state`
 //! stakeholder whose country code is the claim's `attributed_to.state` — or naming it as the
 //! group, by id or name).
-use super::dates::format_date;
 use super::download::{self, Download, Format};
 use super::findings::{ClaimRow, claims, text};
-use super::pages::encode;
-use super::{Page, WebError, failure};
+use super::kit::dates::format_date;
+use super::kit::encode;
+use super::kit::{Page, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -269,6 +269,6 @@ pub async fn answer(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -1,11 +1,11 @@
 //! `/incidents/timeline`: the published incidents the viewer may read, in chronological order,
 //! grouped by year and then by month where the month is known, with the incident list's
 //! filters, and downloads of exactly the incidents shown.
-use super::dates::{format_date, format_month, year_month};
 use super::download::{self, Download, Format};
 use super::findings::text;
-use super::pages::{encode, page};
-use super::{WebError, failure, layout, page_language};
+use super::kit::dates::{format_date, format_month, year_month};
+use super::kit::{WebError, failure, layout, page_language};
+use super::kit::{encode, page};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -223,6 +223,6 @@ pub async fn timeline(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -2,8 +2,8 @@
 //! (members only); downloads of exactly what each shows. Boards, reports and cases are not
 //! logged records, so they download as CSV and JSON only.
 use super::download::{self, Download, Format};
-use super::pages::{encode, page};
-use super::{WebError, failure, layout, page_language};
+use super::kit::{WebError, failure, layout, page_language};
+use super::kit::{encode, page};
 use crate::AppState;
 use crate::api::vep::report_for;
 use crate::auth::Caller;
@@ -160,5 +160,5 @@ pub async fn board(
             p #confidential { (ui.vep_confidential) }
         }
     };
-    Ok(super::no_store(StatusCode::OK, layout(&page, b.name.get(l), body)))
+    Ok(super::kit::no_store(StatusCode::OK, layout(&page, b.name.get(l), body)))
 }

@@ -555,6 +555,6 @@ pub fn words(lang: Lang) -> &'static Words {
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -1,0 +1,171 @@
+//! Filing an incident: the form and its post.
+use super::forms::{Fields, MAX_TARGET_ROWS, Refusal, TARGET_ROWS, may_file, posted};
+use super::incident_input::incident_from;
+use super::widgets::{
+    area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
+};
+use crate::AppState;
+use crate::api::ledger::file_record;
+use crate::auth::Caller;
+use crate::extract::Params;
+use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
+use crate::web::kit::{encode, page};
+use crate::web::workflow_words::words;
+use axum::Form;
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{Markup, html};
+use normwatch_core::Tlp;
+use normwatch_core::incident::{ASSET_TAXONOMIES, OPERATION_TYPES};
+
+/// Where the incident form posts, and the version a revision is based on.
+pub(super) struct FormTarget {
+    pub(super) action: String,
+    pub(super) version: Option<i64>,
+}
+
+pub(super) fn incident_form(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    values: &Fields,
+    refusal: Option<&Refusal>,
+    target: &FormTarget,
+) -> Markup {
+    let (l, w) = (page.lang, words(page.lang));
+    let catalog = state.catalog();
+    let Some(user) = &page.user else {
+        let back = format!("/sign-in?next={}", encode(&page.link("/incidents/new")));
+        return html! { p #sign-in-first { a href=(page.link(&back)) { (w.sign_in_to_file) } } };
+    };
+    let sectors = catalog.taxonomy("critical-infrastructure");
+    if !may_file(caller) {
+        return html! { p.error #may-not-file { (w.may_not_file) } };
+    }
+    html! {
+        (refusal_note(w, refusal, "incident"))
+        form.record.wide #file-incident method="post" action=(target.action) {
+            (hidden(page, user))
+            @if let Some(v) = target.version { input type="hidden" name="version" value=(v); }
+            fieldset {
+                legend { (w.file_incident) }
+                (text_field(w.title_ja, "title_ja", values))
+                (text_field(w.title_en, "title_en", values))
+                (area(w.description_ja, "description_ja", values))
+                (area(w.description_en, "description_en", values))
+            }
+            fieldset {
+                legend { (w.when) }
+                (date_field(w.started, "started", values, w))
+                (date_field(w.ended, "ended", values, w))
+                (date_field(w.discovered, "discovered", values, w))
+            }
+            fieldset.choices {
+                legend { (w.operation_types) }
+                @if let Some(t) = catalog.taxonomy(OPERATION_TYPES) {
+                    @for term in &t.terms {
+                        label.check { input type="checkbox" name="operation" value=(term.id) checked[values.has("operation", &term.id)]; " " (term.label.get(l)) }
+                    }
+                }
+            }
+            fieldset {
+                legend { (w.actor) }
+                (choice(w.actor_kind, "actor_kind", values, Some(w.not_known), &[("state", w.state_actor), ("non-state", w.non_state_actor)]))
+                (text_field(w.actor_name, "actor_name", values))
+                (text_field(w.country_code, "actor_country", values))
+            }
+            @let rows = (1..=MAX_TARGET_ROWS).take_while(|i| values.0.iter().any(|(k, _)| k == &format!("target_name_{i}"))).count();
+            @for i in 1..=rows.max(TARGET_ROWS) {
+                fieldset.target {
+                    legend { (w.target) " " (i) }
+                    (text_field(w.target_name, &format!("target_name_{i}"), values))
+                    (text_field(w.country_code, &format!("target_country_{i}"), values))
+                    label { (w.sector) select name=(format!("target_sector_{i}")) {
+                        option value="" { "—" }
+                        @if let Some(t) = sectors { @for term in &t.terms {
+                            option value=(term.id) selected[values.one(&format!("target_sector_{i}")) == term.id] { (term.label.get(l)) }
+                        } }
+                    } }
+                    label { (w.asset_classes) select name=(format!("target_assets_{i}")) multiple size="6" {
+                        @for tax in ASSET_TAXONOMIES { @if let Some(t) = catalog.taxonomy(tax) {
+                            optgroup label=(t.title.get(l)) { @for term in &t.terms {
+                                option value=(term.id) selected[values.has(&format!("target_assets_{i}"), &term.id)] { (term.label.get(l)) }
+                            } }
+                        } }
+                    } }
+                }
+            }
+            fieldset {
+                legend { (w.impact) }
+                (choice(w.confidentiality, "confidentiality", values, Some("—"), &effects(w)))
+                (choice(w.integrity, "integrity", values, Some("—"), &effects(w)))
+                (choice(w.availability, "availability", values, Some("—"), &effects(w)))
+                (choice(w.functional_duration, "functional_duration", values, Some("—"), &[
+                    ("none", w.effect_none), ("hours", w.duration_hours), ("days", w.duration_days),
+                    ("weeks", w.duration_weeks), ("months", w.duration_months)]))
+                (text_field(w.countries_affected, "countries_affected", values))
+                label { (w.victims_affected) input type="number" min="0" name="victims_affected" value=(values.one("victims_affected")); }
+                label.check { input type="checkbox" name="physical_effects" value="yes" checked[values.has("physical_effects", "yes")]; " " (w.physical_effects) }
+                label { (w.economic_loss) input type="number" min="0" name="loss_amount" value=(values.one("loss_amount")); }
+                (text_field(w.currency, "loss_currency", values))
+                (area(w.harm_ja, "harm_ja", values))
+                (area(w.harm_en, "harm_en", values))
+            }
+            fieldset {
+                legend { (w.sources) }
+                label { (w.sources_hint) textarea name="sources" rows="3" { (values.one("sources")) } }
+            }
+            fieldset {
+                legend { (w.handling) }
+                (tlp_choice(w, values, Tlp::Clear))
+                (community_choice(w, caller, values))
+            }
+            (save_buttons(w))
+        }
+    }
+}
+
+pub(super) fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, refusal: Option<Refusal>) -> Response {
+    let w = words(page.lang);
+    let values = Refusal::values(refusal.as_ref(), "incident");
+    let body = html! {
+        h1 { (w.file_incident) }
+        p { (w.file_intro) }
+        (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget { action: "/incidents/new".into(), version: None }))
+    };
+    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.file_incident, body))
+}
+
+/// `GET /incidents/new`: the filing form.
+pub async fn new_incident(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let page = page(&params, &headers, &caller, "/incidents/new")?;
+    params.only(&[]).map_err(failure(page.lang))?;
+    Ok(new_incident_page(&state, &caller, &page, None))
+}
+
+/// `POST /incidents/new`: files the incident as a draft or for review.
+pub async fn file_incident(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (lang, fields) = posted(&headers, &caller, form)?;
+    let page = Page { lang, path: "/incidents/new".into(), user: PageUser::of(&caller) };
+    let stakeholder = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
+    let input = match incident_from(&fields, stakeholder.as_deref()) {
+        Ok(i) => i,
+        Err(m) => return Ok(new_incident_page(&state, &caller, &page, Some(Refusal::invalid("incident", &fields, m)))),
+    };
+    match file_record(&state, &caller, &input).await {
+        Ok(record) => Ok(see_other(&format!("/incidents/{}?lang={lang}", encode(&record.id)))),
+        Err(e) => Ok(new_incident_page(&state, &caller, &page, Some(Refusal::of("incident", &fields, e)))),
+    }
+}

@@ -1,0 +1,80 @@
+//! Review and publication: moving one record along.
+use super::findings::incident_again;
+use super::forms::{Fields, Refusal, posted};
+use super::statement::statement_again;
+use crate::AppState;
+use crate::api::ledger::{LedgerResource, ReviewInput, publish_record, review_record, submit_record};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::web::kit::encode;
+use crate::web::kit::{WebError, failure, see_other};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
+
+pub(super) async fn act_on<T: LedgerResource>(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: &str,
+    fields: &Fields,
+) -> Result<(), ApiError> {
+    match action {
+        "submit" => submit_record::<T>(state, caller, id).await.map(drop),
+        "publish" => publish_record::<T>(state, caller, id).await.map(drop),
+        _ => {
+            let verdict = match fields.one("verdict") {
+                "approve" => Verdict::Approve,
+                "request-changes" => Verdict::RequestChanges,
+                other => {
+                    return Err(ApiError::InvalidField(normwatch_core::FieldError::new(
+                        "verdict",
+                        format!("`{other}` is not approve or request-changes"),
+                    )));
+                }
+            };
+            let input = ReviewInput { verdict, comment: fields.opt("comment") };
+            review_record::<T>(state, caller, id, &input).await.map(drop)
+        }
+    }
+}
+
+/// `POST /records/{kind}/{id}/{submit|review|publish}`: moves one record along.
+pub async fn act(
+    State(state): State<AppState>,
+    Path((kind, id, action)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (lang, fields) = posted(&headers, &caller, form)?;
+    if !["submit", "review", "publish"].contains(&action.as_str()) {
+        return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no action `{action}`") });
+    }
+    let (s, c, f) = (&state, &caller, &fields);
+    let done = match kind.as_str() {
+        "incidents" => act_on::<IncidentInput>(s, c, &id, &action, f).await,
+        "assessments" => act_on::<AssessmentInput>(s, c, &id, &action, f).await,
+        "attributions" => act_on::<AttributionInput>(s, c, &id, &action, f).await,
+        "responses" => act_on::<ResponseInput>(s, c, &id, &action, f).await,
+        "statements" => act_on::<StatementInput>(s, c, &id, &action, f).await,
+        other => {
+            return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no record kind `{other}`") });
+        }
+    };
+    // Back to where the button was: the statement's page, or the incident's.
+    let incident = fields.opt("incident");
+    match (done, incident) {
+        (Ok(()), Some(i)) => Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&i)))),
+        (Ok(()), None) => Ok(see_other(&format!("/{kind}/{}?lang={lang}", encode(&id)))),
+        (Err(e), Some(i)) => incident_again(&state, &caller, lang, &i, Refusal::of("action", &fields, e)).await,
+        (Err(e), None) if kind == "statements" => {
+            statement_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e)).await
+        }
+        (Err(e), None) => Err(failure(lang)(e)),
+    }
+}

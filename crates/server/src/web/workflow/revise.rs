@@ -1,0 +1,104 @@
+//! Revising a draft incident through its filing form.
+use super::findings::incident_again;
+use super::forms::{Refusal, intent, posted, sign_in_first};
+use super::incident_form::{FormTarget, incident_form};
+use super::incident_input::{fields_of, form_holds, incident_from};
+use super::workbench::incident_record;
+use crate::AppState;
+use crate::api::ledger::{revise_draft, submit_record};
+use crate::auth::Caller;
+use crate::extract::Params;
+use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
+use crate::web::kit::{encode, page};
+use crate::web::workflow_words::words;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::html;
+use normwatch_core::RecordStatus;
+use normwatch_core::incident::IncidentInput;
+use normwatch_store::LedgerRecord;
+
+pub(super) fn edit_page(
+    state: &AppState,
+    caller: &Caller,
+    page: &Page,
+    record: &LedgerRecord<IncidentInput>,
+    refusal: Option<Refusal>,
+    version: i64,
+) -> Response {
+    let w = words(page.lang);
+    let back = page.link(&format!("/incidents/{}", encode(&record.id)));
+    let body = html! {
+        h1 { (w.edit_draft) }
+        p { a href=(back) { (w.back_to_incident) } }
+        @if record.body.status != RecordStatus::Draft {
+            p.error #not-a-draft { (w.only_drafts) }
+        } @else if !form_holds(&record.body, caller) {
+            p.error #edit-through-api { (w.edit_through_api) " " code { "PUT /api/v1/incidents/" (record.id) } }
+        } @else {
+            @let values = refusal.as_ref().filter(|r| r.form == "incident").map_or_else(|| fields_of(&record.body), |r| r.fields.clone());
+            (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget {
+                action: format!("/incidents/{}/edit", encode(&record.id)),
+                version: Some(version),
+            }))
+        }
+    };
+    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.edit_draft, body))
+}
+
+/// `GET /incidents/{id}/edit`: a draft in the filing form, as it stands.
+pub async fn edit_incident(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    params: Params,
+) -> Result<Response, WebError> {
+    let page = page(&params, &headers, &caller, &format!("/incidents/{}/edit", encode(&id)))?;
+    params.only(&[]).map_err(failure(page.lang))?;
+    if page.user.is_none() {
+        return Err(sign_in_first(page.lang));
+    }
+    let record = incident_record(&state, &caller, &id, page.lang).await?;
+    Ok(edit_page(&state, &caller, &page, &record, None, record.version))
+}
+
+/// `POST /incidents/{id}/edit`: saves the draft (refused if it changed since it was read), and
+/// sends it to review when asked.
+pub async fn revise_incident(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    caller: Caller,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let (lang, fields) = posted(&headers, &caller, form)?;
+    let page = Page { lang, path: format!("/incidents/{}/edit", encode(&id)), user: PageUser::of(&caller) };
+    let record = incident_record(&state, &caller, &id, lang).await?;
+    let Ok(version) = fields.one("version").parse::<i64>() else {
+        let message = "version: the form lost the version it was based on; open the draft again".to_owned();
+        let r = Refusal::invalid("incident", &fields, message);
+        return Ok(edit_page(&state, &caller, &page, &record, Some(r), record.version));
+    };
+    // A refused form keeps the version it was based on: saving again must not overwrite an edit
+    // made meanwhile (the writer reopens the draft to see it).
+    let refuse = |r: Refusal| Ok(edit_page(&state, &caller, &page, &record, Some(r), version));
+    // The record stays its stakeholder's, whoever edits it.
+    let input = match incident_from(&fields, record.body.stakeholder.as_deref()) {
+        Ok(i) => i,
+        Err(m) => return refuse(Refusal::invalid("incident", &fields, m)),
+    };
+    if let Err(e) = revise_draft(&state, &caller, &id, version, &input).await {
+        return refuse(Refusal::of("incident", &fields, e));
+    }
+    // Saved: a failure to send it on is shown on the incident's page, where the draft now is.
+    if intent(&fields) == "in-review"
+        && let Err(e) = submit_record::<IncidentInput>(&state, &caller, &id).await
+    {
+        return incident_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e)).await;
+    }
+    Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&id))))
+}
