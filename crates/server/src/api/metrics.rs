@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use normwatch_core::adoption::Stance;
+use normwatch_core::incident::PartialDate;
 use normwatch_core::metrics::{
     ClaimDate, LagFigures, ResponseRates, VIOLATION_LEVELS, ViolationCount, attribution_lag, response_rates,
     violations_per_norm_year,
@@ -23,59 +24,89 @@ use std::collections::HashMap;
 /// How the attribution lag is computed, for readers of the figure.
 pub const LAG_RULE: &str = "days from the incident's start (or its discovery when the start is unknown) to its first attribution by each kind of attributor; a date known only to the month or year is the interval of its days, so each lag is an interval [lower, upper] (lower clamped at 0 when the dates overlap; left out only when the attribution certainly precedes the start); the medians of the lower and of the upper bounds bound the median; day_precise_median_days uses only incidents with both dates known to the day; a linked group of records counts as one incident";
 
-/// Incident id → linked group id, for counting one real-world incident once: confirmed links
-/// between incidents the viewer may read.
-async fn incident_groups(state: &AppState, viewer: &Viewer) -> Result<HashMap<String, String>, ApiError> {
-    Ok(state.store.incident_groups(viewer).await?)
+/// What the figures are computed from, read once per request: the standing published records
+/// the viewer may read, incident dates, and the linked groups (confirmed links between incidents
+/// the viewer may read, so one real-world incident counts once).
+struct Sources {
+    assessments: Vec<normwatch_store::LedgerRecord<AssessmentInput>>,
+    claims: Vec<normwatch_store::LedgerRecord<AttributionInput>>,
+    responses: Vec<normwatch_store::LedgerRecord<ResponseInput>>,
+    dates: HashMap<String, (Option<PartialDate>, Option<PartialDate>)>,
+    groups: HashMap<String, String>,
 }
 
-/// Published violations (established or likely) per norm and incident year.
-pub async fn violation_counts(state: &AppState, viewer: &Viewer) -> Result<Vec<ViolationCount>, ApiError> {
-    let assessments = state.store.standing_records::<AssessmentInput>(viewer).await?;
-    let dates = state.store.incident_dates(viewer).await?;
-    let year = |incident: &str| {
-        dates
-            .get(incident)
-            .and_then(|(s, d)| s.as_ref().or(d.as_ref()))
-            .map(normwatch_core::incident::PartialDate::year)
-    };
-    Ok(violations_per_norm_year(
-        assessments
+impl Sources {
+    async fn read(state: &AppState, viewer: &Viewer, wanted: Wanted) -> Result<Sources, ApiError> {
+        let store = &state.store;
+        Ok(Sources {
+            assessments: if wanted.assessments { store.standing_records(viewer).await? } else { Vec::new() },
+            claims: if wanted.claims { store.standing_records(viewer).await? } else { Vec::new() },
+            responses: if wanted.responses { store.standing_records(viewer).await? } else { Vec::new() },
+            dates: if wanted.dates { store.incident_dates(viewer).await? } else { HashMap::new() },
+            groups: if wanted.claims { store.incident_groups(viewer).await? } else { HashMap::new() },
+        })
+    }
+
+    /// Published violations (established or likely) per norm and incident year.
+    fn violation_counts(&self) -> Vec<ViolationCount> {
+        let year = |incident: &str| {
+            self.dates.get(incident).and_then(|(s, d)| s.as_ref().or(d.as_ref())).map(PartialDate::year)
+        };
+        violations_per_norm_year(
+            self.assessments
+                .iter()
+                .filter(|a| VIOLATION_LEVELS.contains(&a.body.level.as_str()))
+                .map(|a| (a.body.norm.as_str(), year(&a.body.incident))),
+        )
+    }
+
+    /// The attribution lag by attributor kind and by year, and how many claims it was drawn from.
+    fn lag(&self) -> LagReport {
+        let inputs: Vec<ClaimDate<'_>> = self
+            .claims
             .iter()
-            .filter(|a| VIOLATION_LEVELS.contains(&a.body.level.as_str()))
-            .map(|a| (a.body.norm.as_str(), year(&a.body.incident))),
-    ))
+            .map(|c| ClaimDate {
+                incident: c.body.incident.as_str(),
+                kind: c.body.attributor.kind,
+                attributed_on: c.body.attributed_on.as_ref(),
+            })
+            .collect();
+        LagReport {
+            rule: LAG_RULE,
+            claims: self.claims.len(),
+            figures: attribution_lag(&inputs, &self.dates, &self.groups),
+        }
+    }
+
+    /// The response rate of incidents attributed to a state, overall and per kind of attributor.
+    fn response_rates(&self) -> ResponseRates {
+        response_rates(
+            self.claims
+                .iter()
+                .filter(|c| c.body.attributed_to.state.is_some())
+                .map(|c| (c.body.incident.as_str(), c.body.attributor.kind)),
+            self.responses.iter().map(|r| r.body.incident.as_str()),
+            &self.groups,
+        )
+    }
 }
+
+/// Which records a figure needs.
+#[derive(Clone, Copy, Default)]
+struct Wanted {
+    assessments: bool,
+    claims: bool,
+    responses: bool,
+    dates: bool,
+}
+
+const EVERYTHING: Wanted = Wanted { assessments: true, claims: true, responses: true, dates: true };
 
 /// The attribution lag by attributor kind and by year, and how many claims it was drawn from.
 pub async fn lag_figures(state: &AppState, viewer: &Viewer) -> Result<(usize, LagFigures), ApiError> {
-    let claims = state.store.standing_records::<AttributionInput>(viewer).await?;
-    let dates = state.store.incident_dates(viewer).await?;
-    let groups = incident_groups(state, viewer).await?;
-    let inputs: Vec<ClaimDate<'_>> = claims
-        .iter()
-        .map(|c| ClaimDate {
-            incident: c.body.incident.as_str(),
-            kind: c.body.attributor.kind,
-            attributed_on: c.body.attributed_on.as_ref(),
-        })
-        .collect();
-    Ok((claims.len(), attribution_lag(&inputs, &dates, &groups)))
-}
-
-/// The response rate of incidents attributed to a state, overall and per kind of attributor.
-pub async fn response_figures(state: &AppState, viewer: &Viewer) -> Result<ResponseRates, ApiError> {
-    let claims = state.store.standing_records::<AttributionInput>(viewer).await?;
-    let responses = state.store.standing_records::<ResponseInput>(viewer).await?;
-    let groups = incident_groups(state, viewer).await?;
-    Ok(response_rates(
-        claims
-            .iter()
-            .filter(|c| c.body.attributed_to.state.is_some())
-            .map(|c| (c.body.incident.as_str(), c.body.attributor.kind)),
-        responses.iter().map(|r| r.body.incident.as_str()),
-        &groups,
-    ))
+    let wanted = Wanted { claims: true, dates: true, ..Wanted::default() };
+    let lag = Sources::read(state, viewer, wanted).await?.lag();
+    Ok((lag.claims, lag.figures))
 }
 
 /// Every figure at once: `GET /api/v1/metrics` and the portal page's JSON download.
@@ -98,13 +129,13 @@ pub struct LagReport {
 }
 
 pub async fn all_metrics(state: &AppState, viewer: &Viewer) -> Result<AllMetrics, ApiError> {
-    let (claims, figures) = lag_figures(state, viewer).await?;
+    let sources = Sources::read(state, viewer, EVERYTHING).await?;
     Ok(AllMetrics {
         violation_levels: VIOLATION_LEVELS,
-        violations: violation_counts(state, viewer).await?,
-        attribution_lag: LagReport { rule: LAG_RULE, claims, figures },
-        responses: response_figures(state, viewer).await?,
-        endorsed_violations: endorsed_violations(state, viewer).await?,
+        violations: sources.violation_counts(),
+        attribution_lag: sources.lag(),
+        responses: sources.response_rates(),
+        endorsed_violations: endorsed_violations(state, viewer, &sources.assessments).await?,
     })
 }
 
@@ -122,8 +153,11 @@ pub struct EndorsedViolation {
 }
 
 /// States assessed as violating a norm they endorse (their latest published stance).
-pub async fn endorsed_violations(state: &AppState, viewer: &Viewer) -> Result<Vec<EndorsedViolation>, ApiError> {
-    let assessments = state.store.standing_records::<AssessmentInput>(viewer).await?;
+async fn endorsed_violations(
+    state: &AppState,
+    viewer: &Viewer,
+    assessments: &[normwatch_store::LedgerRecord<AssessmentInput>],
+) -> Result<Vec<EndorsedViolation>, ApiError> {
     let states = state
         .store
         .stakeholders(&normwatch_store::StakeholderFilter { kind: Some("state".into()), country: None })
@@ -175,7 +209,8 @@ pub async fn violations(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let counts = violation_counts(&state, &caller.viewer()).await?;
+    let wanted = Wanted { assessments: true, dates: true, ..Wanted::default() };
+    let counts = Sources::read(&state, &caller.viewer(), wanted).await?.violation_counts();
     render(&headers, api_language(&params, &headers), &json!({ "levels": VIOLATION_LEVELS, "violations": counts }))
 }
 
@@ -186,8 +221,9 @@ pub async fn lag(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let (claims, figures) = lag_figures(&state, &caller.viewer()).await?;
-    render(&headers, api_language(&params, &headers), &LagReport { rule: LAG_RULE, claims, figures })
+    let wanted = Wanted { claims: true, dates: true, ..Wanted::default() };
+    let lag = Sources::read(&state, &caller.viewer(), wanted).await?.lag();
+    render(&headers, api_language(&params, &headers), &lag)
 }
 
 pub async fn responses(
@@ -197,7 +233,8 @@ pub async fn responses(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let rate = response_figures(&state, &caller.viewer()).await?;
+    let wanted = Wanted { claims: true, responses: true, ..Wanted::default() };
+    let rate = Sources::read(&state, &caller.viewer(), wanted).await?.response_rates();
     render(&headers, api_language(&params, &headers), &rate)
 }
 
@@ -208,6 +245,9 @@ pub async fn endorsed(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let rows = endorsed_violations(&state, &caller.viewer()).await?;
+    let viewer = caller.viewer();
+    let wanted = Wanted { assessments: true, ..Wanted::default() };
+    let sources = Sources::read(&state, &viewer, wanted).await?;
+    let rows = endorsed_violations(&state, &viewer, &sources.assessments).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": rows.len(), "violations": rows }))
 }
