@@ -29,6 +29,32 @@ impl Params {
         self
     }
 
+    /// The one value of `key`, if given: refused when given twice or blank.
+    pub fn one(&self, key: &str) -> Result<Option<&str>, FieldError> {
+        let mut found = self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let first = found.next();
+        if found.next().is_some() {
+            return Err(FieldError::new(key, "given twice; give it once"));
+        }
+        match first {
+            Some(v) if v.trim().is_empty() => Err(FieldError::new(key, "is empty; leave it out to not filter by it")),
+            other => Ok(other),
+        }
+    }
+
+    /// A page size `limit` from 1 to `max`, `default` when not given.
+    pub fn limit(&self, max: usize, default: usize) -> Result<usize, FieldError> {
+        self.one("limit")?
+            .map(|l| {
+                l.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| FieldError::new("limit", format!("1–{max}")))
+            })
+            .transpose()
+            .map(|l| l.unwrap_or(default))
+    }
+
     /// Refuses any parameter outside `allowed` (a typo should not be silently ignored).
     pub fn only(&self, allowed: &[&str]) -> Result<(), FieldError> {
         match self.pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {

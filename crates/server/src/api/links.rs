@@ -14,18 +14,6 @@ use normwatch_core::linking::LinkStatus;
 use normwatch_core::{FieldError, Right};
 use serde::Deserialize;
 
-fn one<'a>(params: &'a Params, key: &str) -> Result<Option<&'a str>, FieldError> {
-    let mut found = params.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    let first = found.next();
-    if found.next().is_some() {
-        return Err(FieldError::new(key, "given twice; give it once"));
-    }
-    match first {
-        Some(v) if v.trim().is_empty() => Err(FieldError::new(key, "is empty; leave it out to not filter by it")),
-        other => Ok(other),
-    }
-}
-
 /// `GET /incident-links?status=&incident=&cursor=&limit=`.
 pub async fn list(
     State(state): State<AppState>,
@@ -34,16 +22,11 @@ pub async fn list(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&["status", "incident", "cursor", "limit"])?;
-    let status = one(&params, "status")?.map(LinkStatus::parse).transpose()?;
-    let limit = one(&params, "limit")?
-        .map(|l| {
-            l.parse::<usize>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| FieldError::new("limit", "1–200"))
-        })
-        .transpose()?
-        .unwrap_or(50);
+    let status = params.one("status")?.map(LinkStatus::parse).transpose()?;
+    let limit = params.limit(200, 50)?;
     let page = state
         .store
-        .incident_links(&caller.viewer(), status, one(&params, "incident")?, one(&params, "cursor")?, limit)
+        .incident_links(&caller.viewer(), status, params.one("incident")?, params.one("cursor")?, limit)
         .await?;
     render(&headers, api_language(&params, &headers), &page)
 }

@@ -18,26 +18,14 @@ use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
 use normwatch_store::{RecordFilter, StakeholderFilter};
 use serde_json::json;
 
-fn one<'a>(params: &'a Params, key: &str) -> Result<Option<&'a str>, FieldError> {
-    let mut found = params.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    let first = found.next();
-    if found.next().is_some() {
-        return Err(FieldError::new(key, "given twice; give it once"));
-    }
-    match first {
-        Some(v) if v.trim().is_empty() => Err(FieldError::new(key, "is empty; leave it out to not filter by it")),
-        other => Ok(other),
-    }
-}
-
 fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFilter, FieldError> {
-    let kind = one(params, "kind")?.map(str::to_owned);
+    let kind = params.one("kind")?.map(str::to_owned);
     if let Some(k) = &kind
         && state.catalog().taxonomy(STAKEHOLDER_KINDS).is_some_and(|t| t.term(k).is_none())
     {
         return Err(FieldError::new("kind", format!("`{k}` is not a stakeholder kind")));
     }
-    let country = one(params, "country")?.map(|c| c.to_ascii_uppercase());
+    let country = params.one("country")?.map(|c| c.to_ascii_uppercase());
     if let Some(c) = &country
         && !is_country_code(c)
     {
@@ -47,7 +35,7 @@ fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFi
 }
 
 fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, FieldError> {
-    let norm = one(params, "norm")?.map(str::to_owned);
+    let norm = params.one("norm")?.map(str::to_owned);
     if let Some(n) = &norm
         && state.catalog().norm(n).is_none()
     {
@@ -60,7 +48,7 @@ fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, Field
 fn stakeholder_norm_filter(state: &AppState, params: &Params) -> Result<RecordFilter, ApiError> {
     params.only(&["stakeholder", "norm"])?;
     Ok(RecordFilter {
-        stakeholder: one(params, "stakeholder")?.map(str::to_owned),
+        stakeholder: params.one("stakeholder")?.map(str::to_owned),
         norm: norm_param(state, params)?,
         ..Default::default()
     })
@@ -233,14 +221,14 @@ pub async fn legal_positions(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&["stakeholder", "topic"])?;
-    let topic = one(&params, "topic")?.map(str::to_owned);
+    let topic = params.one("topic")?.map(str::to_owned);
     if let Some(t) = &topic
         && state.catalog().taxonomy("legal-topics").is_some_and(|tax| tax.term(t).is_none())
     {
         return Err(FieldError::new("topic", format!("`{t}` is not a legal topic of the catalogue")).into());
     }
     let filter =
-        RecordFilter { stakeholder: one(&params, "stakeholder")?.map(str::to_owned), topic, ..Default::default() };
+        RecordFilter { stakeholder: params.one("stakeholder")?.map(str::to_owned), topic, ..Default::default() };
     let list = state.store.legal_positions(&caller.viewer(), &filter).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "legal_positions": list }))
 }
@@ -251,7 +239,7 @@ pub async fn legal_positions(
 pub async fn adoption_matrix(state: &AppState, caller: &Caller, params: &Params) -> Result<AdoptionMatrix, ApiError> {
     let filter = stakeholder_filter(state, params)?;
     let norm = norm_param(state, params)?;
-    let as_of = one(params, "as_of")?.map(str::to_owned);
+    let as_of = params.one("as_of")?.map(str::to_owned);
     if let Some(d) = &as_of {
         parse_date("as_of", d)?;
     }
@@ -274,7 +262,7 @@ pub async fn adoption(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&["kind", "country", "norm", "as_of", "format"])?;
-    let format = one(&params, "format")?.unwrap_or("json");
+    let format = params.one("format")?.unwrap_or("json");
     if !matches!(format, "json" | "csv") {
         return Err(FieldError::new("format", "use json or csv").into());
     }
@@ -301,16 +289,12 @@ pub async fn audit(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ReadAudit, None)?;
     params.only(&["entity", "before", "limit"])?;
-    let entity = one(&params, "entity")?;
-    let before = one(&params, "before")?
+    let entity = params.one("entity")?;
+    let before = params
+        .one("before")?
         .map(|b| b.parse::<i64>().map_err(|_| FieldError::new("before", "a sequence number")))
         .transpose()?;
-    let limit = one(&params, "limit")?
-        .map(|l| {
-            l.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).ok_or_else(|| FieldError::new("limit", "1–500"))
-        })
-        .transpose()?
-        .unwrap_or(100);
+    let limit = i64::try_from(params.limit(500, 100)?).unwrap_or(100);
     let entries = state.store.audit_log(&caller.viewer(), entity, before, limit).await?;
     let next = entries.last().filter(|_| entries.len() as i64 == limit).map(|e| e.seq);
     render(&headers, LangChoice::All, &json!({ "count": entries.len(), "entries": entries, "next_before": next }))
