@@ -4,7 +4,7 @@
 //! given date, so that every interface refuses the same bad input with the same words.
 use crate::access::{RecordStatus, Tlp};
 use crate::catalog::Catalog;
-use crate::country::is_country_code;
+use crate::ids::{CountryCode, NormId, StakeholderId};
 use crate::lang::Localized;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
@@ -106,19 +106,6 @@ pub(crate) fn both_short(field: &str, text: &Localized) -> Result<(), FieldError
     Ok(())
 }
 
-/// A stakeholder id: lower-case slug, 2–64 characters (`jp`, `eu`, `acme-cert`).
-pub fn stakeholder_id(field: &str, id: &str) -> Result<(), FieldError> {
-    let ok = (2..=64).contains(&id.len())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !id.starts_with('-')
-        && !id.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(err(field, format!("`{id}` is not a stakeholder id: 2–64 of a-z, 0-9 and inner `-`")))
-    }
-}
-
 /// A state, company, community, university, organisation or person that takes positions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stakeholder {
@@ -165,18 +152,15 @@ pub struct StakeholderInput {
 
 impl StakeholderInput {
     pub fn validate(&mut self, catalog: &Catalog) -> Result<(), FieldError> {
-        stakeholder_id("id", &self.id)?;
+        StakeholderId::parse_field("id", &self.id)?;
         if let Some(lang) = self.name.missing().first() {
             return Err(err(&format!("name.{lang}"), "the name is needed in Japanese and English"));
         }
         both_short("name", &self.name)?;
         term_of(catalog, STAKEHOLDER_KINDS, "kind", &self.kind)?;
         if let Some(c) = &self.country {
-            let upper = c.trim().to_ascii_uppercase();
-            if !is_country_code(&upper) {
-                return Err(err("country", format!("`{c}` is not an ISO 3166-1 alpha-2 country code (e.g. JP, FR)")));
-            }
-            self.country = Some(upper);
+            // Stakeholders are typed in by hand: `jp` is taken as `JP`.
+            self.country = Some(CountryCode::parse_any_case(c).map_err(|e| e.at("country"))?.into());
         }
         if self.kind == "state" && self.country.is_none() {
             return Err(err("country", "a state needs its ISO 3166-1 alpha-2 country code"));
@@ -291,10 +275,8 @@ pub struct PositionInput {
 
 impl PositionInput {
     pub fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
-        stakeholder_id("stakeholder", &self.stakeholder)?;
-        if catalog.norm(&self.norm).is_none() {
-            return Err(err("norm", format!("`{}` is not a norm of the catalogue", self.norm)));
-        }
+        StakeholderId::parse_field("stakeholder", &self.stakeholder)?;
+        NormId::of_field(catalog, "norm", &self.norm)?;
         past_date("stated_on", &self.stated_on, today)?;
         self.source.validate(catalog)?;
         if let Some(s) = &self.statement {
@@ -342,10 +324,8 @@ pub struct EvidenceInput {
 
 impl EvidenceInput {
     pub fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
-        stakeholder_id("stakeholder", &self.stakeholder)?;
-        if catalog.norm(&self.norm).is_none() {
-            return Err(err("norm", format!("`{}` is not a norm of the catalogue", self.norm)));
-        }
+        StakeholderId::parse_field("stakeholder", &self.stakeholder)?;
+        NormId::of_field(catalog, "norm", &self.norm)?;
         term_of(catalog, EVIDENCE_KINDS, "kind", &self.kind)?;
         past_date("dated", &self.dated, today)?;
         url("url", &self.url)?;
@@ -389,7 +369,7 @@ pub struct LegalPositionInput {
 
 impl LegalPositionInput {
     pub fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
-        stakeholder_id("stakeholder", &self.stakeholder)?;
+        StakeholderId::parse_field("stakeholder", &self.stakeholder)?;
         term_of(catalog, LEGAL_TOPICS, "topic", &self.topic)?;
         some_text("summary", &self.summary)?;
         url("source_url", &self.source_url)?;

@@ -1,10 +1,10 @@
 //! Vulnerabilities and their vendors' mitigation timelines (GCSC norm 6, UN GGE (j)), and
 //! capacity-building programmes (Recommendation 3, framework element 6).
 use crate::access::{RecordStatus, Tlp};
-use crate::adoption::{parse_date, past_date, stakeholder_id};
+use crate::adoption::{parse_date, past_date};
 use crate::catalog::Catalog;
-use crate::country::is_country_code;
 use crate::figures::{days_between, median};
+use crate::ids::{CountryCode, NormId, StakeholderId};
 use crate::lang::Localized;
 use crate::query::FieldError;
 use crate::vep::valid_cve;
@@ -73,7 +73,7 @@ impl VulnerabilityInput {
         short("product", &self.product, 200)?;
         short("vendor", &self.vendor, 200)?;
         if let Some(s) = &self.vendor_stakeholder {
-            stakeholder_id("vendor_stakeholder", s)?;
+            StakeholderId::parse_field("vendor_stakeholder", s)?;
         }
         if let Some(u) = &self.advisory_url {
             http_url("advisory_url", u)?;
@@ -251,7 +251,7 @@ pub struct ProgrammeInput {
 
 impl ProgrammeInput {
     pub fn validate(&mut self, catalog: &Catalog) -> Result<(), FieldError> {
-        stakeholder_id("provider", &self.provider)?;
+        StakeholderId::parse_field("provider", &self.provider)?;
         if let Some(lang) = self.title.missing().first() {
             return Err(err(&format!("title.{lang}"), "the title is needed in Japanese and English"));
         }
@@ -259,11 +259,10 @@ impl ProgrammeInput {
             return Err(err("beneficiaries", "name at least one beneficiary (a stakeholder id or a country code)"));
         }
         for (i, b) in self.beneficiaries.iter_mut().enumerate() {
-            let upper = b.to_ascii_uppercase();
-            if b.len() == 2 && is_country_code(&upper) {
-                *b = upper;
+            if let Ok(code) = CountryCode::parse(&b.to_ascii_uppercase()) {
+                *b = code.into();
             } else {
-                stakeholder_id(&format!("beneficiaries[{i}]"), b)?;
+                StakeholderId::parse_field(&format!("beneficiaries[{i}]"), b)?;
             }
         }
         if catalog.taxonomy(REGIONS).is_none_or(|t| t.term(&self.region).is_none()) {
@@ -276,9 +275,7 @@ impl ProgrammeInput {
             return Err(err("norms", "name the norms or framework elements the programme addresses"));
         }
         for (i, n) in self.norms.iter().enumerate() {
-            if catalog.norm(n).is_none() {
-                return Err(err(&format!("norms[{i}]"), format!("`{n}` is not a norm of the catalogue")));
-            }
+            NormId::of_field(catalog, &format!("norms[{i}]"), n)?;
         }
         for (i, e) in self.elements.iter().enumerate() {
             if !catalog.framework.iter().any(|f| &f.id == e) {
@@ -377,7 +374,7 @@ pub struct AssessmentInput {
 impl AssessmentInput {
     /// Every control of the baseline assessed exactly once; nothing else.
     pub fn validate(&self, catalog: &Catalog, today: time::Date) -> Result<(), FieldError> {
-        stakeholder_id("stakeholder", &self.stakeholder)?;
+        StakeholderId::parse_field("stakeholder", &self.stakeholder)?;
         let Some(baseline) = catalog.baseline(&self.baseline) else {
             let known: Vec<&str> = catalog.baselines.iter().map(|b| b.id.as_str()).collect();
             return Err(err("baseline", format!("`{}` is not a baseline; known: {}", self.baseline, known.join(", "))));

@@ -1,7 +1,8 @@
 //! Confidence-building measures: points of contact for policy and technical matters, as the
 //! G7 Lucca Declaration and OSCE CBM 8 ask states to keep (more to come: hotline, checks).
 use crate::access::{RecordStatus, Tlp};
-use crate::adoption::{parse_date, stakeholder_id};
+use crate::adoption::parse_date;
+use crate::ids::StakeholderId;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +62,7 @@ pub struct ContactInput {
 
 impl ContactInput {
     pub fn validate(&self) -> Result<(), FieldError> {
-        stakeholder_id("stakeholder", &self.stakeholder)?;
+        StakeholderId::parse_field("stakeholder", &self.stakeholder)?;
         for (field, value) in [("name", &self.name), ("role_title", &self.role_title), ("hours", &self.hours)] {
             if value.trim().is_empty() || value.chars().count() > 200 {
                 return Err(err(field, "1–200 characters"));

@@ -85,8 +85,9 @@ impl ConsultationInput {
         }
         match self.kind {
             ProposalKind::Amendment => match &self.norm {
-                Some(n) if catalog.norm(n).is_some() => {}
-                Some(n) => return Err(err("norm", format!("`{n}` is not a norm of the catalogue"))),
+                Some(n) => {
+                    crate::ids::NormId::of_field(catalog, "norm", n)?;
+                }
                 None => return Err(err("norm", "an amendment names the norm it amends")),
             },
             ProposalKind::NewNorm => {

@@ -3,7 +3,7 @@
 use crate::access::{RecordStatus, Tlp};
 use crate::adoption::{both_short, some_text, term_of, url};
 use crate::catalog::Catalog;
-use crate::country::is_country_code;
+use crate::ids::{CountryCode, NormId};
 use crate::lang::Localized;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
@@ -267,14 +267,6 @@ pub(crate) fn draft() -> RecordStatus {
     RecordStatus::Draft
 }
 
-fn country(field: &str, code: &str) -> Result<(), FieldError> {
-    if is_country_code(code) {
-        Ok(())
-    } else {
-        Err(err(field, format!("`{code}` is not an ISO 3166-1 alpha-2 code (upper case, e.g. JP)")))
-    }
-}
-
 fn short(field: &str, value: &str) -> Result<(), FieldError> {
     if value.trim().is_empty() {
         return Err(err(field, "is empty"));
@@ -337,7 +329,7 @@ impl IncidentInput {
                 short(&format!("actors[{i}].name"), n)?;
             }
             if let Some(c) = &a.country {
-                country(&format!("actors[{i}].country"), c)?;
+                CountryCode::parse_field(&format!("actors[{i}].country"), c)?;
             }
             if a.kind == ActorKind::State && a.country.is_none() {
                 return Err(err(&format!("actors[{i}].country"), "a state actor needs its country code"));
@@ -347,7 +339,7 @@ impl IncidentInput {
         for (i, t) in self.targets.iter().enumerate() {
             short(&format!("targets[{i}].name"), &t.name)?;
             if let Some(c) = &t.country {
-                country(&format!("targets[{i}].country"), c)?;
+                CountryCode::parse_field(&format!("targets[{i}].country"), c)?;
             }
             if let Some(s) = &t.sector {
                 asset_class(catalog, &format!("targets[{i}].sector"), s)?;
@@ -365,7 +357,7 @@ impl IncidentInput {
         }
         let impact = &self.impact;
         for (i, c) in impact.countries_affected.iter().enumerate() {
-            country(&format!("impact.countries_affected[{i}]"), c)?;
+            CountryCode::parse_field(&format!("impact.countries_affected[{i}]"), c)?;
         }
         if let Some(loss) = &impact.economic_loss {
             if loss.amount > (1 << 53) {
@@ -512,15 +504,12 @@ impl IncidentQuery {
             }
             match key {
                 "norm" => {
-                    if catalog.norm(value).is_none() {
-                        return Err(err("norm", format!("`{value}` is not a norm of the catalogue")));
-                    }
+                    NormId::of_field(catalog, "norm", value)?;
                     q.facets.push(("norm", value.to_owned()));
                 }
                 "country" | "attributed_state" => {
-                    let code = value.to_ascii_uppercase();
-                    country(key, &code)?;
-                    q.facets.push((if key == "country" { "country" } else { "attributed_state" }, code));
+                    let code = CountryCode::parse_field(key, &value.to_ascii_uppercase())?;
+                    q.facets.push((if key == "country" { "country" } else { "attributed_state" }, code.into()));
                 }
                 "sector" => {
                     asset_class(catalog, "sector", value)?;

@@ -13,6 +13,7 @@ pub mod country;
 pub mod country_names;
 pub mod evidence;
 pub mod figures;
+pub mod ids;
 pub mod incident;
 pub mod lang;
 pub mod linking;
@@ -25,6 +26,7 @@ pub mod violation;
 
 pub use access::{Account, RecordStatus, Right, Role, Tlp, Viewer};
 pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};
+pub use ids::{BadId, CommunityId, CountryCode, IncidentId, NormId, RecordId, StakeholderId};
 pub use lang::{Lang, LangChoice, Localized};
 pub use query::{FieldError, NormQuery};
 pub use record_kind::{RecordKind, UnknownKind};

@@ -4,7 +4,7 @@
 use crate::access::{RecordStatus, Tlp};
 use crate::adoption::{both_short, some_text, term_of, url};
 use crate::catalog::Catalog;
-use crate::country::is_country_code;
+use crate::ids::{CountryCode, NormId, RecordId, StakeholderId, not_a_norm};
 use crate::incident::{ActorKind, PartialDate, draft};
 use crate::lang::Localized;
 use crate::query::FieldError;
@@ -21,14 +21,6 @@ fn err(field: &str, reason: impl Into<String>) -> FieldError {
     FieldError::new(field, reason)
 }
 
-fn country(field: &str, code: &str) -> Result<(), FieldError> {
-    if is_country_code(code) {
-        Ok(())
-    } else {
-        Err(err(field, format!("`{code}` is not an ISO 3166-1 alpha-2 code (upper case, e.g. RU)")))
-    }
-}
-
 fn name(field: &str, value: &str) -> Result<(), FieldError> {
     if value.trim().is_empty() || value.chars().count() > 300 {
         Err(err(field, "give a name of 1–300 characters"))
@@ -42,15 +34,9 @@ fn refs(field: &str, ids: &[String]) -> Result<(), FieldError> {
         return Err(err(field, format!("more than {MAX_REFS} entries")));
     }
     for (i, id) in ids.iter().enumerate() {
-        if !uuid_like(id) {
-            return Err(err(&format!("{field}[{i}]"), format!("`{id}` is not a record id")));
-        }
+        RecordId::parse_field(&format!("{field}[{i}]"), id)?;
     }
     Ok(())
-}
-
-fn uuid_like(id: &str) -> bool {
-    id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 fn urls(field: &str, list: &[String]) -> Result<(), FieldError> {
@@ -123,9 +109,7 @@ pub struct AssessmentInput {
 
 impl AssessmentInput {
     pub fn validate(&self, catalog: &Catalog) -> Result<(), FieldError> {
-        let Some(norm) = catalog.norm(&self.norm) else {
-            return Err(err("norm", format!("`{}` is not a norm of the catalogue; see GET /api/v1/norms", self.norm)));
-        };
+        let norm = catalog.norm(&self.norm).ok_or_else(|| not_a_norm(&self.norm).at("norm"))?;
         term_of(catalog, ASSESSMENT_LEVELS, "level", &self.level)?;
         some_text("rationale", &self.rationale)?;
         refs("evidence", &self.evidence)?;
@@ -140,7 +124,7 @@ pub fn check_addressee(norm: &str, addressees: &[String], actor: &AllegedActor) 
     let to_states = addressees.iter().any(|a| a == "states");
     let to_others = addressees.iter().any(|a| a == "non-state-actors" || a == "producers");
     if let Some(s) = &actor.state {
-        country("actor.state", s)?;
+        CountryCode::parse_field("actor.state", s)?;
     }
     if let Some(g) = &actor.group {
         name("actor.group", g)?;
@@ -267,10 +251,10 @@ impl Speaker {
     fn validate(&self, field: &str) -> Result<(), FieldError> {
         name(&format!("{field}.name"), &self.name)?;
         if let Some(c) = &self.country {
-            country(&format!("{field}.country"), c)?;
+            CountryCode::parse_field(&format!("{field}.country"), c)?;
         }
         if let Some(s) = &self.stakeholder {
-            crate::adoption::stakeholder_id(&format!("{field}.stakeholder"), s)?;
+            StakeholderId::parse_field(&format!("{field}.stakeholder"), s)?;
         }
         Ok(())
     }
@@ -377,7 +361,7 @@ impl AttributionInput {
             }
         }
         if let Some(s) = &to.state {
-            country("attributed_to.state", s)?;
+            CountryCode::parse_field("attributed_to.state", s)?;
         }
         if let Some(g) = &to.group {
             name("attributed_to.group", g)?;
@@ -510,9 +494,7 @@ impl ResponseInput {
         not_future("responded_on", &self.responded_on, today)?;
         both_short("description", &self.description)?;
         for (i, n) in self.norms.iter().enumerate() {
-            if catalog.norm(n).is_none() {
-                return Err(err(&format!("norms[{i}]"), format!("`{n}` is not a norm of the catalogue")));
-            }
+            NormId::of_field(catalog, &format!("norms[{i}]"), n)?;
         }
         refs("claims", &self.claims)?;
         if let Some(u) = &self.source_url {

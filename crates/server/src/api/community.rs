@@ -43,7 +43,7 @@ pub async fn create(
     caller.require(Right::ManageConsultations, None)?;
     let JsonBody(input) = body?;
     let invalid = |f: &str, r: String| ApiError::InvalidField(FieldError::new(f, r));
-    normwatch_core::adoption::stakeholder_id("id", &input.id).map_err(ApiError::InvalidField)?;
+    normwatch_core::StakeholderId::parse_field("id", &input.id).map_err(ApiError::InvalidField)?;
     for (field, t) in [("name", &input.name), ("purpose", &input.purpose)] {
         if let Some(lang) = t.missing().first() {
             return Err(invalid(&format!("{field}.{lang}"), "needed in Japanese and English".into()));

@@ -13,7 +13,7 @@ use normwatch_core::adoption::{
     AdoptionMatrix, EvidenceInput, KeyInput, LegalPositionInput, PositionInput, STAKEHOLDER_KINDS, StakeholderInput,
     parse_date,
 };
-use normwatch_core::country::is_country_code;
+use normwatch_core::{CountryCode, NormId};
 use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
 use normwatch_store::{RecordFilter, StakeholderFilter};
 use serde_json::json;
@@ -25,23 +25,16 @@ fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFi
     {
         return Err(FieldError::new("kind", format!("`{k}` is not a stakeholder kind")));
     }
-    let country = params.one("country")?.map(|c| c.to_ascii_uppercase());
-    if let Some(c) = &country
-        && !is_country_code(c)
-    {
-        return Err(FieldError::new("country", format!("`{c}` is not an ISO 3166-1 alpha-2 code")));
-    }
+    let country = params
+        .one("country")?
+        .map(|c| CountryCode::parse_field("country", &c.to_ascii_uppercase()).map(String::from))
+        .transpose()?;
     Ok(StakeholderFilter { kind, country })
 }
 
 fn norm_param(state: &AppState, params: &Params) -> Result<Option<String>, FieldError> {
-    let norm = params.one("norm")?.map(str::to_owned);
-    if let Some(n) = &norm
-        && state.catalog().norm(n).is_none()
-    {
-        return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")));
-    }
-    Ok(norm)
+    let norm = params.one("norm")?.map(|n| NormId::of_field(&state.catalog(), "norm", n).map(String::from));
+    norm.transpose()
 }
 
 /// `?stakeholder=&norm=` (and nothing else), validated.

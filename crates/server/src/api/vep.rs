@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use normwatch_core::adoption::stakeholder_id;
+use normwatch_core::StakeholderId;
 use normwatch_core::vep::{DecisionInput, TransparencyReport, VepCase, VepCaseInput};
 use normwatch_core::{FieldError, LangChoice, Localized, Right};
 use serde::Deserialize;
@@ -39,7 +39,7 @@ pub async fn create_board(
     caller.require(Right::ManageVepBoards, None)?;
     let JsonBody(input) = body?;
     let invalid = |f: &str, r: &str| ApiError::InvalidField(FieldError::new(f, r));
-    stakeholder_id("id", &input.id).map_err(ApiError::InvalidField)?;
+    StakeholderId::parse_field("id", &input.id).map_err(ApiError::InvalidField)?;
     if let Some(lang) = input.name.missing().first() {
         return Err(invalid(&format!("name.{lang}"), "the name is needed in Japanese and English"));
     }
