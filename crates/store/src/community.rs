@@ -4,19 +4,10 @@ use crate::rows::corrupt;
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::{FieldError, Localized};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
 
-/// The five things GCSC 6E finds successful communities have, as the community describes them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct SuccessFactors {
-    pub shared_principles: String,
-    pub problem_focus: String,
-    pub expertise: String,
-    pub support: String,
-    pub transparent_process: String,
-}
+pub use normwatch_core::community::SuccessFactors;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommunityMember {

@@ -7,33 +7,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use normwatch_core::{FieldError, Localized, Right};
-use normwatch_store::SuccessFactors;
+use normwatch_core::Right;
+use normwatch_core::community::{CommunityInput, DecisionInput, coordinates};
 use serde_json::json;
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MemberInput {
-    stakeholder: String,
-    #[serde(default = "member")]
-    role: String,
-}
-
-fn member() -> String {
-    "member".to_owned()
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommunityInput {
-    id: String,
-    name: Localized,
-    purpose: Localized,
-    #[serde(default)]
-    focus_norms: Vec<String>,
-    success_factors: SuccessFactors,
-    members: Vec<MemberInput>,
-}
 
 pub async fn create(
     State(state): State<AppState>,
@@ -42,55 +18,28 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageConsultations, None)?;
     let JsonBody(input) = body?;
-    let invalid = |f: &str, r: String| ApiError::InvalidField(FieldError::new(f, r));
-    normwatch_core::StakeholderId::parse_field("id", &input.id).map_err(ApiError::InvalidField)?;
-    for (field, t) in [("name", &input.name), ("purpose", &input.purpose)] {
-        if let Some(lang) = t.missing().first() {
-            return Err(invalid(&format!("{field}.{lang}"), "needed in Japanese and English".into()));
-        }
-    }
-    let catalog = state.catalog();
-    for (i, n) in input.focus_norms.iter().enumerate() {
-        if catalog.norm(n).is_none() {
-            return Err(invalid(&format!("focus_norms[{i}]"), format!("`{n}` is not a norm")));
-        }
-    }
-    if input.members.is_empty() {
-        return Err(invalid("members", "a community needs members".into()));
-    }
-    for (i, m) in input.members.iter().enumerate() {
-        if !matches!(m.role.as_str(), "member" | "coordinator") {
-            return Err(invalid(&format!("members[{i}].role"), "member or coordinator".into()));
-        }
-    }
+    let community = input.parse(&state.catalog()).map_err(ApiError::InvalidField)?;
+    let focus_norms: Vec<String> = community.focus_norms.iter().map(|n| n.to_string()).collect();
     let members: Vec<(String, String)> =
-        input.members.iter().map(|m| (m.stakeholder.clone(), m.role.clone())).collect();
+        community.members.iter().map(|m| (m.stakeholder.to_string(), m.role.as_str().to_owned())).collect();
     state
         .store
         .create_community(
             &caller.actor(),
-            &input.id,
-            &input.name,
-            &input.purpose,
-            &input.focus_norms,
-            &input.success_factors,
+            community.id.as_str(),
+            &community.name,
+            &community.purpose,
+            &focus_norms,
+            &community.success_factors,
             &members,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": input.id}))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({"id": community.id}))).into_response())
 }
 
 pub async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
     let list = state.store.communities().await?;
     Ok(Json(json!({"count": list.len(), "communities": list})).into_response())
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionInput {
-    decided_on: String,
-    text: Localized,
-    participants: Vec<String>,
 }
 
 /// Logs a decision: by a coordinator member's account, or an admin or editor.
@@ -112,15 +61,11 @@ pub async fn decide(
     let coordinator = account
         .stakeholder
         .as_ref()
-        .is_some_and(|s| community.members.iter().any(|m| &m.stakeholder == s && m.role == "coordinator"));
+        .is_some_and(|s| coordinates(community.members.iter().map(|m| (m.stakeholder.as_str(), m.role.as_str())), s));
     if !coordinator {
         caller.require(Right::ManageConsultations, None)?;
     }
-    normwatch_core::adoption::past_date("decided_on", &input.decided_on, crate::today())
-        .map_err(ApiError::InvalidField)?;
-    if input.text.ja.trim().is_empty() && input.text.en.trim().is_empty() {
-        return Err(ApiError::InvalidField(FieldError::new("text", "write the decision (ja, en or both)")));
-    }
+    input.validate(crate::today()).map_err(ApiError::InvalidField)?;
     let d = state
         .store
         .add_community_decision(&caller.actor(), &id, &input.decided_on, &input.text, &input.participants)
