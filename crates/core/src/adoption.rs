@@ -53,6 +53,20 @@ pub fn parse_date(field: &str, value: &str) -> Result<time::Date, FieldError> {
     Ok(date)
 }
 
+/// A period given as `(field, date)` for its start and `(field, optional date)` for its end:
+/// both dates, the end not before the start (`early` says what an early end is before).
+pub fn date_period(start: (&str, &str), end: (&str, Option<&String>), early: &str) -> Result<(), FieldError> {
+    parse_date(start.0, start.1)?;
+    if let (field, Some(end)) = end {
+        parse_date(field, end)?;
+        // Canonical YYYY-MM-DD text orders as the dates do.
+        if end.as_str() < start.1 {
+            return Err(err(field, format!("before {early}")));
+        }
+    }
+    Ok(())
+}
+
 /// A date that has happened: not after `today`, and not before 1970 (before any cyber norm).
 pub fn past_date(field: &str, value: &str, today: time::Date) -> Result<(), FieldError> {
     let date = parse_date(field, value)?;
@@ -505,6 +519,21 @@ impl AdoptionMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_ends_on_or_after_its_start() {
+        let until = |d: &str| Some(d.to_owned());
+        assert!(date_period(("from", "2024-01-01"), ("until", None), "from").is_ok());
+        assert!(date_period(("from", "2024-01-01"), ("until", until("2024-01-01").as_ref()), "from").is_ok());
+        let e =
+            date_period(("from", "2024-01-02"), ("until", until("2024-01-01").as_ref()), "from").expect_err("early");
+        assert_eq!((e.field.as_str(), e.reason.as_str()), ("until", "before from"));
+        assert_eq!(date_period(("from", "2024-1-2"), ("until", None), "from").expect_err("bad").field, "from");
+        assert_eq!(
+            date_period(("from", "2024-01-02"), ("until", until("soon").as_ref()), "from").expect_err("bad").field,
+            "until"
+        );
+    }
 
     fn position(id: &str, stance: Stance, stated_on: &str, created_at: &str) -> Position {
         Position {

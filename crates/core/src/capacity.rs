@@ -1,7 +1,7 @@
 //! Vulnerabilities and their vendors' mitigation timelines (GCSC norm 6, UN GGE (j)), and
 //! capacity-building programmes (Recommendation 3, framework element 6).
 use crate::access::{RecordStatus, Tlp};
-use crate::adoption::{parse_date, past_date};
+use crate::adoption::{date_period, past_date};
 use crate::catalog::Catalog;
 use crate::figures::{days_between, median};
 use crate::ids::{CountryCode, NormId, StakeholderId};
@@ -282,14 +282,7 @@ impl ProgrammeInput {
                 return Err(err(&format!("elements[{i}]"), format!("`{e}` is not a framework element (fw-1 … fw-7)")));
             }
         }
-        parse_date("starts_on", &self.starts_on)?;
-        if let Some(end) = &self.ends_on {
-            parse_date("ends_on", end)?;
-            if end < &self.starts_on {
-                return Err(err("ends_on", "before the programme starts"));
-            }
-        }
-        Ok(())
+        date_period(("starts_on", &self.starts_on), ("ends_on", self.ends_on.as_ref()), "the programme starts")
     }
 }
 

@@ -1,7 +1,7 @@
 //! Confidence-building measures: points of contact for policy and technical matters, as the
 //! G7 Lucca Declaration and OSCE CBM 8 ask states to keep (more to come: hotline, checks).
 use crate::access::{RecordStatus, Tlp};
-use crate::adoption::parse_date;
+use crate::adoption::date_period;
 use crate::ids::StakeholderId;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
@@ -117,14 +117,7 @@ impl ContactInput {
                 format!("`{}` is not an IANA time zone such as Asia/Tokyo or UTC", self.time_zone),
             ));
         }
-        parse_date("valid_from", &self.valid_from)?;
-        if let Some(until) = &self.valid_until {
-            parse_date("valid_until", until)?;
-            if until < &self.valid_from {
-                return Err(err("valid_until", "before valid_from"));
-            }
-        }
-        Ok(())
+        date_period(("valid_from", &self.valid_from), ("valid_until", self.valid_until.as_ref()), "valid_from")
     }
 }
 
