@@ -16,6 +16,7 @@ pub mod figures;
 pub mod incident;
 pub mod lang;
 pub mod linking;
+pub mod marking;
 pub mod metrics;
 pub mod query;
 pub mod record_kind;
