@@ -1,14 +1,16 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
 use crate::audit::Actor;
+use crate::marked::{MarkedKind, Marking, create_in};
 use crate::rows::{enum_column, tlp_column};
-use crate::sql::{Sql, visible_to};
-use crate::stakeholders::require_stakeholder;
-use crate::{Store, StoreError, new_id, now_rfc3339};
+use crate::sql::{Column, Sql, col, visible_to};
+use crate::{Store, StoreError};
+use normwatch_core::adoption::Stakeholder;
 use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
-use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Viewer};
+use normwatch_core::marking::legal_position_holder;
+use normwatch_core::{FieldError, Localized, RecordKind, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -162,50 +164,6 @@ fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
     }
 }
 
-/// Inserts one position, its audit entry and (when published) its log leaf, in `tx`.
-async fn insert_position(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    actor: &Actor,
-    input: &PositionInput,
-) -> Result<Position, StoreError> {
-    require_stakeholder(tx, "stakeholder", &input.stakeholder).await?;
-    let id = new_id();
-    let now = now_rfc3339();
-    let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
-    sqlx::query(
-        "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
-           statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version, community_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15)",
-    )
-    .bind(&id)
-    .bind(&input.stakeholder)
-    .bind(&input.norm)
-    .bind(input.stance.name())
-    .bind(&input.stated_on)
-    .bind(input.source.url.clone())
-    .bind(input.source.document.clone())
-    .bind(input.source.paragraph.clone())
-    .bind(statement.as_ref().map(|s| s.ja.clone()))
-    .bind(statement.as_ref().map(|s| s.en.clone()))
-    .bind(input.tlp.name())
-    .bind(input.status.name())
-    .bind(&actor.0)
-    .bind(&now)
-    .bind(input.community.clone())
-    .execute(&mut **tx)
-    .await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {POSITION_COLUMNS}, NULL AS supersedes, NULL AS log_index FROM positions p WHERE p.id = $1"
-    )))
-    .bind(&id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut stored = position_from(&row)?;
-    let published = stored.status == RecordStatus::Published;
-    stored.log_index = crate::log::audit_and_log(tx, actor, RecordKind::Position, &id, &stored, published).await?;
-    Ok(stored)
-}
-
 impl Store {
     /// Records a position (validated input). It supersedes the stance that was current for the
     /// same stakeholder and norm on its date; the earlier one stays readable.
@@ -216,7 +174,7 @@ impl Store {
         input: &PositionInput,
     ) -> Result<Position, StoreError> {
         let mut tx = self.begin_write().await?;
-        let stored = insert_position(&mut tx, actor, input).await?;
+        let stored = create_in(&mut tx, actor, input).await?;
         tx.commit().await?;
         // Read back as the writer sees it, with what it supersedes.
         Ok(self.position(viewer, &stored.id).await?.unwrap_or(stored))
@@ -228,7 +186,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
-            out.push(insert_position(&mut tx, actor, input).await?);
+            out.push(create_in(&mut tx, actor, input).await?);
         }
         tx.commit().await?;
         Ok(out)
@@ -251,41 +209,7 @@ impl Store {
         actor: &Actor,
         input: &EvidenceInput,
     ) -> Result<ImplementationEvidence, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO implementation_evidence (id, stakeholder_id, norm_id, kind, dated, url, summary_ja, summary_en, tlp, status,
-               recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.norm)
-        .bind(&input.kind)
-        .bind(&input.dated)
-        .bind(&input.url)
-        .bind(&input.summary.ja)
-        .bind(&input.summary.en)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVIDENCE_COLUMNS}, NULL AS log_index FROM implementation_evidence e WHERE e.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut created = evidence_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, RecordKind::ImplementationEvidence, &id, &created, published)
-                .await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     pub async fn evidence(
@@ -310,48 +234,7 @@ impl Store {
         actor: &Actor,
         input: &LegalPositionInput,
     ) -> Result<LegalPosition, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let s = require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        if s.kind != "state" {
-            return Err(StoreError::Rejected(FieldError::new(
-                "stakeholder",
-                format!(
-                    "`{}` is a {}, not a state: legal positions are states' views of international law",
-                    s.id, s.kind
-                ),
-            )));
-        }
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO legal_positions (id, stakeholder_id, topic, summary_ja, summary_en, source_url, dated, tlp, status,
-               recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.topic)
-        .bind(&input.summary.ja)
-        .bind(&input.summary.en)
-        .bind(&input.source_url)
-        .bind(&input.dated)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {LEGAL_COLUMNS}, NULL AS log_index FROM legal_positions l WHERE l.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut created = legal_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, RecordKind::LegalPosition, &id, &created, published).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     pub async fn legal_positions(
@@ -377,5 +260,104 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+}
+
+impl MarkedKind for PositionInput {
+    const ENTITY: RecordKind = RecordKind::Position;
+    const ALIAS: &'static str = "p";
+    const COLUMNS: &'static str = POSITION_COLUMNS;
+    const FRESH: &'static str = ", NULL AS supersedes, NULL AS log_index";
+    type Record = Position;
+    fn marking(&self) -> Marking<'_> {
+        Marking { tlp: self.tlp, status: self.status, community: self.community.as_deref() }
+    }
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        let statement = self.statement.as_ref().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("norm_id", &self.norm),
+            col("stance", self.stance.name()),
+            col("stated_on", &self.stated_on),
+            col("source_url", &self.source.url),
+            col("source_document", &self.source.document),
+            col("source_paragraph", &self.source.paragraph),
+            col("statement_ja", statement.map(|s| s.ja.as_str())),
+            col("statement_en", statement.map(|s| s.en.as_str())),
+        ])
+    }
+    fn from_row(row: &AnyRow) -> Result<Position, StoreError> {
+        position_from(row)
+    }
+    fn logged(record: &mut Position, index: Option<u64>) {
+        record.log_index = index;
+    }
+}
+
+impl MarkedKind for EvidenceInput {
+    const ENTITY: RecordKind = RecordKind::ImplementationEvidence;
+    const ALIAS: &'static str = "e";
+    const COLUMNS: &'static str = EVIDENCE_COLUMNS;
+    const FRESH: &'static str = ", NULL AS log_index";
+    type Record = ImplementationEvidence;
+    fn marking(&self) -> Marking<'_> {
+        Marking { tlp: self.tlp, status: self.status, community: None }
+    }
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("norm_id", &self.norm),
+            col("kind", &self.kind),
+            col("dated", &self.dated),
+            col("url", &self.url),
+            col("summary_ja", &self.summary.ja),
+            col("summary_en", &self.summary.en),
+        ])
+    }
+    fn from_row(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
+        evidence_from(row)
+    }
+    fn logged(record: &mut ImplementationEvidence, index: Option<u64>) {
+        record.log_index = index;
+    }
+}
+
+impl MarkedKind for LegalPositionInput {
+    const ENTITY: RecordKind = RecordKind::LegalPosition;
+    const ALIAS: &'static str = "l";
+    const COLUMNS: &'static str = LEGAL_COLUMNS;
+    const FRESH: &'static str = ", NULL AS log_index";
+    type Record = LegalPosition;
+    fn marking(&self) -> Marking<'_> {
+        Marking { tlp: self.tlp, status: self.status, community: None }
+    }
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    /// Legal positions are states' alone.
+    fn vet(&self, stakeholder: &Stakeholder) -> Result<(), FieldError> {
+        legal_position_holder(&stakeholder.id, &stakeholder.kind)
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("topic", &self.topic),
+            col("summary_ja", &self.summary.ja),
+            col("summary_en", &self.summary.en),
+            col("source_url", &self.source_url),
+            col("dated", &self.dated),
+        ])
+    }
+    fn from_row(row: &AnyRow) -> Result<LegalPosition, StoreError> {
+        legal_from(row)
+    }
+    fn logged(record: &mut LegalPosition, index: Option<u64>) {
+        record.log_index = index;
     }
 }
