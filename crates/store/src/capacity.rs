@@ -1,8 +1,8 @@
 //! Vulnerabilities with their vendors' mitigation events, and capacity-building programmes:
 //! marked records, read through the viewer's visibility filter, logged when published.
 use crate::audit::Actor;
-use crate::marked::{MarkedKind, Marking, audited, visible_select};
-use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
+use crate::marked::{MarkedKind, audited, marked_kind, marked_row, visible_select};
+use crate::rows::{corrupt, enum_column, enum_name, json_column};
 use crate::sql::{Column, col, insert};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::capacity::{
@@ -189,16 +189,9 @@ impl Store {
         baseline: Option<&str>,
     ) -> Result<Vec<Assessment>, StoreError> {
         let mut sql = visible_select::<AssessmentInput>(viewer);
-        if let Some(s) = stakeholder {
-            let p = sql.bind(s);
-            sql.push(&format!(" AND h.stakeholder_id = {p}"));
-        }
-        if let Some(b) = baseline {
-            let p = sql.bind(b);
-            sql.push(&format!(" AND h.baseline_id = {p}"));
-        }
-        sql.push(" ORDER BY h.assessed_on, h.created_at, h.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(assessment_from).collect()
+        sql.and_eq("h.stakeholder_id", stakeholder);
+        sql.and_eq("h.baseline_id", baseline);
+        self.marked_list::<AssessmentInput>(sql, "h.assessed_on, h.created_at, h.id").await
     }
 
     /// Programmes the viewer may read, optionally about one norm or in one region.
@@ -209,10 +202,7 @@ impl Store {
         region: Option<&str>,
     ) -> Result<Vec<Programme>, StoreError> {
         let mut sql = visible_select::<ProgrammeInput>(viewer);
-        if let Some(r) = region {
-            let p = sql.bind(r);
-            sql.push(&format!(" AND p.region = {p}"));
-        }
+        sql.and_eq("p.region", region);
         sql.push(" ORDER BY p.starts_on, p.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let all = rows.iter().map(programme_from).collect::<Result<Vec<_>, _>>()?;
@@ -229,26 +219,23 @@ fn not_as_vendor(viewer: &Viewer) -> Viewer {
 
 /// The vulnerability as published: without its timeline, which is events of its own.
 fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
-    Ok(Vulnerability {
-        id: r.try_get("id")?,
-        cve_id: r.try_get("cve_id")?,
-        product: r.try_get("product")?,
-        vendor: r.try_get("vendor")?,
-        vendor_stakeholder: r.try_get("stakeholder_id")?,
-        advisory_url: r.try_get("advisory_url")?,
-        mitigation_status: MitigationStatus::Unpatched,
-        reported_on: r.try_get("reported_on")?,
-        acknowledged_on: None,
-        fixed_on: None,
-        disclosed_on: None,
-        days_to_fix: None,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Vulnerability {
+            id: r.try_get("id")?,
+            cve_id: r.try_get("cve_id")?,
+            product: r.try_get("product")?,
+            vendor: r.try_get("vendor")?,
+            vendor_stakeholder: r.try_get("stakeholder_id")?,
+            advisory_url: r.try_get("advisory_url")?,
+            mitigation_status: MitigationStatus::Unpatched,
+            reported_on: r.try_get("reported_on")?,
+            acknowledged_on: None,
+            fixed_on: None,
+            disclosed_on: None,
+            days_to_fix: None,
+        }
+    ))
 }
 
 const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en, p.beneficiaries, p.region, p.norms, p.elements, \
@@ -256,25 +243,22 @@ const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en,
     p.updated_at, p.version";
 
 fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
-    Ok(Programme {
-        id: r.try_get("id")?,
-        provider: r.try_get("stakeholder_id")?,
-        title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
-        beneficiaries: json_column(r, "beneficiaries")?,
-        region: r.try_get("region")?,
-        norms: json_column(r, "norms")?,
-        elements: json_column(r, "elements")?,
-        starts_on: r.try_get("starts_on")?,
-        ends_on: r.try_get("ends_on")?,
-        progress: enum_column(r, "progress")?,
-        outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Programme {
+            id: r.try_get("id")?,
+            provider: r.try_get("stakeholder_id")?,
+            title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+            beneficiaries: json_column(r, "beneficiaries")?,
+            region: r.try_get("region")?,
+            norms: json_column(r, "norms")?,
+            elements: json_column(r, "elements")?,
+            starts_on: r.try_get("starts_on")?,
+            ends_on: r.try_get("ends_on")?,
+            progress: enum_column(r, "progress")?,
+            outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
+        }
+    ))
 }
 
 const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.assessed_on, h.results, h.tlp, h.status, \
@@ -282,30 +266,21 @@ const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.asses
 
 fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
     let results: Vec<ControlResult> = json_column(r, "results")?;
-    Ok(Assessment {
-        id: r.try_get("id")?,
-        stakeholder: r.try_get("stakeholder_id")?,
-        baseline: r.try_get("baseline_id")?,
-        assessed_on: r.try_get("assessed_on")?,
-        score: hygiene_score(&results),
-        results,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Assessment {
+            id: r.try_get("id")?,
+            stakeholder: r.try_get("stakeholder_id")?,
+            baseline: r.try_get("baseline_id")?,
+            assessed_on: r.try_get("assessed_on")?,
+            score: hygiene_score(&results),
+            results,
+        }
+    ))
 }
 
 impl MarkedKind for VulnerabilityInput {
-    const ENTITY: RecordKind = RecordKind::Vulnerability;
-    const ALIAS: &'static str = "v";
-    const COLUMNS: &'static str = VULN_COLUMNS;
-    type Record = Vulnerability;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
+    marked_kind!(Vulnerability, "v", VULN_COLUMNS, vulnerability_base -> Vulnerability);
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         self.vendor_stakeholder.as_deref().map(|s| ("vendor_stakeholder", s))
     }
@@ -319,19 +294,10 @@ impl MarkedKind for VulnerabilityInput {
             col("reported_on", &self.reported_on),
         ])
     }
-    fn from_row(row: &AnyRow) -> Result<Vulnerability, StoreError> {
-        vulnerability_base(row)
-    }
 }
 
 impl MarkedKind for ProgrammeInput {
-    const ENTITY: RecordKind = RecordKind::CapacityProgramme;
-    const ALIAS: &'static str = "p";
-    const COLUMNS: &'static str = PROGRAMME_COLUMNS;
-    type Record = Programme;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
+    marked_kind!(CapacityProgramme, "p", PROGRAMME_COLUMNS, programme_from -> Programme);
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("provider", &self.provider))
     }
@@ -352,19 +318,10 @@ impl MarkedKind for ProgrammeInput {
             col("outcomes_en", &self.outcomes.en),
         ])
     }
-    fn from_row(row: &AnyRow) -> Result<Programme, StoreError> {
-        programme_from(row)
-    }
 }
 
 impl MarkedKind for AssessmentInput {
-    const ENTITY: RecordKind = RecordKind::HygieneAssessment;
-    const ALIAS: &'static str = "h";
-    const COLUMNS: &'static str = ASSESSMENT_COLUMNS;
-    type Record = Assessment;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
+    marked_kind!(HygieneAssessment, "h", ASSESSMENT_COLUMNS, assessment_from -> Assessment);
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("stakeholder", &self.stakeholder))
     }
@@ -376,8 +333,5 @@ impl MarkedKind for AssessmentInput {
             col("assessed_on", &self.assessed_on),
             col("results", results),
         ])
-    }
-    fn from_row(row: &AnyRow) -> Result<Assessment, StoreError> {
-        assessment_from(row)
     }
 }

@@ -1,12 +1,12 @@
 //! Points of contact: marked records (TLP:AMBER by default), read through the viewer's filter.
 use crate::audit::Actor;
-use crate::marked::{MarkedKind, Marking, visible_select};
-use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
+use crate::marked::{Audited, MarkedKind, marked_kind, marked_row, visible_select};
+use crate::rows::{corrupt, enum_column, enum_name, json_column};
 use crate::sql::{Column, col, insert};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::Viewer;
 use normwatch_core::cbm::{ContactInput, PointOfContact};
-use normwatch_core::{RecordKind, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -14,35 +14,26 @@ const COLUMNS: &str = "c.id, c.stakeholder_id, c.kind, c.name, c.role_title, c.c
     c.valid_from, c.valid_until, c.tlp, c.status, c.recorded_by, c.created_at, c.updated_at, c.version";
 
 fn contact_from(r: &AnyRow) -> Result<PointOfContact, StoreError> {
-    Ok(PointOfContact {
-        id: r.try_get("id")?,
-        stakeholder: r.try_get("stakeholder_id")?,
-        kind: enum_column(r, "kind")?,
-        name: r.try_get("name")?,
-        role_title: r.try_get("role_title")?,
-        channels: json_column(r, "channels")?,
-        languages: json_column(r, "languages")?,
-        hours: r.try_get("hours")?,
-        time_zone: r.try_get("time_zone")?,
-        valid_from: r.try_get("valid_from")?,
-        valid_until: r.try_get("valid_until")?,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        PointOfContact {
+            id: r.try_get("id")?,
+            stakeholder: r.try_get("stakeholder_id")?,
+            kind: enum_column(r, "kind")?,
+            name: r.try_get("name")?,
+            role_title: r.try_get("role_title")?,
+            channels: json_column(r, "channels")?,
+            languages: json_column(r, "languages")?,
+            hours: r.try_get("hours")?,
+            time_zone: r.try_get("time_zone")?,
+            valid_from: r.try_get("valid_from")?,
+            valid_until: r.try_get("valid_until")?,
+        }
+    ))
 }
 
 impl MarkedKind for ContactInput {
-    const ENTITY: RecordKind = RecordKind::PointOfContact;
-    const ALIAS: &'static str = "c";
-    const COLUMNS: &'static str = COLUMNS;
-    type Record = PointOfContact;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
+    marked_kind!(PointOfContact, "c", COLUMNS, contact_from -> PointOfContact);
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("stakeholder", &self.stakeholder))
     }
@@ -61,9 +52,6 @@ impl MarkedKind for ContactInput {
             col("valid_from", &self.valid_from),
             col("valid_until", &self.valid_until),
         ])
-    }
-    fn from_row(row: &AnyRow) -> Result<PointOfContact, StoreError> {
-        contact_from(row)
     }
 }
 
@@ -84,12 +72,8 @@ impl Store {
         stakeholder: Option<&str>,
     ) -> Result<Vec<PointOfContact>, StoreError> {
         let mut sql = visible_select::<ContactInput>(viewer);
-        if let Some(s) = stakeholder {
-            let p = sql.bind(s);
-            sql.push(&format!(" AND c.stakeholder_id = {p}"));
-        }
-        sql.push(" ORDER BY c.stakeholder_id, c.kind, c.valid_from, c.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(contact_from).collect()
+        sql.and_eq("c.stakeholder_id", stakeholder);
+        self.marked_list::<ContactInput>(sql, "c.stakeholder_id, c.kind, c.valid_from, c.id").await
     }
 
     /// Published contacts as they stand (for `log audit`).
@@ -409,8 +393,6 @@ impl Store {
         url: &str,
         secret: &str,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
         let id = new_id();
         let columns = vec![
             col("id", &id),
@@ -419,10 +401,9 @@ impl Store {
             col("secret", secret),
             col("created_at", now_rfc3339()),
         ];
-        insert("webhook_endpoints", columns).query().execute(&mut *tx).await?;
-        let what = serde_json::json!({"stakeholder": stakeholder, "url": url});
-        crate::audit::record(&mut tx, actor, "create", "webhook", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let what = Some(serde_json::json!({"stakeholder": stakeholder, "url": url}));
+        let audit = Audited { action: "create", entity: "webhook", id: &id, what };
+        self.insert_audited(actor, "webhook_endpoints", columns, Some(("stakeholder", stakeholder)), audit).await?;
         Ok(id)
     }
 

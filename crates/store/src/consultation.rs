@@ -1,8 +1,8 @@
 //! Consultations and their comments; an adopted new norm enters the catalogue as `proposed`.
 use crate::audit::Actor;
+use crate::marked::Audited;
 use crate::rows::{corrupt, enum_column, enum_name};
-use crate::sql::{col, insert};
-use crate::stakeholders::require_stakeholder;
+use crate::sql::col;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::consultation::{Comment, Consultation, ConsultationInput, Outcome, OutcomeInput, ProposedNorm};
 use normwatch_core::{FieldError, Localized};
@@ -11,7 +11,6 @@ use sqlx::any::AnyRow;
 
 impl Store {
     pub async fn create_consultation(&self, actor: &Actor, input: &ConsultationInput) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
         let id = new_id();
         let proposed = input.proposed_norm.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default());
         let columns = vec![
@@ -28,10 +27,9 @@ impl Store {
             col("recorded_by", &actor.0),
             col("created_at", now_rfc3339()),
         ];
-        insert("consultations", columns).query().execute(&mut *tx).await?;
-        let what = serde_json::json!({"kind": enum_name(input.kind), "title": input.title});
-        crate::audit::record(&mut tx, actor, "create", "consultation", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let what = Some(serde_json::json!({"kind": enum_name(input.kind), "title": input.title}));
+        let audit = Audited { action: "create", entity: "consultation", id: &id, what };
+        self.insert_audited(actor, "consultations", columns, None, audit).await?;
         Ok(id)
     }
 
@@ -114,8 +112,6 @@ impl Store {
         stakeholder: &str,
         text: &str,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
         let id = new_id();
         let columns = vec![
             col("id", &id),
@@ -125,10 +121,10 @@ impl Store {
             col("recorded_by", &actor.0),
             col("created_at", now_rfc3339()),
         ];
-        insert("consultation_comments", columns).query().execute(&mut *tx).await?;
-        crate::audit::record(&mut tx, actor, "comment", "consultation", consultation, None::<&()>, Some(&stakeholder))
-            .await?;
-        tx.commit().await?;
+        let audit =
+            Audited { action: "comment", entity: "consultation", id: consultation, what: Some(stakeholder.into()) };
+        let named = Some(("stakeholder", stakeholder));
+        self.insert_audited(actor, "consultation_comments", columns, named, audit).await?;
         Ok(id)
     }
 

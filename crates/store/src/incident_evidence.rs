@@ -184,14 +184,8 @@ impl Store {
         sql.push(&format!(
             "{visible} AND EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id AND {incident_visible})"
         ));
-        if let Some(id) = id {
-            let p = sql.bind(id);
-            sql.push(&format!(" AND e.id = {p}"));
-        }
-        if let Some(i) = incident {
-            let p = sql.bind(i);
-            sql.push(&format!(" AND e.incident_id = {p}"));
-        }
+        sql.and_eq("e.id", id);
+        sql.and_eq("e.incident_id", incident);
         sql.push(" ORDER BY e.created_at, e.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -63,6 +63,57 @@ pub(crate) trait MarkedKind: Sync {
     fn logged(_record: &mut Self::Record, _index: Option<u64>) {}
 }
 
+/// A marked record from its row: the fields given, and the ones every marked table has (`tlp`,
+/// `status`, `recorded_by`, `created_at`, `updated_at`, `version`).
+macro_rules! marked_row {
+    ($row:expr, $record:ident { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+        $record {
+            $($field $(: $value)?,)*
+            tlp: $crate::rows::tlp_column($row)?,
+            status: $crate::rows::enum_column($row, "status")?,
+            recorded_by: sqlx::Row::try_get($row, "recorded_by")?,
+            created_at: sqlx::Row::try_get($row, "created_at")?,
+            updated_at: sqlx::Row::try_get($row, "updated_at")?,
+            version: sqlx::Row::try_get($row, "version")?,
+        }
+    };
+}
+pub(crate) use marked_row;
+
+/// The items of [`MarkedKind`] that only name things: the kind, the table's alias and columns,
+/// the record and its row reader, and the marking from the input's `tlp` and `status` fields —
+/// with `community` when the kind has one, and `log_index` when the record shows its leaf.
+macro_rules! marked_kind {
+    ($kind:ident, $alias:literal, $columns:expr, $from:ident -> $record:ty $(, $extra:ident)*) => {
+        const ENTITY: normwatch_core::RecordKind = normwatch_core::RecordKind::$kind;
+        const ALIAS: &'static str = $alias;
+        const COLUMNS: &'static str = $columns;
+        type Record = $record;
+        fn from_row(row: &sqlx::any::AnyRow) -> Result<$record, $crate::StoreError> {
+            $from(row)
+        }
+        $(marked_kind!(@$extra $record);)*
+        marked_kind!(@marking $($extra)*);
+    };
+    (@marking community $($rest:ident)*) => {
+        fn marking(&self) -> $crate::marked::Marking<'_> {
+            $crate::marked::Marking { tlp: self.tlp, status: self.status, community: self.community.as_deref() }
+        }
+    };
+    (@marking $($rest:ident)*) => {
+        fn marking(&self) -> $crate::marked::Marking<'_> {
+            $crate::marked::Marking { tlp: self.tlp, status: self.status, community: None }
+        }
+    };
+    (@community $record:ty) => {};
+    (@log_index $record:ty) => {
+        fn logged(record: &mut $record, index: Option<u64>) {
+            record.log_index = index;
+        }
+    };
+}
+pub(crate) use marked_kind;
+
 /// Writes a new record in `tx`: its row, then what a read gives back, the audit entry and, when
 /// it is published, its log leaf. Returns the record as stored.
 pub(crate) async fn create_in<K: MarkedKind>(
@@ -99,13 +150,67 @@ pub(crate) fn visible_select<K: MarkedKind>(viewer: &Viewer) -> Sql {
     sql
 }
 
+/// As [`visible_select`], with the index of each record's log leaf (`log_index`, NULL while
+/// it is unpublished).
+pub(crate) fn visible_logged<K: MarkedKind>(viewer: &Viewer) -> Sql {
+    let (alias, entity) = (K::ALIAS, K::ENTITY.as_str());
+    let mut sql = Sql::new(&format!(
+        "SELECT {}, lg.idx AS log_index FROM {} {alias} \
+         LEFT JOIN log_leaves lg ON lg.entity = '{entity}' AND lg.entity_id = {alias}.id WHERE ",
+        K::COLUMNS,
+        K::TABLE
+    ));
+    let visible = visible_to(&mut sql, viewer, alias);
+    sql.push(&visible);
+    sql
+}
+
+/// What the audit entry of a plain (unmarked) write says.
+pub(crate) struct Audited<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub id: &'a str,
+    pub what: Option<serde_json::Value>,
+}
+
 impl Store {
+    /// Writes one row of a plain record and its audit entry, in a transaction of its own; when
+    /// the row names a stakeholder (`field`, `id`), it must exist.
+    pub(crate) async fn insert_audited(
+        &self,
+        actor: &Actor,
+        table: &str,
+        columns: Vec<Column>,
+        stakeholder: Option<(&str, &str)>,
+        audit: Audited<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        if let Some((field, id)) = stakeholder {
+            require_stakeholder(&mut tx, field, id).await?;
+        }
+        crate::sql::insert(table, columns).query().execute(&mut *tx).await?;
+        let what = audit.what.as_ref();
+        crate::audit::record(&mut tx, actor, audit.action, audit.entity, audit.id, None::<&()>, what).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Creates a marked record in a transaction of its own.
     pub(crate) async fn create_marked<K: MarkedKind>(&self, actor: &Actor, input: &K) -> Result<K::Record, StoreError> {
         let mut tx = self.begin_write().await?;
         let stored = create_in(&mut tx, actor, input).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    /// The records a select of the kind's rows finds, ordered by `order`.
+    pub(crate) async fn marked_list<K: MarkedKind>(
+        &self,
+        mut sql: Sql,
+        order: &str,
+    ) -> Result<Vec<K::Record>, StoreError> {
+        sql.push(&format!(" ORDER BY {order}"));
+        sql.query().fetch_all(&self.pool).await?.iter().map(K::from_row).collect()
     }
 
     /// One record by id, if the viewer may read it.

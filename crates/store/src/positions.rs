@@ -1,8 +1,8 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
 use crate::audit::Actor;
-use crate::marked::{MarkedKind, Marking, create_in};
-use crate::rows::{enum_column, tlp_column};
+use crate::marked::{MarkedKind, create_in, marked_kind, marked_row, visible_logged};
+use crate::rows::enum_column;
 use crate::sql::{Column, Sql, col, visible_to};
 use crate::{Store, StoreError};
 use normwatch_core::adoption::Stakeholder;
@@ -10,7 +10,7 @@ use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
 use normwatch_core::marking::legal_position_holder;
-use normwatch_core::{FieldError, Localized, RecordKind, Viewer};
+use normwatch_core::{FieldError, Localized, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -79,89 +79,68 @@ fn log_index(row: &AnyRow) -> Result<Option<u64>, StoreError> {
 }
 
 fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
-    Ok(Position {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        norm: row.try_get("norm_id")?,
-        stance: enum_column(row, "stance")?,
-        stated_on: row.try_get("stated_on")?,
-        source: SourceRef {
-            url: row.try_get("source_url")?,
-            document: row.try_get("source_document")?,
-            paragraph: row.try_get("source_paragraph")?,
-        },
-        statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
-        supersedes: row.try_get("supersedes")?,
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        Position {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            norm: row.try_get("norm_id")?,
+            stance: enum_column(row, "stance")?,
+            stated_on: row.try_get("stated_on")?,
+            source: SourceRef {
+                url: row.try_get("source_url")?,
+                document: row.try_get("source_document")?,
+                paragraph: row.try_get("source_paragraph")?,
+            },
+            statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
+            supersedes: row.try_get("supersedes")?,
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 const EVIDENCE_COLUMNS: &str = "e.id, e.stakeholder_id, e.norm_id, e.kind, e.dated, e.url, e.summary_ja, e.summary_en, \
     e.tlp, e.status, e.recorded_by, e.created_at, e.updated_at, e.version";
 
 fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
-    Ok(ImplementationEvidence {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        norm: row.try_get("norm_id")?,
-        kind: row.try_get("kind")?,
-        dated: row.try_get("dated")?,
-        url: row.try_get("url")?,
-        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        ImplementationEvidence {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            norm: row.try_get("norm_id")?,
+            kind: row.try_get("kind")?,
+            dated: row.try_get("dated")?,
+            url: row.try_get("url")?,
+            summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 const LEGAL_COLUMNS: &str = "l.id, l.stakeholder_id, l.topic, l.summary_ja, l.summary_en, l.source_url, l.dated, l.tlp, \
     l.status, l.recorded_by, l.created_at, l.updated_at, l.version";
 
 fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
-    Ok(LegalPosition {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        topic: row.try_get("topic")?,
-        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-        source_url: row.try_get("source_url")?,
-        dated: row.try_get("dated")?,
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        LegalPosition {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            topic: row.try_get("topic")?,
+            summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+            source_url: row.try_get("source_url")?,
+            dated: row.try_get("dated")?,
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
-    if let Some(id) = &filter.id {
-        let p = sql.bind(id.clone());
-        sql.push(&format!(" AND {alias}.id = {p}"));
-    }
-    if let Some(s) = &filter.stakeholder {
-        let p = sql.bind(s.clone());
-        sql.push(&format!(" AND {alias}.stakeholder_id = {p}"));
-    }
-    if let Some(n) = &filter.norm {
-        let p = sql.bind(n.clone());
-        sql.push(&format!(" AND {alias}.norm_id = {p}"));
-    }
-    if let Some(t) = &filter.topic {
-        let p = sql.bind(t.clone());
-        sql.push(&format!(" AND {alias}.topic = {p}"));
-    }
+    sql.and_eq(&format!("{alias}.id"), filter.id.as_deref());
+    sql.and_eq(&format!("{alias}.stakeholder_id"), filter.stakeholder.as_deref());
+    sql.and_eq(&format!("{alias}.norm_id"), filter.norm.as_deref());
+    sql.and_eq(&format!("{alias}.topic"), filter.topic.as_deref());
 }
 
 impl Store {
@@ -217,15 +196,9 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<ImplementationEvidence>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {EVIDENCE_COLUMNS}, lg.idx AS log_index FROM implementation_evidence e \
-             LEFT JOIN log_leaves lg ON lg.entity = 'implementation-evidence' AND lg.entity_id = e.id WHERE "
-        ));
-        let visible = visible_to(&mut sql, viewer, "e");
-        sql.push(&visible);
+        let mut sql = visible_logged::<EvidenceInput>(viewer);
         filters(&mut sql, "e", filter);
-        sql.push(" ORDER BY e.stakeholder_id, e.norm_id, e.dated, e.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(evidence_from).collect()
+        self.marked_list::<EvidenceInput>(sql, "e.stakeholder_id, e.norm_id, e.dated, e.id").await
     }
 
     /// Records a state's legal position; refused for stakeholders that are not states.
@@ -242,15 +215,9 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<LegalPosition>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {LEGAL_COLUMNS}, lg.idx AS log_index FROM legal_positions l \
-             LEFT JOIN log_leaves lg ON lg.entity = 'legal-position' AND lg.entity_id = l.id WHERE "
-        ));
-        let visible = visible_to(&mut sql, viewer, "l");
-        sql.push(&visible);
+        let mut sql = visible_logged::<LegalPositionInput>(viewer);
         filters(&mut sql, "l", filter);
-        sql.push(" ORDER BY l.topic, l.stakeholder_id, l.dated, l.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(legal_from).collect()
+        self.marked_list::<LegalPositionInput>(sql, "l.topic, l.stakeholder_id, l.dated, l.id").await
     }
 
     /// Whether any position exists at all (seeding runs once).
@@ -264,14 +231,8 @@ impl Store {
 }
 
 impl MarkedKind for PositionInput {
-    const ENTITY: RecordKind = RecordKind::Position;
-    const ALIAS: &'static str = "p";
-    const COLUMNS: &'static str = POSITION_COLUMNS;
+    marked_kind!(Position, "p", POSITION_COLUMNS, position_from -> Position, community, log_index);
     const FRESH: &'static str = ", NULL AS supersedes, NULL AS log_index";
-    type Record = Position;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: self.community.as_deref() }
-    }
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("stakeholder", &self.stakeholder))
     }
@@ -289,23 +250,11 @@ impl MarkedKind for PositionInput {
             col("statement_en", statement.map(|s| s.en.as_str())),
         ])
     }
-    fn from_row(row: &AnyRow) -> Result<Position, StoreError> {
-        position_from(row)
-    }
-    fn logged(record: &mut Position, index: Option<u64>) {
-        record.log_index = index;
-    }
 }
 
 impl MarkedKind for EvidenceInput {
-    const ENTITY: RecordKind = RecordKind::ImplementationEvidence;
-    const ALIAS: &'static str = "e";
-    const COLUMNS: &'static str = EVIDENCE_COLUMNS;
+    marked_kind!(ImplementationEvidence, "e", EVIDENCE_COLUMNS, evidence_from -> ImplementationEvidence, log_index);
     const FRESH: &'static str = ", NULL AS log_index";
-    type Record = ImplementationEvidence;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("stakeholder", &self.stakeholder))
     }
@@ -320,23 +269,11 @@ impl MarkedKind for EvidenceInput {
             col("summary_en", &self.summary.en),
         ])
     }
-    fn from_row(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
-        evidence_from(row)
-    }
-    fn logged(record: &mut ImplementationEvidence, index: Option<u64>) {
-        record.log_index = index;
-    }
 }
 
 impl MarkedKind for LegalPositionInput {
-    const ENTITY: RecordKind = RecordKind::LegalPosition;
-    const ALIAS: &'static str = "l";
-    const COLUMNS: &'static str = LEGAL_COLUMNS;
+    marked_kind!(LegalPosition, "l", LEGAL_COLUMNS, legal_from -> LegalPosition, log_index);
     const FRESH: &'static str = ", NULL AS log_index";
-    type Record = LegalPosition;
-    fn marking(&self) -> Marking<'_> {
-        Marking { tlp: self.tlp, status: self.status, community: None }
-    }
     fn stakeholder(&self) -> Option<(&'static str, &str)> {
         Some(("stakeholder", &self.stakeholder))
     }
@@ -353,11 +290,5 @@ impl MarkedKind for LegalPositionInput {
             col("source_url", &self.source_url),
             col("dated", &self.dated),
         ])
-    }
-    fn from_row(row: &AnyRow) -> Result<LegalPosition, StoreError> {
-        legal_from(row)
-    }
-    fn logged(record: &mut LegalPosition, index: Option<u64>) {
-        record.log_index = index;
     }
 }

@@ -37,6 +37,15 @@ impl Sql {
         format!("${}", self.binds.len())
     }
 
+    /// ` AND column = $n` when there is a value to filter on.
+    pub fn and_eq(&mut self, column: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            let p = self.bind(v);
+            self.push(&format!(" AND {column} = {p}"));
+        }
+        self
+    }
+
     /// `(p1, p2, …)` for an IN list; never empty (an empty list matches nothing).
     pub fn bind_list<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> String {
         let holders: Vec<String> = values.into_iter().map(|v| self.bind(v)).collect();

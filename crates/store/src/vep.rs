@@ -2,6 +2,7 @@
 //! no role, not even admin, reads a board's cases without being its member. The audit log records
 //! that a case or decision was written, never its content.
 use crate::audit::{Actor, record};
+use crate::marked::Audited;
 use crate::rows::{corrupt, enum_column, enum_name};
 use crate::sql::{col, insert};
 use crate::stakeholders::require_stakeholder;
@@ -135,7 +136,6 @@ impl Store {
         board: &str,
         input: &VepCaseInput,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
         let id = new_id();
         let now = now_rfc3339();
         let equities = serde_json::to_string(&input.equities).map_err(|e| corrupt("equities", e.to_string()))?;
@@ -153,16 +153,14 @@ impl Store {
             col("recorded_by", &actor.0),
             col("created_at", &now),
         ];
-        insert("vep_cases", columns).query().execute(&mut *tx).await?;
         // Confidential: the audit says a case was filed on which board, not what it is.
-        let what = serde_json::json!({ "board": board });
-        record(&mut tx, actor, "create", "vep-case", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let what = Some(serde_json::json!({ "board": board }));
+        let audit = Audited { action: "create", entity: "vep-case", id: &id, what };
+        self.insert_audited(actor, "vep_cases", columns, None, audit).await?;
         Ok(id)
     }
 
     pub async fn add_vep_decision(&self, actor: &Actor, case: &str, input: &DecisionInput) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
         let columns = vec![
             col("id", new_id()),
             col("case_id", case),
@@ -175,10 +173,8 @@ impl Store {
             col("recorded_by", &actor.0),
             col("created_at", now_rfc3339()),
         ];
-        insert("vep_decisions", columns).query().execute(&mut *tx).await?;
-        record(&mut tx, actor, "decide", "vep-case", case, None::<&()>, None::<&()>).await?;
-        tx.commit().await?;
-        Ok(())
+        let audit = Audited { action: "decide", entity: "vep-case", id: case, what: None };
+        self.insert_audited(actor, "vep_decisions", columns, None, audit).await
     }
 
     async fn cases_where(&self, condition: &str, binds: &[&str]) -> Result<Vec<VepCase>, StoreError> {
