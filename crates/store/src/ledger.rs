@@ -2,23 +2,13 @@
 //! collective statements, responses) share one life: draft → in review → published, reviews per
 //! version, publication into the transparency log, and corrections that supersede without
 //! editing. One generic path serves them all; each kind says only its table and index columns.
-use crate::audit::{Actor, record};
-use crate::incident_evidence::{Publishing, follow_incident, publish_with};
-use crate::marked::{Marking, marking_columns};
-use crate::rows::{corrupt, enum_column, tlp_column};
-use crate::sql::{ColumnValue, Sql, bind_column, bind_opt, col, insert, visible_to};
-use crate::stakeholders::require_stakeholder;
-use crate::{Store, StoreError, new_id, now_rfc3339};
+use crate::StoreError;
+use crate::sql::ColumnValue;
 use normwatch_core::incident::{IncidentInput, PartialDate};
-use normwatch_core::marking::{ParentMarking, finding_within};
-use normwatch_core::violation::{
-    Approval, AssessmentInput, AttributionInput, ResponseInput, ReviewRule, StatementInput, Verdict,
-};
-use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Tlp, Viewer};
+use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
+use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Tlp};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 mod read;
 mod review;

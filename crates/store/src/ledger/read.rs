@@ -1,5 +1,13 @@
 //! Reading ledger records: the visibility-filtered select, a record from its row, reviews.
-use super::*;
+use super::{LedgerKind, LedgerRecord, Review};
+use crate::rows::{corrupt, enum_column, tlp_column};
+use crate::sql::{Sql, visible_to};
+use crate::{Store, StoreError};
+use normwatch_core::incident::PartialDate;
+use normwatch_core::violation::AttributionInput;
+use normwatch_core::{RecordStatus, Viewer};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 /// The shared columns every ledger table has, read with alias `r`.
 const SHARED: &str = "r.id, r.tlp, r.status, r.recorded_by, r.body, r.supersedes, r.retraction, r.created_at, \
     r.updated_at, r.version";

@@ -2,7 +2,14 @@
 //! corrections by a superseding version.
 use super::read::read_in_tx;
 use super::write::{check_references, create_in, publish_tail, write_incident_index};
-use super::*;
+use super::{LedgerKind, LedgerRecord, WriteOptions, rejected};
+use crate::audit::{Actor, record};
+use crate::incident_evidence::follow_incident;
+use crate::rows::corrupt;
+use crate::sql::{Sql, bind_column, bind_opt};
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::violation::{Approval, ReviewRule, Verdict};
+use normwatch_core::{Localized, RecordStatus, Viewer};
 impl Store {
     /// Replaces a draft's content. `version` is the one the writer read; a stale one gets 409.
     pub async fn update_ledger_draft<T: LedgerKind>(
@@ -18,13 +25,11 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let Some(before) = read_in_tx::<T>(&mut tx, id).await? else { return Err(StoreError::NotFound) };
-        if before.body.status() != RecordStatus::Draft {
-            return Err(StoreError::Conflict(format!(
-                "the {} is {}; only a draft is edited (published records are corrected by a new version)",
-                T::ENTITY.as_str(),
-                before.body.status().name()
-            )));
-        }
+        expect_status(
+            &before,
+            RecordStatus::Draft,
+            "only a draft is edited (published records are corrected by a new version)",
+        )?;
         check_references(&mut tx, input, "stakeholder").await?;
         let mut input = input.clone();
         input.set_status(RecordStatus::Draft);
@@ -124,13 +129,7 @@ impl Store {
         comment: Option<&str>,
     ) -> Result<LedgerRecord<T>, StoreError> {
         let Some(current) = self.ledger_record::<T>(viewer, id).await? else { return Err(StoreError::NotFound) };
-        if current.body.status() != RecordStatus::InReview {
-            return Err(StoreError::Conflict(format!(
-                "the {} is {}; only a record in review is reviewed (submit it first)",
-                T::ENTITY.as_str(),
-                current.body.status().name()
-            )));
-        }
+        expect_status(&current, RecordStatus::InReview, "only a record in review is reviewed (submit it first)")?;
         if current.recorded_by == actor.0 {
             return Err(rejected("reviewer", "an author does not review their own record"));
         }
@@ -191,13 +190,7 @@ impl Store {
         rule: ReviewRule,
     ) -> Result<LedgerRecord<T>, StoreError> {
         let Some(current) = self.ledger_record::<T>(viewer, id).await? else { return Err(StoreError::NotFound) };
-        if current.body.status() != RecordStatus::InReview {
-            return Err(StoreError::Conflict(format!(
-                "the {} is {}; only a record in review is published",
-                T::ENTITY.as_str(),
-                current.body.status().name()
-            )));
-        }
+        expect_status(&current, RecordStatus::InReview, "only a record in review is published")?;
         let approvals: Vec<Approval> = current
             .reviews
             .iter()
@@ -241,13 +234,7 @@ impl Store {
         retraction: Option<&Localized>,
     ) -> Result<LedgerRecord<T>, StoreError> {
         let Some(old) = self.ledger_record::<T>(viewer, id).await? else { return Err(StoreError::NotFound) };
-        if old.body.status() != RecordStatus::Published {
-            return Err(StoreError::Conflict(format!(
-                "the {} is {}; edit the draft instead — only published records are corrected",
-                T::ENTITY.as_str(),
-                old.body.status().name()
-            )));
-        }
+        expect_status(&old, RecordStatus::Published, "edit the draft instead — only published records are corrected")?;
         if old.body.incident() != input.incident() {
             return Err(rejected("incident", "a correction is about the same incident as what it corrects"));
         }
@@ -258,4 +245,13 @@ impl Store {
         tx.commit().await?;
         Ok(created)
     }
+}
+
+/// A conflict unless the record is `wanted`; `hint` says which records the action takes.
+fn expect_status<T: LedgerKind>(record: &LedgerRecord<T>, wanted: RecordStatus, hint: &str) -> Result<(), StoreError> {
+    let status = record.body.status();
+    if status != wanted {
+        return Err(StoreError::Conflict(format!("the {} is {}; {hint}", T::ENTITY.as_str(), status.name())));
+    }
+    Ok(())
 }

@@ -1,6 +1,17 @@
 //! Writing ledger records: the row and its index columns, the incident's search index and
 //! facets, the checks on references and markings, creation, imports and publication's tail.
-use super::*;
+use super::{ImportCounts, LedgerKind, LedgerRecord, WriteOptions, rejected};
+use crate::audit::{Actor, record};
+use crate::incident_evidence::{Publishing, publish_with};
+use crate::marked::{Marking, marking_columns};
+use crate::rows::{corrupt, enum_column, tlp_column};
+use crate::sql::{Sql, col, insert};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::marking::{ParentMarking, finding_within};
+use normwatch_core::{Localized, RecordStatus};
+use sqlx::{Any, Row, Transaction};
 async fn insert_row<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
