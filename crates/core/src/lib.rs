@@ -18,6 +18,7 @@ pub mod ids;
 pub mod incident;
 pub mod lang;
 pub mod linking;
+pub mod marking;
 pub mod metrics;
 pub mod query;
 pub mod record_kind;

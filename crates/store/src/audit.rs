@@ -114,10 +114,7 @@ impl Store {
             ));
             sql.push(&format!(" AND entity_id NOT IN ({})", scoped.join(" UNION ALL ")));
         }
-        if let Some(e) = entity {
-            let p = sql.bind(e);
-            sql.push(&format!(" AND entity = {p}"));
-        }
+        sql.and_eq("entity", entity);
         if let Some(b) = before {
             let p = sql.bind_int(b);
             sql.push(&format!(" AND seq < {p}"));

@@ -1,9 +1,9 @@
 //! Vulnerabilities with their vendors' mitigation events, and capacity-building programmes:
 //! marked records, read through the viewer's visibility filter, logged when published.
 use crate::audit::Actor;
-use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
-use crate::sql::{Sql, visible_to};
-use crate::stakeholders::require_stakeholder;
+use crate::marked::{MarkedKind, audited, marked_kind, marked_row, visible_select};
+use crate::rows::{corrupt, enum_column, enum_name, json_column};
+use crate::sql::{Column, col, insert};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::capacity::{
     Assessment, AssessmentInput, ControlResult, MitigationStatus, Programme, ProgrammeInput, TimelineEvent,
@@ -73,45 +73,11 @@ impl Store {
     }
 
     pub async fn create_vulnerability(&self, actor: &Actor, input: &VulnerabilityInput) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        if let Some(s) = &input.vendor_stakeholder {
-            require_stakeholder(&mut tx, "vendor_stakeholder", s).await?;
-        }
-        let id = new_id();
-        let now = now_rfc3339();
-        sqlx::query(
-            "INSERT INTO vulnerabilities (id, cve_id, product, vendor, stakeholder_id, advisory_url, reported_on, tlp, status,
-               recorded_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1)",
-        )
-        .bind(&id)
-        .bind(input.cve_id.clone())
-        .bind(input.product.trim())
-        .bind(input.vendor.trim())
-        .bind(input.vendor_stakeholder.clone())
-        .bind(input.advisory_url.clone())
-        .bind(&input.reported_on)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE v.id = $1")))
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let stored = vulnerability_base(&row)?;
-        let published = input.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, RecordKind::Vulnerability, &id, &stored, published).await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(self.create_marked(actor, input).await?.id)
     }
 
     pub async fn vulnerabilities(&self, viewer: &Viewer) -> Result<Vec<Vulnerability>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
-        let visible = visible_to(&mut sql, &not_as_vendor(viewer), "v");
-        sql.push(&visible);
+        let mut sql = visible_select::<VulnerabilityInput>(&not_as_vendor(viewer));
         sql.push(" ORDER BY v.reported_on, v.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -122,10 +88,9 @@ impl Store {
     }
 
     pub async fn vulnerability(&self, viewer: &Viewer, id: &str) -> Result<Option<Vulnerability>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE "));
-        let visible = visible_to(&mut sql, &not_as_vendor(viewer), "v");
+        let mut sql = visible_select::<VulnerabilityInput>(&not_as_vendor(viewer));
         let p = sql.bind(id);
-        sql.push(&format!("{visible} AND v.id = {p}"));
+        sql.push(&format!(" AND v.id = {p}"));
         match sql.query().fetch_optional(&self.pool).await? {
             Some(r) => Ok(Some(self.vulnerability_from(&r).await?)),
             None => Ok(None),
@@ -148,17 +113,15 @@ impl Store {
             recorded_by: actor.0.clone(),
             created_at: now_rfc3339(),
         };
-        sqlx::query(
-            "INSERT INTO vulnerability_events (id, vulnerability_id, event, happened_on, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&event.id)
-        .bind(&event.vulnerability)
-        .bind(enum_name(event.event))
-        .bind(&event.on)
-        .bind(&event.recorded_by)
-        .bind(&event.created_at)
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", &event.id),
+            col("vulnerability_id", &event.vulnerability),
+            col("event", enum_name(event.event)),
+            col("happened_on", &event.on),
+            col("recorded_by", &event.recorded_by),
+            col("created_at", &event.created_at),
+        ];
+        insert("vulnerability_events", columns).query().execute(&mut *tx).await?;
         let published = vulnerability.status == RecordStatus::Published;
         crate::log::audit_and_log(&mut tx, actor, RecordKind::VulnerabilityEvent, &event.id, &event, published).await?;
         tx.commit().await?;
@@ -170,136 +133,34 @@ impl Store {
         &self,
     ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
         let mut out = Vec::new();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VULN_COLUMNS} FROM vulnerabilities v WHERE v.status = 'published'"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
+        for r in &self.published_rows::<VulnerabilityInput>().await? {
             let v = self.vulnerability_from(r).await?;
             for e in self.vulnerability_events(&v.id).await? {
-                let ev = serde_json::to_value(&e).map_err(|e| corrupt("event", e.to_string()))?;
-                out.push((RecordKind::VulnerabilityEvent.as_str().to_owned(), e.id.clone(), ev));
+                out.push(audited(RecordKind::VulnerabilityEvent, e.id.clone(), &e)?);
             }
-            let value = serde_json::to_value(&v).map_err(|e| corrupt("vulnerability", e.to_string()))?;
-            out.push((RecordKind::Vulnerability.as_str().to_owned(), v.id, value));
+            out.push(audited(RecordKind::Vulnerability, v.id.clone(), &v)?);
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.status = 'published'"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
-            let a = assessment_from(r)?;
-            let value = serde_json::to_value(&a).map_err(|e| corrupt("assessment", e.to_string()))?;
-            out.push((RecordKind::HygieneAssessment.as_str().to_owned(), a.id, value));
-        }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.status = 'published'"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
-            let p = programme_from(r)?;
-            let value = serde_json::to_value(&p).map_err(|e| corrupt("programme", e.to_string()))?;
-            out.push((RecordKind::CapacityProgramme.as_str().to_owned(), p.id, value));
-        }
+        out.extend(self.published_marked::<AssessmentInput>(|a| a.id.clone()).await?);
+        out.extend(self.published_marked::<ProgrammeInput>(|p| p.id.clone()).await?);
         Ok(out)
     }
 
     pub async fn create_programme(&self, actor: &Actor, input: &ProgrammeInput) -> Result<Programme, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "provider", &input.provider).await?;
-        let id = new_id();
-        let now = now_rfc3339();
-        let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-        sqlx::query(
-            "INSERT INTO capacity_programmes (id, stakeholder_id, title_ja, title_en, beneficiaries, region, norms, elements, starts_on,
-               ends_on, progress, outcomes_ja, outcomes_en, tlp, status, recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, 1)",
-        )
-        .bind(&id)
-        .bind(&input.provider)
-        .bind(&input.title.ja)
-        .bind(&input.title.en)
-        .bind(list(&input.beneficiaries))
-        .bind(&input.region)
-        .bind(list(&input.norms))
-        .bind(list(&input.elements))
-        .bind(&input.starts_on)
-        .bind(input.ends_on.clone())
-        .bind(enum_name(input.progress))
-        .bind(&input.outcomes.ja)
-        .bind(&input.outcomes.en)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE p.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let created = programme_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, RecordKind::CapacityProgramme, &id, &created, published).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     pub async fn create_assessment(&self, actor: &Actor, input: &AssessmentInput) -> Result<Assessment, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let id = new_id();
-        let now = now_rfc3339();
-        let results = serde_json::to_string(&input.results).map_err(|e| corrupt("results", e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO hygiene_assessments (id, stakeholder_id, baseline_id, assessed_on, results, tlp, status, recorded_by,
-               created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.baseline)
-        .bind(&input.assessed_on)
-        .bind(results)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE h.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let created = assessment_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, RecordKind::HygieneAssessment, &id, &created, published).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     /// One assessment, if the viewer may read it.
     pub async fn assessment(&self, viewer: &Viewer, id: &str) -> Result<Option<Assessment>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE "));
-        let visible = visible_to(&mut sql, viewer, "h");
-        let p = sql.bind(id);
-        sql.push(&format!("{visible} AND h.id = {p}"));
-        sql.query().fetch_optional(&self.pool).await?.as_ref().map(assessment_from).transpose()
+        self.visible_marked::<AssessmentInput>(viewer, id).await
     }
 
     /// One programme, if the viewer may read it.
     pub async fn programme(&self, viewer: &Viewer, id: &str) -> Result<Option<Programme>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE "));
-        let visible = visible_to(&mut sql, viewer, "p");
-        let p = sql.bind(id);
-        sql.push(&format!("{visible} AND p.id = {p}"));
-        sql.query().fetch_optional(&self.pool).await?.as_ref().map(programme_from).transpose()
+        self.visible_marked::<ProgrammeInput>(viewer, id).await
     }
 
     /// One timeline step, if the viewer may read its vulnerability.
@@ -327,19 +188,10 @@ impl Store {
         stakeholder: Option<&str>,
         baseline: Option<&str>,
     ) -> Result<Vec<Assessment>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {ASSESSMENT_COLUMNS} FROM hygiene_assessments h WHERE "));
-        let visible = visible_to(&mut sql, viewer, "h");
-        sql.push(&visible);
-        if let Some(s) = stakeholder {
-            let p = sql.bind(s);
-            sql.push(&format!(" AND h.stakeholder_id = {p}"));
-        }
-        if let Some(b) = baseline {
-            let p = sql.bind(b);
-            sql.push(&format!(" AND h.baseline_id = {p}"));
-        }
-        sql.push(" ORDER BY h.assessed_on, h.created_at, h.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(assessment_from).collect()
+        let mut sql = visible_select::<AssessmentInput>(viewer);
+        sql.and_eq("h.stakeholder_id", stakeholder);
+        sql.and_eq("h.baseline_id", baseline);
+        self.marked_list::<AssessmentInput>(sql, "h.assessed_on, h.created_at, h.id").await
     }
 
     /// Programmes the viewer may read, optionally about one norm or in one region.
@@ -349,13 +201,8 @@ impl Store {
         norm: Option<&str>,
         region: Option<&str>,
     ) -> Result<Vec<Programme>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {PROGRAMME_COLUMNS} FROM capacity_programmes p WHERE "));
-        let visible = visible_to(&mut sql, viewer, "p");
-        sql.push(&visible);
-        if let Some(r) = region {
-            let p = sql.bind(r);
-            sql.push(&format!(" AND p.region = {p}"));
-        }
+        let mut sql = visible_select::<ProgrammeInput>(viewer);
+        sql.and_eq("p.region", region);
         sql.push(" ORDER BY p.starts_on, p.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let all = rows.iter().map(programme_from).collect::<Result<Vec<_>, _>>()?;
@@ -372,26 +219,23 @@ fn not_as_vendor(viewer: &Viewer) -> Viewer {
 
 /// The vulnerability as published: without its timeline, which is events of its own.
 fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
-    Ok(Vulnerability {
-        id: r.try_get("id")?,
-        cve_id: r.try_get("cve_id")?,
-        product: r.try_get("product")?,
-        vendor: r.try_get("vendor")?,
-        vendor_stakeholder: r.try_get("stakeholder_id")?,
-        advisory_url: r.try_get("advisory_url")?,
-        mitigation_status: MitigationStatus::Unpatched,
-        reported_on: r.try_get("reported_on")?,
-        acknowledged_on: None,
-        fixed_on: None,
-        disclosed_on: None,
-        days_to_fix: None,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Vulnerability {
+            id: r.try_get("id")?,
+            cve_id: r.try_get("cve_id")?,
+            product: r.try_get("product")?,
+            vendor: r.try_get("vendor")?,
+            vendor_stakeholder: r.try_get("stakeholder_id")?,
+            advisory_url: r.try_get("advisory_url")?,
+            mitigation_status: MitigationStatus::Unpatched,
+            reported_on: r.try_get("reported_on")?,
+            acknowledged_on: None,
+            fixed_on: None,
+            disclosed_on: None,
+            days_to_fix: None,
+        }
+    ))
 }
 
 const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en, p.beneficiaries, p.region, p.norms, p.elements, \
@@ -399,25 +243,22 @@ const PROGRAMME_COLUMNS: &str = "p.id, p.stakeholder_id, p.title_ja, p.title_en,
     p.updated_at, p.version";
 
 fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
-    Ok(Programme {
-        id: r.try_get("id")?,
-        provider: r.try_get("stakeholder_id")?,
-        title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
-        beneficiaries: json_column(r, "beneficiaries")?,
-        region: r.try_get("region")?,
-        norms: json_column(r, "norms")?,
-        elements: json_column(r, "elements")?,
-        starts_on: r.try_get("starts_on")?,
-        ends_on: r.try_get("ends_on")?,
-        progress: enum_column(r, "progress")?,
-        outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Programme {
+            id: r.try_get("id")?,
+            provider: r.try_get("stakeholder_id")?,
+            title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
+            beneficiaries: json_column(r, "beneficiaries")?,
+            region: r.try_get("region")?,
+            norms: json_column(r, "norms")?,
+            elements: json_column(r, "elements")?,
+            starts_on: r.try_get("starts_on")?,
+            ends_on: r.try_get("ends_on")?,
+            progress: enum_column(r, "progress")?,
+            outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
+        }
+    ))
 }
 
 const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.assessed_on, h.results, h.tlp, h.status, \
@@ -425,18 +266,72 @@ const ASSESSMENT_COLUMNS: &str = "h.id, h.stakeholder_id, h.baseline_id, h.asses
 
 fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
     let results: Vec<ControlResult> = json_column(r, "results")?;
-    Ok(Assessment {
-        id: r.try_get("id")?,
-        stakeholder: r.try_get("stakeholder_id")?,
-        baseline: r.try_get("baseline_id")?,
-        assessed_on: r.try_get("assessed_on")?,
-        score: hygiene_score(&results),
-        results,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        Assessment {
+            id: r.try_get("id")?,
+            stakeholder: r.try_get("stakeholder_id")?,
+            baseline: r.try_get("baseline_id")?,
+            assessed_on: r.try_get("assessed_on")?,
+            score: hygiene_score(&results),
+            results,
+        }
+    ))
+}
+
+impl MarkedKind for VulnerabilityInput {
+    marked_kind!(Vulnerability, "v", VULN_COLUMNS, vulnerability_base -> Vulnerability);
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        self.vendor_stakeholder.as_deref().map(|s| ("vendor_stakeholder", s))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        Ok(vec![
+            col("cve_id", &self.cve_id),
+            col("product", self.product.trim()),
+            col("vendor", self.vendor.trim()),
+            col("stakeholder_id", &self.vendor_stakeholder),
+            col("advisory_url", &self.advisory_url),
+            col("reported_on", &self.reported_on),
+        ])
+    }
+}
+
+impl MarkedKind for ProgrammeInput {
+    marked_kind!(CapacityProgramme, "p", PROGRAMME_COLUMNS, programme_from -> Programme);
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("provider", &self.provider))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        Ok(vec![
+            col("stakeholder_id", &self.provider),
+            col("title_ja", &self.title.ja),
+            col("title_en", &self.title.en),
+            col("beneficiaries", list(&self.beneficiaries)),
+            col("region", &self.region),
+            col("norms", list(&self.norms)),
+            col("elements", list(&self.elements)),
+            col("starts_on", &self.starts_on),
+            col("ends_on", &self.ends_on),
+            col("progress", enum_name(self.progress)),
+            col("outcomes_ja", &self.outcomes.ja),
+            col("outcomes_en", &self.outcomes.en),
+        ])
+    }
+}
+
+impl MarkedKind for AssessmentInput {
+    marked_kind!(HygieneAssessment, "h", ASSESSMENT_COLUMNS, assessment_from -> Assessment);
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        let results = serde_json::to_string(&self.results).map_err(|e| corrupt("results", e.to_string()))?;
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("baseline_id", &self.baseline),
+            col("assessed_on", &self.assessed_on),
+            col("results", results),
+        ])
+    }
 }

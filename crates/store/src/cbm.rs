@@ -1,11 +1,12 @@
 //! Points of contact: marked records (TLP:AMBER by default), read through the viewer's filter.
 use crate::audit::Actor;
-use crate::rows::{corrupt, enum_column, enum_name, json_column, tlp_column};
-use crate::sql::{Sql, visible_to};
+use crate::marked::{Audited, MarkedKind, marked_kind, marked_row, visible_select};
+use crate::rows::{corrupt, enum_column, enum_name, json_column};
+use crate::sql::{Column, col, insert};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::Viewer;
 use normwatch_core::cbm::{ContactInput, PointOfContact};
-use normwatch_core::{RecordKind, RecordStatus, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -13,75 +14,55 @@ const COLUMNS: &str = "c.id, c.stakeholder_id, c.kind, c.name, c.role_title, c.c
     c.valid_from, c.valid_until, c.tlp, c.status, c.recorded_by, c.created_at, c.updated_at, c.version";
 
 fn contact_from(r: &AnyRow) -> Result<PointOfContact, StoreError> {
-    Ok(PointOfContact {
-        id: r.try_get("id")?,
-        stakeholder: r.try_get("stakeholder_id")?,
-        kind: enum_column(r, "kind")?,
-        name: r.try_get("name")?,
-        role_title: r.try_get("role_title")?,
-        channels: json_column(r, "channels")?,
-        languages: json_column(r, "languages")?,
-        hours: r.try_get("hours")?,
-        time_zone: r.try_get("time_zone")?,
-        valid_from: r.try_get("valid_from")?,
-        valid_until: r.try_get("valid_until")?,
-        tlp: tlp_column(r)?,
-        status: enum_column(r, "status")?,
-        recorded_by: r.try_get("recorded_by")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        version: r.try_get("version")?,
-    })
+    Ok(marked_row!(
+        r,
+        PointOfContact {
+            id: r.try_get("id")?,
+            stakeholder: r.try_get("stakeholder_id")?,
+            kind: enum_column(r, "kind")?,
+            name: r.try_get("name")?,
+            role_title: r.try_get("role_title")?,
+            channels: json_column(r, "channels")?,
+            languages: json_column(r, "languages")?,
+            hours: r.try_get("hours")?,
+            time_zone: r.try_get("time_zone")?,
+            valid_from: r.try_get("valid_from")?,
+            valid_until: r.try_get("valid_until")?,
+        }
+    ))
+}
+
+impl MarkedKind for ContactInput {
+    marked_kind!(PointOfContact, "c", COLUMNS, contact_from -> PointOfContact);
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        let channels = serde_json::to_string(&self.channels).map_err(|e| corrupt("channels", e))?;
+        let languages = serde_json::to_string(&self.languages).map_err(|e| corrupt("languages", e))?;
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("kind", enum_name(self.kind)),
+            col("name", self.name.trim()),
+            col("role_title", self.role_title.trim()),
+            col("channels", channels),
+            col("languages", languages),
+            col("hours", self.hours.trim()),
+            col("time_zone", &self.time_zone),
+            col("valid_from", &self.valid_from),
+            col("valid_until", &self.valid_until),
+        ])
+    }
 }
 
 impl Store {
     pub async fn create_contact(&self, actor: &Actor, input: &ContactInput) -> Result<PointOfContact, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let id = new_id();
-        let channels = serde_json::to_string(&input.channels).map_err(|e| corrupt("channels", e))?;
-        let languages = serde_json::to_string(&input.languages).map_err(|e| corrupt("languages", e))?;
-        sqlx::query(
-            "INSERT INTO points_of_contact (id, stakeholder_id, kind, name, role_title, channels, languages, hours, time_zone,
-               valid_from, valid_until, tlp, status, recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(enum_name(input.kind))
-        .bind(input.name.trim())
-        .bind(input.role_title.trim())
-        .bind(channels)
-        .bind(languages)
-        .bind(input.hours.trim())
-        .bind(&input.time_zone)
-        .bind(&input.valid_from)
-        .bind(input.valid_until.clone())
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM points_of_contact c WHERE c.id = $1")))
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let created = contact_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        crate::log::audit_and_log(&mut tx, actor, RecordKind::PointOfContact, &id, &created, published).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     /// One contact, if the viewer may read it.
     pub async fn contact(&self, viewer: &Viewer, id: &str) -> Result<Option<PointOfContact>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM points_of_contact c WHERE "));
-        let visible = visible_to(&mut sql, viewer, "c");
-        let p = sql.bind(id);
-        sql.push(&format!("{visible} AND c.id = {p}"));
-        sql.query().fetch_optional(&self.pool).await?.as_ref().map(contact_from).transpose()
+        self.visible_marked::<ContactInput>(viewer, id).await
     }
 
     /// The contacts the viewer may read, optionally of one stakeholder.
@@ -90,33 +71,16 @@ impl Store {
         viewer: &Viewer,
         stakeholder: Option<&str>,
     ) -> Result<Vec<PointOfContact>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM points_of_contact c WHERE "));
-        let visible = visible_to(&mut sql, viewer, "c");
-        sql.push(&visible);
-        if let Some(s) = stakeholder {
-            let p = sql.bind(s);
-            sql.push(&format!(" AND c.stakeholder_id = {p}"));
-        }
-        sql.push(" ORDER BY c.stakeholder_id, c.kind, c.valid_from, c.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(contact_from).collect()
+        let mut sql = visible_select::<ContactInput>(viewer);
+        sql.and_eq("c.stakeholder_id", stakeholder);
+        self.marked_list::<ContactInput>(sql, "c.stakeholder_id, c.kind, c.valid_from, c.id").await
     }
 
     /// Published contacts as they stand (for `log audit`).
     pub(crate) async fn published_contact_records(
         &self,
     ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM points_of_contact c WHERE c.status = 'published'"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let c = contact_from(r)?;
-                let v = serde_json::to_value(&c).map_err(|e| corrupt("contact", e.to_string()))?;
-                Ok((RecordKind::PointOfContact.as_str().to_owned(), c.id, v))
-            })
-            .collect()
+        self.published_marked::<ContactInput>(|c| c.id.clone()).await
     }
 }
 
@@ -151,16 +115,14 @@ impl Store {
         require_stakeholder(&mut tx, "organiser", organiser).await?;
         let id = new_id();
         let sent_at = now_rfc3339();
-        sqlx::query(
-            "INSERT INTO communication_checks (id, organiser, title, sent_at, recorded_by) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(organiser)
-        .bind(title)
-        .bind(&sent_at)
-        .bind(&actor.0)
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", &id),
+            col("organiser", organiser),
+            col("title", title),
+            col("sent_at", &sent_at),
+            col("recorded_by", &actor.0),
+        ];
+        insert("communication_checks", columns).query().execute(&mut *tx).await?;
         for (contact, stakeholder, token_hash) in targets {
             sqlx::query(
                 "INSERT INTO communication_check_targets (check_id, contact_id, stakeholder_id, token_hash) VALUES ($1, $2, $3, $4)",
@@ -260,23 +222,20 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let id = new_id();
         let sent_at = now_rfc3339();
-        sqlx::query(
-            "INSERT INTO hotline_messages (id, from_contact, from_stakeholder, severity, subject, body_ja, body_en, incident_ref,
-               ack_within_minutes, sent_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(&from.id)
-        .bind(&from.stakeholder)
-        .bind(enum_name(input.severity))
-        .bind(input.subject.trim())
-        .bind(input.body.ja.trim())
-        .bind(input.body.en.trim())
-        .bind(input.incident_ref.clone())
-        .bind(input.ack_within_minutes)
-        .bind(&sent_at)
-        .bind(&actor.0)
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", &id),
+            col("from_contact", &from.id),
+            col("from_stakeholder", &from.stakeholder),
+            col("severity", enum_name(input.severity)),
+            col("subject", input.subject.trim()),
+            col("body_ja", input.body.ja.trim()),
+            col("body_en", input.body.en.trim()),
+            col("incident_ref", &input.incident_ref),
+            col("ack_within_minutes", input.ack_within_minutes),
+            col("sent_at", &sent_at),
+            col("recorded_by", &actor.0),
+        ];
+        insert("hotline_messages", columns).query().execute(&mut *tx).await?;
         for c in to {
             sqlx::query("INSERT INTO hotline_recipients (message_id, contact_id, stakeholder_id) VALUES ($1, $2, $3)")
                 .bind(&id)
@@ -434,22 +393,17 @@ impl Store {
         url: &str,
         secret: &str,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
         let id = new_id();
-        sqlx::query(
-            "INSERT INTO webhook_endpoints (id, stakeholder_id, url, secret, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(stakeholder)
-        .bind(url)
-        .bind(secret)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let what = serde_json::json!({"stakeholder": stakeholder, "url": url});
-        crate::audit::record(&mut tx, actor, "create", "webhook", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let columns = vec![
+            col("id", &id),
+            col("stakeholder_id", stakeholder),
+            col("url", url),
+            col("secret", secret),
+            col("created_at", now_rfc3339()),
+        ];
+        let what = Some(serde_json::json!({"stakeholder": stakeholder, "url": url}));
+        let audit = Audited { action: "create", entity: "webhook", id: &id, what };
+        self.insert_audited(actor, "webhook_endpoints", columns, Some(("stakeholder", stakeholder)), audit).await?;
         Ok(id)
     }
 

@@ -1,6 +1,7 @@
 //! Communities of interest: members, focus norms, success factors, decisions log.
 use crate::audit::Actor;
 use crate::rows::corrupt;
+use crate::sql::{col, insert};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::{FieldError, Localized};
@@ -49,21 +50,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let today = now_rfc3339()[..10].to_owned();
-        sqlx::query(
-            "INSERT INTO communities (id, name_ja, name_en, purpose_ja, purpose_en, focus_norms, success_factors, recorded_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(&name.ja)
-        .bind(&name.en)
-        .bind(&purpose.ja)
-        .bind(&purpose.en)
-        .bind(serde_json::to_string(focus_norms).map_err(|e| corrupt("norms", e))?)
-        .bind(serde_json::to_string(factors).map_err(|e| corrupt("factors", e))?)
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", id),
+            col("name_ja", &name.ja),
+            col("name_en", &name.en),
+            col("purpose_ja", &purpose.ja),
+            col("purpose_en", &purpose.en),
+            col("focus_norms", serde_json::to_string(focus_norms).map_err(|e| corrupt("norms", e))?),
+            col("success_factors", serde_json::to_string(factors).map_err(|e| corrupt("factors", e))?),
+            col("recorded_by", &actor.0),
+            col("created_at", now_rfc3339()),
+        ];
+        insert("communities", columns).query().execute(&mut *tx).await?;
         for (i, (stakeholder, role)) in members.iter().enumerate() {
             require_stakeholder(&mut tx, &format!("members[{i}].stakeholder"), stakeholder).await?;
             sqlx::query(
@@ -161,20 +159,17 @@ impl Store {
             }
         }
         let id = new_id();
-        sqlx::query(
-            "INSERT INTO community_decisions (id, community_id, decided_on, text_ja, text_en, participants, recorded_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&id)
-        .bind(community)
-        .bind(decided_on)
-        .bind(&text.ja)
-        .bind(&text.en)
-        .bind(serde_json::to_string(participants).map_err(|e| corrupt("participants", e))?)
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", &id),
+            col("community_id", community),
+            col("decided_on", decided_on),
+            col("text_ja", &text.ja),
+            col("text_en", &text.en),
+            col("participants", serde_json::to_string(participants).map_err(|e| corrupt("participants", e))?),
+            col("recorded_by", &actor.0),
+            col("created_at", now_rfc3339()),
+        ];
+        insert("community_decisions", columns).query().execute(&mut *tx).await?;
         crate::audit::record(&mut tx, actor, "decide", "community", community, None::<&()>, Some(&id)).await?;
         tx.commit().await?;
         Ok(id)

@@ -1,7 +1,8 @@
 //! Consultations and their comments; an adopted new norm enters the catalogue as `proposed`.
 use crate::audit::Actor;
+use crate::marked::Audited;
 use crate::rows::{corrupt, enum_column, enum_name};
-use crate::stakeholders::require_stakeholder;
+use crate::sql::col;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::consultation::{Comment, Consultation, ConsultationInput, Outcome, OutcomeInput, ProposedNorm};
 use normwatch_core::{FieldError, Localized};
@@ -10,30 +11,25 @@ use sqlx::any::AnyRow;
 
 impl Store {
     pub async fn create_consultation(&self, actor: &Actor, input: &ConsultationInput) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
         let id = new_id();
         let proposed = input.proposed_norm.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default());
-        sqlx::query(
-            "INSERT INTO consultations (id, kind, title_ja, title_en, text_ja, text_en, norm_id, proposed_norm, opens_on, closes_on,
-               recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&id)
-        .bind(enum_name(input.kind))
-        .bind(&input.title.ja)
-        .bind(&input.title.en)
-        .bind(&input.text.ja)
-        .bind(&input.text.en)
-        .bind(input.norm.clone())
-        .bind(proposed)
-        .bind(&input.opens_on)
-        .bind(&input.closes_on)
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let what = serde_json::json!({"kind": enum_name(input.kind), "title": input.title});
-        crate::audit::record(&mut tx, actor, "create", "consultation", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let columns = vec![
+            col("id", &id),
+            col("kind", enum_name(input.kind)),
+            col("title_ja", &input.title.ja),
+            col("title_en", &input.title.en),
+            col("text_ja", &input.text.ja),
+            col("text_en", &input.text.en),
+            col("norm_id", &input.norm),
+            col("proposed_norm", proposed),
+            col("opens_on", &input.opens_on),
+            col("closes_on", &input.closes_on),
+            col("recorded_by", &actor.0),
+            col("created_at", now_rfc3339()),
+        ];
+        let what = Some(serde_json::json!({"kind": enum_name(input.kind), "title": input.title}));
+        let audit = Audited { action: "create", entity: "consultation", id: &id, what };
+        self.insert_audited(actor, "consultations", columns, None, audit).await?;
         Ok(id)
     }
 
@@ -116,23 +112,19 @@ impl Store {
         stakeholder: &str,
         text: &str,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", stakeholder).await?;
         let id = new_id();
-        sqlx::query(
-            "INSERT INTO consultation_comments (id, consultation_id, stakeholder_id, text, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(consultation)
-        .bind(stakeholder)
-        .bind(text)
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        crate::audit::record(&mut tx, actor, "comment", "consultation", consultation, None::<&()>, Some(&stakeholder))
-            .await?;
-        tx.commit().await?;
+        let columns = vec![
+            col("id", &id),
+            col("consultation_id", consultation),
+            col("stakeholder_id", stakeholder),
+            col("text", text),
+            col("recorded_by", &actor.0),
+            col("created_at", now_rfc3339()),
+        ];
+        let audit =
+            Audited { action: "comment", entity: "consultation", id: consultation, what: Some(stakeholder.into()) };
+        let named = Some(("stakeholder", stakeholder));
+        self.insert_audited(actor, "consultation_comments", columns, named, audit).await?;
         Ok(id)
     }
 

@@ -4,13 +4,15 @@
 //! and its incident, and is published — logged, its leaf committing to the bytes' SHA-256 — by
 //! the review that publishes its incident (or the finding that cites it).
 use crate::audit::{Actor, record};
+use crate::marked::{Marking, marking_columns};
 use crate::rows::{corrupt, enum_column, json_column, tlp_column};
-use crate::sql::{Sql, visible_to};
+use crate::sql::{Sql, col, insert, visible_to};
 use crate::{BlobRef, Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::evidence::{
     CollectionProtocol, Completeness, CustodyEntry, EvidenceLife, EvidenceUpload, GENESIS, broken_link, custody_hash,
     inherited_marking,
 };
+use normwatch_core::marking::at_least_as_strict;
 use normwatch_core::{FieldError, RecordKind, RecordStatus, Tlp, Viewer};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -133,16 +135,7 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::Rejected(FieldError::new("incident", format!("no incident `{}`", input.incident)))
             })?;
-        let incident_tlp = tlp_column(&row)?;
-        if input.tlp < incident_tlp {
-            return Err(StoreError::Rejected(FieldError::new(
-                "tlp",
-                format!(
-                    "the incident is TLP:{}; its evidence must be marked at least as strictly",
-                    incident_tlp.name()
-                ),
-            )));
-        }
+        at_least_as_strict(tlp_column(&row)?, input.tlp, "its evidence").map_err(StoreError::Rejected)?;
         let incident_status: RecordStatus = enum_column(&row, "status")?;
         let community: Option<String> = row.try_get("community_id")?;
         let status = EvidenceLife::of_upload(incident_status, speaks_for_incident).status();
@@ -152,41 +145,24 @@ impl Store {
         let id = new_id();
         let now = now_rfc3339();
         let protocol = serde_json::to_string(&input.protocol).map_err(|e| corrupt("protocol", e))?;
-        sqlx::query(
-            "INSERT INTO incident_evidence (id, incident_id, sha256, size, media_type, filename, protocol, stakeholder_id, tlp,
-               status, recorded_by, community_id, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, 1)",
-        )
-        .bind(&id)
-        .bind(&input.incident)
-        .bind(&blob.sha256)
-        .bind(i64::try_from(blob.size).unwrap_or(i64::MAX))
-        .bind(&input.media_type)
-        .bind(input.filename.trim())
-        .bind(protocol)
-        .bind(input.stakeholder.clone())
-        .bind(input.tlp.name())
-        .bind(status.name())
-        .bind(&actor.0)
-        .bind(community)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        let mut columns = vec![
+            col("id", &id),
+            col("incident_id", &input.incident),
+            col("sha256", &blob.sha256),
+            col("size", i64::try_from(blob.size).unwrap_or(i64::MAX)),
+            col("media_type", &input.media_type),
+            col("filename", input.filename.trim()),
+            col("protocol", protocol),
+            col("stakeholder_id", &input.stakeholder),
+        ];
+        let marking = Marking { tlp: input.tlp, status, community: community.as_deref() };
+        columns.extend(marking_columns(marking, actor, &now));
+        insert("incident_evidence", columns).query().execute(&mut *tx).await?;
         append_custody(&mut tx, &id, &actor.0, "collected", Some("uploaded to normwatch")).await?;
         let mut created = evidence_in(&mut tx, &id).await?.ok_or(StoreError::NotFound)?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            "create",
-            RecordKind::IncidentEvidence.as_str(),
-            &id,
-            None::<&()>,
-            Some(&created),
-        )
-        .await?;
-        if status == RecordStatus::Published {
-            created.log_index = Some(crate::log::append(&mut tx, RecordKind::IncidentEvidence, &id, &created).await?);
-        }
+        let published = status == RecordStatus::Published;
+        created.log_index =
+            crate::log::audit_and_log(&mut tx, actor, RecordKind::IncidentEvidence, &id, &created, published).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -208,14 +184,8 @@ impl Store {
         sql.push(&format!(
             "{visible} AND EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.incident_id AND {incident_visible})"
         ));
-        if let Some(id) = id {
-            let p = sql.bind(id);
-            sql.push(&format!(" AND e.id = {p}"));
-        }
-        if let Some(i) = incident {
-            let p = sql.bind(i);
-            sql.push(&format!(" AND e.incident_id = {p}"));
-        }
+        sql.and_eq("e.id", id);
+        sql.and_eq("e.incident_id", incident);
         sql.push(" ORDER BY e.created_at, e.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -15,6 +15,7 @@ mod incident_evidence;
 mod ledger;
 mod links;
 mod log;
+mod marked;
 mod positions;
 mod rows;
 mod search;

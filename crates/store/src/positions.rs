@@ -1,14 +1,16 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
 use crate::audit::Actor;
-use crate::rows::{enum_column, tlp_column};
-use crate::sql::{Sql, visible_to};
-use crate::stakeholders::require_stakeholder;
-use crate::{Store, StoreError, new_id, now_rfc3339};
+use crate::marked::{MarkedKind, create_in, marked_kind, marked_row, visible_logged};
+use crate::rows::enum_column;
+use crate::sql::{Column, Sql, col, visible_to};
+use crate::{Store, StoreError};
+use normwatch_core::adoption::Stakeholder;
 use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
-use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Viewer};
+use normwatch_core::marking::legal_position_holder;
+use normwatch_core::{FieldError, Localized, Viewer};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -77,133 +79,68 @@ fn log_index(row: &AnyRow) -> Result<Option<u64>, StoreError> {
 }
 
 fn position_from(row: &AnyRow) -> Result<Position, StoreError> {
-    Ok(Position {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        norm: row.try_get("norm_id")?,
-        stance: enum_column(row, "stance")?,
-        stated_on: row.try_get("stated_on")?,
-        source: SourceRef {
-            url: row.try_get("source_url")?,
-            document: row.try_get("source_document")?,
-            paragraph: row.try_get("source_paragraph")?,
-        },
-        statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
-        supersedes: row.try_get("supersedes")?,
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        Position {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            norm: row.try_get("norm_id")?,
+            stance: enum_column(row, "stance")?,
+            stated_on: row.try_get("stated_on")?,
+            source: SourceRef {
+                url: row.try_get("source_url")?,
+                document: row.try_get("source_document")?,
+                paragraph: row.try_get("source_paragraph")?,
+            },
+            statement: optional_text(row.try_get("statement_ja")?, row.try_get("statement_en")?),
+            supersedes: row.try_get("supersedes")?,
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 const EVIDENCE_COLUMNS: &str = "e.id, e.stakeholder_id, e.norm_id, e.kind, e.dated, e.url, e.summary_ja, e.summary_en, \
     e.tlp, e.status, e.recorded_by, e.created_at, e.updated_at, e.version";
 
 fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
-    Ok(ImplementationEvidence {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        norm: row.try_get("norm_id")?,
-        kind: row.try_get("kind")?,
-        dated: row.try_get("dated")?,
-        url: row.try_get("url")?,
-        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        ImplementationEvidence {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            norm: row.try_get("norm_id")?,
+            kind: row.try_get("kind")?,
+            dated: row.try_get("dated")?,
+            url: row.try_get("url")?,
+            summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 const LEGAL_COLUMNS: &str = "l.id, l.stakeholder_id, l.topic, l.summary_ja, l.summary_en, l.source_url, l.dated, l.tlp, \
     l.status, l.recorded_by, l.created_at, l.updated_at, l.version";
 
 fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
-    Ok(LegalPosition {
-        id: row.try_get("id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        topic: row.try_get("topic")?,
-        summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-        source_url: row.try_get("source_url")?,
-        dated: row.try_get("dated")?,
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-        log_index: log_index(row)?,
-    })
+    Ok(marked_row!(
+        row,
+        LegalPosition {
+            id: row.try_get("id")?,
+            stakeholder: row.try_get("stakeholder_id")?,
+            topic: row.try_get("topic")?,
+            summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
+            source_url: row.try_get("source_url")?,
+            dated: row.try_get("dated")?,
+            log_index: log_index(row)?,
+        }
+    ))
 }
 
 fn filters(sql: &mut Sql, alias: &str, filter: &RecordFilter) {
-    if let Some(id) = &filter.id {
-        let p = sql.bind(id.clone());
-        sql.push(&format!(" AND {alias}.id = {p}"));
-    }
-    if let Some(s) = &filter.stakeholder {
-        let p = sql.bind(s.clone());
-        sql.push(&format!(" AND {alias}.stakeholder_id = {p}"));
-    }
-    if let Some(n) = &filter.norm {
-        let p = sql.bind(n.clone());
-        sql.push(&format!(" AND {alias}.norm_id = {p}"));
-    }
-    if let Some(t) = &filter.topic {
-        let p = sql.bind(t.clone());
-        sql.push(&format!(" AND {alias}.topic = {p}"));
-    }
-}
-
-/// Inserts one position, its audit entry and (when published) its log leaf, in `tx`.
-async fn insert_position(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    actor: &Actor,
-    input: &PositionInput,
-) -> Result<Position, StoreError> {
-    require_stakeholder(tx, "stakeholder", &input.stakeholder).await?;
-    let id = new_id();
-    let now = now_rfc3339();
-    let statement = input.statement.clone().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
-    sqlx::query(
-        "INSERT INTO positions (id, stakeholder_id, norm_id, stance, stated_on, source_url, source_document, source_paragraph,
-           statement_ja, statement_en, tlp, status, recorded_by, created_at, updated_at, version, community_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15)",
-    )
-    .bind(&id)
-    .bind(&input.stakeholder)
-    .bind(&input.norm)
-    .bind(input.stance.name())
-    .bind(&input.stated_on)
-    .bind(input.source.url.clone())
-    .bind(input.source.document.clone())
-    .bind(input.source.paragraph.clone())
-    .bind(statement.as_ref().map(|s| s.ja.clone()))
-    .bind(statement.as_ref().map(|s| s.en.clone()))
-    .bind(input.tlp.name())
-    .bind(input.status.name())
-    .bind(&actor.0)
-    .bind(&now)
-    .bind(input.community.clone())
-    .execute(&mut **tx)
-    .await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {POSITION_COLUMNS}, NULL AS supersedes, NULL AS log_index FROM positions p WHERE p.id = $1"
-    )))
-    .bind(&id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut stored = position_from(&row)?;
-    let published = stored.status == RecordStatus::Published;
-    stored.log_index = crate::log::audit_and_log(tx, actor, RecordKind::Position, &id, &stored, published).await?;
-    Ok(stored)
+    sql.and_eq(&format!("{alias}.id"), filter.id.as_deref());
+    sql.and_eq(&format!("{alias}.stakeholder_id"), filter.stakeholder.as_deref());
+    sql.and_eq(&format!("{alias}.norm_id"), filter.norm.as_deref());
+    sql.and_eq(&format!("{alias}.topic"), filter.topic.as_deref());
 }
 
 impl Store {
@@ -216,7 +153,7 @@ impl Store {
         input: &PositionInput,
     ) -> Result<Position, StoreError> {
         let mut tx = self.begin_write().await?;
-        let stored = insert_position(&mut tx, actor, input).await?;
+        let stored = create_in(&mut tx, actor, input).await?;
         tx.commit().await?;
         // Read back as the writer sees it, with what it supersedes.
         Ok(self.position(viewer, &stored.id).await?.unwrap_or(stored))
@@ -228,7 +165,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
-            out.push(insert_position(&mut tx, actor, input).await?);
+            out.push(create_in(&mut tx, actor, input).await?);
         }
         tx.commit().await?;
         Ok(out)
@@ -251,41 +188,7 @@ impl Store {
         actor: &Actor,
         input: &EvidenceInput,
     ) -> Result<ImplementationEvidence, StoreError> {
-        let mut tx = self.begin_write().await?;
-        require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO implementation_evidence (id, stakeholder_id, norm_id, kind, dated, url, summary_ja, summary_en, tlp, status,
-               recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.norm)
-        .bind(&input.kind)
-        .bind(&input.dated)
-        .bind(&input.url)
-        .bind(&input.summary.ja)
-        .bind(&input.summary.en)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {EVIDENCE_COLUMNS}, NULL AS log_index FROM implementation_evidence e WHERE e.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut created = evidence_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, RecordKind::ImplementationEvidence, &id, &created, published)
-                .await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     pub async fn evidence(
@@ -293,15 +196,9 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<ImplementationEvidence>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {EVIDENCE_COLUMNS}, lg.idx AS log_index FROM implementation_evidence e \
-             LEFT JOIN log_leaves lg ON lg.entity = 'implementation-evidence' AND lg.entity_id = e.id WHERE "
-        ));
-        let visible = visible_to(&mut sql, viewer, "e");
-        sql.push(&visible);
+        let mut sql = visible_logged::<EvidenceInput>(viewer);
         filters(&mut sql, "e", filter);
-        sql.push(" ORDER BY e.stakeholder_id, e.norm_id, e.dated, e.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(evidence_from).collect()
+        self.marked_list::<EvidenceInput>(sql, "e.stakeholder_id, e.norm_id, e.dated, e.id").await
     }
 
     /// Records a state's legal position; refused for stakeholders that are not states.
@@ -310,48 +207,7 @@ impl Store {
         actor: &Actor,
         input: &LegalPositionInput,
     ) -> Result<LegalPosition, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let s = require_stakeholder(&mut tx, "stakeholder", &input.stakeholder).await?;
-        if s.kind != "state" {
-            return Err(StoreError::Rejected(FieldError::new(
-                "stakeholder",
-                format!(
-                    "`{}` is a {}, not a state: legal positions are states' views of international law",
-                    s.id, s.kind
-                ),
-            )));
-        }
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO legal_positions (id, stakeholder_id, topic, summary_ja, summary_en, source_url, dated, tlp, status,
-               recorded_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1)",
-        )
-        .bind(&id)
-        .bind(&input.stakeholder)
-        .bind(&input.topic)
-        .bind(&input.summary.ja)
-        .bind(&input.summary.en)
-        .bind(&input.source_url)
-        .bind(&input.dated)
-        .bind(input.tlp.name())
-        .bind(input.status.name())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {LEGAL_COLUMNS}, NULL AS log_index FROM legal_positions l WHERE l.id = $1"
-        )))
-        .bind(&id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut created = legal_from(&row)?;
-        let published = created.status == RecordStatus::Published;
-        created.log_index =
-            crate::log::audit_and_log(&mut tx, actor, RecordKind::LegalPosition, &id, &created, published).await?;
-        tx.commit().await?;
-        Ok(created)
+        self.create_marked(actor, input).await
     }
 
     pub async fn legal_positions(
@@ -359,15 +215,9 @@ impl Store {
         viewer: &Viewer,
         filter: &RecordFilter,
     ) -> Result<Vec<LegalPosition>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {LEGAL_COLUMNS}, lg.idx AS log_index FROM legal_positions l \
-             LEFT JOIN log_leaves lg ON lg.entity = 'legal-position' AND lg.entity_id = l.id WHERE "
-        ));
-        let visible = visible_to(&mut sql, viewer, "l");
-        sql.push(&visible);
+        let mut sql = visible_logged::<LegalPositionInput>(viewer);
         filters(&mut sql, "l", filter);
-        sql.push(" ORDER BY l.topic, l.stakeholder_id, l.dated, l.id");
-        sql.query().fetch_all(&self.pool).await?.iter().map(legal_from).collect()
+        self.marked_list::<LegalPositionInput>(sql, "l.topic, l.stakeholder_id, l.dated, l.id").await
     }
 
     /// Whether any position exists at all (seeding runs once).
@@ -377,5 +227,68 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+}
+
+impl MarkedKind for PositionInput {
+    marked_kind!(Position, "p", POSITION_COLUMNS, position_from -> Position, community, log_index);
+    const FRESH: &'static str = ", NULL AS supersedes, NULL AS log_index";
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        let statement = self.statement.as_ref().filter(|s| !(s.ja.trim().is_empty() && s.en.trim().is_empty()));
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("norm_id", &self.norm),
+            col("stance", self.stance.name()),
+            col("stated_on", &self.stated_on),
+            col("source_url", &self.source.url),
+            col("source_document", &self.source.document),
+            col("source_paragraph", &self.source.paragraph),
+            col("statement_ja", statement.map(|s| s.ja.as_str())),
+            col("statement_en", statement.map(|s| s.en.as_str())),
+        ])
+    }
+}
+
+impl MarkedKind for EvidenceInput {
+    marked_kind!(ImplementationEvidence, "e", EVIDENCE_COLUMNS, evidence_from -> ImplementationEvidence, log_index);
+    const FRESH: &'static str = ", NULL AS log_index";
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("norm_id", &self.norm),
+            col("kind", &self.kind),
+            col("dated", &self.dated),
+            col("url", &self.url),
+            col("summary_ja", &self.summary.ja),
+            col("summary_en", &self.summary.en),
+        ])
+    }
+}
+
+impl MarkedKind for LegalPositionInput {
+    marked_kind!(LegalPosition, "l", LEGAL_COLUMNS, legal_from -> LegalPosition, log_index);
+    const FRESH: &'static str = ", NULL AS log_index";
+    fn stakeholder(&self) -> Option<(&'static str, &str)> {
+        Some(("stakeholder", &self.stakeholder))
+    }
+    /// Legal positions are states' alone.
+    fn vet(&self, stakeholder: &Stakeholder) -> Result<(), FieldError> {
+        legal_position_holder(&stakeholder.id, &stakeholder.kind)
+    }
+    fn columns(&self) -> Result<Vec<Column>, StoreError> {
+        Ok(vec![
+            col("stakeholder_id", &self.stakeholder),
+            col("topic", &self.topic),
+            col("summary_ja", &self.summary.ja),
+            col("summary_en", &self.summary.en),
+            col("source_url", &self.source_url),
+            col("dated", &self.dated),
+        ])
     }
 }

@@ -37,6 +37,15 @@ impl Sql {
         format!("${}", self.binds.len())
     }
 
+    /// ` AND column = $n` when there is a value to filter on.
+    pub fn and_eq(&mut self, column: &str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            let p = self.bind(v);
+            self.push(&format!(" AND {column} = {p}"));
+        }
+        self
+    }
+
     /// `(p1, p2, …)` for an IN list; never empty (an empty list matches nothing).
     pub fn bind_list<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> String {
         let holders: Vec<String> = values.into_iter().map(|v| self.bind(v)).collect();
@@ -113,4 +122,98 @@ fn marking_visible(sql: &mut Sql, viewer: &normwatch_core::Viewer, alias: &str) 
         any.push(format!("{alias}.stakeholder_id = {}", sql.bind(stakeholder.clone())));
     }
     format!("({})", any.join(" OR "))
+}
+
+/// A value bound into a written column.
+#[derive(Debug, Clone)]
+pub enum ColumnValue {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl From<&str> for ColumnValue {
+    fn from(v: &str) -> Self {
+        ColumnValue::Text(Some(v.to_owned()))
+    }
+}
+
+impl From<&String> for ColumnValue {
+    fn from(v: &String) -> Self {
+        ColumnValue::Text(Some(v.clone()))
+    }
+}
+
+impl From<String> for ColumnValue {
+    fn from(v: String) -> Self {
+        ColumnValue::Text(Some(v))
+    }
+}
+
+impl From<Option<String>> for ColumnValue {
+    fn from(v: Option<String>) -> Self {
+        ColumnValue::Text(v)
+    }
+}
+
+impl From<Option<&str>> for ColumnValue {
+    fn from(v: Option<&str>) -> Self {
+        ColumnValue::Text(v.map(str::to_owned))
+    }
+}
+
+impl From<&Option<String>> for ColumnValue {
+    fn from(v: &Option<String>) -> Self {
+        ColumnValue::Text(v.clone())
+    }
+}
+
+impl From<i64> for ColumnValue {
+    fn from(v: i64) -> Self {
+        ColumnValue::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for ColumnValue {
+    fn from(v: Option<i64>) -> Self {
+        ColumnValue::Int(v)
+    }
+}
+
+/// A column and the value written to it.
+pub(crate) type Column = (&'static str, ColumnValue);
+
+/// Shorthand for a column in a list of them.
+pub(crate) fn col(name: &'static str, value: impl Into<ColumnValue>) -> Column {
+    (name, value.into())
+}
+
+/// The placeholder of an optional text (`NULL` for none).
+pub(crate) fn bind_opt(sql: &mut Sql, value: Option<&str>) -> String {
+    match value {
+        Some(v) => sql.bind(v.to_owned()),
+        None => "NULL".to_owned(),
+    }
+}
+
+/// The placeholder of a column's value (`NULL` for none).
+pub(crate) fn bind_column(sql: &mut Sql, value: ColumnValue) -> String {
+    match value {
+        ColumnValue::Text(v) => bind_opt(sql, v.as_deref()),
+        ColumnValue::Int(Some(i)) => sql.bind_int(i),
+        ColumnValue::Int(None) => "NULL".to_owned(),
+    }
+}
+
+/// `INSERT INTO table (…) VALUES (…)` of the given columns, every value a placeholder: the one
+/// way rows are written, so that each writer lists its columns and values side by side.
+pub(crate) fn insert(table: &str, columns: Vec<Column>) -> Sql {
+    let mut sql = Sql::new("");
+    let mut names = Vec::with_capacity(columns.len());
+    let mut holders = Vec::with_capacity(columns.len());
+    for (name, value) in columns {
+        names.push(name);
+        holders.push(bind_column(&mut sql, value));
+    }
+    sql.push(&format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), holders.join(", ")));
+    sql
 }

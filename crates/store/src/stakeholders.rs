@@ -142,14 +142,8 @@ impl Store {
 
     pub async fn stakeholders(&self, filter: &StakeholderFilter) -> Result<Vec<Stakeholder>, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM stakeholders WHERE 1 = 1"));
-        if let Some(k) = &filter.kind {
-            let p = sql.bind(k.clone());
-            sql.push(&format!(" AND kind = {p}"));
-        }
-        if let Some(c) = &filter.country {
-            let p = sql.bind(c.clone());
-            sql.push(&format!(" AND country = {p}"));
-        }
+        sql.and_eq("kind", filter.kind.as_deref());
+        sql.and_eq("country", filter.country.as_deref());
         sql.push(" ORDER BY kind, id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let keys = sqlx::query("SELECT stakeholder_id, id, label, public_key, added_at, revoked_at FROM stakeholder_keys ORDER BY added_at, id")

@@ -2,7 +2,9 @@
 //! no role, not even admin, reads a board's cases without being its member. The audit log records
 //! that a case or decision was written, never its content.
 use crate::audit::{Actor, record};
+use crate::marked::Audited;
 use crate::rows::{corrupt, enum_column, enum_name};
+use crate::sql::{col, insert};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::vep::{DecisionInput, Equities, VepCase, VepCaseInput, VepDecision};
@@ -61,16 +63,14 @@ impl Store {
             )));
         }
         let now = now_rfc3339();
-        sqlx::query(
-            "INSERT INTO vep_boards (id, stakeholder_id, name_ja, name_en, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(stakeholder)
-        .bind(&name.ja)
-        .bind(&name.en)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", id),
+            col("stakeholder_id", stakeholder),
+            col("name_ja", &name.ja),
+            col("name_en", &name.en),
+            col("created_at", &now),
+        ];
+        insert("vep_boards", columns).query().execute(&mut *tx).await?;
         for (i, (account, agency)) in members.iter().enumerate() {
             let exists = sqlx::query("SELECT 1 AS one FROM accounts WHERE id = $1")
                 .bind(account)
@@ -136,56 +136,45 @@ impl Store {
         board: &str,
         input: &VepCaseInput,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
         let id = new_id();
         let now = now_rfc3339();
         let equities = serde_json::to_string(&input.equities).map_err(|e| corrupt("equities", e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO vep_cases (id, board_id, product, vendor, cve_id, severity, discovered_on, submitting_agency, submitted_on,
-               equities, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&id)
-        .bind(board)
-        .bind(input.product.trim())
-        .bind(input.vendor.trim())
-        .bind(input.cve_id.clone())
-        .bind(enum_name(input.severity))
-        .bind(&input.discovered_on)
-        .bind(input.submitting_agency.trim())
-        .bind(input.submitted_on.clone().unwrap_or_else(|| now[..10].to_owned()))
-        .bind(equities)
-        .bind(&actor.0)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        let columns = vec![
+            col("id", &id),
+            col("board_id", board),
+            col("product", input.product.trim()),
+            col("vendor", input.vendor.trim()),
+            col("cve_id", &input.cve_id),
+            col("severity", enum_name(input.severity)),
+            col("discovered_on", &input.discovered_on),
+            col("submitting_agency", input.submitting_agency.trim()),
+            col("submitted_on", input.submitted_on.clone().unwrap_or_else(|| now[..10].to_owned())),
+            col("equities", equities),
+            col("recorded_by", &actor.0),
+            col("created_at", &now),
+        ];
         // Confidential: the audit says a case was filed on which board, not what it is.
-        let what = serde_json::json!({ "board": board });
-        record(&mut tx, actor, "create", "vep-case", &id, None::<&()>, Some(&what)).await?;
-        tx.commit().await?;
+        let what = Some(serde_json::json!({ "board": board }));
+        let audit = Audited { action: "create", entity: "vep-case", id: &id, what };
+        self.insert_audited(actor, "vep_cases", columns, None, audit).await?;
         Ok(id)
     }
 
     pub async fn add_vep_decision(&self, actor: &Actor, case: &str, input: &DecisionInput) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO vep_decisions (id, case_id, decision, decided_on, disclose_to, vendor_notified_on, justification, rereview_by,
-               recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(new_id())
-        .bind(case)
-        .bind(enum_name(input.decision))
-        .bind(&input.decided_on)
-        .bind(input.disclose_to.clone())
-        .bind(input.vendor_notified_on.clone())
-        .bind(input.justification.clone())
-        .bind(input.rereview_by.clone())
-        .bind(&actor.0)
-        .bind(now_rfc3339())
-        .execute(&mut *tx)
-        .await?;
-        record(&mut tx, actor, "decide", "vep-case", case, None::<&()>, None::<&()>).await?;
-        tx.commit().await?;
-        Ok(())
+        let columns = vec![
+            col("id", new_id()),
+            col("case_id", case),
+            col("decision", enum_name(input.decision)),
+            col("decided_on", &input.decided_on),
+            col("disclose_to", &input.disclose_to),
+            col("vendor_notified_on", &input.vendor_notified_on),
+            col("justification", &input.justification),
+            col("rereview_by", &input.rereview_by),
+            col("recorded_by", &actor.0),
+            col("created_at", now_rfc3339()),
+        ];
+        let audit = Audited { action: "decide", entity: "vep-case", id: case, what: None };
+        self.insert_audited(actor, "vep_decisions", columns, None, audit).await
     }
 
     async fn cases_where(&self, condition: &str, binds: &[&str]) -> Result<Vec<VepCase>, StoreError> {

@@ -1,0 +1,335 @@
+//! Writing ledger records: the row and its index columns, the incident's search index and
+//! facets, the checks on references and markings, creation, imports and publication's tail.
+use super::{ImportCounts, LedgerKind, LedgerRecord, WriteOptions, rejected};
+use crate::audit::{Actor, record};
+use crate::incident_evidence::{Publishing, publish_with};
+use crate::marked::{Marking, marking_columns};
+use crate::rows::{corrupt, enum_column, tlp_column};
+use crate::sql::{Sql, col, insert};
+use crate::stakeholders::require_stakeholder;
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::marking::{ParentMarking, finding_within};
+use normwatch_core::{Localized, RecordStatus};
+use sqlx::{Any, Row, Transaction};
+async fn insert_row<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    id: &str,
+    input: &T,
+    supersedes: Option<&str>,
+    retraction: Option<&Localized>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let body = serde_json::to_string(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+    let retraction = retraction.map(|r| serde_json::to_string(r).unwrap_or_default());
+    let mut columns = vec![
+        col("id", id),
+        col("stakeholder_id", input.stakeholder()),
+        col("body", body),
+        col("supersedes", supersedes),
+        col("retraction", retraction),
+    ];
+    let marking = Marking { tlp: input.tlp(), status: input.status(), community: input.community() };
+    columns.extend(marking_columns(marking, actor, now));
+    columns.extend(input.columns());
+    if input.status() == RecordStatus::Published {
+        columns.push(col("published_on", now_rfc3339()[..10].to_owned()));
+    }
+    insert(T::TABLE, columns).query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The facet rows an incident carries itself.
+fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut add = |facet: &'static str, value: &str| {
+        if !out.iter().any(|(f, v)| *f == facet && v == value) {
+            out.push((facet, value.to_owned()));
+        }
+    };
+    for op in &input.operation_types {
+        add("operation", op);
+    }
+    for t in &input.targets {
+        if let Some(c) = &t.country {
+            add("country", c);
+        }
+        if let Some(s) = &t.sector {
+            add("sector", s);
+        }
+        for a in &t.asset_classes {
+            add("asset", a);
+        }
+    }
+    for c in &input.impact.countries_affected {
+        add("country", c);
+    }
+    for a in &input.actors {
+        if let Some(c) = &a.country {
+            add("actor_country", c);
+        }
+    }
+    out
+}
+
+/// Writes an incident's own facets and search text; `replace` when the incident already had
+/// them (an edit), not for a new id.
+pub(super) async fn write_incident_index(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    input: &IncidentInput,
+    replace: bool,
+) -> Result<(), StoreError> {
+    if replace {
+        sqlx::query("DELETE FROM incident_facets WHERE incident_id = $1 AND source_tlp IS NULL")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        // On SQLite this scans the whole FTS5 table (incident_id is UNINDEXED there), so a
+        // new incident, which has nothing to delete, skips it: imports stay linear.
+        sqlx::query("DELETE FROM incident_search WHERE incident_id = $1").bind(id).execute(&mut **tx).await?;
+    }
+    for (facet, value) in own_facets(input) {
+        sqlx::query(
+            "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ($1, $2, $3, $1, NULL, NULL)",
+        )
+        .bind(id)
+        .bind(facet)
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let text = [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
+        .iter()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES ($1, $2)")
+        .bind(id)
+        .bind(text)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What a published finding adds to its incident's facets (norm, attributed state).
+async fn write_finding_facet<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    input: &T,
+) -> Result<(), StoreError> {
+    let Some(incident) = input.incident() else { return Ok(()) };
+    if let Some((facet, v)) = input.facet() {
+        sqlx::query(
+            "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(incident)
+        .bind(facet)
+        .bind(v)
+        .bind(id)
+        .bind(input.tlp().name())
+        .bind(input.community().map(str::to_owned))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Checks the references every ledger write makes: stakeholder, community, parent incident.
+pub(super) async fn check_references<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    input: &T,
+    stakeholder_field: &str,
+) -> Result<(), StoreError> {
+    if let Some(s) = input.stakeholder() {
+        require_stakeholder(tx, stakeholder_field, s).await?;
+    }
+    if let Some(c) = input.community() {
+        let exists =
+            sqlx::query("SELECT 1 AS one FROM communities WHERE id = $1").bind(c).fetch_optional(&mut **tx).await?;
+        if exists.is_none() {
+            return Err(rejected("community", format!("no community `{c}`")));
+        }
+    }
+    for (i, evidence) in input.evidence().iter().enumerate() {
+        let about = sqlx::query("SELECT incident_id FROM incident_evidence WHERE id = $1")
+            .bind(evidence)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get::<String, _>("incident_id"))
+            .transpose()?;
+        if about.as_deref() != input.incident() || about.is_none() {
+            return Err(rejected(&format!("evidence[{i}]"), format!("no evidence `{evidence}` about this incident")));
+        }
+    }
+    for (i, claim) in input.claims().iter().enumerate() {
+        let exists = sqlx::query("SELECT 1 AS one FROM attribution_claims WHERE id = $1")
+            .bind(claim)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if exists.is_none() {
+            return Err(rejected(&format!("claims[{i}]"), format!("no attribution claim `{claim}`")));
+        }
+    }
+    if let Some(incident) = input.incident() {
+        let row = sqlx::query("SELECT tlp, status, community_id FROM incidents WHERE id = $1")
+            .bind(incident)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let Some(row) = row else { return Err(rejected("incident", format!("no incident `{incident}`"))) };
+        let incident = ParentMarking {
+            tlp: tlp_column(&row)?,
+            status: enum_column(&row, "status")?,
+            community: row.try_get("community_id")?,
+        };
+        finding_within(&incident, input.tlp(), input.status(), input.community()).map_err(StoreError::Rejected)?;
+    }
+    Ok(())
+}
+
+/// Appends a record's leaf and the facets it brings, when it is published, and publishes the
+/// evidence that belongs to it: an incident's own, or what a finding cites.
+pub(super) async fn publish_tail<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    record: &mut LedgerRecord<T>,
+) -> Result<(), StoreError> {
+    record.log_index = Some(crate::log::append(tx, T::ENTITY, &record.id, record).await?);
+    write_finding_facet(tx, &record.id, &record.body).await?;
+    let evidence = if record.body.as_incident().is_some() {
+        Publishing::Incident(&record.id)
+    } else {
+        Publishing::Cited { ids: record.body.evidence(), tlp: record.body.tlp(), community: record.body.community() }
+    };
+    publish_with(tx, actor, evidence).await
+}
+
+impl Store {
+    /// Creates a ledger record (validated input), as a draft unless `options` say otherwise.
+    pub async fn create_ledger_record<T: LedgerKind>(
+        &self,
+        actor: &Actor,
+        input: &T,
+        options: WriteOptions,
+    ) -> Result<LedgerRecord<T>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let record = create_in(&mut tx, actor, input, options, None, None).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Stores many published records in one transaction — all or none (imports of published
+    /// datasets). A record whose origin is not here yet is created; one that says what the
+    /// importer last wrote for it is left alone (a coder's correction since stands); one whose
+    /// content changed (a newer release) gets a new version that supersedes the current one,
+    /// which stays readable and in the log.
+    pub async fn import_ledger_records<T: LedgerKind>(
+        &self,
+        actor: &Actor,
+        inputs: &[T],
+    ) -> Result<ImportCounts, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut counts = ImportCounts::default();
+        let publish = WriteOptions { publish_directly: true };
+        for input in inputs {
+            let current = match input.origin_key() {
+                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
+                None => None,
+            };
+            match current {
+                None => {
+                    create_in(&mut tx, actor, input, publish, None, None).await?;
+                    counts.created += 1;
+                }
+                Some((id, body)) => {
+                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+                    if new == body {
+                        counts.unchanged += 1;
+                    } else {
+                        create_in(&mut tx, actor, input, publish, Some(&id), None).await?;
+                        counts.superseded += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+}
+
+/// An imported record as stored: the id of its current version (the published one no published
+/// version supersedes) and the body of the last version the importer wrote. A release is
+/// compared with the latter, so that a coder's published correction of an imported record is
+/// not undone by importing the same release again; a changed release supersedes the current
+/// version, whoever wrote it.
+async fn current_version<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    key: Vec<(&'static str, String)>,
+) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+    let table = T::TABLE;
+    let mut current = Sql::new(&format!(
+        "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
+         AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
+    ));
+    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
+    let by = imported.bind(actor.0.clone());
+    imported.push(&format!(" AND r.recorded_by = {by}"));
+    for (col, value) in key {
+        for sql in [&mut current, &mut imported] {
+            let p = sql.bind(value.clone());
+            sql.push(&format!(" AND r.{col} = {p}"));
+        }
+    }
+    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
+    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
+        Some(last) => last.try_get("body")?,
+        None => row.try_get("body")?,
+    };
+    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+    Ok(Some((row.try_get("id")?, body)))
+}
+
+pub(super) async fn create_in<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    input: &T,
+    options: WriteOptions,
+    supersedes: Option<&str>,
+    retraction: Option<&Localized>,
+) -> Result<LedgerRecord<T>, StoreError> {
+    let mut input = input.clone();
+    if !options.publish_directly && input.status() == RecordStatus::Published {
+        input.set_status(RecordStatus::Draft);
+    }
+    check_references(tx, &input, "stakeholder").await?;
+    let id = new_id();
+    let now = now_rfc3339();
+    insert_row(tx, actor, &id, &input, supersedes, retraction, &now).await?;
+    if let Some(incident) = input.as_incident() {
+        write_incident_index(tx, &id, incident, false).await?;
+    }
+    // What was just written, as a read would return it (no read-back on the import path).
+    let mut created = LedgerRecord {
+        id,
+        body: input,
+        retraction: retraction.cloned(),
+        supersedes: supersedes.map(str::to_owned),
+        superseded_by: None,
+        recorded_by: actor.0.clone(),
+        created_at: now.clone(),
+        updated_at: now,
+        version: 1,
+        log_index: None,
+        reviews: Vec::new(),
+    };
+    let id = created.id.clone();
+    record(tx, actor, "create", T::ENTITY.as_str(), &id, None::<&()>, Some(&created)).await?;
+    if created.body.status() == RecordStatus::Published {
+        publish_tail(tx, actor, &mut created).await?;
+    }
+    Ok(created)
+}

@@ -1,0 +1,376 @@
+//! The STIX form of what normwatch publishes: each published record's objects, kept in step
+//! with the log (`sync_published_stix`), exported per scope, and bundled for portal pages.
+use super::write::lock_head;
+use super::{NewStixObject, StixScope, add_in, timestamp_key};
+use crate::{Store, StoreError};
+use normwatch_core::{RecordKind, Tlp, Viewer};
+use sqlx::Row;
+
+/// A STIX object normwatch made, ready to store.
+fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
+    let id = object.get("id")?.as_str()?.to_owned();
+    let stix_type = object.get("type")?.as_str()?.to_owned();
+    let modified = object.get("modified").or_else(|| object.get("created")).and_then(|v| v.as_str()).map(str::to_owned);
+    let version_key = modified.as_deref().and_then(timestamp_key).unwrap_or_default();
+    Some(NewStixObject {
+        stix_id: id,
+        stix_type,
+        spec_version: "2.1".to_owned(),
+        modified,
+        version_key,
+        body: object.to_string(),
+    })
+}
+
+fn stix_failure(kind: &str, id: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt { what: format!("{kind} {id}"), reason: format!("cannot be expressed in STIX: {e}") }
+}
+
+/// The objects every collection of normwatch's records carries: its identity and the
+/// extension-definition its notes use.
+fn common_objects() -> Vec<serde_json::Value> {
+    let mut out = vec![normwatch_stix::export::normwatch_identity(), normwatch_stix::export::extension_definition()];
+    out.extend(normwatch_stix::export::tlp_marking_definitions());
+    out
+}
+
+impl Store {
+    /// The first version of a record's correction chain (its STIX objects keep that id).
+    /// The chain is followed only through published records of the same marking and
+    /// community: a draft, or a version shared with fewer readers, is no version of what these
+    /// readers get, and its id must not reach them.
+    async fn version_root(&self, kind: RecordKind, record: &serde_json::Value) -> Result<String, StoreError> {
+        let mut root = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let scope = self.scope_of(kind, record).await?;
+        let mut previous = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
+        // A chain longer than this would be a cycle written outside normwatch.
+        for _ in 0..1000 {
+            let Some(p) = previous.take() else { break };
+            let Some(older) = self.published_in_scope(kind, &p, scope.as_ref()).await? else { break };
+            root = p;
+            previous = older.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
+        }
+        Ok(root)
+    }
+
+    /// A record's marking and community. Not every kind's JSON names its community (positions
+    /// and the other stakeholder records keep it in their row); findings and evidence without
+    /// one of their own share their incident's.
+    async fn scope_of(&self, kind: RecordKind, record: &serde_json::Value) -> Result<Option<StixScope>, StoreError> {
+        let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
+            return Ok(None);
+        };
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
+        let table = kind.community_shareable().then(|| crate::log::table(kind));
+        if community.is_none()
+            && let Some(table) = table
+        {
+            let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
+            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
+                community = row.try_get("community_id")?;
+            }
+        }
+        if community.is_none()
+            && kind == RecordKind::VulnerabilityEvent
+            && let Some(row) = sqlx::query(
+                "SELECT v.community_id FROM vulnerability_events e JOIN vulnerabilities v ON v.id = e.vulnerability_id \
+                 WHERE e.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+        {
+            community = row.try_get("community_id")?;
+        }
+        if community.is_none()
+            && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
+            && let Some(i) =
+                self.ledger_record::<normwatch_core::incident::IncidentInput>(&Viewer::system(), incident).await?
+        {
+            community = i.body.community.clone();
+        }
+        Ok(Some(StixScope { tlp, community }))
+    }
+
+    /// The logged record `id` of `kind` when it is published in `scope` (a logged record is
+    /// published; its scope must be the same).
+    async fn published_in_scope(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        scope: Option<&StixScope>,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let Some(older) = self.logged_record(&Viewer::system(), kind, id).await? else { return Ok(None) };
+        if older.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
+            return Ok(None);
+        }
+        if self.leaf_of(kind.as_str(), id).await?.is_none() {
+            return Ok(None);
+        }
+        let same = self.scope_of(kind, &older).await?;
+        Ok((same.as_ref() == scope).then_some(older))
+    }
+
+    /// A record as the export reads it: a statement with its co-signatures, a vulnerability
+    /// event with its vulnerability's marking.
+    async fn enriched(&self, kind: RecordKind, mut record: serde_json::Value) -> Result<serde_json::Value, StoreError> {
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        match kind {
+            RecordKind::AttributionStatement => {
+                let signatures = self.statement_signatures(&id).await?;
+                record["signatures"] =
+                    serde_json::to_value(signatures).map_err(|e| stix_failure(kind.as_str(), &id, e))?;
+            }
+            RecordKind::VulnerabilityEvent if record.get("tlp").is_none() => {
+                if let Some(v) = record.get("vulnerability").and_then(|v| v.as_str()).map(str::to_owned)
+                    && let Some(vuln) = self.logged_record(&Viewer::system(), RecordKind::Vulnerability, &v).await?
+                {
+                    record["tlp"] = vuln.get("tlp").cloned().unwrap_or(serde_json::Value::Null);
+                }
+            }
+            _ => {}
+        }
+        Ok(record)
+    }
+
+    /// The STIX objects of one record as it stands, with the identities it points at.
+    async fn record_stix(
+        &self,
+        kind: RecordKind,
+        record: &serde_json::Value,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let root = self.version_root(kind, record).await?;
+        // References follow corrections: a finding about a corrected incident points at the
+        // incident's STIX id, which its first version set.
+        let mut roots: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+        let mut referenced: Vec<(RecordKind, String)> = Vec::new();
+        if let Some(i) = record.get("incident").and_then(|v| v.as_str()) {
+            referenced.push((RecordKind::Incident, i.to_owned()));
+        }
+        for c in record.get("claims").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
+            referenced.push((RecordKind::AttributionClaim, c.to_owned()));
+        }
+        for (k, r) in referenced {
+            if let Some(other) = self.logged_record(&Viewer::system(), k, &r).await? {
+                let other_root = self.version_root(k, &other).await?;
+                roots.insert((k.as_str().to_owned(), r), other_root);
+            }
+        }
+        let root_of =
+            |k: &str, r: &str| roots.get(&(k.to_owned(), r.to_owned())).cloned().unwrap_or_else(|| r.to_owned());
+        let mut objects = normwatch_stix::export::record_objects_with(kind.as_str(), &root, record, &root_of)
+            .map_err(|e| stix_failure(kind.as_str(), &id, e))?;
+        for s in normwatch_stix::export::stakeholder_refs(kind.as_str(), record) {
+            if let Some(stakeholder) = self.stakeholder(&s).await? {
+                let value = serde_json::to_value(&stakeholder).map_err(|e| stix_failure("stakeholder", &s, e))?;
+                objects.extend(
+                    normwatch_stix::export::stakeholder_objects(&value)
+                        .map_err(|e| stix_failure("stakeholder", &s, e))?,
+                );
+            }
+        }
+        Ok(objects)
+    }
+
+    /// Turns what was published since the last call into STIX objects in the collections of
+    /// their markings and communities, in log order. Cheap when nothing is new (one read);
+    /// concurrent callers do the work once.
+    pub async fn sync_published_stix(&self) -> Result<u64, StoreError> {
+        let synced: i64 = sqlx::query("SELECT synced_size FROM stix_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("synced_size")?;
+        let synced = u64::try_from(synced).unwrap_or(0);
+        let size = self.log_size().await?;
+        if synced >= size {
+            return Ok(0);
+        }
+        let system = Viewer::system();
+        let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
+        for leaf in self.log_entries(synced, size).await? {
+            // A leaf of a kind this version does not know has no record to read, as before.
+            let Ok(kind) = leaf.entity.parse::<RecordKind>() else { continue };
+            let Some(record) = self.logged_record(&system, kind, &leaf.entity_id).await? else { continue };
+            let mut record = self.enriched(kind, record).await?;
+            let Some(scope) = self.scope_of(kind, &record).await? else {
+                tracing::warn!(kind = %leaf.entity, id = %leaf.entity_id, "a logged record without a TLP marking is not shared over TAXII");
+                continue;
+            };
+            // What it supersedes is named only when those who get it may read that too.
+            if let Some(older) = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned)
+                && self.published_in_scope(kind, &older, Some(&scope)).await?.is_none()
+                && let Some(o) = record.as_object_mut()
+            {
+                o.remove("supersedes");
+            }
+            // One record that cannot be expressed must not stop the others from being served.
+            let objects = match self.record_stix(kind, &record).await {
+                Ok(objects) => objects,
+                Err(e) => {
+                    tracing::error!(kind = %leaf.entity, id = %leaf.entity_id, error = %e, "a published record is not shared over TAXII");
+                    continue;
+                }
+            };
+            let slot = match scopes.iter().position(|(s, _)| *s == scope) {
+                Some(i) => i,
+                None => {
+                    scopes.push((scope, common_objects().iter().filter_map(own_object).collect()));
+                    scopes.len() - 1
+                }
+            };
+            scopes[slot].1.extend(objects.iter().filter_map(own_object));
+        }
+        let mut tx = self.begin_write().await?;
+        let (_, now_synced) = lock_head(&mut tx).await?;
+        if u64::try_from(now_synced).unwrap_or(0) != synced {
+            // Another caller did this meanwhile.
+            return Ok(0);
+        }
+        let mut added = 0;
+        for (scope, objects) in &scopes {
+            added += add_in(self.backend, &mut tx, scope, "normwatch", None, objects).await?.added;
+        }
+        sqlx::query("UPDATE stix_head SET synced_size = $1 WHERE id = 1")
+            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// The published records about the incidents a query finds, as the viewer may read them,
+    /// in STIX 2.1: each incident with its evidence, assessments, attributions, responses, the
+    /// statements citing its claims, the identities of those who made them, and a report
+    /// naming them all.
+    pub async fn export_stix(
+        &self,
+        viewer: &Viewer,
+        query: &normwatch_core::incident::IncidentQuery,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        use normwatch_core::RecordStatus;
+        use normwatch_core::incident::IncidentInput;
+        use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
+        let mut q = query.clone();
+        q.status = Some(RecordStatus::Published);
+        q.limit = 500;
+        let mut objects: Vec<serde_json::Value> = common_objects();
+        let mut claim_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
+        loop {
+            let page = self.search_incidents(viewer, &q).await?;
+            for summary in &page.incidents {
+                let Some(incident) = self.ledger_record::<IncidentInput>(viewer, &summary.id).await? else { continue };
+                if incident.superseded_by.is_some() {
+                    continue;
+                }
+                objects.extend(self.record_stix(RecordKind::Incident, &to_json(&incident)?).await?);
+                for e in self.incident_evidence(viewer, None, Some(&summary.id)).await? {
+                    if e.log_index.is_some() {
+                        objects.extend(self.record_stix(RecordKind::IncidentEvidence, &to_json(&e)?).await?);
+                    }
+                }
+                for r in self
+                    .ledger_records::<AssessmentInput>(viewer, Some(&summary.id), Some(RecordStatus::Published))
+                    .await?
+                {
+                    if r.superseded_by.is_none() {
+                        objects.extend(self.record_stix(RecordKind::ViolationAssessment, &to_json(&r)?).await?);
+                    }
+                }
+                for r in self
+                    .ledger_records::<AttributionInput>(viewer, Some(&summary.id), Some(RecordStatus::Published))
+                    .await?
+                {
+                    if r.superseded_by.is_none() {
+                        claim_ids.insert(r.id.clone());
+                        objects.extend(self.record_stix(RecordKind::AttributionClaim, &to_json(&r)?).await?);
+                    }
+                }
+                for r in self
+                    .ledger_records::<ResponseInput>(viewer, Some(&summary.id), Some(RecordStatus::Published))
+                    .await?
+                {
+                    if r.superseded_by.is_none() {
+                        objects.extend(self.record_stix(RecordKind::IncidentResponse, &to_json(&r)?).await?);
+                    }
+                }
+            }
+            // `next` is `<start key>~<id>`, as the incident list gives it.
+            match page.next.as_deref().and_then(|n| n.split_once('~')) {
+                Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
+                None => break,
+            }
+        }
+        for r in self.standing_records::<StatementInput>(viewer).await? {
+            if r.body.claims.iter().any(|c| claim_ids.contains(c)) {
+                let record = self.enriched(RecordKind::AttributionStatement, to_json(&r)?).await?;
+                objects.extend(self.record_stix(RecordKind::AttributionStatement, &record).await?);
+            }
+        }
+        let refs = distinct_with_refs(&mut objects);
+        if !refs.is_empty() {
+            let key = refs.join(",");
+            let published = crate::now_rfc3339();
+            objects.push(normwatch_stix::export::report(&key, "normwatch publication", &published, &refs));
+        }
+        Ok(objects)
+    }
+}
+
+impl Store {
+    /// Published records named by `(kind, id)` (logged kinds, see [`crate::logged_kinds`]), as the
+    /// viewer may read them, in STIX 2.1 — each with the identities of the stakeholders it
+    /// names — plus the identities of `stakeholders`, and a report naming them all: what a
+    /// portal page shows, as a bundle's objects. Records the viewer may not read, drafts and
+    /// unknown ids are left out.
+    pub async fn records_stix(
+        &self,
+        viewer: &Viewer,
+        records: &[(&str, &str)],
+        stakeholders: &[&str],
+        name: &str,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let mut objects: Vec<serde_json::Value> = common_objects();
+        for (kind, id) in records {
+            let Some(kind) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else { continue };
+            let Some(record) = self.logged_record(viewer, kind, id).await? else { continue };
+            if record.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
+                continue;
+            }
+            let record = self.enriched(kind, record).await?;
+            objects.extend(self.record_stix(kind, &record).await?);
+        }
+        for s in stakeholders {
+            if let Some(stakeholder) = self.stakeholder(s).await? {
+                let value = serde_json::to_value(&stakeholder).map_err(|e| stix_failure("stakeholder", s, e))?;
+                objects.extend(
+                    normwatch_stix::export::stakeholder_objects(&value)
+                        .map_err(|e| stix_failure("stakeholder", s, e))?,
+                );
+            }
+        }
+        let refs = distinct_with_refs(&mut objects);
+        let key = format!("{name}:{}", refs.join(","));
+        objects.push(normwatch_stix::export::report(&key, name, &crate::now_rfc3339(), &refs));
+        Ok(objects)
+    }
+}
+
+/// Keeps one object per id and version, in first-seen order, and returns the ids a report
+/// names (every object but the marking and extension definitions).
+fn distinct_with_refs(objects: &mut Vec<serde_json::Value>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    objects.retain(|o| seen.insert((o.get("id").cloned(), o.get("modified").cloned())));
+    objects
+        .iter()
+        .filter(|o| {
+            !matches!(o.get("type").and_then(|t| t.as_str()), Some("marking-definition" | "extension-definition"))
+        })
+        .filter_map(|o| o.get("id").and_then(|v| v.as_str()).map(str::to_owned))
+        .collect()
+}
+
+fn to_json<T: serde::Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(record).map_err(|e| crate::rows::corrupt("record", e))
+}
