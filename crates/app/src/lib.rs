@@ -8,12 +8,14 @@ mod error;
 pub mod evidence;
 pub mod ledger;
 pub mod ports;
+pub mod stakeholder_records;
 pub mod statements;
 
 pub use acting::Acting;
 pub use error::AppError;
 pub use evidence::Blobs;
 pub use ledger::{CorrectionInput, LedgerInput, ReviewInput};
+pub use stakeholder_records::StakeholderRecord;
 pub use statements::SignatureInput;
 
 use normwatch_core::Catalog;

@@ -1,6 +1,6 @@
 //! The use cases' rules, driven through the app API against a real SQLite store.
 use normwatch_app::{Acting, App, AppError, CorrectionInput, ReviewInput};
-use normwatch_core::adoption::StakeholderInput;
+use normwatch_core::adoption::{PositionInput, StakeholderInput};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{ReviewRule, Verdict};
 use normwatch_core::{Account, Catalog, FieldError, Localized, RecordStatus, Role};
@@ -152,4 +152,27 @@ async fn rights_are_checked_before_anything_is_written() {
     assert_eq!(field_of(&e), Some("reviewer"), "{e}");
     let e = app.review_record::<IncidentInput>(acting(&contributor), &record.id, &approve).await.expect_err("no right");
     assert!(matches!(e, AppError::Forbidden { right: "records:review", .. }), "{e}");
+}
+
+#[tokio::test]
+async fn a_contributor_records_positions_for_its_own_stakeholder() {
+    let w = World::new().await;
+    let app = w.app();
+    let contributor = w.account("co", Role::Contributor, Some("jp")).await;
+    let norm = w.catalog.norms.first().map(|n| n.id.clone()).expect("a norm");
+    let position = |stakeholder: &str| -> PositionInput {
+        serde_json::from_value(serde_json::json!({
+            "stakeholder": stakeholder, "norm": norm, "stance": "endorse", "stated_on": "2024-03-01",
+            "source": {"url": "https://example.org/statement"}
+        }))
+        .expect("position")
+    };
+    let e = app.record_for_stakeholder(acting(&contributor), &position("fr")).await.expect_err("another's");
+    assert!(matches!(e, AppError::Forbidden { right: "positions:write", .. }), "{e}");
+    let mut marked = position("jp");
+    marked.community = Some("g7".into());
+    let e = app.record_for_stakeholder(acting(&contributor), &marked).await.expect_err("not a member");
+    assert_eq!(field_of(&e), Some("community"), "{e}");
+    let p = app.record_for_stakeholder(acting(&contributor), &position("jp")).await.expect("own");
+    assert_eq!(p.stakeholder, "jp");
 }
