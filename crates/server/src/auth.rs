@@ -9,6 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, header, request::Parts};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use normwatch_app::Acting;
 use normwatch_core::{Account, Right, Viewer};
 use normwatch_store::{Actor, StoreError};
 use sha2::{Digest, Sha256};
@@ -180,45 +181,31 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Who acts, as the use cases and the rights checks know it.
+    pub fn acting(&self) -> Acting<'_> {
+        Acting::new(self.account.as_ref(), &self.communities)
+    }
+
     pub fn viewer(&self) -> Viewer {
-        let mut v = self.account.as_ref().map_or_else(Viewer::anonymous, Account::viewer);
-        v.communities = Some(self.communities.clone());
-        v
+        self.acting().viewer()
     }
 
     pub fn actor(&self) -> Actor {
-        Actor(self.account.as_ref().map_or_else(|| "anonymous".to_owned(), |a| a.id.clone()))
+        self.acting().actor()
     }
 
     pub fn signed_in(&self) -> Result<&Account, ApiError> {
-        self.account
-            .as_ref()
-            .ok_or_else(|| ApiError::Unauthenticated("sign in: send `Authorization: Bearer <token>`".into()))
+        Ok(self.acting().signed_in()?)
     }
 
     /// Refuses marking a record for a community the caller's stakeholder is not a member of.
     pub fn require_member(&self, community: Option<&str>) -> Result<(), ApiError> {
-        match community {
-            Some(c) if !self.communities.iter().any(|m| m == c) => Err(ApiError::InvalidField(
-                normwatch_core::FieldError::new("community", format!("your stakeholder is not a member of `{c}`")),
-            )),
-            _ => Ok(()),
-        }
+        Ok(self.acting().require_member(community)?)
     }
 
     /// The account, if it holds `right` (for `stakeholder`, where the right has an own-variant).
     pub fn require(&self, right: Right, stakeholder: Option<&str>) -> Result<&Account, ApiError> {
-        let account = self.signed_in()?;
-        if account.may(right, stakeholder) {
-            return Ok(account);
-        }
-        let scope = match (right.own_variant(), stakeholder) {
-            (Some(_), Some(s)) if account.role.has(right.own_variant().unwrap_or(right)) => {
-                format!(" for stakeholder `{s}` (you act for `{}`)", account.stakeholder.as_deref().unwrap_or("none"))
-            }
-            _ => String::new(),
-        };
-        Err(ApiError::Forbidden { role: account.role.name().to_owned(), right: right.name(), scope })
+        Ok(self.acting().require(right, stakeholder)?)
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the reason for validation errors.
 use axum::http::{Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use normwatch_app::AppError;
 use normwatch_core::FieldError;
 use normwatch_store::StoreError;
 use serde_json::json;
@@ -41,6 +42,22 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Blob(normwatch_store::BlobError),
+}
+
+/// A use case's refusal is answered as the API answers its own: the same status and problem.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::NotFound { kind, id } => ApiError::NotFound { kind, id },
+            AppError::InvalidField(e) => ApiError::InvalidField(e),
+            AppError::InvalidBody(e) => ApiError::InvalidBody(e),
+            AppError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit },
+            AppError::Unauthenticated(m) => ApiError::Unauthenticated(m),
+            AppError::Forbidden { role, right, scope } => ApiError::Forbidden { role, right, scope },
+            AppError::Store(e) => ApiError::Store(e),
+            AppError::Blob(e) => ApiError::Blob(e),
+        }
+    }
 }
 
 pub const PROBLEM_JSON: &str = "application/problem+json";

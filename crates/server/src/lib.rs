@@ -66,6 +66,21 @@ pub struct InstanceInfo {
 }
 
 impl AppState {
+    /// The use cases, run against this instance's store, catalogue and review rule today.
+    pub fn app(&self) -> normwatch_app::App<'_, Store> {
+        normwatch_app::App {
+            store: &self.store,
+            catalog: self.catalog(),
+            today: today(),
+            review_rule: self.instance.review_rule,
+        }
+    }
+
+    /// Where evidence bytes go, and the instance's limit for one upload.
+    pub fn blobs(&self) -> normwatch_app::Blobs<'_> {
+        normwatch_app::Blobs { store: &self.blobs, max_bytes: self.instance.evidence_max_bytes }
+    }
+
     /// Reads the stored catalogue once; the server serves it from then on.
     pub async fn new(
         store: Store,

@@ -10,9 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::evidence::{CUSTODY_ACTIONS, CollectionProtocol, EvidenceUpload};
-use normwatch_core::incident::IncidentInput;
-use normwatch_core::{FieldError, RecordKind, Right, Tlp};
-use normwatch_store::BlobError;
+use normwatch_core::{FieldError, Right, Tlp};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -61,54 +59,8 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
     let upload = upload_from(&incident, &params, &headers)?;
-    let evidence = store_evidence(&state, &caller, &upload, body.into_data_stream()).await?;
+    let evidence = state.app().store_evidence(caller.acting(), state.blobs(), &upload, body.into_data_stream()).await?;
     Ok(created(&evidence, format!("/api/v1/evidence-items/{}", evidence.id)))
-}
-
-/// Checks an upload, then streams its bytes into the blob store under the size limit and
-/// records it; the API and the portal both call it.
-pub(crate) async fn store_evidence<S, E>(
-    state: &AppState,
-    caller: &Caller,
-    upload: &EvidenceUpload,
-    bytes: S,
-) -> Result<normwatch_store::IncidentEvidence, ApiError>
-where
-    S: futures_util::Stream<Item = Result<axum::body::Bytes, E>> + Send + Unpin,
-    E: std::fmt::Display,
-{
-    let incident = upload.incident.clone();
-    caller.require(Right::WriteIncidents, upload.stakeholder.as_deref())?;
-    // Everything that could refuse the upload is checked before a byte is stored.
-    let Some(about) = state.store.ledger_record::<IncidentInput>(&caller.viewer(), &incident).await? else {
-        return Err(ApiError::NotFound { kind: RecordKind::Incident.as_str(), id: incident });
-    };
-    if upload.tlp < about.body.tlp {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "tlp",
-            format!("the incident is TLP:{}; its evidence must be marked at least as strictly", about.body.tlp.name()),
-        )));
-    }
-    if let Some(s) = &upload.stakeholder
-        && state.store.stakeholder(s).await?.is_none()
-    {
-        return Err(ApiError::InvalidField(FieldError::new("stakeholder", format!("no stakeholder `{s}`"))));
-    }
-    let limit = state.instance.evidence_max_bytes;
-    let blob = state.blobs.put_stream(bytes, limit).await.map_err(|e| match e {
-        BlobError::TooLarge { limit } => {
-            ApiError::PayloadTooLarge { limit: usize::try_from(limit).unwrap_or(usize::MAX) }
-        }
-        BlobError::Interrupted(reason) => ApiError::InvalidBody(FieldError::new("body", reason)),
-        other => ApiError::Blob(other),
-    })?;
-    // Editors speak for every incident, a contributor for its own stakeholder's; anyone else's
-    // evidence on a published incident waits for the review of a finding that cites it.
-    let speaks_for_incident = caller.account.as_ref().is_some_and(|a| {
-        a.may(Right::WriteIncidents, None)
-            || (about.body.stakeholder.is_some() && a.may(Right::WriteIncidents, about.body.stakeholder.as_deref()))
-    });
-    Ok(state.store.create_incident_evidence(&caller.actor(), upload, &blob, speaks_for_incident).await?)
 }
 
 pub async fn list(

@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use normwatch_core::LangChoice;
+use normwatch_core::adoption::{EvidenceInput, LegalPositionInput, PositionInput};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 use serde::Serialize;
@@ -70,10 +71,13 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders", post(records::create_stakeholder).get(records::stakeholders))
         .route("/stakeholders/{id}", get(records::stakeholder).put(records::update_stakeholder))
         .route("/stakeholders/{id}/keys", post(records::add_key))
-        .route("/positions", post(records::create_position).get(records::positions))
+        .route("/positions", post(records::create_for_stakeholder::<PositionInput>).get(records::positions))
         .route("/positions/{id}", get(records::position))
-        .route("/evidence", post(records::create_evidence).get(records::evidence))
-        .route("/legal-positions", post(records::create_legal_position).get(records::legal_positions))
+        .route("/evidence", post(records::create_for_stakeholder::<EvidenceInput>).get(records::evidence))
+        .route(
+            "/legal-positions",
+            post(records::create_for_stakeholder::<LegalPositionInput>).get(records::legal_positions),
+        )
         .route("/adoption", get(records::adoption))
         .route("/audit", get(records::audit))
         .route("/vulnerabilities", post(capacity::create_vulnerability).get(capacity::vulnerabilities))

@@ -9,13 +9,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use normwatch_app::StakeholderRecord;
+use normwatch_app::stakeholder_records::StakeholderRecordWrite;
 use normwatch_core::adoption::{
-    AdoptionMatrix, EvidenceInput, KeyInput, LegalPositionInput, PositionInput, STAKEHOLDER_KINDS, StakeholderInput,
-    parse_date,
+    AdoptionMatrix, EvidenceInput, ImplementationEvidence, KeyInput, LegalPosition, LegalPositionInput, Position,
+    PositionInput, STAKEHOLDER_KINDS, StakeholderInput, parse_date,
 };
 use normwatch_core::{CountryCode, NormId};
 use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
-use normwatch_store::{RecordFilter, StakeholderFilter};
+use normwatch_store::{RecordFilter, StakeholderFilter, Store};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
 
 fn stakeholder_filter(state: &AppState, params: &Params) -> Result<StakeholderFilter, FieldError> {
@@ -125,19 +129,45 @@ pub async fn add_key(
 
 // ---- positions, evidence, legal positions
 
-pub async fn create_position(
+/// Where a stakeholder record is read back once created.
+pub trait StakeholderResource: StakeholderRecord + DeserializeOwned {
+    fn location(stored: &Self::Stored) -> String;
+}
+
+impl StakeholderResource for PositionInput {
+    fn location(p: &Position) -> String {
+        format!("/api/v1/positions/{}", p.id)
+    }
+}
+
+impl StakeholderResource for EvidenceInput {
+    fn location(e: &ImplementationEvidence) -> String {
+        format!("/api/v1/evidence?stakeholder={}", e.stakeholder)
+    }
+}
+
+impl StakeholderResource for LegalPositionInput {
+    fn location(l: &LegalPosition) -> String {
+        format!("/api/v1/legal-positions?stakeholder={}", l.stakeholder)
+    }
+}
+
+/// `POST /positions`, `/evidence`, `/legal-positions`: one of a stakeholder's own records.
+pub async fn create_for_stakeholder<T>(
     State(state): State<AppState>,
     caller: Caller,
-    body: Result<JsonBody<PositionInput>, ApiError>,
-) -> Result<Response, ApiError> {
+    body: Result<JsonBody<T>, ApiError>,
+) -> Result<Response, ApiError>
+where
+    T: StakeholderResource,
+    T::Stored: Serialize,
+    Store: StakeholderRecordWrite<T>,
+{
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.signed_in()?;
     let JsonBody(input) = body?;
-    caller.require(Right::WritePositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    caller.require_member(input.community.as_deref())?;
-    let p = state.store.create_position(&caller.actor(), &caller.viewer(), &input).await?;
-    Ok(created(&p, format!("/api/v1/positions/{}", p.id)))
+    let stored = state.app().record_for_stakeholder(caller.acting(), &input).await?;
+    Ok(created(&stored, T::location(&stored)))
 }
 
 pub async fn positions(
@@ -168,20 +198,6 @@ pub async fn position(
     render(&headers, api_language(&params, &headers), &p)
 }
 
-pub async fn create_evidence(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<EvidenceInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
-    caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
-    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    let e = state.store.create_evidence(&caller.actor(), &input).await?;
-    Ok(created(&e, format!("/api/v1/evidence?stakeholder={}", e.stakeholder)))
-}
-
 pub async fn evidence(
     State(state): State<AppState>,
     caller: Caller,
@@ -191,20 +207,6 @@ pub async fn evidence(
     let filter = stakeholder_norm_filter(&state, &params)?;
     let list = state.store.evidence(&caller.viewer(), &filter).await?;
     render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "evidence": list }))
-}
-
-pub async fn create_legal_position(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<LegalPositionInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
-    caller.require(Right::WriteLegalPositions, Some(&input.stakeholder))?;
-    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    let l = state.store.create_legal_position(&caller.actor(), &input).await?;
-    Ok(created(&l, format!("/api/v1/legal-positions?stakeholder={}", l.stakeholder)))
 }
 
 pub async fn legal_positions(

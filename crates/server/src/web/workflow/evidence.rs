@@ -99,9 +99,11 @@ pub async fn upload_evidence(
             )
             .await;
         }
-        return match crate::api::evidence::store_evidence(&state, &caller, &upload, Box::pin(field)).await {
+        return match state.app().store_evidence(caller.acting(), state.blobs(), &upload, Box::pin(field)).await {
             Ok(_) => Ok(see_other(&format!("/incidents/{}?lang={lang}#timeline", encode(&incident)))),
-            Err(e) => incident_again(&state, &caller, lang, &incident, Refusal::of("evidence", &fields, e)).await,
+            Err(e) => {
+                incident_again(&state, &caller, lang, &incident, Refusal::of("evidence", &fields, e.into())).await
+            }
         };
     }
     check_csrf(&caller, fields.one("csrf"), lang)?;

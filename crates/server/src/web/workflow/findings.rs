@@ -3,7 +3,6 @@
 use super::forms::{Fields, Refusal, intent, localized, posted, typed, upper};
 use super::workbench::incident_record;
 use crate::AppState;
-use crate::api::ledger::{LedgerResource, file_record};
 use crate::auth::Caller;
 use crate::web::incidents;
 use crate::web::kit::encode;
@@ -13,6 +12,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use normwatch_app::LedgerInput;
 use normwatch_core::Lang;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 use serde_json::json;
@@ -117,7 +117,7 @@ pub(super) async fn incident_again(
     incidents::incident_page(state, caller, &page, incident, Some(refusal)).await
 }
 
-pub(super) async fn file_finding<T: LedgerResource>(
+pub(super) async fn file_finding<T: LedgerInput>(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -130,10 +130,10 @@ pub(super) async fn file_finding<T: LedgerResource>(
         Ok(i) => i,
         Err(m) => return incident_again(state, caller, lang, incident, Refusal::invalid(form, fields, m)).await,
     };
-    match file_record(state, caller, &input).await {
+    match state.app().file_record(caller.acting(), &input).await {
         Ok(record) if form == "statement" => Ok(see_other(&format!("/statements/{}?lang={lang}", encode(&record.id)))),
         Ok(_) => Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(incident)))),
-        Err(e) => incident_again(state, caller, lang, incident, Refusal::of(form, fields, e)).await,
+        Err(e) => incident_again(state, caller, lang, incident, Refusal::of(form, fields, e.into())).await,
     }
 }
 

@@ -5,7 +5,6 @@ use super::widgets::{
     area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
 };
 use crate::AppState;
-use crate::api::ledger::file_record;
 use crate::auth::Caller;
 use crate::extract::Params;
 use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
@@ -164,8 +163,8 @@ pub async fn file_incident(
         Ok(i) => i,
         Err(m) => return Ok(new_incident_page(&state, &caller, &page, Some(Refusal::invalid("incident", &fields, m)))),
     };
-    match file_record(&state, &caller, &input).await {
+    match state.app().file_record(caller.acting(), &input).await {
         Ok(record) => Ok(see_other(&format!("/incidents/{}?lang={lang}", encode(&record.id)))),
-        Err(e) => Ok(new_incident_page(&state, &caller, &page, Some(Refusal::of("incident", &fields, e)))),
+        Err(e) => Ok(new_incident_page(&state, &caller, &page, Some(Refusal::of("incident", &fields, e.into())))),
     }
 }

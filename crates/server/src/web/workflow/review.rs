@@ -3,7 +3,6 @@ use super::findings::incident_again;
 use super::forms::{Fields, Refusal, posted};
 use super::statement::statement_again;
 use crate::AppState;
-use crate::api::ledger::{LedgerResource, ReviewInput, publish_record, review_record, submit_record};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::web::kit::encode;
@@ -13,10 +12,11 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use normwatch_app::{LedgerInput, ReviewInput};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
 
-pub(super) async fn act_on<T: LedgerResource>(
+pub(super) async fn act_on<T: LedgerInput>(
     state: &AppState,
     caller: &Caller,
     id: &str,
@@ -24,8 +24,8 @@ pub(super) async fn act_on<T: LedgerResource>(
     fields: &Fields,
 ) -> Result<(), ApiError> {
     match action {
-        "submit" => submit_record::<T>(state, caller, id).await.map(drop),
-        "publish" => publish_record::<T>(state, caller, id).await.map(drop),
+        "submit" => Ok(state.app().submit_record::<T>(caller.acting(), id).await.map(drop)?),
+        "publish" => Ok(state.app().publish_record::<T>(caller.acting(), id).await.map(drop)?),
         _ => {
             let verdict = match fields.one("verdict") {
                 "approve" => Verdict::Approve,
@@ -38,7 +38,7 @@ pub(super) async fn act_on<T: LedgerResource>(
                 }
             };
             let input = ReviewInput { verdict, comment: fields.opt("comment") };
-            review_record::<T>(state, caller, id, &input).await.map(drop)
+            Ok(state.app().review_record::<T>(caller.acting(), id, &input).await.map(drop)?)
         }
     }
 }

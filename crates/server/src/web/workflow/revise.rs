@@ -5,7 +5,6 @@ use super::incident_form::{FormTarget, incident_form};
 use super::incident_input::{fields_of, form_holds, incident_from};
 use super::workbench::incident_record;
 use crate::AppState;
-use crate::api::ledger::{revise_draft, submit_record};
 use crate::auth::Caller;
 use crate::extract::Params;
 use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
@@ -91,14 +90,14 @@ pub async fn revise_incident(
         Ok(i) => i,
         Err(m) => return refuse(Refusal::invalid("incident", &fields, m)),
     };
-    if let Err(e) = revise_draft(&state, &caller, &id, version, &input).await {
-        return refuse(Refusal::of("incident", &fields, e));
+    if let Err(e) = state.app().revise_draft(caller.acting(), &id, version, &input).await {
+        return refuse(Refusal::of("incident", &fields, e.into()));
     }
     // Saved: a failure to send it on is shown on the incident's page, where the draft now is.
     if intent(&fields) == "in-review"
-        && let Err(e) = submit_record::<IncidentInput>(&state, &caller, &id).await
+        && let Err(e) = state.app().submit_record::<IncidentInput>(caller.acting(), &id).await
     {
-        return incident_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e)).await;
+        return incident_again(&state, &caller, lang, &id, Refusal::of("action", &fields, e.into())).await;
     }
     Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&id))))
 }

@@ -41,7 +41,7 @@ pub(super) async fn statement_page(
         state.store.ledger_record::<StatementInput>(&viewer, id).await.map_err(failure(l))?.ok_or_else(|| {
             WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no statement `{id}`") }
         })?;
-    let canonical = crate::api::statements::canonical(&record).map_err(failure(l))?;
+    let canonical = normwatch_app::statements::canonical(&record).map_err(failure(l))?;
     let signatures = state.store.statement_signatures(id).await.map_err(failure(l))?;
     let mut claims = vec![];
     for c in &record.body.claims {
@@ -145,7 +145,7 @@ pub async fn canonical_text(
         lang,
         message: format!("no statement `{id}`"),
     })?;
-    let text = crate::api::statements::canonical(&record).map_err(failure(lang))?;
+    let text = normwatch_app::statements::canonical(&record).map_err(failure(lang))?;
     let mut r = text.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
@@ -165,12 +165,12 @@ pub async fn co_sign(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
     let (lang, fields) = posted(&headers, &caller, form)?;
-    let input = crate::api::statements::SignatureInput {
+    let input = normwatch_app::SignatureInput {
         stakeholder: fields.one("stakeholder").to_owned(),
         signature: fields.one("signature").to_owned(),
     };
-    match crate::api::statements::add_co_signature(&state, &caller, &id, &input).await {
+    match state.app().add_co_signature(caller.acting(), &id, &input).await {
         Ok(_) => Ok(see_other(&format!("/statements/{}?lang={lang}#signatures", encode(&id)))),
-        Err(e) => statement_again(&state, &caller, lang, &id, Refusal::of("signature", &fields, e)).await,
+        Err(e) => statement_again(&state, &caller, lang, &id, Refusal::of("signature", &fields, e.into())).await,
     }
 }

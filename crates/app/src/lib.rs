@@ -1,0 +1,33 @@
+//! normwatch's use cases: the multi-step writes every interface (the JSON API, the portal, the
+//! CLI) makes the same way. Each takes who acts ([`Acting`], from core's `Account`) and runs
+//! over narrow storage traits ([`ports`]), so it knows nothing of HTTP and little of the store.
+#![forbid(unsafe_code)]
+
+mod acting;
+mod error;
+pub mod evidence;
+pub mod ledger;
+pub mod ports;
+pub mod stakeholder_records;
+pub mod statements;
+
+pub use acting::Acting;
+pub use error::AppError;
+pub use evidence::Blobs;
+pub use ledger::{CorrectionInput, LedgerInput, ReviewInput};
+pub use stakeholder_records::StakeholderRecord;
+pub use statements::SignatureInput;
+
+use normwatch_core::Catalog;
+use normwatch_core::violation::ReviewRule;
+use std::sync::Arc;
+
+/// What a use case runs against: the storage, the catalogue inputs are checked against, the
+/// date they are checked on, and the instance's review rule.
+#[derive(Debug, Clone)]
+pub struct App<'a, S> {
+    pub store: &'a S,
+    pub catalog: Arc<Catalog>,
+    pub today: time::Date,
+    pub review_rule: ReviewRule,
+}
