@@ -1,16 +1,17 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::download::{self, Download, Format};
 use super::kit::dates;
+use super::kit::download::{self, Download, Format};
+use super::kit::i18n::in_lang;
+use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, failure, layout};
-use super::kit::{either, encode, label, page};
+use super::kit::{either, encode, label};
 use super::workflow::forms::Refusal;
 use super::workflow::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
@@ -156,21 +157,11 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/incidents")?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } = v.without_blanks().data("/incidents", Rows::Logged)?;
     let l = page.lang;
     let w = words(l);
     let ww = super::workflow_words::words(l);
@@ -255,16 +246,9 @@ pub async fn list(
     Ok(layout(&page, w.title, body).into_response())
 }
 
-pub async fn one(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/incidents/{}", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    incident_page(&state, &caller, &page, &id, None).await
+pub async fn one(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let page = v.page(&format!("/incidents/{}", encode(&id)))?;
+    incident_page(&state, &v.caller, &page, &id, None).await
 }
 
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.

@@ -1,12 +1,13 @@
 //! `/incident-links`: proposals that two records describe the same incident, side by side, with
 //! Confirm and Reject for editors (plain forms, no JavaScript); and, on an incident's page, the
 //! section listing the same incident in other sources. Words in Japanese and English.
-use super::kit::check_csrf;
+use super::kit::i18n::in_lang;
+use super::kit::typed_form;
 use super::kit::{Page, WebError, failure, layout, see_other};
-use super::kit::{encode, page};
+use super::kit::{Visit, check_csrf};
+use super::kit::{either, encode};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -78,10 +79,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 fn status_word(w: &Words, s: LinkStatus) -> &'static str {
@@ -92,14 +90,9 @@ fn status_word(w: &Words, s: LinkStatus) -> &'static str {
     }
 }
 
-fn text(t: &normwatch_core::Localized, l: Lang) -> &str {
-    let s = t.get(l);
-    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
-}
-
 fn end_cell(page: &Page, w: &Words, e: &LinkEnd) -> Markup {
     html! {
-        a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (text(&e.title, page.lang)) }
+        a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (either(&e.title, page.lang)) }
         br;
         small {
             (w.source) ": " (e.dataset.as_deref().unwrap_or(w.entered_here))
@@ -111,16 +104,11 @@ fn end_cell(page: &Page, w: &Words, e: &LinkEnd) -> Markup {
 }
 
 /// `GET /incident-links?status=&cursor=`: the proposals (or decided links), best score first.
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let params = params.without_blanks();
-    let page = page(&params, &headers, &caller, "/incident-links")?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let v = v.without_blanks();
+    let page = v.page_taking("/incident-links", &["status", "cursor"])?;
+    let Visit { params, caller, .. } = v;
     let l = page.lang;
-    params.only(&["status", "cursor"]).map_err(failure(l))?;
     let get = |k: &str| params.pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let status = get("status").map(LinkStatus::parse).transpose().map_err(failure(l))?.unwrap_or(LinkStatus::Proposed);
     let links = state
@@ -190,10 +178,7 @@ pub async fn decide(
     caller: Caller,
     form: Result<Form<DecisionForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
-    let Form(form) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    let (form, lang) = typed_form(form, &headers, |f| f.lang.as_deref())?;
     // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
     check_csrf(&caller, &form.csrf, lang)?;
     let status = match decision.as_str() {

@@ -1,6 +1,7 @@
 //! Findings about an incident (assessments, attributions, responses, collective statements):
 //! each form read into the API's input and filed.
-use super::forms::{Fields, Refusal, intent, localized, posted, typed, upper};
+use super::forms::Posted;
+use super::forms::{Fields, Refusal, intent, localized, typed, upper};
 use super::workbench::incident_record;
 use crate::AppState;
 use crate::api::ledger::{LedgerResource, file_record};
@@ -8,10 +9,8 @@ use crate::auth::Caller;
 use crate::web::incidents;
 use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, see_other};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use normwatch_core::Lang;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
@@ -141,11 +140,8 @@ pub(super) async fn file_finding<T: LedgerResource>(
 pub async fn add_finding(
     State(state): State<AppState>,
     Path((incident, kind)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let stakeholder = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
     let record = incident_record(&state, &caller, &incident, lang).await?;
     let about = About { id: &incident, community: record.body.community.as_deref() };

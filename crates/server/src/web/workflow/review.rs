@@ -1,6 +1,7 @@
 //! Review and publication: moving one record along.
 use super::findings::incident_again;
-use super::forms::{Fields, Refusal, posted};
+use super::forms::Posted;
+use super::forms::{Fields, Refusal};
 use super::statement::statement_again;
 use crate::AppState;
 use crate::api::ledger::{LedgerResource, ReviewInput, publish_record, review_record, submit_record};
@@ -8,10 +9,8 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::web::kit::encode;
 use crate::web::kit::{WebError, failure, see_other};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
@@ -47,11 +46,8 @@ pub(super) async fn act_on<T: LedgerResource>(
 pub async fn act(
     State(state): State<AppState>,
     Path((kind, id, action)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     if !["submit", "review", "publish"].contains(&action.as_str()) {
         return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no action `{action}`") });
     }

@@ -1,15 +1,15 @@
 //! Collective statements: their page, the canonical text a co-signer signs, and co-signing.
-use super::forms::{Refusal, may_file, posted};
+use super::super::kit::Visit;
+use super::forms::Posted;
+use super::forms::{Refusal, may_file};
 use super::widgets::{hidden, refusal_note};
 use super::workbench::{awaiting_row, status_word};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::{Params, header_language};
+use crate::extract::header_language;
+use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
-use crate::web::kit::{encode, page};
 use crate::web::workflow_words::words;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -119,16 +119,9 @@ pub(super) async fn statement_page(
 }
 
 /// `GET /statements/{id}`.
-pub async fn statement(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/statements/{}", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    statement_page(&state, &caller, &page, &id, None).await
+pub async fn statement(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let page = v.page(&format!("/statements/{}", encode(&id)))?;
+    statement_page(&state, &v.caller, &page, &id, None).await
 }
 
 /// `GET /statements/{id}/canonical.txt`: exactly the bytes a co-signer signs.
@@ -160,11 +153,8 @@ pub async fn canonical_text(
 pub async fn co_sign(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let input = crate::api::statements::SignatureInput {
         stakeholder: fields.one("stakeholder").to_owned(),
         signature: fields.one("signature").to_owned(),
