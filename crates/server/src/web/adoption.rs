@@ -59,9 +59,9 @@ fn cell(page: &Page, stakeholder: &str, norm: &str, c: &AdoptionCell) -> Markup 
 }
 
 pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.without_blanks().data("/adoption", Rows::Logged)?;
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data("/adoption", Rows::Logged, &["kind", "country", "norm", "as_of"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["kind", "country", "norm", "as_of"]).map_err(failure(l))?;
     let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     match format {
@@ -152,9 +152,8 @@ struct StakeholderRow<'a> {
 }
 
 pub async fn stakeholders(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data("/stakeholders", Rows::Logged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/stakeholders", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.stakeholders(&Default::default()).await.map_err(failure(l))?;
     if format != Format::Html {
         let rows: Vec<StakeholderRow> = list
@@ -282,8 +281,8 @@ pub async fn stakeholder(
     Path(id): Path<String>,
     v: Visit,
 ) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data(&format!("/stakeholders/{}", encode(&id)), Rows::Logged)?;
-    params.only(&[]).map_err(failure(page.lang))?;
+    let DataVisit { page, format, caller, .. } =
+        v.data(&format!("/stakeholders/{}", encode(&id)), Rows::Logged, &[])?;
     if format != super::kit::download::Format::Html {
         let view = super::stakeholder_record::gather(&state, &caller, &id, page.lang).await?;
         return super::stakeholder_record::answer(&state, &caller, format, &page, &view).await;

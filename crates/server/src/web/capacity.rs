@@ -18,7 +18,7 @@ fn progress_name(p: Progress) -> &'static str {
 }
 
 pub async fn programmes(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.without_blanks().data("/capacity", Rows::Logged)?;
+    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/capacity", Rows::Logged)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let (norm, region) = programme_filter(&state, &params).map_err(failure(l))?;
     let viewer = caller.viewer();
@@ -117,9 +117,8 @@ pub async fn programmes(State(state): State<AppState>, v: Visit) -> Result<Respo
 }
 
 pub async fn vulnerabilities(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data("/vulnerabilities", Rows::Logged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/vulnerabilities", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(failure(l))?;
     let figures = VulnerabilityFigures::compute(&list);
     if format != Format::Html {

@@ -10,9 +10,8 @@ use maud::html;
 
 pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Communities are not logged records: no STIX form.
-    let DataVisit { page, format, params, caller } = v.data("/communities", Rows::NotLogged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/communities", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.communities().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "name_ja", "name_en", "focus_norms", "members", "decisions"];

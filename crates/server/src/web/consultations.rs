@@ -11,9 +11,8 @@ use normwatch_core::consultation::Outcome;
 
 pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Consultations are not logged records: no STIX form.
-    let DataVisit { page, format, params, caller } = v.data("/consultations", Rows::NotLogged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/consultations", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.consultations().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = [

@@ -10,9 +10,8 @@ use maud::html;
 use normwatch_core::cbm::ContactKind;
 
 pub async fn directory(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data("/contacts", Rows::Logged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/contacts", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let today = crate::today().to_string();
     let list: Vec<_> = state
         .store

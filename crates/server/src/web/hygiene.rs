@@ -6,16 +6,14 @@ use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use normwatch_core::capacity::{Assessment, ControlStatus};
 
 pub async fn standards(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // The registry is catalogue data, not logged records: no STIX form.
-    let DataVisit { page, format, params, caller } = v.data("/standards", Rows::NotLogged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/standards", Rows::NotLogged, &[])?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    params.only(&[]).map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "title_ja", "title_en", "publisher", "url", "norms", "assets"];
         let rows = c
@@ -69,20 +67,20 @@ pub async fn stakeholder_hygiene(
     v: Visit,
 ) -> Result<Response, WebError> {
     let DataVisit { page, format, params, caller } =
-        v.without_blanks().data(&format!("/stakeholders/{}/hygiene", encode(&id)), Rows::Logged)?;
+        v.without_blanks().data(&format!("/stakeholders/{}/hygiene", encode(&id)), Rows::Logged, &["baseline"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["baseline"]).map_err(failure(l))?;
     let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
     let baseline = match &baseline_id {
         Some(b) => state.catalog().baseline(b).cloned(),
         None => state.catalog().baselines.first().cloned(),
     }
-    .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: "no such baseline".into() })?;
-    let s = state.store.stakeholder(&id).await.map_err(failure(l))?.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang: l,
-        message: format!("no stakeholder `{id}`"),
-    })?;
+    .ok_or_else(|| WebError::not_found(l, "no such baseline"))?;
+    let s = state
+        .store
+        .stakeholder(&id)
+        .await
+        .map_err(failure(l))?
+        .ok_or_else(|| WebError::not_found(l, format!("no stakeholder `{id}`")))?;
     let list: Vec<Assessment> =
         state.store.assessments(&caller.viewer(), Some(&id), Some(&baseline.id)).await.map_err(failure(l))?;
     if format != Format::Html {

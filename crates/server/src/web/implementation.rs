@@ -121,11 +121,12 @@ pub async fn new_evidence(
     v: Visit,
 ) -> Result<Response, WebError> {
     let page = v.page(&format!("/stakeholders/{}/evidence/new", encode(&id)))?;
-    state.store.stakeholder(&id).await.map_err(failure(page.lang))?.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang: page.lang,
-        message: format!("no stakeholder `{id}`"),
-    })?;
+    state
+        .store
+        .stakeholder(&id)
+        .await
+        .map_err(failure(page.lang))?
+        .ok_or_else(|| WebError::not_found(page.lang, format!("no stakeholder `{id}`")))?;
     Ok(form_page(&state, &v.caller, &page, &id, None))
 }
 

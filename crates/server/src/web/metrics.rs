@@ -171,10 +171,9 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
     let mut v = v.without_blanks();
     let table = v.params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
     v.params.pairs.retain(|(k, _)| k != "table");
-    let DataVisit { page, format, params, caller } = v.data("/metrics", Rows::Logged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/metrics", Rows::Logged, &[])?;
     let l = page.lang;
     let w = words(l);
-    params.only(&[]).map_err(failure(l))?;
     let viewer = caller.viewer();
     let catalog = state.catalog();
     let json = all_metrics(&state, &viewer).await.map_err(failure(l))?;

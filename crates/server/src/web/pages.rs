@@ -1,20 +1,15 @@
 //! The portal's pages.
+use super::kit::bad_query;
 use super::kit::download::{self, Download, Format};
 use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{Page, WebError, encode, failure, label, layout};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
-use normwatch_core::{Catalog, Lang, Norm, NormQuery};
-
-fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(), WebError> {
-    params.only(allowed).map_err(failure(lang))
-}
+use normwatch_core::{Catalog, Norm, NormQuery};
 
 pub async fn home(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
     let page = v.page("/")?;
@@ -88,13 +83,9 @@ impl<'a> NormRow<'a> {
 
 pub async fn norms(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Catalogue norms are not logged records: no STIX form.
-    let DataVisit { page, format, params, caller } = v.without_blanks().data("/norms", Rows::NotLogged)?;
+    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/norms", Rows::NotLogged)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
-        status: StatusCode::BAD_REQUEST,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let query = NormQuery::parse(params.iter(), &c).map_err(bad_query(l))?;
     let filtered = query != NormQuery::default();
     let norms = state.store.norms(&query).await.map_err(failure(l))?;
     // Unfiltered, the page lists the norms by the documents citing them (a norm under each).
@@ -194,15 +185,10 @@ fn terms_list(page: &Page, c: &Catalog, ids: &[String]) -> Markup {
 }
 
 pub async fn norm(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data(&format!("/norms/{}", encode(&id)), Rows::Logged)?;
-    unknown_parameters(&params, &[], page.lang)?;
+    let DataVisit { page, format, caller, .. } = v.data(&format!("/norms/{}", encode(&id)), Rows::Logged, &[])?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let Some(n) = state.store.norm(&id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "norm", id }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "norm", id }.to_string()));
     };
     let kind = label(&c, &n.kind, l);
     let findings = super::norm_findings::gather(&state, &caller, &n.id, l).await?;
@@ -297,16 +283,11 @@ fn tree_order<'a>(terms: &'a [Term], parent: Option<&str>, depth: usize, out: &m
 
 pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
     // Taxonomy terms are catalogue vocabulary, not logged records: no STIX form.
-    let DataVisit { page, format, params, caller } =
-        v.data(&format!("/taxonomies/{}", encode(&id)), Rows::NotLogged)?;
-    unknown_parameters(&params, &[], page.lang)?;
+    let DataVisit { page, format, caller, .. } =
+        v.data(&format!("/taxonomies/{}", encode(&id)), Rows::NotLogged, &[])?;
     let l = page.lang;
     let Some(t) = state.store.taxonomy(&id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "taxonomy", id }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "taxonomy", id }.to_string()));
     };
     let catalog = state.catalog();
     let used_by: Vec<&Norm> = if t.id == NORM_KINDS {

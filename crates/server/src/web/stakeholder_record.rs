@@ -13,7 +13,6 @@ use super::kit::{Page, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Lang;
@@ -94,11 +93,7 @@ fn names(s: &Stakeholder, c: &AttributionInput) -> bool {
 
 pub async fn gather(state: &AppState, caller: &Caller, id: &str, l: Lang) -> Result<StakeholderView, WebError> {
     let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string()));
     };
     let viewer = caller.viewer();
     let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };

@@ -1,17 +1,18 @@
 //! `/incidents/timeline`: the published incidents the viewer may read, in chronological order,
 //! grouped by year and then by month where the month is known, with the incident list's
 //! filters, and downloads of exactly the incidents shown.
+use super::kit::bad_query;
 use super::kit::dates::{format_date, format_month, year_month};
 use super::kit::download::{self, Download, Format};
 use super::kit::either;
 use super::kit::encode;
 use super::kit::i18n::in_lang;
+use super::kit::incident_filters;
 use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::incident::IncidentQuery;
@@ -116,15 +117,11 @@ async fn rows(state: &AppState, caller: &Caller, query: &IncidentQuery) -> Resul
 }
 
 pub async fn timeline(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.without_blanks().data("/incidents/timeline", Rows::Logged)?;
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data("/incidents/timeline", Rows::Logged, &FILTERS)?;
     let (l, w) = (page.lang, words(page.lang));
-    params.only(&FILTERS).map_err(failure(l))?;
     let catalog = state.catalog();
-    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
-        status: StatusCode::BAD_REQUEST,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
     let (rows, truncated) = rows(&state, &caller, &query).await.map_err(|e| WebError { lang: l, ..e })?;
     if format != Format::Html {
         let columns = ["year", "month", "date", "incident", "title", "tlp"];
@@ -177,7 +174,7 @@ pub async fn timeline(State(state): State<AppState>, v: Visit) -> Result<Respons
         p { (w.intro) }
         form.filters method="get" action="/incidents/timeline" role="search" {
             input type="hidden" name="lang" value=(l.code());
-            (super::incidents::filter_fields(l, &catalog, &value))
+            (incident_filters(l, &catalog, &value))
             button type="submit" { (w.apply) }
         }
         p #total { b { (rows.len()) } " " (w.found) " · " a href=(list_link) { (w.list) } }

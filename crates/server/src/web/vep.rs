@@ -14,9 +14,8 @@ use maud::html;
 use normwatch_core::vep::Decision;
 
 pub async fn boards(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.data("/vep", Rows::NotLogged)?;
+    let DataVisit { page, format, caller, .. } = v.data("/vep", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let boards = state.store.vep_boards().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "stakeholder", "name_ja", "name_en", "members"];
@@ -50,12 +49,11 @@ fn percent(v: Option<f64>) -> String {
 
 pub async fn board(State(state): State<AppState>, Path(board): Path<String>, v: Visit) -> Result<Response, WebError> {
     let DataVisit { page, format, params, caller } =
-        v.without_blanks().data(&format!("/vep/{}", encode(&board)), Rows::NotLogged)?;
+        v.without_blanks().data(&format!("/vep/{}", encode(&board)), Rows::NotLogged, &["year"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["year"]).map_err(failure(l))?;
     let boards = state.store.vep_boards().await.map_err(failure(l))?;
     let Some(b) = boards.into_iter().find(|b| b.id == board) else {
-        return Err(WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no VEP board `{board}`") });
+        return Err(WebError::not_found(l, format!("no VEP board `{board}`")));
     };
     let report = report_for(&state, &board, &params).await.map_err(failure(l))?;
     // Cases only for members: the query itself joins on membership.

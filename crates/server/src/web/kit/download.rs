@@ -242,26 +242,28 @@ pub fn href(page: &Page, format: Format) -> String {
 /// `Download: CSV · JSON · STIX 2.1`, for the page's own URL.
 pub fn links(page: &Page) -> Markup {
     let w = words(page.lang);
-    html! {
-        p.downloads {
-            (w.download) " "
-            a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
-            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " · "
-            a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) }
-        }
-    }
+    download_links(
+        page,
+        html! { " · " a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) } },
+    )
 }
 
 /// `Download: CSV · JSON`, for a page whose rows have no STIX form (they are not logged
 /// records); such a page reads its format with [`format_without_stix`].
 pub fn links_without_stix(page: &Page) -> Markup {
     let w = words(page.lang);
+    download_links(page, html! { " " small { (w.no_stix) } })
+}
+
+/// The CSV and JSON links, then `rest` (the STIX link, or why there is none).
+fn download_links(page: &Page, rest: Markup) -> Markup {
+    let w = words(page.lang);
     html! {
         p.downloads {
             (w.download) " "
             a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
-            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " "
-            small { (w.no_stix) }
+            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) }
+            (rest)
         }
     }
 }

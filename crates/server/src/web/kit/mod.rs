@@ -5,15 +5,20 @@
 //! it and never each other.
 pub mod dates;
 pub mod download;
+mod filters;
 pub mod findings;
 pub mod i18n;
+mod linked;
 mod page;
 mod style;
 mod text;
 mod visit;
 
+pub use filters::{filter_words, incident_filters};
+pub use linked::{also_in, end_cell, same_incident_section};
 pub use page::{
-    Page, PageUser, WebError, check_csrf, failure, form_body, layout, no_store, page_language, see_other, typed_form,
+    Page, PageUser, WebError, bad_query, check_csrf, failure, form_body, layout, no_store, page_language, see_other,
+    typed_form,
 };
 pub use style::stylesheet;
 pub use text::{bounds, either, encode, kind_label, label};

@@ -73,6 +73,18 @@ pub struct WebError {
     pub message: String,
 }
 
+impl WebError {
+    /// `404 Not Found`, saying what was not found.
+    pub fn not_found(lang: Lang, message: impl Into<String>) -> WebError {
+        WebError { status: StatusCode::NOT_FOUND, lang, message: message.into() }
+    }
+}
+
+/// The error page for a query a page cannot read (`400`, the parser's message).
+pub fn bad_query<E: std::fmt::Display>(lang: Lang) -> impl Fn(E) -> WebError {
+    move |e| WebError { status: StatusCode::BAD_REQUEST, lang, message: e.to_string() }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let page = Page { lang: self.lang, path: "/".into(), user: None };

@@ -66,9 +66,16 @@ impl Visit {
         Ok(page)
     }
 
-    /// A data page at `path`: its language, then `format` taken out of the query, then the page
-    /// for the rest of the query (which the page checks itself).
-    pub fn data(self, path: &str, rows: Rows) -> Result<DataVisit, WebError> {
+    /// A data page at `path` that takes the parameters `allowed` (besides `lang` and `format`).
+    pub fn data(self, path: &str, rows: Rows, allowed: &[&str]) -> Result<DataVisit, WebError> {
+        let d = self.data_query(path, rows)?;
+        d.params.only(allowed).map_err(failure(d.page.lang))?;
+        Ok(d)
+    }
+
+    /// A data page at `path` whose query its own parser reads and checks: its language, then
+    /// `format` taken out of the query, then the page for the rest of the query.
+    pub fn data_query(self, path: &str, rows: Rows) -> Result<DataVisit, WebError> {
         let lang = super::page::page_language(self.params.lang, &self.headers)?;
         let (format, params) = match rows {
             Rows::Logged => download::format(self.params, lang)?,

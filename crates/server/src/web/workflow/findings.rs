@@ -10,7 +10,6 @@ use crate::web::incidents;
 use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, see_other};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use normwatch_core::Lang;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
@@ -153,6 +152,6 @@ pub async fn add_finding(
         "attributions" => file_finding(s, c, l, i, "attribution", f, attribution_from(&about, f)).await,
         "responses" => file_finding(s, c, l, i, "response", f, response_from(&about, f)).await,
         "statements" => file_finding(s, c, l, i, "statement", f, statement_from(&about, f)).await,
-        other => Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no form `{other}`") }),
+        other => Err(WebError::not_found(lang, format!("no form `{other}`"))),
     }
 }

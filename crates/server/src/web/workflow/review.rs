@@ -10,7 +10,6 @@ use crate::error::ApiError;
 use crate::web::kit::encode;
 use crate::web::kit::{WebError, failure, see_other};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput, Verdict};
@@ -49,7 +48,7 @@ pub async fn act(
     Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
     if !["submit", "review", "publish"].contains(&action.as_str()) {
-        return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no action `{action}`") });
+        return Err(WebError::not_found(lang, format!("no action `{action}`")));
     }
     let (s, c, f) = (&state, &caller, &fields);
     let done = match kind.as_str() {
@@ -59,7 +58,7 @@ pub async fn act(
         "responses" => act_on::<ResponseInput>(s, c, &id, &action, f).await,
         "statements" => act_on::<StatementInput>(s, c, &id, &action, f).await,
         other => {
-            return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no record kind `{other}`") });
+            return Err(WebError::not_found(lang, format!("no record kind `{other}`")));
         }
     };
     // Back to where the button was: the statement's page, or the incident's.

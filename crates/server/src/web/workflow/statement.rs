@@ -37,10 +37,12 @@ pub(super) async fn statement_page(
 ) -> Result<Response, WebError> {
     let (l, w) = (page.lang, words(page.lang));
     let viewer = caller.viewer();
-    let record =
-        state.store.ledger_record::<StatementInput>(&viewer, id).await.map_err(failure(l))?.ok_or_else(|| {
-            WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no statement `{id}`") }
-        })?;
+    let record = state
+        .store
+        .ledger_record::<StatementInput>(&viewer, id)
+        .await
+        .map_err(failure(l))?
+        .ok_or_else(|| WebError::not_found(l, format!("no statement `{id}`")))?;
     let canonical = crate::api::statements::canonical(&record).map_err(failure(l))?;
     let signatures = state.store.statement_signatures(id).await.map_err(failure(l))?;
     let mut claims = vec![];
@@ -133,11 +135,7 @@ pub async fn canonical_text(
 ) -> Result<Response, WebError> {
     let lang = header_language(&headers).unwrap_or(Lang::En);
     let record = state.store.ledger_record::<StatementInput>(&caller.viewer(), &id).await.map_err(failure(lang))?;
-    let record = record.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang,
-        message: format!("no statement `{id}`"),
-    })?;
+    let record = record.ok_or_else(|| WebError::not_found(lang, format!("no statement `{id}`")))?;
     let text = crate::api::statements::canonical(&record).map_err(failure(lang))?;
     let mut r = text.into_response();
     let h = r.headers_mut();
