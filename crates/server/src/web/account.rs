@@ -1,5 +1,6 @@
 //! Signing in and out of the portal: a session cookie (HttpOnly, SameSite) and CSRF tokens on
 //! every form — a double-submit cookie before sign-in, the session's token after.
+use super::kit::typed_form;
 use super::kit::{Page, WebError, failure, layout, page_language};
 use crate::AppState;
 use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie};
@@ -74,23 +75,13 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
-fn form_lang(lang: &Option<String>, headers: &HeaderMap) -> Lang {
-    lang.as_deref()
-        .and_then(|l| l.parse().ok())
-        .or_else(|| crate::extract::header_language(headers))
-        .unwrap_or(Lang::En)
-}
-
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     extensions: Extensions,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
-    let Form(form) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let lang = form_lang(&form.lang, &headers);
+    let (form, lang) = typed_form(form, &headers, |f| f.lang.as_deref())?;
     let ui = super::kit::i18n::ui(lang);
     let secure = state.instance.secure_cookies;
     let next = form.next.as_deref().filter(|n| local_path(n));
@@ -150,10 +141,7 @@ pub async fn sign_out(
     caller: Caller,
     form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
-    let Form(form) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let lang = form_lang(&form.lang, &headers);
+    let (form, lang) = typed_form(form, &headers, |f| f.lang.as_deref())?;
     let Credential::Session { secret_hash, csrf_token } = &caller.credential else {
         return Ok(super::kit::see_other(&format!("/?lang={lang}")));
     };

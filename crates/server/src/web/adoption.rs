@@ -1,12 +1,13 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
-use super::download::{self, Download, Format};
 use super::kit::check_csrf;
+use super::kit::download::{self, Download, Format};
+use super::kit::encode;
+use super::kit::typed_form;
+use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{Page, WebError, failure, layout};
-use super::kit::{encode, page};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -57,24 +58,17 @@ fn cell(page: &Page, stakeholder: &str, norm: &str, c: &AdoptionCell) -> Markup 
     }
 }
 
-pub async fn matrix(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, params) = super::download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/adoption")?;
+pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data("/adoption", Rows::Logged, &["kind", "country", "norm", "as_of"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["kind", "country", "norm", "as_of"]).map_err(failure(l))?;
     let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     match format {
-        super::download::Format::Html => {}
+        super::kit::download::Format::Html => {}
         // The API's CSV and JSON of the matrix take the same filters: one writer of each.
-        super::download::Format::Csv | super::download::Format::Json => {
-            let csv = if format == super::download::Format::Csv { "format=csv&" } else { "" };
+        super::kit::download::Format::Csv | super::kit::download::Format::Json => {
+            let csv = if format == super::kit::download::Format::Csv { "format=csv&" } else { "" };
             let to = format!(
                 "/api/v1/adoption?{csv}lang={l}{}{}",
                 if filters.is_empty() { "" } else { "&" },
@@ -83,14 +77,14 @@ pub async fn matrix(
             return Ok(super::kit::see_other(&to));
         }
         // STIX: the published positions the matrix shows, and the stakeholders holding them.
-        super::download::Format::Stix => {
+        super::kit::download::Format::Stix => {
             let records: Vec<(&str, &str)> = m
                 .rows
                 .iter()
                 .flat_map(|r| r.cells.values().filter_map(|c| c.position.as_deref()).map(|p| ("position", p)))
                 .collect();
             let stakeholders: Vec<&str> = m.rows.iter().map(|r| r.stakeholder.as_str()).collect();
-            return super::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
+            return super::kit::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
         }
     }
     let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
@@ -142,7 +136,7 @@ pub async fn matrix(
             " · "
             a href=(format!("/api/v1/adoption?lang={l}{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_json) }
             " · "
-            a href=(super::download::href(&page, super::download::Format::Stix)) { (ui.download_stix) }
+            a href=(super::kit::download::href(&page, super::kit::download::Format::Stix)) { (ui.download_stix) }
         }
     };
     Ok(layout(&page, ui.adoption, body).into_response())
@@ -157,17 +151,9 @@ struct StakeholderRow<'a> {
     country: Option<&'a str>,
 }
 
-pub async fn stakeholders(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params, lang)?;
-    let page = page(&params, &headers, &caller, "/stakeholders")?;
+pub async fn stakeholders(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, caller, .. } = v.data("/stakeholders", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.stakeholders(&Default::default()).await.map_err(failure(l))?;
     if format != Format::Html {
         let rows: Vec<StakeholderRow> = list
@@ -293,15 +279,11 @@ fn pick(text: &Localized, lang: Lang) -> &str {
 pub async fn stakeholder(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
+    v: Visit,
 ) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, params) = super::download::format(params, lang)?;
-    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    if format != super::download::Format::Html {
+    let DataVisit { page, format, caller, .. } =
+        v.data(&format!("/stakeholders/{}", encode(&id)), Rows::Logged, &[])?;
+    if format != super::kit::download::Format::Html {
         let view = super::stakeholder_record::gather(&state, &caller, &id, page.lang).await?;
         return super::stakeholder_record::answer(&state, &caller, format, &page, &view).await;
     }
@@ -331,10 +313,7 @@ pub async fn record_position(
     caller: Caller,
     form: Result<Form<PositionForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
-    let Form(form) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    let (form, lang) = typed_form(form, &headers, |f| f.lang.as_deref())?;
     // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
     check_csrf(&caller, &form.csrf, lang)?;
     let texts = [

@@ -1,13 +1,10 @@
 //! Capacity-building and vulnerability pages, and downloads of exactly what each shows.
-use super::download::{self, Download, Format};
-use super::kit::page;
-use super::kit::{WebError, failure, layout, page_language};
+use super::kit::download::{self, Download, Format};
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::api::capacity::programme_filter;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::capacity::{Coverage, Progress, VulnerabilityFigures};
@@ -20,15 +17,8 @@ fn progress_name(p: Progress) -> &'static str {
     }
 }
 
-pub async fn programmes(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/capacity")?;
+pub async fn programmes(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/capacity", Rows::Logged)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let (norm, region) = programme_filter(&state, &params).map_err(failure(l))?;
     let viewer = caller.viewer();
@@ -126,17 +116,9 @@ pub async fn programmes(
     Ok(layout(&page, ui.capacity_title, body).into_response())
 }
 
-pub async fn vulnerabilities(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params, lang)?;
-    let page = page(&params, &headers, &caller, "/vulnerabilities")?;
+pub async fn vulnerabilities(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, caller, .. } = v.data("/vulnerabilities", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.vulnerabilities(&caller.viewer()).await.map_err(failure(l))?;
     let figures = VulnerabilityFigures::compute(&list);
     if format != Format::Html {

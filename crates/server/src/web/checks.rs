@@ -1,24 +1,15 @@
 //! Communication-check results: the response rate over time (chart) and each check's figures.
-use super::kit::page;
+use super::kit::Visit;
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use maud::{Markup, PreEscaped, html};
 use normwatch_core::cbm::CheckResults;
 
-pub async fn results(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &caller, "/checks")?;
+pub async fn results(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
+    let page = v.page("/checks")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
-    if caller.account.is_none() {
+    if v.caller.account.is_none() {
         let body =
             html! { h1 { (ui.checks_title) } p { (ui.checks_intro) } p #signed-in-only { (ui.checks_signed_in_only) } };
         return Ok(layout(&page, ui.checks_title, body));

@@ -1,28 +1,17 @@
 //! Communities of interest: purpose, focus norms, the five success factors, members, decisions;
 //! downloads of exactly what the page shows.
-use super::download::{self, Download, Format};
-use super::kit::page;
-use super::kit::{WebError, failure, layout, page_language};
+use super::kit::download::{self, Download, Format};
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Communities are not logged records: no STIX form.
-    let (format, params) = download::format_without_stix(params, lang)?;
-    let page = page(&params, &headers, &caller, "/communities")?;
+    let DataVisit { page, format, caller, .. } = v.data("/communities", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.communities().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "name_ja", "name_en", "focus_norms", "members", "decisions"];
@@ -40,14 +29,7 @@ pub async fn list(
             })
             .collect();
         let json = serde_json::json!({ "count": list.len(), "communities": list });
-        let d = Download {
-            name: "communities",
-            columns: &columns,
-            rows,
-            json: &json,
-            records: vec![],
-            stakeholders: vec![],
-        };
+        let d = Download::unlogged("communities", &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let body = html! {

@@ -1,29 +1,18 @@
 //! Consultations: each proposal, its comment period, the comments by stakeholder kind, the outcome;
 //! downloads of exactly what the page shows.
-use super::download::{self, Download, Format, wire_name};
-use super::kit::page;
-use super::kit::{WebError, failure, layout, page_language};
+use super::kit::download::{self, Download, Format, wire_name};
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::consultation::Outcome;
 
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Consultations are not logged records: no STIX form.
-    let (format, params) = download::format_without_stix(params, lang)?;
-    let page = page(&params, &headers, &caller, "/consultations")?;
+    let DataVisit { page, format, caller, .. } = v.data("/consultations", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let list = state.store.consultations().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = [
@@ -58,14 +47,7 @@ pub async fn list(
             })
             .collect();
         let json = serde_json::json!({ "count": list.len(), "consultations": list });
-        let d = Download {
-            name: "consultations",
-            columns: &columns,
-            rows,
-            json: &json,
-            records: vec![],
-            stakeholders: vec![],
-        };
+        let d = Download::unlogged("consultations", &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let catalog = state.catalog();

@@ -1,28 +1,17 @@
 //! The points-of-contact directory, as far as the visitor is cleared to read it, and downloads
 //! of exactly the contacts it shows.
-use super::download::{self, Download, Format};
-use super::kit::page;
-use super::kit::{WebError, failure, layout, page_language};
+use super::kit::download::{self, Download, Format};
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::cbm::ContactKind;
 
-pub async fn directory(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params, lang)?;
-    let page = page(&params, &headers, &caller, "/contacts")?;
+pub async fn directory(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, caller, .. } = v.data("/contacts", Rows::Logged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let today = crate::today().to_string();
     let list: Vec<_> = state
         .store

@@ -1,7 +1,9 @@
 //! The home page's dashboard: the latest published violation assessments, assessments per
 //! norm, the attribution lag and the adoption coverage, each linking to its fuller page.
-use super::findings::{assessments, text};
 use super::kit::dates::format_date;
+use super::kit::either;
+use super::kit::findings::assessments;
+use super::kit::i18n::in_lang;
 use super::kit::{Page, WebError, failure};
 use super::kit::{encode, label};
 use crate::AppState;
@@ -104,10 +106,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// Per norm: stakeholders endorsing, rejecting, abstaining; states with a stance; states.
@@ -170,7 +169,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
                         tbody { @for a in rows.iter().take(LATEST) {
                             tr data-assessment=(a.assessment) {
                                 td.date { (format_date(&a.published, l)) }
-                                td { a href=(page.link(&format!("/incidents/{}", encode(&a.incident)))) { (text(&a.incident_title, l)) } }
+                                td { a href=(page.link(&format!("/incidents/{}", encode(&a.incident)))) { (either(&a.incident_title, l)) } }
                                 td { a href=(norm_link(&a.norm.as_str())) title=(label(&catalog, &a.norm, l)) { (a.norm) } }
                                 td { (label(&catalog, &a.level, l)) }
                             }

@@ -1,23 +1,14 @@
 //! The hotline inbox of the signed-in person's stakeholder (admins: all messages).
-use super::kit::page;
+use super::kit::Visit;
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use maud::{Markup, html};
 
-pub async fn inbox(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &caller, "/hotline")?;
+pub async fn inbox(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
+    let page = v.page("/hotline")?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
-    let messages = match &caller.account {
+    let messages = match &v.caller.account {
         Some(a) if a.role == normwatch_core::Role::Admin => state.store.hotline_messages(None).await,
         Some(a) => match &a.stakeholder {
             Some(s) => state.store.hotline_messages(Some(s)).await,
@@ -29,7 +20,7 @@ pub async fn inbox(
     let body = html! {
         h1 { (ui.hotline_title) }
         p { (ui.hotline_intro) }
-        @if caller.account.is_none() { p #signed-in-only { (ui.checks_signed_in_only) } }
+        @if v.caller.account.is_none() { p #signed-in-only { (ui.checks_signed_in_only) } }
         @else if messages.is_empty() { p { (ui.hotline_none) } }
         @for m in &messages {
             section.message data-severity=(format!("{:?}", m.severity).to_lowercase()) {

@@ -1,29 +1,19 @@
 //! The standards registry and baselines, and a stakeholder's hygiene scores over time as an SVG
 //! chart drawn on the server; downloads of exactly what each shows.
-use super::download::{self, Download, Format};
-use super::kit::{WebError, failure, layout, page_language};
-use super::kit::{encode, page};
+use super::kit::download::{self, Download, Format};
+use super::kit::encode;
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use normwatch_core::capacity::{Assessment, ControlStatus};
 
-pub async fn standards(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
+pub async fn standards(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // The registry is catalogue data, not logged records: no STIX form.
-    let (format, params) = download::format_without_stix(params, lang)?;
-    let page = page(&params, &headers, &caller, "/standards")?;
+    let DataVisit { page, format, caller, .. } = v.data("/standards", Rows::NotLogged, &[])?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    params.only(&[]).map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "title_ja", "title_en", "publisher", "url", "norms", "assets"];
         let rows = c
@@ -42,8 +32,7 @@ pub async fn standards(
             })
             .collect();
         let json = serde_json::json!({ "standards": c.standards, "baselines": c.baselines });
-        let d =
-            Download { name: "standards", columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        let d = Download::unlogged("standards", &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let label = |id: &str| c.term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
@@ -75,26 +64,23 @@ pub async fn standards(
 pub async fn stakeholder_hygiene(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
+    v: Visit,
 ) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/hygiene", encode(&id)))?;
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data(&format!("/stakeholders/{}/hygiene", encode(&id)), Rows::Logged, &["baseline"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["baseline"]).map_err(failure(l))?;
     let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
     let baseline = match &baseline_id {
         Some(b) => state.catalog().baseline(b).cloned(),
         None => state.catalog().baselines.first().cloned(),
     }
-    .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang: l, message: "no such baseline".into() })?;
-    let s = state.store.stakeholder(&id).await.map_err(failure(l))?.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang: l,
-        message: format!("no stakeholder `{id}`"),
-    })?;
+    .ok_or_else(|| WebError::not_found(l, "no such baseline"))?;
+    let s = state
+        .store
+        .stakeholder(&id)
+        .await
+        .map_err(failure(l))?
+        .ok_or_else(|| WebError::not_found(l, format!("no stakeholder `{id}`")))?;
     let list: Vec<Assessment> =
         state.store.assessments(&caller.viewer(), Some(&id), Some(&baseline.id)).await.map_err(failure(l))?;
     if format != Format::Html {

@@ -1,17 +1,17 @@
 //! Recording a stakeholder's implementation evidence in the portal: what it did to put a norm
 //! into practice (a law, a strategy, a programme), dated and sourced. The form posts to a handler
 //! that checks what `POST /api/v1/evidence` checks; a refused form comes back with its values.
+use super::kit::Visit;
+use super::kit::encode;
+use super::kit::i18n::in_lang;
 use super::kit::{Page, PageUser, WebError, failure, layout};
-use super::kit::{encode, page};
+use super::workflow::forms::Posted;
 use super::workflow::forms::Refusal;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::Params;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use normwatch_core::adoption::{EVIDENCE_KINDS, EvidenceInput};
@@ -68,10 +68,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
@@ -121,29 +118,24 @@ fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, 
 pub async fn new_evidence(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
+    v: Visit,
 ) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/stakeholders/{}/evidence/new", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    state.store.stakeholder(&id).await.map_err(failure(page.lang))?.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang: page.lang,
-        message: format!("no stakeholder `{id}`"),
-    })?;
-    Ok(form_page(&state, &caller, &page, &id, None))
+    let page = v.page(&format!("/stakeholders/{}/evidence/new", encode(&id)))?;
+    state
+        .store
+        .stakeholder(&id)
+        .await
+        .map_err(failure(page.lang))?
+        .ok_or_else(|| WebError::not_found(page.lang, format!("no stakeholder `{id}`")))?;
+    Ok(form_page(&state, &v.caller, &page, &id, None))
 }
 
 /// `POST /stakeholders/{id}/evidence`: records it, published, and returns to the stakeholder.
 pub async fn record_evidence(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = super::workflow::forms::posted(&headers, &caller, form)?;
     let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
     let refuse = |e: ApiError| {
         e.log_if_internal();

@@ -1,16 +1,18 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::download::{self, Download, Format};
+use super::kit::bad_query;
 use super::kit::dates;
+use super::kit::download::{self, Download, Format};
+use super::kit::i18n::in_lang;
+use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, failure, layout};
-use super::kit::{either, encode, label, page};
+use super::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
 use super::workflow::forms::Refusal;
 use super::workflow::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
@@ -23,13 +25,6 @@ use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput
 struct Words {
     title: &'static str,
     intro: &'static str,
-    search: &'static str,
-    year: &'static str,
-    country: &'static str,
-    operation: &'static str,
-    norm: &'static str,
-    sector: &'static str,
-    attributed_state: &'static str,
     apply: &'static str,
     found: &'static str,
     next: &'static str,
@@ -68,13 +63,6 @@ struct Words {
 const JA: Words = Words {
     title: "インシデント",
     intro: "規範違反の可能性があるサイバーインシデントの記録。公開済みの記録は透明性ログに追記されている。",
-    search: "検索語",
-    year: "年",
-    country: "国",
-    operation: "作戦の種類",
-    norm: "規範",
-    sector: "部門",
-    attributed_state: "帰属先の国",
     apply: "絞り込む",
     found: "件",
     next: "次のページ",
@@ -113,13 +101,6 @@ const JA: Words = Words {
 const EN: Words = Words {
     title: "Incidents",
     intro: "Records of cyber incidents that may violate norms. Published records are appended to the transparency log.",
-    search: "Search",
-    year: "Year",
-    country: "Country",
-    operation: "Operation type",
-    norm: "Norm",
-    sector: "Sector",
-    attributed_state: "Attributed state",
     apply: "Filter",
     found: "found",
     next: "Next page",
@@ -156,30 +137,16 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/incidents")?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/incidents", Rows::Logged)?;
     let l = page.lang;
     let w = words(l);
     let ww = super::workflow_words::words(l);
     let catalog = state.catalog();
-    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
-        status: StatusCode::BAD_REQUEST,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
     if format != Format::Html {
         return list_download(&state, &caller, query, format, l).await;
     }
@@ -191,13 +158,14 @@ pub async fn list(
         pairs.join("&")
     };
     let value = |k: &str| current.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let fw = filter_words(l);
     let facet_title = |f: &str| match f {
-        "year" => w.year,
-        "country" => w.country,
-        "operation" => w.operation,
-        "norm" => w.norm,
-        "sector" => w.sector,
-        _ => w.attributed_state,
+        "year" => fw.year,
+        "country" => fw.country,
+        "operation" => fw.operation,
+        "norm" => fw.norm,
+        "sector" => fw.sector,
+        _ => fw.attributed_state,
     };
     let body = html! {
         h1 { (w.title) }
@@ -205,7 +173,7 @@ pub async fn list(
         @if page.user.is_some() && super::workflow::forms::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
-            (filter_fields(l, &catalog, &value))
+            (incident_filters(l, &catalog, &value))
             label { (w.status)
                 select name="status" {
                     option value="" { "—" }
@@ -242,7 +210,7 @@ pub async fn list(
                     tr {
                         td.date { (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d, l))) }
                         td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) }
-                             (super::links::also_in(&page, &i.also_in)) }
+                             (also_in(&page, &i.also_in)) }
                         td { span.tag { (i.status.parse().map_or(i.status.as_str(), |st| status_word(ww, st))) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
                     }
                 } }
@@ -255,16 +223,9 @@ pub async fn list(
     Ok(layout(&page, w.title, body).into_response())
 }
 
-pub async fn one(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/incidents/{}", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    incident_page(&state, &caller, &page, &id, None).await
+pub async fn one(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let page = v.page(&format!("/incidents/{}", encode(&id)))?;
+    incident_page(&state, &v.caller, &page, &id, None).await
 }
 
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.
@@ -314,7 +275,7 @@ pub(super) async fn incident_page(
         d.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))
     };
     let title = either(&b.title, l).to_owned();
-    let same_incident = super::links::same_incident_section(state, caller, page, id).await?;
+    let same_incident = same_incident_section(state, caller, page, id).await?;
     let body = html! {
         h1 #incident-title { (title) }
         p { span.tag { (status_word(ww, incident.body.status)) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
@@ -326,7 +287,7 @@ pub(super) async fn incident_page(
             dt { (w.start) } dd { (date(&b.started)) }
             dt { (w.ended) } dd { (date(&b.ended)) }
             dt { (w.discovered) } dd { (date(&b.discovered)) }
-            dt { (w.operation) } dd { @for o in &b.operation_types { span.tag { (label(&catalog, o, l)) } } }
+            dt { (filter_words(l).operation) } dd { @for o in &b.operation_types { span.tag { (label(&catalog, o, l)) } } }
             dt { (w.targets) } dd { ul { @for t in &b.targets {
                 li { (t.name) @if let Some(c) = &t.country { " (" (c) ")" }
                      @if let Some(s) = &t.sector { " " span.tag { (label(&catalog, s, l)) } }
@@ -502,49 +463,5 @@ fn impact_facts(i: &normwatch_core::incident::Impact, l: Lang, unknown: &str) ->
         @if facts.is_empty() { (unknown) } @else {
             ul.impact { @for (name, value) in &facts { li { (name) ": " b { (value) } } } }
         }
-    }
-}
-
-/// The incident search's filter fields (search words, year, country, operation type, norm,
-/// sector, attributed state), labelled, with the values given: the list's and the timeline's.
-pub(super) fn filter_fields(
-    l: Lang,
-    catalog: &normwatch_core::Catalog,
-    value: &dyn Fn(&str) -> String,
-) -> maud::Markup {
-    let w = words(l);
-    html! {
-        label { (w.search) input type="search" name="q" value=(value("q")); }
-        label { (w.year) input type="number" name="year" min="1970" max="2999" value=(value("year")); }
-        label { (w.country) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
-        label { (w.operation)
-            select name="operation" {
-                option value="" { "—" }
-                @if let Some(t) = catalog.taxonomy(normwatch_core::incident::OPERATION_TYPES) {
-                    @for term in &t.terms {
-                        option value=(term.id) selected[value("operation") == term.id] { (term.label.get(l)) }
-                    }
-                }
-            }
-        }
-        label { (w.norm)
-            select name="norm" {
-                option value="" { "—" }
-                @for n in &catalog.norms {
-                    option value=(n.id) selected[value("norm") == n.id] { (n.id) }
-                }
-            }
-        }
-        label { (w.sector)
-            select name="sector" {
-                option value="" { "—" }
-                @if let Some(t) = catalog.taxonomy("critical-infrastructure") {
-                    @for term in &t.terms {
-                        option value=(term.id) selected[value("sector") == term.id] { (term.label.get(l)) }
-                    }
-                }
-            }
-        }
-        label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
     }
 }

@@ -1,20 +1,21 @@
 //! `/incident-links`: proposals that two records describe the same incident, side by side, with
 //! Confirm and Reject for editors (plain forms, no JavaScript); and, on an incident's page, the
 //! section listing the same incident in other sources. Words in Japanese and English.
-use super::kit::check_csrf;
-use super::kit::{Page, WebError, failure, layout, see_other};
-use super::kit::{encode, page};
+use super::kit::encode;
+use super::kit::end_cell;
+use super::kit::i18n::in_lang;
+use super::kit::typed_form;
+use super::kit::{Visit, check_csrf};
+use super::kit::{WebError, failure, layout, see_other};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use maud::{Markup, html};
+use maud::html;
 use normwatch_core::linking::LinkStatus;
 use normwatch_core::{Lang, Right};
-use normwatch_store::LinkEnd;
 use serde::Deserialize;
 
 struct Words {
@@ -25,16 +26,10 @@ struct Words {
     rejected: &'static str,
     score: &'static str,
     reasons: &'static str,
-    start: &'static str,
-    source: &'static str,
     confirm: &'static str,
     reject: &'static str,
     none: &'static str,
     more: &'static str,
-    same_incident: &'static str,
-    same_intro: &'static str,
-    entered_here: &'static str,
-    also_in: &'static str,
 }
 
 const JA: Words = Words {
@@ -45,16 +40,10 @@ const JA: Words = Words {
     rejected: "却下",
     score: "一致度",
     reasons: "根拠",
-    start: "開始",
-    source: "出典",
     confirm: "同じ事案として確認",
     reject: "別の事案として却下",
     none: "該当するものはありません。",
     more: "次へ",
-    same_incident: "他の出典にある同じ事案",
-    same_intro: "確認済みの関連付けにより、次の記録はこの事案と同じものとして一件に数えられます。",
-    entered_here: "ここで入力",
-    also_in: "同じ事案の他の記録",
 };
 
 const EN: Words = Words {
@@ -65,23 +54,14 @@ const EN: Words = Words {
     rejected: "Rejected",
     score: "Score",
     reasons: "Why",
-    start: "Start",
-    source: "Source",
     confirm: "Confirm: same incident",
     reject: "Reject: different incidents",
     none: "Nothing here.",
     more: "Next",
-    same_incident: "Same incident in other sources",
-    same_intro: "Confirmed links make these records one incident with this one; lists and counts take them once.",
-    entered_here: "entered here",
-    also_in: "also recorded in",
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 fn status_word(w: &Words, s: LinkStatus) -> &'static str {
@@ -92,35 +72,12 @@ fn status_word(w: &Words, s: LinkStatus) -> &'static str {
     }
 }
 
-fn text(t: &normwatch_core::Localized, l: Lang) -> &str {
-    let s = t.get(l);
-    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
-}
-
-fn end_cell(page: &Page, w: &Words, e: &LinkEnd) -> Markup {
-    html! {
-        a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (text(&e.title, page.lang)) }
-        br;
-        small {
-            (w.source) ": " (e.dataset.as_deref().unwrap_or(w.entered_here))
-            @if let Some(o) = &e.origin_id { " " (o) }
-            " · " (w.start) ": " (e.start.as_deref().unwrap_or("—"))
-        }
-        @if let Some(u) = e.sources.first() { br; small { a href=(u) rel="noreferrer" { (u) } } }
-    }
-}
-
 /// `GET /incident-links?status=&cursor=`: the proposals (or decided links), best score first.
-pub async fn list(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let params = params.without_blanks();
-    let page = page(&params, &headers, &caller, "/incident-links")?;
+pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let v = v.without_blanks();
+    let page = v.page_taking("/incident-links", &["status", "cursor"])?;
+    let Visit { params, caller, .. } = v;
     let l = page.lang;
-    params.only(&["status", "cursor"]).map_err(failure(l))?;
     let get = |k: &str| params.pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let status = get("status").map(LinkStatus::parse).transpose().map_err(failure(l))?.unwrap_or(LinkStatus::Proposed);
     let links = state
@@ -143,8 +100,8 @@ pub async fn list(
             tbody {
                 @for k in &links.links {
                     tr id=(format!("link-{}", k.id)) {
-                        td { (end_cell(&page, w, &k.incidents[0])) }
-                        td { (end_cell(&page, w, &k.incidents[1])) }
+                        td { (end_cell(&page, &k.incidents[0])) }
+                        td { (end_cell(&page, &k.incidents[1])) }
                         td { (w.score) " " b { (format!("{:.2}", k.score)) } br;
                             small { (w.reasons) ": " @for (i, r) in k.reasons.iter().enumerate() { @if i > 0 { "; " } (r.get(l)) } } }
                         td {
@@ -190,17 +147,14 @@ pub async fn decide(
     caller: Caller,
     form: Result<Form<DecisionForm>, FormRejection>,
 ) -> Result<Response, WebError> {
-    let fallback = crate::extract::header_language(&headers).unwrap_or(Lang::En);
-    let Form(form) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
-    let lang = form.lang.as_deref().and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    let (form, lang) = typed_form(form, &headers, |f| f.lang.as_deref())?;
     // CSRF first: a forged form learns nothing, not even whether it would have been allowed.
     check_csrf(&caller, &form.csrf, lang)?;
     let status = match decision.as_str() {
         "confirm" => LinkStatus::Confirmed,
         "reject" => LinkStatus::Rejected,
         other => {
-            return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no decision `{other}`") });
+            return Err(WebError::not_found(lang, format!("no decision `{other}`")));
         }
     };
     caller.require(Right::WriteIncidents, None).map_err(failure(lang))?;
@@ -210,42 +164,4 @@ pub async fn decide(
         .await
         .map_err(failure(lang))?;
     Ok(see_other(&format!("/incident-links?lang={lang}")))
-}
-
-/// Under a listed incident: the other records of its group, with their sources.
-pub fn also_in(page: &Page, others: &[LinkEnd]) -> Markup {
-    let w = words(page.lang);
-    html! {
-        @if !others.is_empty() {
-            br;
-            small.also-in { (w.also_in) ": "
-                @for (n, e) in others.iter().enumerate() {
-                    @if n > 0 { ", " }
-                    a href=(page.link(&format!("/incidents/{}", encode(&e.id)))) { (e.dataset.as_deref().unwrap_or(w.entered_here)) }
-                }
-            }
-        }
-    }
-}
-
-/// The incident page's section: the same incident in other sources, as the viewer may read.
-pub async fn same_incident_section(
-    state: &AppState,
-    caller: &Caller,
-    page: &Page,
-    id: &str,
-) -> Result<Markup, WebError> {
-    let l = page.lang;
-    let others = state.store.linked_incidents(&caller.viewer(), id).await.map_err(failure(l))?;
-    let w = words(l);
-    Ok(html! {
-        @if !others.is_empty() {
-            h2 #same-incident { (w.same_incident) }
-            p { (w.same_intro) }
-            ul #linked-records { @for e in &others {
-                li { (end_cell(page, w, e))
-                    @if e.sources.len() > 1 { ul { @for u in e.sources.iter().skip(1).take(10) { li { a href=(u) rel="noreferrer" { (u) } } } } } }
-            } }
-        }
-    })
 }

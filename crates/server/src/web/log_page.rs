@@ -1,11 +1,10 @@
 //! `/log`: the transparency log for readers — the latest signed checkpoint verbatim, its tree
 //! size and origin, the instance's verifier key, how to check a record offline step by step
 //! with the real commands, and links to the log's HTTP endpoints (`crate::log`).
-use super::kit::page;
+use super::kit::Visit;
+use super::kit::i18n::in_lang;
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use maud::{Markup, html};
@@ -97,10 +96,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// The address the reader reached this instance at, for commands to copy.
@@ -114,19 +110,13 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-pub async fn page_log(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &caller, "/log")?;
+pub async fn page_log(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
+    let page = v.page("/log")?;
     let (l, w) = (page.lang, words(page.lang));
-    params.only(&[]).map_err(failure(l))?;
     let (size, note) = state.log.checkpoint(&state.store).await.map_err(failure(l))?;
     let origin = state.log.origin().to_owned();
     let key = state.instance.verifier_key.clone();
-    let base = base_url(&state, &headers);
+    let base = base_url(&state, &v.headers);
     let entries = format!("/log/entries?start=0&end={}", size.min(crate::log::MAX_ENTRIES));
     let consistency = format!("/log/proof/consistency?from=1&to={size}");
     let body = html! {

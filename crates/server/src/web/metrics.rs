@@ -2,16 +2,16 @@
 //! response rate and the states that violated norms they endorse, with SVG charts drawn on the
 //! server, in Japanese and English.
 use super::charts;
-use super::download::{self, Download, Format};
 use super::kit::dates;
+use super::kit::download::{self, Download, Format};
+use super::kit::i18n::in_lang;
+use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, bounds, failure, kind_label, layout};
-use super::kit::{encode, label, page};
+use super::kit::{encode, label};
 use crate::AppState;
 use crate::api::metrics::all_metrics;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use normwatch_core::Lang;
@@ -134,10 +134,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
@@ -169,20 +166,14 @@ fn percent(r: &ResponseRate) -> String {
     r.rate.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
-pub async fn page_metrics(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = super::kit::page_language(params.lang, &headers)?;
-    let (format, mut params) = download::format(params.without_blanks(), lang)?;
-    let table = params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
-    params.pairs.retain(|(k, _)| k != "table");
-    let page = page(&params, &headers, &caller, "/metrics")?;
+pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    // `table` picks the CSV's table: kept out of the page's address and of its checked parameters.
+    let mut v = v.without_blanks();
+    let table = v.params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
+    v.params.pairs.retain(|(k, _)| k != "table");
+    let DataVisit { page, format, caller, .. } = v.data("/metrics", Rows::Logged, &[])?;
     let l = page.lang;
     let w = words(l);
-    params.only(&[]).map_err(failure(l))?;
     let viewer = caller.viewer();
     let catalog = state.catalog();
     let json = all_metrics(&state, &viewer).await.map_err(failure(l))?;

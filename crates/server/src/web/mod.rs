@@ -9,8 +9,6 @@ mod communities;
 mod consultations;
 mod contacts;
 mod dashboard;
-mod download;
-mod findings;
 mod hotline;
 mod hygiene;
 mod implementation;

@@ -1,8 +1,10 @@
 //! On a norm's page: who endorses it (and who rejects it or abstains), from each stakeholder's
 //! latest published stance, and the incidents assessed against it — with the downloads of both.
-use super::download::{self, Download, Format};
-use super::findings::{AssessmentRow, assessments, text};
 use super::kit::dates::format_date;
+use super::kit::download::{self, Download, Format};
+use super::kit::either;
+use super::kit::findings::{AssessmentRow, assessments};
+use super::kit::i18n::in_lang;
 use super::kit::{Page, WebError, failure};
 use super::kit::{encode, label};
 use crate::AppState;
@@ -59,10 +61,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// A stakeholder's current stance on the norm.
@@ -126,7 +125,7 @@ fn stance_list(page: &Page, id: &str, heading: &str, rows: &[StanceRow], level: 
             ul.stakeholders id=(id) {
                 @for r in rows {
                     li data-stakeholder=(r.stakeholder) {
-                        a href=(page.link(&format!("/stakeholders/{}", encode(&r.stakeholder)))) { (text(&r.name, l)) }
+                        a href=(page.link(&format!("/stakeholders/{}", encode(&r.stakeholder)))) { (either(&r.name, l)) }
                         @if let Some(c) = &r.country { " " span.id { (c) } }
                         " · " small { (w.stated_on) " " (format_date(&r.stated_on, l)) }
                     }
@@ -158,7 +157,7 @@ pub fn render(page: &Page, state: &AppState, f: &NormFindings) -> Markup {
                     tbody { @for a in &f.assessments {
                         tr data-assessment=(a.assessment) {
                             td.date { (format_date(&a.published, l)) }
-                            td { a href=(page.link(&format!("/incidents/{}", encode(&a.incident)))) { (text(&a.incident_title, l)) } }
+                            td { a href=(page.link(&format!("/incidents/{}", encode(&a.incident)))) { (either(&a.incident_title, l)) } }
                             td { (label(&catalog, &a.level, l)) }
                             td { (a.actor) }
                         }
@@ -202,7 +201,7 @@ pub async fn answer(
                 r.position.clone(),
                 r.stated_on.clone(),
                 r.stakeholder.clone(),
-                text(&r.name, l).to_owned(),
+                either(&r.name, l).to_owned(),
                 r.stance.to_owned(),
                 String::new(),
                 String::new(),
@@ -222,7 +221,7 @@ pub async fn answer(
             String::new(),
             String::new(),
             a.incident.clone(),
-            text(&a.incident_title, l).to_owned(),
+            either(&a.incident_title, l).to_owned(),
             a.level.clone(),
             a.actor.clone(),
         ]);

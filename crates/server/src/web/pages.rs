@@ -1,31 +1,20 @@
 //! The portal's pages.
-use super::download::{self, Download, Format};
-use super::kit::{Page, WebError, encode, failure, label, layout, page, page_language};
+use super::kit::bad_query;
+use super::kit::download::{self, Download, Format};
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{Page, WebError, encode, failure, label, layout};
 use crate::AppState;
-use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::catalog::{ADDRESSEES, NORM_KINDS, NormStatus, Term};
-use normwatch_core::{Catalog, Lang, Norm, NormQuery};
+use normwatch_core::{Catalog, Norm, NormQuery};
 
-fn unknown_parameters(params: &Params, allowed: &[&str], lang: Lang) -> Result<(), WebError> {
-    params.only(allowed).map_err(failure(lang))
-}
-
-pub async fn home(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &caller, "/")?;
-    unknown_parameters(&params, &[], page.lang)?;
+pub async fn home(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
+    let page = v.page("/")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let dashboard = super::dashboard::dashboard(&state, &caller, &page).await?;
+    let dashboard = super::dashboard::dashboard(&state, &v.caller, &page).await?;
     let body = html! {
         h1 { (c.meta.title.get(l)) }
         (dashboard)
@@ -92,22 +81,11 @@ impl<'a> NormRow<'a> {
     }
 }
 
-pub async fn norms(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
+pub async fn norms(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // Catalogue norms are not logged records: no STIX form.
-    let (format, params) = download::format_without_stix(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/norms")?;
+    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/norms", Rows::NotLogged)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let query = NormQuery::parse(params.iter(), &c).map_err(|e| WebError {
-        status: StatusCode::BAD_REQUEST,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let query = NormQuery::parse(params.iter(), &c).map_err(bad_query(l))?;
     let filtered = query != NormQuery::default();
     let norms = state.store.norms(&query).await.map_err(failure(l))?;
     // Unfiltered, the page lists the norms by the documents citing them (a norm under each).
@@ -154,14 +132,7 @@ pub async fn norms(
             })
             .collect();
         let json = serde_json::json!({ "filtered": filtered, "count": rows.len(), "norms": rows });
-        let d = Download {
-            name: "norms",
-            columns: &columns,
-            rows: csv,
-            json: &json,
-            records: vec![],
-            stakeholders: vec![],
-        };
+        let d = Download::unlogged("norms", &columns, csv, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let q = query.terms.join(" ");
@@ -213,28 +184,15 @@ fn terms_list(page: &Page, c: &Catalog, ids: &[String]) -> Markup {
     }
 }
 
-pub async fn norm(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = super::download::format(params, lang)?;
-    let page = page(&params, &headers, &caller, &format!("/norms/{}", encode(&id)))?;
-    unknown_parameters(&params, &[], page.lang)?;
+pub async fn norm(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, caller, .. } = v.data(&format!("/norms/{}", encode(&id)), Rows::Logged, &[])?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let Some(n) = state.store.norm(&id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "norm", id }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "norm", id }.to_string()));
     };
     let kind = label(&c, &n.kind, l);
     let findings = super::norm_findings::gather(&state, &caller, &n.id, l).await?;
-    if format != super::download::Format::Html {
+    if format != super::kit::download::Format::Html {
         return super::norm_findings::answer(&state, &caller, format, &page, &findings).await;
     }
     let body = html! {
@@ -280,14 +238,8 @@ pub async fn norm(
     Ok(layout(&page, n.title.get(l), body).into_response())
 }
 
-pub async fn taxonomies(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Markup, WebError> {
-    let page = page(&params, &headers, &caller, "/taxonomies")?;
-    unknown_parameters(&params, &[], page.lang)?;
+pub async fn taxonomies(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
+    let page = v.page("/taxonomies")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
     let body = html! {
         h1 { (ui.taxonomies) }
@@ -329,25 +281,13 @@ fn tree_order<'a>(terms: &'a [Term], parent: Option<&str>, depth: usize, out: &m
     }
 }
 
-pub async fn taxonomy(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
+pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
     // Taxonomy terms are catalogue vocabulary, not logged records: no STIX form.
-    let (format, params) = download::format_without_stix(params, lang)?;
-    let page = page(&params, &headers, &caller, &format!("/taxonomies/{}", encode(&id)))?;
-    unknown_parameters(&params, &[], page.lang)?;
+    let DataVisit { page, format, caller, .. } =
+        v.data(&format!("/taxonomies/{}", encode(&id)), Rows::NotLogged, &[])?;
     let l = page.lang;
     let Some(t) = state.store.taxonomy(&id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "taxonomy", id }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "taxonomy", id }.to_string()));
     };
     let catalog = state.catalog();
     let used_by: Vec<&Norm> = if t.id == NORM_KINDS {
@@ -396,7 +336,7 @@ pub async fn taxonomy(
             "used_by": used_by.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
         });
         let name = format!("taxonomy-{}", t.id);
-        let d = Download { name: &name, columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        let d = Download::unlogged(&name, &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let body = html! {

@@ -3,15 +3,16 @@
 //! where it is the attributor) and those it received (claims naming its state — a `state`
 //! stakeholder whose country code is the claim's `attributed_to.state` — or naming it as the
 //! group, by id or name).
-use super::download::{self, Download, Format};
-use super::findings::{ClaimRow, claims, text};
 use super::kit::dates::format_date;
+use super::kit::download::{self, Download, Format};
+use super::kit::either;
 use super::kit::encode;
+use super::kit::findings::{ClaimRow, claims};
+use super::kit::i18n::in_lang;
 use super::kit::{Page, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Lang;
@@ -64,10 +65,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,11 +93,7 @@ fn names(s: &Stakeholder, c: &AttributionInput) -> bool {
 
 pub async fn gather(state: &AppState, caller: &Caller, id: &str, l: Lang) -> Result<StakeholderView, WebError> {
     let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
-        return Err(WebError {
-            status: StatusCode::NOT_FOUND,
-            lang: l,
-            message: ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
-        });
+        return Err(WebError::not_found(l, ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string()));
     };
     let viewer = caller.viewer();
     let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
@@ -133,7 +127,7 @@ fn claim_table(page: &Page, id: &str, rows: &[ClaimRow], made: bool) -> Markup {
                 tbody { @for c in rows {
                     tr data-claim=(c.claim) {
                         td.date { (c.attributed_on.as_deref().map_or_else(|| w.unknown.to_owned(), |d| format_date(d, l))) }
-                        td { a href=(page.link(&format!("/incidents/{}", encode(&c.incident)))) { (text(&c.incident_title, l)) } }
+                        td { a href=(page.link(&format!("/incidents/{}", encode(&c.incident)))) { (either(&c.incident_title, l)) } }
                         td { @if made { (target(c)) } @else {
                             @match &c.attributor_stakeholder {
                                 Some(s) => { a href=(page.link(&format!("/stakeholders/{}", encode(s)))) { (c.attributor) } }
@@ -188,7 +182,7 @@ pub async fn answer(
     let mut records: Vec<(&str, &str)> = Vec::new();
     let blank = String::new;
     for p in &v.positions {
-        let statement = p.statement.as_ref().map(|s| text(s, l).to_owned()).unwrap_or_default();
+        let statement = p.statement.as_ref().map(|s| either(s, l).to_owned()).unwrap_or_default();
         rows.push(vec![
             "position".into(),
             p.id.clone(),
@@ -213,7 +207,7 @@ pub async fn answer(
             blank(),
             blank(),
             blank(),
-            text(&e.summary, l).to_owned(),
+            either(&e.summary, l).to_owned(),
             e.url.clone(),
         ]);
         records.push(("implementation-evidence", &e.id));
@@ -228,7 +222,7 @@ pub async fn answer(
             blank(),
             blank(),
             blank(),
-            text(&p.summary, l).to_owned(),
+            either(&p.summary, l).to_owned(),
             p.source_url.clone(),
         ]);
         records.push(("legal-position", &p.id));
@@ -244,7 +238,7 @@ pub async fn answer(
                 blank(),
                 c.kind.clone().unwrap_or_default(),
                 c.incident.clone(),
-                text(&c.incident_title, l).to_owned(),
+                either(&c.incident_title, l).to_owned(),
                 if made { target(c) } else { c.attributor.clone() },
                 blank(),
                 blank(),

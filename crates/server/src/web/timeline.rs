@@ -1,16 +1,18 @@
 //! `/incidents/timeline`: the published incidents the viewer may read, in chronological order,
 //! grouped by year and then by month where the month is known, with the incident list's
 //! filters, and downloads of exactly the incidents shown.
-use super::download::{self, Download, Format};
-use super::findings::text;
+use super::kit::bad_query;
 use super::kit::dates::{format_date, format_month, year_month};
-use super::kit::{WebError, failure, layout, page_language};
-use super::kit::{encode, page};
+use super::kit::download::{self, Download, Format};
+use super::kit::either;
+use super::kit::encode;
+use super::kit::i18n::in_lang;
+use super::kit::incident_filters;
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::incident::IncidentQuery;
@@ -61,10 +63,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// One incident on the timeline.
@@ -117,23 +116,12 @@ async fn rows(state: &AppState, caller: &Caller, query: &IncidentQuery) -> Resul
     Ok((out, truncated))
 }
 
-pub async fn timeline(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, "/incidents/timeline")?;
+pub async fn timeline(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data("/incidents/timeline", Rows::Logged, &FILTERS)?;
     let (l, w) = (page.lang, words(page.lang));
-    params.only(&FILTERS).map_err(failure(l))?;
     let catalog = state.catalog();
-    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(|e| WebError {
-        status: StatusCode::BAD_REQUEST,
-        lang: l,
-        message: e.to_string(),
-    })?;
+    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
     let (rows, truncated) = rows(&state, &caller, &query).await.map_err(|e| WebError { lang: l, ..e })?;
     if format != Format::Html {
         let columns = ["year", "month", "date", "incident", "title", "tlp"];
@@ -145,7 +133,7 @@ pub async fn timeline(
                     r.month.map(|m| m.to_string()).unwrap_or_default(),
                     r.date.clone().unwrap_or_default(),
                     r.incident.clone(),
-                    text(&r.title, l).to_owned(),
+                    either(&r.title, l).to_owned(),
                     r.tlp.clone(),
                 ]
             })
@@ -186,7 +174,7 @@ pub async fn timeline(
         p { (w.intro) }
         form.filters method="get" action="/incidents/timeline" role="search" {
             input type="hidden" name="lang" value=(l.code());
-            (super::incidents::filter_fields(l, &catalog, &value))
+            (incident_filters(l, &catalog, &value))
             button type="submit" { (w.apply) }
         }
         p #total { b { (rows.len()) } " " (w.found) " · " a href=(list_link) { (w.list) } }
@@ -206,7 +194,7 @@ pub async fn timeline(
                                 li data-incident=(r.incident) {
                                     span.date { (r.date.as_deref().map_or_else(String::new, |d| format_date(d, l))) }
                                     " "
-                                    a href=(page.link(&format!("/incidents/{}", encode(&r.incident)))) { (text(&r.title, l)) }
+                                    a href=(page.link(&format!("/incidents/{}", encode(&r.incident)))) { (either(&r.title, l)) }
                                     @if r.tlp != "clear" { " " span.tag { "TLP:" (r.tlp.to_uppercase()) } }
                                 }
                             }

@@ -1,30 +1,21 @@
 //! VEP pages: the boards, each board's transparency report for a year (anyone), and its cases
 //! (members only); downloads of exactly what each shows. Boards, reports and cases are not
 //! logged records, so they download as CSV and JSON only.
-use super::download::{self, Download, Format};
-use super::kit::{WebError, failure, layout, page_language};
-use super::kit::{encode, page};
+use super::kit::download::{self, Download, Format};
+use super::kit::encode;
+use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use crate::api::vep::report_for;
-use crate::auth::Caller;
-use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::vep::Decision;
 
-pub async fn boards(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format_without_stix(params, lang)?;
-    let page = page(&params, &headers, &caller, "/vep")?;
+pub async fn boards(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, caller, .. } = v.data("/vep", Rows::NotLogged, &[])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&[]).map_err(failure(l))?;
     let boards = state.store.vep_boards().await.map_err(failure(l))?;
     if format != Format::Html {
         let columns = ["id", "stakeholder", "name_ja", "name_en", "members"];
@@ -35,7 +26,7 @@ pub async fn boards(
             })
             .collect();
         let json = serde_json::json!({ "count": boards.len(), "boards": boards });
-        let d = Download { name: "vep", columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        let d = Download::unlogged("vep", &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let body = html! {
@@ -56,21 +47,13 @@ fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_owned(), |x| format!("{:.0}%", x * 100.0))
 }
 
-pub async fn board(
-    State(state): State<AppState>,
-    Path(board): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let lang = page_language(params.lang, &headers)?;
-    let (format, params) = download::format_without_stix(params.without_blanks(), lang)?;
-    let page = page(&params, &headers, &caller, &format!("/vep/{}", encode(&board)))?;
+pub async fn board(State(state): State<AppState>, Path(board): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let DataVisit { page, format, params, caller } =
+        v.without_blanks().data(&format!("/vep/{}", encode(&board)), Rows::NotLogged, &["year"])?;
     let (l, ui) = (page.lang, page.ui());
-    params.only(&["year"]).map_err(failure(l))?;
     let boards = state.store.vep_boards().await.map_err(failure(l))?;
     let Some(b) = boards.into_iter().find(|b| b.id == board) else {
-        return Err(WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no VEP board `{board}`") });
+        return Err(WebError::not_found(l, format!("no VEP board `{board}`")));
     };
     let report = report_for(&state, &board, &params).await.map_err(failure(l))?;
     // Cases only for members: the query itself joins on membership.
@@ -113,7 +96,7 @@ pub async fn board(
         let shown: &[_] = if is_member { &cases } else { &[] };
         let json = serde_json::json!({ "board": b, "report": report, "cases": shown });
         let name = format!("vep-{}-{}", b.id, report.year);
-        let d = Download { name: &name, columns: &columns, rows, json: &json, records: vec![], stakeholders: vec![] };
+        let d = Download::unlogged(&name, &columns, rows, &json);
         return download::answer(&state, &caller, format, l, &d).await;
     }
     let body = html! {

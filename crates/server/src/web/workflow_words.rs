@@ -1,5 +1,6 @@
 //! The words of the portal's ledger workflows, in both languages. A struct, not a lookup table:
 //! a string missing in one language does not compile.
+use super::kit::i18n::in_lang;
 use normwatch_core::Lang;
 use serde::Serialize;
 
@@ -545,10 +546,7 @@ pub const EN: Words = Words {
 };
 
 pub fn words(lang: Lang) -> &'static Words {
-    match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(lang, &JA, &EN)
 }
 
 #[cfg(test)]

@@ -528,11 +528,17 @@ pub const EN: Ui = Ui {
     registered_keys: "Registered public keys",
 };
 
-pub fn ui(lang: Lang) -> &'static Ui {
+/// The one of a pair of word sets (Japanese, English) for the page language: every bilingual
+/// word set of the portal is chosen through here.
+pub fn in_lang<T>(lang: Lang, ja: &'static T, en: &'static T) -> &'static T {
     match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
+        Lang::Ja => ja,
+        Lang::En => en,
     }
+}
+
+pub fn ui(lang: Lang) -> &'static Ui {
+    in_lang(lang, &JA, &EN)
 }
 
 /// Checks a word struct: every word present and not blank in either language, and translated

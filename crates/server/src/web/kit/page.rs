@@ -4,6 +4,8 @@ use super::i18n::{Ui, ui};
 use super::text::encode;
 use crate::auth::{self, Caller, Credential};
 use crate::extract::{Params, header_language};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
@@ -69,6 +71,18 @@ pub struct WebError {
     pub status: StatusCode,
     pub lang: Lang,
     pub message: String,
+}
+
+impl WebError {
+    /// `404 Not Found`, saying what was not found.
+    pub fn not_found(lang: Lang, message: impl Into<String>) -> WebError {
+        WebError { status: StatusCode::NOT_FOUND, lang, message: message.into() }
+    }
+}
+
+/// The error page for a query a page cannot read (`400`, the parser's message).
+pub fn bad_query<E: std::fmt::Display>(lang: Lang) -> impl Fn(E) -> WebError {
+    move |e| WebError { status: StatusCode::BAD_REQUEST, lang, message: e.to_string() }
 }
 
 impl IntoResponse for WebError {
@@ -183,4 +197,25 @@ pub fn check_csrf(caller: &Caller, sent: &str, lang: Lang) -> Result<(), WebErro
         Credential::Session { csrf_token, .. } if auth::same_secret(sent, csrf_token) => Ok(()),
         _ => Err(WebError { status: StatusCode::FORBIDDEN, lang, message: ui(lang).csrf_failed.to_owned() }),
     }
+}
+
+/// A posted form's body, or `400` in the browser's language when it does not parse; with that
+/// language, which a form's own `lang` field overrides.
+pub fn form_body<T>(form: Result<Form<T>, FormRejection>, headers: &HeaderMap) -> Result<(T, Lang), WebError> {
+    let fallback = header_language(headers).unwrap_or(Lang::En);
+    let Form(form) =
+        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    Ok((form, fallback))
+}
+
+/// A typed form as posted, in its language: its `lang` field when valid, else the browser's,
+/// else English.
+pub fn typed_form<T>(
+    form: Result<Form<T>, FormRejection>,
+    headers: &HeaderMap,
+    lang: impl FnOnce(&T) -> Option<&str>,
+) -> Result<(T, Lang), WebError> {
+    let (form, fallback) = form_body(form, headers)?;
+    let lang = lang(&form).and_then(|l| l.parse().ok()).unwrap_or(fallback);
+    Ok((form, lang))
 }

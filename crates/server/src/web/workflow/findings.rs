@@ -1,16 +1,14 @@
 //! Findings about an incident (assessments, attributions, responses, collective statements):
 //! each form read into the API's input and filed.
-use super::forms::{Fields, Refusal, intent, localized, posted, typed, upper};
+use super::forms::Posted;
+use super::forms::{Fields, Refusal, intent, localized, typed, upper};
 use super::workbench::incident_record;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::incidents;
 use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, see_other};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use normwatch_app::LedgerInput;
 use normwatch_core::Lang;
@@ -141,11 +139,8 @@ pub(super) async fn file_finding<T: LedgerInput>(
 pub async fn add_finding(
     State(state): State<AppState>,
     Path((incident, kind)): Path<(String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let stakeholder = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
     let record = incident_record(&state, &caller, &incident, lang).await?;
     let about = About { id: &incident, community: record.body.community.as_deref() };
@@ -157,6 +152,6 @@ pub async fn add_finding(
         "attributions" => file_finding(s, c, l, i, "attribution", f, attribution_from(&about, f)).await,
         "responses" => file_finding(s, c, l, i, "response", f, response_from(&about, f)).await,
         "statements" => file_finding(s, c, l, i, "statement", f, statement_from(&about, f)).await,
-        other => Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no form `{other}`") }),
+        other => Err(WebError::not_found(lang, format!("no form `{other}`"))),
     }
 }

@@ -1,14 +1,16 @@
 //! Reading posted forms: the fields in order, a refusal shown again, the CSRF and sign-in
 //! checks every post passes, and the small conversions the workflows share.
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::header_language;
 use crate::web::kit::WebError;
-use crate::web::kit::check_csrf;
+use crate::web::kit::{check_csrf, form_body};
 use crate::web::workflow_words::words;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use normwatch_core::{Lang, Right};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -100,9 +102,7 @@ pub(in crate::web) fn posted(
     caller: &Caller,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<(Lang, Fields), WebError> {
-    let fallback = header_language(headers).unwrap_or(Lang::En);
-    let Form(pairs) =
-        form.map_err(|e| WebError { status: StatusCode::BAD_REQUEST, lang: fallback, message: e.body_text() })?;
+    let (pairs, fallback) = form_body(form, headers)?;
     refuse_nul(&pairs, fallback)?;
     let fields = Fields(pairs);
     let lang = fields.one("lang").parse().unwrap_or(fallback);
@@ -111,6 +111,27 @@ pub(in crate::web) fn posted(
     }
     check_csrf(caller, fields.one("csrf"), lang)?;
     Ok((lang, fields))
+}
+
+/// A workflow's posted form as its handler takes it: the caller, and the fields read by
+/// [`posted`] in the form's language (headers, caller and body extracted in that order).
+pub(in crate::web) struct Posted {
+    pub lang: Lang,
+    pub fields: Fields,
+    pub caller: Caller,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        let caller = Caller::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let form = Form::<Vec<(String, String)>>::from_request(Request::from_parts(parts, body), state).await;
+        let (lang, fields) = posted(&headers, &caller, form).map_err(IntoResponse::into_response)?;
+        Ok(Posted { lang, fields, caller })
+    }
 }
 
 /// A record input from the JSON a form was turned into, with the failing field named.

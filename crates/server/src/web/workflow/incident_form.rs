@@ -1,19 +1,18 @@
 //! Filing an incident: the form and its post.
-use super::forms::{Fields, MAX_TARGET_ROWS, Refusal, TARGET_ROWS, may_file, posted};
+use super::super::kit::Visit;
+use super::forms::Posted;
+use super::forms::{Fields, MAX_TARGET_ROWS, Refusal, TARGET_ROWS, may_file};
 use super::incident_input::incident_from;
 use super::widgets::{
     area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
 };
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
-use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
-use crate::web::kit::{encode, page};
+use crate::web::kit::encode;
+use crate::web::kit::{Page, PageUser, WebError, layout, no_store, see_other};
 use crate::web::workflow_words::words;
-use axum::Form;
 use axum::extract::State;
-use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Tlp;
@@ -138,25 +137,16 @@ pub(super) fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, 
 }
 
 /// `GET /incidents/new`: the filing form.
-pub async fn new_incident(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, "/incidents/new")?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    Ok(new_incident_page(&state, &caller, &page, None))
+pub async fn new_incident(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
+    let page = v.page("/incidents/new")?;
+    Ok(new_incident_page(&state, &v.caller, &page, None))
 }
 
 /// `POST /incidents/new`: files the incident as a draft or for review.
 pub async fn file_incident(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let page = Page { lang, path: "/incidents/new".into(), user: PageUser::of(&caller) };
     let stakeholder = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
     let input = match incident_from(&fields, stakeholder.as_deref()) {

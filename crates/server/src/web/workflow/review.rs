@@ -1,16 +1,14 @@
 //! Review and publication: moving one record along.
 use super::findings::incident_again;
-use super::forms::{Fields, Refusal, posted};
+use super::forms::Posted;
+use super::forms::{Fields, Refusal};
 use super::statement::statement_again;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::web::kit::encode;
 use crate::web::kit::{WebError, failure, see_other};
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use normwatch_app::{LedgerInput, ReviewInput};
 use normwatch_core::incident::IncidentInput;
@@ -47,13 +45,10 @@ pub(super) async fn act_on<T: LedgerInput>(
 pub async fn act(
     State(state): State<AppState>,
     Path((kind, id, action)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     if !["submit", "review", "publish"].contains(&action.as_str()) {
-        return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no action `{action}`") });
+        return Err(WebError::not_found(lang, format!("no action `{action}`")));
     }
     let (s, c, f) = (&state, &caller, &fields);
     let done = match kind.as_str() {
@@ -63,7 +58,7 @@ pub async fn act(
         "responses" => act_on::<ResponseInput>(s, c, &id, &action, f).await,
         "statements" => act_on::<StatementInput>(s, c, &id, &action, f).await,
         other => {
-            return Err(WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no record kind `{other}`") });
+            return Err(WebError::not_found(lang, format!("no record kind `{other}`")));
         }
     };
     // Back to where the button was: the statement's page, or the incident's.

@@ -1,19 +1,18 @@
 //! Revising a draft incident through its filing form.
+use super::super::kit::Visit;
 use super::findings::incident_again;
-use super::forms::{Refusal, intent, posted, sign_in_first};
+use super::forms::Posted;
+use super::forms::{Refusal, intent, sign_in_first};
 use super::incident_form::{FormTarget, incident_form};
 use super::incident_input::{fields_of, form_holds, incident_from};
 use super::workbench::incident_record;
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::Params;
-use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
-use crate::web::kit::{encode, page};
+use crate::web::kit::encode;
+use crate::web::kit::{Page, PageUser, WebError, layout, no_store, see_other};
 use crate::web::workflow_words::words;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use normwatch_core::RecordStatus;
@@ -52,17 +51,14 @@ pub(super) fn edit_page(
 pub async fn edit_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
+    v: Visit,
 ) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/incidents/{}/edit", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
+    let page = v.page(&format!("/incidents/{}/edit", encode(&id)))?;
     if page.user.is_none() {
         return Err(sign_in_first(page.lang));
     }
-    let record = incident_record(&state, &caller, &id, page.lang).await?;
-    Ok(edit_page(&state, &caller, &page, &record, None, record.version))
+    let record = incident_record(&state, &v.caller, &id, page.lang).await?;
+    Ok(edit_page(&state, &v.caller, &page, &record, None, record.version))
 }
 
 /// `POST /incidents/{id}/edit`: saves the draft (refused if it changed since it was read), and
@@ -70,11 +66,8 @@ pub async fn edit_incident(
 pub async fn revise_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let page = Page { lang, path: format!("/incidents/{}/edit", encode(&id)), user: PageUser::of(&caller) };
     let record = incident_record(&state, &caller, &id, lang).await?;
     let Ok(version) = fields.one("version").parse::<i64>() else {

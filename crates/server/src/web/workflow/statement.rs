@@ -1,15 +1,15 @@
 //! Collective statements: their page, the canonical text a co-signer signs, and co-signing.
-use super::forms::{Refusal, may_file, posted};
+use super::super::kit::Visit;
+use super::forms::Posted;
+use super::forms::{Refusal, may_file};
 use super::widgets::{hidden, refusal_note};
 use super::workbench::{awaiting_row, status_word};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::extract::{Params, header_language};
+use crate::extract::header_language;
+use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
-use crate::web::kit::{encode, page};
 use crate::web::workflow_words::words;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -37,10 +37,12 @@ pub(super) async fn statement_page(
 ) -> Result<Response, WebError> {
     let (l, w) = (page.lang, words(page.lang));
     let viewer = caller.viewer();
-    let record =
-        state.store.ledger_record::<StatementInput>(&viewer, id).await.map_err(failure(l))?.ok_or_else(|| {
-            WebError { status: StatusCode::NOT_FOUND, lang: l, message: format!("no statement `{id}`") }
-        })?;
+    let record = state
+        .store
+        .ledger_record::<StatementInput>(&viewer, id)
+        .await
+        .map_err(failure(l))?
+        .ok_or_else(|| WebError::not_found(l, format!("no statement `{id}`")))?;
     let canonical = normwatch_app::statements::canonical(&record).map_err(failure(l))?;
     let signatures = state.store.statement_signatures(id).await.map_err(failure(l))?;
     let mut claims = vec![];
@@ -119,16 +121,9 @@ pub(super) async fn statement_page(
 }
 
 /// `GET /statements/{id}`.
-pub async fn statement(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    params: Params,
-) -> Result<Response, WebError> {
-    let page = page(&params, &headers, &caller, &format!("/statements/{}", encode(&id)))?;
-    params.only(&[]).map_err(failure(page.lang))?;
-    statement_page(&state, &caller, &page, &id, None).await
+pub async fn statement(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
+    let page = v.page(&format!("/statements/{}", encode(&id)))?;
+    statement_page(&state, &v.caller, &page, &id, None).await
 }
 
 /// `GET /statements/{id}/canonical.txt`: exactly the bytes a co-signer signs.
@@ -140,11 +135,7 @@ pub async fn canonical_text(
 ) -> Result<Response, WebError> {
     let lang = header_language(&headers).unwrap_or(Lang::En);
     let record = state.store.ledger_record::<StatementInput>(&caller.viewer(), &id).await.map_err(failure(lang))?;
-    let record = record.ok_or_else(|| WebError {
-        status: StatusCode::NOT_FOUND,
-        lang,
-        message: format!("no statement `{id}`"),
-    })?;
+    let record = record.ok_or_else(|| WebError::not_found(lang, format!("no statement `{id}`")))?;
     let text = normwatch_app::statements::canonical(&record).map_err(failure(lang))?;
     let mut r = text.into_response();
     let h = r.headers_mut();
@@ -160,11 +151,8 @@ pub async fn canonical_text(
 pub async fn co_sign(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    caller: Caller,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
-    let (lang, fields) = posted(&headers, &caller, form)?;
     let input = normwatch_app::SignatureInput {
         stakeholder: fields.one("stakeholder").to_owned(),
         signature: fields.one("signature").to_owned(),

@@ -10,7 +10,6 @@ use crate::auth::Caller;
 use crate::web::kit::{Page, PageUser, WebError, failure};
 use crate::web::kit::{encode, label};
 use crate::web::workflow_words::{Words, words};
-use axum::http::StatusCode;
 use maud::{Markup, html};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::screening::screen;
@@ -323,5 +322,5 @@ pub(in crate::web) async fn incident_record(
         .ledger_record::<IncidentInput>(&caller.viewer(), id)
         .await
         .map_err(failure(lang))?
-        .ok_or_else(|| WebError { status: StatusCode::NOT_FOUND, lang, message: format!("no incident `{id}`") })
+        .ok_or_else(|| WebError::not_found(lang, format!("no incident `{id}`")))
 }

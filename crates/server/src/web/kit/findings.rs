@@ -4,16 +4,10 @@ use crate::AppState;
 use crate::error::ApiError;
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput};
-use normwatch_core::{Lang, Localized, Viewer};
+use normwatch_core::{Localized, Viewer};
 use normwatch_store::LedgerRecord;
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// Text in the page language, or the other when only that exists.
-pub fn text(t: &Localized, l: Lang) -> &str {
-    let s = t.get(l);
-    if s.trim().is_empty() { if l == Lang::Ja { &t.en } else { &t.ja } } else { s }
-}
 
 /// The titles of the published incidents among `ids` the viewer may read.
 pub async fn incident_titles(

@@ -23,8 +23,9 @@
 //! [`links`] renders the three links for the page's own URL (its filters kept);
 //! [`links_without_stix`] the CSV and JSON links of a page whose rows are not logged records
 //! (catalogue entries, consultations, communities, VEP boards), which have no STIX form.
-use super::kit::encode;
-use super::kit::{Page, WebError, failure};
+use super::i18n::in_lang;
+use super::page::{Page, WebError, failure};
+use super::text::encode;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
@@ -96,6 +97,13 @@ pub struct Download<'a, T: Serialize> {
     pub records: Vec<(&'a str, &'a str)>,
     /// The stakeholders the page shows, whose identities go into the STIX bundle.
     pub stakeholders: Vec<&'a str>,
+}
+
+impl<'a, T: Serialize> Download<'a, T> {
+    /// What a page shows whose rows are not logged records: no STIX records or identities.
+    pub fn unlogged(name: &'a str, columns: &'a [&'a str], rows: Vec<Vec<String>>, json: &'a T) -> Self {
+        Download { name, columns, rows, json, records: vec![], stakeholders: vec![] }
+    }
 }
 
 /// The name a value serialises as (an enum's wire name: `new-norm`, `adopted`), for a CSV cell
@@ -222,10 +230,7 @@ const EN: Words = Words {
 };
 
 fn words(l: Lang) -> &'static Words {
-    match l {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    in_lang(l, &JA, &EN)
 }
 
 /// The URL of the page's download in `format`, keeping its path, filters and language.
@@ -237,26 +242,28 @@ pub fn href(page: &Page, format: Format) -> String {
 /// `Download: CSV · JSON · STIX 2.1`, for the page's own URL.
 pub fn links(page: &Page) -> Markup {
     let w = words(page.lang);
-    html! {
-        p.downloads {
-            (w.download) " "
-            a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
-            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " · "
-            a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) }
-        }
-    }
+    download_links(
+        page,
+        html! { " · " a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) } },
+    )
 }
 
 /// `Download: CSV · JSON`, for a page whose rows have no STIX form (they are not logged
 /// records); such a page reads its format with [`format_without_stix`].
 pub fn links_without_stix(page: &Page) -> Markup {
     let w = words(page.lang);
+    download_links(page, html! { " " small { (w.no_stix) } })
+}
+
+/// The CSV and JSON links, then `rest` (the STIX link, or why there is none).
+fn download_links(page: &Page, rest: Markup) -> Markup {
+    let w = words(page.lang);
     html! {
         p.downloads {
             (w.download) " "
             a.download href=(href(page, Format::Csv)) type="text/csv" { (w.csv) } " · "
-            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) } " "
-            small { (w.no_stix) }
+            a.download href=(href(page, Format::Json)) type="application/json" { (w.json) }
+            (rest)
         }
     }
 }
@@ -308,7 +315,7 @@ mod tests {
 
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&JA, &EN, &["csv", "json"]);
+        super::super::i18n::assert_translated(&JA, &EN, &["csv", "json"]);
     }
 
     #[test]
