@@ -16,6 +16,7 @@ use normwatch_core::violation::{ActorCategory, AttributedActor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// A family of labels the classifier proposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -82,21 +83,31 @@ pub const MIN_POSITIVES: u32 = 5;
 const ALPHA: f32 = 1.0;
 const REASON_GRAMS: usize = 3;
 
-/// A text's features: unique buckets, each with one n-gram that fell in it (for reasons).
-fn features(text: &str) -> Vec<(u32, String)> {
-    let norm: String = normalise(text).chars().take(MAX_CHARS).collect();
+/// The part of a text the classifier reads: normalised, its lead only.
+fn lead(text: &str) -> String {
+    normalise(text).chars().take(MAX_CHARS).collect()
+}
+
+/// A text's features (from `lead`): unique buckets, each with one n-gram that fell in it (for
+/// reasons), sorted by bucket.
+fn features(lead: &str) -> Vec<(u32, &str)> {
     let mask = (1u64 << BUCKET_BITS) - 1;
     let mut seen: HashMap<u32, &str> = HashMap::new();
-    for gram in char_ngrams(&norm, NGRAMS) {
+    for gram in char_ngrams(lead, NGRAMS) {
         // A gram that is all spaces or punctuation says nothing.
         if gram.chars().all(|c| !c.is_alphanumeric()) {
             continue;
         }
         seen.entry((fnv1a(gram.as_bytes()) & mask) as u32).or_insert(gram);
     }
-    let mut out: Vec<(u32, String)> = seen.into_iter().map(|(b, g)| (b, g.to_owned())).collect();
+    let mut out: Vec<(u32, &str)> = seen.into_iter().collect();
     out.sort_unstable_by_key(|(b, _)| *b);
     out
+}
+
+/// Only the buckets, for training (the grams would cost gigabytes over a dataset).
+fn buckets(text: &str) -> Vec<u32> {
+    features(&lead(text)).into_iter().map(|(b, _)| b).collect()
 }
 
 /// One label's part of the model.
@@ -114,43 +125,55 @@ struct LabelModel {
 }
 
 impl LabelModel {
-    fn score(&self, doc: &[(u32, String)]) -> (f32, Vec<(f32, usize)>) {
-        let mut s = self.prior;
-        let mut parts = Vec::new();
-        for (i, (bucket, _)) in doc.iter().enumerate() {
-            if let Ok(k) = self.weights.binary_search_by_key(bucket, |(b, _)| *b) {
-                let w = self.weights[k].1;
-                s += w;
-                parts.push((w, i));
-            }
-        }
-        (s, parts)
+    fn score(&self, doc: &[u32]) -> f32 {
+        let weight = |b: &u32| self.weights.binary_search_by_key(b, |(k, _)| *k).ok().map(|k| self.weights[k].1);
+        self.prior + doc.iter().filter_map(weight).sum::<f32>()
     }
 }
 
 /// A trained model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     format: u32,
     examples: u32,
     labels: Vec<LabelModel>,
+    #[serde(skip)]
+    index: OnceLock<HashMap<u32, Vec<(usize, f32)>>>,
+}
+
+impl PartialEq for Model {
+    fn eq(&self, other: &Model) -> bool {
+        (self.format, self.examples, &self.labels) == (other.format, other.examples, &other.labels)
+    }
 }
 
 /// Positive and document counts per bucket, from which a label's weights follow.
-fn fit(docs: &[(Vec<(u32, String)>, &Example)]) -> Vec<LabelModel> {
+fn fit(docs: &[(&[u32], &Example)]) -> Vec<LabelModel> {
     let size = 1usize << BUCKET_BITS;
     let mut df = vec![0u32; size];
+    // Count examples per label first: bucket counts (1 MiB each) only for the labels kept.
     let mut positives: BTreeMap<(Family, &str), (u32, Vec<u32>)> = BTreeMap::new();
+    for (_, ex) in docs {
+        for (family, labels) in &ex.labels {
+            for label in labels {
+                positives.entry((*family, label.as_str())).or_insert_with(|| (0, Vec::new())).0 += 1;
+            }
+        }
+    }
+    positives.retain(|_, (p, _)| *p >= MIN_POSITIVES);
+    for (_, counts) in positives.values_mut() {
+        *counts = vec![0u32; size];
+    }
     for (feats, ex) in docs {
-        for (b, _) in feats {
+        for b in *feats {
             df[*b as usize] += 1;
         }
         for (family, labels) in &ex.labels {
             for label in labels {
-                let entry = positives.entry((*family, label.as_str())).or_insert_with(|| (0, vec![0u32; size]));
-                entry.0 += 1;
-                for (b, _) in feats {
-                    entry.1[*b as usize] += 1;
+                if let Some((_, counts)) = positives.get_mut(&(*family, label.as_str())) {
+                    for b in *feats {
+                        counts[*b as usize] += 1;
+                    }
                 }
             }
         }
@@ -158,7 +181,6 @@ fn fit(docs: &[(Vec<(u32, String)>, &Example)]) -> Vec<LabelModel> {
     let n = docs.len() as f32;
     positives
         .into_iter()
-        .filter(|(_, (p, _))| *p >= MIN_POSITIVES)
         .map(|((family, label), (p, counts))| {
             let (pf, nf) = (p as f32, n - p as f32);
             let mut weights: Vec<(u32, f32)> = counts
@@ -208,15 +230,16 @@ impl Model {
         if examples.is_empty() {
             return Err(ModelError::NoExamples);
         }
-        let docs: Vec<(Vec<(u32, String)>, &Example)> = examples.iter().map(|e| (features(&e.text), e)).collect();
+        let feats: Vec<Vec<u32>> = examples.iter().map(|e| buckets(&e.text)).collect();
+        let docs: Vec<(&[u32], &Example)> = feats.iter().map(Vec::as_slice).zip(examples).collect();
         let (held, fitted): (Vec<_>, Vec<_>) = docs.iter().enumerate().partition(|(i, _)| i % 5 == 4);
-        let fitted: Vec<(Vec<(u32, String)>, &Example)> = fitted.into_iter().map(|(_, d)| d.clone()).collect();
+        let fitted: Vec<(&[u32], &Example)> = fitted.into_iter().map(|(_, d)| *d).collect();
         let mut tuned: HashMap<(Family, String), (f32, f32)> = HashMap::new();
         for lm in fit(&fitted) {
             let mut scores: Vec<(f32, bool)> = held
                 .iter()
                 .map(|(_, (feats, ex))| {
-                    (lm.score(feats).0, ex.labels.get(&lm.family).is_some_and(|l| l.contains(&lm.label)))
+                    (lm.score(feats), ex.labels.get(&lm.family).is_some_and(|l| l.contains(&lm.label)))
                 })
                 .collect();
             if scores.iter().any(|(_, p)| *p) {
@@ -229,7 +252,7 @@ impl Model {
                 (lm.threshold, lm.scale) = (*t, *s);
             }
         }
-        Ok(Model { format: FORMAT, examples: examples.len() as u32, labels })
+        Ok(Model { format: FORMAT, examples: examples.len() as u32, labels, index: OnceLock::new() })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
@@ -254,10 +277,33 @@ impl Model {
         self.labels.iter().map(|l| (l.family, l.label.as_str()))
     }
 
+    /// Bucket → (label, weight) for every label at once: one lookup per feature of a text
+    /// instead of one search per label.
+    fn index(&self) -> &HashMap<u32, Vec<(usize, f32)>> {
+        self.index.get_or_init(|| {
+            let mut index: HashMap<u32, Vec<(usize, f32)>> = HashMap::new();
+            for (l, lm) in self.labels.iter().enumerate() {
+                for (b, w) in &lm.weights {
+                    index.entry(*b).or_default().push((l, *w));
+                }
+            }
+            index
+        })
+    }
+
     fn propose(&self, text: &str, out: &mut Vec<Proposal>) {
-        let doc = features(text);
-        for lm in &self.labels {
-            let (s, mut parts) = lm.score(&doc);
+        let lead = lead(text);
+        let doc = features(&lead);
+        let index = self.index();
+        let mut scores: Vec<f32> = self.labels.iter().map(|l| l.prior).collect();
+        let mut parts: Vec<Vec<(f32, usize)>> = vec![Vec::new(); self.labels.len()];
+        for (i, (bucket, _)) in doc.iter().enumerate() {
+            for (l, w) in index.get(bucket).map(Vec::as_slice).unwrap_or_default() {
+                scores[*l] += w;
+                parts[*l].push((*w, i));
+            }
+        }
+        for ((lm, s), mut parts) in self.labels.iter().zip(scores).zip(parts) {
             if s <= lm.threshold {
                 continue;
             }

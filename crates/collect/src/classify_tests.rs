@@ -44,6 +44,7 @@ fn labels(p: &[Proposal], family: Family) -> Vec<String> {
 #[test]
 fn features_are_unique_buckets_with_grams() {
     let f = features("ab ab");
+    assert_eq!(buckets("AB  ab").len(), f.len(), "normalised first");
     let buckets: BTreeSet<u32> = f.iter().map(|(b, _)| *b).collect();
     assert_eq!(buckets.len(), f.len());
     assert!(f.iter().all(|(_, g)| g.chars().count() >= 2));

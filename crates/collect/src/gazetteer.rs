@@ -241,42 +241,30 @@ mod tests {
         mentions(text).into_iter().map(|m| (m.code, m.role)).collect()
     }
 
+    use Role::{Attributed as A, Targeted as T};
+
+    /// Texts and the countries they name, in order, with their roles.
+    const CASES: &[(&str, &[(&str, Role)])] = &[
+        ("Russian hackers hit power plants in Ukraine; the attack was attributed to the GRU.", &[("RU", A), ("UA", T)]),
+        ("A campaign attributed to North Korea stole funds from a bank in Bangladesh.", &[("KP", A), ("BD", T)]),
+        ("Chinese state-sponsored group targets Taiwanese chip makers", &[("CN", A), ("TW", T)]),
+        // Whole words only, and "US" only in capitals.
+        ("Let us know: Nigeria, not Niger.", &[("NG", T), ("NE", T)]),
+        ("The US and the UK issued a joint advisory.", &[("US", T), ("GB", T)]),
+        ("Prussian history; frenchfries", &[]),
+        ("北朝鮮系のハッカー集団が日本の暗号資産交換業者を狙った。", &[("KP", A), ("JP", T)]),
+        ("ロシアによるウクライナへのサイバー攻撃", &[("RU", A), ("UA", T)]),
+    ];
+
     #[test]
-    fn english_names_demonyms_and_roles() {
-        assert_eq!(
-            summary("Russian hackers hit power plants in Ukraine; the attack was attributed to the GRU."),
-            [("RU", Role::Attributed), ("UA", Role::Targeted)]
-        );
-        assert_eq!(
-            summary("A campaign attributed to North Korea stole funds from a bank in Bangladesh."),
-            [("KP", Role::Attributed), ("BD", Role::Targeted)]
-        );
-        assert_eq!(
-            summary("Chinese state-sponsored group targets Taiwanese chip makers"),
-            [("CN", Role::Attributed), ("TW", Role::Targeted)]
-        );
+    fn names_demonyms_and_roles_in_both_languages() {
+        for (text, expected) in CASES {
+            assert_eq!(summary(text), *expected, "{text}");
+        }
     }
 
     #[test]
-    fn words_are_whole_and_us_needs_capitals() {
-        assert_eq!(summary("Let us know: Nigeria, not Niger."), [("NG", Role::Targeted), ("NE", Role::Targeted)]);
-        assert_eq!(
-            summary("The US and the UK issued a joint advisory."),
-            [("US", Role::Targeted), ("GB", Role::Targeted)]
-        );
-        assert!(summary("Prussian history; frenchfries").is_empty());
-    }
-
-    #[test]
-    fn japanese_names_and_roles() {
-        assert_eq!(
-            summary("北朝鮮系のハッカー集団が日本の暗号資産交換業者を狙った。"),
-            [("KP", Role::Attributed), ("JP", Role::Targeted)]
-        );
-        assert_eq!(
-            summary("ロシアによるウクライナへのサイバー攻撃"),
-            [("RU", Role::Attributed), ("UA", Role::Targeted)]
-        );
+    fn a_mention_gives_its_reason() {
         let m = &mentions("米国の病院")[0];
         assert_eq!((m.code, m.reason().as_str()), ("US", "gazetteer: “米国”"));
     }
