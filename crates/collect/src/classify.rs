@@ -204,8 +204,8 @@ fn fit(docs: &[(&[u32], &Example)]) -> Vec<LabelModel> {
         .collect()
 }
 
-/// The threshold that maximises F1 over held-out scores, and their spread.
-fn tune(scores: &mut [(f32, bool)]) -> (f32, f32) {
+/// The threshold that maximises F1 over held-out scores, that F1, and the scores' spread.
+fn tune(scores: &mut [(f32, bool)]) -> (f32, f32, f32) {
     scores.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total_pos = scores.iter().filter(|(_, p)| *p).count() as f32;
     let (mut tp, mut best, mut threshold) = (0f32, -1f32, 0f32);
@@ -220,8 +220,11 @@ fn tune(scores: &mut [(f32, bool)]) -> (f32, f32) {
     }
     let mean = scores.iter().map(|(s, _)| s).sum::<f32>() / scores.len().max(1) as f32;
     let var = scores.iter().map(|(s, _)| (s - mean).powi(2)).sum::<f32>() / scores.len().max(1) as f32;
-    (threshold, var.sqrt().max(1e-3))
+    (threshold, best, var.sqrt().max(1e-3))
 }
+
+/// Labels whose held-out F1 is below this are left to the rules: proposing them would be noise.
+const MIN_HELD_OUT_F1: f32 = 0.2;
 
 impl Model {
     /// Trains on `examples`: thresholds are tuned on every fifth example with the model fitted
@@ -234,7 +237,7 @@ impl Model {
         let docs: Vec<(&[u32], &Example)> = feats.iter().map(Vec::as_slice).zip(examples).collect();
         let (held, fitted): (Vec<_>, Vec<_>) = docs.iter().enumerate().partition(|(i, _)| i % 5 == 4);
         let fitted: Vec<(&[u32], &Example)> = fitted.into_iter().map(|(_, d)| *d).collect();
-        let mut tuned: HashMap<(Family, String), (f32, f32)> = HashMap::new();
+        let mut tuned: HashMap<(Family, String), (f32, f32, f32)> = HashMap::new();
         for lm in fit(&fitted) {
             let mut scores: Vec<(f32, bool)> = held
                 .iter()
@@ -247,11 +250,15 @@ impl Model {
             }
         }
         let mut labels = fit(&docs);
-        for lm in &mut labels {
-            if let Some((t, s)) = tuned.get(&(lm.family, lm.label.clone())) {
+        // A label with no positive in the held-out fifth, or one the model cannot tell apart
+        // there, gets no threshold and is dropped.
+        labels.retain_mut(|lm| match tuned.get(&(lm.family, lm.label.clone())) {
+            Some((t, f1, s)) if *f1 >= MIN_HELD_OUT_F1 => {
                 (lm.threshold, lm.scale) = (*t, *s);
+                true
             }
-        }
+            _ => false,
+        });
         Ok(Model { format: FORMAT, examples: examples.len() as u32, labels, index: OnceLock::new() })
     }
 
