@@ -1,6 +1,7 @@
 //! `normwatch`: the cyberstability observatory's command line.
 #![forbid(unsafe_code)]
 
+mod classify;
 mod config;
 mod links;
 mod log;
@@ -68,6 +69,9 @@ enum Command {
     /// Link records of the same real-world incident across sources (docs/linking.md).
     #[command(subcommand)]
     Links(links::LinksCommand),
+    /// The collection classifier (docs/collection.md): train it on EuRepoC, or measure it.
+    #[command(subcommand)]
+    Classify(classify::ClassifyCommand),
     /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
     /// file of what happened in the period: incidents by their start, the violations found in
     /// them, attributions and responses by their own dates (month- or year-precise dates that
@@ -355,6 +359,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             setup::init_logging(&config.log, true);
             import_command(&config, cmd).await
         }
+        Command::Classify(cmd) => classify::run(cmd, &config.data_dir).map(|()| ExitCode::SUCCESS),
         Command::Links(links::LinksCommand::Propose { threshold }) => {
             setup::init_logging(&config.log, true);
             let instance = setup::prepare(&config).await?;
