@@ -1,7 +1,7 @@
 //! The screening test set (`catalog/screening-cases.toml`): every case is screened as entered,
 //! and the suggestions are compared with the norms a careful analyst would screen it against.
 //! Prints per-norm and overall precision and recall:
-//!   cargo test -p normwatch-core --test screening_cases -- --nocapture
+//!   cargo test -p normwatch-core --test integration -- screening_cases:: --nocapture
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::screening::screen;
 use normwatch_core::violation::AttributedActor;

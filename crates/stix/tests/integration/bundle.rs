@@ -664,8 +664,8 @@ fn a_generated_bundle_of_200000_objects_streams_through() {
 }
 
 /// The public datasets: NORMWATCH_TEST_DATA (set by `scripts/test`), else ../shared/data beside
-/// the checkout, else /work/shared/data.
-fn data(rel: &str) -> Option<PathBuf> {
+/// the checkout, else /work/shared/data. A missing file fails the test (it never skips).
+fn data(rel: &str) -> PathBuf {
     let mut roots = Vec::new();
     if let Ok(d) = std::env::var("NORMWATCH_TEST_DATA")
         && !d.is_empty()
@@ -674,19 +674,14 @@ fn data(rel: &str) -> Option<PathBuf> {
     }
     roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
     roots.push(PathBuf::from("/work/shared/data"));
-    let found = roots.iter().map(|r| r.join(rel)).find(|p| p.exists());
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{rel} is missing under CI=true: set NORMWATCH_TEST_DATA to the folder of the public datasets");
-        }
-        eprintln!("SKIPPED: {rel} not found (set NORMWATCH_TEST_DATA to the folder of the public datasets)");
-    }
-    found
+    roots.iter().map(|r| r.join(rel)).find(|p| p.exists()).unwrap_or_else(|| {
+        panic!("needs {rel} of the public datasets: set NORMWATCH_TEST_DATA to their folder (`bash scripts/test` finds ../shared/data)")
+    })
 }
 
 #[test]
 fn attack_enterprise_bundle_reads_every_object() {
-    let Some(path) = data("mitre-attack/enterprise-attack-18.1.json") else { return };
+    let path = data("mitre-attack/enterprise-attack-18.1.json");
     let file = std::fs::File::open(&path).expect("open the ATT&CK bundle");
     let started = std::time::Instant::now();
     let (mut custom_types, mut custom_props, mut bytes) = (0u64, 0u64, 0usize);
