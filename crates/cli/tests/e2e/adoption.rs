@@ -1,8 +1,7 @@
 //! Stakeholders, accounts and roles, positions, evidence, legal positions and the adoption
 //! matrix, over HTTP against the real server, on SQLite and PostgreSQL.
-mod common;
 
-use common::{Api, Roles, TestServer, token_for};
+use crate::common::{Api, Roles, TestServer, signed_in, token_for};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -566,12 +565,7 @@ async fn supersession_follows_stated_dates_and_hides_what_a_viewer_may_not_read(
     assert!(public[0]["supersedes"].is_null());
     assert_eq!(public[1]["supersedes"], early["id"]);
     // An affiliation does not widen a reader's clearance (only contributors act for a stakeholder).
-    let (status, body) = roles
-        .admin
-        .post("/api/v1/accounts", &json!({"username": "jp-reader", "display_name": "R", "role": "reader", "stakeholder": "jp", "password": "a long enough password"}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let reader = Api::with_token(&s, &token_for(&s, "jp-reader", "a long enough password").await);
+    let reader = signed_in(&s, &roles.admin, "jp-reader", "reader", Some("jp")).await;
     assert_eq!(history(reader).await.len(), 3, "not the RED one");
 }
 

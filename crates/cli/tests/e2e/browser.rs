@@ -4,10 +4,9 @@
 //!
 //! On SQLite only: what is tested here is what the browser makes of the pages, which the
 //! backend does not change (the HTTP tests cover both backends), and each test costs a browser.
-mod common;
 
-use common::webdriver::{Browser, keys};
-use common::{Api, Roles, TestServer, account, file_and_publish, publish_through_review, reviewers};
+use crate::common::webdriver::{Browser, keys};
+use crate::common::{Api, Roles, TestServer, account, file_and_publish, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -19,8 +18,8 @@ macro_rules! in_browser {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let Some(browser) = $crate::common::webdriver::Browser::start().await else { return };
-                    let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await.expect("sqlite");
+                    let browser = $crate::common::webdriver::Browser::start().await;
+                    let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await;
                     super::$name(server, browser).await
                 }
             )*

@@ -1,7 +1,6 @@
 //! Vulnerabilities with mitigation timelines, and capacity-building programmes, over HTTP.
-mod common;
 
-use common::{Api, Roles, TestServer};
+use crate::common::{Api, Roles, TestServer, strings, verify_offline};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -91,18 +90,9 @@ async fn vulnerability_timelines_and_time_to_fix(s: TestServer) {
     let bundle =
         s.json(&format!("/log/proof/inclusion?record=vulnerability/{}", kumo["id"].as_str().expect("id"))).await;
     assert_eq!(bundle["record"]["mitigation_status"], "fixed");
-    let (record_file, cp_file) = (s.dir().join("vuln.json"), s.dir().join("cp.txt"));
-    std::fs::write(&record_file, bundle.to_string()).expect("write");
-    std::fs::write(&cp_file, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write");
+    let (record_file, cp_file) = s.save_proof(&bundle);
     let key = s.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key").to_owned();
-    let out = std::process::Command::new(common::BIN)
-        .arg("verify")
-        .arg(&record_file)
-        .arg("--checkpoint")
-        .arg(&cp_file)
-        .args(["--key", &key])
-        .output()
-        .expect("verify");
+    let out = verify_offline(&record_file, &cp_file, &key);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Each record and timeline step is in the transparency log, and the audit finds them intact.
     let audit = s.cli(&["log", "audit"]);
@@ -167,9 +157,7 @@ async fn programmes_and_their_coverage(s: TestServer) {
 
 async fn standards_and_hygiene_self_assessments(s: TestServer) {
     let roles = Roles::set_up(&s).await;
-    let ids = |v: &Value| -> Vec<String> {
-        v["standards"].as_array().expect("list").iter().filter_map(|x| x["id"].as_str().map(str::to_owned)).collect()
-    };
+    let ids = |v: &Value| -> Vec<String> { strings(&v["standards"], "id") };
     let (_, routing) = Api::anonymous(&s).get("/api/v1/standards?asset=pc.routing").await;
     let routing = ids(&routing);
     assert!(routing.contains(&"std-rpki".to_owned()) && routing.contains(&"std-manrs".to_owned()), "{routing:?}");
@@ -178,12 +166,7 @@ async fn standards_and_hygiene_self_assessments(s: TestServer) {
     assert_eq!(ids(&botnets), ["std-etsi-en-303-645"]);
     assert_eq!(Api::anonymous(&s).get("/api/v1/standards?asset=pc.nowhere").await.0, 400);
     let (_, baselines) = Api::anonymous(&s).get("/api/v1/hygiene/baselines?lang=en").await;
-    let controls: Vec<String> = baselines["baselines"][0]["controls"]
-        .as_array()
-        .expect("controls")
-        .iter()
-        .filter_map(|c| c["id"].as_str().map(str::to_owned))
-        .collect();
+    let controls = strings(&baselines["baselines"][0]["controls"], "id");
     assert_eq!(controls.len(), 8);
     let assessment = |on: &str, implemented: usize| {
         let results: Vec<Value> = controls

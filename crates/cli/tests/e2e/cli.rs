@@ -1,7 +1,6 @@
 //! The `normwatch` command line, run as a user runs it.
-mod common;
 
-use common::BIN;
+use crate::common::BIN;
 use std::path::Path;
 use std::process::{Command, Output};
 

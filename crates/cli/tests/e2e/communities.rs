@@ -1,20 +1,15 @@
 //! Communities of interest: a record shared with a community reaches its members only — checked
 //! for every role — and the community keeps a log of its decisions.
-mod common;
 
-use common::{Roles, TestServer};
+use crate::common::{Roles, TestServer, cert_coop};
 use serde_json::json;
 
 on_both_backends!(community_records_reach_members_only);
 
 async fn community_records_reach_members_only(s: TestServer) {
     let roles = Roles::set_up(&s).await;
-    let community = json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
-        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
-        "focus_norms": ["gge-f", "gge-k"],
-        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
-                            "support": "member-funded", "transparent_process": "decisions logged here"},
-        "members": [{"stakeholder": "jp", "role": "coordinator"}, {"stakeholder": "acme"}]});
+    let community =
+        cert_coop(&["gge-f", "gge-k"], json!([{"stakeholder": "jp", "role": "coordinator"}, {"stakeholder": "acme"}]));
     assert_eq!(roles.reader.post("/api/v1/communities", &community).await.0, 403);
     let (status, p) = roles.admin.post("/api/v1/communities", &community).await;
     assert_eq!(status, 201, "{p}");

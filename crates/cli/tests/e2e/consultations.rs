@@ -1,8 +1,7 @@
 //! Consultations (issue 8): a new norm proposed, commented on by stakeholders of different kinds,
 //! adopted into the catalogue as `proposed`, and then taken positions on like any other norm.
-mod common;
 
-use common::{Api, Roles, TestServer};
+use crate::common::{Api, Roles, TestServer, strings};
 use serde_json::{Value, json};
 
 on_both_backends!(a_consultation_adds_a_norm_that_stakeholders_take_positions_on);
@@ -78,12 +77,7 @@ async fn a_consultation_adds_a_norm_that_stakeholders_take_positions_on(s: TestS
     assert_eq!(status, 200, "{norm}");
     assert_eq!(norm["status"], "proposed");
     assert_eq!(Api::anonymous(&s).get("/api/v1/norms").await.1["count"], 21);
-    let found: Vec<String> = Api::anonymous(&s).get("/api/v1/norms?q=hospitals").await.1["norms"]
-        .as_array()
-        .expect("norms")
-        .iter()
-        .filter_map(|n| n["id"].as_str().map(str::to_owned))
-        .collect();
+    let found = strings(&Api::anonymous(&s).get("/api/v1/norms?q=hospitals").await.1["norms"], "id");
     assert!(found.contains(&"hospitals".to_owned()), "searchable: {found:?}");
     let position = json!({"stakeholder": "jp", "norm": "hospitals", "stance": "endorse", "stated_on": "2024-06-10", "source": {"url": "https://example.org/jp"}});
     let (status, p) = roles.contributor.post("/api/v1/positions", &position).await;

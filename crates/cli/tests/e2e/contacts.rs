@@ -1,7 +1,6 @@
 //! The points-of-contact directory (issue 8, part 1): members-only by default, for every role.
-mod common;
 
-use common::{Api, Roles, TestServer};
+use crate::common::{Api, Roles, TestServer, strings};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -45,9 +44,7 @@ async fn contacts_reach_only_those_cleared_for_them(s: TestServer) {
         let (status, p) = roles.editor.post("/api/v1/contacts", &body).await;
         assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!(field)), "{p}");
     }
-    let names = |v: &Value| -> Vec<String> {
-        v["contacts"].as_array().expect("list").iter().filter_map(|c| c["name"].as_str().map(str::to_owned)).collect()
-    };
+    let names = |v: &Value| -> Vec<String> { strings(&v["contacts"], "name") };
     for (role, sees_amber) in [
         ("anonymous", false),
         ("reader", false),
@@ -127,12 +124,7 @@ async fn hotline_messages_are_acknowledged_or_escalated(s: TestServer) {
         let (_, c) = roles.editor.post("/api/v1/contacts", &contact(stakeholder, name)).await;
         ids.insert(stakeholder, c["id"].as_str().expect("id").to_owned());
     }
-    let (status, body) = roles
-        .admin
-        .post("/api/v1/accounts", &json!({"username": "fr-desk", "display_name": "FR", "role": "contributor", "stakeholder": "fr", "password": "a long enough password"}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let fr = Api::with_token(&s, &common::token_for(&s, "fr-desk", "a long enough password").await);
+    let fr = crate::common::signed_in(&s, &roles.admin, "fr-desk", "contributor", Some("fr")).await;
     let message = |from: &str, to: Vec<&str>, minutes: i64| {
         json!({"from_contact": ids[from], "to_contacts": to.iter().map(|t| ids[t].clone()).collect::<Vec<_>>(), "severity": "high",
                "subject": "Routing incident", "body": {"ja": "経路の異常を確認中", "en": "Investigating a routing anomaly"}, "ack_within_minutes": minutes})

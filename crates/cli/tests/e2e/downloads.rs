@@ -3,10 +3,9 @@
 //! logged records — holding what the reader may see and nothing else. Pages whose rows are not
 //! logged records (catalogue entries, consultations, communities, VEP boards) offer CSV and JSON
 //! only, and refuse `format=stix`.
-mod common;
 
-use common::downloads::{column, csv, json_download, page, part, stix_download};
-use common::{Api, Roles, TestServer};
+use crate::common::downloads::{column, csv, json_download, page, part, stix_download};
+use crate::common::{Api, Roles, TestServer, strings};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -258,12 +257,7 @@ async fn capacity_vulnerabilities_and_hygiene_download_what_they_show(s: TestSer
     // Hygiene: jp's assessments on the first baseline, a TLP:GREEN one for readers only.
     let (_, baselines) = anonymous.get("/api/v1/hygiene/baselines?lang=en").await;
     let baseline = baselines["baselines"][0]["id"].as_str().expect("a baseline").to_owned();
-    let controls: Vec<String> = baselines["baselines"][0]["controls"]
-        .as_array()
-        .expect("controls")
-        .iter()
-        .filter_map(|c| c["id"].as_str().map(str::to_owned))
-        .collect();
+    let controls = strings(&baselines["baselines"][0]["controls"], "id");
     let assessment = |on: &str, tlp: &str| {
         let results: Vec<Value> = controls.iter().map(|c| json!({"control": c, "status": "implemented"})).collect();
         json!({"stakeholder": "jp", "baseline": baseline, "assessed_on": on, "results": results, "tlp": tlp})
@@ -413,24 +407,7 @@ async fn consultations_communities_and_vep_download_csv_and_json_without_stix(s:
     assert_refused(&s, "/communities", false).await;
 
     // VEP: the boards, and a board's report (its cases for members only).
-    let (st, b) = roles
-        .admin
-        .post(
-            "/api/v1/accounts",
-            &json!({"username": "vep-chair", "display_name": "c", "role": "reader", "password": "chair password long"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{b}");
-    let (st, b) = roles
-        .editor
-        .post(
-            "/api/v1/vep/boards",
-            &json!({"id": "jp-vep", "stakeholder": "jp", "name": {"ja": "日本VEP委員会", "en": "Japan VEP board"},
-                    "members": [{"username": "vep-chair", "agency": "NISC"}]}),
-        )
-        .await;
-    assert_eq!(st, 201, "{b}");
-    let chair = Api::with_token(&s, &common::token_for(&s, "vep-chair", "chair password long").await);
+    let chair = crate::common::jp_vep_board(&s, &roles, &[("vep-chair", "NISC")]).await.remove(0);
     let case = json!({"product": "Kumo Router 7", "vendor": "Kumo Networks", "severity": "high",
         "discovered_on": "2024-01-15", "submitting_agency": "NISC", "submitted_on": "2024-03-01",
         "equities": {"defensive": {"product_usage": "high", "likelihood_others_find": "medium", "harm_if_exploited": "high", "patchable": true},

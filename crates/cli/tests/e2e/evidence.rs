@@ -1,9 +1,8 @@
 //! Evidence uploads over HTTP: streamed into the content-addressed blob store (identical bytes
 //! once), SHA-256 and size recorded, the size limit, the protocol checklist's completeness, the
 //! hash-chained custody, TLP on reads, citations by assessments, and the log.
-mod common;
 
-use common::{Api, Backend, Roles, TestServer, publish_through_review, reviewers};
+use crate::common::{Api, Backend, Roles, TestServer, cert_coop, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -136,9 +135,7 @@ async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
 
     // The size limit: more bytes than allowed are refused and leave nothing behind.
     if s.backend == Backend::Sqlite {
-        let small = TestServer::start_with_env(Backend::Sqlite, &[("NORMWATCH_EVIDENCE_MAX_BYTES", "16")])
-            .await
-            .expect("server");
+        let small = TestServer::start_with_env(Backend::Sqlite, &[("NORMWATCH_EVIDENCE_MAX_BYTES", "16")]).await;
         let roles = Roles::set_up(&small).await;
         let (_, incident) = roles.contributor.post("/api/v1/incidents", &body).await;
         let id = incident["id"].as_str().expect("id");
@@ -254,18 +251,14 @@ async fn evidence_follows_its_incident(s: TestServer) {
     assert!(own["log_index"].is_u64(), "{own}");
 
     // A community's incident: its evidence reaches the community's members only.
-    let community = json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
-        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
-        "focus_norms": ["gge-f"],
-        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
-                            "support": "member-funded", "transparent_process": "decisions logged here"},
-        "members": [{"stakeholder": "jp", "role": "coordinator"}, {"stakeholder": "watchdog", "role": "member"},
-                    {"stakeholder": "univ", "role": "member"}]});
+    let members = json!([{"stakeholder": "jp", "role": "coordinator"}, {"stakeholder": "watchdog", "role": "member"},
+                         {"stakeholder": "univ", "role": "member"}]);
+    let community = cert_coop(&["gge-f"], members);
     let (st, b) = roles.admin.post("/api/v1/communities", &community).await;
     assert_eq!(st, 201, "{b}");
     let mut shared = incident("Shared wiper", "green");
     shared["community"] = json!("cert-coop");
-    let shared_id = common::file_and_publish(&roles.contributor, &r1, &r2, "/api/v1/incidents", &shared).await;
+    let shared_id = crate::common::file_and_publish(&roles.contributor, &r1, &r2, "/api/v1/incidents", &shared).await;
     let (st, ev) =
         upload(&roles.contributor, &shared_id, "filename=c.txt&tlp=green&stakeholder=jp", b"community").await;
     assert_eq!((st, ev["community"].clone()), (201, json!("cert-coop")), "{ev}");

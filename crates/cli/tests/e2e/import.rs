@@ -3,9 +3,8 @@
 //! sources say kept as records — responses, contested and sponsor claims, attributor kinds,
 //! operation types, dates — checked against the CSV files themselves. A newer release
 //! supersedes what changed.
-mod common;
 
-use common::{Roles, TestServer, data, publish_through_review, reviewers};
+use crate::common::{Roles, TestServer, data, incident_pages, incident_revision, publish_through_review, reviewers};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -161,20 +160,10 @@ async fn eurepoc_and_cfr_import_once_and_keep_what_the_sources_say(s: TestServer
 
     // Paging by cursor visits every incident once.
     let mut seen = HashSet::new();
-    let mut next: Option<String> = None;
-    loop {
-        let path = match &next {
-            Some(c) => format!("/api/v1/incidents?limit=500&cursor={c}"),
-            None => "/api/v1/incidents?limit=500".to_owned(),
-        };
-        let page = s.json(&path).await;
+    for page in incident_pages(&s).await {
         assert_eq!(page["total"], 1643 + 768);
         for i in page["incidents"].as_array().expect("incidents") {
             assert!(seen.insert(i["id"].as_str().expect("id").to_owned()), "an incident came twice");
-        }
-        match page["next"].as_str() {
-            Some(c) => next = Some(c.to_owned()),
-            None => break,
         }
     }
     assert_eq!(seen.len(), 1643 + 768);
@@ -272,27 +261,8 @@ async fn a_newer_release_supersedes_what_changed(s: TestServer) {
     // correction (it is compared with what the importer wrote, not with the coder's version).
     let roles = Roles::set_up(&s).await;
     let (r1, r2) = reviewers(&s, &roles.admin).await;
-    let mut record = serde_json::Map::new();
-    for key in [
-        "title",
-        "description",
-        "started",
-        "ended",
-        "discovered",
-        "operation_types",
-        "actors",
-        "targets",
-        "sources",
-        "impact",
-        "tlp",
-        "community",
-        "origin",
-    ] {
-        if let Some(v) = new.get(key).filter(|v| !v.is_null()) {
-            record.insert(key.to_owned(), v.clone());
-        }
-    }
-    record.insert("title".into(), serde_json::json!({"ja": "", "en": "NotPetya (corrected by a coder)"}));
+    let mut record = incident_revision(&new);
+    record["title"] = serde_json::json!({"ja": "", "en": "NotPetya (corrected by a coder)"});
     let (st, draft) = roles
         .editor
         .post(&format!("/api/v1/incidents/{new_id}/corrections"), &serde_json::json!({ "record": record }))

@@ -4,9 +4,8 @@
 //! is read by every kind of viewer on every GET route — API, portal, TAXII, log, downloads —
 //! and no viewer may find a trace (marker text or id) of a record it may not read: not in a
 //! body, not in a count, not in a TAXII manifest, not in a log proof by record.
-mod common;
 
-use common::{Api, Roles, TestServer, publish_through_review, reviewers};
+use crate::common::{Api, Roles, TestServer, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,13 +84,11 @@ async fn world(s: &TestServer) -> World {
         )
         .await;
     assert_eq!(st, 201, "{b}");
-    let (user, password) = common::account(&roles.admin, "author", "admin", Some("desk")).await;
-    let author = Api::with_token(s, &common::token_for(s, &user, &password).await);
+    let author = crate::common::signed_in(s, &roles.admin, "author", "admin", Some("desk")).await;
     // TLP:RED is beyond reviewers' clearance: admins acting for the same two stakeholders review it.
     let mut red = Vec::new();
     for (name, stakeholder) in [("red-cs", "watchdog"), ("red-ac", "univ")] {
-        let (user, password) = common::account(&roles.admin, name, "admin", Some(stakeholder)).await;
-        red.push(Api::with_token(s, &common::token_for(s, &user, &password).await));
+        red.push(crate::common::signed_in(s, &roles.admin, name, "admin", Some(stakeholder)).await);
     }
     let community = json!({"id": COMMUNITY, "name": {"ja": "協力", "en": "Cooperation"},
         "purpose": {"ja": "事案で協力する。", "en": "Cooperate on incidents."}, "focus_norms": ["gge-f"],

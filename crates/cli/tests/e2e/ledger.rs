@@ -1,9 +1,8 @@
 //! The violation ledger over HTTP: incidents, screening, assessments (the addressee rule),
 //! attributions (contested), review and publication (two reviewers, two stakeholder kinds),
 //! corrections that supersede, TLP, and the log proof of a published finding.
-mod common;
 
-use common::{Roles, TestServer, file_and_publish, publish_through_review, reviewers};
+use crate::common::{Roles, TestServer, file_and_publish, publish_through_review, reviewers, verify_offline};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -136,19 +135,8 @@ async fn review_publication_and_supersession(s: TestServer) {
     let fid = first["id"].as_str().expect("id");
     let (st, bundle) = roles.anonymous.get(&format!("/log/proof/inclusion?record=violation-assessment/{fid}")).await;
     assert_eq!(st, 200, "{bundle}");
-    let (record_file, cp_file) = (s.dir().join("assessment.json"), s.dir().join("checkpoint.txt"));
-    std::fs::write(&record_file, bundle.to_string()).expect("write");
-    std::fs::write(&cp_file, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write");
-    let verify = || {
-        std::process::Command::new(common::BIN)
-            .arg("verify")
-            .arg(&record_file)
-            .arg("--checkpoint")
-            .arg(&cp_file)
-            .args(["--key", &key])
-            .output()
-            .expect("verify")
-    };
+    let (record_file, cp_file) = s.save_proof(&bundle);
+    let verify = || verify_offline(&record_file, &cp_file, &key);
     let ok = verify();
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let mut tampered = bundle.clone();

@@ -2,9 +2,8 @@
 //! datasets (EuRepoC v1.1 and the CFR tracker): precision and recall at the proposal threshold.
 //! The sample and its reasons are in `tests/data/link-sample.csv`; how it was drawn is in
 //! docs/linking.md.
-mod common;
 
-use common::data;
+use crate::common::data;
 use normwatch::import::{CsvInput, parse_cfr, parse_eurepoc};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::linking::{Corpus, PROPOSAL_THRESHOLD, Side};

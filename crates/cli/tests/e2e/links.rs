@@ -2,9 +2,8 @@
 //! the matcher's proposals recorded, NotPetya's pair confirmed by an editor, and the incident
 //! list counting it once while showing both sources; links hidden from whoever may not read
 //! both ends; a rejection that outlives another proposal run.
-mod common;
 
-use common::{Roles, TestServer, data, publish_through_review, reviewers};
+use crate::common::{Roles, TestServer, data, incident_revision, publish_through_review, reviewers};
 use serde_json::{Value, json};
 
 on_both_backends!(linked_sources_count_once_and_decisions_stick);
@@ -117,23 +116,7 @@ async fn linked_sources_count_once_and_decisions_stick(s: TestServer) {
 
     // A correction of CFR's record: the confirmed link follows it to the new version.
     let (_, old) = roles.editor.get(&format!("/api/v1/incidents/{cfr_id}")).await;
-    let mut record = json!({});
-    for k in [
-        "title",
-        "description",
-        "started",
-        "operation_types",
-        "actors",
-        "targets",
-        "sources",
-        "impact",
-        "tlp",
-        "origin",
-    ] {
-        if !old[k].is_null() {
-            record[k] = old[k].clone();
-        }
-    }
+    let mut record = incident_revision(&old);
     record["status"] = json!("draft");
     record["description"]["en"] = json!("NotPetya, corrected: a wiper disguised as ransomware.");
     let (st, fixed) =

@@ -1,10 +1,9 @@
 //! The transparency log over HTTP and the CLI, against the real server: signed checkpoints,
 //! offline verification, audit of a tampered database, witnessing and forks, and publications
 //! that survive SIGKILL. On SQLite and PostgreSQL.
-mod common;
 
+use crate::common::{Api, Roles, TestServer, verify_offline};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
-use common::{Api, Roles, TestServer};
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, VerifierKey, leaf_hash, verify_consistency};
 use serde_json::{Value, json};
@@ -82,16 +81,7 @@ async fn published_records_are_proven_offline(s: TestServer) {
     let (record_file, cp_file) = (dir.join("record.json"), dir.join("checkpoint.txt"));
     std::fs::write(&record_file, bundle.to_string()).expect("write");
     std::fs::write(&cp_file, &second_note).expect("write");
-    let verify = |key: &str| {
-        std::process::Command::new(common::BIN)
-            .args(["verify"])
-            .arg(&record_file)
-            .arg("--checkpoint")
-            .arg(&cp_file)
-            .args(["--key", key])
-            .output()
-            .expect("run verify")
-    };
+    let verify = |key: &str| verify_offline(&record_file, &cp_file, key);
     let ok = verify(&key);
     assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
     assert!(stdout(&ok).contains(&format!("position {id} is leaf 96")));
@@ -195,8 +185,8 @@ async fn publications_survive_sigkill(mut s: TestServer) {
 /// Two instances watch each other's logs: consistent growth is cosigned, a fork is reported.
 #[tokio::test]
 async fn witnesses_cosign_and_report_forks() {
-    let a = TestServer::start(common::Backend::Sqlite).await.expect("a");
-    let b = TestServer::start(common::Backend::Sqlite).await.expect("b");
+    let a = TestServer::start(crate::common::Backend::Sqlite).await;
+    let b = TestServer::start(crate::common::Backend::Sqlite).await;
     let a_key = a.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key").to_owned();
     let b_key =
         VerifierKey::parse(b.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key")).expect("key");
@@ -216,7 +206,7 @@ async fn witnesses_cosign_and_report_forks() {
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(stderr(&second).contains("consistent"));
     // A second instance holding A's key but another history: a fork.
-    let c = TestServer::start(common::Backend::Sqlite).await.expect("c");
+    let c = TestServer::start(crate::common::Backend::Sqlite).await;
     drop(c);
     let fork_dir = tempfile::tempdir().expect("tmp");
     let data = fork_dir.path().join("data");
@@ -224,7 +214,7 @@ async fn witnesses_cosign_and_report_forks() {
     for f in ["log.key", "log.vkey"] {
         std::fs::copy(a.data_dir.join("keys").join(f), data.join("keys").join(f)).expect("copy key");
     }
-    let forked = std::process::Command::new(common::BIN)
+    let forked = std::process::Command::new(crate::common::BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
         .env("NORMWATCH_LOG", "warn")

@@ -2,9 +2,8 @@
 //! the attribution lag (month- and year-precise dates as intervals) and the response rate per
 //! attributing kind, checked against an independent recomputation from the records read back
 //! over the API; and the report selecting by when things happened, not when they were imported.
-mod common;
 
-use common::{TestServer, data};
+use crate::common::{TestServer, data, incident_pages};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use time::Date;
@@ -70,24 +69,15 @@ fn standing<'a>(list: &'a Value, key: &str) -> Vec<&'a Value> {
 async fn incidents(s: &TestServer) -> Vec<Value> {
     let client = reqwest::Client::new();
     let mut out = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let path = match &next {
-            Some(c) => format!("/api/v1/incidents?limit=500&cursor={c}"),
-            None => "/api/v1/incidents?limit=500".to_owned(),
-        };
-        let page = s.json(&path).await;
+    for page in incident_pages(s).await {
         for i in page["incidents"].as_array().expect("incidents") {
             let url = s.at(&format!("/api/v1/incidents/{}", i["id"].as_str().expect("id")));
             let r = client.get(url).send().await.expect("incident");
             assert_eq!(r.status(), 200);
             out.push(r.json::<Value>().await.expect("incident JSON"));
         }
-        match page["next"].as_str() {
-            Some(c) => next = Some(c.to_owned()),
-            None => return out,
-        }
     }
+    out
 }
 
 fn escaped(text: &str) -> String {

@@ -1,7 +1,6 @@
 //! The portal's pages over HTTP, against the real server, on SQLite and PostgreSQL.
-mod common;
 
-use common::{Roles, TestServer};
+use crate::common::{Roles, TestServer};
 use serde_json::json;
 
 on_both_backends!(

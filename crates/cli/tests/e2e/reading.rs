@@ -2,10 +2,9 @@
 //! dashboard, a norm's endorsers and assessed incidents, a stakeholder's attributions, the log
 //! page, the incident timeline — each in Japanese and English, each showing only what the
 //! viewer may read, and each page's CSV, JSON and STIX downloads holding exactly what it shows.
-mod common;
 
-use common::downloads::{column, csv, json_download, page, part, stix_download, values};
-use common::{Api, Roles, TestServer, reviewers};
+use crate::common::downloads::{column, csv, json_download, page, part, stix_download, values};
+use crate::common::{Api, Roles, TestServer, reviewers, verify_offline};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -352,20 +351,10 @@ async fn log_page_shows_the_checkpoint_key_and_how_to_verify(s: TestServer) {
         .get(&format!("/log/proof/inclusion?record=violation-assessment/{}", seeded.assessment_dns))
         .await;
     assert_eq!(st, 200, "{bundle}");
-    let (record, cp, key_file) =
-        (s.dir().join("record.json"), s.dir().join("checkpoint.txt"), s.dir().join("normwatch.key"));
-    std::fs::write(&record, bundle.to_string()).expect("write");
-    std::fs::write(&cp, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write");
+    let (record, cp) = s.save_proof(&bundle);
+    let key_file = s.dir().join("normwatch.key");
     std::fs::write(&key_file, format!("{key}\n")).expect("write");
-    let out = std::process::Command::new(common::BIN)
-        .arg("verify")
-        .arg(&record)
-        .arg("--checkpoint")
-        .arg(&cp)
-        .arg("--key")
-        .arg(&key_file)
-        .output()
-        .expect("verify");
+    let out = verify_offline(&record, &cp, &key_file);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 

@@ -1,8 +1,7 @@
 //! The portal's sign-in, session cookie, CSRF protection, adoption matrix and stakeholder pages,
 //! over HTTP against the real server, on SQLite and PostgreSQL.
-mod common;
 
-use common::{Api, Roles, TestServer};
+use crate::common::{Api, Roles, TestServer};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
 
@@ -15,7 +14,7 @@ on_both_backends!(
 );
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    crate::common::no_redirects()
 }
 
 fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
@@ -36,7 +35,7 @@ async fn sign_in(s: &TestServer, username: &str, password: &str) -> String {
     let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
     let (login_cookie, _) = set_cookie(&form, "nw_login_csrf").expect("login csrf cookie");
     let html = form.text().await.expect("html");
-    let csrf = common::field_value(&html, "csrf");
+    let csrf = crate::common::field_value(&html, "csrf");
     assert_eq!(csrf, login_cookie, "double-submit: the same token in cookie and form");
     let r = c
         .post(s.at("/sign-in"))
@@ -59,7 +58,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     let form = c.get(s.at("/sign-in")).send().await.expect("get");
     let (login_cookie, raw) = set_cookie(&form, "nw_login_csrf").expect("cookie");
     assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Strict"), "{raw}");
-    let csrf = common::field_value(&form.text().await.expect("html"), "csrf");
+    let csrf = crate::common::field_value(&form.text().await.expect("html"), "csrf");
     let post = |cookie: Option<String>, token: String, password: &'static str| {
         let c = c.clone();
         let url = s.at("/sign-in");
@@ -91,7 +90,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     let (status, html) = page_as(&s, &session, "/adoption?lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("Signed in as") && html.contains("Administrator"));
-    let token = common::field_value(&html, "csrf");
+    let token = crate::common::field_value(&html, "csrf");
     // The session works for API reads; API writes need the CSRF header too.
     let me = c.get(s.at("/api/v1/me")).header(COOKIE, format!("nw_session={session}")).send().await.expect("me");
     assert_eq!(me.status(), 200);
@@ -134,7 +133,7 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
     assert!(set_cookie(&r, "nw_session").is_some_and(|(v, raw)| v.is_empty() && raw.contains("Max-Age=0")));
     assert_eq!(page_as(&s, &session, "/api/v1/me").await.0, 401, "the session is gone on the server");
     // Signing in and out is in the audit log.
-    let admin = Api::with_token(&s, &common::token_for(&s, "admin", &s.admin_password).await);
+    let admin = Api::with_token(&s, &crate::common::token_for(&s, "admin", &s.admin_password).await);
     let (_, log) = admin.get("/api/v1/audit?entity=session").await;
     let actions: Vec<&str> =
         log["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
@@ -144,16 +143,12 @@ async fn sign_in_sessions_and_csrf(s: TestServer) {
 async fn forms_refuse_forged_and_bad_input(s: TestServer) {
     let roles = Roles::set_up(&s).await;
     // A contributor for jp, with a password we know.
-    let (status, body) = roles
-        .admin
-        .post("/api/v1/accounts", &json!({"username": "jp-desk", "display_name": "JP desk", "role": "contributor", "stakeholder": "jp", "password": "a long enough password"}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let session = sign_in(&s, "jp-desk", "a long enough password").await;
+    let (user, password) = crate::common::account(&roles.admin, "jp-desk", "contributor", Some("jp")).await;
+    let session = sign_in(&s, &user, &password).await;
     let (status, html) = page_as(&s, &session, "/stakeholders/jp?lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("id=\"record-position\""), "the form is offered to who may use it");
-    let token = common::field_value(&html, "csrf");
+    let token = crate::common::field_value(&html, "csrf");
     let count =
         || async { Api::anonymous(&s).get("/api/v1/positions?stakeholder=jp&norm=gcsc-5").await.1["count"].as_u64() };
     let before = count().await;
@@ -221,14 +216,15 @@ async fn stakeholder_page_shows_history(s: TestServer) {
 /// Behind an HTTPS proxy (a public https:// URL) every cookie is `Secure`; otherwise not.
 #[tokio::test]
 async fn cookies_are_secure_behind_https() {
-    let s =
-        TestServer::start_with_env(common::Backend::Sqlite, &[("NORMWATCH_PUBLIC_URL", "https://observatory.example")])
-            .await
-            .expect("server");
+    let s = TestServer::start_with_env(
+        crate::common::Backend::Sqlite,
+        &[("NORMWATCH_PUBLIC_URL", "https://observatory.example")],
+    )
+    .await;
     let r = client().get(s.at("/sign-in")).send().await.expect("get");
     let (_, raw) = set_cookie(&r, "nw_login_csrf").expect("cookie");
     assert!(raw.ends_with("; Secure"), "{raw}");
-    let plain = TestServer::start(common::Backend::Sqlite).await.expect("server");
+    let plain = TestServer::start(crate::common::Backend::Sqlite).await;
     let r = client().get(plain.at("/sign-in")).send().await.expect("get");
     let (_, raw) = set_cookie(&r, "nw_login_csrf").expect("cookie");
     assert!(!raw.contains("Secure"), "{raw}");

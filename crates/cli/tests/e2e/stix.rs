@@ -1,9 +1,8 @@
 //! STIX 2.1 and TAXII 2.1 against OASIS's own tools: taxii2-client drives the TAXII server,
 //! stix2-validator checks exports, and MITRE ATT&CK (real STIX 2.0 with custom types) goes in
 //! through `normwatch import stix` and comes out unchanged.
-mod common;
 
-use common::{Api, Roles, TestServer, data, reviewers, test_python, token_for};
+use crate::common::{Api, Roles, TestServer, cert_coop, data, reviewers, test_python, token_for};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -90,6 +89,11 @@ async fn published_findings(s: &TestServer, roles: &Roles) {
     publish(&roles.editor, &revs, &format!("/api/v1/incidents/{green_id}")).await;
 }
 
+/// A GET through `raw`, without a body.
+async fn taxii_get(s: &TestServer, path: &str, headers: &[(&str, &str)]) -> (u16, HashMap<String, String>, Value) {
+    raw(s, reqwest::Method::GET, path, headers, None).await
+}
+
 async fn raw(
     s: &TestServer,
     method: reqwest::Method,
@@ -120,7 +124,7 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
     published_findings(&s, &roles).await;
     let (user, password) = basic_account(&roles.admin).await;
     let token = token_for(&s, &user, &password).await;
-    let Some(python) = test_python() else { return };
+    let python = test_python();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/taxii_client.py");
     let out = Command::new(&python).arg(&script).args([&s.url, &user, &password, &token]).output().expect("python");
     assert!(
@@ -142,7 +146,7 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
             headers.push(("Authorization", format!("Bearer {t}")));
         }
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let (st, _, b) = raw(&s, reqwest::Method::GET, "/taxii2/api/collections/", &headers, None).await;
+        let (st, _, b) = taxii_get(&s, "/taxii2/api/collections/", &headers).await;
         assert_eq!(st, 200, "{role}: {b}");
         let titles: Vec<&str> =
             b["collections"].as_array().expect("collections").iter().filter_map(|c| c["title"].as_str()).collect();
@@ -198,14 +202,8 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
     assert_eq!(r["spec_20"], json!([]));
 
     // The HTTP rules, as raw requests.
-    let (_, _, cols) = raw(
-        &s,
-        reqwest::Method::GET,
-        "/taxii2/api/collections/",
-        &[("Authorization", &format!("Bearer {token}"))],
-        None,
-    )
-    .await;
+    let (_, _, cols) =
+        taxii_get(&s, "/taxii2/api/collections/", &[("Authorization", &format!("Bearer {token}"))]).await;
     let id_of = |title: &str| -> String {
         cols["collections"].as_array().expect("collections").iter().find(|c| c["title"] == title).expect(title)["id"]
             .as_str()
@@ -213,19 +211,16 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
             .to_owned()
     };
     let (clear, green) = (id_of("TLP:CLEAR"), id_of("TLP:GREEN"));
-    let (st, h, _) =
-        raw(&s, reqwest::Method::GET, &format!("/taxii2/api/collections/{clear}/objects/"), &[("Accept", TAXII)], None)
-            .await;
+    let (st, h, _) = taxii_get(&s, &format!("/taxii2/api/collections/{clear}/objects/"), &[("Accept", TAXII)]).await;
     assert_eq!((st, h.get("content-type").map(String::as_str)), (200, Some(TAXII)));
     assert!(h.contains_key("x-taxii-date-added-first") && h.contains_key("x-taxii-date-added-last"), "{h:?}");
-    let (st, h, b) = raw(&s, reqwest::Method::GET, "/taxii2/", &[("Accept", "application/xml")], None).await;
+    let (st, h, b) = taxii_get(&s, "/taxii2/", &[("Accept", "application/xml")]).await;
     assert_eq!(
         (st, b["http_status"].clone(), h.get("content-type").cloned()),
         (406, json!("406"), Some(TAXII.to_owned())),
         "{b}"
     );
-    let (st, h, b) =
-        raw(&s, reqwest::Method::GET, &format!("/taxii2/api/collections/{green}/objects/"), &[], None).await;
+    let (st, h, b) = taxii_get(&s, &format!("/taxii2/api/collections/{green}/objects/"), &[]).await;
     assert_eq!((st, h.contains_key("www-authenticate")), (401, true), "{b}");
     let reader = &roles.reader;
     let reader_token = reader.token.clone().expect("token");
@@ -265,42 +260,21 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
         answer
     };
     assert!(answer.starts_with("HTTP/1.1 413") && answer.contains("\"http_status\":\"413\""), "{answer}");
-    let (st, _, b) = raw(
-        &s,
-        reqwest::Method::GET,
-        "/taxii2/api/collections/00000000-0000-4000-8000-000000000000/objects/",
-        &[],
-        None,
-    )
-    .await;
+    let (st, _, b) = taxii_get(&s, "/taxii2/api/collections/00000000-0000-4000-8000-000000000000/objects/", &[]).await;
     assert_eq!(st, 404, "{b}");
-    let (st, _, b) = raw(
-        &s,
-        reqwest::Method::GET,
-        &format!("/taxii2/api/collections/{clear}/objects/?added_after=yesterday"),
-        &[],
-        None,
-    )
-    .await;
+    let (st, _, b) =
+        taxii_get(&s, &format!("/taxii2/api/collections/{clear}/objects/?added_after=yesterday"), &[]).await;
     assert_eq!((st, b["description"].as_str().is_some_and(|d| d.contains("added_after"))), (400, true), "{b}");
-    let (st, _, _) = raw(
+    let (st, _, _) = taxii_get(
         &s,
-        reqwest::Method::GET,
         &format!("/taxii2/api/collections/{clear}/objects/?limit=1"),
         &[("Authorization", "Basic bm9ib2R5Ondyb25n")],
-        None,
     )
     .await;
     assert_eq!(st, 401);
     // The published incident is served to anonymous readers; the GREEN one is not in CLEAR.
-    let (_, _, objects) = raw(
-        &s,
-        reqwest::Method::GET,
-        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=incident"),
-        &[],
-        None,
-    )
-    .await;
+    let (_, _, objects) =
+        taxii_get(&s, &format!("/taxii2/api/collections/{clear}/objects/?match[type]=incident"), &[]).await;
     let names: Vec<String> = objects["objects"]
         .as_array()
         .expect("objects")
@@ -375,7 +349,7 @@ async fn exports_pass_the_oasis_validator(s: TestServer) {
     // The extension's schema is published by the instance, as the validator reads it.
     let (st, schema) = roles.anonymous.get("/api/v1/export/stix/extension-schema.json").await;
     assert_eq!((st, schema["$schema"].is_string()), (200, true), "{schema}");
-    let Some(python) = test_python() else { return };
+    let python = test_python();
     for f in [&file, &all] {
         let (ok, report) = validate(&python, f);
         assert!(ok, "stix2-validator found errors in {}:\n{report}", f.display());
@@ -425,16 +399,10 @@ async fn attack_imports_and_round_trips(s: TestServer) {
     assert!(custom > 10_000, "only {custom} objects with x_mitre_ properties");
 
     // Over TAXII the public collection serves them all (the newest version of each).
-    let (_, _, cols) = raw(&s, reqwest::Method::GET, "/taxii2/api/collections/", &[], None).await;
+    let (_, _, cols) = taxii_get(&s, "/taxii2/api/collections/", &[]).await;
     let clear = cols["collections"][0]["id"].as_str().expect("id").to_owned();
-    let (_, _, tactics) = raw(
-        &s,
-        reqwest::Method::GET,
-        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=x-mitre-tactic"),
-        &[],
-        None,
-    )
-    .await;
+    let (_, _, tactics) =
+        taxii_get(&s, &format!("/taxii2/api/collections/{clear}/objects/?match[type]=x-mitre-tactic"), &[]).await;
     let expected = objects.iter().filter(|o| o["type"] == "x-mitre-tactic").count();
     assert_eq!(tactics["objects"].as_array().map(Vec::len), Some(expected));
 
@@ -479,12 +447,7 @@ async fn taxii_as(
 
 async fn community_collections_reach_members_only(s: TestServer) {
     let roles = Roles::set_up(&s).await;
-    let community = json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
-        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
-        "focus_norms": ["gge-f"],
-        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
-                            "support": "member-funded", "transparent_process": "decisions logged here"},
-        "members": [{"stakeholder": "jp", "role": "coordinator"}]});
+    let community = cert_coop(&["gge-f"], json!([{"stakeholder": "jp", "role": "coordinator"}]));
     let (st, b) = roles.admin.post("/api/v1/communities", &community).await;
     assert_eq!(st, 201, "{b}");
     let (_, cols) = taxii_as(&s, &roles.contributor, reqwest::Method::GET, "/taxii2/api/collections/", None).await;

@@ -1,9 +1,8 @@
 //! The vulnerability equities process over HTTP: cases and decisions by board members, the rules
 //! for restriction, overdue re-reviews, the public report's aggregates, and confidentiality
 //! against every role and interface. On SQLite and PostgreSQL.
-mod common;
 
-use common::{Api, Roles, TestServer, token_for};
+use crate::common::{Api, Roles, TestServer, jp_vep_board};
 use serde_json::{Value, json};
 
 on_both_backends!(vep_cases_decisions_and_the_report, vep_cases_are_invisible_outside_the_board);
@@ -23,31 +22,14 @@ fn case(product: &str, submitted_on: &str) -> Value {
 
 /// A board for Japan with two members; returns (board member API, second member API).
 async fn board(s: &TestServer, roles: &Roles) -> (Api, Api) {
-    for (u, p) in [("vep-chair", "chair password long"), ("vep-member", "member password long")] {
-        let (status, body) = roles
-            .admin
-            .post("/api/v1/accounts", &json!({"username": u, "display_name": u, "role": "reader", "password": p}))
-            .await;
-        assert_eq!(status, 201, "{body}");
-    }
-    let (status, body) = roles
-        .editor
-        .post(
-            "/api/v1/vep/boards",
-            &json!({"id": "jp-vep", "stakeholder": "jp", "name": {"ja": "日本VEP委員会", "en": "Japan VEP board"},
-                    "members": [{"username": "vep-chair", "agency": "NISC"}, {"username": "vep-member", "agency": "NPA"}]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    let mut members = jp_vep_board(s, roles, &[("vep-chair", "NISC"), ("vep-member", "NPA")]).await;
     let (status, p) = roles.editor.post("/api/v1/vep/boards", &json!({"id": "acme-vep", "stakeholder": "acme", "name": {"ja": "社", "en": "Co"}, "members": [{"username": "vep-chair", "agency": "x"}]})).await;
     assert_eq!(status, 422, "only states have VEP boards: {p}");
     assert_eq!(p["errors"][0]["field"], "stakeholder");
     let (status, p) = roles.editor.post("/api/v1/vep/boards", &json!({"id": "jp-vep-2", "stakeholder": "jp", "name": {"ja": "二", "en": "Two"}, "members": [{"username": "vep-chair", "agency": "x"}, {"username": "vep-chair", "agency": "y"}]})).await;
     assert_eq!((status, p["errors"][0]["field"].clone()), (422, json!("members[1].username")));
-    (
-        Api::with_token(s, &token_for(s, "vep-chair", "chair password long").await),
-        Api::with_token(s, &token_for(s, "vep-member", "member password long").await),
-    )
+    let member = members.pop().expect("two members");
+    (members.pop().expect("two members"), member)
 }
 
 async fn vep_cases_decisions_and_the_report(s: TestServer) {

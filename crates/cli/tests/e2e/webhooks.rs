@@ -1,11 +1,10 @@
 //! Hotline messages delivered to a stakeholder's webhook: signed with HMAC-SHA256 over the
 //! timestamp and body, retried after a failure, every attempt in the delivery log.
-mod common;
 
+use crate::common::{Backend, Roles, TestServer, signed_in};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::{Api, Backend, Roles, TestServer, token_for};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,14 +49,9 @@ async fn receiver() -> (String, Received) {
 
 async fn hotline_reaches_webhooks(backend: Backend) {
     let env = [("NORMWATCH_WEBHOOK_POLL_MS", "50"), ("NORMWATCH_WEBHOOK_RETRY_BASE_MS", "200")];
-    let Some(s) = TestServer::start_with_env(backend, &env).await else { return };
+    let s = TestServer::start_with_env(backend, &env).await;
     let roles = Roles::set_up(&s).await;
-    let (status, body) = roles
-        .admin
-        .post("/api/v1/accounts", &json!({"username": "fr-desk", "display_name": "FR", "role": "contributor", "stakeholder": "fr", "password": "a long enough password"}))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let fr = Api::with_token(&s, &token_for(&s, "fr-desk", "a long enough password").await);
+    let fr = signed_in(&s, &roles.admin, "fr-desk", "contributor", Some("fr")).await;
     let (url, received) = receiver().await;
     assert_eq!(
         roles.contributor.post("/api/v1/webhooks", &json!({"stakeholder": "fr", "url": url})).await.0,

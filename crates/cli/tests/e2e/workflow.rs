@@ -2,9 +2,8 @@
 //! (session cookie, CSRF token, form and multipart bodies), against the real server on SQLite
 //! and PostgreSQL: filing, evidence, findings, review, publication, statements and co-signing,
 //! and refused forms that keep what was typed and store nothing.
-mod common;
 
-use common::{Api, TestServer, account, token_for};
+use crate::common::{Api, TestServer, account, cert_coop, token_for};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::json;
 
@@ -16,7 +15,7 @@ on_both_backends!(
 );
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    crate::common::no_redirects()
 }
 
 /// A signed-in browser: its session cookie and the CSRF token its pages carry.
@@ -58,7 +57,7 @@ impl<'a> Portal<'a> {
             .to_owned();
         let mut portal = Portal { s, session, csrf: String::new() };
         let (_, html) = portal.get("/incidents?lang=en").await;
-        portal.csrf = common::field_value(&html, "csrf");
+        portal.csrf = crate::common::field_value(&html, "csrf");
         portal
     }
 
@@ -494,7 +493,7 @@ async fn refused_forms_keep_what_was_typed_and_store_nothing(s: TestServer) {
     let (st, form) = analyst.get(&format!("/incidents/{id}/edit?lang=en")).await;
     assert_eq!(st, 200);
     assert!(form.contains("value=\"For review\""), "the form holds the draft as it stands");
-    let version = common::field_value(&form, "version");
+    let version = crate::common::field_value(&form, "version");
     let stale = (version.parse::<i64>().expect("number") - 1).to_string();
     let revised =
         [("title_en", "For review: grid operator named"), ("target_name_1", "Grid operator"), ("intent", "in-review")];
@@ -577,12 +576,7 @@ async fn a_ministry_records_positions_and_implementation_evidence(s: TestServer)
 /// the community never learns of it from a finding or a figure.
 async fn findings_stay_in_their_incidents_community(s: TestServer) {
     let admin = admin(&s).await;
-    let community = json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
-        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
-        "focus_norms": ["gge-f"],
-        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
-                            "support": "member-funded", "transparent_process": "decisions logged here"},
-        "members": [{"stakeholder": "jp", "role": "coordinator"}]});
+    let community = cert_coop(&["gge-f"], json!([{"stakeholder": "jp", "role": "coordinator"}]));
     let (st, b) = admin.post("/api/v1/communities", &community).await;
     assert_eq!(st, 201, "{b}");
     let (user, pw) = account(&admin, "analyst", "editor", Some("jp")).await;

@@ -19,32 +19,31 @@ pub enum Backend {
     Postgres,
 }
 
-/// The PostgreSQL server the test script started, as an admin URL. Under `CI=true` its absence
-/// fails the test; elsewhere the PostgreSQL half of the suite is skipped with a message.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var("NORMWATCH_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("NORMWATCH_TEST_POSTGRES is not set under CI=true: run the suite with `bash scripts/test`")
-        }
-        _ => {
-            eprintln!("SKIPPED: NORMWATCH_TEST_POSTGRES is not set; `bash scripts/test` starts PostgreSQL");
-            None
-        }
+/// A setting a test cannot run without, from the environment. Its absence fails the test, in
+/// and outside CI, with what it needs and the command that provides it: a test never skips.
+pub fn required_env(var: &str, needs: &str, example: &str) -> String {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => v,
+        _ => panic!("needs {needs}: run `bash scripts/test`, or set {var}={example}"),
     }
 }
 
+/// The PostgreSQL server the test script started, as an admin URL.
+pub fn postgres_admin_url() -> String {
+    required_env("NORMWATCH_TEST_POSTGRES", "PostgreSQL", "postgres://postgres@127.0.0.1:5432/postgres")
+}
+
 /// A fresh, empty PostgreSQL database for one test (zero2prod's pattern).
-pub async fn fresh_postgres_database() -> Option<String> {
+pub async fn fresh_postgres_database() -> String {
     use sqlx::{Connection, Executor, PgConnection};
-    let admin = postgres_admin_url()?;
+    let admin = postgres_admin_url();
     let name = format!("nw_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL server");
     conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")))
         .await
         .expect("create test database");
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
-    Some(format!("{base}/{name}"))
+    format!("{base}/{name}")
 }
 
 pub struct TestServer {
@@ -60,21 +59,21 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// `None` only when PostgreSQL is wanted, not configured, and not under CI.
-    pub async fn start(backend: Backend) -> Option<TestServer> {
+    /// Fails the test when PostgreSQL is wanted and not configured.
+    pub async fn start(backend: Backend) -> TestServer {
         Self::start_with_env(backend, &[]).await
     }
 
     /// Starts with extra environment variables (settings such as NORMWATCH_PUBLIC_URL).
-    pub async fn start_with_env(backend: Backend, env: &[(&str, &str)]) -> Option<TestServer> {
+    pub async fn start_with_env(backend: Backend, env: &[(&str, &str)]) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
         let database = match backend {
             Backend::Sqlite => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
-            Backend::Postgres => fresh_postgres_database().await?,
+            Backend::Postgres => fresh_postgres_database().await,
         };
         let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database, env);
-        Some(TestServer { url, database, admin_password, backend, data_dir, child, dir })
+        TestServer { url, database, admin_password, backend, data_dir, child, dir }
     }
 
     /// Kills the server with SIGKILL (no shutdown at all) and starts it again on the same data.
@@ -184,14 +183,13 @@ impl Drop for TestServer {
 }
 
 /// Declares each listed `async fn name(server: TestServer)` as a test on SQLite and on PostgreSQL.
-#[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await.expect("sqlite");
+                    let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await;
                     super::$name(server).await
                 }
             )*
@@ -200,7 +198,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let Some(server) = $crate::common::TestServer::start($crate::common::Backend::Postgres).await else { return };
+                    let server = $crate::common::TestServer::start($crate::common::Backend::Postgres).await;
                     super::$name(server).await
                 }
             )*
@@ -208,19 +206,10 @@ macro_rules! on_both_backends {
     };
 }
 
-/// The Python of the test venv that `scripts/test` prepares (OpenAPI validator, later OASIS
-/// tools). Under `CI=true` its absence fails the test.
-pub fn test_python() -> Option<PathBuf> {
-    match std::env::var("NORMWATCH_TEST_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(PathBuf::from(p)),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("NORMWATCH_TEST_PYTHON is not set under CI=true: run the suite with `bash scripts/test`")
-        }
-        _ => {
-            eprintln!("SKIPPED: NORMWATCH_TEST_PYTHON is not set; `bash scripts/test` prepares it");
-            None
-        }
-    }
+/// The Python of the test venv that `scripts/test` prepares (OpenAPI validator, schemathesis,
+/// OASIS's STIX and TAXII tools).
+pub fn test_python() -> PathBuf {
+    PathBuf::from(required_env("NORMWATCH_TEST_PYTHON", "the Python test tools", "target/test-venv/bin/python"))
 }
 
 /// An API client with an optional bearer token.
@@ -322,15 +311,7 @@ impl Roles {
             ("contributor-acme", "contributor", Some("acme")),
             ("reader1", "reader", None),
         ] {
-            let (status, body) = admin
-                .post(
-                    "/api/v1/accounts",
-                    &serde_json::json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
-                )
-                .await;
-            assert_eq!(status, 201, "{body}");
-            let password = body["password"].as_str().expect("generated password");
-            clients.push(Api::with_token(server, &token_for(server, username, password).await));
+            clients.push(signed_in(server, &admin, username, role, stakeholder).await);
         }
         let mut c = clients.into_iter();
         let mut next = move || c.next().expect("client");
@@ -383,15 +364,7 @@ pub async fn reviewers(s: &TestServer, admin: &Api) -> (Api, Api) {
             .post("/api/v1/stakeholders", &serde_json::json!({"id": id, "kind": kind, "name": {"ja": id, "en": id}}))
             .await;
         assert_eq!(st, 201, "{b}");
-        let (st, b) = admin
-            .post(
-                "/api/v1/accounts",
-                &serde_json::json!({"username": user, "display_name": user, "role": "reviewer", "stakeholder": id}),
-            )
-            .await;
-        assert_eq!(st, 201, "{b}");
-        let password = b["password"].as_str().expect("password").to_owned();
-        out.push(Api::with_token(s, &token_for(s, user, &password).await));
+        out.push(signed_in(s, admin, user, "reviewer", Some(id)).await);
     }
     let second = out.pop().expect("two");
     (out.pop().expect("two"), second)
@@ -434,10 +407,121 @@ pub async fn account(admin: &Api, username: &str, role: &str, stakeholder: Optio
     (username.to_owned(), b["password"].as_str().expect("password").to_owned())
 }
 
+/// An account made by `admin` with a generated password, signed in through the API.
+pub async fn signed_in(s: &TestServer, admin: &Api, username: &str, role: &str, stakeholder: Option<&str>) -> Api {
+    let (username, password) = account(admin, username, role, stakeholder).await;
+    Api::with_token(s, &token_for(s, &username, &password).await)
+}
+
 /// The value of the first `name="NAME"` form field on a page (a CSRF token, a draft's version).
 pub fn field_value(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let at = html.find(&key).unwrap_or_else(|| panic!("no `{name}` field"));
     let rest = &html[at + key.len()..];
     rest[..rest.find('"').expect("end of value")].to_owned()
+}
+
+/// A client that does not follow redirects, to see where a form sends the browser.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// The strings at `key` of the objects in the array `items` (the ids of a list), skipping
+/// objects without one.
+pub fn strings(items: &serde_json::Value, key: &str) -> Vec<String> {
+    items.as_array().expect("an array").iter().filter_map(|i| i[key].as_str().map(str::to_owned)).collect()
+}
+
+/// Every page of the incident list, following its cursor from the first page to the last.
+pub async fn incident_pages(s: &TestServer) -> Vec<serde_json::Value> {
+    let mut pages = Vec::new();
+    let mut path = "/api/v1/incidents?limit=500".to_owned();
+    loop {
+        let page = s.json(&path).await;
+        let next = page["next"].as_str().map(|c| format!("/api/v1/incidents?limit=500&cursor={c}"));
+        pages.push(page);
+        match next {
+            Some(p) => path = p,
+            None => return pages,
+        }
+    }
+}
+
+/// The fields of an incident that a correction sends again.
+pub const INCIDENT_FIELDS: [&str; 13] = [
+    "title",
+    "description",
+    "started",
+    "ended",
+    "discovered",
+    "operation_types",
+    "actors",
+    "targets",
+    "sources",
+    "impact",
+    "tlp",
+    "community",
+    "origin",
+];
+
+/// The body of a correction of `incident`: its fields among `INCIDENT_FIELDS` that are set.
+pub fn incident_revision(incident: &serde_json::Value) -> serde_json::Value {
+    let mut record = serde_json::Map::new();
+    for key in INCIDENT_FIELDS {
+        if let Some(v) = incident.get(key).filter(|v| !v.is_null()) {
+            record.insert(key.to_owned(), v.clone());
+        }
+    }
+    serde_json::Value::Object(record)
+}
+
+/// The community `cert-coop` (CERT cooperation) with these focus norms and members, as an admin
+/// creates it.
+pub fn cert_coop(focus_norms: &[&str], members: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"id": "cert-coop", "name": {"ja": "CERT協力", "en": "CERT cooperation"},
+        "purpose": {"ja": "重要インフラの事案で協力する。", "en": "Cooperate on critical-infrastructure incidents."},
+        "focus_norms": focus_norms,
+        "success_factors": {"shared_principles": "GCSC principles", "problem_focus": "CI incidents", "expertise": "CERT staff",
+                            "support": "member-funded", "transparent_process": "decisions logged here"},
+        "members": members})
+}
+
+impl TestServer {
+    /// Saves an inclusion proof bundle (`/log/proof/inclusion`) as a reader would for `verify`:
+    /// the bundle and its checkpoint, as (record file, checkpoint file) in the server's folder.
+    pub fn save_proof(&self, bundle: &serde_json::Value) -> (PathBuf, PathBuf) {
+        let (record, checkpoint) = (self.dir().join("record.json"), self.dir().join("checkpoint.txt"));
+        std::fs::write(&record, bundle.to_string()).expect("write the record");
+        std::fs::write(&checkpoint, bundle["checkpoint"].as_str().expect("checkpoint")).expect("write the checkpoint");
+        (record, checkpoint)
+    }
+}
+
+/// Runs `normwatch verify RECORD --checkpoint CHECKPOINT --key KEY` offline, as a reader would.
+pub fn verify_offline(record: &Path, checkpoint: &Path, key: impl AsRef<std::ffi::OsStr>) -> std::process::Output {
+    Command::new(BIN)
+        .arg("verify")
+        .arg(record)
+        .arg("--checkpoint")
+        .arg(checkpoint)
+        .arg("--key")
+        .arg(key)
+        .output()
+        .expect("run normwatch verify")
+}
+
+/// Japan's VEP board `jp-vep` with these (username, agency) members, each a reader account made
+/// by the admin; returns the members signed in, in the same order.
+pub async fn jp_vep_board(s: &TestServer, roles: &Roles, members: &[(&str, &str)]) -> Vec<Api> {
+    let mut signed = Vec::new();
+    for (username, _) in members {
+        signed.push(signed_in(s, &roles.admin, username, "reader", None).await);
+    }
+    let members: Vec<serde_json::Value> =
+        members.iter().map(|(username, agency)| serde_json::json!({"username": username, "agency": agency})).collect();
+    let board = serde_json::json!({"id": "jp-vep", "stakeholder": "jp",
+        "name": {"ja": "日本VEP委員会", "en": "Japan VEP board"}, "members": members});
+    let (st, b) = roles.editor.post("/api/v1/vep/boards", &board).await;
+    assert_eq!(st, 201, "{b}");
+    signed
 }

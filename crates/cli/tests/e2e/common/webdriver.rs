@@ -21,19 +21,11 @@ pub mod keys {
 /// The key under which WebDriver passes an element reference in JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// The chromedriver to use, from NORMWATCH_TEST_WEBDRIVER. Under `CI=true` its absence fails the
-/// test; elsewhere the browser tests are skipped with a message.
-pub fn webdriver_url() -> Option<String> {
-    match std::env::var("NORMWATCH_TEST_WEBDRIVER") {
-        Ok(url) if !url.is_empty() => Some(url.trim_end_matches('/').to_owned()),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("NORMWATCH_TEST_WEBDRIVER is not set under CI=true: run the suite with `bash scripts/test`")
-        }
-        _ => {
-            eprintln!("SKIPPED: NORMWATCH_TEST_WEBDRIVER is not set; `bash scripts/test` starts chromedriver");
-            None
-        }
-    }
+/// The chromedriver to use, from NORMWATCH_TEST_WEBDRIVER.
+pub fn webdriver_url() -> String {
+    super::required_env("NORMWATCH_TEST_WEBDRIVER", "chromedriver", "http://127.0.0.1:9515")
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// Where tests leave files for a person to look at (screenshots): NORMWATCH_TEST_ARTIFACTS, or
@@ -65,9 +57,9 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// A new session, or `None` (with a message) when no WebDriver is configured outside CI.
-    pub async fn start() -> Option<Browser> {
-        let driver = webdriver_url()?;
+    /// A new session; fails the test when no WebDriver is configured.
+    pub async fn start() -> Browser {
+        let driver = webdriver_url();
         let profile = tempfile::tempdir().expect("browser profile dir");
         let downloads = tempfile::tempdir().expect("download dir");
         let capabilities = json!({"capabilities": {"alwaysMatch": {
@@ -96,7 +88,7 @@ impl Browser {
             panic!("WebDriver at {driver} started no session: {}", body["value"]);
         };
         let session = format!("{driver}/session/{id}");
-        Some(Browser { http, driver, session, closed: false, downloads, _profile: profile })
+        Browser { http, driver, session, closed: false, downloads, _profile: profile }
     }
 
     /// Sends one command; the driver's error, if any, as a value to inspect.
