@@ -1,4 +1,4 @@
-"""Loaded by schemathesis in crates/cli/tests/schemathesis.rs (the `hooks` setting).
+"""Loaded by schemathesis in crates/cli/tests/e2e/schemathesis.rs (the `hooks` setting).
 
 CPython 3.11 can raise SystemError("AST constructor recursion depth mismatch") from ast.parse
 when it runs deep in a recursion. Hypothesis parses source files to describe the lambdas in a

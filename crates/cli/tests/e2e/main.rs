@@ -1,0 +1,35 @@
+//! The end-to-end tests: each starts the real `normwatch serve` (or runs the CLI) and talks to it
+//! as a user would. One test binary with one module per area, so that the server is linked once
+//! rather than once per area. Run one area with `cargo test -p normwatch --test e2e -- AREA::`.
+//!
+//! A test that needs something this machine lacks (PostgreSQL, chromedriver, the Python test
+//! tools, the public datasets) fails and names the command that provides it: none skips.
+
+#[macro_use]
+mod common;
+
+mod adoption;
+mod api;
+mod browser;
+mod capacity;
+mod cli;
+mod communities;
+mod consultations;
+mod contacts;
+mod downloads;
+mod evidence;
+mod import;
+mod leaks;
+mod ledger;
+mod link_sample;
+mod links;
+mod log;
+mod metrics;
+mod portal;
+mod reading;
+mod schemathesis;
+mod sessions;
+mod stix;
+mod vep;
+mod webhooks;
+mod workflow;

@@ -1,0 +1,5 @@
+//! The store's integration tests, one module per area in one test binary (one link, not one per
+//! file). PostgreSQL cases fail, naming `bash scripts/test`, when no server is configured.
+
+mod catalog;
+mod search_index;
