@@ -204,13 +204,7 @@ async fn taxii_with_the_oasis_client(s: TestServer) {
     // The HTTP rules, as raw requests.
     let (_, _, cols) =
         taxii_get(&s, "/taxii2/api/collections/", &[("Authorization", &format!("Bearer {token}"))]).await;
-    let id_of = |title: &str| -> String {
-        cols["collections"].as_array().expect("collections").iter().find(|c| c["title"] == title).expect(title)["id"]
-            .as_str()
-            .expect("id")
-            .to_owned()
-    };
-    let (clear, green) = (id_of("TLP:CLEAR"), id_of("TLP:GREEN"));
+    let (clear, green) = clear_and_green(&cols);
     let (st, h, _) = taxii_get(&s, &format!("/taxii2/api/collections/{clear}/objects/"), &[("Accept", TAXII)]).await;
     assert_eq!((st, h.get("content-type").map(String::as_str)), (200, Some(TAXII)));
     assert!(h.contains_key("x-taxii-date-added-first") && h.contains_key("x-taxii-date-added-last"), "{h:?}");
@@ -432,6 +426,17 @@ fn headers_for(api: &Api) -> Vec<(&'static str, String)> {
     h
 }
 
+/// The ids of the TLP:CLEAR and TLP:GREEN collections, from a collections listing.
+fn clear_and_green(cols: &Value) -> (String, String) {
+    let id_of = |title: &str| -> String {
+        cols["collections"].as_array().expect("collections").iter().find(|c| c["title"] == title).expect(title)["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    (id_of("TLP:CLEAR"), id_of("TLP:GREEN"))
+}
+
 async fn taxii_as(
     s: &TestServer,
     api: &Api,
@@ -505,21 +510,14 @@ async fn only_the_creator_versions_an_object(s: TestServer) {
     let roles = Roles::set_up(&s).await;
     published_findings(&s, &roles).await;
     let (_, cols) = taxii_as(&s, &roles.contributor, reqwest::Method::GET, "/taxii2/api/collections/", None).await;
-    let id_of = |title: &str| -> String {
-        cols["collections"].as_array().expect("collections").iter().find(|c| c["title"] == title).expect(title)["id"]
-            .as_str()
-            .expect("id")
-            .to_owned()
+    let (clear, green) = clear_and_green(&cols);
+    // What anyone reads of one type in the TLP:CLEAR collection.
+    let clear_objects = |kind: &str| {
+        let path = format!("/taxii2/api/collections/{clear}/objects/?match[type]={kind}");
+        let (s, anonymous) = (&s, roles.anonymous.clone());
+        async move { taxii_as(s, &anonymous, reqwest::Method::GET, &path, None).await }
     };
-    let (clear, green) = (id_of("TLP:CLEAR"), id_of("TLP:GREEN"));
-    let (_, ours) = taxii_as(
-        &s,
-        &roles.anonymous,
-        reqwest::Method::GET,
-        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=incident"),
-        None,
-    )
-    .await;
+    let (_, ours) = clear_objects("incident").await;
     let original = ours["objects"][0].clone();
     assert!(original["created_by_ref"].is_string(), "{original}");
     let mut forged = original.clone();
@@ -547,14 +545,7 @@ async fn only_the_creator_versions_an_object(s: TestServer) {
     // Nobody speaks as a registered stakeholder it does not act for, nor as normwatch.
     let (_, status) = post(&roles.acme_contributor, impostor.clone()).await;
     assert_eq!(status["failure_count"], 1, "acme is not jp: {status}");
-    let (_, identities) = taxii_as(
-        &s,
-        &roles.anonymous,
-        reqwest::Method::GET,
-        &format!("/taxii2/api/collections/{clear}/objects/?match[type]=identity"),
-        None,
-    )
-    .await;
+    let (_, identities) = clear_objects("identity").await;
     let normwatch = identities["objects"].as_array().expect("identities").iter().find(|o| o["name"] == "normwatch");
     impostor["created_by_ref"] = normwatch.expect("normwatch's identity")["id"].clone();
     let (_, status) = post(&roles.contributor, impostor).await;
