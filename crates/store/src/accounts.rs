@@ -1,6 +1,7 @@
 //! Accounts, portal sessions and API tokens. Secrets are hashed by the caller (Argon2id for
 //! passwords, SHA-256 for random session and token secrets); the store never sees them.
 use crate::audit::{Actor, record};
+use crate::rows::read_row;
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::{Account, FieldError, Role};
@@ -12,17 +13,12 @@ const COLUMNS: &str = "id, username, display_name, role, stakeholder_id, disable
 
 fn account_from(row: &AnyRow) -> Result<Account, StoreError> {
     let role: String = row.try_get("role")?;
-    Ok(Account {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
+    Ok(read_row!(row, Account {
+        id, username, display_name,
         role: role.parse().map_err(|reason| StoreError::Corrupt { what: "account role".into(), reason })?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        disabled: row.try_get::<i64, _>("disabled")? != 0,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-    })
+        stakeholder = "stakeholder_id", disabled: row.try_get::<i64, _>("disabled")? != 0, created_at, updated_at,
+        version,
+    }))
 }
 
 /// A new account, validated by the caller; `password_hash` is an Argon2id PHC string.
@@ -59,15 +55,9 @@ pub struct TokenRecord {
 }
 
 fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
-    Ok(TokenRecord {
-        id: row.try_get("id")?,
-        account: row.try_get("account_id")?,
-        name: row.try_get("name")?,
-        created_at: row.try_get("created_at")?,
-        expires_at: row.try_get("expires_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-        last_used_at: row.try_get("last_used_at")?,
-    })
+    Ok(read_row!(row, TokenRecord {
+        id, account = "account_id", name, created_at, expires_at, revoked_at, last_used_at,
+    }))
 }
 
 impl Store {

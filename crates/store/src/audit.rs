@@ -1,4 +1,5 @@
 //! The audit log: every write, in the same transaction as the write itself.
+use crate::rows::read_row;
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_rfc3339};
 use serde::Serialize;
@@ -128,16 +129,19 @@ impl Store {
                     let text: Option<String> = r.try_get(col)?;
                     text.map(|t| crate::json_column("audit record", &t)).transpose()
                 };
-                Ok(AuditEntry {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    before: parse("before")?,
-                    after: parse("after")?,
-                })
+                Ok(read_row!(
+                    r,
+                    AuditEntry {
+                        seq,
+                        at,
+                        actor,
+                        action,
+                        entity,
+                        entity_id,
+                        before: parse("before")?,
+                        after: parse("after")?,
+                    }
+                ))
             })
             .collect()
     }

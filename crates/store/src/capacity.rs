@@ -2,6 +2,7 @@
 //! marked records, read through the viewer's visibility filter, logged when published.
 use crate::audit::Actor;
 use crate::marked::{MarkedKind, audited, marked_kind, marked_row, visible_select};
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, enum_name, json_column};
 use crate::sql::{Column, col, insert};
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -41,14 +42,10 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(VulnerabilityEvent {
-                    id: r.try_get("id")?,
-                    vulnerability: r.try_get("vulnerability_id")?,
-                    event: enum_column(r, "event")?,
-                    on: r.try_get("happened_on")?,
-                    recorded_by: r.try_get("recorded_by")?,
-                    created_at: r.try_get("created_at")?,
-                })
+                Ok(read_row!(r, VulnerabilityEvent {
+                    id, vulnerability = "vulnerability_id", event: enum_column(r, "event")?, on = "happened_on",
+                    recorded_by, created_at,
+                }))
             })
             .collect()
     }
@@ -222,18 +219,9 @@ fn vulnerability_base(r: &AnyRow) -> Result<Vulnerability, StoreError> {
     Ok(marked_row!(
         r,
         Vulnerability {
-            id: r.try_get("id")?,
-            cve_id: r.try_get("cve_id")?,
-            product: r.try_get("product")?,
-            vendor: r.try_get("vendor")?,
-            vendor_stakeholder: r.try_get("stakeholder_id")?,
-            advisory_url: r.try_get("advisory_url")?,
-            mitigation_status: MitigationStatus::Unpatched,
-            reported_on: r.try_get("reported_on")?,
-            acknowledged_on: None,
-            fixed_on: None,
-            disclosed_on: None,
-            days_to_fix: None,
+            id, cve_id, product, vendor, vendor_stakeholder = "stakeholder_id", advisory_url,
+            mitigation_status: MitigationStatus::Unpatched, reported_on, acknowledged_on: None, fixed_on: None,
+            disclosed_on: None, days_to_fix: None,
         }
     ))
 }
@@ -246,16 +234,10 @@ fn programme_from(r: &AnyRow) -> Result<Programme, StoreError> {
     Ok(marked_row!(
         r,
         Programme {
-            id: r.try_get("id")?,
-            provider: r.try_get("stakeholder_id")?,
+            id, provider = "stakeholder_id",
             title: Localized::new(r.try_get::<String, _>("title_ja")?, r.try_get::<String, _>("title_en")?),
-            beneficiaries: json_column(r, "beneficiaries")?,
-            region: r.try_get("region")?,
-            norms: json_column(r, "norms")?,
-            elements: json_column(r, "elements")?,
-            starts_on: r.try_get("starts_on")?,
-            ends_on: r.try_get("ends_on")?,
-            progress: enum_column(r, "progress")?,
+            beneficiaries: json_column(r, "beneficiaries")?, region, norms: json_column(r, "norms")?,
+            elements: json_column(r, "elements")?, starts_on, ends_on, progress: enum_column(r, "progress")?,
             outcomes: Localized::new(r.try_get::<String, _>("outcomes_ja")?, r.try_get::<String, _>("outcomes_en")?),
         }
     ))
@@ -269,12 +251,8 @@ fn assessment_from(r: &AnyRow) -> Result<Assessment, StoreError> {
     Ok(marked_row!(
         r,
         Assessment {
-            id: r.try_get("id")?,
-            stakeholder: r.try_get("stakeholder_id")?,
-            baseline: r.try_get("baseline_id")?,
-            assessed_on: r.try_get("assessed_on")?,
-            score: hygiene_score(&results),
-            results,
+            id, stakeholder = "stakeholder_id", baseline = "baseline_id", assessed_on, score: hygiene_score(&results),
+            results: results,
         }
     ))
 }

@@ -1,6 +1,7 @@
 //! Points of contact: marked records (TLP:AMBER by default), read through the viewer's filter.
 use crate::audit::Actor;
 use crate::marked::{Audited, MarkedKind, marked_kind, marked_row, visible_select};
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, enum_name, json_column};
 use crate::sql::{Column, col, insert};
 use crate::stakeholders::require_stakeholder;
@@ -17,17 +18,9 @@ fn contact_from(r: &AnyRow) -> Result<PointOfContact, StoreError> {
     Ok(marked_row!(
         r,
         PointOfContact {
-            id: r.try_get("id")?,
-            stakeholder: r.try_get("stakeholder_id")?,
-            kind: enum_column(r, "kind")?,
-            name: r.try_get("name")?,
-            role_title: r.try_get("role_title")?,
-            channels: json_column(r, "channels")?,
-            languages: json_column(r, "languages")?,
-            hours: r.try_get("hours")?,
-            time_zone: r.try_get("time_zone")?,
-            valid_from: r.try_get("valid_from")?,
-            valid_until: r.try_get("valid_until")?,
+            id, stakeholder = "stakeholder_id", kind: enum_column(r, "kind")?, name, role_title,
+            channels: json_column(r, "channels")?, languages: json_column(r, "languages")?, hours, time_zone,
+            valid_from, valid_until,
         }
     ))
 }
@@ -461,17 +454,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DueDelivery {
-                    id: r.try_get("id")?,
-                    url: r.try_get("url")?,
-                    secret: r.try_get("secret")?,
-                    body: r.try_get("body")?,
-                    attempts: r.try_get("attempts")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| Ok(read_row!(r, DueDelivery { id, url, secret, body, attempts }))).collect()
     }
 
     /// Records an attempt: delivered, retried at `retry_at`, or failed for good (`retry_at` none).
@@ -514,18 +497,10 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(WebhookDelivery {
-                    id: r.try_get("id")?,
-                    endpoint: r.try_get("endpoint_id")?,
-                    event: r.try_get("event")?,
-                    subject: r.try_get("subject_id")?,
-                    attempts: r.try_get("attempts")?,
-                    status: r.try_get("status")?,
-                    next_attempt_at: r.try_get("next_attempt_at")?,
-                    last_status: r.try_get("last_status")?,
-                    last_error: r.try_get("last_error")?,
-                    delivered_at: r.try_get("delivered_at")?,
-                })
+                Ok(read_row!(r, WebhookDelivery {
+                    id, endpoint = "endpoint_id", event, subject = "subject_id", attempts, status, next_attempt_at,
+                    last_status, last_error, delivered_at,
+                }))
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! Consultations and their comments; an adopted new norm enters the catalogue as `proposed`.
 use crate::audit::Actor;
 use crate::marked::Audited;
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, enum_name};
 use crate::sql::col;
 use crate::{Store, StoreError, new_id, now_rfc3339};
@@ -44,13 +45,9 @@ impl Store {
         .await?
         .iter()
         .map(|c| {
-            Ok(Comment {
-                id: c.try_get("id")?,
-                stakeholder: c.try_get("stakeholder_id")?,
-                stakeholder_kind: c.try_get("kind")?,
-                text: c.try_get("text")?,
-                created_at: c.try_get("created_at")?,
-            })
+            Ok(read_row!(c, Comment {
+                id, stakeholder = "stakeholder_id", stakeholder_kind = "kind", text, created_at,
+            }))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
         let mut balance = std::collections::BTreeMap::new();

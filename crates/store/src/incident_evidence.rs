@@ -5,6 +5,7 @@
 //! the review that publishes its incident (or the finding that cites it).
 use crate::audit::{Actor, record};
 use crate::marked::{Marking, marking_columns};
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, json_column, tlp_column};
 use crate::sql::{Sql, col, insert, visible_to};
 use crate::{BlobRef, Store, StoreError, new_id, now_rfc3339};
@@ -59,25 +60,12 @@ const COLUMNS: &str = "e.id, e.incident_id, e.sha256, e.size, e.media_type, e.fi
 fn evidence_from(row: &AnyRow, custody: Vec<CustodyEntry>) -> Result<IncidentEvidence, StoreError> {
     let protocol: CollectionProtocol = json_column(row, "protocol")?;
     let idx: Option<i64> = row.try_get("log_index")?;
-    Ok(IncidentEvidence {
-        id: row.try_get("id")?,
-        incident: row.try_get("incident_id")?,
-        sha256: row.try_get("sha256")?,
-        size: row.try_get("size")?,
-        media_type: row.try_get("media_type")?,
-        filename: row.try_get("filename")?,
-        completeness: protocol.completeness(),
-        protocol,
-        tlp: tlp_column(row)?,
-        status: enum_column(row, "status")?,
-        community: row.try_get("community_id")?,
-        stakeholder: row.try_get("stakeholder_id")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-        log_index: idx.and_then(|i| u64::try_from(i).ok()),
-        custody_intact: broken_link(&custody).is_none(),
-        custody,
-    })
+    Ok(read_row!(row, IncidentEvidence {
+        id, incident = "incident_id", sha256, size, media_type, filename, completeness: protocol.completeness(),
+        protocol: protocol, tlp: tlp_column(row)?, status: enum_column(row, "status")?, community = "community_id",
+        stakeholder = "stakeholder_id", recorded_by, created_at, log_index: idx.and_then(|i| u64::try_from(i).ok()),
+        custody_intact: broken_link(&custody).is_none(), custody: custody,
+    }))
 }
 
 async fn append_custody(
@@ -341,16 +329,6 @@ async fn custody_of<'e, E: sqlx::Executor<'e, Database = Any>>(
     .fetch_all(executor)
     .await?;
     rows.iter()
-        .map(|r| {
-            Ok(CustodyEntry {
-                seq: r.try_get("seq")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                note: r.try_get("note")?,
-                at: r.try_get("at")?,
-                prev_hash: r.try_get("prev_hash")?,
-                entry_hash: r.try_get("entry_hash")?,
-            })
-        })
+        .map(|r| Ok(read_row!(r, CustodyEntry { seq, actor, action, note, at, prev_hash, entry_hash })))
         .collect()
 }

@@ -1,5 +1,6 @@
 //! The transparency log's storage: leaves appended in the publishing transaction, signed
 //! checkpoints, and what this instance saw of the logs it witnesses.
+use crate::rows::read_row;
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_rfc3339};
 use normwatch_core::RecordKind;
@@ -88,14 +89,17 @@ pub(crate) async fn audit_and_log<T: Serialize>(
 
 fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
     let idx: i64 = row.try_get("idx")?;
-    Ok(LogLeaf {
-        index: u64::try_from(idx).map_err(|_| corrupt("negative index"))?,
-        entity: row.try_get("entity")?,
-        entity_id: row.try_get("entity_id")?,
-        leaf_hash: row.try_get("leaf_hash")?,
-        body: row.try_get("body")?,
-        appended_at: row.try_get("appended_at")?,
-    })
+    Ok(read_row!(
+        row,
+        LogLeaf {
+            index: u64::try_from(idx).map_err(|_| corrupt("negative index"))?,
+            entity,
+            entity_id,
+            leaf_hash,
+            body,
+            appended_at,
+        }
+    ))
 }
 
 fn checkpoint_from(r: &sqlx::any::AnyRow) -> Result<StoredCheckpoint, StoreError> {

@@ -63,19 +63,15 @@ pub(crate) trait MarkedKind: Sync {
     fn logged(_record: &mut Self::Record, _index: Option<u64>) {}
 }
 
-/// A marked record from its row: the fields given, and the ones every marked table has (`tlp`,
-/// `status`, `recorded_by`, `created_at`, `updated_at`, `version`).
+/// A marked record from its row: the fields given (as in [`crate::rows::read_row`]), and the
+/// ones every marked table has (`tlp`, `status`, `recorded_by`, `created_at`, `updated_at`, `version`).
 macro_rules! marked_row {
-    ($row:expr, $record:ident { $($field:ident $(: $value:expr)?),* $(,)? }) => {
-        $record {
-            $($field $(: $value)?,)*
-            tlp: $crate::rows::tlp_column($row)?,
-            status: $crate::rows::enum_column($row, "status")?,
-            recorded_by: sqlx::Row::try_get($row, "recorded_by")?,
-            created_at: sqlx::Row::try_get($row, "created_at")?,
-            updated_at: sqlx::Row::try_get($row, "updated_at")?,
-            version: sqlx::Row::try_get($row, "version")?,
-        }
+    ($row:expr, $record:ident { $($fields:tt)* }) => {
+        $crate::rows::read_row!($row, $record {
+            $($fields)*
+            tlp: $crate::rows::tlp_column($row)?, status: $crate::rows::enum_column($row, "status")?,
+            recorded_by, created_at, updated_at, version,
+        })
     };
 }
 pub(crate) use marked_row;

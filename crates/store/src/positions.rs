@@ -106,12 +106,7 @@ fn evidence_from(row: &AnyRow) -> Result<ImplementationEvidence, StoreError> {
     Ok(marked_row!(
         row,
         ImplementationEvidence {
-            id: row.try_get("id")?,
-            stakeholder: row.try_get("stakeholder_id")?,
-            norm: row.try_get("norm_id")?,
-            kind: row.try_get("kind")?,
-            dated: row.try_get("dated")?,
-            url: row.try_get("url")?,
+            id, stakeholder = "stakeholder_id", norm = "norm_id", kind, dated, url,
             summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
             log_index: log_index(row)?,
         }
@@ -125,13 +120,9 @@ fn legal_from(row: &AnyRow) -> Result<LegalPosition, StoreError> {
     Ok(marked_row!(
         row,
         LegalPosition {
-            id: row.try_get("id")?,
-            stakeholder: row.try_get("stakeholder_id")?,
-            topic: row.try_get("topic")?,
+            id, stakeholder = "stakeholder_id", topic,
             summary: Localized::new(row.try_get::<String, _>("summary_ja")?, row.try_get::<String, _>("summary_en")?),
-            source_url: row.try_get("source_url")?,
-            dated: row.try_get("dated")?,
-            log_index: log_index(row)?,
+            source_url, dated, log_index: log_index(row)?,
         }
     ))
 }

@@ -30,3 +30,21 @@ pub(crate) fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &st
 pub(crate) fn tlp_column(row: &AnyRow) -> Result<normwatch_core::Tlp, StoreError> {
     row.try_get::<String, _>("tlp")?.parse().map_err(|e: String| corrupt("tlp", e))
 }
+
+/// A record read from its row, each field named once: `field` reads the column of its name,
+/// `field = "column"` another column, `field: expr` a value of its own.
+macro_rules! read_row {
+    ($row:expr, $record:ident { $($field:ident $(= $column:literal)? $(: $value:expr)?),* $(,)? }) => {
+        $record { $($field: $crate::rows::read_row!(@field $row, $field $(= $column)? $(: $value)?),)* }
+    };
+    (@field $row:expr, $field:ident) => {
+        sqlx::Row::try_get($row, stringify!($field))?
+    };
+    (@field $row:expr, $field:ident = $column:literal) => {
+        sqlx::Row::try_get($row, $column)?
+    };
+    (@field $row:expr, $field:ident : $value:expr) => {
+        $value
+    };
+}
+pub(crate) use read_row;

@@ -1,5 +1,6 @@
 //! Stakeholders and their registered keys.
 use crate::audit::{Actor, record};
+use crate::rows::read_row;
 use crate::sql::Sql;
 use crate::{Store, StoreError, now_rfc3339};
 use normwatch_core::adoption::{KeyInput, Stakeholder, StakeholderInput, StakeholderKey};
@@ -16,27 +17,24 @@ pub struct StakeholderFilter {
 }
 
 fn stakeholder_from(row: &AnyRow, keys: Vec<StakeholderKey>) -> Result<Stakeholder, StoreError> {
-    Ok(Stakeholder {
-        id: row.try_get("id")?,
-        name: Localized::new(row.try_get::<String, _>("name_ja")?, row.try_get::<String, _>("name_en")?),
-        kind: row.try_get("kind")?,
-        country: row.try_get("country")?,
-        website: row.try_get("website")?,
-        keys,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        version: row.try_get("version")?,
-    })
+    Ok(read_row!(
+        row,
+        Stakeholder {
+            id,
+            name: Localized::new(row.try_get::<String, _>("name_ja")?, row.try_get::<String, _>("name_en")?),
+            kind,
+            country,
+            website,
+            keys: keys,
+            created_at,
+            updated_at,
+            version,
+        }
+    ))
 }
 
 fn key_from(row: &AnyRow) -> Result<StakeholderKey, StoreError> {
-    Ok(StakeholderKey {
-        id: row.try_get("id")?,
-        label: row.try_get("label")?,
-        public_key: row.try_get("public_key")?,
-        added_at: row.try_get("added_at")?,
-        revoked_at: row.try_get("revoked_at")?,
-    })
+    Ok(read_row!(row, StakeholderKey { id, label, public_key, added_at, revoked_at }))
 }
 
 const COLUMNS: &str = "id, name_ja, name_en, kind, country, website, created_at, updated_at, version";

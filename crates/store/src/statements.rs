@@ -1,6 +1,7 @@
 //! Co-signatures of collective attribution statements: each by a key registered to its signer,
 //! over the statement's canonical bytes; checked when added and again whenever they are shown.
 use crate::audit::{Actor, record};
+use crate::rows::read_row;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::{FieldError, RecordKind};
 use serde::Serialize;
@@ -96,13 +97,9 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(StatementSignature {
-                    stakeholder: r.try_get("stakeholder_id")?,
-                    key_id: r.try_get("key_id")?,
-                    public_key: r.try_get("public_key")?,
-                    signature: r.try_get("signature")?,
-                    signed_at: r.try_get("signed_at")?,
-                })
+                Ok(read_row!(r, StatementSignature {
+                    stakeholder = "stakeholder_id", key_id, public_key, signature, signed_at,
+                }))
             })
             .collect()
     }

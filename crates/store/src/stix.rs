@@ -1,6 +1,7 @@
 //! STIX objects as TAXII serves them: objects others push (import, TAXII POST), kept verbatim,
 //! and the STIX form of what normwatch publishes. A collection is a scope (a TLP marking and a
 //! community, or the public); what a viewer may read is decided in the query, like every read.
+use crate::rows::read_row;
 use crate::sql::Sql;
 use crate::{Store, StoreError};
 use normwatch_core::{Tlp, Viewer};
@@ -275,13 +276,7 @@ impl Store {
         ));
         let mut rows = Vec::new();
         for r in sql.query().fetch_all(&self.pool).await? {
-            rows.push(StixRow {
-                stix_id: r.try_get("stix_id")?,
-                date_added: r.try_get("date_added")?,
-                modified: r.try_get("modified")?,
-                spec_version: r.try_get("spec_version")?,
-                body: r.try_get("body")?,
-            });
+            rows.push(read_row!(&r, StixRow { stix_id, date_added, modified, spec_version, body }));
         }
         let more = rows.len() > filter.limit;
         rows.truncate(filter.limit);
@@ -327,18 +322,11 @@ impl Store {
             let n: i64 = r.try_get(name)?;
             Ok(u64::try_from(n).unwrap_or(0))
         };
-        Ok(Some(TaxiiStatus {
-            id: r.try_get("id")?,
-            scope: r.try_get("scope")?,
-            account,
-            status: r.try_get("status")?,
-            request_timestamp: r.try_get("request_time")?,
-            total_count: count("total_count")?,
-            success_count: count("success_count")?,
-            failure_count: count("failure_count")?,
-            pending_count: count("pending_count")?,
-            details: crate::json_column("taxii status", &details)?,
-        }))
+        Ok(Some(read_row!(&r, TaxiiStatus {
+            id, scope, account: account, status, request_timestamp = "request_time", total_count: count("total_count")?,
+            success_count: count("success_count")?, failure_count: count("failure_count")?,
+            pending_count: count("pending_count")?, details: crate::json_column("taxii status", &details)?,
+        })))
     }
 }
 

@@ -3,6 +3,7 @@
 //! that a case or decision was written, never its content.
 use crate::audit::{Actor, record};
 use crate::marked::Audited;
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, enum_name};
 use crate::sql::{col, insert};
 use crate::stakeholders::require_stakeholder;
@@ -24,17 +25,20 @@ pub struct VepBoard {
 }
 
 fn decision_from(row: &AnyRow) -> Result<VepDecision, StoreError> {
-    Ok(VepDecision {
-        id: row.try_get("id")?,
-        decision: enum_column(row, "decision")?,
-        decided_on: row.try_get("decided_on")?,
-        disclose_to: row.try_get("disclose_to")?,
-        vendor_notified_on: row.try_get("vendor_notified_on")?,
-        justification: row.try_get("justification")?,
-        rereview_by: row.try_get("rereview_by")?,
-        recorded_by: row.try_get("recorded_by")?,
-        created_at: row.try_get("created_at")?,
-    })
+    Ok(read_row!(
+        row,
+        VepDecision {
+            id,
+            decision: enum_column(row, "decision")?,
+            decided_on,
+            disclose_to,
+            vendor_notified_on,
+            justification,
+            rereview_by,
+            recorded_by,
+            created_at,
+        }
+    ))
 }
 
 fn today() -> String {

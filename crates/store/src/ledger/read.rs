@@ -1,5 +1,6 @@
 //! Reading ledger records: the visibility-filtered select, a record from its row, reviews.
 use super::{LedgerKind, LedgerRecord, Review};
+use crate::rows::read_row;
 use crate::rows::{corrupt, enum_column, tlp_column};
 use crate::sql::{Sql, visible_to};
 use crate::{Store, StoreError};
@@ -183,14 +184,17 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Review {
-                    reviewer: r.try_get("reviewer")?,
-                    stakeholder_kind: r.try_get("stakeholder_kind")?,
-                    verdict: enum_column(r, "verdict")?,
-                    record_version: r.try_get("record_version")?,
-                    comment: r.try_get("comment")?,
-                    created_at: r.try_get("created_at")?,
-                })
+                Ok(read_row!(
+                    r,
+                    Review {
+                        reviewer,
+                        stakeholder_kind,
+                        verdict: enum_column(r, "verdict")?,
+                        record_version,
+                        comment,
+                        created_at,
+                    }
+                ))
             })
             .collect()
     }
