@@ -386,6 +386,32 @@ fn paging(body: &mut Value, page: &StixPage) {
     }
 }
 
+/// A 200 carrying `body`, with the date-added headers of its page.
+fn page_response(body: String, page: &StixPage) -> Response {
+    let mut response = taxii_json(StatusCode::OK, body);
+    added_headers(&mut response, page);
+    response
+}
+
+/// A page of entries under `field` (an object's versions, a manifest's objects): the paging,
+/// then the entries when there are any.
+fn listing<T: serde::Serialize>(page: &StixPage, field: &str, entries: Vec<T>) -> Response {
+    let mut body = json!({});
+    paging(&mut body, page);
+    if !entries.is_empty() {
+        body[field] = json!(entries);
+    }
+    page_response(body.to_string(), page)
+}
+
+/// 404 with `missing` when the page holds no version of the object asked for.
+fn found(page: &StixPage, missing: impl FnOnce() -> String) -> Result<(), TaxiiError> {
+    if page.rows.is_empty() {
+        return Err(TaxiiError::new(StatusCode::NOT_FOUND, "Not Found", missing()));
+    }
+    Ok(())
+}
+
 /// `{"more": …, "next": …, "objects": [...]}` built from the stored texts without parsing them.
 fn envelope(page: &StixPage) -> String {
     let mut out = String::with_capacity(page.rows.iter().map(|r| r.body.len() + 1).sum::<usize>() + 64);
@@ -433,9 +459,7 @@ async fn get_objects(
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
     let page = read_page(&state, &caller, &collection, query.as_deref(), None, VersionMatch::Last).await?;
-    let mut response = taxii_json(StatusCode::OK, envelope(&page));
-    added_headers(&mut response, &page);
-    Ok(response)
+    Ok(page_response(envelope(&page), &page))
 }
 
 async fn get_object(
@@ -445,16 +469,8 @@ async fn get_object(
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
     let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object), VersionMatch::Last).await?;
-    if page.rows.is_empty() {
-        return Err(TaxiiError::new(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            format!("no object `{object}` in this collection matches"),
-        ));
-    }
-    let mut response = taxii_json(StatusCode::OK, envelope(&page));
-    added_headers(&mut response, &page);
-    Ok(response)
+    found(&page, || format!("no object `{object}` in this collection matches"))?;
+    Ok(page_response(envelope(&page), &page))
 }
 
 async fn versions(
@@ -465,22 +481,9 @@ async fn versions(
 ) -> Result<Response, TaxiiError> {
     // Versions are every version unless the client narrows them.
     let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object), VersionMatch::All).await?;
-    if page.rows.is_empty() {
-        return Err(TaxiiError::new(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            format!("no object `{object}` in this collection"),
-        ));
-    }
+    found(&page, || format!("no object `{object}` in this collection"))?;
     let versions: Vec<&str> = page.rows.iter().filter_map(|r| r.modified.as_deref()).collect();
-    let mut body = json!({});
-    paging(&mut body, &page);
-    if !versions.is_empty() {
-        body["versions"] = json!(versions);
-    }
-    let mut response = taxii_json(StatusCode::OK, body.to_string());
-    added_headers(&mut response, &page);
-    Ok(response)
+    Ok(listing(&page, "versions", versions))
 }
 
 async fn manifest(
@@ -502,14 +505,7 @@ async fn manifest(
             })
         })
         .collect();
-    let mut body = json!({});
-    paging(&mut body, &page);
-    if !records.is_empty() {
-        body["objects"] = json!(records);
-    }
-    let mut response = taxii_json(StatusCode::OK, body.to_string());
-    added_headers(&mut response, &page);
-    Ok(response)
+    Ok(listing(&page, "objects", records))
 }
 
 /// Whether a request's `Content-Type` is TAXII 2.1 JSON.
