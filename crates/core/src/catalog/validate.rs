@@ -186,10 +186,7 @@ impl<'a> Validator<'a> {
             self.text("recommendations.toml", &e, "title", &r.title);
             self.text("recommendations.toml", &e, "summary", &r.summary);
             self.sources("recommendations.toml", &e, &r.sources, true);
-            for (i, n) in r.norms.iter().enumerate() {
-                let ok = self.norms.contains(n.as_str());
-                self.reference("recommendations.toml", &e, format!("norms[{i}]"), "norm", n, ok);
-            }
+            self.norm_refs("recommendations.toml", &e, &r.norms);
         }
         self.norms();
         self.taxonomies();
@@ -197,22 +194,47 @@ impl<'a> Validator<'a> {
         self.problems
     }
 
+    /// Each entry of `norms` must name a catalogue norm.
+    fn norm_refs(&mut self, file: &str, entry: &str, norms: &[String]) {
+        for (i, n) in norms.iter().enumerate() {
+            let ok = self.norms.contains(n.as_str());
+            self.reference(file, entry, format!("norms[{i}]"), "norm", n, ok);
+        }
+    }
+
+    /// What a standard and a baseline share in standards.toml: an id unique across both lists,
+    /// a title and summary in both languages, and references to catalogue norms.
+    fn standards_entry(
+        &mut self,
+        seen: &mut HashSet<&'a str>,
+        entry: &str,
+        id: &'a str,
+        title: &Localized,
+        summary: &Localized,
+        norms: &[String],
+    ) {
+        let file = "standards.toml";
+        if !seen.insert(id) {
+            self.report(
+                file,
+                entry.to_string(),
+                "id",
+                Defect::DuplicateId { id: id.to_string(), first_in: file.into() },
+            );
+        }
+        self.text(file, entry, "title", title);
+        self.text(file, entry, "summary", summary);
+        self.norm_refs(file, entry, norms);
+    }
+
     fn standards(&mut self) {
         let c = self.catalog;
         let file = "standards.toml";
-        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let standard_ids: HashSet<&str> = c.standards.iter().map(|s| s.id.as_str()).collect();
         for s in &c.standards {
             let e = format!("standard `{}`", s.id);
-            if seen.insert(s.id.as_str(), ()).is_some() {
-                self.report(file, e.clone(), "id", Defect::DuplicateId { id: s.id.clone(), first_in: file.into() });
-            }
-            self.text(file, &e, "title", &s.title);
-            self.text(file, &e, "summary", &s.summary);
-            for (i, n) in s.norms.iter().enumerate() {
-                let ok = self.norms.contains(n.as_str());
-                self.reference(file, &e, format!("norms[{i}]"), "norm", n, ok);
-            }
+            self.standards_entry(&mut seen, &e, &s.id, &s.title, &s.summary, &s.norms);
             for (i, a) in s.assets.iter().enumerate() {
                 let ok = self.terms.contains_key(a.as_str());
                 self.reference(file, &e, format!("assets[{i}]"), "asset class", a, ok);
@@ -220,15 +242,7 @@ impl<'a> Validator<'a> {
         }
         for b in &c.baselines {
             let e = format!("baseline `{}`", b.id);
-            if seen.insert(b.id.as_str(), ()).is_some() {
-                self.report(file, e.clone(), "id", Defect::DuplicateId { id: b.id.clone(), first_in: file.into() });
-            }
-            self.text(file, &e, "title", &b.title);
-            self.text(file, &e, "summary", &b.summary);
-            for (i, n) in b.norms.iter().enumerate() {
-                let ok = self.norms.contains(n.as_str());
-                self.reference(file, &e, format!("norms[{i}]"), "norm", n, ok);
-            }
+            self.standards_entry(&mut seen, &e, &b.id, &b.title, &b.summary, &b.norms);
             let mut controls = HashSet::new();
             for (i, ctl) in b.controls.iter().enumerate() {
                 if !controls.insert(ctl.id.as_str()) {
