@@ -57,40 +57,45 @@ kind = "restraint"
 principles = ["restraint"]
 status = "active""#,
         ),
-        CatalogFile::new(
-            "taxonomies/addressees.toml",
-            r#"id = "addressees"
-kind = "vocabulary"
-title = { ja = "名宛人", en = "Addressees" }
-description = { ja = "誰に", en = "Whom" }
-[[term]]
-id = "states"
-label = { ja = "国家", en = "States" }"#,
+        taxonomy(
+            "addressees",
+            "vocabulary",
+            ("名宛人", "Addressees"),
+            ("誰に", "Whom"),
+            &[("states", "国家", "States")],
         ),
-        CatalogFile::new(
-            "taxonomies/norm-kinds.toml",
-            r#"id = "norm-kinds"
-kind = "vocabulary"
-title = { ja = "種類", en = "Kinds" }
-description = { ja = "種類", en = "Kinds" }
-[[term]]
-id = "restraint-kind"
-label = { ja = "自制", en = "Restraint" }
-[[term]]
-id = "restraint"
-label = { ja = "自制", en = "Restraint" }"#,
+        taxonomy(
+            "norm-kinds",
+            "vocabulary",
+            ("種類", "Kinds"),
+            ("種類", "Kinds"),
+            &[("restraint-kind", "自制", "Restraint"), ("restraint", "自制", "Restraint")],
         ),
-        CatalogFile::new(
-            "taxonomies/critical-infrastructure.toml",
-            r#"id = "critical-infrastructure"
-kind = "assets"
-title = { ja = "重要インフラ", en = "Critical infrastructure" }
-description = { ja = "分野", en = "Sectors" }
-[[term]]
-id = "ci"
-label = { ja = "重要インフラ", en = "Critical infrastructure" }"#,
+        taxonomy(
+            "critical-infrastructure",
+            "assets",
+            ("重要インフラ", "Critical infrastructure"),
+            ("分野", "Sectors"),
+            &[("ci", "重要インフラ", "Critical infrastructure")],
         ),
     ]
+}
+
+/// `taxonomies/<id>.toml`, written as a catalogue author would; texts and labels are (ja, en).
+fn taxonomy(
+    id: &str,
+    kind: &str,
+    (title_ja, title_en): (&str, &str),
+    (desc_ja, desc_en): (&str, &str),
+    terms: &[(&str, &str, &str)],
+) -> CatalogFile {
+    let mut text = format!(
+        "id = \"{id}\"\nkind = \"{kind}\"\ntitle = {{ ja = \"{title_ja}\", en = \"{title_en}\" }}\ndescription = {{ ja = \"{desc_ja}\", en = \"{desc_en}\" }}"
+    );
+    for (term, ja, en) in terms {
+        text.push_str(&format!("\n[[term]]\nid = \"{term}\"\nlabel = {{ ja = \"{ja}\", en = \"{en}\" }}"));
+    }
+    CatalogFile::new(format!("taxonomies/{id}.toml"), text)
 }
 
 fn with(path: &str, edit: impl Fn(&str) -> String) -> Vec<CatalogFile> {
