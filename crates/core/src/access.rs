@@ -4,6 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// `FromStr` for a fieldless enum with a `name()`: the value among `$all` of that name, or the
+/// error "`text` is not " followed by `$not` (which names the choices).
+macro_rules! parse_by_name {
+    ($ty:ident, $all:expr, $not:literal) => {
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $all.into_iter().find(|v| v.name() == s).ok_or_else(|| format!(concat!("`{}` is not ", $not), s))
+            }
+        }
+    };
+}
+
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -15,6 +28,29 @@ pub enum Role {
     Contributor,
     Reader,
 }
+
+/// The admin's rights: the admin-only ones first ([`ADMIN_ONLY`] of them), then the editor's.
+const ADMIN_RIGHTS: &[Right] = {
+    use Right::*;
+    &[
+        ManageAccounts,
+        ReadAudit,
+        WriteStakeholders,
+        WriteKeys,
+        WritePositions,
+        WriteEvidence,
+        WriteLegalPositions,
+        ReadRestricted,
+        ManageVepBoards,
+        WriteVulnerabilities,
+        WriteProgrammes,
+        WriteContacts,
+        ManageConsultations,
+        WriteIncidents,
+        ReviewRecords,
+    ]
+};
+const ADMIN_ONLY: usize = 2;
 
 impl Role {
     pub const ALL: [Role; 5] = [Role::Admin, Role::Editor, Role::Reviewer, Role::Contributor, Role::Reader];
@@ -33,38 +69,9 @@ impl Role {
     pub fn rights(self) -> &'static [Right] {
         use Right::*;
         match self {
-            Role::Admin => &[
-                ManageAccounts,
-                ReadAudit,
-                WriteStakeholders,
-                WriteKeys,
-                WritePositions,
-                WriteEvidence,
-                WriteLegalPositions,
-                ReadRestricted,
-                ManageVepBoards,
-                WriteVulnerabilities,
-                WriteProgrammes,
-                WriteContacts,
-                ManageConsultations,
-                WriteIncidents,
-                ReviewRecords,
-            ],
-            Role::Editor => &[
-                WriteStakeholders,
-                WriteKeys,
-                WritePositions,
-                WriteEvidence,
-                WriteLegalPositions,
-                ReadRestricted,
-                ManageVepBoards,
-                WriteVulnerabilities,
-                WriteProgrammes,
-                WriteContacts,
-                ManageConsultations,
-                WriteIncidents,
-                ReviewRecords,
-            ],
+            Role::Admin => ADMIN_RIGHTS,
+            // Every admin right but the admin-only ones at the head of the list.
+            Role::Editor => &ADMIN_RIGHTS[ADMIN_ONLY..],
             Role::Reviewer => &[ReadRestricted, ReviewRecords],
             Role::Contributor => &[
                 WriteOwnKeys,
@@ -90,15 +97,7 @@ impl fmt::Display for Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.name() == s)
-            .ok_or_else(|| format!("`{s}` is not a role; use admin, editor, reviewer, contributor or reader"))
-    }
-}
+parse_by_name!(Role, Role::ALL, "a role; use admin, editor, reviewer, contributor or reader");
 
 /// A right a request may need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -210,15 +209,7 @@ impl Tlp {
     }
 }
 
-impl FromStr for Tlp {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Tlp::ALL
-            .into_iter()
-            .find(|t| t.name() == s)
-            .ok_or_else(|| format!("`{s}` is not a TLP 2.0 marking; use clear, green, amber, amber+strict or red"))
-    }
-}
+parse_by_name!(Tlp, Tlp::ALL, "a TLP 2.0 marking; use clear, green, amber, amber+strict or red");
 
 /// Where a record is in its life: only published records are public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -240,15 +231,11 @@ impl RecordStatus {
     }
 }
 
-impl FromStr for RecordStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [RecordStatus::Draft, RecordStatus::InReview, RecordStatus::Published]
-            .into_iter()
-            .find(|r| r.name() == s)
-            .ok_or_else(|| format!("`{s}` is not a record status; use draft, in-review or published"))
-    }
-}
+parse_by_name!(
+    RecordStatus,
+    [RecordStatus::Draft, RecordStatus::InReview, RecordStatus::Published],
+    "a record status; use draft, in-review or published"
+);
 
 /// Who a read is made for. The store turns it into the WHERE clause of every read of marked
 /// records, so nothing above the viewer's clearance leaves the database.
