@@ -25,7 +25,8 @@ pub async fn results(State(state): State<AppState>, v: Visit) -> Result<Markup, 
             Some((normwatch_core::adoption::parse_date("d", c.sent_at.get(..10)?).ok()?, r.response_rate?))
         })
         .collect();
-    let chart = if points.is_empty() { None } else { super::charts::percent_over_time(&points, ui.response_rate).ok() };
+    let chart =
+        if points.is_empty() { None } else { super::kit::charts::percent_over_time(&points, ui.response_rate).ok() };
     let minutes = |s: Option<f64>| s.map_or_else(|| "—".to_owned(), |s| format!("{:.0} min", s / 60.0));
     let body = html! {
         h1 { (ui.checks_title) }

@@ -114,7 +114,8 @@ pub async fn stakeholder_hygiene(
         .iter()
         .filter_map(|a| Some((normwatch_core::adoption::parse_date("d", &a.assessed_on).ok()?, a.score?)))
         .collect();
-    let chart = if points.is_empty() { None } else { super::charts::percent_over_time(&points, ui.hygiene_score).ok() };
+    let chart =
+        if points.is_empty() { None } else { super::kit::charts::percent_over_time(&points, ui.hygiene_score).ok() };
     let latest = list.last();
     let body = html! {
         p.id { (s.id) }

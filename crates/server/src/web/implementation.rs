@@ -3,10 +3,10 @@
 //! that checks what `POST /api/v1/evidence` checks; a refused form comes back with its values.
 use super::kit::Visit;
 use super::kit::encode;
+use super::kit::forms::Posted;
+use super::kit::forms::Refusal;
 use super::kit::i18n::in_lang;
 use super::kit::{Page, PageUser, WebError, failure, layout};
-use super::workflow::forms::Posted;
-use super::workflow::forms::Refusal;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;

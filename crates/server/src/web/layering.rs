@@ -1,7 +1,8 @@
 //! The portal's layering, checked from its sources: which web/ module names which (through
 //! `super::`, `crate::web::` or a child declared with `mod`), and the circles that makes.
 //! Page files import the kit and never each other, and `mod.rs` files only route, so there must
-//! be none. Test code (`mod tests`) is left out: it may reach anywhere.
+//! be none; a page's own sections are its submodules (a folder), and what pages share is kit's.
+//! Test code (`mod tests`) is left out: it may reach anywhere.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -230,11 +231,17 @@ fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
     t.out
 }
 
-#[test]
-fn the_portal_has_no_import_circles() {
+/// The graph of this crate's web/ sources.
+fn web_graph() -> BTreeMap<String, BTreeSet<String>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
     let edges = graph(&root);
     assert!(edges.len() > 20, "the web/ sources were not found under {}", root.display());
+    edges
+}
+
+#[test]
+fn the_portal_has_no_import_circles() {
+    let edges = web_graph();
     let found = circles(&edges);
     // Each circle with the names its members use of each other, to show where to cut.
     let named: Vec<Vec<String>> = found
@@ -251,6 +258,43 @@ fn the_portal_has_no_import_circles() {
         })
         .collect();
     assert!(found.is_empty(), "import circles among web/ modules: {named:#?}");
+}
+
+/// The top-level web/ module a module belongs to: a page (with its submodules), the kit, or web.
+fn family(module: &str) -> &str {
+    module.split("::").next().unwrap_or("")
+}
+
+/// The imports that leave a module's own family for anything but the kit. Only web itself (the
+/// router) may name pages; this check is test code, so it is left out.
+fn cross_page(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    edges
+        .iter()
+        .filter(|(from, _)| !from.is_empty() && family(from) != "layering")
+        .flat_map(|(from, to)| {
+            to.iter()
+                .filter(|t| family(t) != family(from) && family(t) != "kit")
+                .map(move |t| format!("{from} -> {}", if t.is_empty() { "web" } else { t }))
+        })
+        .collect()
+}
+
+#[test]
+fn pages_import_only_the_kit() {
+    let edges = web_graph();
+    let found = cross_page(&edges);
+    assert!(found.is_empty(), "web/ modules importing another page (move what they share into kit): {found:#?}");
+}
+
+#[test]
+fn the_check_sees_a_page_importing_a_page() {
+    let mut edges = BTreeMap::new();
+    edges.insert("".to_owned(), BTreeSet::from(["a".to_owned(), "b".to_owned()]));
+    edges.insert("a".to_owned(), BTreeSet::from(["a::part".to_owned(), "kit".to_owned(), "kit::x".to_owned()]));
+    edges.insert("a::part".to_owned(), BTreeSet::from(["kit".to_owned()]));
+    edges.insert("b".to_owned(), BTreeSet::from(["a::part".to_owned(), "".to_owned()]));
+    edges.insert("kit::x".to_owned(), BTreeSet::from(["b".to_owned()]));
+    assert_eq!(cross_page(&edges), ["b -> web", "b -> a::part", "kit::x -> b"]);
 }
 
 #[test]

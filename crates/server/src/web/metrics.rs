@@ -1,7 +1,7 @@
 //! The metrics page: published violations per norm, attribution lag by attributor kind, the
 //! response rate and the states that violated norms they endorse, with SVG charts drawn on the
 //! server, in Japanese and English.
-use super::charts;
+use super::kit::charts;
 use super::kit::dates;
 use super::kit::download::{self, Download, Format};
 use super::kit::i18n::in_lang;

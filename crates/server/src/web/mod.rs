@@ -3,30 +3,26 @@
 mod account;
 mod adoption;
 mod capacity;
-pub(crate) mod charts;
 mod checks;
 mod communities;
 mod consultations;
 mod contacts;
-mod dashboard;
 mod hotline;
 mod hygiene;
 mod implementation;
-mod incidents;
 mod kit;
 #[cfg(test)]
 mod layering;
 mod links;
 mod log_page;
 mod metrics;
-mod norm_findings;
 mod pages;
-mod stakeholder_record;
 mod timeline;
 mod vep;
 mod workflow;
 pub use workflow::{Fields, fuzzing};
-mod workflow_words;
+// The printed report draws the same charts as the pages.
+pub(crate) use kit::charts;
 
 use crate::AppState;
 use axum::Router;
@@ -37,8 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/assets/normwatch.css", get(kit::stylesheet))
         .route("/norms", get(pages::norms))
-        .route("/incidents", get(incidents::list))
-        .route("/incidents/{id}", get(incidents::one))
+        .route("/incidents", get(workflow::incidents::list))
+        .route("/incidents/{id}", get(workflow::incidents::one))
         .route("/incidents/new", get(workflow::new_incident).post(workflow::file_incident))
         .route("/incidents/{id}/edit", get(workflow::edit_incident).post(workflow::revise_incident))
         .route(

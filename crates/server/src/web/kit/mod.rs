@@ -3,10 +3,12 @@
 //! encoding, labels, the layout, the words of the interface, dates, downloads of what a page
 //! shows and the published findings the reading pages list. It imports no page, so pages import
 //! it and never each other.
+pub mod charts;
 pub mod dates;
 pub mod download;
 mod filters;
 pub mod findings;
+pub mod forms;
 pub mod i18n;
 mod linked;
 mod page;

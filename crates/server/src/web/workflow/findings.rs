@@ -2,10 +2,10 @@
 //! each form read into the API's input and filed.
 use super::forms::Posted;
 use super::forms::{Fields, Refusal, intent, localized, typed, upper};
+use super::incidents;
 use super::workbench::incident_record;
 use crate::AppState;
 use crate::auth::Caller;
-use crate::web::incidents;
 use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, see_other};
 use axum::extract::{Path, State};

@@ -6,11 +6,11 @@ use super::incident_input::incident_from;
 use super::widgets::{
     area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
 };
+use super::words::words;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::encode;
 use crate::web::kit::{Page, PageUser, WebError, layout, no_store, see_other};
-use crate::web::workflow_words::words;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;

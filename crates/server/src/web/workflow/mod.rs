@@ -11,13 +11,15 @@ pub(super) mod forms;
 pub mod fuzzing;
 mod incident_form;
 mod incident_input;
+pub(super) mod incidents;
 mod review;
 mod revise;
 mod statement;
 #[cfg(test)]
 mod tests;
 mod widgets;
-pub(super) mod workbench;
+mod words;
+mod workbench;
 
 pub use evidence::upload_evidence;
 pub use findings::add_finding;

@@ -1,9 +1,9 @@
 //! The filing forms' parts: fields, choices, buttons and the note of a refused form.
 use super::forms::{Fields, Refusal};
+use super::words::Words;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::{Page, PageUser, WebError, failure};
-use crate::web::workflow_words::Words;
 use maud::{Markup, html};
 use normwatch_core::violation::SpeakerKind;
 use normwatch_core::{Lang, Tlp};

@@ -5,11 +5,11 @@ use super::widgets::{
     area, choice, date_field, hidden, refusal_note, save_buttons, speaker_choice, speaker_kinds, stakeholder_options,
     taxonomy_choice, text_field, tlp_choice,
 };
+use super::words::{Words, words};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::{Page, PageUser, WebError, failure};
 use crate::web::kit::{encode, label};
-use crate::web::workflow_words::{Words, words};
 use maud::{Markup, html};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::screening::screen;

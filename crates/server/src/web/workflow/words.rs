@@ -1,6 +1,6 @@
 //! The words of the portal's ledger workflows, in both languages. A struct, not a lookup table:
 //! a string missing in one language does not compile.
-use super::kit::i18n::in_lang;
+use crate::web::kit::i18n::in_lang;
 use normwatch_core::Lang;
 use serde::Serialize;
 
@@ -10,7 +10,6 @@ pub struct Words {
     pub file_intro: &'static str,
     pub sign_in_to_file: &'static str,
     pub may_not_file: &'static str,
-    pub sign_in_to_write: &'static str,
     pub title_ja: &'static str,
     pub title_en: &'static str,
     pub description_ja: &'static str,
@@ -189,7 +188,6 @@ pub const JA: Words = Words {
     file_incident: "インシデントを登録する",
     file_intro: "下書きとして保存するか、そのまま審査に回す。公開は審査者の承認の後に行われ、公開された記録は透明性ログに追記される。",
     sign_in_to_file: "インシデントを登録するにはサインインしてください（インシデントを書く権限が必要）。",
-    sign_in_to_write: "この操作にはサインインが必要である。",
     may_not_file: "このアカウントの役割ではインシデントを登録できない。編集者または自組織の寄稿者の役割が必要。",
     title_ja: "表題（日本語）",
     title_en: "表題（英語）",
@@ -369,7 +367,6 @@ pub const EN: Words = Words {
     file_incident: "File an incident",
     file_intro: "Save it as a draft or send it straight to review. Reviewers approve before it is published; published records are appended to the transparency log.",
     sign_in_to_file: "Sign in to file an incident (you need the right to write incidents).",
-    sign_in_to_write: "Sign in to do this.",
     may_not_file: "Your role may not file incidents: it takes an editor, or a contributor for its own stakeholder.",
     title_ja: "Title (Japanese)",
     title_en: "Title (English)",
@@ -553,6 +550,6 @@ pub fn words(lang: Lang) -> &'static Words {
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

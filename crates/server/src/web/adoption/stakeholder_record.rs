@@ -3,16 +3,16 @@
 //! where it is the attributor) and those it received (claims naming its state — a `state`
 //! stakeholder whose country code is the claim's `attributed_to.state` — or naming it as the
 //! group, by id or name).
-use super::kit::dates::format_date;
-use super::kit::download::{self, Download, Format};
-use super::kit::either;
-use super::kit::encode;
-use super::kit::findings::{ClaimRow, claims};
-use super::kit::i18n::in_lang;
-use super::kit::{Page, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::web::kit::dates::format_date;
+use crate::web::kit::download::{self, Download, Format};
+use crate::web::kit::either;
+use crate::web::kit::encode;
+use crate::web::kit::findings::{ClaimRow, claims};
+use crate::web::kit::i18n::in_lang;
+use crate::web::kit::{Page, WebError, failure};
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Lang;
@@ -263,6 +263,6 @@ pub async fn answer(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -1,13 +1,14 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
-use super::kit::check_csrf;
-use super::kit::download::{self, Download, Format};
-use super::kit::encode;
-use super::kit::typed_form;
-use super::kit::{DataVisit, Rows, Visit};
-use super::kit::{Page, WebError, failure, layout};
+mod stakeholder_record;
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
+use crate::web::kit::check_csrf;
+use crate::web::kit::download::{self, Download, Format};
+use crate::web::kit::encode;
+use crate::web::kit::typed_form;
+use crate::web::kit::{DataVisit, Rows, Visit};
+use crate::web::kit::{Page, WebError, failure, layout};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -65,26 +66,26 @@ pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response,
     let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     match format {
-        super::kit::download::Format::Html => {}
+        crate::web::kit::download::Format::Html => {}
         // The API's CSV and JSON of the matrix take the same filters: one writer of each.
-        super::kit::download::Format::Csv | super::kit::download::Format::Json => {
-            let csv = if format == super::kit::download::Format::Csv { "format=csv&" } else { "" };
+        crate::web::kit::download::Format::Csv | crate::web::kit::download::Format::Json => {
+            let csv = if format == crate::web::kit::download::Format::Csv { "format=csv&" } else { "" };
             let to = format!(
                 "/api/v1/adoption?{csv}lang={l}{}{}",
                 if filters.is_empty() { "" } else { "&" },
                 filters.join("&")
             );
-            return Ok(super::kit::see_other(&to));
+            return Ok(crate::web::kit::see_other(&to));
         }
         // STIX: the published positions the matrix shows, and the stakeholders holding them.
-        super::kit::download::Format::Stix => {
+        crate::web::kit::download::Format::Stix => {
             let records: Vec<(&str, &str)> = m
                 .rows
                 .iter()
                 .flat_map(|r| r.cells.values().filter_map(|c| c.position.as_deref()).map(|p| ("position", p)))
                 .collect();
             let stakeholders: Vec<&str> = m.rows.iter().map(|r| r.stakeholder.as_str()).collect();
-            return super::kit::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
+            return crate::web::kit::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
         }
     }
     let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
@@ -136,7 +137,7 @@ pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response,
             " · "
             a href=(format!("/api/v1/adoption?lang={l}{}{}", if query.is_empty() { "" } else { "&" }, query)) { (ui.download_json) }
             " · "
-            a href=(super::kit::download::href(&page, super::kit::download::Format::Stix)) { (ui.download_stix) }
+            a href=(crate::web::kit::download::href(&page, crate::web::kit::download::Format::Stix)) { (ui.download_stix) }
         }
     };
     Ok(layout(&page, ui.adoption, body).into_response())
@@ -201,7 +202,7 @@ async fn stakeholder_page(
     notice: Option<(StatusCode, String)>,
 ) -> Result<Response, WebError> {
     let (l, ui) = (page.lang, page.ui());
-    let view = super::stakeholder_record::gather(state, caller, id, l).await?;
+    let view = stakeholder_record::gather(state, caller, id, l).await?;
     let (s, positions, evidence, legal) = (&view.stakeholder, &view.positions, &view.evidence, &view.legal_positions);
     let label = |id: &str| state.catalog().term(id).map_or(id.to_owned(), |(_, t)| t.label.get(l).to_owned());
     let can_record =
@@ -231,7 +232,7 @@ async fn stakeholder_page(
                     tr class=(stance_class(Some(p.stance))) data-norm=(p.norm) {
                         td { a href=(page.link(&format!("/norms/{}", p.norm))) { (p.norm) } }
                         td { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
-                        td.date { (super::kit::dates::format_date(&p.stated_on, l)) }
+                        td.date { (crate::web::kit::dates::format_date(&p.stated_on, l)) }
                         td {
                             @if let Some(u) = &p.source.url { a href=(u) { (p.source.document.clone().unwrap_or_else(|| u.clone())) } }
                             @if let Some(para) = &p.source.paragraph { " " (para) }
@@ -262,12 +263,12 @@ async fn stakeholder_page(
         @if can_record_evidence && page.user.is_some() {
             p { a #record-evidence-link href=(page.link(&format!("/stakeholders/{}/evidence/new", encode(&s.id)))) { (ui.record_evidence) } }
         }
-        ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (super::kit::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
+        ul #evidence { @for e in evidence { li { a href=(page.link(&format!("/norms/{}", e.norm))) { (e.norm) } " · " (label(&e.kind)) " · " (crate::web::kit::dates::format_date(&e.dated, l)) " · " a href=(e.url) { (pick(&e.summary, l)) } } } }
         h2 { (ui.legal_positions) }
-        ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (super::kit::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
-        (super::stakeholder_record::render(page, &view))
+        ul #legal-positions { @for p in legal { li { b { (label(&p.topic)) } " (" (crate::web::kit::dates::format_date(&p.dated, l)) "): " a href=(p.source_url) { (pick(&p.summary, l)) } } } }
+        (stakeholder_record::render(page, &view))
     };
-    Ok(super::kit::no_store(status, layout(page, s.name.get(l), body)))
+    Ok(crate::web::kit::no_store(status, layout(page, s.name.get(l), body)))
 }
 
 /// The text in the page language, or the other one when only that exists.
@@ -283,9 +284,9 @@ pub async fn stakeholder(
 ) -> Result<Response, WebError> {
     let DataVisit { page, format, caller, .. } =
         v.data(&format!("/stakeholders/{}", encode(&id)), Rows::Logged, &[])?;
-    if format != super::kit::download::Format::Html {
-        let view = super::stakeholder_record::gather(&state, &caller, &id, page.lang).await?;
-        return super::stakeholder_record::answer(&state, &caller, format, &page, &view).await;
+    if format != crate::web::kit::download::Format::Html {
+        let view = stakeholder_record::gather(&state, &caller, &id, page.lang).await?;
+        return stakeholder_record::answer(&state, &caller, format, &page, &view).await;
     }
     stakeholder_page(&state, &caller, &page, &id, None).await
 }
@@ -324,9 +325,10 @@ pub async fn record_position(
         ("statement_ja", &form.statement_ja),
         ("statement_en", &form.statement_en),
     ];
-    super::workflow::forms::refuse_nul(&texts.map(|(k, v)| (k.to_owned(), v.clone())), lang)?;
+    crate::web::kit::forms::refuse_nul(&texts.map(|(k, v)| (k.to_owned(), v.clone())), lang)?;
     caller.require(Right::WritePositions, Some(&id)).map_err(failure(lang))?;
-    let page = Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: super::kit::PageUser::of(&caller) };
+    let page =
+        Page { lang, path: format!("/stakeholders/{}", encode(&id)), user: crate::web::kit::PageUser::of(&caller) };
     let stance = match form.stance.as_str() {
         "endorse" => Stance::Endorse,
         "reject" => Stance::Reject,
@@ -354,7 +356,7 @@ pub async fn record_position(
             .await;
     }
     match state.store.create_position(&caller.actor(), &caller.viewer(), &input).await {
-        Ok(_) => Ok(super::kit::see_other(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id)))),
+        Ok(_) => Ok(crate::web::kit::see_other(&format!("/stakeholders/{}?lang={lang}#positions", encode(&id)))),
         Err(normwatch_store::StoreError::Rejected(e)) => {
             stakeholder_page(&state, &caller, &page, &id, Some((StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))).await
         }

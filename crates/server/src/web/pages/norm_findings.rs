@@ -1,16 +1,16 @@
 //! On a norm's page: who endorses it (and who rejects it or abstains), from each stakeholder's
 //! latest published stance, and the incidents assessed against it — with the downloads of both.
-use super::kit::dates::format_date;
-use super::kit::download::{self, Download, Format};
-use super::kit::either;
-use super::kit::findings::{AssessmentRow, assessments};
-use super::kit::i18n::in_lang;
-use super::kit::{Page, WebError, failure};
-use super::kit::{encode, label};
 use crate::AppState;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
 use crate::extract::Params;
+use crate::web::kit::dates::format_date;
+use crate::web::kit::download::{self, Download, Format};
+use crate::web::kit::either;
+use crate::web::kit::findings::{AssessmentRow, assessments};
+use crate::web::kit::i18n::in_lang;
+use crate::web::kit::{Page, WebError, failure};
+use crate::web::kit::{encode, label};
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::adoption::Stance;
@@ -237,6 +237,6 @@ pub async fn answer(
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

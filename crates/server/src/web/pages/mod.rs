@@ -1,10 +1,12 @@
 //! The portal's pages.
-use super::kit::bad_query;
-use super::kit::download::{self, Download, Format};
-use super::kit::{DataVisit, Rows, Visit};
-use super::kit::{Page, WebError, encode, failure, label, layout};
+mod dashboard;
+mod norm_findings;
 use crate::AppState;
 use crate::error::ApiError;
+use crate::web::kit::bad_query;
+use crate::web::kit::download::{self, Download, Format};
+use crate::web::kit::{DataVisit, Rows, Visit};
+use crate::web::kit::{Page, WebError, encode, failure, label, layout};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -14,7 +16,7 @@ use normwatch_core::{Catalog, Norm, NormQuery};
 pub async fn home(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
     let page = v.page("/")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let dashboard = super::dashboard::dashboard(&state, &v.caller, &page).await?;
+    let dashboard = dashboard::dashboard(&state, &v.caller, &page).await?;
     let body = html! {
         h1 { (c.meta.title.get(l)) }
         (dashboard)
@@ -191,9 +193,9 @@ pub async fn norm(State(state): State<AppState>, Path(id): Path<String>, v: Visi
         return Err(WebError::not_found(l, ApiError::NotFound { kind: "norm", id }.to_string()));
     };
     let kind = label(&c, &n.kind, l);
-    let findings = super::norm_findings::gather(&state, &caller, &n.id, l).await?;
-    if format != super::kit::download::Format::Html {
-        return super::norm_findings::answer(&state, &caller, format, &page, &findings).await;
+    let findings = norm_findings::gather(&state, &caller, &n.id, l).await?;
+    if format != crate::web::kit::download::Format::Html {
+        return norm_findings::answer(&state, &caller, format, &page, &findings).await;
     }
     let body = html! {
         p.id { (n.id) }
@@ -232,7 +234,7 @@ pub async fn norm(State(state): State<AppState>, Path(id): Path<String>, v: Visi
                 }
             }
         }
-        (super::norm_findings::render(&page, &state, &findings))
+        (norm_findings::render(&page, &state, &findings))
         p { a href=(format!("/api/v1/norms/{}?lang={l}", encode(&n.id))) { (ui.download_json) } " · " a href=(page.link("/norms")) { (ui.back_to_norms) } }
     };
     Ok(layout(&page, n.title.get(l), body).into_response())

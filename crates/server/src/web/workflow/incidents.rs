@@ -1,16 +1,16 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::kit::bad_query;
-use super::kit::dates;
-use super::kit::download::{self, Download, Format};
-use super::kit::i18n::in_lang;
-use super::kit::{DataVisit, Rows, Visit};
-use super::kit::{WebError, failure, layout};
-use super::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
-use super::workflow::forms::Refusal;
-use super::workflow::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
+use super::forms::Refusal;
+use super::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::web::kit::bad_query;
+use crate::web::kit::dates;
+use crate::web::kit::download::{self, Download, Format};
+use crate::web::kit::i18n::in_lang;
+use crate::web::kit::{DataVisit, Rows, Visit};
+use crate::web::kit::{WebError, failure, layout};
+use crate::web::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -144,7 +144,7 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
     let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/incidents", Rows::Logged)?;
     let l = page.lang;
     let w = words(l);
-    let ww = super::workflow_words::words(l);
+    let ww = super::words::words(l);
     let catalog = state.catalog();
     let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
     if format != Format::Html {
@@ -170,7 +170,7 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
     let body = html! {
         h1 { (w.title) }
         p { (w.intro) }
-        @if page.user.is_some() && super::workflow::forms::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
+        @if page.user.is_some() && super::forms::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
             (incident_filters(l, &catalog, &value))
@@ -232,13 +232,13 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>, v: Visit
 pub(super) async fn incident_page(
     state: &AppState,
     caller: &Caller,
-    page: &super::kit::Page,
+    page: &crate::web::kit::Page,
     id: &str,
     refusal: Option<Refusal>,
 ) -> Result<Response, WebError> {
     let l = page.lang;
     let w = words(l);
-    let ww = super::workflow_words::words(l);
+    let ww = super::words::words(l);
     let viewer = caller.viewer();
     let catalog = state.catalog();
     let incident = incident_record(state, caller, id, l).await?;
@@ -343,14 +343,14 @@ pub(super) async fn incident_page(
         @if let Some(work) = workbench { (work) }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    Ok(super::kit::no_store(status, layout(page, &title, body)))
+    Ok(crate::web::kit::no_store(status, layout(page, &title, body)))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }
 
@@ -414,7 +414,7 @@ async fn list_download(
 /// An incident's impact as facts in the page's language; what the sources do not give is left out.
 fn impact_facts(i: &normwatch_core::incident::Impact, l: Lang, unknown: &str) -> maud::Markup {
     use normwatch_core::incident::{Effect, FunctionalDuration};
-    let ww = super::workflow_words::words(l);
+    let ww = super::words::words(l);
     let effect = |e: Effect| match e {
         Effect::None => ww.effect_none,
         Effect::Low => ww.effect_low,

@@ -1,16 +1,16 @@
 //! The home page's dashboard: the latest published violation assessments, assessments per
 //! norm, the attribution lag and the adoption coverage, each linking to its fuller page.
-use super::kit::dates::format_date;
-use super::kit::either;
-use super::kit::findings::assessments;
-use super::kit::i18n::in_lang;
-use super::kit::{Page, WebError, failure};
-use super::kit::{encode, label};
 use crate::AppState;
 use crate::api::metrics::lag_figures;
 use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
 use crate::extract::Params;
+use crate::web::kit::dates::format_date;
+use crate::web::kit::either;
+use crate::web::kit::findings::assessments;
+use crate::web::kit::i18n::in_lang;
+use crate::web::kit::{Page, WebError, failure};
+use crate::web::kit::{encode, label};
 use maud::{Markup, html};
 use normwatch_core::Lang;
 use normwatch_core::adoption::Stance;
@@ -202,9 +202,9 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
                         thead { tr { th { (w.kind) } th { (w.incidents) } th { (w.median) } } }
                         tbody { @for r in &lag.by_kind {
                             tr data-kind=(r.attributor_kind.name()) {
-                                td { (super::kit::kind_label(r.attributor_kind.name(), l)) }
+                                td { (crate::web::kit::kind_label(r.attributor_kind.name(), l)) }
                                 td.count { (r.figure.incidents) }
-                                td.count { (super::kit::bounds(&r.figure)) }
+                                td.count { (crate::web::kit::bounds(&r.figure)) }
                             }
                         } }
                     }
@@ -241,6 +241,6 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
 mod words_tests {
     #[test]
     fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }
