@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod acting;
+pub mod collect;
 mod error;
 pub mod evidence;
 pub mod ledger;
@@ -12,6 +13,7 @@ pub mod stakeholder_records;
 pub mod statements;
 
 pub use acting::Acting;
+pub use collect::{CollectReport, Collector, TipInput, TriageInput};
 pub use error::AppError;
 pub use evidence::Blobs;
 pub use ledger::{CorrectionInput, LedgerInput, ReviewInput};

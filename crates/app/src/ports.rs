@@ -7,7 +7,8 @@ use normwatch_core::evidence::EvidenceUpload;
 use normwatch_core::violation::{ReviewRule, Verdict};
 use normwatch_core::{Localized, Viewer};
 use normwatch_store::{
-    Actor, BlobRef, IncidentEvidence, LedgerKind, LedgerRecord, StatementSignature, Store, StoreError, WriteOptions,
+    Actor, BlobRef, IncidentEvidence, ItemDecision, ItemFilter, ItemPage, ItemRecord, LedgerKind, LedgerRecord,
+    NewItem, NewSource, SourceRecord, StatementSignature, Store, StoreError, WriteOptions,
 };
 use std::future::Future;
 
@@ -114,5 +115,23 @@ ports! {
             key_id: &str,
             signature: &str,
         ) -> StatementSignature;
+    }
+
+    /// Sources, the items their polls bring in, and triage decisions.
+    trait Collection: Send Sync {
+        fn create_source(&self, actor: &Actor, input: &NewSource) -> SourceRecord;
+        fn sources(&self, viewer: &Viewer) -> Vec<SourceRecord>;
+        fn source(&self, viewer: &Viewer, id: &str) -> Option<SourceRecord>;
+        fn due_sources(&self, now: &str) -> Vec<SourceRecord>;
+        fn remove_source(&self, actor: &Actor, id: &str) -> ();
+        fn record_poll(&self, id: &str, health: &serde_json::Value, next_due: &str, cursor: Option<&str>) -> ();
+        fn item_signatures(&self, since: &str) -> Vec<(u64, String, String)>;
+        fn item_known(&self, canonical_url: &str, content_hash: &str) -> bool;
+        fn insert_items(&self, items: &[NewItem]) -> Vec<Option<String>>;
+        fn items(&self, viewer: &Viewer, filter: &ItemFilter) -> ItemPage;
+        fn item(&self, viewer: &Viewer, id: &str) -> Option<ItemRecord>;
+        fn decide_item(&self, actor: &Actor, viewer: &Viewer, id: &str, decision: &ItemDecision) -> Vec<ItemRecord>;
+        /// Every standing incident the viewer may read (to match items against).
+        fn standing_records<T: LedgerKind>(&self, viewer: &Viewer) -> Vec<LedgerRecord<T>>;
     }
 }

@@ -412,6 +412,22 @@ impl Classifier {
     }
 }
 
+/// How much an item deserves a coder's time, 0–1: what kind of operation it reports weighs
+/// most, then whether it engages a norm, whether it reports an attribution or a response, and
+/// whether it names a country. An item about nothing the classifier knows scores 0.1.
+pub fn relevance(proposals: &[Proposal], norms_engaged: usize) -> f32 {
+    let best =
+        |family: Family| proposals.iter().filter(|p| p.family == family).map(|p| p.score).fold(0.0_f32, f32::max);
+    let named = best(Family::TargetCountries).max(best(Family::AttributedState));
+    let score = 0.1
+        + 0.35 * best(Family::OperationTypes)
+        + if norms_engaged > 0 { 0.2 } else { 0.0 }
+        + 0.15 * best(Family::Reports)
+        + 0.1 * best(Family::Sectors)
+        + 0.1 * named;
+    score.clamp(0.0, 1.0)
+}
+
 /// Adds a proposal, or strengthens the one there with another reason.
 fn add(out: &mut Vec<Proposal>, family: Family, label: &str, score: f32, reason: String) {
     match out.iter_mut().find(|p| p.family == family && p.label == label) {

@@ -102,3 +102,24 @@ fn norms_come_from_core_screening() {
     assert!(hits.iter().all(|h| !h.reasons.is_empty()));
     assert!(Classifier::norms(&[], &catalog).is_empty());
 }
+
+#[test]
+fn relevance_follows_what_the_item_reports() {
+    let p = |family: Family, score: f32| Proposal { family, label: "x".into(), score, reason: String::new() };
+    let nothing = relevance(&[], 0);
+    let ransomware = relevance(&[p(Family::OperationTypes, 0.9), p(Family::TargetCountries, 0.6)], 0);
+    let with_norm = relevance(&[p(Family::OperationTypes, 0.9), p(Family::TargetCountries, 0.6)], 2);
+    assert!((nothing - 0.1).abs() < 1e-6, "{nothing}");
+    assert!(ransomware > nothing && with_norm > ransomware, "{nothing} {ransomware} {with_norm}");
+    assert!(
+        relevance(
+            &[
+                p(Family::OperationTypes, 1.0),
+                p(Family::Reports, 1.0),
+                p(Family::Sectors, 1.0),
+                p(Family::AttributedState, 1.0)
+            ],
+            5
+        ) <= 1.0
+    );
+}

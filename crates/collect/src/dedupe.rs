@@ -75,7 +75,7 @@ impl Deduper {
         }
         self.urls.insert(item.canonical_url.clone());
         self.hashes.insert(item.content_hash.clone());
-        let sig = simhash(&format!("{}\n{}", item.title, item.text));
+        let sig = signature(item);
         let nearest = (0..BANDS)
             .filter_map(|i| self.index.get(&band(sig, i)))
             .flatten()
@@ -96,6 +96,45 @@ impl Deduper {
         }
         Admission::New { cluster, near_duplicate_of: nearest.map(|(_, n)| n) }
     }
+}
+
+/// Near-duplicate clusters of stored items, keyed by their ids: seeded with the signatures
+/// already stored, so a story retold tomorrow joins the cluster of the one seen today.
+#[derive(Debug, Default)]
+pub struct Clusters {
+    signatures: Vec<(u64, String, String)>,
+    index: HashMap<(u32, u8), Vec<usize>>,
+}
+
+impl Clusters {
+    pub fn new() -> Clusters {
+        Clusters::default()
+    }
+
+    /// Remembers a stored item: its signature, id and cluster.
+    pub fn insert(&mut self, signature: u64, id: &str, cluster: &str) {
+        let number = self.signatures.len();
+        self.signatures.push((signature, id.to_owned(), cluster.to_owned()));
+        for i in 0..BANDS {
+            self.index.entry(band(signature, i)).or_default().push(number);
+        }
+    }
+
+    /// The cluster of the nearest stored item within `MAX_DISTANCE` bits, and that item's id.
+    pub fn nearest(&self, signature: u64) -> Option<(&str, &str)> {
+        (0..BANDS)
+            .filter_map(|i| self.index.get(&band(signature, i)))
+            .flatten()
+            .map(|&n| (distance(signature, self.signatures[n].0), n))
+            .filter(|(d, _)| *d <= MAX_DISTANCE)
+            .min()
+            .map(|(_, n)| (self.signatures[n].2.as_str(), self.signatures[n].1.as_str()))
+    }
+}
+
+/// The signature an item is clustered by: its title and text.
+pub fn signature(item: &Item) -> u64 {
+    simhash(&format!("{}\n{}", item.title, item.text))
 }
 
 #[cfg(test)]
@@ -145,5 +184,29 @@ mod tests {
             None,
         );
         assert_eq!(d.admit(&other), Admission::New { cluster: 1, near_duplicate_of: None });
+    }
+
+    #[test]
+    fn stored_clusters_take_a_retold_story() {
+        let first = item("a", "https://a.example/1".into(), "Hospitals hit", STORY, None);
+        let mut c = Clusters::new();
+        assert_eq!(c.nearest(signature(&first)), None);
+        c.insert(signature(&first), "i1", "k1");
+        let retold = item(
+            "b",
+            "https://c.example/2".into(),
+            "Hospitals hit",
+            &STORY.replace("on Monday", "on Monday morning"),
+            None,
+        );
+        assert_eq!(c.nearest(signature(&retold)), Some(("k1", "i1")));
+        let other = item(
+            "c",
+            "https://d.example/3".into(),
+            "Vote site down",
+            "Election commission website taken offline.",
+            None,
+        );
+        assert_eq!(c.nearest(signature(&other)), None);
     }
 }

@@ -17,7 +17,7 @@ pub mod source;
 mod text;
 
 pub use classify::{Classifier, Example, Family, Model, ModelError, Proposal};
-pub use dedupe::{Admission, Deduper};
+pub use dedupe::{Admission, Clusters, Deduper};
 pub use fetch::{FetchError, Fetched, Fetcher, Health, Limits, Validators};
 pub use parse::{Item, ParseError};
 pub use source::{Source, SourceConfig, SourceError, SourceKind};

@@ -8,6 +8,7 @@ pub mod adoption;
 pub mod capacity;
 pub mod catalog;
 pub mod cbm;
+pub mod collection;
 pub mod community;
 pub mod consultation;
 pub mod country;

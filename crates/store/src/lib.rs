@@ -9,6 +9,7 @@ mod blobs;
 mod capacity;
 mod catalog;
 mod cbm;
+mod collection;
 mod community;
 mod consultation;
 mod incident_evidence;
@@ -36,6 +37,9 @@ pub use blobs::{BlobError, BlobRef, BlobStore};
 pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};
+pub use collection::{
+    ItemDecision, ItemFilter, ItemPage, ItemRecord, NewItem, NewSource, SourceCoverage, SourceRecord,
+};
 pub use community::{Community, SuccessFactors};
 pub use incident_evidence::IncidentEvidence;
 pub use ledger::{ImportCounts, LedgerKind, LedgerRecord, Review, WriteOptions};
@@ -215,7 +219,7 @@ pub fn timestamp(t: time::OffsetDateTime) -> String {
 }
 
 /// A new record id: UUIDv7, so ids sort by creation time.
-pub(crate) fn new_id() -> String {
+pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 

@@ -1,0 +1,625 @@
+//! Systematic collection's use cases: registering sources, polling the due ones (the
+//! collector: fetch, parse, drop duplicates, cluster retold stories, classify, match against
+//! the incidents we hold, keep), and triage — promote an item to a draft incident, attach it to
+//! an incident, dismiss it with a reason — plus public tips into the same queue.
+use crate::ports::{Collection, LedgerWrite};
+use crate::{Acting, App, AppError};
+use normwatch_collect::classify::relevance;
+use normwatch_collect::dedupe::signature;
+use normwatch_collect::poll::{Polled, poll};
+use normwatch_collect::{Classifier, Clusters, Family, Fetcher, Health, Item, Proposal, Source, SourceConfig};
+use normwatch_core::collection::{ItemOrigin, ItemState, dismissal_reason};
+use normwatch_core::incident::{ActorKind, IncidentActor, IncidentInput, SourceLink, Target};
+use normwatch_core::linking::{Corpus, Side};
+use normwatch_core::{Localized, RecordStatus, Right, Role, Tlp, Viewer};
+use normwatch_store::{
+    Actor, ItemDecision, ItemFilter, ItemPage, ItemRecord, LedgerRecord, NewItem, NewSource, SourceRecord, timestamp,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use time::OffsetDateTime;
+
+/// How long a story stays open to retellings: items older than this start new clusters.
+pub const CLUSTER_WINDOW_DAYS: i64 = 30;
+/// A match with an existing incident at or above this score is shown in triage.
+pub const MATCH_THRESHOLD: f64 = 0.5;
+/// Proposals at or above this score go into a promoted draft.
+pub const DRAFT_THRESHOLD: f32 = 0.5;
+/// Longest tip text, in characters; a tip is plain text and URLs.
+pub const MAX_TIP_CHARS: usize = 5000;
+const MAX_TIP_URLS: usize = 10;
+
+/// What the collector needs besides the store: an HTTP client and the classifier.
+#[derive(Debug, Clone)]
+pub struct Collector {
+    pub fetcher: Fetcher,
+    pub classifier: std::sync::Arc<Classifier>,
+}
+
+/// One source's outcome in a collection run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Polled1 {
+    pub source: String,
+    pub name: String,
+    /// Entries the source answered with (0 for a 304).
+    pub entries: usize,
+    /// Items kept (not seen before by URL or content).
+    pub new: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub not_modified: bool,
+}
+
+/// What `collect_once` did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CollectReport {
+    pub sources: Vec<Polled1>,
+}
+
+impl CollectReport {
+    pub fn new_items(&self) -> usize {
+        self.sources.iter().map(|s| s.new).sum()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.sources.iter().filter(|s| s.error.is_some()).count()
+    }
+}
+
+/// A triage decision as an interface sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageInput {
+    /// The version the coder read; a stale one gets a conflict.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Decide the item's open near-duplicates with it.
+    #[serde(default)]
+    pub cluster: bool,
+    /// Attach: the incident the item is about.
+    #[serde(default)]
+    pub incident: Option<String>,
+    /// Dismiss: why.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Promote: the draft's marking (default TLP:CLEAR — the items are public reporting).
+    #[serde(default)]
+    pub tlp: Option<Tlp>,
+}
+
+/// A public tip: what happened, in words, and where it was reported.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TipInput {
+    pub text: String,
+    #[serde(default)]
+    pub urls: Vec<String>,
+}
+
+/// The outcome of a promotion: the draft, and the items now pointing at it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Promotion {
+    pub incident: LedgerRecord<IncidentInput>,
+    pub items: Vec<ItemRecord>,
+}
+
+/// The outcome of an attachment, with an attribution the item may report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub items: Vec<ItemRecord>,
+    /// When the item reports an attribution: the claim it proposes on the incident, to be filed
+    /// (`POST /api/v1/attributions`) once a coder names who attributed and on what basis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed_attribution: Option<Value>,
+}
+
+/// What any editor may read: the incidents a match may name.
+fn editor_viewer() -> Viewer {
+    Viewer { account: None, role: Some(Role::Editor), stakeholder: None, communities: Some(vec![]) }
+}
+
+fn stored_source(record: &SourceRecord) -> Result<Source, AppError> {
+    let config = SourceConfig {
+        name: record.name.clone(),
+        kind: record.kind.clone(),
+        url: record.url.clone(),
+        interval_secs: u64::try_from(record.interval_secs).ok(),
+    };
+    Source::from_config(&config).map_err(|e| AppError::field("source", e.to_string()))
+}
+
+fn proposals_of(item: &ItemRecord) -> Vec<Proposal> {
+    serde_json::from_value(item.proposals.clone()).unwrap_or_default()
+}
+
+/// The labels of one family strong enough for a draft.
+fn labels(proposals: &[Proposal], family: Family) -> Vec<String> {
+    proposals.iter().filter(|p| p.family == family && p.score >= DRAFT_THRESHOLD).map(|p| p.label.clone()).collect()
+}
+
+/// A draft incident pre-filled from an item's proposals, with the cluster's items as sources.
+pub fn draft_from(item: &ItemRecord, cluster: &[ItemRecord], tlp: Tlp) -> IncidentInput {
+    let mut links: Vec<&ItemRecord> = vec![item];
+    links.extend(cluster.iter().filter(|c| c.id != item.id));
+    let links: Vec<(String, String)> = links.iter().map(|i| (i.canonical_url.clone(), i.title.clone())).collect();
+    draft(&item.title, &item.text, item.language.as_deref(), &proposals_of(item), &links, tlp)
+}
+
+/// A draft incident from a text, its language, its proposals and the links reporting it.
+fn draft(
+    title: &str,
+    text: &str,
+    language: Option<&str>,
+    proposals: &[Proposal],
+    links: &[(String, String)],
+    tlp: Tlp,
+) -> IncidentInput {
+    let short: String = title.chars().take(300).collect();
+    let long: String = text.chars().take(4000).collect();
+    let (title, description) = if language == Some("ja") {
+        (Localized::new(short, ""), Localized::new(long, ""))
+    } else {
+        (Localized::new("", short), Localized::new("", long))
+    };
+    let countries = labels(proposals, Family::TargetCountries);
+    let sectors = labels(proposals, Family::Sectors);
+    let target = |country: Option<String>, sector: Option<String>| Target {
+        name: match (&sector, &country) {
+            (Some(s), _) => format!("{s} target"),
+            (None, Some(c)) => format!("target in {c}"),
+            (None, None) => "target".to_owned(),
+        },
+        country,
+        sector,
+        asset_classes: vec![],
+        kind: None,
+    };
+    let targets: Vec<Target> = if sectors.is_empty() {
+        countries.iter().map(|c| target(Some(c.clone()), None)).collect()
+    } else {
+        sectors.iter().map(|s| target(countries.first().cloned(), Some(s.clone()))).collect()
+    };
+    let actors = labels(proposals, Family::AttributedState)
+        .into_iter()
+        .map(|s| IncidentActor { kind: ActorKind::State, name: None, country: Some(s) })
+        .collect();
+    let sources = links
+        .iter()
+        .filter(|(url, _)| url.starts_with("http"))
+        .map(|(url, title)| SourceLink { url: url.clone(), title: Some(title.chars().take(300).collect()) })
+        .take(50)
+        .collect();
+    IncidentInput {
+        title,
+        description,
+        started: None,
+        ended: None,
+        discovered: None,
+        operation_types: labels(proposals, Family::OperationTypes),
+        actors,
+        targets,
+        sources,
+        impact: normwatch_core::incident::Impact { countries_affected: countries, ..Default::default() },
+        tlp,
+        status: RecordStatus::Draft,
+        stakeholder: None,
+        community: None,
+        origin: None,
+    }
+}
+
+/// Drops each proposal the catalogue refuses (a label the model learnt that the catalogue no
+/// longer has), field by field, until the draft is valid or nothing is left to drop.
+fn fit_to_catalogue(input: &mut IncidentInput, catalog: &normwatch_core::Catalog, today: time::Date) {
+    for _ in 0..64 {
+        let Err(e) = input.validate(catalog, today) else { return };
+        let index = |prefix: &str| {
+            e.field.strip_prefix(prefix).and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok())
+        };
+        if let Some(i) = index("operation_types[") {
+            input.operation_types.remove(i.min(input.operation_types.len().saturating_sub(1)));
+        } else if let Some(i) = index("targets[") {
+            input.targets.remove(i.min(input.targets.len().saturating_sub(1)));
+        } else if let Some(i) = index("actors[") {
+            input.actors.remove(i.min(input.actors.len().saturating_sub(1)));
+        } else if let Some(i) = index("sources[") {
+            input.sources.remove(i.min(input.sources.len().saturating_sub(1)));
+        } else if e.field.starts_with("impact.countries_affected") {
+            input.impact.countries_affected.clear();
+        } else {
+            return;
+        }
+    }
+}
+
+/// Items of a parsed batch that are new (by URL and content, within the batch and in store).
+async fn new_items<S: Collection>(store: &S, items: Vec<Item>) -> Result<Vec<Item>, AppError> {
+    let mut seen_urls = HashSet::new();
+    let mut seen_hashes = HashSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        if !seen_urls.insert(item.canonical_url.clone()) || !seen_hashes.insert(item.content_hash.clone()) {
+            continue;
+        }
+        if store.item_known(&item.canonical_url, &item.content_hash).await? {
+            continue;
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+impl<S: Collection + LedgerWrite> App<'_, S> {
+    fn require_triage<'a>(&self, who: Acting<'a>) -> Result<&'a normwatch_core::Account, AppError> {
+        who.require(Right::WriteIncidents, None)
+    }
+
+    /// Registers a source; it is due at once.
+    pub async fn register_source(&self, who: Acting<'_>, config: &SourceConfig) -> Result<SourceRecord, AppError> {
+        self.require_triage(who)?;
+        let source = Source::from_config(config).map_err(|e| AppError::field(source_field(&e), e.to_string()))?;
+        let now = OffsetDateTime::now_utc();
+        let health = serde_json::to_value(Health::new(now)).map_err(|e| AppError::field("health", e.to_string()))?;
+        let input = NewSource {
+            name: source.name.clone(),
+            kind: source.kind.name().to_owned(),
+            url: source.url.to_string(),
+            interval_secs: source.interval.as_secs() as i64,
+            health,
+            next_due: timestamp(now),
+        };
+        Ok(self.store.create_source(&who.actor(), &input).await?)
+    }
+
+    pub async fn sources(&self, who: Acting<'_>) -> Result<Vec<SourceRecord>, AppError> {
+        self.require_triage(who)?;
+        Ok(self.store.sources(&who.viewer()).await?)
+    }
+
+    pub async fn remove_source(&self, who: Acting<'_>, id: &str) -> Result<(), AppError> {
+        self.require_triage(who)?;
+        if self.store.source(&who.viewer(), id).await?.is_none() {
+            return Err(AppError::NotFound { kind: "source", id: id.to_owned() });
+        }
+        Ok(self.store.remove_source(&who.actor(), id).await?)
+    }
+
+    pub async fn triage(&self, who: Acting<'_>, filter: &ItemFilter) -> Result<ItemPage, AppError> {
+        self.require_triage(who)?;
+        Ok(self.store.items(&who.viewer(), filter).await?)
+    }
+
+    pub async fn item(&self, who: Acting<'_>, id: &str) -> Result<ItemRecord, AppError> {
+        self.require_triage(who)?;
+        self.store.item(&who.viewer(), id).await?.ok_or_else(|| AppError::NotFound { kind: "item", id: id.to_owned() })
+    }
+
+    /// The open items of an item's cluster, the item first.
+    async fn cluster_of(&self, who: Acting<'_>, item: &ItemRecord) -> Result<Vec<ItemRecord>, AppError> {
+        let filter = ItemFilter { cluster: Some(item.cluster.clone()), limit: 200, ..ItemFilter::default() };
+        Ok(self.store.items(&who.viewer(), &filter).await?.items)
+    }
+
+    /// Dismisses an open item (or its cluster) with a reason.
+    pub async fn dismiss_item(
+        &self,
+        who: Acting<'_>,
+        id: &str,
+        input: &TriageInput,
+    ) -> Result<Vec<ItemRecord>, AppError> {
+        self.require_triage(who)?;
+        let reason = dismissal_reason(input.reason.as_deref()).map_err(AppError::InvalidField)?;
+        self.item(who, id).await?;
+        let decision = ItemDecision {
+            state: ItemState::Dismissed,
+            incident_id: None,
+            reason: Some(reason),
+            version: input.version,
+            whole_cluster: input.cluster,
+        };
+        Ok(self.store.decide_item(&who.actor(), &who.viewer(), id, &decision).await?)
+    }
+
+    /// Attaches an open item (or its cluster) to an incident the coder may read.
+    pub async fn attach_item(&self, who: Acting<'_>, id: &str, input: &TriageInput) -> Result<Attachment, AppError> {
+        self.require_triage(who)?;
+        let Some(incident) = input.incident.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            return Err(AppError::field("incident", "name the incident the item is about (its id)"));
+        };
+        let item = self.item(who, id).await?;
+        if self.store.ledger_record::<IncidentInput>(&who.viewer(), incident).await?.is_none() {
+            return Err(AppError::field("incident", format!("no incident `{incident}` that you may read")));
+        }
+        let decision = ItemDecision {
+            state: ItemState::Attached,
+            incident_id: Some(incident.to_owned()),
+            reason: None,
+            version: input.version,
+            whole_cluster: input.cluster,
+        };
+        let items = self.store.decide_item(&who.actor(), &who.viewer(), id, &decision).await?;
+        let proposals = proposals_of(&item);
+        let reports_attribution = labels(&proposals, Family::Reports).iter().any(|l| l == "attribution");
+        let proposed_attribution =
+            labels(&proposals, Family::AttributedState).first().filter(|_| reports_attribution).map(|state| {
+                json!({
+                    "incident": incident,
+                    "attributed_to": {"state": state},
+                    "statement_url": item.canonical_url,
+                    "status": "draft",
+                })
+            });
+        Ok(Attachment { items, proposed_attribution })
+    }
+
+    /// Promotes an open item (or its cluster) to a draft incident pre-filled from the proposals.
+    pub async fn promote_item(&self, who: Acting<'_>, id: &str, input: &TriageInput) -> Result<Promotion, AppError> {
+        self.require_triage(who)?;
+        let item = self.item(who, id).await?;
+        normwatch_core::collection::check_open(item.state)
+            .map_err(|e| AppError::Store(normwatch_store::StoreError::Conflict(e.reason)))?;
+        if let Some(v) = input.version
+            && v != item.version
+        {
+            return Err(AppError::Store(normwatch_store::StoreError::Conflict(format!(
+                "the item is at version {}, not {v}; read it again",
+                item.version
+            ))));
+        }
+        let cluster = if input.cluster { self.cluster_of(who, &item).await? } else { vec![] };
+        let mut draft = draft_from(&item, &cluster, input.tlp.unwrap_or(Tlp::Clear));
+        fit_to_catalogue(&mut draft, &self.catalog, self.today);
+        let incident = self.file_record(who, &draft).await?;
+        let decision = ItemDecision {
+            state: ItemState::Promoted,
+            incident_id: Some(incident.id.clone()),
+            reason: None,
+            version: Some(item.version),
+            whole_cluster: input.cluster,
+        };
+        let items = self.store.decide_item(&who.actor(), &who.viewer(), id, &decision).await?;
+        Ok(Promotion { incident, items })
+    }
+
+    /// A public tip into the queue, marked as a tip. Anyone may send one (the interface limits
+    /// the rate); plain text and http(s) URLs only.
+    pub async fn submit_tip(&self, collector: &Collector, input: &TipInput) -> Result<String, AppError> {
+        let text = input.text.trim();
+        if text.is_empty() {
+            return Err(AppError::field("text", "say what happened, and where it was reported if you know"));
+        }
+        if text.chars().count() > MAX_TIP_CHARS {
+            return Err(AppError::field("text", format!("longer than {MAX_TIP_CHARS} characters")));
+        }
+        if text.contains('<') && text.contains('>') {
+            return Err(AppError::field("text", "plain text only: no HTML or markup"));
+        }
+        if input.urls.len() > MAX_TIP_URLS {
+            return Err(AppError::field("urls", format!("at most {MAX_TIP_URLS} URLs")));
+        }
+        let mut urls = Vec::new();
+        for (i, u) in input.urls.iter().enumerate() {
+            let field = format!("urls[{i}]");
+            let url = normwatch_collect::parse::canonical_url(u.trim(), None)
+                .map_err(|e| AppError::field(&field, e.to_string()))?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(AppError::field(&field, "give an http or https URL"));
+            }
+            urls.push(url);
+        }
+        let title: String = text.lines().next().unwrap_or_default().chars().take(120).collect();
+        let body = if urls.is_empty() { text.to_owned() } else { format!("{text}\n\n{}", urls.join("\n")) };
+        let hash = normwatch_collect::parse::content_hash(&title, &body);
+        if self.store.item_known(urls.first().map_or("", String::as_str), &hash).await? {
+            return Err(AppError::Store(normwatch_store::StoreError::Conflict(
+                "this tip (or one with its first URL) has been received already; thank you".into(),
+            )));
+        }
+        let id = normwatch_store::new_id();
+        // A tip has no page of its own: its canonical URL is its first link, or a tip URN.
+        let canonical = urls.first().cloned().unwrap_or_else(|| format!("urn:normwatch:tip:{id}"));
+        let item = Item {
+            canonical_url: canonical,
+            title,
+            text: body,
+            language: normwatch_collect::parse::language(text),
+            published: None,
+            source: "tip".into(),
+            content_hash: hash,
+            cves: normwatch_collect::parse::cves(text),
+        };
+        let kept = self.keep(collector, None, ItemOrigin::Tip, vec![item], Some(id)).await?;
+        kept.into_iter().next().flatten().ok_or_else(|| {
+            AppError::Store(normwatch_store::StoreError::Conflict("this tip has been received already".into()))
+        })
+    }
+
+    /// Classifies, clusters and matches new items, then keeps them.
+    async fn keep(
+        &self,
+        collector: &Collector,
+        source_id: Option<&str>,
+        origin: ItemOrigin,
+        items: Vec<Item>,
+        first_id: Option<String>,
+    ) -> Result<Vec<Option<String>>, AppError> {
+        if items.is_empty() {
+            return Ok(vec![]);
+        }
+        let since = timestamp(OffsetDateTime::now_utc() - time::Duration::days(CLUSTER_WINDOW_DAYS));
+        let mut clusters = Clusters::new();
+        for (sig, id, cluster) in self.store.item_signatures(&since).await? {
+            clusters.insert(sig, &id, &cluster);
+        }
+        let proposals: Vec<Vec<Proposal>> =
+            items.iter().map(|i| collector.classifier.propose(&format!("{}\n{}", i.title, i.text))).collect();
+        let matches = self.matches(&items, &proposals).await?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut first_id = first_id;
+        for ((item, matched), proposals) in items.into_iter().zip(matches).zip(proposals) {
+            let norms = Classifier::norms(&proposals, &self.catalog);
+            let sig = signature(&item);
+            let id = first_id.take().unwrap_or_else(normwatch_store::new_id);
+            let cluster = clusters.nearest(sig).map(|(c, _)| c.to_owned());
+            let boost = if matched.as_array().is_some_and(|m| !m.is_empty()) { 0.1 } else { 0.0 };
+            let tip = if origin == ItemOrigin::Tip { 0.1 } else { 0.0 };
+            let score = (relevance(&proposals, norms.len()) + boost + tip).min(1.0);
+            let new = NewItem {
+                id: id.clone(),
+                source_id: source_id.map(str::to_owned),
+                origin,
+                canonical_url: item.canonical_url.clone(),
+                content_hash: item.content_hash.clone(),
+                signature: sig,
+                cluster: cluster.clone(),
+                title: item.title.clone(),
+                text: item.text.clone(),
+                language: item.language.clone(),
+                published: item.published.map(timestamp),
+                cves: item.cves.clone(),
+                proposals: serde_json::to_value(&proposals).unwrap_or(Value::Null),
+                norms: serde_json::to_value(&norms).unwrap_or(Value::Null),
+                matches: matched,
+                relevance: (score * 100.0).round() as i64,
+            };
+            let kept = self.store.insert_items(std::slice::from_ref(&new)).await?.pop().flatten();
+            if kept.is_some() {
+                clusters.insert(sig, &id, cluster.as_deref().unwrap_or(&id));
+            }
+            out.push(kept);
+        }
+        Ok(out)
+    }
+
+    /// For each item, the existing incidents it may be about (the linking matcher's score and
+    /// reasons), best first.
+    async fn matches(&self, items: &[Item], proposals: &[Vec<Proposal>]) -> Result<Vec<Value>, AppError> {
+        let incidents = self.store.standing_records::<IncidentInput>(&editor_viewer()).await?;
+        if incidents.is_empty() {
+            return Ok(vec![json!([]); items.len()]);
+        }
+        let drafts: Vec<IncidentInput> = items
+            .iter()
+            .zip(proposals)
+            .map(|(i, p)| draft(&i.title, &i.text, i.language.as_deref(), p, &[], Tlp::Clear))
+            .collect();
+        let none: Vec<String> = vec![];
+        let corpus = Corpus::new(incidents.iter().map(|r| &r.body).chain(drafts.iter()).map(|incident| Side {
+            incident,
+            claim_states: &none,
+            claim_groups: &none,
+        }));
+        let n = incidents.len();
+        let mut out = vec![Vec::new(); items.len()];
+        for (a, b) in corpus.candidates() {
+            let (inc, item) = match (a < n, b < n) {
+                (true, false) => (a, b - n),
+                (false, true) => (b, a - n),
+                _ => continue,
+            };
+            let score = corpus.score(inc, item + n);
+            if score.score >= MATCH_THRESHOLD {
+                out[item].push((
+                    score.score,
+                    incidents[inc].id.clone(),
+                    incidents[inc].body.title.clone(),
+                    score.reasons,
+                ));
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|mut m| {
+                m.sort_by(|x, y| y.0.total_cmp(&x.0));
+                m.truncate(5);
+                Value::Array(
+                    m.into_iter()
+                        .map(|(score, id, title, reasons)| json!({"incident": id, "title": title, "score": score, "reasons": reasons}))
+                        .collect(),
+                )
+            })
+            .collect())
+    }
+
+    /// Polls every due source once, keeping new items; `progress` hears each source's outcome.
+    pub async fn collect_once(
+        &self,
+        collector: &Collector,
+        mut progress: impl FnMut(&Polled1),
+    ) -> Result<CollectReport, AppError> {
+        let now = OffsetDateTime::now_utc();
+        let mut report = CollectReport::default();
+        for record in self.store.due_sources(&timestamp(now)).await? {
+            let outcome = self.poll_one(collector, &record).await?;
+            progress(&outcome);
+            report.sources.push(outcome);
+        }
+        Ok(report)
+    }
+
+    async fn poll_one(&self, collector: &Collector, record: &SourceRecord) -> Result<Polled1, AppError> {
+        let mut outcome = Polled1 {
+            source: record.id.clone(),
+            name: record.name.clone(),
+            entries: 0,
+            new: 0,
+            error: None,
+            not_modified: false,
+        };
+        let mut health: Health =
+            serde_json::from_value(record.health.clone()).unwrap_or_else(|_| Health::new(OffsetDateTime::now_utc()));
+        let source = match stored_source(record) {
+            Ok(s) => s,
+            Err(e) => {
+                let now = OffsetDateTime::now_utc();
+                health.failed(now, std::time::Duration::from_secs(record.interval_secs.max(60) as u64), &e.to_string());
+                outcome.error = Some(e.to_string());
+                self.save_health(record, &health).await?;
+                return Ok(outcome);
+            }
+        };
+        let polled = poll(&collector.fetcher, &source, &health.validators, record.cursor.as_deref()).await;
+        let now = OffsetDateTime::now_utc();
+        match polled {
+            Ok(Polled::NotModified) => {
+                outcome.not_modified = true;
+                health.succeeded(now, source.interval, 0, None);
+            }
+            Ok(Polled::Items { items, validators }) => {
+                outcome.entries = items.len();
+                let fresh = new_items(self.store, items).await?;
+                let kept = self.keep(collector, Some(&record.id), ItemOrigin::Source, fresh, None).await?;
+                outcome.new = kept.iter().flatten().count();
+                health.succeeded(now, source.interval, outcome.new as u64, Some(validators));
+            }
+            Err(e) => {
+                outcome.error = Some(e.to_string());
+                health.failed(now, source.interval, &e.to_string());
+            }
+        }
+        self.save_health(record, &health).await?;
+        Ok(outcome)
+    }
+
+    async fn save_health(&self, record: &SourceRecord, health: &Health) -> Result<(), AppError> {
+        let value = serde_json::to_value(health).map_err(|e| AppError::field("health", e.to_string()))?;
+        Ok(self.store.record_poll(&record.id, &value, &timestamp(health.next_due), None).await?)
+    }
+}
+
+/// The field a source configuration error is about.
+fn source_field(e: &normwatch_collect::SourceError) -> &'static str {
+    use normwatch_collect::SourceError::*;
+    match e {
+        EmptyName => "name",
+        UnknownKind { .. } => "kind",
+        BadUrl { .. } | Scheme { .. } | Credentials { .. } | TaxiiCollection { .. } | MispFeed { .. } => "url",
+        Interval { .. } => "interval_secs",
+    }
+}
+
+/// Who the collector acts as in the audit trail.
+pub fn collector_actor() -> Actor {
+    Actor("collector".to_owned())
+}
