@@ -37,6 +37,31 @@ pub struct Collector {
     pub classifier: std::sync::Arc<Classifier>,
 }
 
+/// The classifier's model file in the data directory (`normwatch classify train` writes it).
+pub const MODEL_FILE: &str = "classifier.json";
+
+impl Collector {
+    /// A collector with the default limits (10 MiB, 30 s per fetch), using the trained model in
+    /// `data_dir` when there is one, else the gazetteer and keyword rules.
+    pub fn load(data_dir: &std::path::Path, allow_private: bool) -> Result<Collector, AppError> {
+        let path = data_dir.join(MODEL_FILE);
+        let classifier = if path.is_file() {
+            let model = normwatch_collect::Model::load(&path)
+                .map_err(|e| AppError::field("classifier", format!("{}: {e}", path.display())))?;
+            Classifier::trained(model)
+        } else {
+            Classifier::untrained()
+        };
+        Collector::new(classifier, allow_private)
+    }
+
+    pub fn new(classifier: Classifier, allow_private: bool) -> Result<Collector, AppError> {
+        let fetcher = Fetcher::new(normwatch_collect::Limits::default(), allow_private)
+            .map_err(|e| AppError::field("collector", e.to_string()))?;
+        Ok(Collector { fetcher, classifier: std::sync::Arc::new(classifier) })
+    }
+}
+
 /// One source's outcome in a collection run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Polled1 {

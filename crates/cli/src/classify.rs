@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The model's file in the data directory; collection loads it when present.
-pub const MODEL_FILE: &str = "classifier.json";
+pub use normwatch_app::collect::MODEL_FILE;
 
 #[derive(Debug, Subcommand)]
 pub enum ClassifyCommand {

@@ -53,6 +53,14 @@ pub struct ConfigArgs {
     /// Largest evidence upload accepted, in bytes [default: 104857600]
     #[arg(long, global = true, env = "NORMWATCH_EVIDENCE_MAX_BYTES", value_name = "BYTES")]
     pub evidence_max_bytes: Option<u64>,
+    /// Poll collection sources on private, loopback or link-local addresses (refused by default:
+    /// a source URL must not reach into the operator's own network)
+    #[arg(long, global = true, env = "NORMWATCH_ALLOW_PRIVATE_SOURCES")]
+    pub allow_private_sources: bool,
+    /// How often `serve` looks for collection sources that are due, in seconds; 0 turns the
+    /// background poller off (use `normwatch collect once` from cron instead) [default: 60]
+    #[arg(long, global = true, env = "NORMWATCH_COLLECT_POLL_SECS", value_name = "SECS")]
+    pub collect_poll_secs: Option<u64>,
     /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
     #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
     pub log: Option<String>,
@@ -74,6 +82,8 @@ struct FileConfig {
     review_approvals: Option<usize>,
     review_stakeholder_kinds: Option<usize>,
     evidence_max_bytes: Option<u64>,
+    allow_private_sources: Option<bool>,
+    collect_poll_secs: Option<u64>,
     log: Option<String>,
 }
 
@@ -94,6 +104,8 @@ pub struct Config {
     pub review_approvals: usize,
     pub review_stakeholder_kinds: usize,
     pub evidence_max_bytes: u64,
+    pub allow_private_sources: bool,
+    pub collect_poll_secs: u64,
     pub log: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
@@ -147,6 +159,8 @@ impl Config {
             evidence_max_bytes: args.evidence_max_bytes.or(file.evidence_max_bytes).unwrap_or(100 * 1024 * 1024).max(1),
             webhook_poll_ms: args.webhook_poll_ms.or(file.webhook_poll_ms).unwrap_or(1000).max(10),
             webhook_retry_base_ms: args.webhook_retry_base_ms.or(file.webhook_retry_base_ms).unwrap_or(30_000).max(10),
+            allow_private_sources: args.allow_private_sources || file.allow_private_sources.unwrap_or(false),
+            collect_poll_secs: args.collect_poll_secs.or(file.collect_poll_secs).unwrap_or(60),
             public_url,
             admin_username,
             data_dir,

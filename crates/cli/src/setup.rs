@@ -145,7 +145,8 @@ pub async fn serve(config: &Config) -> Result<()> {
             approvals: config.review_approvals,
             stakeholder_kinds: config.review_stakeholder_kinds,
         })
-        .with_evidence_limit(config.evidence_max_bytes);
+        .with_evidence_limit(config.evidence_max_bytes)
+        .with_collector(normwatch_app::Collector::load(&config.data_dir, config.allow_private_sources)?);
     if let Some(url) = &config.public_url {
         println!("  public URL:     {url}");
     }

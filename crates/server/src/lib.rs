@@ -50,6 +50,8 @@ pub struct AppState {
     /// consultation adds a norm (read it with `catalog()`).
     catalog: Arc<std::sync::RwLock<Arc<Catalog>>>,
     pub instance: Arc<InstanceInfo>,
+    /// Fetches sources and classifies items (collection, tips).
+    pub collector: normwatch_app::Collector,
 }
 
 /// Facts about this running instance that the API reports.
@@ -107,6 +109,9 @@ impl AppState {
             sign_in_limiter: Arc::new(auth::SignInLimiter::new(std::time::Duration::from_secs(15 * 60), 5, 20)),
             dummy_password_hash: Arc::new(dummy),
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
+            collector: normwatch_app::Collector::new(Default::default(), false).map_err(|e| {
+                normwatch_store::StoreError::Corrupt { what: "collector".into(), reason: e.to_string() }
+            })?,
         })
     }
 }
@@ -140,6 +145,12 @@ impl AppState {
         let mut info = (*self.instance).clone();
         info.review_rule = rule;
         self.instance = Arc::new(info);
+        self
+    }
+
+    /// The collector: its classifier (trained or not) and whether private addresses are polled.
+    pub fn with_collector(mut self, collector: normwatch_app::Collector) -> AppState {
+        self.collector = collector;
         self
     }
 
