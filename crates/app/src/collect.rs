@@ -648,3 +648,44 @@ fn source_field(e: &normwatch_collect::SourceError) -> &'static str {
 pub fn collector_actor() -> Actor {
     Actor("collector".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proposal(family: Family, label: &str, score: f32) -> Proposal {
+        Proposal { family, label: label.into(), score, reason: "test".into() }
+    }
+
+    #[test]
+    fn a_draft_takes_strong_proposals_and_drops_what_the_catalogue_refuses() {
+        let catalog = normwatch_core::Catalog::embedded().expect("catalogue");
+        let today = time::macros::date!(2026 - 12 - 05);
+        let proposals = vec![
+            proposal(Family::OperationTypes, "no-such-operation", 0.9),
+            proposal(Family::OperationTypes, "ransomware", 0.8),
+            proposal(Family::OperationTypes, "espionage", 0.3),
+            proposal(Family::TargetCountries, "DE", 0.6),
+            proposal(Family::Sectors, "ci.health", 0.7),
+            proposal(Family::AttributedState, "RU", 0.55),
+        ];
+        let links = vec![
+            ("https://news.example/a".to_owned(), "Hospitals hit".to_owned()),
+            ("urn:normwatch:tip:1".to_owned(), "tip".to_owned()),
+        ];
+        let mut d = draft("Hospitals hit", "Ransomware at hospitals.", Some("en"), &proposals, &links, Tlp::Green);
+        assert_eq!(d.title.en, "Hospitals hit");
+        assert!(d.title.ja.is_empty());
+        assert_eq!(d.operation_types, ["no-such-operation", "ransomware"], "below the threshold is left out");
+        fit_to_catalogue(&mut d, &catalog, today);
+        assert_eq!(d.validate(&catalog, today), Ok(()));
+        assert_eq!(d.operation_types, ["ransomware"]);
+        assert_eq!(d.targets.len(), 1);
+        assert_eq!((d.targets[0].country.as_deref(), d.targets[0].sector.as_deref()), (Some("DE"), Some("ci.health")));
+        assert_eq!(d.actors[0].country.as_deref(), Some("RU"));
+        assert_eq!(d.sources.len(), 1, "only http(s) links are sources");
+        assert_eq!((d.tlp, d.status), (Tlp::Green, RecordStatus::Draft));
+        let ja = draft("病院が被害", "本文", Some("ja"), &[], &[], Tlp::Clear);
+        assert_eq!((ja.title.ja.as_str(), ja.title.en.as_str()), ("病院が被害", ""));
+    }
+}

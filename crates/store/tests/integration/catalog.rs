@@ -5,7 +5,7 @@ use normwatch_store::{Backend, CatalogLoad, Store};
 /// A fresh database: an SQLite file in a temp dir, or a new PostgreSQL database on the server the
 /// test script started (`NORMWATCH_TEST_POSTGRES`). Without that server, the PostgreSQL case fails
 /// and says how to get one (it never skips).
-async fn fresh(backend: Backend) -> (Store, tempfile::TempDir) {
+pub(crate) async fn fresh(backend: Backend) -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),

@@ -2,4 +2,5 @@
 //! file). PostgreSQL cases fail, naming `bash scripts/test`, when no server is configured.
 
 mod catalog;
+mod collection;
 mod search_index;
