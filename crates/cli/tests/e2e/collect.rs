@@ -354,6 +354,14 @@ async fn feeds_are_collected_once_and_triaged(s: TestServer) {
     assert_eq!(st, 409, "{b}");
     let dismissed = all_items(ed, "state=dismissed").await;
     assert_eq!(dismissed.len(), 1);
+    // The decision is in the audit log, with who made it and why.
+    let (st, audit) = roles.admin.get("/api/v1/audit?entity=item").await;
+    assert_eq!(st, 200, "{audit}");
+    let entry = audit["entries"]
+        .as_array()
+        .and_then(|l| l.iter().find(|e| e["entity_id"] == election.as_str()))
+        .unwrap_or_else(|| panic!("the dismissal is audited: {audit}"));
+    assert_eq!((&entry["action"], &entry["after"]["reason"]), (&json!("dismissed"), &json!(reason)), "{entry}");
 
     // Attachment: to an incident that exists, named.
     let water = titled(&items, WATER)[0]["id"].as_str().expect("id").to_owned();
