@@ -83,6 +83,10 @@ impl Store {
     /// Runs the work migrations leave to Rust (`pending_backfills`), each once: the first
     /// process to take a task's row does it, in one transaction with the row's removal.
     pub(crate) async fn run_pending_backfills(&self) -> Result<(), StoreError> {
+        // Read first: opening a database with nothing pending takes no write lock.
+        if sqlx::query("SELECT name FROM pending_backfills").fetch_optional(&self.pool).await?.is_none() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query("DELETE FROM pending_backfills WHERE name = 'incident-cves'").execute(&mut *tx).await?;
         if taken.rows_affected() > 0 {

@@ -2,7 +2,9 @@
 //! the incidents that name its CVE and the VEP cases about it, an incident the vulnerabilities it
 //! names — each within what the reader may read. On SQLite and PostgreSQL.
 
-use crate::common::{Api, Roles, TestServer, file_and_publish, jp_vep_board, reviewers};
+use crate::common::{
+    Api, Roles, TestServer, file_and_publish, incident_revision, jp_vep_board, publish_through_review, reviewers,
+};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -152,6 +154,31 @@ async fn incidents_and_vulnerabilities_name_each_other(s: TestServer) {
         let (_, i) = api.get(&format!("/api/v1/incidents/{unrelated}")).await;
         assert_eq!(i["vulnerabilities"], json!([]), "{i}");
     }
+
+    // An edit that no longer names the CVE takes the incident off the vulnerability: a draft
+    // edited, and a published incident corrected (its corrected version stands for it).
+    let r = reqwest::Client::new()
+        .put(s.at(&format!("/api/v1/incidents/{draft}")))
+        .bearer_auth(roles.editor.token.clone().expect("token"))
+        .header("If-Match", "1")
+        .json(&json!({"title": {"en": "DraftQz, no CVE any more"}}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(r.status(), 200);
+    let (_, old) = roles.editor.get(&format!("/api/v1/incidents/{open}")).await;
+    let mut record = incident_revision(&old);
+    record["status"] = json!("draft");
+    record["title"]["en"] = json!("Utility hit, cause unknown");
+    let (st, fixed) =
+        roles.editor.post(&format!("/api/v1/incidents/{open}/corrections"), &json!({"record": record})).await;
+    assert_eq!(st, 201, "{fixed}");
+    let fixed = fixed["id"].as_str().expect("id").to_owned();
+    publish_through_review(&roles.editor, &r1, &r2, &format!("/api/v1/incidents/{fixed}")).await;
+    let (_, v) = roles.anonymous.get(&path).await;
+    assert_eq!(ids(&v["incidents"]), [both.as_str()], "{v}");
+    let (_, v) = roles.editor.get(&path).await;
+    assert!(!ids(&v["incidents"]).iter().any(|i| *i == draft || *i == open || *i == fixed), "{v}");
 }
 
 async fn vep_cases_show_to_board_members_only(s: TestServer) {
