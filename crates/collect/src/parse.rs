@@ -113,23 +113,8 @@ pub fn content_hash(title: &str, text: &str) -> String {
     hex::encode(h.finalize())
 }
 
-/// CVE ids in `text` (`CVE-YYYY-NNNN…`).
-pub fn cves(text: &str) -> Vec<String> {
-    let upper = text.to_ascii_uppercase();
-    let mut out: Vec<String> = upper
-        .match_indices("CVE-")
-        .filter_map(|(i, _)| {
-            let rest = &upper[i + 4..];
-            let year: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            let after = rest.get(year.len()..)?.strip_prefix('-')?;
-            let num: String = after.chars().take_while(char::is_ascii_digit).collect();
-            (year.len() == 4 && (4..=7).contains(&num.len())).then(|| format!("CVE-{year}-{num}"))
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
+/// CVE ids in `text`: core's parser, so that items and incidents name vulnerabilities alike.
+pub use normwatch_core::vulnerability::cve_ids as cves;
 
 /// An item from its parts: the text is reduced from HTML, and the derived fields computed.
 pub fn item(source: &str, url: String, title: &str, body_html: &str, published: Option<OffsetDateTime>) -> Item {

@@ -476,7 +476,7 @@ mod tests {
 /// Filters over incidents, validated, shared by the API, the portal and the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IncidentQuery {
-    /// (facet, value) pairs: `operation`, `country`, `sector`, `norm`, `attributed_state`.
+    /// (facet, value) pairs: `operation`, `country`, `sector`, `norm`, `attributed_state`, `cve`.
     pub facets: Vec<(&'static str, String)>,
     pub year: Option<i32>,
     pub status: Option<RecordStatus>,
@@ -486,11 +486,13 @@ pub struct IncidentQuery {
     pub limit: usize,
 }
 
+/// The facets counted for a list. `cve` filters but is not counted: a list of every CVE named
+/// would crowd out the facets that describe incidents.
 pub const FACETS: [&str; 5] = ["operation", "country", "sector", "norm", "attributed_state"];
 
 impl IncidentQuery {
-    pub const PARAMETERS: [&'static str; 10] =
-        ["norm", "year", "country", "sector", "attributed_state", "operation", "status", "q", "cursor", "limit"];
+    pub const PARAMETERS: [&'static str; 11] =
+        ["norm", "year", "country", "sector", "attributed_state", "operation", "cve", "status", "q", "cursor", "limit"];
 
     pub fn parse<'a>(
         params: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -519,6 +521,7 @@ impl IncidentQuery {
                     term_of(catalog, OPERATION_TYPES, "operation", value)?;
                     q.facets.push(("operation", value.to_owned()));
                 }
+                "cve" => q.facets.push(("cve", crate::vulnerability::parse_cve("cve", value)?)),
                 "year" => {
                     q.year = Some(
                         value

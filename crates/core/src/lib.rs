@@ -26,6 +26,7 @@ pub mod record_kind;
 pub mod screening;
 pub mod vep;
 pub mod violation;
+pub mod vulnerability;
 
 pub use access::{Account, RecordStatus, Right, Role, Tlp, Viewer};
 pub use catalog::{Catalog, CatalogError, CatalogFile, Defect, Norm, Taxonomy};

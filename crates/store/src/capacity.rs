@@ -94,6 +94,23 @@ impl Store {
         }
     }
 
+    /// The registered vulnerabilities the viewer may read among those with these CVE ids, as
+    /// (CVE id, record id) pairs in CVE order: what an incident or a triage item links to.
+    pub async fn vulnerabilities_for_cves(
+        &self,
+        viewer: &Viewer,
+        cves: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        if cves.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = visible_select::<VulnerabilityInput>(&not_as_vendor(viewer));
+        let list = sql.bind_list(cves.iter().map(String::as_str));
+        sql.push(&format!(" AND v.cve_id IN {list} ORDER BY v.cve_id, v.reported_on, v.id"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get("cve_id")?, r.try_get("id")?))).collect()
+    }
+
     /// Adds a step to a vulnerability's timeline (validated against it by the caller).
     pub async fn add_vulnerability_event(
         &self,

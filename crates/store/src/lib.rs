@@ -12,6 +12,7 @@ mod cbm;
 mod collection;
 mod community;
 mod consultation;
+mod cve_links;
 mod incident_evidence;
 mod ledger;
 mod links;
@@ -177,7 +178,9 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend, index: Default::default() })
+        let store = Store { pool, backend, index: Default::default() };
+        store.run_pending_backfills().await?;
+        Ok(store)
     }
 
     /// A transaction for a write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):

@@ -55,7 +55,7 @@ fn facet_source_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
     format!("({alias}.source_tlp IS NULL OR ({alias}.source_tlp IN {markings} AND {community}))")
 }
 
-fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, StoreError> {
+pub(crate) fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, StoreError> {
     let start: String = r.try_get("start_key")?;
     Ok(IncidentSummary {
         id: r.try_get("id")?,

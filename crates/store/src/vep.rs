@@ -246,6 +246,16 @@ impl Store {
             .pop())
     }
 
+    /// The cases about a CVE on the boards the account sits on; none for anyone else.
+    pub async fn vep_cases_about_cve(&self, cve: &str, account: Option<&str>) -> Result<Vec<VepCase>, StoreError> {
+        let Some(account) = account else { return Ok(Vec::new()) };
+        self.cases_where(
+            "c.cve_id = $1 AND EXISTS (SELECT 1 FROM vep_board_members m WHERE m.board_id = c.board_id AND m.account_id = $2)",
+            &[cve, account],
+        )
+        .await
+    }
+
     /// Every case of a board, only to compute its published aggregates.
     pub async fn vep_cases_for_report(&self, board: &str) -> Result<Vec<VepCase>, StoreError> {
         self.cases_where("c.board_id = $1", &[board]).await

@@ -15,6 +15,8 @@ on_both_backends!(env crate::common::COLLECTING; nothing_leaks_on_any_read_path,
 
 const TLPS: [&str; 5] = ["clear", "green", "amber", "amber+strict", "red"];
 const COMMUNITY: &str = "coop";
+/// The vulnerability the world's incidents, vulnerabilities and VEP case are about.
+const CVE: &str = "CVE-2023-1234";
 
 /// One record of the world, as the oracle needs it.
 #[derive(Debug, Clone)]
@@ -53,6 +55,11 @@ struct Who {
 /// viewer's role may read (any status for roles that read drafts), or a record of the
 /// stakeholder a contributor acts for — and, when shared with a community, only for members.
 fn may_read(w: &Who, r: &Rec) -> bool {
+    // A VEP case is its board's members' alone, whatever their role: the world's board has
+    // one member, its author.
+    if r.kind == "vep-case" {
+        return w.author;
+    }
     if let Some(ends) = &r.ends {
         return may_read(w, &ends.0) && may_read(w, &ends.1);
     }
@@ -141,8 +148,11 @@ async fn world(s: &TestServer) -> World {
                         }
                     }
                 };
-                // The incident, then its evidence (published with it).
-                let incident = scope(json!({"title": {"en": m("inc")}, "operation_types": ["data-destruction"],
+                // The incident, then its evidence (published with it). Every incident names the
+                // CVE every vulnerability is about: a vulnerability lists those its reader may read.
+                let incident =
+                    scope(json!({"title": {"en": m("inc")}, "description": {"en": format!("Exploited {CVE}.")},
+                    "operation_types": ["data-destruction"],
                     "targets": [{"name": "Utility", "country": "JP", "sector": "ci.energy"}], "started": "2023-05"}));
                 let incident_id = created(admin, "/api/v1/incidents", &incident).await;
                 let r = reqwest::Client::new()
@@ -232,7 +242,7 @@ async fn world(s: &TestServer) -> World {
                     (
                         "vulnerability",
                         "/api/v1/vulnerabilities",
-                        json!({"product": m("vul"), "vendor": "Acme", "vendor_stakeholder": "acme", "reported_on": "2024-01-10"}),
+                        json!({"cve_id": CVE, "product": m("vul"), "vendor": "Acme", "vendor_stakeholder": "acme", "reported_on": "2024-01-10"}),
                         m("vul"),
                     ),
                     (
@@ -287,6 +297,30 @@ async fn world(s: &TestServer) -> World {
         });
     }
     records.extend(collected(s, admin).await);
+    // A VEP case about the CVE, on a board whose only member is the author: a vulnerability
+    // lists it to its board's members, and to nobody else.
+    let board = json!({"id": "leak-vep", "stakeholder": "jp", "name": {"ja": "委員会", "en": "Board"},
+        "members": [{"username": "author", "agency": "NISC"}]});
+    let (st, b) = roles.admin.post("/api/v1/vep/boards", &board).await;
+    assert_eq!(st, 201, "{b}");
+    let case = json!({"product": "Qzvep0Zq", "vendor": "Acme", "cve_id": CVE, "severity": "high",
+        "discovered_on": "2024-01-15", "submitting_agency": "NISC", "submitted_on": "2024-02-01",
+        "equities": {"defensive": {"product_usage": "high", "likelihood_others_find": "medium",
+                                   "harm_if_exploited": "high", "patchable": true},
+                     "intelligence_value": "medium", "law_enforcement_value": "low", "commercial": "none",
+                     "international_partnerships": "low"}});
+    let id = created(admin, "/api/v1/vep/boards/leak-vep/cases", &case).await;
+    records.push(Rec {
+        kind: "vep-case",
+        id,
+        marker: "Qzvep0Zq".into(),
+        tlp: "red",
+        published: false,
+        community: false,
+        stakeholder: None,
+        ends: None,
+        lead: false,
+    });
     let editorial: &'static [&'static str] = &["clear", "green", "amber", "amber+strict"];
     let open: &'static [&'static str] = &["clear", "green"];
     let who = |name, api: &Api, markings, unpublished, stakeholder, member| Who {
@@ -486,7 +520,8 @@ async fn nothing_leaks_on_any_read_path(s: TestServer) {
             for r in &hidden {
                 // A path naming a hidden record's id may echo it (a 404 says what was not
                 // found); the body must not give away anything else of it.
-                let echoed = path.contains(&r.id);
+                // The audit log (admins') says that a VEP case was filed, and its id, never what it is.
+                let echoed = path.contains(&r.id) || (r.kind == "vep-case" && path.starts_with("/api/v1/audit"));
                 let found = body.find(&r.marker).or_else(|| body.find(&r.id).filter(|_| !echoed));
                 if let Some(at) = found {
                     let around: String =
@@ -572,6 +607,7 @@ async fn every_list_filter_answers(s: TestServer) {
             "asset" => "ci.energy".into(),
             "baseline" => "cis-ig1".into(),
             "cluster" => "no-such-cluster".into(),
+            "cve" => CVE.into(),
             other => panic!("no sample value for the documented filter `{other}`: add one here"),
         }
     };

@@ -32,5 +32,6 @@ mod schemathesis;
 mod sessions;
 mod stix;
 mod vep;
+mod vulnerabilities;
 mod webhooks;
 mod workflow;

@@ -6,12 +6,15 @@ use crate::error::ApiError;
 use crate::extract::{JsonBody, Params, api_language};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::capacity::{
     Coverage, ProgrammeInput, REGIONS, TimelineInput, VulnerabilityFigures, VulnerabilityInput,
 };
-use normwatch_core::{FieldError, RecordKind, Right};
+use normwatch_core::vep::VepCase;
+use normwatch_core::{FieldError, RecordKind, Right, Viewer};
+use normwatch_store::IncidentSummary;
+use serde::Serialize;
 use serde_json::json;
 
 pub async fn create_vulnerability(
@@ -60,7 +63,69 @@ pub async fn vulnerability(
         .vulnerability(&caller.viewer(), &id)
         .await?
         .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
-    render(&headers, api_language(&params, &headers), &v)
+    let (incidents, cases) = vulnerability_links(&state, &caller, v.cve_id.as_deref()).await?;
+    let mut value = serde_json::to_value(&v).map_err(|e| {
+        ApiError::Store(normwatch_store::StoreError::Corrupt { what: "vulnerability".into(), reason: e.to_string() })
+    })?;
+    value["incidents"] = json!(incidents);
+    value["vep_cases"] = json!(cases.iter().map(case_summary).collect::<Vec<_>>());
+    let mut response = render(&headers, api_language(&params, &headers), &value)?;
+    if !cases.is_empty() {
+        // A board's cases are its members' alone: no shared cache keeps them.
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
+
+/// What exploited a vulnerability and what was decided about it: the incidents naming its CVE
+/// that the caller may read, and the VEP cases about it on the boards the caller sits on.
+pub async fn vulnerability_links(
+    state: &AppState,
+    caller: &Caller,
+    cve: Option<&str>,
+) -> Result<(Vec<IncidentSummary>, Vec<VepCase>), ApiError> {
+    let Some(cve) = cve else { return Ok((Vec::new(), Vec::new())) };
+    let incidents = state.store.incidents_naming_cve(&caller.viewer(), cve).await?;
+    let account = caller.account.as_ref().map(|a| a.id.as_str());
+    let cases = state.store.vep_cases_about_cve(cve, account).await?;
+    Ok((incidents, cases))
+}
+
+/// A VEP case as a vulnerability lists it; the whole case is `GET /vep/cases/{id}`.
+fn case_summary(c: &VepCase) -> serde_json::Value {
+    json!({
+        "id": c.id, "board": c.board, "severity": c.severity, "submitted_on": c.submitted_on,
+        "decision": c.current().map(|d| d.decision), "overdue": c.overdue,
+    })
+}
+
+/// A CVE an incident names, with the registry's record of it when there is one the viewer may read.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedVulnerability {
+    pub cve: String,
+    /// The registry's record (`GET /vulnerabilities/{id}`); none when the CVE is not registered.
+    pub id: Option<String>,
+}
+
+/// The vulnerabilities an incident names: one entry per registered record of each CVE, or one
+/// without a record for a CVE the registry does not hold.
+pub async fn incident_vulnerabilities(
+    state: &AppState,
+    viewer: &Viewer,
+    incident: &str,
+) -> Result<Vec<NamedVulnerability>, ApiError> {
+    let cves = state.store.incident_cve_ids(viewer, incident).await?;
+    let registered = state.store.vulnerabilities_for_cves(viewer, &cves).await?;
+    let mut out = Vec::with_capacity(cves.len());
+    for cve in cves {
+        let ids: Vec<&(String, String)> = registered.iter().filter(|(c, _)| *c == cve).collect();
+        if ids.is_empty() {
+            out.push(NamedVulnerability { cve, id: None });
+        } else {
+            out.extend(ids.into_iter().map(|(c, id)| NamedVulnerability { cve: c.clone(), id: Some(id.clone()) }));
+        }
+    }
+    Ok(out)
 }
 
 pub async fn add_event(

@@ -186,6 +186,7 @@ pub async fn incident(
         ApiError::Store(normwatch_store::StoreError::Corrupt { what: "incident".into(), reason: e.to_string() })
     })?;
     value["attribution"] = json!(state.store.incident_attribution(&viewer, &id).await?);
+    value["vulnerabilities"] = json!(super::capacity::incident_vulnerabilities(&state, &viewer, &id).await?);
     render(&headers, api_language(&params, &headers), &value)
 }
 

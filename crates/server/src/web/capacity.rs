@@ -1,13 +1,17 @@
 //! Capacity-building and vulnerability pages, and downloads of exactly what each shows.
 use super::kit::download::{self, Download, Format};
+use super::kit::i18n::in_lang;
 use super::kit::{DataVisit, Rows, Visit};
-use super::kit::{WebError, failure, layout};
+use super::kit::{WebError, either, encode, failure, layout};
 use crate::AppState;
-use crate::api::capacity::programme_filter;
-use axum::extract::State;
+use crate::api::capacity::{programme_filter, vulnerability_links};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use normwatch_core::capacity::{Coverage, Progress, VulnerabilityFigures};
+use normwatch_core::Lang;
+use normwatch_core::capacity::{Coverage, MitigationStatus, Progress, VulnerabilityFigures};
+use normwatch_core::vep::Decision;
 
 fn progress_name(p: Progress) -> &'static str {
     match p {
@@ -165,7 +169,8 @@ pub async fn vulnerabilities(State(state): State<AppState>, v: Visit) -> Result<
             tbody {
                 @for v in &list {
                     tr {
-                        td { (v.cve_id.clone().unwrap_or_default()) } td { (v.vendor) } td { (v.product) }
+                        td { a href=(page.link(&format!("/vulnerabilities/{}", encode(&v.id)))) { (v.cve_id.as_deref().unwrap_or("—")) } }
+                        td { (v.vendor) } td { (v.product) }
                         td.date { (super::kit::dates::format_date(&v.reported_on, l)) } td.date { (v.fixed_on.as_deref().map(|d| super::kit::dates::format_date(d, l)).unwrap_or_default()) }
                         td { (v.days_to_fix.map(|d| d.to_string()).unwrap_or_default()) }
                     }
@@ -176,4 +181,142 @@ pub async fn vulnerabilities(State(state): State<AppState>, v: Visit) -> Result<
         (download::links(&page))
     };
     Ok(layout(&page, ui.vuln_title, body).into_response())
+}
+
+/// The strings of a vulnerability's page, in both languages (a missing one does not compile).
+#[derive(serde::Serialize)]
+struct VulnWords {
+    title: &'static str,
+    cve: &'static str,
+    advisory: &'static str,
+    mitigation: &'static str,
+    incidents: &'static str,
+    incidents_intro: &'static str,
+    no_incidents: &'static str,
+    vep_cases: &'static str,
+    vep_intro: &'static str,
+    undecided: &'static str,
+    disclose: &'static str,
+    restrict: &'static str,
+    overdue: &'static str,
+    unknown: &'static str,
+}
+
+const VULN_JA: VulnWords = VulnWords {
+    title: "脆弱性",
+    cve: "CVE番号",
+    advisory: "勧告",
+    mitigation: "対策の状況",
+    incidents: "この脆弱性を悪用したインシデント",
+    incidents_intro: "本文や出典でこのCVE番号に触れている、閲覧できるインシデント。",
+    no_incidents: "閲覧できるインシデントのうち、このCVE番号に触れているものはない。",
+    vep_cases: "脆弱性公平性プロセス（VEP）の案件",
+    vep_intro: "あなたが委員を務める委員会の案件のみ（委員以外には表示されない）。",
+    undecided: "未決定",
+    disclose: "開示",
+    restrict: "制限",
+    overdue: "再審査期限切れ",
+    unknown: "不明",
+};
+
+const VULN_EN: VulnWords = VulnWords {
+    title: "Vulnerability",
+    cve: "CVE id",
+    advisory: "Advisory",
+    mitigation: "Mitigation",
+    incidents: "Incidents that exploited it",
+    incidents_intro: "The incidents you may read whose text or sources name this CVE id.",
+    no_incidents: "No incident you may read names this CVE id.",
+    vep_cases: "Vulnerability equities (VEP) cases",
+    vep_intro: "Cases of the boards you sit on only (nobody else sees them).",
+    undecided: "undecided",
+    disclose: "disclose",
+    restrict: "restrict",
+    overdue: "re-review overdue",
+    unknown: "unknown",
+};
+
+fn mitigation_word(m: MitigationStatus, l: Lang) -> &'static str {
+    match (m, l) {
+        (MitigationStatus::Unpatched, Lang::Ja) => "未修正",
+        (MitigationStatus::Mitigated, Lang::Ja) => "緩和策あり",
+        (MitigationStatus::Fixed, Lang::Ja) => "修正済み",
+        (MitigationStatus::Unpatched, Lang::En) => "unpatched",
+        (MitigationStatus::Mitigated, Lang::En) => "mitigated",
+        (MitigationStatus::Fixed, Lang::En) => "fixed",
+    }
+}
+
+/// One vulnerability: its record, the incidents that exploited it and the VEP cases about it
+/// that the visitor may read.
+pub async fn vulnerability(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    v: Visit,
+) -> Result<Response, WebError> {
+    let page = v.page(&format!("/vulnerabilities/{}", encode(&id)))?;
+    let l = page.lang;
+    let w = in_lang(l, &VULN_JA, &VULN_EN);
+    let caller = &v.caller;
+    let Some(vuln) = state.store.vulnerability(&caller.viewer(), &id).await.map_err(failure(l))? else {
+        return Err(WebError::not_found(l, format!("no vulnerability `{id}` that you may read")));
+    };
+    let (incidents, cases) = vulnerability_links(&state, caller, vuln.cve_id.as_deref()).await.map_err(failure(l))?;
+    let date = |d: &str| super::kit::dates::format_date(d, l);
+    let title = match &vuln.cve_id {
+        Some(cve) => format!("{cve} — {} {}", vuln.vendor, vuln.product),
+        None => format!("{} {}", vuln.vendor, vuln.product),
+    };
+    let body = html! {
+        h1 #vulnerability-title { (title) }
+        p { span.tag { "TLP:" (vuln.tlp.name().to_uppercase()) }
+            a href=(format!("/api/v1/vulnerabilities/{}", encode(&id))) { (page.ui().download_json) } }
+        dl.facts {
+            dt { (w.cve) } dd #cve { (vuln.cve_id.as_deref().unwrap_or(w.unknown)) }
+            dt { (page.ui().vendor) } dd { (vuln.vendor) }
+            dt { (page.ui().vep_product) } dd { (vuln.product) }
+            dt { (page.ui().reported) } dd { (date(&vuln.reported_on)) }
+            dt { (w.mitigation) } dd { (mitigation_word(vuln.mitigation_status, l))
+                @if let Some(f) = &vuln.fixed_on { " (" (date(f)) ")" } }
+            @if let Some(u) = &vuln.advisory_url { dt { (w.advisory) } dd { a href=(u) rel="noreferrer" { (u) } } }
+        }
+        h2 { (w.incidents) }
+        @if incidents.is_empty() {
+            p #no-incidents { (w.no_incidents) }
+        } @else {
+            p { (w.incidents_intro) }
+            ul #incidents { @for i in &incidents {
+                li { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) }
+                     " · " (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), date)) }
+            } }
+        }
+        @if !cases.is_empty() {
+            h2 { (w.vep_cases) }
+            p { (w.vep_intro) }
+            ul #vep-cases { @for c in &cases {
+                li data-case=(c.id) { a href=(page.link(&format!("/vep/{}", encode(&c.board)))) { (c.board) } " · "
+                    (date(&c.submitted_on)) " · "
+                    (match c.current().map(|d| d.decision) {
+                        Some(Decision::Disclose) => w.disclose,
+                        Some(Decision::Restrict) => w.restrict,
+                        None => w.undecided,
+                    })
+                    @if c.overdue { " " span.tag.error { (w.overdue) } } }
+            } }
+        }
+    };
+    // A board's cases are its members' alone: no shared cache keeps the page that shows them.
+    Ok(if cases.is_empty() {
+        layout(&page, &title, body).into_response()
+    } else {
+        super::kit::no_store(StatusCode::OK, layout(&page, &title, body))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        crate::web::kit::i18n::assert_translated(&super::VULN_JA, &super::VULN_EN, &[]);
+    }
 }

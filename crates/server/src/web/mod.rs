@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders/{id}/evidence", axum::routing::post(implementation::record_evidence))
         .route("/capacity", get(capacity::programmes))
         .route("/vulnerabilities", get(capacity::vulnerabilities))
+        .route("/vulnerabilities/{id}", get(capacity::vulnerability))
         .route("/standards", get(hygiene::standards))
         .route("/contacts", get(contacts::directory))
         .route("/checks", get(checks::results))

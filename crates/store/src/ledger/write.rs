@@ -70,6 +70,9 @@ fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
             add("actor_country", c);
         }
     }
+    for cve in normwatch_core::vulnerability::incident_cves(input) {
+        add("cve", &cve);
+    }
     out
 }
 

@@ -39,6 +39,7 @@ struct Words {
     targets: &'static str,
     impact: &'static str,
     sources: &'static str,
+    vulnerabilities: &'static str,
     origin: &'static str,
     screening: &'static str,
     screening_intro: &'static str,
@@ -77,6 +78,7 @@ const JA: Words = Words {
     targets: "標的",
     impact: "影響",
     sources: "出典",
+    vulnerabilities: "言及している脆弱性",
     origin: "取り込み元",
     screening: "関係しうる規範",
     screening_intro: "行為主体・作戦の内容・標的の資産から、規範の文言に沿って示した候補であり、評価ではない。",
@@ -115,6 +117,7 @@ const EN: Words = Words {
     targets: "Targets",
     impact: "Impact",
     sources: "Sources",
+    vulnerabilities: "Vulnerabilities named",
     origin: "Imported from",
     screening: "Norms it may engage",
     screening_intro: "Suggestions drawn, along the norms' text, from who acted, what the operation did and which assets it hit: prompts for an assessment, not findings.",
@@ -276,6 +279,8 @@ pub(super) async fn incident_page(
     };
     let title = either(&b.title, l).to_owned();
     let same_incident = same_incident_section(state, caller, page, id).await?;
+    let vulnerabilities =
+        crate::api::capacity::incident_vulnerabilities(state, &viewer, id).await.map_err(failure(l))?;
     let body = html! {
         h1 #incident-title { (title) }
         p { span.tag { (status_word(ww, incident.body.status)) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
@@ -300,6 +305,12 @@ pub(super) async fn incident_page(
                 AttributionState::Contested { states } => { (w.contested) " (" (states.join(", ")) ")" }
             } }
             dt { (w.sources) } dd { ul { @for s in b.sources.iter().take(30) { li { a href=(s.url) rel="noreferrer" { (s.url) } } } } }
+            @if !vulnerabilities.is_empty() {
+                dt { (w.vulnerabilities) } dd { ul #vulnerabilities { @for n in &vulnerabilities { li { @match &n.id {
+                    Some(v) => { a href=(page.link(&format!("/vulnerabilities/{}", encode(v)))) { (n.cve) } }
+                    None => { (n.cve) }
+                } } } } }
+            }
             @if let Some(o) = &b.origin {
                 dt { (w.origin) } dd { (o.dataset) " " (o.id) @if let Some(u) = &o.url { " · " a href=(u) { (u) } } }
             }
