@@ -124,6 +124,19 @@ OPERATIONS = {
     "GET /metrics/endorsed-violations": "CQL",
     "GET /export/stix": "CQ",
     "GET /export/stix/extension-schema.json": "",
+    "POST /sources": "CFV",
+    "GET /sources": "CFQ",
+    "GET /sources/{id}": "CFQ",
+    "DELETE /sources/{id}": "CF",
+    "GET /triage": "CFQ",
+    "GET /triage/{id}": "CF",
+    "POST /triage/{id}/promote": "CFVX",
+    "POST /triage/{id}/attach": "CFVX",
+    "POST /triage/{id}/dismiss": "CFVX",
+    "GET /collection/coverage": "CFQ",
+    "POST /collection/run": "CF",
+    # 429 (too many tips from one address) is written by hand in the document.
+    "POST /tips": "V",
 }
 for kind in LEDGER_KINDS:
     OPERATIONS.update(

@@ -36,7 +36,7 @@ pub enum ApiError {
         "API writes with a session cookie need the session's X-CSRF-Token header; scripts should use a bearer token"
     )]
     CsrfRejected,
-    #[error("too many failed sign-ins; try again in {retry_after} s")]
+    #[error("too many attempts from here in a short time; try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -42,6 +42,8 @@ pub struct AppState {
     pub blobs: normwatch_store::BlobStore,
     pub log: Arc<log::TransparencyLog>,
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
+    /// Public tips per client address (`POST /api/v1/tips`), counted as sign-ins are.
+    pub tip_limiter: Arc<auth::SignInLimiter>,
     /// Verified against when a username is unknown, so that timing does not tell.
     pub dummy_password_hash: Arc<String>,
     /// Password checks running at once (each Argon2id check takes ~19 MiB and a core).
@@ -107,6 +109,11 @@ impl AppState {
             instance: Arc::new(instance),
             // Five wrong passwords per username, or twenty per address, lock for 15 minutes.
             sign_in_limiter: Arc::new(auth::SignInLimiter::new(std::time::Duration::from_secs(15 * 60), 5, 20)),
+            tip_limiter: Arc::new(auth::SignInLimiter::new(
+                std::time::Duration::from_secs(api::collect::TIP_WINDOW_SECS),
+                api::collect::TIPS_PER_WINDOW,
+                api::collect::TIPS_PER_WINDOW,
+            )),
             dummy_password_hash: Arc::new(dummy),
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
             collector: normwatch_app::Collector::new(Default::default(), false).map_err(|e| {

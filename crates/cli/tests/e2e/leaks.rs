@@ -3,13 +3,15 @@
 //! records of every kind, at every TLP, draft and published, open and shared with a community,
 //! is read by every kind of viewer on every GET route — API, portal, TAXII, log, downloads —
 //! and no viewer may find a trace (marker text or id) of a record it may not read: not in a
-//! body, not in a count, not in a TAXII manifest, not in a log proof by record.
+//! body, not in a count, not in a TAXII manifest, not in a log proof by record. Collection's
+//! sources and items (a source's poll and a public tip) are leads for editors and admins only.
 
 use crate::common::{Api, Roles, TestServer, publish_through_review, reviewers};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
-on_both_backends!(nothing_leaks_on_any_read_path, every_list_filter_answers);
+// Private sources allowed: the world's collection source is a feed on a loopback port.
+on_both_backends!(env crate::common::COLLECTING; nothing_leaks_on_any_read_path, every_list_filter_answers);
 
 const TLPS: [&str; 5] = ["clear", "green", "amber", "amber+strict", "red"];
 const COMMUNITY: &str = "coop";
@@ -27,6 +29,8 @@ struct Rec {
     stakeholder: Option<&'static str>,
     /// A link between two records is readable with both of them only.
     ends: Option<Box<(Rec, Rec)>>,
+    /// A collection source or item: read by those who triage (editors, admins) only.
+    lead: bool,
 }
 
 /// A viewer and what the access rules grant it (DESIGN: roles, TLP 2.0, communities).
@@ -41,6 +45,8 @@ struct Who {
     admin: bool,
     /// The world's author reads all of it.
     author: bool,
+    /// Editors triage collected items (admins too, through `admin`).
+    triages: bool,
 }
 
 /// The rule, stated independently of the store's SQL: a published record at a marking the
@@ -49,6 +55,9 @@ struct Who {
 fn may_read(w: &Who, r: &Rec) -> bool {
     if let Some(ends) = &r.ends {
         return may_read(w, &ends.0) && may_read(w, &ends.1);
+    }
+    if r.lead {
+        return w.triages || w.admin || w.author;
     }
     if w.author {
         return true;
@@ -122,6 +131,7 @@ async fn world(s: &TestServer) -> World {
                     community: shared,
                     stakeholder,
                     ends: None,
+                    lead: false,
                 };
                 let publish = |path: String| {
                     let (r1, r2) = if tlp == "red" { (&red[0], &red[1]) } else { (&r1, &r2) };
@@ -273,8 +283,10 @@ async fn world(s: &TestServer) -> World {
             community: a.community || b.community,
             stakeholder: None,
             ends: Some(Box::new((a.clone(), b.clone()))),
+            lead: false,
         });
     }
+    records.extend(collected(s, admin).await);
     let editorial: &'static [&'static str] = &["clear", "green", "amber", "amber+strict"];
     let open: &'static [&'static str] = &["clear", "green"];
     let who = |name, api: &Api, markings, unpublished, stakeholder, member| Who {
@@ -286,19 +298,60 @@ async fn world(s: &TestServer) -> World {
         member,
         admin: false,
         author: false,
+        triages: false,
     };
     let whos = vec![
         who("anonymous", &roles.anonymous, &["clear"], false, None, false),
         who("reader", &roles.reader, open, false, None, false),
         who("contributor-jp (member)", &roles.contributor, open, false, Some("jp"), true),
         who("contributor-acme", &roles.acme_contributor, open, false, Some("acme"), false),
-        who("editor", &roles.editor, editorial, true, None, false),
+        Who { triages: true, ..who("editor", &roles.editor, editorial, true, None, false) },
         who("reviewer", &roles.reviewer, editorial, true, None, false),
         who("reviewer-watchdog (member)", &r1, editorial, true, None, true),
         Who { admin: true, ..who("admin", &roles.admin, &[], false, None, false) },
         Who { author: true, ..who("admin (author, member)", admin, &[], false, None, true) },
     ];
     World { records, whos }
+}
+
+/// Collection's leads: a source (its name a marker) polled from a loopback feed, the item the
+/// poll brings, and an anonymous tip.
+async fn collected(s: &TestServer, admin: &Api) -> Vec<Rec> {
+    let feed = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Lead feed</title>
+        <item><title>Clinic systems encrypted QzitemZq</title><link>https://lead-feed.example/clinic</link>
+        <description>Ransomware encrypted the records of a clinic (QzitemZq).</description></item></channel></rss>"#;
+    let app = axum::Router::new().route("/feed.xml", axum::routing::get(move || async move { feed }));
+    let addr = crate::collect::serve(app).await;
+    let (st, source) = admin
+        .post("/api/v1/sources", &json!({"name": "QzsrcZq", "kind": "rss", "url": format!("http://{addr}/feed.xml")}))
+        .await;
+    assert_eq!(st, 201, "{source}");
+    let (st, report) = admin.post("/api/v1/collection/run", &json!({})).await;
+    assert_eq!((st, &report["new_items"]), (200, &json!(1)), "{report}");
+    let (st, b) =
+        Api::anonymous(s).post("/api/v1/tips", &json!({"text": "A tip about QztipZq: a defaced ministry site."})).await;
+    assert_eq!(st, 202, "{b}");
+    let (_, queue) = admin.get("/api/v1/triage?state=all").await;
+    let lead = |kind: &'static str, id: &str, marker: &str| Rec {
+        kind,
+        id: id.to_owned(),
+        marker: marker.to_owned(),
+        tlp: "red",
+        published: false,
+        community: false,
+        stakeholder: None,
+        ends: None,
+        lead: true,
+    };
+    let mut out = vec![lead("source", source["id"].as_str().expect("id"), "QzsrcZq")];
+    for marker in ["QzitemZq", "QztipZq"] {
+        let item = queue["items"]
+            .as_array()
+            .and_then(|l| l.iter().find(|i| i["text"].as_str().is_some_and(|t| t.contains(marker))))
+            .unwrap_or_else(|| panic!("an item with {marker}: {queue}"));
+        out.push(lead("item", item["id"].as_str().expect("id"), marker));
+    }
+    out
 }
 
 /// GETs a path as a viewer: its status and body as text (bytes lossily).
@@ -529,6 +582,7 @@ async fn every_list_filter_answers(s: TestServer) {
             "region" => "asia".into(),
             "asset" => "ci.energy".into(),
             "baseline" => "cis-ig1".into(),
+            "cluster" => "no-such-cluster".into(),
             other => panic!("no sample value for the documented filter `{other}`: add one here"),
         }
     };

@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod capacity;
 mod cli;
+mod collect;
 mod collect_portal;
 mod communities;
 mod consultations;

@@ -3,6 +3,7 @@ mod accounts;
 pub(crate) mod capacity;
 mod catalog;
 mod cbm;
+pub(crate) mod collect;
 mod community;
 mod consultation;
 pub(crate) mod evidence;
@@ -106,6 +107,16 @@ pub fn routes() -> Router<AppState> {
         .route("/vep/boards/{id}/report", get(vep::report))
         .route("/vep/cases/{id}", get(vep::case))
         .route("/vep/cases/{id}/decisions", post(vep::decide))
+        .route("/sources", post(collect::create_source).get(collect::sources))
+        .route("/sources/{id}", get(collect::source).delete(collect::remove_source))
+        .route("/triage", get(collect::triage))
+        .route("/triage/{id}", get(collect::item))
+        .route("/triage/{id}/promote", post(collect::promote))
+        .route("/triage/{id}/attach", post(collect::attach))
+        .route("/triage/{id}/dismiss", post(collect::dismiss))
+        .route("/collection/coverage", get(collect::coverage))
+        .route("/collection/run", post(collect::run))
+        .route("/tips", post(collect::tip))
 }
 
 /// Every (method, path) the API serves under `/api/v1`, read off its router; the OpenAPI test

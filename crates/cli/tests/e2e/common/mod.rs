@@ -182,14 +182,16 @@ impl Drop for TestServer {
     }
 }
 
-/// Declares each listed `async fn name(server: TestServer)` as a test on SQLite and on PostgreSQL.
+/// Declares each listed `async fn name(server: TestServer)` as a test on SQLite and on PostgreSQL;
+/// `env &[(VAR, value), …];` before the names starts the servers with those settings.
 macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
+    (env $env:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await;
+                    let server =
+                        $crate::common::TestServer::start_with_env($crate::common::Backend::Sqlite, $env).await;
                     super::$name(server).await
                 }
             )*
@@ -198,13 +200,25 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let server = $crate::common::TestServer::start($crate::common::Backend::Postgres).await;
+                    let server =
+                        $crate::common::TestServer::start_with_env($crate::common::Backend::Postgres, $env).await;
                     super::$name(server).await
                 }
             )*
         }
     };
+    ($($name:ident),* $(,)?) => {
+        on_both_backends!(env &[]; $($name),*);
+    };
 }
+
+/// Settings of a server whose collection a test drives: sources on loopback fixtures allowed,
+/// and no background poller (the test polls with `POST /api/v1/collection/run`, so that what
+/// each run finds is known).
+pub const COLLECTING: &[(&str, &str)] =
+    &[("NORMWATCH_ALLOW_PRIVATE_SOURCES", "true"), ("NORMWATCH_COLLECT_POLL_SECS", "0")];
+/// No background poller, private sources refused (the default).
+pub const NOT_POLLING: &[(&str, &str)] = &[("NORMWATCH_COLLECT_POLL_SECS", "0")];
 
 /// The Python of the test venv that `scripts/test` prepares (OpenAPI validator, schemathesis,
 /// OASIS's STIX and TAXII tools).
