@@ -271,6 +271,20 @@ async fn tips_and_polled_items_are_triaged_in_the_portal(s: TestServer) {
     // Decided once: a second decision on it is refused.
     let (st, _, _) = editor.post(&format!("/triage/{ransomware}/dismiss"), &[("reason", "again")]).await;
     assert_eq!(st, 409, "decided already");
+
+    // Tips are limited per address, through the form as through the API: refused with the text
+    // kept, after a handful.
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let text = format!("Outage number {n} at a water utility");
+        let (st, _, page) = post_anonymous(&s, "/tips", &[("lang", "en"), ("text", &text)]).await;
+        statuses.push(st);
+        if st == 429 {
+            assert!(page.contains(&text) && page.contains("try again in"), "the limit, with the text kept: {page}");
+            break;
+        }
+    }
+    assert_eq!(statuses.last(), Some(&429), "the tip form is rate-limited: {statuses:?}");
 }
 
 async fn sources_are_registered_with_field_errors(s: TestServer) {

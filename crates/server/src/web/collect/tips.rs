@@ -6,11 +6,13 @@ use super::words::{Words, words};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::extract::client_address;
 use crate::web::kit::forms::{Fields, Refusal, refuse_nul};
 use crate::web::kit::{Page, PageUser, Visit, WebError, form_body, layout, no_store, see_other};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::http::Extensions;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
@@ -60,6 +62,7 @@ fn tip_form(page: &Page, w: &Words, values: &Fields, refusal: Option<&Refusal>) 
 pub async fn send(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
     caller: Caller,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, WebError> {
@@ -72,6 +75,11 @@ pub async fn send(
         text: fields.one("text").to_owned(),
         urls: (1..=URL_FIELDS).filter_map(|i| fields.opt(&format!("url_{i}"))).collect(),
     };
+    // The API's limit, in the same count per client address: the form is no way around it.
+    let key = format!("tip:{}", client_address(&extensions).map_or_else(|| "unknown".to_owned(), |a| a.to_string()));
+    if let Err(retry_after) = state.tip_limiter.attempt(&key, None) {
+        return Ok(form_page(&page, Some(Refusal::of("tip", &fields, ApiError::TooManyRequests { retry_after }))));
+    }
     match state.app().submit_tip(&state.collector, &input).await {
         Ok(_) => Ok(see_other(&format!("/tips/thanks?lang={lang}"))),
         // A tip we hold already is thanked like a new one: the page tells nothing of the queue.
