@@ -172,6 +172,7 @@ async fn main_pages_render_in_both_languages_with_screenshots(s: TestServer, b: 
         ("vep", "/vep"),
         ("log", "/log"),
         ("sign-in", "/sign-in"),
+        ("tips", "/tips"),
     ];
     let mut problems = Vec::new();
     for (lang, nav_norms) in NAV_NORMS {

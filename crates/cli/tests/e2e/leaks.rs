@@ -492,6 +492,17 @@ async fn concrete_paths(world: &World) -> Vec<String> {
         paths.insert(format!("/taxii2/api/collections/{c}/objects/?match[type]=note"));
         paths.insert(format!("/taxii2/api/collections/{c}/manifest/?limit=10000"));
     }
+    // The portal's collection pages with their filters: every state, tips, each item's cluster.
+    for q in ["state=all", "state=all&origin=tip", "state=all&origin=source", "state=dismissed"] {
+        paths.insert(format!("/triage?{q}"));
+    }
+    for r in &world.records {
+        match r.kind {
+            "item" => paths.insert(format!("/triage?state=all&cluster={}", r.id)),
+            "source" => paths.insert(format!("/triage?state=all&source={}", r.id)),
+            _ => false,
+        };
+    }
     let logged = |kind: &'static str| match kind {
         "assessment" => "violation-assessment",
         "attribution" => "attribution-claim",

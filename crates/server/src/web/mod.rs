@@ -4,6 +4,7 @@ mod account;
 mod adoption;
 mod capacity;
 mod checks;
+mod collect;
 mod communities;
 mod consultations;
 mod contacts;
@@ -75,4 +76,11 @@ pub fn routes() -> Router<AppState> {
         .route("/stakeholders/{id}/hygiene", get(hygiene::stakeholder_hygiene))
         .route("/vep", get(vep::boards))
         .route("/vep/{board}", get(vep::board))
+        .route("/triage", get(collect::triage))
+        .route("/triage/{id}/{decision}", axum::routing::post(collect::decide_item))
+        .route("/sources", get(collect::sources).post(collect::add_source))
+        .route("/sources/poll", axum::routing::post(collect::poll_sources))
+        .route("/sources/{id}/remove", axum::routing::post(collect::remove_source))
+        .route("/tips", get(collect::tip_form).post(collect::send_tip))
+        .route("/tips/thanks", get(collect::tip_thanks))
 }

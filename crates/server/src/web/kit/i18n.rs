@@ -177,6 +177,9 @@ pub struct Ui {
     pub supersedes: &'static str,
     pub website: &'static str,
     pub registered_keys: &'static str,
+    pub nav_triage: &'static str,
+    pub nav_sources: &'static str,
+    pub report_incident: &'static str,
 }
 
 pub const JA: Ui = Ui {
@@ -353,6 +356,9 @@ pub const JA: Ui = Ui {
     supersedes: "置き換え前",
     website: "ウェブサイト",
     registered_keys: "登録された公開鍵",
+    nav_triage: "選別",
+    nav_sources: "情報源",
+    report_incident: "インシデントを報告する",
 };
 
 pub const EN: Ui = Ui {
@@ -529,6 +535,9 @@ pub const EN: Ui = Ui {
     supersedes: "supersedes",
     website: "Website",
     registered_keys: "Registered public keys",
+    nav_triage: "Triage",
+    nav_sources: "Sources",
+    report_incident: "Report an incident",
 };
 
 /// The one of a pair of word sets (Japanese, English) for the page language: every bilingual

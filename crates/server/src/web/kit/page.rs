@@ -24,13 +24,16 @@ pub struct Page {
 pub struct PageUser {
     pub name: String,
     pub csrf: String,
+    /// Whether the navigation offers the collection pages (triage, sources).
+    pub may_triage: bool,
 }
 
 impl PageUser {
     pub fn of(caller: &crate::auth::Caller) -> Option<PageUser> {
         match (&caller.account, &caller.credential) {
             (Some(a), crate::auth::Credential::Session { csrf_token, .. }) => {
-                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone() })
+                let may_triage = normwatch_core::collection::may_triage(&caller.viewer());
+                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone(), may_triage })
             }
             _ => None,
         }
@@ -172,6 +175,10 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     }
                     @match &page.user {
                         Some(u) => {
+                            @if u.may_triage {
+                                a href=(page.link("/triage")) { (ui.nav_triage) }
+                                a href=(page.link("/sources")) { (ui.nav_sources) }
+                            }
                             a href=(page.link("/hotline")) { (ui.nav_hotline) }
                             a href=(page.link("/checks")) { (ui.checks_title.split('（').next().unwrap_or(ui.checks_title)) }
                             span.user { (ui.signed_in_as) " " b { (u.name) } }
@@ -186,6 +193,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                     a.switch href=(switch) hreflang=(other.code()) lang=(other.code()) id="lang-switch" { (ui.switch_to) }
                 }
                 main #main { (body) }
+                footer.site { a #report-incident href=(page.link("/tips")) { (ui.report_incident) } }
             }
         }
     }

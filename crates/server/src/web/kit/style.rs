@@ -46,6 +46,12 @@ p.downloads { font-size:.9em; } ul.stakeholders { columns: 2 16rem; }
 pre { background:#fff; border:1px solid var(--line); border-radius:4px; padding:.6rem .8rem; overflow-x:auto; white-space:pre-wrap; word-break:break-all; }
 div.timeline section.year h2 { font-size:1.3rem; } div.timeline h3 { font-size:1rem; color:var(--muted); margin:.6rem 0 .2rem; }
 div.timeline ol.incidents { list-style:none; padding-left:.6rem; border-left:3px solid var(--line); }
+body > footer.site { max-width:60rem; margin:0 auto; padding:.5rem 1.5rem 2rem; }
+article.item { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.2rem .9rem .8rem; margin:1rem 0; }
+article.item h2 { font-size:1.15rem; border:none; margin-top:.6rem; } article.item h3 { font-size:1rem; margin:.8rem 0 .2rem; }
+article.item p.meta { font-size:.9em; color:var(--muted); } dl.proposals dt { font-weight:600; } dl.proposals dd { margin-left:1rem; }
+div.decide { display:grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap:.6rem; margin-top:.6rem; }
+div.decide p.refusal { grid-column: 1 / -1; } .field-error { font-size:.9em; }
 "#;
 
 /// The portal's stylesheet.
