@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod capacity;
 mod cli;
+mod collect_cli;
 mod communities;
 mod consultations;
 mod contacts;
