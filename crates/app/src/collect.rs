@@ -571,11 +571,25 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
     pub async fn collect_once(
         &self,
         collector: &Collector,
+        progress: impl FnMut(&Polled1),
+    ) -> Result<CollectReport, AppError> {
+        self.collect_due_by(collector, OffsetDateTime::now_utc(), || false, progress).await
+    }
+
+    /// Polls every source due by `due_by` (a time far ahead polls them all), most overdue first.
+    /// `stop` is asked before each source, so that a shutdown waits for one poll, not for all.
+    pub async fn collect_due_by(
+        &self,
+        collector: &Collector,
+        due_by: OffsetDateTime,
+        stop: impl Fn() -> bool,
         mut progress: impl FnMut(&Polled1),
     ) -> Result<CollectReport, AppError> {
-        let now = OffsetDateTime::now_utc();
         let mut report = CollectReport::default();
-        for record in self.store.due_sources(&timestamp(now)).await? {
+        for record in self.store.due_sources(&timestamp(due_by)).await? {
+            if stop() {
+                break;
+            }
             let outcome = self.poll_one(collector, &record).await?;
             progress(&outcome);
             report.sources.push(outcome);

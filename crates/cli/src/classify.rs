@@ -6,6 +6,10 @@ use normwatch::import::read_eurepoc;
 use normwatch_collect::evaluate::cross_validate;
 use normwatch_collect::examples::examples;
 use normwatch_collect::{Example, Model};
+use normwatch_core::collection::ItemState;
+use normwatch_core::incident::IncidentInput;
+use normwatch_core::{Localized, Viewer};
+use normwatch_store::Store;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,9 +20,11 @@ pub use normwatch_app::collect::MODEL_FILE;
 pub enum ClassifyCommand {
     /// Train the classifier that proposes operation types, targeted sectors and countries, the
     /// attributed state, and whether an item reports an attribution or a response, on EuRepoC
-    /// v1.1's coded incidents (their titles and descriptions, and the coders' labels). Writes
-    /// <data-dir>/classifier.json, replacing the model there; without it collection proposes
-    /// from the gazetteer and keyword rules only.
+    /// v1.1's coded incidents (their titles and descriptions, and the coders' labels), and on
+    /// this instance's triage decisions: an item promoted or attached teaches the labels of the
+    /// incident it became (operation types, sectors, countries, state actors), a dismissed item
+    /// teaches that its text carries none. Writes <data-dir>/classifier.json, replacing the
+    /// model there; without it collection proposes from the gazetteer and keyword rules only.
     Train {
         /// The EuRepoC v1.1 folder (EuRepoC_Global_Database_1.1.csv, the attribution and the
         /// receiver datasets).
@@ -43,10 +49,69 @@ fn load(dir: &Path) -> Result<Vec<Example>> {
     Ok(examples)
 }
 
-pub fn run(cmd: ClassifyCommand, data_dir: &Path) -> Result<()> {
+/// Examples from the triage decisions in the database: `(examples, from promoted or attached
+/// items, from dismissed items)`. Open items teach nothing yet.
+pub async fn triage_examples(database: &str) -> Result<(Vec<Example>, usize, usize)> {
+    let store = Store::connect(database).await?;
+    let mut out = Vec::new();
+    let (mut used, mut dismissed) = (0, 0);
+    for (text, state, incident) in store.decided_items().await? {
+        match (state, incident) {
+            (ItemState::Dismissed, _) => {
+                out.push(Example { text, labels: Default::default() });
+                dismissed += 1;
+            }
+            (ItemState::Promoted | ItemState::Attached, Some(id)) => {
+                let Some(incident) = current_incident(&store, &id).await? else { continue };
+                // The incident's labels, as EuRepoC's coded incidents are labelled, on the
+                // item's own text (the incident's text was written from it, or before it).
+                let mut labelled = incident;
+                labelled.title = Localized::new("", text.clone());
+                labelled.description = Localized::new("", "");
+                labelled.origin = None;
+                let labels = examples(&[labelled], &[], &[]).pop().map(|e| e.labels).unwrap_or_default();
+                out.push(Example { text, labels });
+                used += 1;
+            }
+            _ => {}
+        }
+    }
+    store.close().await;
+    Ok((out, used, dismissed))
+}
+
+/// A SQLite file not created yet (training before the first `init`): no decisions to learn from.
+fn no_database_yet(database: &str) -> bool {
+    let Some(path) = database.strip_prefix("sqlite://") else { return false };
+    let path = path.split('?').next().unwrap_or(path);
+    !path.is_empty() && path != ":memory:" && !Path::new(path).exists()
+}
+
+/// The latest version of an incident (coders refine a promoted draft's labels in revisions).
+async fn current_incident(store: &Store, id: &str) -> Result<Option<IncidentInput>> {
+    let mut id = id.to_owned();
+    for _ in 0..32 {
+        let Some(record) = store.ledger_record::<IncidentInput>(&Viewer::system(), &id).await? else { return Ok(None) };
+        match record.superseded_by {
+            Some(next) if next != id => id = next,
+            _ => return Ok(Some(record.body)),
+        }
+    }
+    Ok(None)
+}
+
+pub async fn run(cmd: ClassifyCommand, data_dir: &Path, database: &str) -> Result<()> {
     match cmd {
         ClassifyCommand::Train { eurepoc } => {
-            let examples = load(&eurepoc)?;
+            let mut examples = load(&eurepoc)?;
+            std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+            let (triage, used, dismissed) =
+                if no_database_yet(database) { (vec![], 0, 0) } else { triage_examples(database).await? };
+            eprintln!(
+                "{} examples from triage: {used} promoted or attached items, {dismissed} dismissed items",
+                triage.len()
+            );
+            examples.extend(triage);
             let started = Instant::now();
             let model = Model::train(&examples)?;
             std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -98,10 +163,12 @@ mod tests {
         assert!(Cli::try_parse_from(["classify", "evaluate", "d", "--folds", "x"]).is_err());
     }
 
-    #[test]
-    fn a_missing_dataset_is_named() {
+    #[tokio::test]
+    async fn a_missing_dataset_is_named() {
         let dir = tempfile::tempdir().expect("tmp");
-        let err = run(ClassifyCommand::Evaluate { eurepoc: dir.path().join("absent"), folds: 5 }, dir.path())
+        let db = format!("sqlite://{}", dir.path().join("n.db").display());
+        let err = run(ClassifyCommand::Evaluate { eurepoc: dir.path().join("absent"), folds: 5 }, dir.path(), &db)
+            .await
             .expect_err("no data");
         assert!(format!("{err:#}").contains("absent"), "{err:#}");
         assert!(!dir.path().join(MODEL_FILE).exists());

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod classify;
+mod collect;
 mod config;
 mod links;
 mod log;
@@ -72,6 +73,13 @@ enum Command {
     /// The collection classifier (docs/collection.md): train it on EuRepoC, or measure it.
     #[command(subcommand)]
     Classify(classify::ClassifyCommand),
+    /// Collection sources (feeds, TAXII collections, MISP feeds, STIX bundles, exploited
+    /// vulnerability catalogues): register, list with their health, remove. Acts as the operator.
+    #[command(subcommand)]
+    Sources(collect::SourcesCommand),
+    /// Poll collection sources from the command line (e.g. from cron, with `serve`'s poller off).
+    #[command(subcommand)]
+    Collect(collect::CollectCommand),
     /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
     /// file of what happened in the period: incidents by their start, the violations found in
     /// them, attributions and responses by their own dates (month- or year-precise dates that
@@ -359,7 +367,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             setup::init_logging(&config.log, true);
             import_command(&config, cmd).await
         }
-        Command::Classify(cmd) => classify::run(cmd, &config.data_dir).map(|()| ExitCode::SUCCESS),
+        Command::Classify(cmd) => {
+            setup::init_logging(&config.log, true);
+            classify::run(cmd, &config.data_dir, &config.database).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Sources(cmd) => {
+            setup::init_logging(&config.log, true);
+            collect::sources(&config, cmd).await
+        }
+        Command::Collect(cmd) => {
+            setup::init_logging(&config.log, true);
+            collect::collect(&config, cmd).await
+        }
         Command::Links(links::LinksCommand::Propose { threshold }) => {
             setup::init_logging(&config.log, true);
             let instance = setup::prepare(&config).await?;

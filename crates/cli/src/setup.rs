@@ -7,6 +7,7 @@ use normwatch_server::AppState;
 use normwatch_store::{CatalogLoad, Store, redact_url};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 pub fn init_logging(filter: &str, quiet: bool) {
@@ -169,13 +170,31 @@ pub async fn serve(config: &Config) -> Result<()> {
             tracing::error!(error = %e, "published records could not be turned into STIX objects");
         }
     });
+    // One shutdown signal for the HTTP server and the collection poller.
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let poller = (config.collect_poll_secs > 0).then(|| {
+        crate::collect::spawn_poller(state.clone(), Duration::from_secs(config.collect_poll_secs), stop.clone())
+    });
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);
+    let mut http_stop = stop;
     // Connection info gives the sign-in limiter the client's address.
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stopped| *stopped).await;
+        })
         .await?;
+    // The poller finishes the source it is polling (its items and health are written), then ends.
+    if let Some(poller) = poller
+        && let Err(e) = poller.await
+    {
+        tracing::error!(error = %e, "the collection poller ended abnormally");
+    }
     instance.store.close().await;
     tracing::info!("stopped");
     Ok(())

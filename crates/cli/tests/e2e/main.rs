@@ -14,6 +14,7 @@ mod browser;
 mod capacity;
 mod cli;
 mod collect;
+mod collect_cli;
 mod collect_portal;
 mod communities;
 mod consultations;
