@@ -4,10 +4,13 @@
 //! an incident, dismiss it with a reason — plus public tips into the same queue.
 use crate::ports::{Collection, LedgerWrite};
 use crate::{Acting, App, AppError};
+use futures_util::future::join_all;
 use normwatch_collect::classify::relevance;
 use normwatch_collect::dedupe::signature;
 use normwatch_collect::poll::{Polled, poll};
-use normwatch_collect::{Classifier, Clusters, Family, Fetcher, Health, Item, Proposal, Source, SourceConfig};
+use normwatch_collect::{
+    Classifier, Clusters, Family, Fetcher, Health, Item, Proposal, Source, SourceConfig, Validators,
+};
 use normwatch_core::collection::{ItemOrigin, ItemState, dismissal_reason};
 use normwatch_core::incident::{ActorKind, IncidentActor, IncidentInput, SourceLink, Target};
 use normwatch_core::linking::{Corpus, Side};
@@ -60,6 +63,25 @@ impl Collector {
             .map_err(|e| AppError::field("collector", e.to_string()))?;
         Ok(Collector { fetcher, classifier: std::sync::Arc::new(classifier) })
     }
+}
+
+/// Sources fetched in one round of a collection run; their new items are matched together.
+pub const SOURCES_PER_ROUND: usize = 16;
+/// Fetches in flight at once.
+pub const FETCHES_AT_ONCE: usize = 8;
+
+/// A new item with the classifier's proposals and its matches, ready to keep.
+struct Prepared {
+    item: Item,
+    proposals: Vec<Proposal>,
+    matched: Value,
+}
+
+/// One source's fetch, before anything is written.
+enum Fetch {
+    NotModified { health: Health, interval: std::time::Duration },
+    Items { entries: usize, items: Vec<Item>, validators: Validators, health: Health, interval: std::time::Duration },
+    Failed { health: Health, interval: Option<std::time::Duration>, error: String },
 }
 
 /// One source's outcome in a collection run.
@@ -258,23 +280,6 @@ fn fit_to_catalogue(input: &mut IncidentInput, catalog: &normwatch_core::Catalog
     }
 }
 
-/// Items of a parsed batch that are new (by URL and content, within the batch and in store).
-async fn new_items<S: Collection>(store: &S, items: Vec<Item>) -> Result<Vec<Item>, AppError> {
-    let mut seen_urls = HashSet::new();
-    let mut seen_hashes = HashSet::new();
-    let mut out = Vec::new();
-    for item in items {
-        if !seen_urls.insert(item.canonical_url.clone()) || !seen_hashes.insert(item.content_hash.clone()) {
-            continue;
-        }
-        if store.item_known(&item.canonical_url, &item.content_hash).await? {
-            continue;
-        }
-        out.push(item);
-    }
-    Ok(out)
-}
-
 impl<S: Collection + LedgerWrite> App<'_, S> {
     fn require_triage<'a>(&self, who: Acting<'a>) -> Result<&'a normwatch_core::Account, AppError> {
         who.require(Right::WriteIncidents, None)
@@ -454,72 +459,90 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
             content_hash: hash,
             cves: normwatch_collect::parse::cves(text),
         };
-        let kept = self.keep(collector, None, ItemOrigin::Tip, vec![item], Some(id)).await?;
+        let prepared = self.prepare(collector, vec![item]).await?;
+        let mut clusters = self.recent_clusters().await?;
+        let kept = self.keep(&mut clusters, None, ItemOrigin::Tip, prepared, Some(id)).await?;
         kept.into_iter().next().flatten().ok_or_else(|| {
             AppError::Store(normwatch_store::StoreError::Conflict("this tip has been received already".into()))
         })
     }
 
-    /// Classifies, clusters and matches new items, then keeps them.
-    async fn keep(
-        &self,
-        collector: &Collector,
-        source_id: Option<&str>,
-        origin: ItemOrigin,
-        items: Vec<Item>,
-        first_id: Option<String>,
-    ) -> Result<Vec<Option<String>>, AppError> {
-        if items.is_empty() {
-            return Ok(vec![]);
-        }
+    /// The clusters of the items kept within the cluster window, to add new items to.
+    async fn recent_clusters(&self) -> Result<Clusters, AppError> {
         let since = timestamp(OffsetDateTime::now_utc() - time::Duration::days(CLUSTER_WINDOW_DAYS));
         let mut clusters = Clusters::new();
         for (sig, id, cluster) in self.store.item_signatures(&since).await? {
             clusters.insert(sig, &id, &cluster);
         }
+        Ok(clusters)
+    }
+
+    /// Classifies new items and matches them against the incidents we hold, all in one pass
+    /// (the matcher's corpus is built once for the batch, not once per source).
+    async fn prepare(&self, collector: &Collector, items: Vec<Item>) -> Result<Vec<Prepared>, AppError> {
         let proposals: Vec<Vec<Proposal>> =
             items.iter().map(|i| collector.classifier.propose(&format!("{}\n{}", i.title, i.text))).collect();
         let matches = self.matches(&items, &proposals).await?;
-        let mut out = Vec::with_capacity(items.len());
+        Ok(items
+            .into_iter()
+            .zip(proposals)
+            .zip(matches)
+            .map(|((item, proposals), matched)| Prepared { item, proposals, matched })
+            .collect())
+    }
+
+    /// Clusters prepared items and keeps them in one transaction. Returns each one's id, `None`
+    /// for one kept already (by URL or content).
+    async fn keep(
+        &self,
+        clusters: &mut Clusters,
+        source_id: Option<&str>,
+        origin: ItemOrigin,
+        prepared: Vec<Prepared>,
+        first_id: Option<String>,
+    ) -> Result<Vec<Option<String>>, AppError> {
+        if prepared.is_empty() {
+            return Ok(vec![]);
+        }
         let mut first_id = first_id;
-        for ((item, matched), proposals) in items.into_iter().zip(matches).zip(proposals) {
+        let mut batch = Vec::with_capacity(prepared.len());
+        for Prepared { item, proposals, matched } in prepared {
             let norms = Classifier::norms(&proposals, &self.catalog);
             let sig = signature(&item);
             let id = first_id.take().unwrap_or_else(normwatch_store::new_id);
             let cluster = clusters.nearest(sig).map(|(c, _)| c.to_owned());
+            clusters.insert(sig, &id, cluster.as_deref().unwrap_or(&id));
             let boost = if matched.as_array().is_some_and(|m| !m.is_empty()) { 0.1 } else { 0.0 };
             let tip = if origin == ItemOrigin::Tip { 0.1 } else { 0.0 };
             let score = (relevance(&proposals, norms.len()) + boost + tip).min(1.0);
-            let new = NewItem {
-                id: id.clone(),
+            batch.push(NewItem {
+                id,
                 source_id: source_id.map(str::to_owned),
                 origin,
-                canonical_url: item.canonical_url.clone(),
-                content_hash: item.content_hash.clone(),
+                canonical_url: item.canonical_url,
+                content_hash: item.content_hash,
                 signature: sig,
-                cluster: cluster.clone(),
-                title: item.title.clone(),
-                text: item.text.clone(),
-                language: item.language.clone(),
+                cluster,
+                title: item.title,
+                text: item.text,
+                language: item.language,
                 published: item.published.map(timestamp),
-                cves: item.cves.clone(),
+                cves: item.cves,
                 proposals: serde_json::to_value(&proposals).unwrap_or(Value::Null),
                 norms: serde_json::to_value(&norms).unwrap_or(Value::Null),
                 matches: matched,
                 relevance: (score * 100.0).round() as i64,
-            };
-            let kept = self.store.insert_items(std::slice::from_ref(&new)).await?.pop().flatten();
-            if kept.is_some() {
-                clusters.insert(sig, &id, cluster.as_deref().unwrap_or(&id));
-            }
-            out.push(kept);
+            });
         }
-        Ok(out)
+        Ok(self.store.insert_items(&batch).await?)
     }
 
     /// For each item, the existing incidents it may be about (the linking matcher's score and
     /// reasons), best first.
     async fn matches(&self, items: &[Item], proposals: &[Vec<Proposal>]) -> Result<Vec<Value>, AppError> {
+        if items.is_empty() {
+            return Ok(vec![]);
+        }
         let incidents = self.store.standing_records::<IncidentInput>(&editor_viewer()).await?;
         if incidents.is_empty() {
             return Ok(vec![json!([]); items.len()]);
@@ -576,8 +599,10 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         self.collect_due_by(collector, OffsetDateTime::now_utc(), || false, progress).await
     }
 
-    /// Polls every source due by `due_by` (a time far ahead polls them all), most overdue first.
-    /// `stop` is asked before each source, so that a shutdown waits for one poll, not for all.
+    /// Polls every source due by `due_by` (a time far ahead polls them all), most overdue first,
+    /// in rounds of [`SOURCES_PER_ROUND`] fetched [`FETCHES_AT_ONCE`] at a time; the round's new
+    /// items are classified and matched together. `stop` is asked before each round, so that a
+    /// shutdown waits for one round (at most about one fetch timeout), not for all.
     pub async fn collect_due_by(
         &self,
         collector: &Collector,
@@ -586,18 +611,84 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         mut progress: impl FnMut(&Polled1),
     ) -> Result<CollectReport, AppError> {
         let mut report = CollectReport::default();
-        for record in self.store.due_sources(&timestamp(due_by)).await? {
+        let due = self.store.due_sources(&timestamp(due_by)).await?;
+        if due.is_empty() {
+            return Ok(report);
+        }
+        let mut clusters = self.recent_clusters().await?;
+        for round in due.chunks(SOURCES_PER_ROUND) {
             if stop() {
                 break;
             }
-            let outcome = self.poll_one(collector, &record).await?;
-            progress(&outcome);
-            report.sources.push(outcome);
+            // A plain loop, not a stream of closures: the future stays `Send` for `tokio::spawn`.
+            let mut fetched: Vec<(usize, Fetch)> = Vec::with_capacity(round.len());
+            for (g, group) in round.chunks(FETCHES_AT_ONCE).enumerate() {
+                let mut fetches = Vec::with_capacity(group.len());
+                for record in group {
+                    fetches.push(self.fetch_one(collector, record));
+                }
+                let base = g * FETCHES_AT_ONCE;
+                fetched.extend(join_all(fetches).await.into_iter().enumerate().map(|(k, f)| (base + k, f)));
+            }
+            // Only what is new goes on: new to the store and new within the round.
+            let mut fresh: Vec<(usize, Vec<Item>)> = Vec::new();
+            let mut urls = HashSet::new();
+            let mut hashes = HashSet::new();
+            for (i, f) in &mut fetched {
+                if let Fetch::Items { items, .. } = f {
+                    let items = std::mem::take(items);
+                    let mut new = Vec::new();
+                    for item in items {
+                        if !urls.insert(item.canonical_url.clone()) || !hashes.insert(item.content_hash.clone()) {
+                            continue;
+                        }
+                        if !self.store.item_known(&item.canonical_url, &item.content_hash).await? {
+                            new.push(item);
+                        }
+                    }
+                    fresh.push((*i, new));
+                }
+            }
+            let counts: Vec<(usize, usize)> = fresh.iter().map(|(i, items)| (*i, items.len())).collect();
+            let mut prepared =
+                self.prepare(collector, fresh.into_iter().flat_map(|(_, items)| items).collect()).await?;
+            let mut kept_by_source = std::collections::HashMap::new();
+            for (i, n) in counts.iter().rev() {
+                let mine = prepared.split_off(prepared.len() - n);
+                kept_by_source.insert(*i, mine);
+            }
+            for (i, f) in fetched {
+                let record = &round[i];
+                let mine = kept_by_source.remove(&i).unwrap_or_default();
+                let kept = self.keep(&mut clusters, Some(&record.id), ItemOrigin::Source, mine, None).await?;
+                let outcome = self.settle(record, f, kept.iter().flatten().count()).await?;
+                progress(&outcome);
+                report.sources.push(outcome);
+            }
         }
         Ok(report)
     }
 
-    async fn poll_one(&self, collector: &Collector, record: &SourceRecord) -> Result<Polled1, AppError> {
+    /// Fetches and parses one source (no writes).
+    async fn fetch_one(&self, collector: &Collector, record: &SourceRecord) -> Fetch {
+        let health: Health =
+            serde_json::from_value(record.health.clone()).unwrap_or_else(|_| Health::new(OffsetDateTime::now_utc()));
+        let source = match stored_source(record) {
+            Ok(s) => s,
+            Err(e) => return Fetch::Failed { health, interval: None, error: e.to_string() },
+        };
+        match poll(&collector.fetcher, &source, &health.validators, record.cursor.as_deref()).await {
+            Ok(Polled::NotModified) => Fetch::NotModified { health, interval: source.interval },
+            Ok(Polled::Items { items, validators }) => {
+                Fetch::Items { entries: items.len(), items, validators, health, interval: source.interval }
+            }
+            Err(e) => Fetch::Failed { health, interval: Some(source.interval), error: e.to_string() },
+        }
+    }
+
+    /// Records a fetch's outcome in the source's health.
+    async fn settle(&self, record: &SourceRecord, fetched: Fetch, new: usize) -> Result<Polled1, AppError> {
+        let now = OffsetDateTime::now_utc();
         let mut outcome = Polled1 {
             source: record.id.clone(),
             name: record.name.clone(),
@@ -606,37 +697,26 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
             error: None,
             not_modified: false,
         };
-        let mut health: Health =
-            serde_json::from_value(record.health.clone()).unwrap_or_else(|_| Health::new(OffsetDateTime::now_utc()));
-        let source = match stored_source(record) {
-            Ok(s) => s,
-            Err(e) => {
-                let now = OffsetDateTime::now_utc();
-                health.failed(now, std::time::Duration::from_secs(record.interval_secs.max(60) as u64), &e.to_string());
-                outcome.error = Some(e.to_string());
-                self.save_health(record, &health).await?;
-                return Ok(outcome);
+        let health = match fetched {
+            Fetch::NotModified { mut health, interval } => {
+                outcome.not_modified = true;
+                health.succeeded(now, interval, 0, None);
+                health
+            }
+            Fetch::Items { entries, validators, mut health, interval, .. } => {
+                outcome.entries = entries;
+                outcome.new = new;
+                health.succeeded(now, interval, new as u64, Some(validators));
+                health
+            }
+            Fetch::Failed { mut health, interval, error } => {
+                let interval =
+                    interval.unwrap_or_else(|| std::time::Duration::from_secs(record.interval_secs.max(60) as u64));
+                health.failed(now, interval, &error);
+                outcome.error = Some(error);
+                health
             }
         };
-        let polled = poll(&collector.fetcher, &source, &health.validators, record.cursor.as_deref()).await;
-        let now = OffsetDateTime::now_utc();
-        match polled {
-            Ok(Polled::NotModified) => {
-                outcome.not_modified = true;
-                health.succeeded(now, source.interval, 0, None);
-            }
-            Ok(Polled::Items { items, validators }) => {
-                outcome.entries = items.len();
-                let fresh = new_items(self.store, items).await?;
-                let kept = self.keep(collector, Some(&record.id), ItemOrigin::Source, fresh, None).await?;
-                outcome.new = kept.iter().flatten().count();
-                health.succeeded(now, source.interval, outcome.new as u64, Some(validators));
-            }
-            Err(e) => {
-                outcome.error = Some(e.to_string());
-                health.failed(now, source.interval, &e.to_string());
-            }
-        }
         self.save_health(record, &health).await?;
         Ok(outcome)
     }
