@@ -79,9 +79,23 @@ struct Prepared {
 
 /// One source's fetch, before anything is written.
 enum Fetch {
-    NotModified { health: Health, interval: std::time::Duration },
-    Items { entries: usize, items: Vec<Item>, validators: Validators, health: Health, interval: std::time::Duration },
-    Failed { health: Health, interval: Option<std::time::Duration>, error: String },
+    NotModified {
+        health: Health,
+        interval: std::time::Duration,
+    },
+    Items {
+        entries: usize,
+        items: Vec<Item>,
+        validators: Validators,
+        cursor: Option<String>,
+        health: Health,
+        interval: std::time::Duration,
+    },
+    Failed {
+        health: Health,
+        interval: Option<std::time::Duration>,
+        error: String,
+    },
 }
 
 /// One source's outcome in a collection run.
@@ -679,8 +693,8 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         };
         match poll(&collector.fetcher, &source, &health.validators, record.cursor.as_deref()).await {
             Ok(Polled::NotModified) => Fetch::NotModified { health, interval: source.interval },
-            Ok(Polled::Items { items, validators }) => {
-                Fetch::Items { entries: items.len(), items, validators, health, interval: source.interval }
+            Ok(Polled::Items { items, validators, cursor }) => {
+                Fetch::Items { entries: items.len(), items, validators, cursor, health, interval: source.interval }
             }
             Err(e) => Fetch::Failed { health, interval: Some(source.interval), error: e.to_string() },
         }
@@ -697,13 +711,15 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
             error: None,
             not_modified: false,
         };
+        let mut cursor = None;
         let health = match fetched {
             Fetch::NotModified { mut health, interval } => {
                 outcome.not_modified = true;
                 health.succeeded(now, interval, 0, None);
                 health
             }
-            Fetch::Items { entries, validators, mut health, interval, .. } => {
+            Fetch::Items { entries, validators, cursor: next, mut health, interval, .. } => {
+                cursor = next;
                 outcome.entries = entries;
                 outcome.new = new;
                 health.succeeded(now, interval, new as u64, Some(validators));
@@ -717,13 +733,13 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
                 health
             }
         };
-        self.save_health(record, &health).await?;
+        self.save_health(record, &health, cursor.as_deref()).await?;
         Ok(outcome)
     }
 
-    async fn save_health(&self, record: &SourceRecord, health: &Health) -> Result<(), AppError> {
+    async fn save_health(&self, record: &SourceRecord, health: &Health, cursor: Option<&str>) -> Result<(), AppError> {
         let value = serde_json::to_value(health).map_err(|e| AppError::field("health", e.to_string()))?;
-        Ok(self.store.record_poll(&record.id, &value, &timestamp(health.next_due), None).await?)
+        Ok(self.store.record_poll(&record.id, &value, &timestamp(health.next_due), cursor).await?)
     }
 }
 

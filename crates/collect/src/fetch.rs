@@ -42,6 +42,9 @@ pub enum Fetched {
         bytes: Vec<u8>,
         content_type: Option<String>,
         validators: Validators,
+        /// A TAXII 2.1 server's `X-TAXII-Date-Added-Last`: the next poll asks for what was
+        /// added after it.
+        added_last: Option<String>,
     },
 }
 
@@ -207,6 +210,7 @@ impl Fetcher {
         };
         let validators = Validators { etag: header(ETAG), last_modified: header(LAST_MODIFIED) };
         let content_type = header(CONTENT_TYPE);
+        let added_last = header(reqwest::header::HeaderName::from_static("x-taxii-date-added-last"));
         // The length header may be absent or wrong: count what actually arrives.
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.error(e))? {
@@ -215,7 +219,7 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched::Body { bytes, content_type, validators })
+        Ok(Fetched::Body { bytes, content_type, validators, added_last })
     }
 
     fn error(&self, e: reqwest::Error) -> FetchError {

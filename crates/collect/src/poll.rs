@@ -10,7 +10,12 @@ pub const MISP_EVENTS_PER_POLL: usize = 100;
 #[derive(Debug)]
 pub enum Polled {
     NotModified,
-    Items { items: Vec<Item>, validators: Validators },
+    Items {
+        items: Vec<Item>,
+        validators: Validators,
+        /// For a TAXII source, the `added_after` of its next poll (when the server said).
+        cursor: Option<String>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,10 +34,11 @@ pub async fn poll(
     added_after: Option<&str>,
 ) -> Result<Polled, PollError> {
     let url = source.poll_url(added_after);
-    let (bytes, validators) = match fetcher.get(&url, validators).await? {
+    let (bytes, validators, added_last) = match fetcher.get(&url, validators).await? {
         Fetched::NotModified => return Ok(Polled::NotModified),
-        Fetched::Body { bytes, validators, .. } => (bytes, validators),
+        Fetched::Body { bytes, validators, added_last, .. } => (bytes, validators, added_last),
     };
+    let cursor = if source.kind == SourceKind::Taxii { added_last } else { None };
     let name = source.name.as_str();
     let items = match source.kind {
         SourceKind::Rss | SourceKind::Atom | SourceKind::JsonFeed => parse::parse_feed(&bytes, &url, name)?,
@@ -49,5 +55,5 @@ pub async fn poll(
             items
         }
     };
-    Ok(Polled::Items { items, validators })
+    Ok(Polled::Items { items, validators, cursor })
 }

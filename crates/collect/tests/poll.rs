@@ -130,7 +130,7 @@ async fn conditional_get_answers_not_modified() {
     let addr = serve().await;
     let fetcher = Fetcher::new(limits(), true).expect("client");
     let s = source("rss", format!("http://{addr}/etag.xml"));
-    let Polled::Items { items, validators } =
+    let Polled::Items { items, validators, .. } =
         poll(&fetcher, &s, &Validators::default(), None).await.expect("first poll")
     else {
         panic!("first poll has a body");

@@ -507,6 +507,10 @@ async fn a_silent_source_fails_alone_beside_a_taxii_source_and_private_ones_need
     let items = all_items(ed, &format!("source={taxii}")).await;
     assert_eq!(items.len(), 1, "{items:#?}");
     assert_eq!(items[0]["title"], "Intrusion into a port management system", "{:#}", items[0]);
+    // The next poll asks only for what was added after the last object the partner served.
+    let (_, partner) = ed.get(&format!("/api/v1/sources/{taxii}")).await;
+    let cursor = partner["cursor"].as_str().unwrap_or_else(|| panic!("a TAXII source keeps its cursor: {partner}"));
+    assert!(cursor.starts_with("20") && cursor.ends_with('Z'), "{partner}");
 
     // A server without --allow-private-sources refuses to poll a loopback source.
     let strict = TestServer::start_with_env(s.backend, NOT_POLLING).await;
