@@ -116,7 +116,7 @@ pub async fn sources(config: &Config, cmd: SourcesCommand) -> Result<ExitCode> {
         let c =
             SourceConfig { name: name.clone(), kind: kind.clone(), url: url.clone(), interval_secs: *interval_secs };
         if let Err(e) = normwatch_collect::Source::from_config(&c) {
-            bail!("{}: {e}; nothing was added", flag(source_field(&e)));
+            bail!("{}: {e}; nothing was added", flag(e.field()));
         }
     }
     let instance = setup::prepare(config).await?;
@@ -156,17 +156,6 @@ pub async fn sources(config: &Config, cmd: SourcesCommand) -> Result<ExitCode> {
     };
     instance.store.close().await;
     result.map(|()| ExitCode::SUCCESS)
-}
-
-/// The flag of a source configuration error.
-fn source_field(e: &normwatch_collect::SourceError) -> &'static str {
-    use normwatch_collect::SourceError::*;
-    match e {
-        EmptyName => "name",
-        UnknownKind { .. } => "kind",
-        BadUrl { .. } | Scheme { .. } | Credentials { .. } | TaxiiCollection { .. } | MispFeed { .. } => "url",
-        Interval { .. } => "interval_secs",
-    }
 }
 
 /// A stored timestamp, to the second.

@@ -84,6 +84,19 @@ pub enum SourceError {
     Interval { secs: u64, min: u64, max: u64 },
 }
 
+impl SourceError {
+    /// The configuration field the error is about (`name`, `kind`, `url`, `interval_secs`).
+    pub fn field(&self) -> &'static str {
+        use SourceError::*;
+        match self {
+            EmptyName => "name",
+            UnknownKind { .. } => "kind",
+            BadUrl { .. } | Scheme { .. } | Credentials { .. } | TaxiiCollection { .. } | MispFeed { .. } => "url",
+            Interval { .. } => "interval_secs",
+        }
+    }
+}
+
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 const MIN_INTERVAL_SECS: u64 = 60;
 const MAX_INTERVAL_SECS: u64 = 7 * 24 * 3600;
