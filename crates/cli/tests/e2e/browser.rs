@@ -499,6 +499,13 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         b.goto(&in_lang(&s, "/incidents", lang)).await;
         b.find("form.filters input[name=q]").await.send_keys(search).await;
         b.press(keys::ENTER).await;
+        // The unfiltered list has rows too: wait for the search's page before reading one, or
+        // the row read may be the old page's, gone by the time its text is asked for.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !b.current_url().await.contains("q=") {
+            assert!(std::time::Instant::now() < deadline, "the search was not submitted");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         let found = b.wait_for("#incidents tbody a", Duration::from_secs(10)).await;
         assert_eq!(found.text().await, title, "the search finds the published incident");
         b.screenshot(&format!("workflow-{lang}-4-search")).await;
