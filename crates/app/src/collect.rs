@@ -302,7 +302,7 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
     /// Registers a source; it is due at once.
     pub async fn register_source(&self, who: Acting<'_>, config: &SourceConfig) -> Result<SourceRecord, AppError> {
         self.require_triage(who)?;
-        let source = Source::from_config(config).map_err(|e| AppError::field(source_field(&e), e.to_string()))?;
+        let source = Source::from_config(config).map_err(|e| AppError::field(e.field(), e.to_string()))?;
         let now = OffsetDateTime::now_utc();
         let health = serde_json::to_value(Health::new(now)).map_err(|e| AppError::field("health", e.to_string()))?;
         let input = NewSource {
@@ -387,10 +387,12 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         let reports_attribution = labels(&proposals, Family::Reports).iter().any(|l| l == "attribution");
         let proposed_attribution =
             labels(&proposals, Family::AttributedState).first().filter(|_| reports_attribution).map(|state| {
+                // A tip's URN is no statement URL.
+                let url = Some(&item.canonical_url).filter(|u| u.starts_with("http"));
                 json!({
                     "incident": incident,
                     "attributed_to": {"state": state},
-                    "statement_url": item.canonical_url,
+                    "statement_url": url,
                     "status": "draft",
                 })
             });
@@ -740,17 +742,6 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
     async fn save_health(&self, record: &SourceRecord, health: &Health, cursor: Option<&str>) -> Result<(), AppError> {
         let value = serde_json::to_value(health).map_err(|e| AppError::field("health", e.to_string()))?;
         Ok(self.store.record_poll(&record.id, &value, &timestamp(health.next_due), cursor).await?)
-    }
-}
-
-/// The field a source configuration error is about.
-fn source_field(e: &normwatch_collect::SourceError) -> &'static str {
-    use normwatch_collect::SourceError::*;
-    match e {
-        EmptyName => "name",
-        UnknownKind { .. } => "kind",
-        BadUrl { .. } | Scheme { .. } | Credentials { .. } | TaxiiCollection { .. } | MispFeed { .. } => "url",
-        Interval { .. } => "interval_secs",
     }
 }
 

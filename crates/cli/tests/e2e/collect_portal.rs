@@ -272,6 +272,23 @@ async fn tips_and_polled_items_are_triaged_in_the_portal(s: TestServer) {
     let (st, _, _) = editor.post(&format!("/triage/{ransomware}/dismiss"), &[("reason", "again")]).await;
     assert_eq!(st, 409, "decided already");
 
+    // The tip reports an attribution: attaching it leads to the incident with its attribution
+    // form pre-filled and a note saying where the values came from.
+    let (st, to, page) =
+        editor.post(&format!("/triage/{tip}/attach"), &[("version", "1"), ("incident", incident)]).await;
+    assert_eq!(st, 303, "{page}");
+    let expected = format!(
+        "/incidents/{incident}?lang=en&propose=attribution&attributed_state=KP\
+         &statement_url=https%3A%2F%2Fnews.example%2Fwiper#add-attribution"
+    );
+    assert_eq!(to, expected, "the state and the tip's link are proposed");
+    let (st, prefilled) = editor.get(&to).await;
+    assert_eq!(st, 200, "a proposal is not a refusal");
+    assert!(prefilled.contains("Proposed by a collected item"), "the note: {prefilled}");
+    assert!(prefilled.contains("name=\"attributed_state\" value=\"KP\""), "the state, pre-filled");
+    assert!(prefilled.contains("value=\"https://news.example/wiper\""), "the statement URL, pre-filled");
+    assert!(!prefilled.contains("role=\"alert\""), "nothing was refused");
+
     // Tips are limited per address, through the form as through the API: refused with the text
     // kept, after a handful.
     let mut statuses = Vec::new();

@@ -392,7 +392,22 @@ pub async fn decide(
             .promote_item(who, &id, &input)
             .await
             .map(|p| format!("/incidents/{}?lang={lang}", encode(&p.incident.id))),
-        "attach" => app.attach_item(who, &id, &input).await.map(|_| page.link(&back)),
+        "attach" => app.attach_item(who, &id, &input).await.map(|a| match (&a.proposed_attribution, &input.incident) {
+            // The item reports an attribution: on to the incident, its attribution form pre-filled.
+            (Some(p), Some(incident)) => {
+                let field = |k: &str| p.pointer(k).and_then(|v| v.as_str()).map(encode);
+                let mut to = format!("/incidents/{}?lang={lang}&propose=attribution", encode(incident.trim()));
+                for (name, pointer) in
+                    [("attributed_state", "/attributed_to/state"), ("statement_url", "/statement_url")]
+                {
+                    if let Some(v) = field(pointer) {
+                        to.push_str(&format!("&{name}={v}"));
+                    }
+                }
+                to + "#add-attribution"
+            }
+            _ => page.link(&back),
+        }),
         _ => app.dismiss_item(who, &id, &input).await.map(|_| page.link(&back)),
     };
     match done {

@@ -55,6 +55,16 @@ impl Refusal {
         Refusal { form, fields: fields.clone(), status: StatusCode::UNPROCESSABLE_ENTITY, message }
     }
 
+    /// Not a refusal: values proposed for `form` (by a collected item), shown with a note that
+    /// says where they came from; the page answers 200.
+    pub fn proposal(form: &'static str, fields: Fields, message: String) -> Refusal {
+        Refusal { form, fields, status: StatusCode::OK, message }
+    }
+
+    pub fn is_proposal(&self) -> bool {
+        self.status == StatusCode::OK
+    }
+
     /// The values to show in `form`: what was sent when that form was refused.
     pub fn values(refusal: Option<&Refusal>, form: &str) -> Fields {
         refusal.filter(|r| r.form == form).map(|r| r.fields.clone()).unwrap_or_default()

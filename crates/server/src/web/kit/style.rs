@@ -34,6 +34,7 @@ form.record label.check { flex-direction:row; align-items:center; gap:.3rem; col
 section#work { margin-top:2.5rem; } section#work details { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem; margin:.6rem 0; }
 section#work summary { cursor:pointer; font-weight:600; } td.actions form { margin:.2rem 0; } form.review { display:grid; gap:.3rem; }
 .refusal { background:#fdecea; border:1px solid #f5c2c0; border-radius:4px; padding:.4rem .7rem; }
+.proposal { background:#e8f1fb; border:1px solid #b6d0ee; border-radius:4px; padding:.4rem .7rem; }
 pre#canonical { white-space:pre-wrap; word-break:break-all; background:#fff; border:1px solid var(--line); padding:.6rem; border-radius:6px; }
 td.valid { color:#2e7d32; font-weight:600; } td.invalid { color:#c62828; font-weight:600; }
 a.skip { position:absolute; left:-100rem; } a.skip:focus { left:1rem; top:.5rem; background:#fff; padding:.3rem .6rem; z-index:10; }

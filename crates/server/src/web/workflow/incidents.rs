@@ -1,6 +1,6 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
-use super::forms::Refusal;
+use super::forms::{Fields, Refusal};
 use super::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
@@ -227,9 +227,23 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
 }
 
 pub async fn one(State(state): State<AppState>, Path(id): Path<String>, v: Visit) -> Result<Response, WebError> {
-    let page = v.page(&format!("/incidents/{}", encode(&id)))?;
-    incident_page(&state, &v.caller, &page, &id, None).await
+    let page = v.page_taking(&format!("/incidents/{}", encode(&id)), PROPOSAL_PARAMS)?;
+    // An attachment from triage may propose an attribution claim: its form comes pre-filled.
+    let param = |name: &str| v.params.one(name).ok().flatten().map(str::to_owned);
+    let proposal = (param("propose").as_deref() == Some("attribution") && page.user.is_some()).then(|| {
+        let mut fields = vec![("category".to_owned(), "state".to_owned())];
+        for name in ["attributed_state", "statement_url"] {
+            if let Some(value) = param(name) {
+                fields.push((name.to_owned(), value));
+            }
+        }
+        Refusal::proposal("attribution", Fields(fields), super::words::words(page.lang).proposed_attribution.to_owned())
+    });
+    incident_page(&state, &v.caller, &page, &id, proposal).await
 }
+
+/// What an incident page takes besides `lang`: a proposed attribution (from triage).
+const PROPOSAL_PARAMS: &[&str] = &["propose", "attributed_state", "statement_url"];
 
 /// One incident's page; signed-in users also get its workbench, showing a refused form again.
 pub(super) async fn incident_page(

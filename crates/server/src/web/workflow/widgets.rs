@@ -81,7 +81,11 @@ pub(super) fn save_buttons(w: &Words) -> Markup {
 
 pub(super) fn refusal_note(w: &Words, refusal: Option<&Refusal>, form: &str) -> Markup {
     html! { @if let Some(r) = refusal.filter(|r| r.form == form) {
-        p.error.refusal role="alert" { b { (w.could_not_save) ": " } (r.message) }
+        @if r.is_proposal() {
+            p.note.proposal { b { (w.proposed_by_item) ": " } (r.message) }
+        } @else {
+            p.error.refusal role="alert" { b { (w.could_not_save) ": " } (r.message) }
+        }
     } }
 }
 
