@@ -56,6 +56,13 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// Whether a failure message says the browser process itself went away (a renderer crash, a
+/// closed session), as opposed to a page or a test going wrong.
+pub fn browser_died(message: &str) -> bool {
+    message.contains("invalid session id")
+        && (message.contains("renderer") || message.contains("browser has closed the connection"))
+}
+
 impl Browser {
     /// A new session; fails the test when no WebDriver is configured.
     pub async fn start() -> Browser {
@@ -271,13 +278,19 @@ impl Browser {
     pub async fn wait_for_download(&self, suffix: &str, timeout: Duration) -> PathBuf {
         let deadline = Instant::now() + timeout;
         loop {
-            let done = std::fs::read_dir(self.download_dir())
+            let files: Vec<PathBuf> = std::fs::read_dir(self.download_dir())
                 .into_iter()
                 .flatten()
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(suffix) && !p.to_string_lossy().ends_with(".crdownload"));
-            if let Some(path) = done {
+                .collect();
+            // Chromium may put an empty file under the final name while it still writes the
+            // `.crdownload` beside it: done is a non-empty file and no download in progress.
+            let writing = files.iter().any(|p| p.to_string_lossy().ends_with(".crdownload"));
+            let done = files
+                .into_iter()
+                .find(|p| p.to_string_lossy().ends_with(suffix) && std::fs::metadata(p).is_ok_and(|m| m.len() > 0));
+            if let (Some(path), false) = (done, writing) {
                 return path;
             }
             if Instant::now() > deadline {
@@ -395,4 +408,14 @@ impl<'b> Element<'b> {
         }
         panic!("no option `{value}` in the select on {}", self.browser.current_url().await);
     }
+}
+
+#[test]
+fn a_dead_browser_is_told_from_a_failing_page() {
+    assert!(browser_died(
+        "WebDriver POST /url: invalid session id: session deleted as the browser has closed the connection"
+    ));
+    assert!(browser_died("invalid session id: Unable to receive message from renderer"));
+    assert!(!browser_died("stale element reference: stale element not found"));
+    assert!(!browser_died("assertion `left == right` failed: the search finds the published incident"));
 }
