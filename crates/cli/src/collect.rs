@@ -1,5 +1,5 @@
 //! `normwatch sources` and `normwatch collect`: registering collection sources and polling them
-//! from the command line (for cron), and the background poller that `serve` runs.
+//! from the command line (for cron). The poller that `serve` runs is `poller.rs`.
 //!
 //! The CLI has no signed-in account: it acts as the local operator, a system admin account
 //! (`system` in the audit trail, as other CLI writes), through the same use cases the API calls.
@@ -222,58 +222,6 @@ fn summary(report: &CollectReport, took: Duration) -> String {
         report.failed(),
         report.sources.len() as f64 / secs.max(1e-9)
     )
-}
-
-/// The poller of `serve`: a first run shortly after start, then one every `every`; it ends at
-/// the next source once `stop` turns true (a poll in flight finishes and is recorded).
-pub fn spawn_poller(
-    state: normwatch_server::AppState,
-    every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        tracing::info!(every_secs = every.as_secs(), "collection poller started");
-        let mut wait = every.min(Duration::from_secs(2));
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                // A dropped sender (the server gone) stops the poller too.
-                changed = stop.changed() => if changed.is_err() { break },
-            }
-            if *stop.borrow() {
-                break;
-            }
-            wait = every;
-            let started = Instant::now();
-            let halt = stop.clone();
-            let run = state
-                .app()
-                .collect_due_by(
-                    &state.collector,
-                    OffsetDateTime::now_utc(),
-                    || *halt.borrow(),
-                    |p| {
-                        if let Some(e) = &p.error {
-                            tracing::warn!(source = %p.name, error = %e, "collection source failed");
-                        }
-                    },
-                )
-                .await;
-            match run {
-                Ok(r) if r.sources.is_empty() => tracing::debug!("collection run: no source due"),
-                Ok(r) => tracing::info!(
-                    sources = r.sources.len(),
-                    new_items = r.new_items(),
-                    failed = r.failed(),
-                    secs = started.elapsed().as_secs_f64(),
-                    "collection run"
-                ),
-                // The next run tries again: a database hiccup must not stop the server.
-                Err(e) => tracing::error!(error = %e, "collection run failed"),
-            }
-        }
-        tracing::info!("collection poller stopped");
-    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod collect;
 mod config;
 mod links;
 mod log;
+mod poller;
 mod seed;
 mod setup;
 mod statement;

@@ -177,7 +177,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         let _ = stop_tx.send(true);
     });
     let poller = (config.collect_poll_secs > 0).then(|| {
-        crate::collect::spawn_poller(state.clone(), Duration::from_secs(config.collect_poll_secs), stop.clone())
+        crate::poller::spawn_poller(state.clone(), Duration::from_secs(config.collect_poll_secs), stop.clone())
     });
     // Tests and scripts read this line to find the port when --listen ends in :0.
     println!("normwatch listening on http://{addr}/");

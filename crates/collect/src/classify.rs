@@ -7,6 +7,7 @@
 //! text is not a louder one), which works for Japanese and English alike. Each label keeps the
 //! `KEEP` buckets with the largest log-odds, and a threshold tuned on a held-out fifth.
 use crate::gazetteer::{Role, mentions};
+pub use crate::label::{Example, Family, Proposal};
 use crate::rules;
 use crate::text::{char_ngrams, fnv1a, normalise};
 use normwatch_core::Catalog;
@@ -14,52 +15,9 @@ use normwatch_core::incident::IncidentInput;
 use normwatch_core::screening::{ScreeningHit, screen};
 use normwatch_core::violation::{ActorCategory, AttributedActor};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
-
-/// A family of labels the classifier proposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Family {
-    OperationTypes,
-    Sectors,
-    TargetCountries,
-    AttributedState,
-    /// `attribution` and `response`: what the item reports.
-    Reports,
-}
-
-impl Family {
-    pub const ALL: [Family; 5] =
-        [Family::OperationTypes, Family::Sectors, Family::TargetCountries, Family::AttributedState, Family::Reports];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::OperationTypes => "operation-types",
-            Family::Sectors => "sectors",
-            Family::TargetCountries => "target-countries",
-            Family::AttributedState => "attributed-state",
-            Family::Reports => "reports",
-        }
-    }
-}
-
-/// A labelled text to learn from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Example {
-    pub text: String,
-    pub labels: BTreeMap<Family, BTreeSet<String>>,
-}
-
-/// A label proposed for an item, how strongly (0–1; 0.5 is the model's threshold) and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Proposal {
-    pub family: Family,
-    pub label: String,
-    pub score: f32,
-    pub reason: String,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {

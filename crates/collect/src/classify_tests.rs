@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeSet;
 
 fn example(text: &str, ops: &[&str], sectors: &[&str]) -> Example {
     let set = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<String>>();

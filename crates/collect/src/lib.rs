@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod examples;
 pub mod fetch;
 pub mod gazetteer;
+mod label;
 pub mod parse;
 pub mod poll;
 mod rules;

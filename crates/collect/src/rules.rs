@@ -1,6 +1,6 @@
 //! Keyword rules, ja and en: what an untrained classifier proposes (and a trained one for the
 //! families it has too few examples of). Each rule names its label and the words that fire it.
-use crate::classify::Family;
+use crate::label::Family;
 
 /// (family, label, words): lower-case English words or phrases, and Japanese as written.
 pub(crate) const RULES: &[(Family, &str, &[&str])] = &[

@@ -98,7 +98,7 @@ impl Store {
         // community's members, as the record is.
         if let Some(mine) = &viewer.communities {
             let list = sql.bind_list(mine.iter().map(String::as_str));
-            let mut scoped: Vec<String> = crate::log::community_tables()
+            let mut scoped: Vec<String> = crate::tables::community_tables()
                 .map(|(_, t)| format!("SELECT id FROM {t} WHERE {}", outside("community_id", &list)))
                 .collect();
             // A vulnerability's events share its community.

@@ -26,8 +26,8 @@ fn opt_text(v: Option<impl Into<String>>) -> ColumnValue {
 pub trait LedgerKind: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// The record kind, as logged and as named in errors (`violation-assessment`).
     const ENTITY: RecordKind;
-    /// Its table: one mapping for every kind, in [`crate::log::table`].
-    const TABLE: &'static str = crate::log::table(Self::ENTITY);
+    /// Its table: one mapping for every kind, in [`crate::tables::table`].
+    const TABLE: &'static str = crate::tables::table(Self::ENTITY);
     fn status(&self) -> RecordStatus;
     fn set_status(&mut self, status: RecordStatus);
     fn tlp(&self) -> Tlp;

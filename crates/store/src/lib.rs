@@ -26,6 +26,7 @@ mod sql;
 mod stakeholders;
 mod statements;
 mod stix;
+mod tables;
 mod vep;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

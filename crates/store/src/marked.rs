@@ -38,8 +38,8 @@ pub(crate) fn marking_columns(marking: Marking<'_>, actor: &Actor, now: &str) ->
 pub(crate) trait MarkedKind: Sync {
     /// The record kind, as audited and logged.
     const ENTITY: RecordKind;
-    /// Its table: one mapping for every kind, in [`crate::log::table`].
-    const TABLE: &'static str = crate::log::table(Self::ENTITY);
+    /// Its table: one mapping for every kind, in [`crate::tables::table`].
+    const TABLE: &'static str = crate::tables::table(Self::ENTITY);
     /// The table's alias in [`Self::COLUMNS`].
     const ALIAS: &'static str;
     /// The columns a read selects.

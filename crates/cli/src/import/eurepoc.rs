@@ -1,5 +1,7 @@
 //! EuRepoC v1.1: the global database (incidents, political and legal responses), the receiver
 //! dataset (targets) and the attribution dataset (claims).
+mod responses;
+
 use super::kinds::{kind_of_name, same_actor};
 use super::{CsvInput, EUREPOC_URL, Import, Table, column, list_literal, missing, open, read_csv, short, url_ok};
 use anyhow::{Result, bail};
@@ -294,7 +296,7 @@ fn eurepoc_from(global: Table, receiver: Table, attribution: Table) -> Result<Im
     let mut out = Import::default();
     incidents(&global, &mut targets, &mut out)?;
     claims(&attribution, &mut out)?;
-    super::eurepoc_responses::responses(&global, &mut out)?;
+    responses::responses(&global, &mut out)?;
     Ok(out)
 }
 

@@ -4,7 +4,6 @@
 //! `origin.fields`, so nothing the source said is lost.
 mod cfr;
 mod eurepoc;
-mod eurepoc_responses;
 mod kinds;
 
 pub use cfr::{cfr_key, parse_cfr, read_cfr};

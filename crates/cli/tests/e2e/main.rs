@@ -10,6 +10,7 @@ mod common;
 
 mod adoption;
 mod api;
+mod architecture;
 mod browser;
 mod capacity;
 mod cli;

@@ -62,7 +62,7 @@ impl Store {
         };
         let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
         let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
-        let table = kind.community_shareable().then(|| crate::log::table(kind));
+        let table = kind.community_shareable().then(|| crate::tables::table(kind));
         if community.is_none()
             && let Some(table) = table
         {

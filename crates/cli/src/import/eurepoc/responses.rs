@@ -1,8 +1,8 @@
 //! EuRepoC's political and legal responses: the global file holds them as five parallel
 //! `; `-separated lists per kind (date, type, sub-code, country, actor).
-use super::eurepoc::eurepoc_date;
-use super::kinds::kind_of_name;
-use super::{Import, Table, column, missing, short};
+use super::eurepoc_date;
+use crate::import::kinds::kind_of_name;
+use crate::import::{Import, Table, column, missing, short};
 use anyhow::Result;
 use normwatch_core::country_names::code_for_name;
 use normwatch_core::violation::{LegalCharacter, ResponseInput, Speaker, SpeakerKind};
