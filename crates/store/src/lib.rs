@@ -18,6 +18,7 @@ mod ledger;
 mod links;
 mod log;
 mod marked;
+mod migrations;
 mod positions;
 mod rows;
 mod search;
@@ -29,8 +30,8 @@ mod stix;
 mod tables;
 mod vep;
 
+use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, migrate::Migrator};
 use std::time::Duration;
 
 pub use accounts::{NewAccount, SessionRecord, TokenRecord};
@@ -55,9 +56,6 @@ pub use stix::{
     NewStixObject, StixAdded, StixFilter, StixPage, StixRow, StixScope, TaxiiStatus, VersionMatch, timestamp_key,
 };
 pub use vep::VepBoard;
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,10 +173,7 @@ impl Store {
             // WAL lets readers go on while a write commits; it persists in the file.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
+        migrations::for_backend(backend).run(&pool).await?;
         let store = Store { pool, backend, index: Default::default() };
         store.run_pending_backfills().await?;
         Ok(store)

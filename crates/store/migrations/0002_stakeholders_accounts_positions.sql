@@ -115,7 +115,8 @@ CREATE INDEX legal_positions_by_topic ON legal_positions (topic, stakeholder_id)
 
 -- Every write: who, when, what, and the record before and after (canonical JSON).
 CREATE TABLE audit_log (
-    seq        BIGSERIAL PRIMARY KEY,
+--sqlite:     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+--postgres:     seq        BIGSERIAL PRIMARY KEY,
     at         TEXT NOT NULL,
     actor      TEXT NOT NULL,
     action     TEXT NOT NULL,

@@ -187,5 +187,7 @@ CREATE TABLE custody_entries (
     PRIMARY KEY (evidence_id, seq)
 );
 
-CREATE TABLE incident_search (incident_id TEXT PRIMARY KEY, body TEXT NOT NULL);
-CREATE INDEX incident_search_trgm ON incident_search USING gin (body gin_trgm_ops);
+--sqlite: -- Title and description search: trigrams serve Japanese, which has no spaces.
+--sqlite: CREATE VIRTUAL TABLE incident_search USING fts5(incident_id UNINDEXED, body, tokenize = 'trigram');
+--postgres: CREATE TABLE incident_search (incident_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+--postgres: CREATE INDEX incident_search_trgm ON incident_search USING gin (body gin_trgm_ops);

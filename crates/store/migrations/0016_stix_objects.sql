@@ -12,8 +12,10 @@ CREATE TABLE stix_objects (
     tlp          TEXT NOT NULL,
     community_id TEXT,
     date_added   TEXT NOT NULL UNIQUE,
-    latest       BIGINT NOT NULL DEFAULT 0,
-    earliest     BIGINT NOT NULL DEFAULT 0,
+--sqlite:     latest       INTEGER NOT NULL DEFAULT 0,
+--sqlite:     earliest     INTEGER NOT NULL DEFAULT 0,
+--postgres:     latest       BIGINT NOT NULL DEFAULT 0,
+--postgres:     earliest     BIGINT NOT NULL DEFAULT 0,
     origin       TEXT NOT NULL,
     added_by     TEXT,
     body         TEXT NOT NULL,
@@ -26,9 +28,11 @@ CREATE INDEX stix_objects_latest ON stix_objects (scope, latest, date_added);
 -- One row: the last date_added given out, and how much of the transparency log has been
 -- turned into STIX objects.
 CREATE TABLE stix_head (
-    id          BIGINT PRIMARY KEY,
+--sqlite:     id          INTEGER PRIMARY KEY,
+--postgres:     id          BIGINT PRIMARY KEY,
     last_added  TEXT NOT NULL,
-    synced_size BIGINT NOT NULL
+--sqlite:     synced_size INTEGER NOT NULL
+--postgres:     synced_size BIGINT NOT NULL
 );
 INSERT INTO stix_head (id, last_added, synced_size) VALUES (1, '1970-01-01T00:00:00.000000Z', 0);
 
@@ -40,8 +44,11 @@ CREATE TABLE taxii_status (
     status        TEXT NOT NULL,
     request_time  TEXT NOT NULL,
     total_count   INTEGER NOT NULL,
-    success_count BIGINT NOT NULL,
-    failure_count BIGINT NOT NULL,
-    pending_count BIGINT NOT NULL,
+--sqlite:     success_count INTEGER NOT NULL,
+--sqlite:     failure_count INTEGER NOT NULL,
+--sqlite:     pending_count INTEGER NOT NULL,
+--postgres:     success_count BIGINT NOT NULL,
+--postgres:     failure_count BIGINT NOT NULL,
+--postgres:     pending_count BIGINT NOT NULL,
     details       TEXT NOT NULL
 );

@@ -1,6 +1,7 @@
 -- The catalogue, versioned: every distinct catalogue content loaded is one version.
 CREATE TABLE catalog_versions (
-    version     INTEGER PRIMARY KEY,
+--sqlite:     version     INTEGER PRIMARY KEY,
+--postgres:     version     BIGINT PRIMARY KEY,
     label       TEXT NOT NULL,
     digest      TEXT NOT NULL,
     loaded_at   TEXT NOT NULL,
@@ -12,10 +13,12 @@ CREATE TABLE catalog_versions (
 CREATE TABLE catalog_entries (
     kind        TEXT NOT NULL,
     id          TEXT NOT NULL,
-    position    INTEGER NOT NULL,
+--sqlite:     position    INTEGER NOT NULL,
+--postgres:     position    BIGINT NOT NULL,
     status      TEXT NOT NULL,
     origin      TEXT NOT NULL,
-    since_version INTEGER NOT NULL REFERENCES catalog_versions(version),
+--sqlite:     since_version INTEGER NOT NULL REFERENCES catalog_versions(version),
+--postgres:     since_version BIGINT NOT NULL REFERENCES catalog_versions(version),
     body        TEXT NOT NULL,
     PRIMARY KEY (kind, id)
 );
@@ -41,5 +44,12 @@ CREATE TABLE norm_principles (
     PRIMARY KEY (norm_id, principle_id)
 );
 
--- Japanese has no spaces between words: trigrams match any 3+ character substring.
-CREATE VIRTUAL TABLE norm_search USING fts5(norm_id UNINDEXED, body, tokenize = 'trigram');
+--sqlite: -- Japanese has no spaces between words: trigrams match any 3+ character substring.
+--sqlite: CREATE VIRTUAL TABLE norm_search USING fts5(norm_id UNINDEXED, body, tokenize = 'trigram');
+--postgres: -- Japanese has no spaces between words: trigram indexes serve substring search (ILIKE).
+--postgres: CREATE EXTENSION IF NOT EXISTS pg_trgm;
+--postgres: CREATE TABLE norm_search (
+--postgres:     norm_id TEXT PRIMARY KEY,
+--postgres:     body    TEXT NOT NULL
+--postgres: );
+--postgres: CREATE INDEX norm_search_trgm ON norm_search USING gin (body gin_trgm_ops);

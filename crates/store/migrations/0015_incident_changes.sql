@@ -1,0 +1,33 @@
+--sqlite: -- Which incidents changed, in order, so that an in-memory search index (SQLite) stays current
+--sqlite: -- whoever wrote: the server, or a CLI import beside it. Triggers keep it, so no write path can
+--sqlite: -- forget. Own facets change only with their incident row; facets from published findings are
+--sqlite: -- added on their own.
+--postgres: -- Which incidents changed, in order (see the SQLite migration: the in-memory search index reads
+--postgres: -- it there; PostgreSQL searches in SQL, and keeps the same schema).
+CREATE TABLE incident_changes (
+--sqlite:     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+--postgres:     seq         BIGSERIAL PRIMARY KEY,
+    incident_id TEXT NOT NULL
+);
+--sqlite: CREATE TRIGGER incidents_inserted AFTER INSERT ON incidents
+--sqlite: BEGIN INSERT INTO incident_changes (incident_id) VALUES (NEW.id); END;
+--sqlite: CREATE TRIGGER incidents_updated AFTER UPDATE ON incidents
+--sqlite: BEGIN INSERT INTO incident_changes (incident_id) VALUES (NEW.id); END;
+--sqlite: CREATE TRIGGER finding_facets_inserted AFTER INSERT ON incident_facets WHEN NEW.source_tlp IS NOT NULL
+--sqlite: BEGIN INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_id); END;
+--postgres: CREATE FUNCTION note_incident_row_change() RETURNS trigger AS $$
+--postgres: BEGIN
+--postgres:     INSERT INTO incident_changes (incident_id) VALUES (NEW.id);
+--postgres:     RETURN NULL;
+--postgres: END;
+--postgres: $$ LANGUAGE plpgsql;
+--postgres: CREATE FUNCTION note_incident_facet_change() RETURNS trigger AS $$
+--postgres: BEGIN
+--postgres:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_id);
+--postgres:     RETURN NULL;
+--postgres: END;
+--postgres: $$ LANGUAGE plpgsql;
+--postgres: CREATE TRIGGER incidents_changed AFTER INSERT OR UPDATE ON incidents
+--postgres:     FOR EACH ROW EXECUTE FUNCTION note_incident_row_change();
+--postgres: CREATE TRIGGER finding_facets_inserted AFTER INSERT ON incident_facets
+--postgres:     FOR EACH ROW WHEN (NEW.source_tlp IS NOT NULL) EXECUTE FUNCTION note_incident_facet_change();
