@@ -150,64 +150,29 @@ fn graph(modules: &BTreeMap<String, String>) -> BTreeMap<String, BTreeSet<String
     edges
 }
 
-/// The strongly connected components of more than one module (Tarjan).
+/// The groups of more than one module that all reach each other (modules are few: a
+/// breadth-first walk from each is cheap).
 fn circles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
-    struct T<'a> {
-        edges: &'a BTreeMap<String, BTreeSet<String>>,
-        index: BTreeMap<&'a str, usize>,
-        low: BTreeMap<&'a str, usize>,
-        stack: Vec<&'a str>,
-        on: BTreeSet<&'a str>,
-        out: Vec<Vec<String>>,
-    }
-    fn visit<'a>(t: &mut T<'a>, v: &'a str) {
-        let n = t.index.len();
-        t.index.insert(v, n);
-        t.low.insert(v, n);
-        t.stack.push(v);
-        t.on.insert(v);
-        for w in t.edges.get(v).into_iter().flatten() {
-            let w = w.as_str();
-            if !t.index.contains_key(w) {
-                visit(t, w);
-                let lw = t.low[w];
-                let lv = t.low.get_mut(v).expect("visited");
-                *lv = (*lv).min(lw);
-            } else if t.on.contains(w) {
-                let iw = t.index[w];
-                let lv = t.low.get_mut(v).expect("visited");
-                *lv = (*lv).min(iw);
+    let reach = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut next: Vec<&str> = edges.get(from).into_iter().flatten().map(String::as_str).collect();
+        while let Some(m) = next.pop() {
+            if seen.insert(m.to_owned()) {
+                next.extend(edges.get(m).into_iter().flatten().map(String::as_str));
             }
         }
-        if t.low[v] == t.index[v] {
-            let mut comp = Vec::new();
-            while let Some(w) = t.stack.pop() {
-                t.on.remove(w);
-                comp.push(w.to_owned());
-                if w == v {
-                    break;
-                }
-            }
-            if comp.len() > 1 {
-                comp.sort();
-                t.out.push(comp);
-            }
-        }
-    }
-    let mut t = T {
-        edges,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        stack: Vec::new(),
-        on: BTreeSet::new(),
-        out: Vec::new(),
+        seen
     };
-    for v in edges.keys() {
-        if !t.index.contains_key(v.as_str()) {
-            visit(&mut t, v);
+    let reached: BTreeMap<&str, BTreeSet<String>> = edges.keys().map(|m| (m.as_str(), reach(m))).collect();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (m, from_m) in &reached {
+        let ring: Vec<String> =
+            from_m.iter().filter(|o| reached.get(o.as_str()).is_some_and(|r| r.contains(*m))).cloned().collect();
+        if !ring.is_empty() && !out.iter().any(|c| c.iter().any(|x| x == m)) {
+            out.push(ring);
         }
     }
-    t.out
+    out
 }
 
 #[test]
