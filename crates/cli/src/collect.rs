@@ -64,6 +64,10 @@ pub enum CollectCommand {
         /// Poll every source now, due or not.
         #[arg(long)]
         all: bool,
+        /// Poll sources on private, loopback or link-local addresses too (refused by default: a
+        /// source URL must not reach into the operator's own network).
+        #[arg(long, env = "NORMWATCH_ALLOW_PRIVATE_SOURCES")]
+        allow_private_sources: bool,
     },
 }
 
@@ -198,9 +202,9 @@ fn progress_line(p: &Polled1) -> String {
 }
 
 pub async fn collect(config: &Config, cmd: CollectCommand) -> Result<ExitCode> {
-    let CollectCommand::Once { all } = cmd;
+    let CollectCommand::Once { all, allow_private_sources } = cmd;
     let instance = setup::prepare(config).await?;
-    let collector = Collector::load(&config.data_dir, config.allow_private_sources)?;
+    let collector = Collector::load(&config.data_dir, allow_private_sources || config.allow_private_sources)?;
     let app = app(&instance, config);
     let started = Instant::now();
     // A time ten years ahead finds every source due.

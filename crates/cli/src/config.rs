@@ -23,47 +23,67 @@ pub struct ConfigArgs {
     /// Database URL: sqlite://PATH or postgres://USER[:PASSWORD]@HOST:PORT/DB [default: SQLite file in the data dir]
     #[arg(long, global = true, env = "NORMWATCH_DATABASE", value_name = "URL")]
     pub database: Option<String>,
-    /// Address and port to serve on; port 0 picks a free one [default: 127.0.0.1:8380]
-    #[arg(long, global = true, env = "NORMWATCH_LISTEN", value_name = "ADDR:PORT")]
-    pub listen: Option<String>,
-    /// Load the catalogue from this folder instead of the one built into the binary
-    #[arg(long, global = true, env = "NORMWATCH_CATALOG_DIR", value_name = "DIR")]
-    pub catalog_dir: Option<PathBuf>,
-    /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
-    #[arg(long, global = true, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
-    pub log_origin: Option<String>,
-    /// The URL people reach this instance at, if it is behind a proxy (https:// makes cookies Secure)
-    #[arg(long, global = true, env = "NORMWATCH_PUBLIC_URL", value_name = "URL")]
-    pub public_url: Option<String>,
-    /// Username of the first admin account, created with a one-time password [default: admin]
-    #[arg(long, global = true, env = "NORMWATCH_ADMIN_USERNAME", value_name = "NAME")]
-    pub admin_username: Option<String>,
-    /// How often webhook deliveries are attempted, in milliseconds [default: 1000]
-    #[arg(long, global = true, env = "NORMWATCH_WEBHOOK_POLL_MS", value_name = "MS")]
-    pub webhook_poll_ms: Option<u64>,
-    /// The first webhook retry waits this long (ms); each later one twice as long [default: 30000]
-    #[arg(long, global = true, env = "NORMWATCH_WEBHOOK_RETRY_BASE_MS", value_name = "MS")]
-    pub webhook_retry_base_ms: Option<u64>,
-    /// Approvals a violation assessment, attribution, statement, response or incident needs before it is published [default: 2]
-    #[arg(long, global = true, env = "NORMWATCH_REVIEW_APPROVALS", value_name = "N")]
-    pub review_approvals: Option<usize>,
-    /// Different stakeholder kinds those approvals must come from [default: 2]
-    #[arg(long, global = true, env = "NORMWATCH_REVIEW_STAKEHOLDER_KINDS", value_name = "N")]
-    pub review_stakeholder_kinds: Option<usize>,
-    /// Largest evidence upload accepted, in bytes [default: 104857600]
-    #[arg(long, global = true, env = "NORMWATCH_EVIDENCE_MAX_BYTES", value_name = "BYTES")]
-    pub evidence_max_bytes: Option<u64>,
-    /// Poll collection sources on private, loopback or link-local addresses (refused by default:
-    /// a source URL must not reach into the operator's own network)
-    #[arg(long, global = true, env = "NORMWATCH_ALLOW_PRIVATE_SOURCES")]
-    pub allow_private_sources: bool,
-    /// How often `serve` looks for collection sources that are due, in seconds; 0 turns the
-    /// background poller off (use `normwatch collect once` from cron instead) [default: 60]
-    #[arg(long, global = true, env = "NORMWATCH_COLLECT_POLL_SECS", value_name = "SECS")]
-    pub collect_poll_secs: Option<u64>,
     /// Log filter, e.g. `info` or `normwatch=debug,sqlx=warn` [default: info]
     #[arg(long, global = true, env = "NORMWATCH_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+}
+
+/// How the instance runs: flags of `serve`, `init` and `config`. Every other command reads the
+/// same settings from the environment and the configuration file, so that an import signs with
+/// the log origin the server uses.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InstanceArgs {
+    /// Address and port to serve on; port 0 picks a free one [default: 127.0.0.1:8380]
+    #[arg(long, env = "NORMWATCH_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Load the catalogue from this folder instead of the one built into the binary
+    #[arg(long, env = "NORMWATCH_CATALOG_DIR", value_name = "DIR")]
+    pub catalog_dir: Option<PathBuf>,
+    /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
+    #[arg(long, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
+    pub log_origin: Option<String>,
+    /// The URL people reach this instance at, if it is behind a proxy (https:// makes cookies Secure)
+    #[arg(long, env = "NORMWATCH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Username of the first admin account, created with a one-time password [default: admin]
+    #[arg(long, env = "NORMWATCH_ADMIN_USERNAME", value_name = "NAME")]
+    pub admin_username: Option<String>,
+    /// How often webhook deliveries are attempted, in milliseconds [default: 1000]
+    #[arg(long, env = "NORMWATCH_WEBHOOK_POLL_MS", value_name = "MS")]
+    pub webhook_poll_ms: Option<u64>,
+    /// The first webhook retry waits this long (ms); each later one twice as long [default: 30000]
+    #[arg(long, env = "NORMWATCH_WEBHOOK_RETRY_BASE_MS", value_name = "MS")]
+    pub webhook_retry_base_ms: Option<u64>,
+    /// Approvals a violation assessment, attribution, statement, response or incident needs before it is published [default: 2]
+    #[arg(long, env = "NORMWATCH_REVIEW_APPROVALS", value_name = "N")]
+    pub review_approvals: Option<usize>,
+    /// Different stakeholder kinds those approvals must come from [default: 2]
+    #[arg(long, env = "NORMWATCH_REVIEW_STAKEHOLDER_KINDS", value_name = "N")]
+    pub review_stakeholder_kinds: Option<usize>,
+    /// Largest evidence upload accepted, in bytes [default: 104857600]
+    #[arg(long, env = "NORMWATCH_EVIDENCE_MAX_BYTES", value_name = "BYTES")]
+    pub evidence_max_bytes: Option<u64>,
+    /// Poll collection sources on private, loopback or link-local addresses (refused by default:
+    /// a source URL must not reach into the operator's own network)
+    #[arg(long, env = "NORMWATCH_ALLOW_PRIVATE_SOURCES")]
+    pub allow_private_sources: bool,
+    /// How often `serve` looks for collection sources that are due, in seconds; 0 turns the
+    /// background poller off (use `normwatch collect once` from cron instead) [default: 60]
+    #[arg(long, env = "NORMWATCH_COLLECT_POLL_SECS", value_name = "SECS")]
+    pub collect_poll_secs: Option<u64>,
+}
+
+impl InstanceArgs {
+    /// The settings as the environment gives them, for a command that takes none as flags (clap
+    /// reads the same variables, with the same parsing and messages, as for `serve`).
+    pub fn from_env() -> Result<InstanceArgs> {
+        use clap::FromArgMatches;
+        let command = InstanceArgs::augment_args(clap::Command::new("normwatch").no_binary_name(true));
+        let matches = command
+            .try_get_matches_from(std::iter::empty::<String>())
+            .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_start_matches("error: ").trim_end()))?;
+        Ok(InstanceArgs::from_arg_matches(&matches)?)
+    }
 }
 
 /// The file's shape: every key optional.
@@ -112,7 +132,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn resolve(args: &ConfigArgs) -> Result<Config> {
+    pub fn resolve(args: &ConfigArgs, instance: &InstanceArgs) -> Result<Config> {
         let data_dir_hint = args.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         let (file, config_file) = match &args.config {
             Some(path) => (read_file(path)?, Some(path.clone())),
@@ -128,26 +148,28 @@ impl Config {
             None => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
         };
         normwatch_store::Backend::from_url(&database).map_err(|e| anyhow::anyhow!("--database: {e}"))?;
-        let listen_text = args.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen_text = instance.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen: SocketAddr = listen_text.parse().with_context(|| {
             format!("--listen: `{listen_text}` is not an address and port such as 127.0.0.1:8380 or [::1]:0")
         })?;
-        let log_origin = args.log_origin.clone().or(file.log_origin).unwrap_or_else(|| DEFAULT_LOG_ORIGIN.to_owned());
+        let log_origin =
+            instance.log_origin.clone().or(file.log_origin).unwrap_or_else(|| DEFAULT_LOG_ORIGIN.to_owned());
         if log_origin.is_empty() || log_origin.contains(char::is_whitespace) || log_origin.contains('+') {
             bail!("--log-origin: `{log_origin}` must be non-empty, without spaces or `+` (e.g. example.org/normwatch)");
         }
-        let admin_username = args.admin_username.clone().or(file.admin_username).unwrap_or_else(|| "admin".to_owned());
+        let admin_username =
+            instance.admin_username.clone().or(file.admin_username).unwrap_or_else(|| "admin".to_owned());
         if !normwatch_core::access::valid_username(&admin_username) {
             bail!("--admin-username: `{admin_username}` must be 3–64 of a-z, 0-9, `.`, `_`, `-`");
         }
-        let public_url = args.public_url.clone().or(file.public_url);
+        let public_url = instance.public_url.clone().or(file.public_url);
         if let Some(u) = &public_url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {
             bail!("--public-url: `{u}` is not an http(s) URL");
         }
-        let review_approvals = args.review_approvals.or(file.review_approvals).unwrap_or(2);
-        let review_stakeholder_kinds = args.review_stakeholder_kinds.or(file.review_stakeholder_kinds).unwrap_or(2);
+        let review_approvals = instance.review_approvals.or(file.review_approvals).unwrap_or(2);
+        let review_stakeholder_kinds = instance.review_stakeholder_kinds.or(file.review_stakeholder_kinds).unwrap_or(2);
         if review_approvals == 0 || review_stakeholder_kinds == 0 || review_stakeholder_kinds > review_approvals {
             bail!(
                 "--review-approvals {review_approvals} / --review-stakeholder-kinds {review_stakeholder_kinds}: both must be at least 1, and the kinds no more than the approvals"
@@ -156,17 +178,25 @@ impl Config {
         Ok(Config {
             review_approvals,
             review_stakeholder_kinds,
-            evidence_max_bytes: args.evidence_max_bytes.or(file.evidence_max_bytes).unwrap_or(100 * 1024 * 1024).max(1),
-            webhook_poll_ms: args.webhook_poll_ms.or(file.webhook_poll_ms).unwrap_or(1000).max(10),
-            webhook_retry_base_ms: args.webhook_retry_base_ms.or(file.webhook_retry_base_ms).unwrap_or(30_000).max(10),
-            allow_private_sources: args.allow_private_sources || file.allow_private_sources.unwrap_or(false),
-            collect_poll_secs: args.collect_poll_secs.or(file.collect_poll_secs).unwrap_or(60),
+            evidence_max_bytes: instance
+                .evidence_max_bytes
+                .or(file.evidence_max_bytes)
+                .unwrap_or(100 * 1024 * 1024)
+                .max(1),
+            webhook_poll_ms: instance.webhook_poll_ms.or(file.webhook_poll_ms).unwrap_or(1000).max(10),
+            webhook_retry_base_ms: instance
+                .webhook_retry_base_ms
+                .or(file.webhook_retry_base_ms)
+                .unwrap_or(30_000)
+                .max(10),
+            allow_private_sources: instance.allow_private_sources || file.allow_private_sources.unwrap_or(false),
+            collect_poll_secs: instance.collect_poll_secs.or(file.collect_poll_secs).unwrap_or(60),
             public_url,
             admin_username,
             data_dir,
             database,
             listen,
-            catalog_dir: args.catalog_dir.clone().or(file.catalog_dir),
+            catalog_dir: instance.catalog_dir.clone().or(file.catalog_dir),
             log_origin,
             log: args.log.clone().or(file.log).unwrap_or_else(|| "info".to_owned()),
             config_file,

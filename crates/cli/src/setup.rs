@@ -14,7 +14,9 @@ pub fn init_logging(filter: &str, quiet: bool) {
     // CLI commands other than serve log warnings only unless asked: their output is the result.
     let filter = if quiet && filter == "info" { "warn" } else { filter };
     let env = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(env).with_writer(std::io::stderr).try_init();
+    // Colour codes only for a person at a terminal: a log redirected to a file stays plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(env).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
 
 /// A ready instance: migrated database with the catalogue loaded, and its signing key.

@@ -133,7 +133,10 @@ const EN: Words = Words {
     also_in: "also recorded by",
 };
 
-const STYLE: &str = "body{font-family:'IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}\
+/// Latin faces first: IPAGothic's Latin letters are fixed-width, so listed first it set every
+/// English word in a typewriter face. A Latin face has no kana or kanji, so those fall through
+/// to the Japanese faces (proportional IPAPGothic before IPAGothic).
+const STYLE: &str = "body{font-family:'Helvetica Neue',Arial,'Liberation Sans','DejaVu Sans','IPAPGothic','IPAGothic','Noto Sans CJK JP',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #999;margin-top:2rem}table{border-collapse:collapse;width:100%;font-size:.9rem}\
 th,td{border:1px solid #bbb;padding:.25rem .4rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;background:#f4f4f4;padding:.6rem;font-size:.8rem}\
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figures div{border:1px solid #bbb;padding:.5rem 1rem}.figures b{font-size:1.4rem;display:block}\

@@ -154,7 +154,7 @@ fn bad_cli_input_is_a_precise_error() {
         (vec!["norms", "list", "--addressee", "pirates"], "--addressee"),
         (vec!["norms", "list", "--source", "nowhere"], "--source"),
         (vec!["norms", "list", "--lang", "fr"], "--lang"),
-        (vec!["--listen", "localhost", "config"], "--listen"),
+        (vec!["config", "--listen", "localhost"], "--listen"),
         (vec!["--database", "mysql://x/y", "config"], "--database"),
     ] {
         let out = normwatch(dir.path(), &args);
@@ -170,7 +170,7 @@ fn config_merges_file_environment_and_flags_and_redacts_secrets() {
         .expect("write");
     let out = Command::new(BIN)
         .current_dir(dir.path())
-        .args(["--config", "nw.toml", "--listen", "127.0.0.1:9002", "config", "--json"])
+        .args(["--config", "nw.toml", "config", "--listen", "127.0.0.1:9002", "--json"])
         .env("NORMWATCH_DATABASE", "postgres://nw:hunter2@db.example:5432/nw")
         .env("NORMWATCH_LOG_ORIGIN", "env.example/log")
         .output()
@@ -237,4 +237,43 @@ fn a_lost_admin_password_can_be_reset_from_the_machine() {
     assert!(password.len() >= 32, "{text}");
     let out = normwatch(dir.path(), &["accounts", "reset-password", "nobody"]);
     assert!(!out.status.success() && stderr(&out).contains("no account `nobody`"));
+}
+
+#[test]
+fn a_commands_help_shows_its_own_options_and_the_global_ones_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = normwatch(dir.path(), &["sources", "list", "--help"]);
+    let help = stdout(&out);
+    assert!(out.status.success() && help.contains("--json") && help.contains("--data-dir"), "{help}");
+    for serve_only in ["--listen", "--review-approvals", "--webhook-poll-ms", "--public-url"] {
+        assert!(!help.contains(serve_only), "`sources list --help` shows {serve_only}:\n{help}");
+    }
+    let serve = stdout(&normwatch(dir.path(), &["serve", "--help"]));
+    assert!(serve.contains("--listen") && serve.contains("--review-approvals"), "{serve}");
+    // The instance's settings still reach every command through the environment.
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["config", "--json"])
+        .env("NORMWATCH_REVIEW_APPROVALS", "3")
+        .output()
+        .expect("run");
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(c["review_approvals"], 3);
+    let bad = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["norms", "list"])
+        .env("NORMWATCH_REVIEW_APPROVALS", "many")
+        .output()
+        .expect("run");
+    assert!(!bad.status.success() && stderr(&bad).contains("review-approvals"), "{}", stderr(&bad));
+}
+
+#[test]
+fn a_log_written_to_a_file_has_no_colour_codes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = normwatch(dir.path(), &["init", "--log", "debug"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(log.contains("DEBUG") || log.contains("INFO"), "no log lines to check: {log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in a redirected log: {log:?}");
 }

@@ -598,6 +598,12 @@ async fn periodic_report_in_both_languages(s: TestServer) {
         assert!(html.contains(&origin), "{lang}: the checkpoint is missing");
         // Self-contained: nothing is fetched from elsewhere, and record text is escaped.
         assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src=\"http"), "{lang}");
+        // Latin text in a Latin face: the first face named is not a Japanese one (IPAGothic's
+        // Latin letters are fixed-width), and progress went to stderr while it ran.
+        let faces = html.split("font-family:").nth(1).and_then(|f| f.split([';', '}']).next()).expect("a body font");
+        let first = faces.split(',').next().unwrap_or_default();
+        assert!(!first.contains("IPA") && !first.contains("CJK") && faces.contains("IPA"), "{lang}: {faces}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("report: "), "{lang}: no progress lines");
         let title = if lang == "en" {
             "Attack on the &lt;script&gt;grid&lt;/script&gt;"
         } else {
