@@ -33,3 +33,16 @@ pub struct App<'a, S> {
     pub today: time::Date,
     pub review_rule: ReviewRule,
 }
+
+// Administration and cooperation: accounts, stakeholders, communities, consultations, CBMs, links.
+pub mod accounts;
+pub mod cbm;
+pub mod communities;
+pub mod consultations;
+pub mod links;
+pub mod stakeholders;
+#[cfg(test)]
+mod test_world;
+
+pub use accounts::{CreatedAccount, MintedToken, Secrets};
+pub use cbm::{CheckDelivery, HotlineSent};

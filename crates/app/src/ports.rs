@@ -2,14 +2,21 @@
 //! traits): a use case names only what it touches, and a test or another backend implements
 //! only that. `normwatch_store::Store` implements each by delegating to its own method of the
 //! same name and signature, which [`ports!`] writes once for every trait.
+use normwatch_core::Account;
 use normwatch_core::adoption::Stakeholder;
+use normwatch_core::adoption::{KeyInput, StakeholderInput, StakeholderKey};
+use normwatch_core::cbm::{ContactInput, HotlineInput, HotlineMessage, PointOfContact};
+use normwatch_core::consultation::{Consultation, ConsultationInput, OutcomeInput};
 use normwatch_core::evidence::EvidenceUpload;
+use normwatch_core::linking::LinkStatus;
 use normwatch_core::violation::{ReviewRule, Verdict};
 use normwatch_core::{Localized, Viewer};
+use normwatch_store::Community as StoredCommunity;
 use normwatch_store::{
     Actor, BlobRef, IncidentEvidence, ItemDecision, ItemFilter, ItemPage, ItemRecord, LedgerKind, LedgerRecord,
     NewItem, NewSource, SourceRecord, StatementSignature, Store, StoreError, WriteOptions,
 };
+use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
 use std::future::Future;
 
 /// Declares a capability trait and its implementation for `Store`, which calls `Store`'s own
@@ -133,5 +140,100 @@ ports! {
         fn decide_item(&self, actor: &Actor, viewer: &Viewer, id: &str, decision: &ItemDecision) -> Vec<ItemRecord>;
         /// Every standing incident the viewer may read (to match items against).
         fn standing_records<T: LedgerKind>(&self, viewer: &Viewer) -> Vec<LedgerRecord<T>>;
+    }
+
+    /// Accounts, their passwords and their API tokens.
+    trait Accounts: Send Sync {
+        fn create_account(&self, actor: &Actor, new: &NewAccount) -> Account;
+        fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> ();
+        fn token(&self, id: &str) -> Option<TokenRecord>;
+        fn create_token(
+            &self,
+            actor: &Actor,
+            account_id: &str,
+            name: &str,
+            secret_hash: &str,
+            expires_at: Option<&str>,
+        ) -> TokenRecord;
+        fn revoke_token(&self, actor: &Actor, id: &str) -> TokenRecord;
+    }
+
+    /// Registering and revising stakeholders, and their signing keys.
+    trait StakeholderWrite: Stakeholders {
+        fn create_stakeholder(&self, actor: &Actor, input: &StakeholderInput) -> Stakeholder;
+        fn update_stakeholder(&self, actor: &Actor, input: &StakeholderInput) -> Stakeholder;
+        fn add_stakeholder_key(&self, actor: &Actor, stakeholder: &str, input: &KeyInput, key: &[u8; 32]) -> StakeholderKey;
+    }
+
+    /// Communities of interest and the decisions they log.
+    trait Communities: Send Sync {
+        fn communities(&self) -> Vec<StoredCommunity>;
+        #[allow(clippy::too_many_arguments)]
+        fn create_community(
+            &self,
+            actor: &Actor,
+            id: &str,
+            name: &Localized,
+            purpose: &Localized,
+            focus_norms: &[String],
+            factors: &SuccessFactors,
+            members: &[(String, String)],
+        ) -> ();
+        fn add_community_decision(
+            &self,
+            actor: &Actor,
+            community: &str,
+            decided_on: &str,
+            text: &Localized,
+            participants: &[String],
+        ) -> String;
+    }
+
+    /// Consultations, their comments and outcomes.
+    trait Consultations: Send Sync {
+        fn create_consultation(&self, actor: &Actor, input: &ConsultationInput) -> String;
+        fn consultation(&self, id: &str) -> Option<Consultation>;
+        fn add_comment(&self, actor: &Actor, consultation: &str, stakeholder: &str, text: &str) -> String;
+        fn decide_consultation(&self, actor: &Actor, c: &Consultation, input: &OutcomeInput) -> ();
+    }
+
+    /// Points of contact, communication checks, hotline messages and their webhooks.
+    trait Contacts: Stakeholders {
+        fn create_contact(&self, actor: &Actor, input: &ContactInput) -> PointOfContact;
+        fn contact(&self, viewer: &Viewer, id: &str) -> Option<PointOfContact>;
+        fn contacts(&self, viewer: &Viewer, stakeholder: Option<&str>) -> Vec<PointOfContact>;
+        fn create_check(
+            &self,
+            actor: &Actor,
+            organiser: &str,
+            title: &str,
+            targets: &[(String, String, String)],
+        ) -> CommunicationCheck;
+        fn acknowledge_check(&self, token_hash: &str) -> Option<bool>;
+        fn checks(&self) -> Vec<CommunicationCheck>;
+        fn create_hotline_message(
+            &self,
+            actor: &Actor,
+            from: &PointOfContact,
+            to: &[PointOfContact],
+            input: &HotlineInput,
+        ) -> String;
+        fn hotline_messages(&self, stakeholder: Option<&str>) -> Vec<HotlineMessage>;
+        fn acknowledge_hotline(&self, actor: &Actor, message: &str, contact: &str) -> Option<bool>;
+        fn queue_webhooks(&self, stakeholders: &[String], event: &str, subject: &str, body: &str) -> usize;
+        fn create_webhook(&self, actor: &Actor, stakeholder: &str, url: &str, secret: &str) -> String;
+    }
+
+    /// Links between incident records of the same real-world incident.
+    trait IncidentLinks: Send Sync {
+        fn link_incidents(&self, actor: &Actor, viewer: &Viewer, a: &str, b: &str) -> IncidentLink;
+        fn decide_incident_link(
+            &self,
+            actor: &Actor,
+            viewer: &Viewer,
+            id: &str,
+            decision: LinkStatus,
+            version: Option<i64>,
+        ) -> IncidentLink;
     }
 }

@@ -323,9 +323,90 @@ pub fn valid_username(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
+/// A new account, as an administrator asks for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub stakeholder: Option<String>,
+    /// Leave out to have one generated (returned once).
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl AccountInput {
+    /// The username, the display name, and a contributor's stakeholder. The password is checked
+    /// by the interface's policy when it is hashed.
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        use crate::FieldError;
+        if !valid_username(&self.username) {
+            return Err(FieldError::new("username", "3–64 of a-z, 0-9, `.`, `_`, `-`"));
+        }
+        if self.display_name.trim().is_empty() || self.display_name.chars().count() > 200 {
+            return Err(FieldError::new("display_name", "1–200 characters"));
+        }
+        if self.role == Role::Contributor && self.stakeholder.is_none() {
+            return Err(FieldError::new("stakeholder", "a contributor acts for one stakeholder: name it"));
+        }
+        Ok(())
+    }
+}
+
+/// An API token's name, trimmed: what the token is for, e.g. the script that uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    pub fn parse(name: &str) -> Result<TokenName, crate::FieldError> {
+        if name.trim().is_empty() || name.chars().count() > 100 {
+            return Err(crate::FieldError::new(
+                "name",
+                "name the token (1–100 characters), e.g. the script that uses it",
+            ));
+        }
+        Ok(TokenName(name.trim().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How many days a new token lasts: none (until revoked), or at least one, at most ten years.
+pub fn token_days(days: Option<u32>) -> Result<Option<u32>, crate::FieldError> {
+    match days {
+        Some(0) => Err(crate::FieldError::new("expires_in_days", "at least 1 day")),
+        Some(d) => Ok(Some(d.min(3650))),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accounts_and_tokens_are_named_by_the_rules() {
+        let input = |role, stakeholder: Option<&str>| AccountInput {
+            username: "ann.b".into(),
+            display_name: " Ann ".into(),
+            role,
+            stakeholder: stakeholder.map(str::to_owned),
+            password: None,
+        };
+        assert!(input(Role::Editor, None).validate().is_ok());
+        let e = input(Role::Contributor, None).validate().err().map(|e| e.field);
+        assert_eq!(e.as_deref(), Some("stakeholder"));
+        let e = AccountInput { username: "A".into(), ..input(Role::Editor, None) }.validate().err().map(|e| e.field);
+        assert_eq!(e.as_deref(), Some("username"));
+        assert_eq!(TokenName::parse("  ci  ").map(|n| n.as_str().to_owned()).ok().as_deref(), Some("ci"));
+        assert!(TokenName::parse(" ").is_err() && TokenName::parse(&"x".repeat(101)).is_err());
+        assert_eq!(token_days(Some(99_999)).ok(), Some(Some(3650)));
+        assert!(token_days(Some(0)).is_err());
+    }
 
     #[test]
     fn contributors_write_for_their_own_stakeholder_only() {

@@ -255,6 +255,48 @@ impl HotlineInput {
     }
 }
 
+/// A communication check as sent: every current contact of the group is asked to answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    pub organiser: String,
+    pub title: String,
+    /// The group: every current contact of these stakeholders is asked to answer.
+    pub stakeholders: Vec<String>,
+}
+
+impl CheckInput {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.title.trim().is_empty() || self.title.chars().count() > 200 {
+            return Err(err("title", "1–200 characters"));
+        }
+        if self.stakeholders.is_empty() {
+            return Err(err("stakeholders", "name the group: the stakeholders whose contacts are checked"));
+        }
+        Ok(())
+    }
+}
+
+/// An endpoint a stakeholder's hotline messages are sent to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookInput {
+    pub stakeholder: String,
+    pub url: String,
+}
+
+impl WebhookInput {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let ok = (self.url.starts_with("https://") || self.url.starts_with("http://"))
+            && self.url.len() <= 2048
+            && !self.url.contains(' ');
+        if !ok {
+            return Err(err("url", "an http(s) URL"));
+        }
+        Ok(())
+    }
+}
+
 /// A recipient's state: acknowledged (when, by whom), or overdue once the deadline passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Recipient {

@@ -162,6 +162,37 @@ pub struct OutcomeInput {
     pub decided_on: String,
 }
 
+impl OutcomeInput {
+    /// An outcome explains itself and is decided on a past day, not before `c` opened.
+    pub fn validate(&self, c: &Consultation, today: time::Date) -> Result<(), FieldError> {
+        if self.rationale.ja.trim().is_empty() && self.rationale.en.trim().is_empty() {
+            return Err(err("rationale", "explain the outcome (ja, en or both)"));
+        }
+        crate::adoption::past_date("decided_on", &self.decided_on, today)?;
+        if self.decided_on < c.opens_on {
+            return Err(err("decided_on", "before the consultation opened"));
+        }
+        Ok(())
+    }
+}
+
+/// A stakeholder's comment on a consultation, as sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentInput {
+    pub stakeholder: String,
+    pub text: String,
+}
+
+impl CommentInput {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.text.trim().is_empty() || self.text.chars().count() > 8000 {
+            return Err(err("text", "1–8000 characters"));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Comment {
     pub id: String,
@@ -194,4 +225,17 @@ pub struct Consultation {
     pub comments: Vec<Comment>,
     /// Comments per stakeholder kind.
     pub balance: std::collections::BTreeMap<String, usize>,
+}
+
+impl Consultation {
+    /// Refuses a comment on `today` outside the comment period, or once the outcome is decided.
+    pub fn accepts_comments(&self, today: time::Date) -> Result<(), FieldError> {
+        if !ConsultationInput::open_on(&self.opens_on, &self.closes_on, &today.to_string()) || self.outcome.is_some() {
+            return Err(err(
+                "consultation",
+                format!("comments are open from {} to {} and before a decision", self.opens_on, self.closes_on),
+            ));
+        }
+        Ok(())
+    }
 }

@@ -7,9 +7,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
-use normwatch_core::access::valid_username;
-use normwatch_core::{FieldError, Right, Role};
-use normwatch_store::{Actor, NewAccount};
+use normwatch_app::{AppError, Secrets};
+use normwatch_core::access::{AccountInput, TokenName, token_days};
+use normwatch_core::{FieldError, Right};
+use normwatch_store::StoreError;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -32,6 +33,31 @@ pub struct TokenRequest {
     expires_in_days: Option<u32>,
 }
 
+/// The server's secrets for the use cases: random values, SHA-256 of a random secret, Argon2id
+/// passwords under the instance's password policy.
+pub(crate) struct ServerSecrets;
+
+impl Secrets for ServerSecrets {
+    fn random_secret(&self) -> String {
+        auth::random_secret()
+    }
+    fn token_secret(&self) -> String {
+        format!("{TOKEN_PREFIX}{}", auth::random_secret())
+    }
+    fn secret_hash(&self, secret: &str) -> String {
+        auth::secret_hash(secret)
+    }
+    fn check_password(&self, field: &str, password: &str) -> Result<(), FieldError> {
+        auth::check_password(field, password)
+    }
+    fn hash_password(&self, password: &str) -> Result<String, AppError> {
+        auth::hash_password(password).map_err(|e| match e {
+            ApiError::Store(e) => AppError::Store(e),
+            other => AppError::Store(StoreError::Corrupt { what: "password hash".into(), reason: other.to_string() }),
+        })
+    }
+}
+
 /// Issues a token for the caller — signed in already, or by username and password (the API's
 /// sign-in, rate-limited). The secret is shown once.
 pub async fn create_token(
@@ -40,12 +66,7 @@ pub async fn create_token(
     extensions: Extensions,
     JsonBody(req): JsonBody<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    if req.name.trim().is_empty() || req.name.chars().count() > 100 {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "name",
-            "name the token (1–100 characters), e.g. the script that uses it",
-        )));
-    }
+    let name = TokenName::parse(&req.name).map_err(ApiError::InvalidField)?;
     let account = match (&caller.account, &req.username, &req.password) {
         (_, Some(username), Some(password)) => {
             auth::sign_in(&state, username, password, client_address(&extensions)).await?
@@ -57,33 +78,13 @@ pub async fn create_token(
             return Err(ApiError::Unauthenticated("give `username` and `password`, or call with a token".into()));
         }
     };
-    let expires_at = match req.expires_in_days {
-        Some(0) => return Err(FieldError::new("expires_in_days", "at least 1 day").into()),
-        Some(days) => Some(normwatch_store::timestamp(
-            time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days.min(3650))),
-        )),
-        None => None,
+    let days = token_days(req.expires_in_days)?;
+    let minted_with = match (&caller.credential, &req.username) {
+        (Credential::Token { id }, None) => Some(id.as_str()),
+        _ => None,
     };
-    // A token cannot outlive the token that minted it.
-    let mut expires_at = expires_at;
-    if let (Credential::Token { id }, None) = (&caller.credential, &req.username)
-        && let Some(limit) = state.store.token(id).await?.and_then(|t| t.expires_at)
-        && expires_at.as_ref().is_none_or(|e| e > &limit)
-    {
-        expires_at = Some(limit);
-    }
-    let secret = format!("{TOKEN_PREFIX}{}", auth::random_secret());
-    let record = state
-        .store
-        .create_token(
-            &Actor(account.id.clone()),
-            &account.id,
-            req.name.trim(),
-            &auth::secret_hash(&secret),
-            expires_at.as_deref(),
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": secret, "record": record }))).into_response())
+    let minted = state.app().create_token(&account, &name, days, minted_with, &ServerSecrets).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "token": minted.secret, "record": minted.record }))).into_response())
 }
 
 pub async fn list_tokens(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
@@ -98,61 +99,20 @@ pub async fn revoke_token(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let account = caller.signed_in()?;
-    let token = state.store.token(&id).await?.ok_or(ApiError::NotFound { kind: "token", id: id.clone() })?;
-    if token.account != account.id && !account.may(Right::ManageAccounts, None) {
-        // Someone else's token is not even confirmed to exist.
-        return Err(ApiError::NotFound { kind: "token", id });
-    }
-    let revoked = state.store.revoke_token(&caller.actor(), &id).await?;
-    Ok(Json(revoked).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccountRequest {
-    username: String,
-    display_name: String,
-    role: Role,
-    #[serde(default)]
-    stakeholder: Option<String>,
-    /// Leave out to have one generated (returned once).
-    #[serde(default)]
-    password: Option<String>,
+    Ok(Json(state.app().revoke_token(caller.acting(), &id).await?).into_response())
 }
 
 pub async fn create_account(
     State(state): State<AppState>,
     caller: Caller,
-    body: Result<JsonBody<AccountRequest>, ApiError>,
+    body: Result<JsonBody<AccountInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::ManageAccounts, None)?;
-    let JsonBody(req) = body?;
-    if !valid_username(&req.username) {
-        return Err(ApiError::InvalidField(FieldError::new("username", "3–64 of a-z, 0-9, `.`, `_`, `-`")));
-    }
-    if req.display_name.trim().is_empty() || req.display_name.chars().count() > 200 {
-        return Err(ApiError::InvalidField(FieldError::new("display_name", "1–200 characters")));
-    }
-    if req.role == Role::Contributor && req.stakeholder.is_none() {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "stakeholder",
-            "a contributor acts for one stakeholder: name it",
-        )));
-    }
-    let generated = req.password.is_none();
-    let password = req.password.clone().unwrap_or_else(auth::random_secret);
-    auth::check_password("password", &password).map_err(ApiError::InvalidField)?;
-    let new = NewAccount {
-        username: req.username.clone(),
-        display_name: req.display_name.trim().to_owned(),
-        role: req.role,
-        stakeholder: req.stakeholder.clone(),
-        password_hash: auth::hash_password(&password)?,
-    };
-    let account = state.store.create_account(&caller.actor(), &new).await?;
-    let mut body = json!({ "account": account });
-    if generated {
+    let JsonBody(input) = body?;
+    let created = state.app().create_account(caller.acting(), &input, &ServerSecrets).await?;
+    let mut body = json!({ "account": created.account });
+    if let Some(password) = created.generated_password {
         body["password"] = json!(password);
     }
     Ok((StatusCode::CREATED, Json(body)).into_response())
@@ -188,7 +148,6 @@ pub async fn change_password(
             other => other,
         },
     )?;
-    auth::check_password("new_password", &req.new_password).map_err(ApiError::InvalidField)?;
-    state.store.set_password_hash(&caller.actor(), &account.id, &auth::hash_password(&req.new_password)?).await?;
+    state.app().change_password(caller.acting(), &req.new_password, &ServerSecrets).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use normwatch_core::Right;
-use normwatch_core::community::{CommunityInput, DecisionInput, coordinates};
+use normwatch_core::community::{CommunityInput, DecisionInput};
 use serde_json::json;
 
 pub async fn create(
@@ -18,22 +18,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageConsultations, None)?;
     let JsonBody(input) = body?;
-    let community = input.parse(&state.catalog()).map_err(ApiError::InvalidField)?;
-    let focus_norms: Vec<String> = community.focus_norms.iter().map(|n| n.to_string()).collect();
-    let members: Vec<(String, String)> =
-        community.members.iter().map(|m| (m.stakeholder.to_string(), m.role.as_str().to_owned())).collect();
-    state
-        .store
-        .create_community(
-            &caller.actor(),
-            community.id.as_str(),
-            &community.name,
-            &community.purpose,
-            &focus_norms,
-            &community.success_factors,
-            &members,
-        )
-        .await?;
+    let community = state.app().create_community(caller.acting(), input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": community.id}))).into_response())
 }
 
@@ -49,26 +34,9 @@ pub async fn decide(
     Path(id): Path<String>,
     body: Result<JsonBody<DecisionInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let account = caller.signed_in()?.clone();
+    // Who may write is decided before the body is read: 401 comes before 400.
+    caller.signed_in()?;
     let JsonBody(input) = body?;
-    let community = state
-        .store
-        .communities()
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or(ApiError::NotFound { kind: "community", id: id.clone() })?;
-    let coordinator = account
-        .stakeholder
-        .as_ref()
-        .is_some_and(|s| coordinates(community.members.iter().map(|m| (m.stakeholder.as_str(), m.role.as_str())), s));
-    if !coordinator {
-        caller.require(Right::ManageConsultations, None)?;
-    }
-    input.validate(crate::today()).map_err(ApiError::InvalidField)?;
-    let d = state
-        .store
-        .add_community_decision(&caller.actor(), &id, &input.decided_on, &input.text, &input.participants)
-        .await?;
+    let d = state.app().decide_for_community(caller.acting(), &id, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": d}))).into_response())
 }

@@ -7,8 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use normwatch_core::consultation::{ConsultationInput, OutcomeInput};
-use normwatch_core::{FieldError, Right};
+use normwatch_core::Right;
+use normwatch_core::consultation::{CommentInput, ConsultationInput, OutcomeInput};
 use serde_json::json;
 
 pub async fn create(
@@ -18,8 +18,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageConsultations, None)?;
     let JsonBody(input) = body?;
-    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
-    let id = state.store.create_consultation(&caller.actor(), &input).await?;
+    let id = state.app().create_consultation(caller.acting(), &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -34,13 +33,6 @@ pub async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Resul
     Ok(Json(c).into_response())
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommentInput {
-    stakeholder: String,
-    text: String,
-}
-
 /// A stakeholder comments, while the comment period is open (contributors for their own).
 pub async fn comment(
     State(state): State<AppState>,
@@ -50,19 +42,7 @@ pub async fn comment(
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
     let JsonBody(input) = body?;
-    caller.require(Right::WritePositions, Some(&input.stakeholder))?;
-    let c = state.store.consultation(&id).await?.ok_or(ApiError::NotFound { kind: "consultation", id: id.clone() })?;
-    let today = crate::today().to_string();
-    if !ConsultationInput::open_on(&c.opens_on, &c.closes_on, &today) || c.outcome.is_some() {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "consultation",
-            format!("comments are open from {} to {} and before a decision", c.opens_on, c.closes_on),
-        )));
-    }
-    if input.text.trim().is_empty() || input.text.chars().count() > 8000 {
-        return Err(ApiError::InvalidField(FieldError::new("text", "1–8000 characters")));
-    }
-    let comment = state.store.add_comment(&caller.actor(), &id, &input.stakeholder, input.text.trim()).await?;
+    let comment = state.app().comment_on_consultation(caller.acting(), &id, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": comment}))).into_response())
 }
 
@@ -75,16 +55,7 @@ pub async fn decide(
 ) -> Result<Response, ApiError> {
     caller.require(Right::ManageConsultations, None)?;
     let JsonBody(input) = body?;
-    let c = state.store.consultation(&id).await?.ok_or(ApiError::NotFound { kind: "consultation", id: id.clone() })?;
-    if input.rationale.ja.trim().is_empty() && input.rationale.en.trim().is_empty() {
-        return Err(ApiError::InvalidField(FieldError::new("rationale", "explain the outcome (ja, en or both)")));
-    }
-    normwatch_core::adoption::past_date("decided_on", &input.decided_on, crate::today())
-        .map_err(ApiError::InvalidField)?;
-    if input.decided_on < c.opens_on {
-        return Err(ApiError::InvalidField(FieldError::new("decided_on", "before the consultation opened")));
-    }
-    state.store.decide_consultation(&caller.actor(), &c, &input).await?;
+    state.app().decide_consultation(caller.acting(), &id, &input).await?;
     state.reload_catalog().await?;
     let c = state.store.consultation(&id).await?.ok_or(ApiError::NotFound { kind: "consultation", id })?;
     Ok(Json(c).into_response())

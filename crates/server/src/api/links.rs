@@ -10,8 +10,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use normwatch_core::Right;
 use normwatch_core::linking::LinkStatus;
-use normwatch_core::{FieldError, Right};
 use serde::Deserialize;
 
 /// `GET /incident-links?status=&incident=&cursor=&limit=`.
@@ -61,12 +61,10 @@ pub async fn create(
     caller: Caller,
     body: Result<JsonBody<LinkInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteIncidents, None)?;
     let JsonBody(input) = body?;
-    let [a, b] = input.incidents.as_slice() else {
-        return Err(ApiError::InvalidField(FieldError::new("incidents", "give exactly two incident ids")));
-    };
-    let link = state.store.link_incidents(&caller.actor(), &caller.viewer(), a, b).await?;
+    let link = state.app().link_incidents(caller.acting(), &input.incidents).await?;
     Ok(created(&link, format!("/api/v1/incident-links/{}", link.id)))
 }
 
@@ -92,7 +90,7 @@ async fn decide(
         Err(ApiError::UnsupportedMediaType) => None,
         Err(e) => return Err(e),
     };
-    let link = state.store.decide_incident_link(&caller.actor(), &caller.viewer(), &id, decision, version).await?;
+    let link = state.app().decide_incident_link(caller.acting(), &id, decision, version).await?;
     Ok(Json(link).into_response())
 }
 

@@ -60,9 +60,8 @@ pub async fn create_stakeholder(
 ) -> Result<Response, ApiError> {
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteStakeholders, None)?;
-    let JsonBody(mut input) = body?;
-    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
-    let s = state.store.create_stakeholder(&caller.actor(), &input).await?;
+    let JsonBody(input) = body?;
+    let s = state.app().create_stakeholder(caller.acting(), input).await?;
     Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
 }
 
@@ -74,18 +73,8 @@ pub async fn update_stakeholder(
 ) -> Result<Response, ApiError> {
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteStakeholders, None)?;
-    let JsonBody(mut input) = body?;
-    if input.id != id {
-        return Err(ApiError::InvalidField(FieldError::new(
-            "id",
-            format!("the body is for `{}`, the URL for `{id}`", input.id),
-        )));
-    }
-    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
-    if state.store.stakeholder(&id).await?.is_none() {
-        return Err(ApiError::NotFound { kind: "stakeholder", id });
-    }
-    Ok(Json(state.store.update_stakeholder(&caller.actor(), &input).await?).into_response())
+    let JsonBody(input) = body?;
+    Ok(Json(state.app().update_stakeholder(caller.acting(), &id, input).await?).into_response())
 }
 
 pub async fn stakeholders(
@@ -119,11 +108,7 @@ pub async fn add_key(
     // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteKeys, Some(&id))?;
     let JsonBody(input) = body?;
-    let key = input.validate().map_err(ApiError::InvalidField)?;
-    if state.store.stakeholder(&id).await?.is_none() {
-        return Err(ApiError::NotFound { kind: "stakeholder", id });
-    }
-    let k = state.store.add_stakeholder_key(&caller.actor(), &id, &input, &key).await?;
+    let k = state.app().add_key(caller.acting(), &id, &input).await?;
     Ok(created(&k, format!("/api/v1/stakeholders/{id}")))
 }
 

@@ -4,7 +4,6 @@ use super::kit::{WebError, failure, layout};
 use crate::AppState;
 use axum::extract::State;
 use maud::{Markup, PreEscaped, html};
-use normwatch_core::cbm::CheckResults;
 
 pub async fn results(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
     let page = v.page("/checks")?;
@@ -14,11 +13,7 @@ pub async fn results(State(state): State<AppState>, v: Visit) -> Result<Markup, 
             html! { h1 { (ui.checks_title) } p { (ui.checks_intro) } p #signed-in-only { (ui.checks_signed_in_only) } };
         return Ok(layout(&page, ui.checks_title, body));
     }
-    let checks = state.store.checks().await.map_err(failure(l))?;
-    let rows: Vec<_> = checks
-        .iter()
-        .map(|c| (c, CheckResults::compute(&c.responses.iter().map(|(_, s)| *s).collect::<Vec<_>>())))
-        .collect();
+    let rows = state.app().check_results(v.caller.acting()).await.map_err(failure(l))?;
     let points: Vec<(time::Date, f64)> = rows
         .iter()
         .filter_map(|(c, r)| {

@@ -8,15 +8,7 @@ use maud::{Markup, html};
 pub async fn inbox(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
     let page = v.page("/hotline")?;
     let (l, ui) = (page.lang, page.ui());
-    let messages = match &v.caller.account {
-        Some(a) if a.role == normwatch_core::Role::Admin => state.store.hotline_messages(None).await,
-        Some(a) => match &a.stakeholder {
-            Some(s) => state.store.hotline_messages(Some(s)).await,
-            None => Ok(vec![]),
-        },
-        None => Ok(vec![]),
-    }
-    .map_err(failure(l))?;
+    let messages = state.app().hotline_inbox(v.caller.acting()).await.map_err(failure(l))?;
     let body = html! {
         h1 { (ui.hotline_title) }
         p { (ui.hotline_intro) }

@@ -157,11 +157,6 @@ pub async fn decide(
             return Err(WebError::not_found(lang, format!("no decision `{other}`")));
         }
     };
-    caller.require(Right::WriteIncidents, None).map_err(failure(lang))?;
-    state
-        .store
-        .decide_incident_link(&caller.actor(), &caller.viewer(), &id, status, form.version)
-        .await
-        .map_err(failure(lang))?;
+    state.app().decide_incident_link(caller.acting(), &id, status, form.version).await.map_err(failure(lang))?;
     Ok(see_other(&format!("/incident-links?lang={lang}")))
 }
