@@ -10,42 +10,6 @@ use crate::common::{Api, Roles, TestServer, account, file_and_publish, publish_t
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// Declares each listed `async fn name(server: TestServer, browser: Browser)` as a test with a
-/// fresh SQLite-backed server and a fresh browser session.
-macro_rules! in_browser {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    // Once more with a fresh browser and server if Chromium itself died (its
-                    // renderer crashing under a loaded machine is no finding about our pages);
-                    // any other failure stands at once.
-                    for attempt in 1..=2 {
-                        let run = tokio::spawn(async {
-                            let browser = $crate::common::webdriver::Browser::start().await;
-                            let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await;
-                            super::$name(server, browser).await
-                        });
-                        let Err(failure) = run.await else { return };
-                        let Ok(payload) = failure.try_into_panic() else { panic!("the test task was cancelled") };
-                        let message = payload
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| payload.downcast_ref::<&str>().map(|m| (*m).to_owned()))
-                            .unwrap_or_default();
-                        if attempt == 1 && $crate::common::webdriver::browser_died(&message) {
-                            eprintln!("Chromium went away ({message}); once more with a fresh browser");
-                            continue;
-                        }
-                        std::panic::resume_unwind(payload);
-                    }
-                }
-            )*
-        }
-    };
-}
-
 in_browser!(
     main_pages_render_in_both_languages_with_screenshots,
     hostile_title_renders_as_text,

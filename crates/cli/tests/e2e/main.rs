@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+mod accessibility;
 mod adoption;
 mod api;
 mod architecture;

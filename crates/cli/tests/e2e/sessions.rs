@@ -206,7 +206,7 @@ async fn adoption_matrix_page(s: TestServer) {
 async fn stakeholder_page_shows_history(s: TestServer) {
     let html = s.get("/stakeholders/jp?lang=en").await.text().await.expect("html");
     assert!(html.contains("Japan"));
-    assert_eq!(html.matches("<tr class=\"endorse\"").count(), 12);
+    assert_eq!(html.matches("<td class=\"endorse\"").count(), 12);
     assert!(!html.contains("id=\"record-position\""), "no form for anonymous visitors");
     assert_eq!(s.get("/stakeholders/atlantis").await.status(), 404);
     let list = s.get("/stakeholders?lang=ja").await.text().await.expect("html");

@@ -229,9 +229,11 @@ async fn stakeholder_page(
             thead { tr { th { (ui.norm) } th { (ui.stance) } th { (ui.stated_on) } th { (ui.sources) } } }
             tbody {
                 @for p in positions {
-                    tr class=(stance_class(Some(p.stance))) data-norm=(p.norm) {
+                    // Only the stance cell takes the stance's colour: links and dates on a
+                    // coloured row were unreadable.
+                    tr data-norm=(p.norm) {
                         td { a href=(page.link(&format!("/norms/{}", p.norm))) { (p.norm) } }
-                        td { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
+                        td class=(stance_class(Some(p.stance))) { (stance_label(page, Some(p.stance))) @if p.supersedes.is_some() { " " small { "(" (ui.supersedes) ")" } } }
                         td.date { (crate::web::kit::dates::format_date(&p.stated_on, l)) }
                         td {
                             @if let Some(u) = &p.source.url { a href=(u) { (p.source.document.clone().unwrap_or_else(|| u.clone())) } }

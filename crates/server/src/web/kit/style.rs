@@ -20,7 +20,7 @@ form.filters label { display:flex; flex-direction:column; font-size:.9em; color:
 header form.inline button { background:none; border:1px solid #fff8; color:#fff; border-radius:4px; cursor:pointer; }
 table.matrix { font-size:.85em; } table.matrix th.norm { writing-mode: vertical-rl; transform: rotate(180deg); white-space:nowrap; padding:.4rem .2rem; }
 table.matrix td.cell { text-align:center; min-width:1.6rem; padding:.2rem; }
-.endorse { background:#2e7d32; color:#fff; } .reject { background:#c62828; color:#fff; } .abstain { background:#f9a825; color:#222; } .nostance { background:#eceff1; color:#90a4ae; }
+.endorse { background:#2e7d32; color:#fff; } .reject { background:#c62828; color:#fff; } .abstain { background:#f9a825; color:#222; } .nostance { background:#eceff1; color:#455a64; }
 .legend span { display:inline-block; padding:.1rem .5rem; margin-right:.4rem; border-radius:3px; }
 form.record { background:#fff; border:1px solid var(--line); padding:.8rem; border-radius:6px; display:grid; gap:.5rem; max-width:36rem; }
 form.record label { display:flex; flex-direction:column; font-size:.9em; color:var(--muted); } footer { color:var(--muted); font-size:.85em; border-top:1px solid var(--line); margin-top:3rem; padding-top:.5rem; }

@@ -1,0 +1,205 @@
+//! Accessibility: axe-core (Deque's rules engine, from npm; `scripts/test` installs it) runs in
+//! headless Chromium over every portal page the router serves, in Japanese and in English,
+//! signed out and signed in as an administrator. A serious or critical violation (colour
+//! contrast included) fails the test, naming the page, the rule and the elements.
+//!
+//! The pages come from the router's own route list (`normwatch_server::get_paths`), so a page
+//! added tomorrow is checked tomorrow; on SQLite only, as the other browser tests.
+
+use crate::common::webdriver::Browser;
+use crate::common::{Roles, TestServer, file_and_publish, jp_vep_board, publish_through_review, reviewers};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+in_browser!(every_portal_page_has_no_serious_accessibility_violation);
+
+/// axe-core's browser bundle, from NORMWATCH_TEST_AXE.
+fn axe_source() -> String {
+    let path = crate::common::required_env(
+        "NORMWATCH_TEST_AXE",
+        "axe-core (npm)",
+        "target/test-npm/node_modules/axe-core/axe.min.js",
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("NORMWATCH_TEST_AXE={path}: {e}"))
+}
+
+/// Runs axe on the page and answers its serious and critical violations, a few elements each.
+const RUN_AXE: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then(r => done(r.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => ({ rule: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').split('\n').slice(1, 2).join('')) }))))
+  .catch(e => done([{ rule: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
+"#;
+
+/// The portal's pages: the router's GET routes that are not the API, TAXII, the log's machine
+/// endpoints or files, with each `{parameter}` filled with a record that exists.
+fn portal_pages(fill: &[(&str, String)]) -> Vec<String> {
+    let machine = ["/api/", "/taxii2", "/.well-known", "/assets/", "/log/", "/metrics.json"];
+    let mut out = Vec::new();
+    for template in normwatch_server::get_paths() {
+        if machine.iter().any(|m| template.starts_with(m)) || template.ends_with(".txt") {
+            continue;
+        }
+        let mut path = template.clone();
+        for (prefix, value) in fill {
+            if path.starts_with(prefix) && path.contains("{id}") {
+                path = path.replacen("{id}", value, 1);
+            }
+        }
+        path = path
+            .replace("{board}", &fill.iter().find(|(p, _)| *p == "/vep/").map(|(_, v)| v.clone()).unwrap_or_default());
+        if path.contains('{') {
+            panic!("no record to fill {template} with: add one to the accessibility test's seed");
+        }
+        out.push(path);
+    }
+    out
+}
+
+async fn audit(b: &Browser, s: &TestServer, pages: &[String], who: &str, found: &mut Vec<String>) -> usize {
+    let axe = axe_source();
+    let mut checked = 0;
+    for lang in ["ja", "en"] {
+        for path in pages {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            b.goto(&s.at(&format!("{path}{sep}lang={lang}"))).await;
+            if b.execute("return document.contentType", vec![]).await != json!("text/html") {
+                continue;
+            }
+            b.execute(&format!("{axe}\n;return typeof axe;"), vec![]).await;
+            let r =
+                b.command(reqwest::Method::POST, "/execute/async", Some(json!({"script": RUN_AXE, "args": []}))).await;
+            let violations = r.unwrap_or_else(|e| panic!("{path} ({lang}, {who}): axe did not run: {e:?}"));
+            checked += 1;
+            for v in violations.as_array().into_iter().flatten() {
+                found.push(format!(
+                    "{path} ({lang}, {who}): {} [{}] {} — {}",
+                    v["rule"].as_str().unwrap_or_default(),
+                    v["impact"].as_str().unwrap_or_default(),
+                    v["help"].as_str().unwrap_or_default(),
+                    v["nodes"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                ));
+            }
+        }
+    }
+    checked
+}
+
+async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer, b: Browser) {
+    let roles = Roles::set_up(&s).await;
+    let reviewers = reviewers(&s, &roles.admin).await;
+    let incident = file_and_publish(
+        &roles.editor,
+        &reviewers.0,
+        &reviewers.1,
+        "/api/v1/incidents",
+        &json!({
+            "title": {"ja": "DNS基盤への攻撃", "en": "Attack on DNS infrastructure"},
+            "description": {"ja": "リゾルバが改ざんされた。", "en": "Resolvers were tampered with."},
+            "started": "2023-05", "operation_types": ["supply-chain-compromise"],
+            "targets": [{"name": "Registry", "country": "JP", "asset_classes": ["pc.naming"]}],
+            "sources": [{"url": "https://news.example/dns"}], "stakeholder": "jp"
+        }),
+    )
+    .await;
+    let (st, claim) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &json!({"incident": incident, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
+                    "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{claim}");
+    let claim = claim["id"].as_str().expect("claim id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/attributions/{claim}")).await;
+    let (st, statement) = roles
+        .editor
+        .post(
+            "/api/v1/statements",
+            &json!({"text": {"ja": "DNS基盤への攻撃をロシアに帰属させる共同声明", "en": "Joint statement on the DNS attack"},
+                    "claims": [claim], "issued_on": "2023-09-02"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{statement}");
+    let statement = statement["id"].as_str().expect("statement id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/statements/{statement}")).await;
+    let (st, v) = roles
+        .admin
+        .post(
+            "/api/v1/vulnerabilities",
+            &json!({"product": "Resolver", "vendor": "Acme", "reported_on": "2023-01-10", "tlp": "clear", "status": "published"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let vulnerability = v["id"].as_str().expect("vulnerability id").to_owned();
+    jp_vep_board(&s, &roles, &[("vep-chair", "NISC")]).await;
+    // A position of each stance, so that the stakeholder page's positions table and the
+    // adoption matrix show every colour they use.
+    for (norm, stance) in [("gcsc-1", "endorse"), ("gcsc-2", "reject"), ("gcsc-3", "abstain")] {
+        let (st, p) = roles
+            .admin
+            .post(
+                "/api/v1/positions",
+                &json!({"stakeholder": "acme", "norm": norm, "stance": stance, "stated_on": "2023-03-01",
+                        "source": {"url": "https://acme.example/statement"}, "tlp": "clear", "status": "published"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}");
+    }
+    let (st, a) = roles
+        .editor
+        .post(
+            "/api/v1/assessments",
+            &json!({"incident": incident, "norm": "gcsc-1", "actor": {"kind": "non-state", "group": "Group X"},
+                    "level": "likely", "rationale": {"ja": "リゾルバが改ざんされた。", "en": "Resolvers were altered."}, "tlp": "clear"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{a}");
+    let assessment = format!("/api/v1/assessments/{}", a["id"].as_str().expect("assessment id"));
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &assessment).await;
+
+    let fill = [
+        ("/incidents/", incident),
+        ("/statements/", statement),
+        ("/norms/", "gcsc-1".to_owned()),
+        ("/taxonomies/", "public-core".to_owned()),
+        ("/stakeholders/", "acme".to_owned()),
+        ("/vulnerabilities/", vulnerability),
+        ("/vep/", "jp-vep".to_owned()),
+    ];
+    let pages = portal_pages(&fill);
+    assert!(pages.len() >= 30, "{pages:?}");
+    // The probe itself can fail: grey on white is found.
+    b.goto(&s.at("/norms")).await;
+    // (Through the CSSOM: the portal's CSP refuses inline style attributes.)
+    let faint = "const p = document.createElement('p'); p.id = 'probe'; p.textContent = 'faint'; \
+                 p.style.color = '#ddd'; p.style.background = '#fff'; document.querySelector('main').append(p);";
+    b.execute(faint, vec![]).await;
+    b.execute(&format!("{}\n;return typeof axe;", axe_source()), vec![]).await;
+    let probe = b.command(reqwest::Method::POST, "/execute/async", Some(json!({"script": RUN_AXE, "args": []}))).await;
+    let probe = probe.unwrap_or_else(|e| panic!("axe did not run: {e:?}"));
+    assert!(probe.to_string().contains("color-contrast") && probe.to_string().contains("#probe"), "{probe}");
+
+    let mut found = Vec::new();
+    let anonymous = audit(&b, &s, &pages, "signed out", &mut found).await;
+    b.goto(&s.at("/sign-in")).await;
+    b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys("admin").await;
+    b.find("form[action='/sign-in'] input[name=password]").await.send_keys(&s.admin_password).await;
+    b.find("form[action='/sign-in'] button[type=submit]").await.click().await;
+    b.wait_for("header .user b", Duration::from_secs(10)).await;
+    let signed_in = audit(&b, &s, &pages, "admin", &mut found).await;
+    eprintln!("axe: {anonymous} page views signed out, {signed_in} signed in; {} serious or critical", found.len());
+    assert!(anonymous >= pages.len() && signed_in >= pages.len(), "pages that were not HTML: {anonymous}, {signed_in}");
+    b.quit().await;
+    assert!(found.is_empty(), "{} serious or critical accessibility violations:\n{}", found.len(), found.join("\n"));
+}
