@@ -12,6 +12,7 @@ pub mod collection;
 pub mod community;
 pub mod consultation;
 pub mod country;
+pub mod country_display;
 pub mod country_names;
 pub mod evidence;
 pub mod figures;

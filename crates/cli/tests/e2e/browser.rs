@@ -145,6 +145,7 @@ async fn main_pages_render_in_both_languages_with_screenshots(s: TestServer, b: 
         ("adoption", "/adoption"),
         ("stakeholders", "/stakeholders"),
         ("stakeholder-acme", "/stakeholders/acme"),
+        ("state-ru", "/stakeholders/ru"),
         ("taxonomies", "/taxonomies"),
         ("taxonomy-public-core", "/taxonomies/public-core"),
         ("capacity", "/capacity"),

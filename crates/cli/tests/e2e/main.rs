@@ -24,6 +24,7 @@ mod contacts;
 mod downloads;
 mod evidence;
 mod import;
+mod incident_page;
 mod leaks;
 mod ledger;
 mod link_sample;

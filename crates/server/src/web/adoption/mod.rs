@@ -213,6 +213,7 @@ async fn stakeholder_page(
     let body = html! {
         p.id { (s.id) }
         h1 { (s.name.get(l)) }
+        @if !view.registered { p.note #unregistered { (stakeholder_record::unregistered_note(l)) } }
         dl.facts {
             dt { (ui.kind) } dd { (label(&s.kind)) }
             @if let Some(c) = &s.country { dt { (ui.country) } dd { (c) } }

@@ -15,9 +15,10 @@ use crate::web::kit::i18n::in_lang;
 use crate::web::kit::{Page, WebError, failure};
 use axum::response::Response;
 use maud::{Markup, html};
-use normwatch_core::Lang;
 use normwatch_core::adoption::{ImplementationEvidence, LegalPosition, Position, Stakeholder};
-use normwatch_core::violation::AttributionInput;
+use normwatch_core::country_display::country_name;
+use normwatch_core::violation::{AttributionInput, SpeakerKind};
+use normwatch_core::{Lang, Localized};
 use normwatch_store::RecordFilter;
 use serde::Serialize;
 
@@ -34,6 +35,8 @@ struct Words {
     kind: &'static str,
     none: &'static str,
     unknown: &'static str,
+    unregistered: &'static str,
+    targeted: &'static str,
 }
 
 const JA: Words = Words {
@@ -48,6 +51,8 @@ const JA: Words = Words {
     kind: "種類",
     none: "なし",
     unknown: "不明",
+    unregistered: "この国はステークホルダーとして登録されていない。このページは、記録がこの国について述べていること（受けた帰属、この国の政府による帰属、この国を標的としたインシデント）をまとめたもの。",
+    targeted: "この国を標的としたインシデント",
 };
 
 const EN: Words = Words {
@@ -62,6 +67,8 @@ const EN: Words = Words {
     kind: "Type",
     none: "None",
     unknown: "unknown",
+    unregistered: "This state is not a registered stakeholder. This page gathers what the records say about it: attributions it received, attributions made by its government, and incidents that targeted it.",
+    targeted: "Incidents that targeted this state",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -71,6 +78,8 @@ fn words(l: Lang) -> &'static Words {
 #[derive(Debug, Clone, Serialize)]
 pub struct StakeholderView {
     pub stakeholder: Stakeholder,
+    /// False for a state that only appears in records (attributed, targeted), shown all the same.
+    pub registered: bool,
     pub positions: Vec<Position>,
     pub evidence: Vec<ImplementationEvidence>,
     pub legal_positions: Vec<LegalPosition>,
@@ -92,25 +101,63 @@ fn names(s: &Stakeholder, c: &AttributionInput) -> bool {
 }
 
 pub async fn gather(state: &AppState, caller: &Caller, id: &str, l: Lang) -> Result<StakeholderView, WebError> {
-    let Some(s) = state.store.stakeholder(id).await.map_err(failure(l))? else {
-        return Err(WebError::not_found(l, ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string()));
+    let (s, registered) = match state.store.stakeholder(id).await.map_err(failure(l))? {
+        Some(s) => (s, true),
+        None => match unregistered_state(id) {
+            Some(s) => (s, false),
+            None => {
+                return Err(WebError::not_found(
+                    l,
+                    ApiError::NotFound { kind: "stakeholder", id: id.to_owned() }.to_string(),
+                ));
+            }
+        },
     };
     let viewer = caller.viewer();
     let filter = RecordFilter { stakeholder: Some(s.id.clone()), ..Default::default() };
     let positions = state.store.positions(&viewer, &filter).await.map_err(failure(l))?;
     let evidence = state.store.evidence(&viewer, &filter).await.map_err(failure(l))?;
     let legal_positions = state.store.legal_positions(&viewer, &filter).await.map_err(failure(l))?;
-    let made = |c: &AttributionInput| c.attributor.stakeholder.as_deref() == Some(s.id.as_str());
+    // A state that is not registered made the claims its government made (imports name the
+    // government and its country, not a stakeholder).
+    let made = |c: &AttributionInput| {
+        c.attributor.stakeholder.as_deref() == Some(s.id.as_str())
+            || (!registered
+                && c.attributor.kind == SpeakerKind::Government
+                && c.attributor.country.as_deref() == s.country.as_deref())
+    };
     let attributions_made = claims(state, &viewer, &made).await.map_err(failure(l))?;
     let received = |c: &AttributionInput| names(&s, c);
     let attributions_received = claims(state, &viewer, &received).await.map_err(failure(l))?;
     Ok(StakeholderView {
         stakeholder: s,
+        registered,
         positions,
         evidence,
         legal_positions,
         attributions_made,
         attributions_received,
+    })
+}
+
+/// A state that appears in records without being a registered stakeholder (`ru` for Russia),
+/// as a stakeholder of kind `state` with its name in both languages.
+fn unregistered_state(id: &str) -> Option<Stakeholder> {
+    let code = id.to_ascii_uppercase();
+    if id.len() != 2 || id != code.to_ascii_lowercase() || !normwatch_core::country::is_country_code(&code) {
+        return None;
+    }
+    let name = |l| country_name(&code, l).map(str::to_owned);
+    Some(Stakeholder {
+        id: id.to_owned(),
+        name: Localized { ja: name(Lang::Ja)?, en: name(Lang::En)? },
+        kind: "state".into(),
+        country: Some(code),
+        website: None,
+        keys: Vec::new(),
+        created_at: String::new(),
+        updated_at: String::new(),
+        version: 0,
     })
 }
 
@@ -142,10 +189,18 @@ fn claim_table(page: &Page, id: &str, rows: &[ClaimRow], made: bool) -> Markup {
     }
 }
 
+/// What the page of a state that is not a registered stakeholder says about itself.
+pub fn unregistered_note(l: Lang) -> &'static str {
+    words(l).unregistered
+}
+
 /// The attribution sections and the page's download links.
 pub fn render(page: &Page, v: &StakeholderView) -> Markup {
     let w = words(page.lang);
     html! {
+        @if let Some(code) = &v.stakeholder.country {
+            p { a #targeted href=(page.link(&format!("/incidents?country={code}"))) { (w.targeted) } }
+        }
         h2 #attributions-made-heading { (w.made) " (" (v.attributions_made.len()) ")" }
         p { small { (w.made_intro) } }
         (claim_table(page, "attributions-made", &v.attributions_made, true))

@@ -1,6 +1,7 @@
 //! Incident pages: the list with filters, facets, search and paging, and one incident's page
 //! with its facts, screening suggestions and the timeline of findings about it.
 use super::forms::{Fields, Refusal};
+use super::incident_findings;
 use super::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
@@ -295,6 +296,14 @@ pub(super) async fn incident_page(
     let same_incident = same_incident_section(state, caller, page, id).await?;
     let vulnerabilities =
         crate::api::capacity::incident_vulnerabilities(state, &viewer, id).await.map_err(failure(l))?;
+    let events = incident_findings::Events {
+        incident: b,
+        title: &title,
+        evidence: &evidence,
+        assessments: &assessments,
+        claims: &claims,
+        responses: &responses,
+    };
     let body = html! {
         h1 #incident-title { (title) }
         p { span.tag { (status_word(ww, incident.body.status)) } span.tag { "TLP:" (b.tlp.name().to_uppercase()) }
@@ -315,8 +324,8 @@ pub(super) async fn incident_page(
             dt { (w.impact) } dd #impact { (impact_facts(&b.impact, l, w.unknown)) }
             dt { (w.attribution) } dd #attribution { @match &attribution {
                 AttributionState::Unattributed => { (w.unattributed) }
-                AttributionState::Attributed { states } => { (states.join(", ")) }
-                AttributionState::Contested { states } => { (w.contested) " (" (states.join(", ")) ")" }
+                AttributionState::Attributed { states } => { @for (i, s) in states.iter().enumerate() { @if i > 0 { ", " } (incident_findings::state_link(page, s)) } }
+                AttributionState::Contested { states } => { (w.contested) " (" @for (i, s) in states.iter().enumerate() { @if i > 0 { ", " } (incident_findings::state_link(page, s)) } ")" }
             } }
             dt { (w.sources) } dd { ul { @for s in b.sources.iter().take(30) { li { a href=(s.url) rel="noreferrer" { (s.url) } } } } }
             @if !vulnerabilities.is_empty() {
@@ -339,32 +348,9 @@ pub(super) async fn incident_page(
                 ul { @for r in &h.reasons { li { (r.get(l)) } } }
             }
         } }
-        h2 { (w.timeline) }
-        ol #timeline {
-            li { b { (date(&b.started)) } " — " (title) }
-            @for e in &evidence {
-                li.evidence { b { (dates::format_date(e.created_at.get(..10).unwrap_or(""), l)) } " — " (w.evidence) ": "
-                    a href=(format!("/api/v1/evidence-items/{}", encode(&e.id))) { (e.filename) }
-                    " · sha-256 " span.id { (e.sha256.get(..16).unwrap_or("")) "…" }
-                    " · " (e.completeness.filled) "/" (e.completeness.of) }
-            }
-            @for a in &assessments {
-                li.assessment { b { (dates::format_date(a.created_at.get(..10).unwrap_or(""), l)) } " — " (w.assessments) ": "
-                    (label(&catalog, &a.body.norm, l)) " · " (label(&catalog, &a.body.level, l)) " · " span.tag { (status_word(ww, a.body.status)) } }
-            }
-            @for c in &claims {
-                li.attribution { b { (c.body.attributed_on.as_ref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d.as_str(), l))) } " — " (w.attributions) ": "
-                    (w.by) " " (c.body.attributor.name) " → "
-                    (c.body.attributed_to.state.clone().unwrap_or_default()) " "
-                    (c.body.attributed_to.group.clone().unwrap_or_default())
-                    @if c.body.contested { " " span.tag { (w.disputed) } } }
-            }
-            @for r in &responses {
-                li.response { b { (dates::format_date(r.body.responded_on.as_str(), l)) } " — " (w.responses) ": "
-                    (r.body.responder.name) " · " (label(&catalog, &r.body.kind, l))
-                    @if r.body.undated { " " span.tag { (w.undated) } } }
-            }
-        }
+        (incident_findings::attribution_table(&claims, &catalog, page, ww))
+        (incident_findings::response_table(&responses, &catalog, page))
+        (incident_findings::timeline(&events, &catalog, page, |a| status_word(ww, a.status).to_owned()))
         @if let Some(work) = workbench { (work) }
     };
     let status = refusal.map_or(StatusCode::OK, |r| r.status);

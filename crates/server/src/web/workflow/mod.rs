@@ -9,6 +9,7 @@ mod evidence;
 mod findings;
 pub(super) mod forms;
 pub mod fuzzing;
+mod incident_findings;
 mod incident_form;
 mod incident_input;
 pub(super) mod incidents;
