@@ -46,7 +46,7 @@ impl Store {
         };
         let limit = sql.bind_int(MAX_INCIDENTS);
         sql.push(&format!(
-            "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp FROM incidents r WHERE {visible} \
+            "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp, r.origin_dataset FROM incidents r WHERE {visible} \
              AND NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id \
                AND (CASE WHEN n.status = 'published' AND {successor} THEN 1 ELSE 0 END) = 1) \
              AND {named} ORDER BY r.start_key DESC, r.id DESC LIMIT {limit}"

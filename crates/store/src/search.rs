@@ -22,6 +22,18 @@ pub struct IncidentSummary {
     /// The other records of the same incident (confirmed links) the viewer may read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_in: Vec<crate::LinkEnd>,
+    /// The dataset the incident was imported from (`eurepoc`, `cfr`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    /// Targeted countries (ISO 3166-1 alpha-2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    /// States named by the published attribution claims the viewer may read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributed_states: Vec<String>,
+    /// Operation types (taxonomy terms).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +76,10 @@ pub(crate) fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, Sto
         status: r.try_get("status")?,
         tlp: r.try_get("tlp")?,
         also_in: Vec::new(),
+        dataset: r.try_get("origin_dataset")?,
+        countries: Vec::new(),
+        attributed_states: Vec::new(),
+        operations: Vec::new(),
     })
 }
 
@@ -161,7 +177,7 @@ impl Store {
         if !answer.page.is_empty() {
             let mut sql = Sql::new("");
             let list = sql.bind_list(answer.page.iter().map(String::as_str));
-            sql.push(&format!("SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp FROM incidents r WHERE r.id IN {list}"));
+            sql.push(&format!("SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp, r.origin_dataset FROM incidents r WHERE r.id IN {list}"));
             let mut by_id: std::collections::HashMap<String, IncidentSummary> = std::collections::HashMap::new();
             for r in sql.query().fetch_all(&self.pool).await? {
                 let s = summary_from(&r)?;
@@ -176,6 +192,7 @@ impl Store {
         }
         sort_facets(&mut facets);
         self.add_also_in(&groups, &mut incidents).await?;
+        self.add_facet_values(viewer, &mut incidents).await?;
         Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
     }
 
@@ -191,7 +208,7 @@ impl Store {
         }
         let limit = sql.bind_int(i64::try_from(q.limit).unwrap_or(50) + 1);
         sql.push(&format!(
-            "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp FROM incidents r WHERE {condition} \
+            "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp, r.origin_dataset FROM incidents r WHERE {condition} \
              ORDER BY r.start_key DESC, r.id DESC LIMIT {limit}"
         ));
         let rows = sql.query().fetch_all(&self.pool).await?;
@@ -236,6 +253,7 @@ impl Store {
         }
         sort_facets(&mut facets);
         self.add_also_in(&groups, &mut incidents).await?;
+        self.add_facet_values(viewer, &mut incidents).await?;
         Ok(IncidentPage { total, incidents, facets, next })
     }
 
@@ -269,6 +287,36 @@ impl Store {
         }
         others.sort();
         Ok(others)
+    }
+
+    /// Each listed incident's targeted countries, attributed states and operation types, read in
+    /// one query for the page (attributed states only from findings the viewer may read).
+    async fn add_facet_values(&self, viewer: &Viewer, incidents: &mut [IncidentSummary]) -> Result<(), StoreError> {
+        if incidents.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new("");
+        let ids = sql.bind_list(incidents.iter().map(|i| i.id.as_str()));
+        let source = facet_source_visible(&mut sql, viewer, "f");
+        let names = sql.bind_list(["country", "attributed_state", "operation"]);
+        sql.push(&format!(
+            "SELECT DISTINCT f.incident_id, f.facet, f.value FROM incident_facets f \
+             WHERE f.incident_id IN {ids} AND f.facet IN {names} AND {source} ORDER BY f.value"
+        ));
+        let mut values: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for r in sql.query().fetch_all(&self.pool).await? {
+            values.entry(r.try_get("incident_id")?).or_default().push((r.try_get("facet")?, r.try_get("value")?));
+        }
+        for i in incidents.iter_mut() {
+            for (facet, value) in values.remove(&i.id).unwrap_or_default() {
+                match facet.as_str() {
+                    "country" => i.countries.push(value),
+                    "attributed_state" => i.attributed_states.push(value),
+                    _ => i.operations.push(value),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Each listed incident's other group members (the groups hold only what the viewer may

@@ -95,6 +95,11 @@ async fn the_incident_page_tables_attributions_and_responses_in_date_order(s: Te
     assert!(dates.len() >= 5 && dates.first().map(String::as_str) == Some("2021"), "{dates:?}");
     assert!(dates.contains(&"2021-03".to_owned()) && dates.contains(&"2023-06".to_owned()), "{dates:?}");
 
+    // The list names targeted countries, attributed states and operation types in words.
+    let list = s.get("/incidents?lang=en").await.text().await.expect("html");
+    let row = part(&list, "incidents", "</tr></tbody>");
+    assert!(row.contains("Ukraine") && row.contains("Russia") && row.contains("normwatch"), "{row}");
+    assert!(list.contains(">Ukraine</a>"), "the country facet in words: {list}");
     let ja = s.get(&format!("/incidents/{incident}?lang=ja")).await.text().await.expect("html");
     assert!(part(&ja, "attributions", "</table>").contains(">ロシア</a>"), "the state's name in Japanese");
 }

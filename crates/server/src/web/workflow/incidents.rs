@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
+use normwatch_core::country_display::country_name;
 use normwatch_core::incident::{AttributionState, IncidentQuery};
 use normwatch_core::screening::screen;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
@@ -60,6 +61,8 @@ struct Words {
     file_new: &'static str,
     timeline_view: &'static str,
     download_note: &'static str,
+    dataset: &'static str,
+    own_record: &'static str,
 }
 
 const JA: Words = Words {
@@ -99,6 +102,8 @@ const JA: Words = Words {
     file_new: "インシデントを登録する",
     timeline_view: "年表で見る",
     download_note: "ダウンロードには、絞り込みに合うすべてのインシデント（最大 10,000 件）が表示と同じ順で入る。API：",
+    dataset: "出典データセット",
+    own_record: "normwatch",
 };
 
 const EN: Words = Words {
@@ -138,6 +143,8 @@ const EN: Words = Words {
     file_new: "File an incident",
     timeline_view: "See them on a timeline",
     download_note: "A download holds every incident the filters match (up to 10,000), in the order shown. API:",
+    dataset: "Source dataset",
+    own_record: "normwatch",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -163,6 +170,7 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
     };
     let value = |k: &str| current.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let fw = filter_words(l);
+    let country = |code: &str| country_name(code, l).unwrap_or(code).to_owned();
     let facet_title = |f: &str| match f {
         "year" => fw.year,
         "country" => fw.country,
@@ -199,7 +207,11 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
                     summary { (facet_title(facet)) }
                     ul { @for c in counts.iter().take(15) {
                         li { a href=(format!("/incidents?{}", with(&[(facet.as_str(), c.value.as_str())]))) {
-                            (if facet == "year" || facet == "country" || facet == "attributed_state" { c.value.clone() } else { label(&catalog, &c.value, l) })
+                            (match facet.as_str() {
+                                "year" => c.value.clone(),
+                                "country" | "attributed_state" => country(&c.value),
+                                _ => label(&catalog, &c.value, l),
+                            })
                         } " (" (c.count) ")" }
                     } }
                 }
@@ -209,12 +221,20 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
             p { (w.none) }
         } @else {
             table #incidents {
-                thead { tr { th { (w.start) } th { (w.title) } th { (w.status) } } }
+                thead { tr {
+                    th scope="col" { (w.start) } th scope="col" { (w.title) } th scope="col" { (fw.country) }
+                    th scope="col" { (fw.attributed_state) } th scope="col" { (fw.operation) } th scope="col" { (w.dataset) }
+                    th scope="col" { (w.status) }
+                } }
                 tbody { @for i in &result.incidents {
-                    tr {
+                    tr data-incident=(i.id) {
                         td.date { (i.start.as_deref().map_or_else(|| w.unknown.to_owned(), |d| dates::format_date(d, l))) }
                         td { a href=(page.link(&format!("/incidents/{}", encode(&i.id)))) { (either(&i.title, l)) }
                              (also_in(&page, &i.also_in)) }
+                        td.countries { (i.countries.iter().map(|c| country(c)).collect::<Vec<_>>().join(", ")) }
+                        td.attributed { (i.attributed_states.iter().map(|c| country(c)).collect::<Vec<_>>().join(", ")) }
+                        td.operations { (i.operations.iter().map(|o| label(&catalog, o, l)).collect::<Vec<_>>().join(", ")) }
+                        td.dataset { (i.dataset.as_deref().unwrap_or(w.own_record)) }
                         td { span.tag { (i.status.parse().map_or(i.status.as_str(), |st| status_word(ww, st))) } span.tag { "TLP:" (i.tlp.to_uppercase()) } }
                     }
                 } }
