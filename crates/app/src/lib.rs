@@ -4,21 +4,28 @@
 #![forbid(unsafe_code)]
 
 mod acting;
+pub mod adoption;
+pub mod capacity;
 pub mod collect;
 mod error;
 pub mod evidence;
 pub mod ledger;
+pub mod metrics;
 pub mod ports;
 pub mod stakeholder_records;
 pub mod statements;
+pub mod vep;
 
 pub use acting::Acting;
+pub use adoption::MatrixQuery;
+pub use capacity::NamedVulnerability;
 pub use collect::{CollectReport, Collector, TipInput, TriageInput};
 pub use error::AppError;
 pub use evidence::Blobs;
 pub use ledger::{CorrectionInput, LedgerInput, ReviewInput};
 pub use stakeholder_records::StakeholderRecord;
 pub use statements::SignatureInput;
+pub use vep::BoardSeat;
 
 use normwatch_core::Catalog;
 use normwatch_core::violation::ReviewRule;

@@ -2,21 +2,29 @@
 //! traits): a use case names only what it touches, and a test or another backend implements
 //! only that. `normwatch_store::Store` implements each by delegating to its own method of the
 //! same name and signature, which [`ports!`] writes once for every trait.
-use normwatch_core::Account;
-use normwatch_core::adoption::Stakeholder;
-use normwatch_core::adoption::{KeyInput, StakeholderInput, StakeholderKey};
+use normwatch_core::adoption::{
+    ImplementationEvidence, KeyInput, Position, Stakeholder, StakeholderInput, StakeholderKey,
+};
+use normwatch_core::capacity::{
+    Assessment as HygieneAssessment, AssessmentInput as HygieneAssessmentInput, Programme, ProgrammeInput,
+    TimelineInput, Vulnerability, VulnerabilityInput,
+};
 use normwatch_core::cbm::{ContactInput, HotlineInput, HotlineMessage, PointOfContact};
 use normwatch_core::consultation::{Consultation, ConsultationInput, OutcomeInput};
 use normwatch_core::evidence::EvidenceUpload;
+use normwatch_core::incident::PartialDate;
 use normwatch_core::linking::LinkStatus;
+use normwatch_core::vep::{DecisionInput, VepCase, VepCaseInput};
 use normwatch_core::violation::{ReviewRule, Verdict};
-use normwatch_core::{Localized, Viewer};
+use normwatch_core::{Account, Localized, Viewer};
 use normwatch_store::Community as StoredCommunity;
 use normwatch_store::{
-    Actor, BlobRef, IncidentEvidence, ItemDecision, ItemFilter, ItemPage, ItemRecord, LedgerKind, LedgerRecord,
-    NewItem, NewSource, SourceRecord, StatementSignature, Store, StoreError, WriteOptions,
+    Actor, BlobRef, IncidentEvidence, IncidentSummary, ItemDecision, ItemFilter, ItemPage, ItemRecord, LedgerKind,
+    LedgerRecord, NewItem, NewSource, RecordFilter, SourceRecord, StakeholderFilter, StatementSignature, Store,
+    StoreError, VepBoard, VulnerabilityEvent, WriteOptions,
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
+use std::collections::HashMap;
 use std::future::Future;
 
 /// Declares a capability trait and its implementation for `Store`, which calls `Store`'s own
@@ -235,5 +243,65 @@ ports! {
             decision: LinkStatus,
             version: Option<i64>,
         ) -> IncidentLink;
+    }
+
+    /// Registering vulnerabilities and their timelines, capacity-building programmes and
+    /// hygiene assessments.
+    trait CapacityWrite: Send Sync {
+        fn create_vulnerability(&self, actor: &Actor, input: &VulnerabilityInput) -> String;
+        fn vulnerability(&self, viewer: &Viewer, id: &str) -> Option<Vulnerability>;
+        fn vulnerability_events(&self, vulnerability: &str) -> Vec<VulnerabilityEvent>;
+        fn add_vulnerability_event(
+            &self,
+            actor: &Actor,
+            vulnerability: &Vulnerability,
+            input: &TimelineInput,
+        ) -> VulnerabilityEvent;
+        fn create_programme(&self, actor: &Actor, input: &ProgrammeInput) -> Programme;
+        fn create_assessment(&self, actor: &Actor, input: &HygieneAssessmentInput) -> HygieneAssessment;
+    }
+
+    /// What links incidents, registered vulnerabilities and VEP cases through CVE ids.
+    trait CveLinks: Send Sync {
+        fn incident_cve_ids(&self, viewer: &Viewer, incident: &str) -> Vec<String>;
+        /// `(cve, vulnerability id)` of each registered record of the CVEs the viewer may read.
+        fn vulnerabilities_for_cves(&self, viewer: &Viewer, cves: &[String]) -> Vec<(String, String)>;
+        fn incidents_naming_cve(&self, viewer: &Viewer, cve: &str) -> Vec<IncidentSummary>;
+        fn vep_cases_about_cve(&self, cve: &str, account: Option<&str>) -> Vec<VepCase>;
+    }
+
+    /// VEP boards, their members, cases and decisions.
+    trait Vep: Send Sync {
+        fn account_for_sign_in(&self, username: &str) -> Option<(Account, String)>;
+        fn create_vep_board(
+            &self,
+            actor: &Actor,
+            id: &str,
+            stakeholder: &str,
+            name: &Localized,
+            members: &[(String, String)],
+        ) -> VepBoard;
+        fn vep_boards(&self) -> Vec<VepBoard>;
+        fn vep_membership(&self, board: &str, account: &str) -> Option<String>;
+        fn create_vep_case(&self, actor: &Actor, board: &str, input: &VepCaseInput) -> String;
+        fn vep_case_for_member(&self, case: &str, account: &str) -> Option<VepCase>;
+        fn add_vep_decision(&self, actor: &Actor, case: &str, input: &DecisionInput) -> ();
+        fn vep_cases_for_report(&self, board: &str) -> Vec<VepCase>;
+    }
+
+    /// Stakeholders' positions and implementation evidence, as the adoption matrix reads them.
+    trait AdoptionRead: Send Sync {
+        fn stakeholders(&self, filter: &StakeholderFilter) -> Vec<Stakeholder>;
+        fn positions(&self, viewer: &Viewer, filter: &RecordFilter) -> Vec<Position>;
+        fn evidence(&self, viewer: &Viewer, filter: &RecordFilter) -> Vec<ImplementationEvidence>;
+    }
+
+    /// What the figures over published findings are computed from.
+    trait FigureSources: AdoptionRead {
+        /// Every standing published record of a kind the viewer may read.
+        fn standing_records<T: LedgerKind>(&self, viewer: &Viewer) -> Vec<LedgerRecord<T>>;
+        fn incident_dates(&self, viewer: &Viewer) -> HashMap<String, (Option<PartialDate>, Option<PartialDate>)>;
+        /// Each incident in a confirmed linked group, with its group's id.
+        fn incident_groups(&self, viewer: &Viewer) -> HashMap<String, String>;
     }
 }

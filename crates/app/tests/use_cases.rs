@@ -176,3 +176,98 @@ async fn a_contributor_records_positions_for_its_own_stakeholder() {
     let p = app.record_for_stakeholder(acting(&contributor), &position("jp")).await.expect("own");
     assert_eq!(p.stakeholder, "jp");
 }
+
+fn vep_case(product: &str, submitted_on: &str) -> normwatch_core::vep::VepCaseInput {
+    serde_json::from_value(serde_json::json!({
+        "product": product, "vendor": "Kumo Networks", "cve_id": null, "severity": "high",
+        "discovered_on": "2024-01-15", "submitting_agency": "NISC", "submitted_on": submitted_on,
+        "equities": {
+            "defensive": {"product_usage": "high", "likelihood_others_find": "medium", "harm_if_exploited": "high", "patchable": true},
+            "intelligence_value": "medium", "law_enforcement_value": "low", "commercial": "none", "international_partnerships": "low"
+        }
+    }))
+    .expect("case")
+}
+
+#[tokio::test]
+async fn a_vep_board_is_its_members_alone() {
+    let w = World::new().await;
+    let app = w.app();
+    let editor = w.account("ed", Role::Editor, Some("jp")).await;
+    let member = w.account("member", Role::Reader, Some("jp")).await;
+    let outsider = w.account("outsider", Role::Admin, Some("jp")).await;
+    let board = |members: serde_json::Value| -> normwatch_core::vep::BoardInput {
+        serde_json::from_value(serde_json::json!({
+            "id": "jp-vep", "stakeholder": "jp", "name": {"ja": "委員会", "en": "Board"}, "members": members
+        }))
+        .expect("board")
+    };
+
+    // Only a manager of boards sets one up; each member is checked in turn, in order.
+    let ok = board(serde_json::json!([{"username": "member", "agency": " NISC "}]));
+    let e = app.create_vep_board(acting(&member), &ok).await.expect_err("refused");
+    assert!(matches!(e, AppError::Forbidden { .. }), "{e}");
+    let twice = board(serde_json::json!([
+        {"username": "nobody", "agency": ""}, {"username": "nobody", "agency": "NPA"}
+    ]));
+    let e = app.create_vep_board(acting(&editor), &twice).await.expect_err("refused");
+    assert_eq!(field_of(&e), Some("members[0].username"), "an unknown account before a blank agency: {e}");
+    let repeated = board(serde_json::json!([
+        {"username": "member", "agency": "NISC"}, {"username": "member", "agency": "NPA"}
+    ]));
+    let e = app.create_vep_board(acting(&editor), &repeated).await.expect_err("refused");
+    assert_eq!(field_of(&e), Some("members[1].username"), "{e}");
+    let created = app.create_vep_board(acting(&editor), &ok).await.expect("board");
+    assert_eq!(created.members, 1);
+
+    // A member files and decides; anyone else, an admin too, is told the board does not exist.
+    let e = app.vep_seat(acting(&outsider), "jp-vep").await.expect_err("not a member");
+    assert!(matches!(e, AppError::NotFound { kind: "VEP board you sit on", .. }), "{e}");
+    let seat = app.vep_seat(acting(&member), "jp-vep").await.expect("seat");
+    let id = app.create_vep_case(acting(&member), &seat, &vep_case("Router", "2025-03-01")).await.expect("case");
+    let e = app.vep_case(acting(&outsider), &id).await.expect_err("hidden");
+    assert!(matches!(e, AppError::NotFound { kind: "VEP case", .. }), "{e}");
+    let case = app.vep_case(acting(&member), &id).await.expect("case");
+    let decision: normwatch_core::vep::DecisionInput = serde_json::from_value(
+        serde_json::json!({"decision": "disclose", "decided_on": "2025-03-10", "disclose_to": "vendor"}),
+    )
+    .expect("d");
+    let decided = app.decide_vep_case(acting(&member), &case, &decision).await.expect("decided");
+    assert_eq!(decided.decisions.len(), 1);
+
+    // The report is anyone's, for a year from 2000 to this year only.
+    let this_year = app.today;
+    let year = normwatch_core::vep::TransparencyReport::year(Some("2025"), this_year).expect("year");
+    let report = app.vep_report(&created, year).await.expect("report");
+    assert_eq!((report.cases, report.decided, report.disclosed), (1, 1, 1));
+    let e = normwatch_core::vep::TransparencyReport::year(Some("2027"), this_year).expect_err("future year");
+    assert_eq!(e.field, "year");
+    let e = app.vep_board("no-board").await.expect_err("no board");
+    assert!(matches!(e, AppError::NotFound { kind: "VEP board", .. }), "{e}");
+}
+
+#[tokio::test]
+async fn the_adoption_query_is_refused_as_the_api_refuses_it() {
+    let w = World::new().await;
+    // Each parameter given once; the interface refuses repeats and blanks before the matrix sees them.
+    let parse = |pairs: &[(&'static str, &'static str)]| {
+        let one = |key: &str| -> Result<Option<&'static str>, FieldError> {
+            match pairs.iter().filter(|(k, _)| *k == key).map(|(_, v)| *v).collect::<Vec<_>>()[..] {
+                [] => Ok(None),
+                [v] if !v.trim().is_empty() => Ok(Some(v)),
+                _ => Err(FieldError::new(key, "once, not blank")),
+            }
+        };
+        normwatch_app::MatrixQuery::parse(one, &w.catalog)
+    };
+    let field = |r: Result<normwatch_app::MatrixQuery, FieldError>| r.expect_err("refused").field;
+    assert_eq!(field(parse(&[("kind", "state"), ("kind", "cert")])), "kind");
+    assert_eq!(field(parse(&[("country", "jpn")])), "country");
+    assert_eq!(field(parse(&[("norm", "no-such-norm")])), "norm");
+    assert_eq!(field(parse(&[("as_of", " ")])), "as_of");
+    let q = parse(&[("country", "jp"), ("as_of", "2025-12-31")]).expect("query");
+    assert_eq!(q.stakeholders.country.as_deref(), Some("JP"), "a country code is read in upper case");
+    let matrix = w.app().adoption_matrix(Acting::new(None, &[]), &q).await.expect("matrix");
+    assert_eq!(matrix.as_of.as_deref(), Some("2025-12-31"));
+    assert!(matrix.rows.is_empty(), "no stakeholder of the world has a country");
+}

@@ -433,6 +433,51 @@ pub struct Assessment {
     pub version: i64,
 }
 
+/// `?norm=&region=` over the programmes: each, when given, must name a catalogue norm or region.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgrammeFilter {
+    pub norm: Option<String>,
+    pub region: Option<String>,
+}
+
+impl ProgrammeFilter {
+    /// The query parameters the filter reads (besides the language ones).
+    pub const PARAMETERS: [&'static str; 2] = ["norm", "region"];
+
+    /// The first `norm` and `region` of the query's pairs, checked against the catalogue; other
+    /// parameters are the caller's to refuse.
+    pub fn parse<'a>(
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+        catalog: &Catalog,
+    ) -> Result<ProgrammeFilter, FieldError> {
+        let mut filter = ProgrammeFilter::default();
+        for (key, value) in params {
+            let slot = match key {
+                "norm" => &mut filter.norm,
+                "region" => &mut filter.region,
+                _ => continue,
+            };
+            slot.get_or_insert_with(|| value.to_owned());
+        }
+        if let Some(n) = &filter.norm
+            && catalog.norm(n).is_none()
+        {
+            return Err(err("norm", format!("`{n}` is not a norm of the catalogue")));
+        }
+        if let Some(r) = &filter.region
+            && catalog.taxonomy(REGIONS).is_none_or(|t| t.term(r).is_none())
+        {
+            return Err(err("region", format!("`{r}` is not a region")));
+        }
+        Ok(filter)
+    }
+
+    /// Whether a programme is one the filter lets through.
+    pub fn admits(&self, p: &Programme) -> bool {
+        self.norm.as_ref().is_none_or(|n| p.norms.contains(n)) && self.region.as_ref().is_none_or(|r| &p.region == r)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

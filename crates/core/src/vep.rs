@@ -4,6 +4,8 @@
 //! board; what is published is an annual transparency report of aggregates.
 use crate::adoption::{parse_date, past_date};
 use crate::figures::{days_between, median};
+use crate::ids::StakeholderId;
+use crate::lang::Localized;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -326,6 +328,73 @@ impl TransparencyReport {
             rereviews_due: due,
             rereviewed_on_time: on_time,
             overdue_now: cases.iter().filter(|c| c.is_overdue(today)).count(),
+        }
+    }
+}
+
+/// One member of a new board: a signed-up account and the agency it speaks for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    pub username: String,
+    pub agency: String,
+}
+
+/// A new board for a state's stakeholder, with its members.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardInput {
+    pub id: String,
+    pub stakeholder: String,
+    pub name: Localized,
+    pub members: Vec<MemberInput>,
+}
+
+impl BoardInput {
+    /// The board's own fields; each member is checked in turn as its account is looked up.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        StakeholderId::parse_field("id", &self.id)?;
+        if let Some(lang) = self.name.missing().first() {
+            return Err(FieldError::new(format!("name.{lang}"), "the name is needed in Japanese and English"));
+        }
+        if self.members.is_empty() {
+            return Err(FieldError::new("members", "a board needs members"));
+        }
+        Ok(())
+    }
+
+    /// Refuses member `i` when an earlier member names the same account.
+    pub fn check_unique_member(&self, i: usize) -> Result<(), FieldError> {
+        let Some(this) = self.members.get(i) else { return Ok(()) };
+        if self.members[..i].iter().any(|earlier| earlier.username == this.username) {
+            return Err(FieldError::new(format!("members[{i}].username"), "listed twice"));
+        }
+        Ok(())
+    }
+}
+
+impl MemberInput {
+    /// The member's agency (member `i` of its board), trimmed; a blank one is refused.
+    pub fn agency(&self, i: usize) -> Result<&str, FieldError> {
+        let agency = self.agency.trim();
+        if agency.is_empty() {
+            return Err(FieldError::new(format!("members[{i}].agency"), "name the member's agency"));
+        }
+        Ok(agency)
+    }
+}
+
+impl TransparencyReport {
+    /// The year a report is asked for: this year when none is given, else one from 2000 to this year.
+    pub fn year(asked: Option<&str>, today: time::Date) -> Result<i32, FieldError> {
+        let this_year = today.year();
+        match asked {
+            None => Ok(this_year),
+            Some(y) => y
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=this_year).contains(y))
+                .ok_or_else(|| FieldError::new("year", format!("`{y}` is not a year from 2000 to {this_year}"))),
         }
     }
 }

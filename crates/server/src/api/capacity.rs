@@ -8,13 +8,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use normwatch_app::NamedVulnerability;
 use normwatch_core::capacity::{
-    Coverage, ProgrammeInput, REGIONS, TimelineInput, VulnerabilityFigures, VulnerabilityInput,
+    Coverage, ProgrammeFilter, ProgrammeInput, TimelineInput, VulnerabilityFigures, VulnerabilityInput,
 };
 use normwatch_core::vep::VepCase;
 use normwatch_core::{FieldError, RecordKind, Right, Viewer};
-use normwatch_store::IncidentSummary;
-use serde::Serialize;
 use serde_json::json;
 
 pub async fn create_vulnerability(
@@ -22,15 +21,10 @@ pub async fn create_vulnerability(
     caller: Caller,
     body: Result<JsonBody<VulnerabilityInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteVulnerabilities, None)?;
     let JsonBody(input) = body?;
-    input.validate(crate::today()).map_err(ApiError::InvalidField)?;
-    let id = state.store.create_vulnerability(&caller.actor(), &input).await?;
-    let v = state
-        .store
-        .vulnerability(&caller.viewer(), &id)
-        .await?
-        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
+    let v = state.app().create_vulnerability(caller.acting(), &input).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -63,7 +57,7 @@ pub async fn vulnerability(
         .vulnerability(&caller.viewer(), &id)
         .await?
         .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
-    let (incidents, cases) = vulnerability_links(&state, &caller, v.cve_id.as_deref()).await?;
+    let (incidents, cases) = state.app().vulnerability_links(caller.acting(), v.cve_id.as_deref()).await?;
     let mut value = serde_json::to_value(&v).map_err(|e| {
         ApiError::Store(normwatch_store::StoreError::Corrupt { what: "vulnerability".into(), reason: e.to_string() })
     })?;
@@ -77,20 +71,6 @@ pub async fn vulnerability(
     Ok(response)
 }
 
-/// What exploited a vulnerability and what was decided about it: the incidents naming its CVE
-/// that the caller may read, and the VEP cases about it on the boards the caller sits on.
-pub async fn vulnerability_links(
-    state: &AppState,
-    caller: &Caller,
-    cve: Option<&str>,
-) -> Result<(Vec<IncidentSummary>, Vec<VepCase>), ApiError> {
-    let Some(cve) = cve else { return Ok((Vec::new(), Vec::new())) };
-    let incidents = state.store.incidents_naming_cve(&caller.viewer(), cve).await?;
-    let account = caller.account.as_ref().map(|a| a.id.as_str());
-    let cases = state.store.vep_cases_about_cve(cve, account).await?;
-    Ok((incidents, cases))
-}
-
 /// A VEP case as a vulnerability lists it; the whole case is `GET /vep/cases/{id}`.
 fn case_summary(c: &VepCase) -> serde_json::Value {
     json!({
@@ -99,33 +79,13 @@ fn case_summary(c: &VepCase) -> serde_json::Value {
     })
 }
 
-/// A CVE an incident names, with the registry's record of it when there is one the viewer may read.
-#[derive(Debug, Clone, Serialize)]
-pub struct NamedVulnerability {
-    pub cve: String,
-    /// The registry's record (`GET /vulnerabilities/{id}`); none when the CVE is not registered.
-    pub id: Option<String>,
-}
-
-/// The vulnerabilities an incident names: one entry per registered record of each CVE, or one
-/// without a record for a CVE the registry does not hold.
+/// The vulnerabilities an incident names (the incident's API record lists them).
 pub async fn incident_vulnerabilities(
     state: &AppState,
     viewer: &Viewer,
     incident: &str,
 ) -> Result<Vec<NamedVulnerability>, ApiError> {
-    let cves = state.store.incident_cve_ids(viewer, incident).await?;
-    let registered = state.store.vulnerabilities_for_cves(viewer, &cves).await?;
-    let mut out = Vec::with_capacity(cves.len());
-    for cve in cves {
-        let ids: Vec<&(String, String)> = registered.iter().filter(|(c, _)| *c == cve).collect();
-        if ids.is_empty() {
-            out.push(NamedVulnerability { cve, id: None });
-        } else {
-            out.extend(ids.into_iter().map(|(c, id)| NamedVulnerability { cve: c.clone(), id: Some(id.clone()) }));
-        }
-    }
-    Ok(out)
+    Ok(state.app().incident_vulnerabilities(viewer, incident).await?)
 }
 
 pub async fn add_event(
@@ -134,22 +94,10 @@ pub async fn add_event(
     Path(id): Path<String>,
     body: Result<JsonBody<TimelineInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::WriteVulnerabilities, None)?;
     let JsonBody(input) = body?;
-    let viewer = caller.viewer();
-    let v = state
-        .store
-        .vulnerability(&viewer, &id)
-        .await?
-        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id: id.clone() })?;
-    let recorded: Vec<_> = state.store.vulnerability_events(&id).await?.into_iter().map(|e| (e.event, e.on)).collect();
-    input.validate(&v, &recorded, crate::today()).map_err(ApiError::InvalidField)?;
-    state.store.add_vulnerability_event(&caller.actor(), &v, &input).await?;
-    let v = state
-        .store
-        .vulnerability(&viewer, &id)
-        .await?
-        .ok_or(ApiError::NotFound { kind: RecordKind::Vulnerability.as_str(), id })?;
+    let v = state.app().add_vulnerability_event(caller.acting(), &id, &input).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -159,30 +107,9 @@ pub async fn create_programme(
     body: Result<JsonBody<ProgrammeInput>, ApiError>,
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
-    let JsonBody(mut input) = body?;
-    caller.require(Right::WriteProgrammes, Some(&input.provider))?;
-    input.validate(&state.catalog()).map_err(ApiError::InvalidField)?;
-    let p = state.store.create_programme(&caller.actor(), &input).await?;
+    let JsonBody(input) = body?;
+    let p = state.app().create_programme(caller.acting(), input).await?;
     Ok((StatusCode::CREATED, Json(p)).into_response())
-}
-
-/// `?norm=&region=`, validated.
-pub fn programme_filter(state: &AppState, params: &Params) -> Result<(Option<String>, Option<String>), ApiError> {
-    params.only(&["norm", "region"])?;
-    let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let norm = get("norm");
-    if let Some(n) = &norm
-        && state.catalog().norm(n).is_none()
-    {
-        return Err(FieldError::new("norm", format!("`{n}` is not a norm of the catalogue")).into());
-    }
-    let region = get("region");
-    if let Some(r) = &region
-        && state.catalog().taxonomy(REGIONS).is_none_or(|t| t.term(r).is_none())
-    {
-        return Err(FieldError::new("region", format!("`{r}` is not a region")).into());
-    }
-    Ok((norm, region))
 }
 
 pub async fn programmes(
@@ -191,8 +118,9 @@ pub async fn programmes(
     headers: HeaderMap,
     params: Params,
 ) -> Result<Response, ApiError> {
-    let (norm, region) = programme_filter(&state, &params)?;
-    let list = state.store.programmes(&caller.viewer(), norm.as_deref(), region.as_deref()).await?;
+    params.only(&ProgrammeFilter::PARAMETERS)?;
+    let filter = ProgrammeFilter::parse(params.iter(), &state.catalog())?;
+    let list = state.store.programmes(&caller.viewer(), filter.norm.as_deref(), filter.region.as_deref()).await?;
     render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "programmes": list}))
 }
 
@@ -258,9 +186,7 @@ pub async fn create_assessment(
 ) -> Result<Response, ApiError> {
     caller.signed_in()?;
     let JsonBody(input) = body?;
-    caller.require(Right::WriteEvidence, Some(&input.stakeholder))?;
-    input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField)?;
-    let a = state.store.create_assessment(&caller.actor(), &input).await?;
+    let a = state.app().create_hygiene_assessment(caller.acting(), &input).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
 }
 

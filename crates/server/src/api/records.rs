@@ -9,11 +9,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use normwatch_app::MatrixQuery;
 use normwatch_app::StakeholderRecord;
 use normwatch_app::stakeholder_records::StakeholderRecordWrite;
 use normwatch_core::adoption::{
-    AdoptionMatrix, EvidenceInput, ImplementationEvidence, KeyInput, LegalPosition, LegalPositionInput, Position,
-    PositionInput, STAKEHOLDER_KINDS, StakeholderInput, parse_date,
+    EvidenceInput, ImplementationEvidence, KeyInput, LegalPosition, LegalPositionInput, Position, PositionInput,
+    STAKEHOLDER_KINDS, StakeholderInput,
 };
 use normwatch_core::{CountryCode, NormId};
 use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
@@ -215,26 +216,6 @@ pub async fn legal_positions(
 
 // ---- adoption matrix
 
-/// The adoption matrix for a caller and query parameters (shared with the portal page).
-pub async fn adoption_matrix(state: &AppState, caller: &Caller, params: &Params) -> Result<AdoptionMatrix, ApiError> {
-    let filter = stakeholder_filter(state, params)?;
-    let norm = norm_param(state, params)?;
-    let as_of = params.one("as_of")?.map(str::to_owned);
-    if let Some(d) = &as_of {
-        parse_date("as_of", d)?;
-    }
-    let stakeholders = state.store.stakeholders(&filter).await?;
-    let norms: Vec<String> = match &norm {
-        Some(n) => vec![n.clone()],
-        None => state.catalog().norms.iter().map(|n| n.id.clone()).collect(),
-    };
-    let records = RecordFilter { norm: norm.clone(), ..Default::default() };
-    let viewer = caller.viewer();
-    let positions = state.store.positions(&viewer, &records).await?;
-    let evidence = state.store.evidence(&viewer, &records).await?;
-    Ok(AdoptionMatrix::build(&stakeholders, &norms, &positions, &evidence, as_of.as_deref()))
-}
-
 pub async fn adoption(
     State(state): State<AppState>,
     caller: Caller,
@@ -246,7 +227,8 @@ pub async fn adoption(
     if !matches!(format, "json" | "csv") {
         return Err(FieldError::new("format", "use json or csv").into());
     }
-    let matrix = adoption_matrix(&state, &caller, &params).await?;
+    let query = MatrixQuery::parse(|k| params.one(k), &state.catalog())?;
+    let matrix = state.app().adoption_matrix(caller.acting(), &query).await?;
     if format == "csv" {
         let mut r = matrix.to_csv().into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

@@ -9,58 +9,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use normwatch_core::StakeholderId;
-use normwatch_core::vep::{DecisionInput, TransparencyReport, VepCase, VepCaseInput};
-use normwatch_core::{FieldError, LangChoice, Localized, Right};
-use serde::Deserialize;
+use normwatch_core::vep::{BoardInput, DecisionInput, TransparencyReport, VepCase, VepCaseInput};
+use normwatch_core::{FieldError, LangChoice, Right};
 use serde_json::json;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MemberInput {
-    username: String,
-    agency: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoardInput {
-    id: String,
-    stakeholder: String,
-    name: Localized,
-    members: Vec<MemberInput>,
-}
 
 pub async fn create_board(
     State(state): State<AppState>,
     caller: Caller,
     body: Result<JsonBody<BoardInput>, ApiError>,
 ) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
     caller.require(Right::ManageVepBoards, None)?;
     let JsonBody(input) = body?;
-    let invalid = |f: &str, r: &str| ApiError::InvalidField(FieldError::new(f, r));
-    StakeholderId::parse_field("id", &input.id).map_err(ApiError::InvalidField)?;
-    if let Some(lang) = input.name.missing().first() {
-        return Err(invalid(&format!("name.{lang}"), "the name is needed in Japanese and English"));
-    }
-    if input.members.is_empty() {
-        return Err(invalid("members", "a board needs members"));
-    }
-    let mut members: Vec<(String, String)> = Vec::new();
-    for (i, m) in input.members.iter().enumerate() {
-        if input.members[..i].iter().any(|earlier| earlier.username == m.username) {
-            return Err(invalid(&format!("members[{i}].username"), "listed twice"));
-        }
-        let Some((account, _)) = state.store.account_for_sign_in(&m.username).await? else {
-            return Err(invalid(&format!("members[{i}].username"), "no such account"));
-        };
-        if m.agency.trim().is_empty() {
-            return Err(invalid(&format!("members[{i}].agency"), "name the member's agency"));
-        }
-        members.push((account.id, m.agency.trim().to_owned()));
-    }
-    let board =
-        state.store.create_vep_board(&caller.actor(), &input.id, &input.stakeholder, &input.name, &members).await?;
+    let board = state.app().create_vep_board(caller.acting(), &input).await?;
     Ok((StatusCode::CREATED, Json(board)).into_response())
 }
 
@@ -70,26 +31,16 @@ pub async fn boards(State(state): State<AppState>, headers: HeaderMap, params: P
     render(&headers, api_language(&params, &headers), &json!({"count": boards.len(), "boards": boards}))
 }
 
-/// The caller's account, if it sits on the board. Everyone else is told the cases do not exist
-/// for them, whatever their role.
-async fn member(state: &AppState, caller: &Caller, board: &str) -> Result<String, ApiError> {
-    let account = caller.signed_in()?;
-    match state.store.vep_membership(board, &account.id).await? {
-        Some(_) => Ok(account.id.clone()),
-        None => Err(ApiError::NotFound { kind: "VEP board you sit on", id: board.to_owned() }),
-    }
-}
-
 pub async fn create_case(
     State(state): State<AppState>,
     caller: Caller,
     Path(board): Path<String>,
     body: Result<JsonBody<VepCaseInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    member(&state, &caller, &board).await?;
+    // Only a member learns the board exists, before the body is read.
+    let seat = state.app().vep_seat(caller.acting(), &board).await?;
     let JsonBody(input) = body?;
-    input.validate(crate::today()).map_err(ApiError::InvalidField)?;
-    let id = state.store.create_vep_case(&caller.actor(), &board, &input).await?;
+    let id = state.app().create_vep_case(caller.acting(), &seat, &input).await?;
     let mut r = (StatusCode::CREATED, Json(json!({"id": id}))).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/vep/cases/{id}")) {
         r.headers_mut().insert(header::LOCATION, v);
@@ -104,7 +55,7 @@ pub async fn cases(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&["overdue"])?;
-    let account = member(&state, &caller, &board).await?;
+    let seat = state.app().vep_seat(caller.acting(), &board).await?;
     let overdue = match params.pairs.iter().find(|(k, _)| k == "overdue").map(|(_, v)| v.as_str()) {
         None => None,
         Some("true") => Some(true),
@@ -113,7 +64,7 @@ pub async fn cases(
     };
     let list: Vec<VepCase> = state
         .store
-        .vep_cases_for_member(&board, &account)
+        .vep_cases_for_member(seat.board(), seat.account())
         .await?
         .into_iter()
         .filter(|c| overdue.is_none_or(|o| c.overdue == o))
@@ -123,17 +74,8 @@ pub async fn cases(
     Ok(r)
 }
 
-async fn case_for(state: &AppState, caller: &Caller, id: &str) -> Result<VepCase, ApiError> {
-    let account = caller.signed_in()?;
-    state
-        .store
-        .vep_case_for_member(id, &account.id)
-        .await?
-        .ok_or(ApiError::NotFound { kind: "VEP case", id: id.to_owned() })
-}
-
 pub async fn case(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let mut r = Json(case_for(&state, &caller, &id).await?).into_response();
+    let mut r = Json(state.app().vep_case(caller.acting(), &id).await?).into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)
 }
@@ -144,31 +86,13 @@ pub async fn decide(
     Path(id): Path<String>,
     body: Result<JsonBody<DecisionInput>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let case = case_for(&state, &caller, &id).await?;
+    let case = state.app().vep_case(caller.acting(), &id).await?;
     let JsonBody(input) = body?;
-    input.validate(&case.submitted_on, case.current(), crate::today()).map_err(ApiError::InvalidField)?;
-    state.store.add_vep_decision(&caller.actor(), &id, &input).await?;
-    Ok((StatusCode::CREATED, Json(case_for(&state, &caller, &id).await?)).into_response())
+    let case = state.app().decide_vep_case(caller.acting(), &case, &input).await?;
+    Ok((StatusCode::CREATED, Json(case)).into_response())
 }
 
 /// The board's transparency report for a year, for anyone: aggregates, never cases.
-pub async fn report_for(state: &AppState, board: &str, params: &Params) -> Result<TransparencyReport, ApiError> {
-    if !state.store.vep_boards().await?.iter().any(|b| b.id == board) {
-        return Err(ApiError::NotFound { kind: "VEP board", id: board.to_owned() });
-    }
-    let this_year = crate::today().year();
-    let year = match params.pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str()) {
-        None => this_year,
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=this_year).contains(y))
-            .ok_or_else(|| FieldError::new("year", format!("`{y}` is not a year from 2000 to {this_year}")))?,
-    };
-    let cases = state.store.vep_cases_for_report(board).await?;
-    Ok(TransparencyReport::compute(board, year, &cases, &crate::today().to_string()))
-}
-
 pub async fn report(
     State(state): State<AppState>,
     Path(board): Path<String>,
@@ -176,7 +100,11 @@ pub async fn report(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&["year", "format"])?;
-    let report = report_for(&state, &board, &params).await?;
+    let board = state.app().vep_board(&board).await?;
+    // A bad year is a bad parameter (400), told after an unknown board (404).
+    let year = params.pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str());
+    let year = TransparencyReport::year(year, crate::today())?;
+    let report = state.app().vep_report(&board, year).await?;
     match params.pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
         None | Some("json") => render(&headers, LangChoice::All, &report),
         Some("csv") => {

@@ -4,13 +4,12 @@ use super::kit::i18n::in_lang;
 use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, either, encode, failure, layout};
 use crate::AppState;
-use crate::api::capacity::{programme_filter, vulnerability_links};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
-use normwatch_core::capacity::{Coverage, MitigationStatus, Progress, VulnerabilityFigures};
+use normwatch_core::capacity::{Coverage, MitigationStatus, ProgrammeFilter, Progress, VulnerabilityFigures};
 use normwatch_core::vep::Decision;
 
 fn progress_name(p: Progress) -> &'static str {
@@ -24,13 +23,10 @@ fn progress_name(p: Progress) -> &'static str {
 pub async fn programmes(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/capacity", Rows::Logged)?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let (norm, region) = programme_filter(&state, &params).map_err(failure(l))?;
-    let viewer = caller.viewer();
-    let all = state.store.programmes(&viewer, None, None).await.map_err(failure(l))?;
-    let list: Vec<_> = all
-        .iter()
-        .filter(|p| norm.as_ref().is_none_or(|n| p.norms.contains(n)) && region.as_ref().is_none_or(|r| &p.region == r))
-        .collect();
+    params.only(&ProgrammeFilter::PARAMETERS).map_err(failure(l))?;
+    let filter = ProgrammeFilter::parse(params.iter(), &c).map_err(failure(l))?;
+    let all = state.store.programmes(&caller.viewer(), None, None).await.map_err(failure(l))?;
+    let list: Vec<_> = all.iter().filter(|p| filter.admits(p)).collect();
     let coverage = Coverage::compute(&c, &all);
     if format != Format::Html {
         let columns = [
@@ -261,7 +257,8 @@ pub async fn vulnerability(
     let Some(vuln) = state.store.vulnerability(&caller.viewer(), &id).await.map_err(failure(l))? else {
         return Err(WebError::not_found(l, format!("no vulnerability `{id}` that you may read")));
     };
-    let (incidents, cases) = vulnerability_links(&state, caller, vuln.cve_id.as_deref()).await.map_err(failure(l))?;
+    let (incidents, cases) =
+        state.app().vulnerability_links(caller.acting(), vuln.cve_id.as_deref()).await.map_err(failure(l))?;
     let date = |d: &str| super::kit::dates::format_date(d, l);
     let title = match &vuln.cve_id {
         Some(cve) => format!("{cve} — {} {}", vuln.vendor, vuln.product),

@@ -151,14 +151,8 @@ pub async fn record_evidence(
         tlp: Tlp::Clear,
         status: RecordStatus::Published,
     };
-    let checked = caller
-        .require(Right::WriteEvidence, Some(&id))
-        .map(drop)
-        .and_then(|()| input.validate(&state.catalog(), crate::today()).map_err(ApiError::InvalidField));
-    if let Err(e) = checked {
-        return Ok(form_page(&state, &caller, &page, &id, Some(refuse(e))));
-    }
-    match state.store.create_evidence(&caller.actor(), &input).await {
+    // The API's use case: the writer's right for this stakeholder, the input, then the write.
+    match state.app().record_for_stakeholder(caller.acting(), &input).await {
         Ok(_) => Ok(super::kit::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
         Err(e) => Ok(form_page(&state, &caller, &page, &id, Some(refuse(e.into())))),
     }

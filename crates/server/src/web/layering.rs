@@ -2,6 +2,8 @@
 //! `super::`, `crate::web::` or a child declared with `mod`), and the circles that makes.
 //! Page files import the kit and never each other, and `mod.rs` files only route, so there must
 //! be none; a page's own sections are its submodules (a folder), and what pages share is kit's.
+//! Nor does the portal name the JSON API (`crate::api`): what both need is a use case in
+//! normwatch-app or a rule in core, never one interface calling the other.
 //! Test code (`mod tests`) is left out: it may reach anywhere.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -10,9 +12,9 @@ use std::path::Path;
 fn graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     collect(root, root, &mut files);
-    let modules: BTreeSet<String> = files.iter().map(|(m, _)| m.clone()).collect();
+    let modules: BTreeSet<String> = files.iter().map(|(m, _, _)| m.clone()).collect();
     let mut edges = BTreeMap::new();
-    for (module, text) in &files {
+    for (module, text, _) in &files {
         let mut to = BTreeSet::new();
         for path in paths(&without_tests(text)) {
             if let Some(target) = resolve(module, &path, &modules)
@@ -54,8 +56,8 @@ fn without_tests(text: &str) -> String {
     out
 }
 
-/// The `.rs` files under `dir` with their module path relative to web (`a/mod.rs` is `a`).
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+/// The `.rs` files under `dir`: module path relative to web (`a/mod.rs` is `a`), source, file.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
@@ -68,7 +70,11 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
             if parts.last().is_some_and(|s| s == "mod") {
                 parts.pop();
             }
-            out.push((parts.join("::"), std::fs::read_to_string(&p).unwrap_or_default()));
+            out.push((
+                parts.join("::"),
+                std::fs::read_to_string(&p).unwrap_or_default(),
+                format!("src/web/{}", p.strip_prefix(root).unwrap_or(&p).display()),
+            ));
         }
     }
 }
@@ -76,7 +82,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 /// The module paths written in `code` that may lead into web/: `super::…`, `crate::web::…`,
 /// and `child::…` for each `mod child;` the file declares, with `use` groups expanded.
 fn paths(code: &str) -> Vec<Vec<String>> {
-    let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let children: BTreeSet<String> = code
         .lines()
         .filter_map(|l| {
@@ -84,6 +89,20 @@ fn paths(code: &str) -> Vec<Vec<String>> {
             l.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')).map(str::to_owned)
         })
         .collect();
+    all_paths(code)
+        .into_iter()
+        .filter(|p| {
+            let head = p.first().map(String::as_str).unwrap_or("");
+            // `pub(in crate::web)` names a visibility, not an import: a path must name an item.
+            let web = head == "crate" && p.get(1).is_some_and(|s| s == "web") && p.len() > 2;
+            web || ((head == "super" || children.contains(head)) && p.len() > 1)
+        })
+        .collect()
+}
+
+/// Every path written in `code` outside comment lines, with `use` groups expanded.
+fn all_paths(code: &str) -> Vec<Vec<String>> {
+    let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let bytes = code.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -92,14 +111,7 @@ fn paths(code: &str) -> Vec<Vec<String>> {
             i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
         if starts_word && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
             let (tree, end) = use_tree(&code, i);
-            for p in tree {
-                let head = p.first().map(String::as_str).unwrap_or("");
-                // `pub(in crate::web)` names a visibility, not an import: a path must name an item.
-                let web = head == "crate" && p.get(1).is_some_and(|s| s == "web") && p.len() > 2;
-                if web || ((head == "super" || children.contains(head)) && p.len() > 1) {
-                    out.push(p);
-                }
-            }
+            out.extend(tree);
             i = end.max(i + 1);
         } else {
             i += 1;
@@ -148,24 +160,34 @@ fn use_tree(code: &str, at: usize) -> (Vec<Vec<String>>, usize) {
     }
 }
 
-/// The deepest web/ module a path written in `from` names, if it names one.
-fn resolve(from: &str, path: &[String], modules: &BTreeSet<String>) -> Option<String> {
-    let mut cur: Vec<&str> = if from.is_empty() { vec![] } else { from.split("::").collect() };
+/// A path written in web/ module `from` as seen from the crate root (`crate::…`, `super::…` or a
+/// child's), or none where `super::` leaves the crate.
+fn absolute<'a>(from: &'a str, path: &'a [String]) -> Option<Vec<&'a str>> {
+    let mut at: Vec<&str> = std::iter::once("web").chain(from.split("::").filter(|m| !m.is_empty())).collect();
     let mut rest = path;
     match path.first().map(String::as_str) {
         Some("crate") => {
-            cur.clear();
-            rest = &path[2..];
+            at.clear();
+            rest = &path[1..];
         }
         Some("super") => {
             while rest.first().is_some_and(|s| s == "super") {
-                cur.pop()?;
+                at.pop()?;
                 rest = &rest[1..];
             }
         }
         _ => {}
     }
-    for seg in rest {
+    at.extend(rest.iter().map(String::as_str));
+    Some(at)
+}
+
+/// The deepest web/ module a path written in `from` names, if it names one.
+fn resolve(from: &str, path: &[String], modules: &BTreeSet<String>) -> Option<String> {
+    let full = absolute(from, path)?;
+    let (Some(&"web"), inner) = (full.first(), full.get(1..).unwrap_or_default()) else { return None };
+    let mut cur: Vec<&str> = Vec::new();
+    for seg in inner {
         let mut next = cur.clone();
         next.push(seg);
         if modules.contains(&next.join("::")) {
@@ -313,4 +335,46 @@ fn the_check_sees_a_circle_and_a_use_group() {
     assert_eq!(circles(&edges), vec![vec!["a".to_owned(), "b".to_owned()]]);
     let kept = without_tests("fn a() {}\n#[cfg(test)]\nmod tests {\n    fn t() { super::x::y() }\n}\nfn b() {}");
     assert_eq!(kept, "fn a() {}\n\nfn b() {}");
+}
+
+/// The paths in a web/ module's source (test code left out) that lead into the JSON API module:
+/// `crate::api…`, in a use group too, or up to it through `super::`.
+fn api_paths(module: &str, text: &str) -> Vec<String> {
+    all_paths(&without_tests(text))
+        .into_iter()
+        .filter(|p| {
+            // Only a path that starts at the crate or climbs to it can name `crate::api`.
+            matches!(p.first().map(String::as_str), Some("crate" | "super"))
+                && absolute(module, p).is_some_and(|full| full.first() == Some(&"api"))
+        })
+        .map(|p| p.join("::"))
+        .collect()
+}
+
+#[test]
+fn the_portal_never_names_the_api() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = Vec::new();
+    collect(&root, &root, &mut files);
+    assert!(files.len() > 20, "the web/ sources were not found under {}", root.display());
+    // This file is test code: its examples name the API on purpose.
+    let found: Vec<String> = files
+        .iter()
+        .filter(|(module, _, _)| family(module) != "layering")
+        .flat_map(|(module, text, file)| api_paths(module, text).into_iter().map(move |p| format!("{file}: {p}")))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "web/ modules naming the JSON API (move the use case into normwatch-app, the rule into core): {found:#?}"
+    );
+}
+
+#[test]
+fn the_check_sees_the_api_however_it_is_named() {
+    let code = "use crate::api::records::matrix;\nuse crate::{api::vep::report, web::kit};\nfn f() { super::super::super::api::x(); super::super::api::y(); crate::apis::z() }\n// crate::api::in_a_comment\n#[cfg(test)]\nmod tests {\n    fn t() { crate::api::t() }\n}";
+    assert_eq!(
+        api_paths("pages::norm", code),
+        ["crate::api::records::matrix", "crate::api::vep::report", "super::super::super::api::x"]
+    );
+    assert_eq!(api_paths("", "fn g() { super::api::y() }"), ["super::api::y"]);
 }

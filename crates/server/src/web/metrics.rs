@@ -9,7 +9,6 @@ use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, bounds, failure, kind_label, layout};
 use super::kit::{encode, label};
 use crate::AppState;
-use crate::api::metrics::all_metrics;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -174,9 +173,8 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
     let DataVisit { page, format, caller, .. } = v.data("/metrics", Rows::Logged, &[])?;
     let l = page.lang;
     let w = words(l);
-    let viewer = caller.viewer();
     let catalog = state.catalog();
-    let json = all_metrics(&state, &viewer).await.map_err(failure(l))?;
+    let json = state.app().all_metrics(caller.acting()).await.map_err(failure(l))?;
     let (counts, lag, rate, endorsed) =
         (&json.violations, &json.attribution_lag.figures, &json.responses, &json.endorsed_violations);
     if format != Format::Html {
@@ -263,7 +261,7 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
         let counted = if format == Format::Stix {
             state
                 .store
-                .standing_records::<normwatch_core::violation::AssessmentInput>(&viewer)
+                .standing_records::<normwatch_core::violation::AssessmentInput>(&caller.viewer())
                 .await
                 .map_err(failure(l))?
         } else {

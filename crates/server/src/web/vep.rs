@@ -6,12 +6,11 @@ use super::kit::encode;
 use super::kit::{DataVisit, Rows, Visit};
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
-use crate::api::vep::report_for;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use normwatch_core::vep::Decision;
+use normwatch_core::vep::{Decision, TransparencyReport};
 
 pub async fn boards(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     let DataVisit { page, format, caller, .. } = v.data("/vep", Rows::NotLogged, &[])?;
@@ -55,7 +54,9 @@ pub async fn board(State(state): State<AppState>, Path(board): Path<String>, v: 
     let Some(b) = boards.into_iter().find(|b| b.id == board) else {
         return Err(WebError::not_found(l, format!("no VEP board `{board}`")));
     };
-    let report = report_for(&state, &board, &params).await.map_err(failure(l))?;
+    let year = params.pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str());
+    let year = TransparencyReport::year(year, crate::today()).map_err(failure(l))?;
+    let report = state.app().vep_report(&b, year).await.map_err(failure(l))?;
     // Cases only for members: the query itself joins on membership.
     let cases = match &caller.account {
         Some(a) => state.store.vep_cases_for_member(&board, &a.id).await.map_err(failure(l))?,

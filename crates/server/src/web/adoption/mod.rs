@@ -1,7 +1,6 @@
 //! The adoption matrix page, stakeholder pages, and the form that records a position.
 mod stakeholder_record;
 use crate::AppState;
-use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
 use crate::web::kit::check_csrf;
 use crate::web::kit::download::{self, Download, Format};
@@ -15,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
+use normwatch_app::MatrixQuery;
 use normwatch_core::adoption::{AdoptionCell, PositionInput, STAKEHOLDER_KINDS, SourceRef, Stance};
 use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
 use serde::Deserialize;
@@ -63,7 +63,8 @@ pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response,
     let DataVisit { page, format, params, caller } =
         v.without_blanks().data("/adoption", Rows::Logged, &["kind", "country", "norm", "as_of"])?;
     let (l, ui) = (page.lang, page.ui());
-    let m = adoption_matrix(&state, &caller, &params).await.map_err(failure(l))?;
+    let query = MatrixQuery::parse(|k| params.one(k), &state.catalog()).map_err(failure(l))?;
+    let m = state.app().adoption_matrix(caller.acting(), &query).await.map_err(failure(l))?;
     let filters: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     match format {
         crate::web::kit::download::Format::Html => {}

@@ -1,10 +1,7 @@
 //! The home page's dashboard: the latest published violation assessments, assessments per
 //! norm, the attribution lag and the adoption coverage, each linking to its fuller page.
 use crate::AppState;
-use crate::api::metrics::lag_figures;
-use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
-use crate::extract::Params;
 use crate::web::kit::dates::format_date;
 use crate::web::kit::either;
 use crate::web::kit::findings::assessments;
@@ -12,6 +9,7 @@ use crate::web::kit::i18n::in_lang;
 use crate::web::kit::{Page, WebError, failure};
 use crate::web::kit::{encode, label};
 use maud::{Markup, html};
+use normwatch_app::MatrixQuery;
 use normwatch_core::Lang;
 use normwatch_core::adoption::Stance;
 use normwatch_core::metrics::VIOLATION_LEVELS;
@@ -134,8 +132,8 @@ pub async fn dashboard(state: &AppState, caller: &Caller, page: &Page) -> Result
     }
     let mut per_norm: Vec<(&str, (usize, usize))> = per_norm.into_iter().collect();
     per_norm.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
-    let (_, lag) = lag_figures(state, &viewer).await.map_err(failure(l))?;
-    let matrix = adoption_matrix(state, caller, &Params::default()).await.map_err(failure(l))?;
+    let lag = state.app().attribution_lag(caller.acting()).await.map_err(failure(l))?.figures;
+    let matrix = state.app().adoption_matrix(caller.acting(), &MatrixQuery::default()).await.map_err(failure(l))?;
     let mut coverage: BTreeMap<&str, Coverage> = BTreeMap::new();
     for r in &matrix.rows {
         for (norm, cell) in &r.cells {

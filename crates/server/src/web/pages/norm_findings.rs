@@ -1,9 +1,7 @@
 //! On a norm's page: who endorses it (and who rejects it or abstains), from each stakeholder's
 //! latest published stance, and the incidents assessed against it — with the downloads of both.
 use crate::AppState;
-use crate::api::records::adoption_matrix;
 use crate::auth::Caller;
-use crate::extract::Params;
 use crate::web::kit::dates::format_date;
 use crate::web::kit::download::{self, Download, Format};
 use crate::web::kit::either;
@@ -13,6 +11,7 @@ use crate::web::kit::{Page, WebError, failure};
 use crate::web::kit::{encode, label};
 use axum::response::Response;
 use maud::{Markup, html};
+use normwatch_app::MatrixQuery;
 use normwatch_core::adoption::Stance;
 use normwatch_core::{Lang, Localized};
 use serde::Serialize;
@@ -88,8 +87,8 @@ pub struct NormFindings {
 }
 
 pub async fn gather(state: &AppState, caller: &Caller, norm: &str, l: Lang) -> Result<NormFindings, WebError> {
-    let params = Params { pairs: vec![("norm".to_owned(), norm.to_owned())], lang: None };
-    let matrix = adoption_matrix(state, caller, &params).await.map_err(failure(l))?;
+    let query = MatrixQuery::of_norm(norm);
+    let matrix = state.app().adoption_matrix(caller.acting(), &query).await.map_err(failure(l))?;
     let mut out = NormFindings {
         norm: norm.to_owned(),
         endorse: vec![],

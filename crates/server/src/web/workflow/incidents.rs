@@ -314,8 +314,7 @@ pub(super) async fn incident_page(
     };
     let title = either(&b.title, l).to_owned();
     let same_incident = same_incident_section(state, caller, page, id).await?;
-    let vulnerabilities =
-        crate::api::capacity::incident_vulnerabilities(state, &viewer, id).await.map_err(failure(l))?;
+    let vulnerabilities = state.app().incident_vulnerabilities(&viewer, id).await.map_err(failure(l))?;
     let events = incident_findings::Events {
         incident: b,
         title: &title,
