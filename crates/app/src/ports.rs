@@ -3,6 +3,7 @@
 //! only that. `normwatch_store::Store` implements each by delegating to its own method of the
 //! same name and signature, which [`ports!`] writes once for every trait.
 use normwatch_core::Account;
+use normwatch_core::access::AccountUpdate;
 use normwatch_core::adoption::Stakeholder;
 use normwatch_core::adoption::{KeyInput, StakeholderInput, StakeholderKey};
 use normwatch_core::cbm::{ContactInput, HotlineInput, HotlineMessage, PointOfContact};
@@ -145,7 +146,9 @@ ports! {
     /// Accounts, their passwords and their API tokens.
     trait Accounts: Send Sync {
         fn create_account(&self, actor: &Actor, new: &NewAccount) -> Account;
-        fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> ();
+        fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str, one_time: bool) -> ();
+        fn account(&self, id: &str) -> Option<Account>;
+        fn update_account(&self, actor: &Actor, account_id: &str, update: &AccountUpdate) -> Account;
         fn token(&self, id: &str) -> Option<TokenRecord>;
         fn create_token(
             &self,

@@ -9,6 +9,7 @@
 mod common;
 
 mod accessibility;
+mod admin;
 mod adoption;
 mod api;
 mod architecture;
