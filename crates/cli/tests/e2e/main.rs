@@ -10,6 +10,7 @@ mod common;
 
 mod accessibility;
 mod admin;
+mod admin_browser;
 mod adoption;
 mod api;
 mod architecture;
