@@ -55,7 +55,7 @@ OPERATIONS = {
     "GET /accounts": "CF",
     "GET /accounts/{id}": "CF",
     "PATCH /accounts/{id}": "CFV",
-    "POST /accounts/{id}/password": "CF",
+    "POST /accounts/{id}/password": "CFV",
     "POST /stakeholders": "CFVX",
     "GET /stakeholders": "QL",
     "GET /stakeholders/{id}": "QL",

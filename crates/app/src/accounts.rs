@@ -93,7 +93,9 @@ impl<S: Accounts> App<'_, S> {
     /// Gives an account a new generated one-time password (administrators), which it must
     /// change at its next sign-in; its sessions and tokens end. The password is shown once.
     pub async fn reset_password(&self, who: Acting<'_>, id: &str, secrets: &impl Secrets) -> Result<String, AppError> {
+        let admin = who.require(Right::ManageAccounts, None)?;
         let account = self.account(who, id).await?;
+        normwatch_core::access::may_reset_password(&account, admin).map_err(AppError::InvalidField)?;
         let password = secrets.random_secret();
         let hash = secrets.hash_password(&password)?;
         self.store.set_password_hash(&who.actor(), &account.id, &hash, true).await?;

@@ -360,17 +360,18 @@ impl AccountInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountChange {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub display_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "given")]
     pub stakeholder: Option<Option<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given")]
     pub disabled: Option<bool>,
 }
 
-/// A field that is present, even as `null`: `Some(None)`; an absent one stays `None` (default).
+/// A field that is present: `Some` of its value (for `stakeholder`, `null` is `Some(None)`, the
+/// link removed; elsewhere `null` is refused); an absent one stays `None` (default).
 fn given<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
 }
@@ -417,6 +418,18 @@ impl AccountChange {
         }
         Ok(update)
     }
+}
+
+/// Whether administrator `by` may give `account` a new one-time password: not its own, which it
+/// changes as everyone does (knowing the current one), so that it cannot lock itself out.
+pub fn may_reset_password(account: &Account, by: &Account) -> Result<(), crate::FieldError> {
+    if account.id == by.id {
+        return Err(crate::FieldError::new(
+            "id",
+            "change your own password with POST /api/v1/me/password (in the portal: /account/password)",
+        ));
+    }
+    Ok(())
 }
 
 /// An API token's name, trimmed: what the token is for, e.g. the script that uses it.
@@ -499,6 +512,9 @@ mod tests {
         let parsed: AccountChange = serde_json::from_str(r#"{"stakeholder": null}"#).expect("json");
         assert_eq!(parsed.stakeholder, Some(None), "null removes the link, absence keeps it");
         assert!(serde_json::from_str::<AccountChange>(r#"{"password": "x"}"#).is_err());
+        assert!(serde_json::from_str::<AccountChange>(r#"{"role": null}"#).is_err(), "only the link may be null");
+        assert_eq!(may_reset_password(&admin, &admin).err().map(|e| e.field).as_deref(), Some("id"));
+        assert!(may_reset_password(&ann, &admin).is_ok());
     }
 
     #[test]

@@ -209,12 +209,13 @@ impl Store {
     pub async fn password_change_due(&self, secret_hash: &str, token: bool) -> Result<bool, StoreError> {
         let sql = if token {
             "SELECT a.must_change_password AS due FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND a.disabled = 0"
+             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+             AND a.disabled = 0"
         } else {
             "SELECT a.must_change_password AS due FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.secret_hash = $1 AND a.disabled = 0"
+             WHERE s.secret_hash = $1 AND s.expires_at > $2 AND a.disabled = 0"
         };
-        let row = sqlx::query(sql).bind(secret_hash).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sql).bind(secret_hash).bind(now_rfc3339()).fetch_optional(&self.pool).await?;
         Ok(match row {
             Some(r) => r.try_get::<i64, _>("due")? != 0,
             None => false,

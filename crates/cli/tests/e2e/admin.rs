@@ -324,6 +324,8 @@ async fn an_admin_creates_stakeholders_and_accounts_in_the_portal(s: TestServer)
     assert_eq!((st, body["errors"][0]["field"].as_str()), (422, Some("role")), "{body}");
     let (st, body) = admin.send(reqwest::Method::PATCH, &own, Some(&json!({"disabled": true}))).await;
     assert_eq!((st, body["errors"][0]["field"].as_str()), (422, Some("disabled")), "{body}");
+    let (st, body) = admin.post(&format!("{own}/password"), &json!({})).await;
+    assert_eq!((st, body["errors"][0]["field"].as_str()), (422, Some("id")), "not its own: {body}");
     // A new one-time password from the admin must be changed again.
     let (st, body) = admin.post(&format!("/api/v1/accounts/{id}/password"), &json!({})).await;
     assert_eq!(st, 200, "{body}");

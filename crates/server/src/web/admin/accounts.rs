@@ -205,6 +205,7 @@ async fn render_one(
         ]),
     };
     let action = format!("/admin/accounts/{}", account.id);
+    let own = caller.account.as_ref().is_some_and(|a| a.id == account.id);
     let title = format!("{}: {}", w.account_title, account.username);
     let body = html! {
         h1 { (title) }
@@ -229,10 +230,13 @@ async fn render_one(
                 @if account.disabled { button type="submit" { (w.enable) } }
                 @else { button type="submit" { (w.disable) } " " small { (w.disable_hint) } }
             }
-            form.record #reset-password method="post" action=(format!("{action}/password")) {
-                input type="hidden" name="csrf" value=(user.csrf);
-                input type="hidden" name="lang" value=(l.code());
-                button type="submit" { (w.reset_password) } " " small { (w.reset_hint) }
+            // Their own password an administrator changes as everyone does.
+            @if !own {
+                form.record #reset-password method="post" action=(format!("{action}/password")) {
+                    input type="hidden" name="csrf" value=(user.csrf);
+                    input type="hidden" name="lang" value=(l.code());
+                    button type="submit" { (w.reset_password) } " " small { (w.reset_hint) }
+                }
             }
         }
     };
