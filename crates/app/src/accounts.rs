@@ -3,7 +3,7 @@
 //! stays with the interface; these take the account it proved.
 use crate::ports::Accounts;
 use crate::{Acting, App, AppError};
-use normwatch_core::access::{AccountInput, TokenName};
+use normwatch_core::access::{AccountChange, AccountInput, TokenName};
 use normwatch_core::{Account, FieldError, Right};
 use normwatch_store::{Actor, NewAccount, TokenRecord};
 
@@ -54,6 +54,8 @@ impl<S: Accounts> App<'_, S> {
             role: input.role,
             stakeholder: input.stakeholder.clone(),
             password_hash: secrets.hash_password(&password)?,
+            // A generated password is a one-time one: its person sets their own at sign-in.
+            must_change_password: generated,
         };
         let account = self.store.create_account(&who.actor(), &new).await?;
         Ok(CreatedAccount { account, generated_password: generated.then_some(password) })
@@ -69,7 +71,35 @@ impl<S: Accounts> App<'_, S> {
     ) -> Result<(), AppError> {
         let account = who.signed_in()?;
         secrets.check_password("new_password", new_password).map_err(AppError::InvalidField)?;
-        Ok(self.store.set_password_hash(&who.actor(), &account.id, &secrets.hash_password(new_password)?).await?)
+        let hash = secrets.hash_password(new_password)?;
+        Ok(self.store.set_password_hash(&who.actor(), &account.id, &hash, false).await?)
+    }
+
+    /// An account, for administrators.
+    pub async fn account(&self, who: Acting<'_>, id: &str) -> Result<Account, AppError> {
+        who.require(Right::ManageAccounts, None)?;
+        self.store.account(id).await?.ok_or_else(|| AppError::NotFound { kind: "account", id: id.to_owned() })
+    }
+
+    /// Changes an account's name, role, stakeholder link, or disables or enables it
+    /// (administrators; core's rules say what an administrator may not do to itself).
+    pub async fn update_account(&self, who: Acting<'_>, id: &str, change: &AccountChange) -> Result<Account, AppError> {
+        let admin = who.require(Right::ManageAccounts, None)?;
+        let account = self.account(who, id).await?;
+        let update = change.apply(&account, admin).map_err(AppError::InvalidField)?;
+        Ok(self.store.update_account(&who.actor(), id, &update).await?)
+    }
+
+    /// Gives an account a new generated one-time password (administrators), which it must
+    /// change at its next sign-in; its sessions and tokens end. The password is shown once.
+    pub async fn reset_password(&self, who: Acting<'_>, id: &str, secrets: &impl Secrets) -> Result<String, AppError> {
+        let admin = who.require(Right::ManageAccounts, None)?;
+        let account = self.account(who, id).await?;
+        normwatch_core::access::may_reset_password(&account, admin).map_err(AppError::InvalidField)?;
+        let password = secrets.random_secret();
+        let hash = secrets.hash_password(&password)?;
+        self.store.set_password_hash(&who.actor(), &account.id, &hash, true).await?;
+        Ok(password)
     }
 
     /// Mints a token for `account`, lasting `days` (none: until revoked). A token minted with
@@ -179,5 +209,42 @@ mod tests {
         let input = AccountInput { stakeholder: Some("jp".into()), ..input };
         let made = w.app().create_account(Acting::new(Some(&admin), &[]), &input, &Plain).await.expect("account");
         assert_eq!(made.generated_password.as_deref(), Some("r4nd0m-r4nd0m-r4nd0m"));
+    }
+
+    #[tokio::test]
+    async fn disabling_and_relinking_go_through_the_rules_and_one_time_passwords_must_change() {
+        let w = World::new().await;
+        let app = w.app();
+        let admin = w.account("root", Role::Admin, None).await;
+        let as_admin = || Acting::new(Some(&admin), &[]);
+        let input = AccountInput {
+            username: "rita".into(),
+            display_name: "Rita".into(),
+            role: Role::Reviewer,
+            stakeholder: None,
+            password: None,
+        };
+        let rita = app.create_account(as_admin(), &input, &Plain).await.expect("account").account;
+        assert_eq!(w.store.accounts_with_one_time_password().await.expect("read"), vec![rita.id.clone()]);
+        // Linking a reviewer to a stakeholder that does not exist is refused by the store.
+        let link = |s: &str| AccountChange { stakeholder: Some(Some(s.to_owned())), ..Default::default() };
+        assert!(app.update_account(as_admin(), &rita.id, &link("nowhere")).await.is_err());
+        let linked = app.update_account(as_admin(), &rita.id, &link("jp")).await.expect("linked");
+        assert_eq!((linked.role, linked.stakeholder.as_deref()), (Role::Reviewer, Some("jp")));
+        // The admin cannot disable itself; Rita can be disabled, and then holds no right.
+        let off = AccountChange { disabled: Some(true), ..Default::default() };
+        let refused = app.update_account(as_admin(), &admin.id, &off).await;
+        assert!(matches!(&refused, Err(AppError::InvalidField(e)) if e.field == "disabled"), "{refused:?}");
+        let disabled = app.update_account(as_admin(), &rita.id, &off).await.expect("disabled");
+        assert!(disabled.disabled && !disabled.may(Right::ReviewRecords, None));
+        // Only an administrator changes accounts.
+        let by_rita = app.update_account(Acting::new(Some(&linked), &[]), &rita.id, &link("jp")).await;
+        assert!(matches!(by_rita, Err(AppError::Forbidden { .. })), "{by_rita:?}");
+        // Her own new password clears the one-time flag; an admin's reset sets it again.
+        app.change_password(Acting::new(Some(&linked), &[]), "her own long password", &Plain).await.expect("change");
+        assert!(w.store.accounts_with_one_time_password().await.expect("read").is_empty());
+        let given = app.reset_password(as_admin(), &rita.id, &Plain).await.expect("reset");
+        assert_eq!(given, "r4nd0m-r4nd0m-r4nd0m");
+        assert_eq!(w.store.accounts_with_one_time_password().await.expect("read"), vec![rita.id.clone()]);
     }
 }

@@ -2,6 +2,7 @@
 //! traits): a use case names only what it touches, and a test or another backend implements
 //! only that. `normwatch_store::Store` implements each by delegating to its own method of the
 //! same name and signature, which [`ports!`] writes once for every trait.
+use normwatch_core::access::AccountUpdate;
 use normwatch_core::adoption::{
     ImplementationEvidence, KeyInput, Position, Stakeholder, StakeholderInput, StakeholderKey,
 };
@@ -153,7 +154,9 @@ ports! {
     /// Accounts, their passwords and their API tokens.
     trait Accounts: Send Sync {
         fn create_account(&self, actor: &Actor, new: &NewAccount) -> Account;
-        fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> ();
+        fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str, one_time: bool) -> ();
+        fn account(&self, id: &str) -> Option<Account>;
+        fn update_account(&self, actor: &Actor, account_id: &str, update: &AccountUpdate) -> Account;
         fn token(&self, id: &str) -> Option<TokenRecord>;
         fn create_token(
             &self,

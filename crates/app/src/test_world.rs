@@ -41,7 +41,14 @@ impl World {
     pub async fn account(&self, username: &str, role: Role, stakeholder: Option<&str>) -> Account {
         let stakeholder = stakeholder.map(str::to_owned);
         let display_name = username.to_uppercase();
-        let new = NewAccount { username: username.into(), display_name, role, stakeholder, password_hash: "-".into() };
+        let new = NewAccount {
+            username: username.into(),
+            display_name,
+            role,
+            stakeholder,
+            password_hash: "-".into(),
+            must_change_password: false,
+        };
         self.store.create_account(&Actor("setup".into()), &new).await.expect("an account")
     }
 }

@@ -49,6 +49,7 @@ impl World {
             role,
             stakeholder: stakeholder.map(str::to_owned),
             password_hash: "unused".into(),
+            must_change_password: false,
         };
         self.store.create_account(&Actor("test".into()), &new).await.expect("account")
     }

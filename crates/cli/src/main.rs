@@ -279,9 +279,12 @@ async fn accounts(config: &Config, cmd: AccountsCommand) -> Result<ExitCode> {
             };
             let password = normwatch_server::auth::random_secret();
             let hash = normwatch_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            store.set_password_hash(&normwatch_store::Actor::system(), &account.id, &hash).await?;
+            // A one-time password: its person must change it at the next sign-in.
+            store.set_password_hash(&normwatch_store::Actor::system(), &account.id, &hash, true).await?;
             println!("new password for {username}: {password}");
-            println!("(shown once; the account's sessions and API tokens have ended)");
+            println!(
+                "(shown once, to be changed at the next sign-in; the account's sessions and API tokens have ended)"
+            );
         }
     }
     store.close().await;

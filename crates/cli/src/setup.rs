@@ -56,7 +56,9 @@ impl Instance {
         if let Some((username, password)) = &self.first_admin {
             println!("  first admin:    {username}");
             println!("  its password:   {password}");
-            println!("                  (shown once: sign in and change it, or keep it somewhere safe)");
+            println!(
+                "                  (shown once: the first sign-in, in the portal or with POST /api/v1/tokens, asks for a new one)"
+            );
         }
     }
 }
@@ -92,6 +94,8 @@ async fn first_admin(store: &Store, username: &str) -> Result<Option<(String, St
         role: normwatch_core::Role::Admin,
         stakeholder: None,
         password_hash: hash,
+        // The printed password is a one-time one: the first sign-in changes it.
+        must_change_password: true,
     };
     store.create_account(&normwatch_store::Actor::system(), &new).await?;
     Ok(Some((username.to_owned(), password)))

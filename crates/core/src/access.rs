@@ -355,6 +355,83 @@ impl AccountInput {
     }
 }
 
+/// A change to an account, as an administrator asks for it: only the fields given change;
+/// `stakeholder: null` removes the link.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    #[serde(default, deserialize_with = "given")]
+    pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "given")]
+    pub stakeholder: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    pub disabled: Option<bool>,
+}
+
+/// A field that is present: `Some` of its value (for `stakeholder`, `null` is `Some(None)`, the
+/// link removed; elsewhere `null` is refused); an absent one stays `None` (default).
+fn given<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// What an account becomes under a change: its fields after it, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountUpdate {
+    pub display_name: String,
+    pub role: Role,
+    pub stakeholder: Option<String>,
+    pub disabled: bool,
+}
+
+impl AccountChange {
+    /// The account after the change, by administrator `by`. A contributor keeps a stakeholder;
+    /// an administrator cannot disable its own account or give up its own administration, so an
+    /// instance is never left without the person who made the change able to undo it.
+    pub fn apply(&self, account: &Account, by: &Account) -> Result<AccountUpdate, crate::FieldError> {
+        use crate::FieldError;
+        let display_name = match &self.display_name {
+            Some(n) if n.trim().is_empty() || n.chars().count() > 200 => {
+                return Err(FieldError::new("display_name", "1–200 characters"));
+            }
+            Some(n) => n.trim().to_owned(),
+            None => account.display_name.clone(),
+        };
+        let update = AccountUpdate {
+            display_name,
+            role: self.role.unwrap_or(account.role),
+            stakeholder: match &self.stakeholder {
+                Some(s) => s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
+                None => account.stakeholder.clone(),
+            },
+            disabled: self.disabled.unwrap_or(account.disabled),
+        };
+        if update.role == Role::Contributor && update.stakeholder.is_none() {
+            return Err(FieldError::new("stakeholder", "a contributor acts for one stakeholder: name it"));
+        }
+        if account.id == by.id && update.disabled {
+            return Err(FieldError::new("disabled", "you cannot disable your own account"));
+        }
+        if account.id == by.id && account.role == Role::Admin && update.role != Role::Admin {
+            return Err(FieldError::new("role", "you cannot take away your own administration; ask another admin"));
+        }
+        Ok(update)
+    }
+}
+
+/// Whether administrator `by` may give `account` a new one-time password: not its own, which it
+/// changes as everyone does (knowing the current one), so that it cannot lock itself out.
+pub fn may_reset_password(account: &Account, by: &Account) -> Result<(), crate::FieldError> {
+    if account.id == by.id {
+        return Err(crate::FieldError::new(
+            "id",
+            "change your own password with POST /api/v1/me/password (in the portal: /account/password)",
+        ));
+    }
+    Ok(())
+}
+
 /// An API token's name, trimmed: what the token is for, e.g. the script that uses it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenName(String);
@@ -406,6 +483,38 @@ mod tests {
         assert!(TokenName::parse(" ").is_err() && TokenName::parse(&"x".repeat(101)).is_err());
         assert_eq!(token_days(Some(99_999)).ok(), Some(Some(3650)));
         assert!(token_days(Some(0)).is_err());
+    }
+
+    #[test]
+    fn an_admin_cannot_lock_itself_out_and_contributors_keep_a_stakeholder() {
+        let admin = Account {
+            id: "root".into(),
+            username: "root".into(),
+            display_name: "Root".into(),
+            role: Role::Admin,
+            stakeholder: None,
+            disabled: false,
+            created_at: String::new(),
+            updated_at: String::new(),
+            version: 1,
+        };
+        let ann = Account { id: "ann".into(), username: "ann".into(), role: Role::Reviewer, ..admin.clone() };
+        let field = |c: AccountChange, of: &Account| c.apply(of, &admin).err().map(|e| e.field);
+        let off = AccountChange { disabled: Some(true), ..Default::default() };
+        assert_eq!(field(off.clone(), &admin).as_deref(), Some("disabled"));
+        assert!(off.apply(&ann, &admin).is_ok_and(|u| u.disabled && u.role == Role::Reviewer));
+        let demote = AccountChange { role: Some(Role::Editor), ..Default::default() };
+        assert_eq!(field(demote, &admin).as_deref(), Some("role"));
+        let contributor = AccountChange { role: Some(Role::Contributor), ..Default::default() };
+        assert_eq!(field(contributor.clone(), &ann).as_deref(), Some("stakeholder"));
+        let linked = AccountChange { stakeholder: Some(Some(" jp ".into())), ..contributor };
+        assert_eq!(linked.apply(&ann, &admin).ok().and_then(|u| u.stakeholder).as_deref(), Some("jp"));
+        let parsed: AccountChange = serde_json::from_str(r#"{"stakeholder": null}"#).expect("json");
+        assert_eq!(parsed.stakeholder, Some(None), "null removes the link, absence keeps it");
+        assert!(serde_json::from_str::<AccountChange>(r#"{"password": "x"}"#).is_err());
+        assert!(serde_json::from_str::<AccountChange>(r#"{"role": null}"#).is_err(), "only the link may be null");
+        assert_eq!(may_reset_password(&admin, &admin).err().map(|e| e.field).as_deref(), Some("id"));
+        assert!(may_reset_password(&ann, &admin).is_ok());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, header, request::Parts};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use normwatch_app::Acting;
-use normwatch_core::{Account, Right, Viewer};
+use normwatch_app::{Acting, AppError, Secrets};
+use normwatch_core::{Account, FieldError, Right, Viewer};
 use normwatch_store::{Actor, StoreError};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -157,6 +157,59 @@ pub async fn sign_in(
     }
 }
 
+/// The server's secrets for the use cases: random values, SHA-256 of a random secret, Argon2id
+/// passwords under the instance's password policy.
+#[derive(Debug)]
+pub struct ServerSecrets;
+
+impl Secrets for ServerSecrets {
+    fn random_secret(&self) -> String {
+        random_secret()
+    }
+    fn token_secret(&self) -> String {
+        format!("{TOKEN_PREFIX}{}", random_secret())
+    }
+    fn secret_hash(&self, secret: &str) -> String {
+        secret_hash(secret)
+    }
+    fn check_password(&self, field: &str, password: &str) -> Result<(), FieldError> {
+        check_password(field, password)
+    }
+    fn hash_password(&self, password: &str) -> Result<String, AppError> {
+        hash_password(password).map_err(|e| match e {
+            ApiError::Store(e) => AppError::Store(e),
+            other => AppError::Store(StoreError::Corrupt { what: "password hash".into(), reason: other.to_string() }),
+        })
+    }
+}
+
+/// Checks the signed-in account's current password before it is changed, through the sign-in
+/// and its limiter; a wrong one is a refusal of the field `current_password`.
+pub async fn check_current_password(
+    state: &AppState,
+    account: &Account,
+    password: &str,
+    address: Option<IpAddr>,
+) -> Result<(), ApiError> {
+    sign_in(state, &account.username, password, address).await.map(|_| ()).map_err(|e| match e {
+        ApiError::Unauthenticated(_) => {
+            ApiError::InvalidField(normwatch_core::FieldError::new("current_password", "is not the current password"))
+        }
+        other => other,
+    })
+}
+
+/// Opens a portal session for the account (a sign-in, audited) and returns the `Set-Cookie`
+/// value that carries it.
+pub async fn start_session(state: &AppState, account_id: &str) -> Result<String, ApiError> {
+    let secret = random_secret();
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(SESSION_HOURS);
+    let expires = normwatch_store::timestamp(expires);
+    state.store.create_session(&secret_hash(&secret), account_id, &random_secret(), &expires).await?;
+    let cookie = format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600);
+    Ok(if state.instance.secure_cookies { format!("{cookie}; Secure") } else { cookie })
+}
+
 /// Compares two secrets in time that does not depend on where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -213,6 +266,68 @@ pub(crate) async fn communities_of(state: &AppState, account: &Account) -> Resul
     match &account.stakeholder {
         Some(s) => Ok(state.store.communities_of(s).await?),
         None => Ok(vec![]),
+    }
+}
+
+/// Where a person whose password is a one-time one may still go: the change form and the API's
+/// change, signing in and out, and the stylesheet the form is drawn with.
+const OPEN_WHILE_PASSWORD_DUE: &[&str] =
+    &["/account/password", "/sign-out", "/sign-in", "/assets/normwatch.css", "/api/v1/me/password"];
+
+/// The portal's password change form, where a one-time password is changed.
+pub const PASSWORD_FORM: &str = "/account/password";
+
+/// Until an account's one-time password (printed at set-up, generated, or given by an
+/// administrator or `normwatch accounts reset-password`) is changed, its portal pages lead to
+/// the change form and its API calls are refused with 403, saying how to change it.
+pub async fn password_change_gate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = request.uri().path();
+    if OPEN_WHILE_PASSWORD_DUE.contains(&path) {
+        return next.run(request).await;
+    }
+    // The credential as the `Caller` extractor reads it: a bearer token first, then the cookie.
+    let credential = match request.headers().get(header::AUTHORIZATION) {
+        Some(v) => v.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(|t| (secret_hash(t.trim()), true)),
+        None => cookie(request.headers(), SESSION_COOKIE).map(|c| (secret_hash(&c), false)),
+    };
+    let Some((hash, token)) = credential else { return next.run(request).await };
+    match state.store.password_change_due(&hash, token).await {
+        Ok(false) => next.run(request).await,
+        Err(e) => ApiError::from(e).into_response(),
+        Ok(true) if token || path.starts_with("/api/") => {
+            let problem = serde_json::json!({
+                "type": "urn:normwatch:problem:password-change-required",
+                "title": "Password change required",
+                "status": 403,
+                "detail": "the account's password is a one-time one: change it first with POST /api/v1/me/password \
+                    (`current_password`, `new_password`), or in the portal at /account/password",
+            });
+            (
+                axum::http::StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, crate::error::PROBLEM_JSON)],
+                problem.to_string(),
+            )
+                .into_response()
+        }
+        Ok(true) => {
+            let lang = request
+                .uri()
+                .query()
+                .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("lang=")))
+                .and_then(|l| l.parse::<normwatch_core::Lang>().ok())
+                .or_else(|| crate::extract::header_language(request.headers()))
+                .unwrap_or(normwatch_core::Lang::En);
+            let mut r = axum::http::StatusCode::SEE_OTHER.into_response();
+            if let Ok(v) = axum::http::HeaderValue::from_str(&format!("{PASSWORD_FORM}?lang={lang}")) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
     }
 }
 

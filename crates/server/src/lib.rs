@@ -214,6 +214,8 @@ pub fn router(state: AppState) -> Router {
     routes()
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        // A one-time password is changed before anything else is done with the account.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::password_change_gate))
         .layer(axum::middleware::from_fn(error::refuse_nul_in_path))
         .layer(axum::middleware::map_response(security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

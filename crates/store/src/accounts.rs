@@ -4,6 +4,7 @@ use crate::audit::{Actor, record};
 use crate::rows::read_row;
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::access::AccountUpdate;
 use normwatch_core::{Account, FieldError, Role};
 use serde::Serialize;
 use sqlx::Row;
@@ -29,6 +30,8 @@ pub struct NewAccount {
     pub role: Role,
     pub stakeholder: Option<String>,
     pub password_hash: String,
+    /// Whether the password is a one-time one (generated, printed), to be changed at sign-in.
+    pub must_change_password: bool,
 }
 
 /// A live portal session.
@@ -76,8 +79,8 @@ impl Store {
         let id = new_id();
         let now = now_rfc3339();
         sqlx::query(
-            "INSERT INTO accounts (id, username, display_name, role, stakeholder_id, password_hash, disabled, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 1)",
+            "INSERT INTO accounts (id, username, display_name, role, stakeholder_id, password_hash, disabled, created_at, updated_at, version, must_change_password)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, 1, $8)",
         )
         .bind(&id)
         .bind(&new.username)
@@ -86,6 +89,7 @@ impl Store {
         .bind(new.stakeholder.clone())
         .bind(&new.password_hash)
         .bind(&now)
+        .bind(i64::from(new.must_change_password))
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1")))
@@ -128,15 +132,26 @@ impl Store {
         row.map(|r| Ok((account_from(&r)?, r.try_get("password_hash")?))).transpose()
     }
 
-    pub async fn set_password_hash(&self, actor: &Actor, account_id: &str, hash: &str) -> Result<(), StoreError> {
+    /// Sets an account's password; `one_time` when someone other than its person chose it (an
+    /// administrator's reset), so that it must be changed at the next sign-in.
+    pub async fn set_password_hash(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        hash: &str,
+        one_time: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let done =
-            sqlx::query("UPDATE accounts SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
-                .bind(hash)
-                .bind(now_rfc3339())
-                .bind(account_id)
-                .execute(&mut *tx)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET password_hash = $1, updated_at = $2, version = version + 1, must_change_password = $3
+             WHERE id = $4",
+        )
+        .bind(hash)
+        .bind(now_rfc3339())
+        .bind(i64::from(one_time))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::Rejected(FieldError::new("account", format!("no account `{account_id}`"))));
         }
@@ -150,6 +165,69 @@ impl Store {
         record(&mut tx, actor, "set-password", "account", account_id, None::<&()>, None::<&()>).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Changes an account's name, role, stakeholder or state, audited. Disabling it ends its
+    /// sessions (its tokens stop working with it, and work again if it is enabled).
+    pub async fn update_account(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        update: &AccountUpdate,
+    ) -> Result<Account, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let select = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1");
+        let before = sqlx::query(sqlx::AssertSqlSafe(select.clone())).bind(account_id).fetch_optional(&mut *tx).await?;
+        let before = before.as_ref().map(account_from).transpose()?.ok_or(StoreError::NotFound)?;
+        if let Some(s) = &update.stakeholder {
+            require_stakeholder(&mut tx, "stakeholder", s).await?;
+        }
+        sqlx::query(
+            "UPDATE accounts SET display_name = $1, role = $2, stakeholder_id = $3, disabled = $4, updated_at = $5,
+             version = version + 1 WHERE id = $6",
+        )
+        .bind(&update.display_name)
+        .bind(update.role.name())
+        .bind(update.stakeholder.clone())
+        .bind(i64::from(update.disabled))
+        .bind(now_rfc3339())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        if update.disabled {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(&mut *tx).await?;
+        }
+        let after =
+            account_from(&sqlx::query(sqlx::AssertSqlSafe(select)).bind(account_id).fetch_one(&mut *tx).await?)?;
+        record(&mut tx, actor, "update", "account", account_id, Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Whether the account behind a live session (or, with `token`, a live API token) must
+    /// change its one-time password before doing anything else.
+    pub async fn password_change_due(&self, secret_hash: &str, token: bool) -> Result<bool, StoreError> {
+        let sql = if token {
+            "SELECT a.must_change_password AS due FROM api_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.secret_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+             AND a.disabled = 0"
+        } else {
+            "SELECT a.must_change_password AS due FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.secret_hash = $1 AND s.expires_at > $2 AND a.disabled = 0"
+        };
+        let row = sqlx::query(sql).bind(secret_hash).bind(now_rfc3339()).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(r) => r.try_get::<i64, _>("due")? != 0,
+            None => false,
+        })
+    }
+
+    /// The ids of the accounts whose password is a one-time one not changed yet.
+    pub async fn accounts_with_one_time_password(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM accounts WHERE must_change_password <> 0 ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 
     /// Opens a portal session (a sign-in), audited.

@@ -168,7 +168,11 @@ async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer,
     let assessment = format!("/api/v1/assessments/{}", a["id"].as_str().expect("assessment id"));
     publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &assessment).await;
 
+    let (_, me) = roles.admin.get("/api/v1/me").await;
+    let admin_account = me["account"]["id"].as_str().expect("the admin's account id").to_owned();
     let fill = [
+        ("/admin/accounts/", admin_account),
+        ("/admin/stakeholders/", "acme".to_owned()),
         ("/incidents/", incident),
         ("/statements/", statement),
         ("/norms/", "gcsc-1".to_owned()),

@@ -9,6 +9,8 @@
 mod common;
 
 mod accessibility;
+mod admin;
+mod admin_browser;
 mod adoption;
 mod api;
 mod architecture;

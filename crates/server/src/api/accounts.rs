@@ -1,16 +1,16 @@
 //! Accounts and API tokens.
 use crate::AppState;
-use crate::auth::{self, Caller, Credential, TOKEN_PREFIX};
+use crate::auth::{self, Caller, Credential};
+// Other API areas (contacts' answer tokens) take the secrets from here.
+pub(crate) use crate::auth::ServerSecrets;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, client_address};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
-use normwatch_app::{AppError, Secrets};
-use normwatch_core::access::{AccountInput, TokenName, token_days};
+use normwatch_core::access::{AccountChange, AccountInput, TokenName, token_days};
 use normwatch_core::{FieldError, Right};
-use normwatch_store::StoreError;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -31,31 +31,6 @@ pub struct TokenRequest {
     /// Days until the token expires; none: it lasts until revoked.
     #[serde(default)]
     expires_in_days: Option<u32>,
-}
-
-/// The server's secrets for the use cases: random values, SHA-256 of a random secret, Argon2id
-/// passwords under the instance's password policy.
-pub(crate) struct ServerSecrets;
-
-impl Secrets for ServerSecrets {
-    fn random_secret(&self) -> String {
-        auth::random_secret()
-    }
-    fn token_secret(&self) -> String {
-        format!("{TOKEN_PREFIX}{}", auth::random_secret())
-    }
-    fn secret_hash(&self, secret: &str) -> String {
-        auth::secret_hash(secret)
-    }
-    fn check_password(&self, field: &str, password: &str) -> Result<(), FieldError> {
-        auth::check_password(field, password)
-    }
-    fn hash_password(&self, password: &str) -> Result<String, AppError> {
-        auth::hash_password(password).map_err(|e| match e {
-            ApiError::Store(e) => AppError::Store(e),
-            other => AppError::Store(StoreError::Corrupt { what: "password hash".into(), reason: other.to_string() }),
-        })
-    }
 }
 
 /// Issues a token for the caller — signed in already, or by username and password (the API's
@@ -121,7 +96,57 @@ pub async fn create_account(
 pub async fn list_accounts(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     caller.require(Right::ManageAccounts, None)?;
     let accounts = state.store.accounts().await?;
+    let due = state.store.accounts_with_one_time_password().await?;
+    let accounts: Vec<_> = accounts.iter().map(|a| with_flag(a, due.contains(&a.id))).collect();
     Ok(Json(json!({ "count": accounts.len(), "accounts": accounts })).into_response())
+}
+
+/// An account as administrators read it: with whether its password is a one-time one still to
+/// be changed.
+fn with_flag(account: &normwatch_core::Account, due: bool) -> serde_json::Value {
+    let mut value = json!(account);
+    value["must_change_password"] = json!(due);
+    value
+}
+
+async fn flagged(state: &AppState, account: &normwatch_core::Account) -> Result<serde_json::Value, ApiError> {
+    let due = state.store.accounts_with_one_time_password().await?;
+    Ok(with_flag(account, due.contains(&account.id)))
+}
+
+/// One account (administrators).
+pub async fn account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let account = state.app().account(caller.acting(), &id).await?;
+    Ok(Json(flagged(&state, &account).await?).into_response())
+}
+
+/// Changes an account's display name, role, stakeholder link, or disables or enables it.
+pub async fn update_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<JsonBody<AccountChange>, ApiError>,
+) -> Result<Response, ApiError> {
+    // Who may write is decided before the body is read: 401/403 come before 400.
+    caller.require(Right::ManageAccounts, None)?;
+    let JsonBody(change) = body?;
+    let account = state.app().update_account(caller.acting(), &id, &change).await?;
+    Ok(Json(flagged(&state, &account).await?).into_response())
+}
+
+/// Gives an account a new one-time password (administrators), returned once; its person
+/// changes it at the next sign-in.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let password = state.app().reset_password(caller.acting(), &id, &ServerSecrets).await?;
+    Ok(Json(json!({ "password": password, "must_change_password": true })).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,14 +165,7 @@ pub async fn change_password(
 ) -> Result<Response, ApiError> {
     let account = caller.signed_in()?;
     let JsonBody(req) = body?;
-    auth::sign_in(&state, &account.username, &req.current_password, client_address(&extensions)).await.map_err(
-        |e| match e {
-            ApiError::Unauthenticated(_) => {
-                ApiError::InvalidField(FieldError::new("current_password", "is not the current password"))
-            }
-            other => other,
-        },
-    )?;
+    auth::check_current_password(&state, account, &req.current_password, client_address(&extensions)).await?;
     state.app().change_password(caller.acting(), &req.new_password, &ServerSecrets).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -69,6 +69,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", post(accounts::create_token).get(accounts::list_tokens))
         .route("/tokens/{id}", delete(accounts::revoke_token))
         .route("/accounts", post(accounts::create_account).get(accounts::list_accounts))
+        .route("/accounts/{id}", get(accounts::account).patch(accounts::update_account))
+        .route("/accounts/{id}/password", post(accounts::reset_password))
         .route("/stakeholders", post(records::create_stakeholder).get(records::stakeholders))
         .route("/stakeholders/{id}", get(records::stakeholder).put(records::update_stakeholder))
         .route("/stakeholders/{id}/keys", post(records::add_key))

@@ -175,6 +175,7 @@ async fn app() -> (axum::Router, String, TempDir) {
                 role: normwatch_core::Role::Admin,
                 stakeholder: None,
                 password_hash: "unused".into(),
+                must_change_password: false,
             },
         )
         .await

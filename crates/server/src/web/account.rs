@@ -3,7 +3,7 @@
 use super::kit::typed_form;
 use super::kit::{Page, WebError, failure, layout, page_language};
 use crate::AppState;
-use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie};
+use crate::auth::{self, Caller, Credential, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie};
 use crate::error::ApiError;
 use crate::extract::{Params, client_address};
 use axum::Form;
@@ -105,24 +105,13 @@ pub async fn sign_in(
         }
         Err(e) => return Ok(e.into_response()),
     };
-    let secret = auth::random_secret();
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(SESSION_HOURS);
-    let expires = normwatch_store::timestamp(expires);
-    state
-        .store
-        .create_session(&auth::secret_hash(&secret), &account.id, &auth::random_secret(), &expires)
-        .await
-        .map_err(failure(lang))?;
     let to = match next {
         Some(n) => n.to_owned(),
         None => format!("/adoption?lang={lang}"),
     };
     let mut r = super::kit::see_other(&to);
-    set_cookie(
-        &mut r,
-        format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}", SESSION_HOURS * 3600),
-        secure,
-    );
+    let session = auth::start_session(&state, &account.id).await.map_err(failure(lang))?;
+    set_cookie(&mut r, session, false);
     set_cookie(&mut r, format!("{LOGIN_CSRF_COOKIE}=; HttpOnly; SameSite=Strict; Path=/sign-in; Max-Age=0"), secure);
     Ok(r)
 }

@@ -1,6 +1,7 @@
 //! The portal: server-rendered HTML in Japanese and English, usable without JavaScript.
 //! `?lang=ja|en` chooses the language, then `Accept-Language`, then English.
 mod account;
+mod admin;
 mod adoption;
 mod capacity;
 mod checks;
@@ -58,6 +59,14 @@ pub fn routes() -> Router<AppState> {
         .route("/taxonomies/{id}", get(pages::taxonomy))
         .route("/sign-in", get(account::sign_in_form).post(account::sign_in))
         .route("/sign-out", axum::routing::post(account::sign_out))
+        .route("/account/password", get(admin::password_form).post(admin::change_password))
+        .route("/account/tokens", get(admin::tokens).post(admin::create_token))
+        .route("/account/tokens/{id}/revoke", axum::routing::post(admin::revoke_token))
+        .route("/admin/accounts", get(admin::accounts).post(admin::create_account))
+        .route("/admin/accounts/{id}", get(admin::account).post(admin::update_account))
+        .route("/admin/accounts/{id}/{action}", axum::routing::post(admin::account_act))
+        .route("/admin/stakeholders", get(admin::stakeholders).post(admin::create_stakeholder))
+        .route("/admin/stakeholders/{id}", get(admin::stakeholder).post(admin::update_stakeholder))
         .route("/adoption", get(adoption::matrix))
         .route("/stakeholders", get(adoption::stakeholders))
         .route("/stakeholders/{id}", get(adoption::stakeholder))

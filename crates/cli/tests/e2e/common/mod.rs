@@ -50,7 +50,8 @@ pub struct TestServer {
     pub url: String,
     /// The database URL the server uses (the SQLite file's URL when on SQLite).
     pub database: String,
-    /// The first admin's one-time password, as `serve` printed it.
+    /// The first admin's password: the one `serve` printed, already changed by the test set-up
+    /// (the first sign-in must change it), except on a server from [`TestServer::first_run`].
     pub admin_password: String,
     pub backend: Backend,
     pub data_dir: PathBuf,
@@ -64,8 +65,25 @@ impl TestServer {
         Self::start_with_env(backend, &[]).await
     }
 
-    /// Starts with extra environment variables (settings such as NORMWATCH_PUBLIC_URL).
+    /// Starts with extra environment variables (settings such as NORMWATCH_PUBLIC_URL); the
+    /// admin has changed the printed one-time password, as its first sign-in must.
     pub async fn start_with_env(backend: Backend, env: &[(&str, &str)]) -> TestServer {
+        let mut s = Self::first_run(backend, env).await;
+        let token = token_for(&s, "admin", &s.admin_password).await;
+        let new = format!("admin-{}", uuid::Uuid::new_v4().simple());
+        let (status, body) = Api::with_token(&s, &token)
+            .post(
+                "/api/v1/me/password",
+                &serde_json::json!({"current_password": s.admin_password, "new_password": new}),
+            )
+            .await;
+        assert_eq!(status, 204, "the admin's first password change: {body}");
+        s.admin_password = new;
+        s
+    }
+
+    /// Starts a server whose admin still has the printed one-time password.
+    pub async fn first_run(backend: Backend, env: &[(&str, &str)]) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
         let database = match backend {
@@ -444,20 +462,23 @@ pub async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str
     b
 }
 
-/// An account made by `admin` with a generated password, for tests that sign in through the
-/// portal as a person would: (username, password).
+/// An account made by `admin` with a password it chose (a generated one would be a one-time
+/// one, to be changed at the first sign-in), for tests that sign in through the portal as a
+/// person would: (username, password).
 pub async fn account(admin: &Api, username: &str, role: &str, stakeholder: Option<&str>) -> (String, String) {
+    let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
     let (st, b) = admin
         .post(
             "/api/v1/accounts",
-            &serde_json::json!({"username": username, "display_name": username, "role": role, "stakeholder": stakeholder}),
+            &serde_json::json!({"username": username, "display_name": username, "role": role,
+                "stakeholder": stakeholder, "password": password}),
         )
         .await;
     assert_eq!(st, 201, "{b}");
-    (username.to_owned(), b["password"].as_str().expect("password").to_owned())
+    (username.to_owned(), password)
 }
 
-/// An account made by `admin` with a generated password, signed in through the API.
+/// An account made by `admin` with a password it chose, signed in through the API.
 pub async fn signed_in(s: &TestServer, admin: &Api, username: &str, role: &str, stakeholder: Option<&str>) -> Api {
     let (username, password) = account(admin, username, role, stakeholder).await;
     Api::with_token(s, &token_for(s, &username, &password).await)

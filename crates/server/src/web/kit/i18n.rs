@@ -180,6 +180,7 @@ pub struct Ui {
     pub nav_triage: &'static str,
     pub nav_sources: &'static str,
     pub report_incident: &'static str,
+    pub nav_admin: &'static str,
 }
 
 pub const JA: Ui = Ui {
@@ -359,6 +360,7 @@ pub const JA: Ui = Ui {
     nav_triage: "選別",
     nav_sources: "情報源",
     report_incident: "インシデントを報告する",
+    nav_admin: "管理",
 };
 
 pub const EN: Ui = Ui {
@@ -538,6 +540,7 @@ pub const EN: Ui = Ui {
     nav_triage: "Triage",
     nav_sources: "Sources",
     report_incident: "Report an incident",
+    nav_admin: "Administration",
 };
 
 /// The one of a pair of word sets (Japanese, English) for the page language: every bilingual

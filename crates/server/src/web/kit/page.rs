@@ -26,6 +26,9 @@ pub struct PageUser {
     pub csrf: String,
     /// Whether the navigation offers the collection pages (triage, sources).
     pub may_triage: bool,
+    /// The administration page the navigation offers: accounts for administrators, stakeholders
+    /// for editors, none for others.
+    pub admin_page: Option<&'static str>,
 }
 
 impl PageUser {
@@ -33,7 +36,14 @@ impl PageUser {
         match (&caller.account, &caller.credential) {
             (Some(a), crate::auth::Credential::Session { csrf_token, .. }) => {
                 let may_triage = normwatch_core::collection::may_triage(&caller.viewer());
-                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone(), may_triage })
+                let admin_page = if a.may(normwatch_core::Right::ManageAccounts, None) {
+                    Some("/admin/accounts")
+                } else if a.may(normwatch_core::Right::WriteStakeholders, None) {
+                    Some("/admin/stakeholders")
+                } else {
+                    None
+                };
+                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone(), may_triage, admin_page })
             }
             _ => None,
         }
@@ -181,7 +191,8 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                             }
                             a href=(page.link("/hotline")) { (ui.nav_hotline) }
                             a href=(page.link("/checks")) { (ui.checks_title.split('（').next().unwrap_or(ui.checks_title)) }
-                            span.user { (ui.signed_in_as) " " b { (u.name) } }
+                            @if let Some(admin) = u.admin_page { a #nav-admin href=(page.link(admin)) { (ui.nav_admin) } }
+                            span.user { (ui.signed_in_as) " " a #nav-account href=(page.link("/account/tokens")) { b { (u.name) } } }
                             form.inline method="post" action="/sign-out" {
                                 input type="hidden" name="csrf" value=(u.csrf);
                                 input type="hidden" name="lang" value=(page.lang.code());
