@@ -81,7 +81,7 @@ async fn the_incident_page_tables_attributions_and_responses_in_date_order(s: Te
     assert!(table.contains(">political<") && table.contains(">technical<"), "{table}");
     assert!(table.contains("A government statement") && table.contains("https://gov.example/statement"), "{table}");
     assert!(table.contains("Likely") || table.contains("likely"), "confidence in words: {table}");
-    assert!(table.contains("disputed"), "{table}");
+    assert!(table.contains("disputed claim"), "{table}");
     assert!(html.contains("Attributions (3)") && html.contains("Responses (1)"), "headings with counts");
     let responses = part(&html, "responses", "</table>");
     assert!(responses.contains("Japan") && responses.contains("18 February 2022"), "{responses}");
