@@ -226,6 +226,7 @@ mod tests {
         };
         let rita = app.create_account(as_admin(), &input, &Plain).await.expect("account").account;
         assert_eq!(w.store.accounts_with_one_time_password().await.expect("read"), vec![rita.id.clone()]);
+        assert!(w.store.one_time_password(&rita.id).await.expect("read"));
         // Linking a reviewer to a stakeholder that does not exist is refused by the store.
         let link = |s: &str| AccountChange { stakeholder: Some(Some(s.to_owned())), ..Default::default() };
         assert!(app.update_account(as_admin(), &rita.id, &link("nowhere")).await.is_err());
@@ -243,6 +244,7 @@ mod tests {
         // Her own new password clears the one-time flag; an admin's reset sets it again.
         app.change_password(Acting::new(Some(&linked), &[]), "her own long password", &Plain).await.expect("change");
         assert!(w.store.accounts_with_one_time_password().await.expect("read").is_empty());
+        assert!(!w.store.one_time_password(&rita.id).await.expect("read"));
         let given = app.reset_password(as_admin(), &rita.id, &Plain).await.expect("reset");
         assert_eq!(given, "r4nd0m-r4nd0m-r4nd0m");
         assert_eq!(w.store.accounts_with_one_time_password().await.expect("read"), vec![rita.id.clone()]);

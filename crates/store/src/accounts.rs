@@ -230,6 +230,18 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
     }
 
+    /// Whether one account's password is a one-time one not changed yet (`false` for no such account).
+    pub async fn one_time_password(&self, account_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT must_change_password AS due FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get::<i64, _>("due")? != 0,
+            None => false,
+        })
+    }
+
     /// Opens a portal session (a sign-in), audited.
     pub async fn create_session(
         &self,

@@ -110,8 +110,7 @@ fn with_flag(account: &normwatch_core::Account, due: bool) -> serde_json::Value 
 }
 
 async fn flagged(state: &AppState, account: &normwatch_core::Account) -> Result<serde_json::Value, ApiError> {
-    let due = state.store.accounts_with_one_time_password().await?;
-    Ok(with_flag(account, due.contains(&account.id)))
+    Ok(with_flag(account, state.store.one_time_password(&account.id).await?))
 }
 
 /// One account (administrators).

@@ -193,7 +193,7 @@ async fn render_one(
         return Err(sign_in_first(l));
     }
     let account = state.app().account(caller.acting(), id).await.map_err(failure(l))?;
-    let due = state.store.accounts_with_one_time_password().await.map_err(failure(l))?.contains(&account.id);
+    let due = state.store.one_time_password(&account.id).await.map_err(failure(l))?;
     let stakeholders = stakeholders(state, l).await?;
     let refusal = refused.as_ref();
     let values = match refusal.filter(|r| r.form == "edit") {

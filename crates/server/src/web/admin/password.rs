@@ -49,7 +49,7 @@ const PASSWORD_FIELDS: [&str; 3] = ["current_password", "new_password", "new_pas
 /// Whether the signed-in account's password is a one-time one still to be changed.
 async fn password_due(state: &AppState, caller: &Caller) -> Result<bool, ApiError> {
     match &caller.account {
-        Some(a) => Ok(state.store.accounts_with_one_time_password().await?.contains(&a.id)),
+        Some(a) => Ok(state.store.one_time_password(&a.id).await?),
         None => Ok(false),
     }
 }
