@@ -7,9 +7,10 @@
 //! added tomorrow is checked tomorrow; on SQLite only, as the other browser tests.
 
 use crate::common::webdriver::Browser;
-use crate::common::{Roles, TestServer, file_and_publish, jp_vep_board, publish_through_review, reviewers};
+use crate::common::{
+    Roles, TestServer, file_and_publish, jp_vep_board, publish_joint_statement, publish_through_review, reviewers,
+};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 in_browser!(every_portal_page_has_no_serious_accessibility_violation);
 
@@ -111,28 +112,7 @@ async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer,
         }),
     )
     .await;
-    let (st, claim) = roles
-        .editor
-        .post(
-            "/api/v1/attributions",
-            &json!({"incident": incident, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
-                    "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{claim}");
-    let claim = claim["id"].as_str().expect("claim id").to_owned();
-    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/attributions/{claim}")).await;
-    let (st, statement) = roles
-        .editor
-        .post(
-            "/api/v1/statements",
-            &json!({"text": {"ja": "DNS基盤への攻撃をロシアに帰属させる共同声明", "en": "Joint statement on the DNS attack"},
-                    "claims": [claim], "issued_on": "2023-09-02"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{statement}");
-    let statement = statement["id"].as_str().expect("statement id").to_owned();
-    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/statements/{statement}")).await;
+    let statement = publish_joint_statement(&roles, &reviewers, &incident).await;
     let (st, v) = roles
         .admin
         .post(
@@ -197,10 +177,7 @@ async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer,
     let mut found = Vec::new();
     let anonymous = audit(&b, &s, &pages, "signed out", &mut found).await;
     b.goto(&s.at("/sign-in")).await;
-    b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys("admin").await;
-    b.find("form[action='/sign-in'] input[name=password]").await.send_keys(&s.admin_password).await;
-    b.find("form[action='/sign-in'] button[type=submit]").await.click().await;
-    b.wait_for("header .user b", Duration::from_secs(10)).await;
+    b.sign_in("admin", &s.admin_password).await;
     let signed_in = audit(&b, &s, &pages, "admin", &mut found).await;
     eprintln!("axe: {anonymous} page views signed out, {signed_in} signed in; {} serious or critical", found.len());
     assert!(anonymous >= pages.len() && signed_in >= pages.len(), "pages that were not HTML: {anonymous}, {signed_in}");

@@ -9,24 +9,6 @@ use std::time::Duration;
 
 in_browser!(an_admin_changes_the_one_time_password_and_creates_an_account);
 
-fn in_lang(s: &TestServer, path: &str, lang: &str) -> String {
-    s.at(&format!("{path}{}lang={lang}", if path.contains('?') { '&' } else { '?' }))
-}
-
-/// Clicks a submit button and waits for the new page (not the old one still showing), then for
-/// `then` on it.
-async fn submit_and_wait(b: &Browser, button: &str, then: &str) {
-    b.execute("window.nwBeforeSubmit = true", vec![]).await;
-    b.find(button).await.click().await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let fresh = "return window.nwBeforeSubmit === undefined && document.readyState === 'complete'";
-    while b.execute(fresh, vec![]).await != json!(true) {
-        assert!(std::time::Instant::now() < deadline, "`{button}` led to no new page");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    b.wait_for(then, Duration::from_secs(15)).await;
-}
-
 async fn an_admin_changes_the_one_time_password_and_creates_an_account(s: TestServer, b: Browser) {
     // The machine's operator gives the admin a new one-time password.
     let out = s.cli(&["accounts", "reset-password", "admin"]);
@@ -34,34 +16,33 @@ async fn an_admin_changes_the_one_time_password_and_creates_an_account(s: TestSe
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let one_time = text.lines().next().and_then(|l| l.rsplit(' ').next()).expect("password").to_owned();
 
-    b.goto(&in_lang(&s, "/sign-in", "ja")).await;
-    b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys("admin").await;
-    b.find("form[action='/sign-in'] input[name=password]").await.send_keys(&one_time).await;
-    submit_and_wait(&b, "form[action='/sign-in'] button[type=submit]", "#password-due").await;
+    b.goto(&s.in_lang("/sign-in", "ja")).await;
+    b.fill_sign_in("admin", &one_time).await;
+    b.submit_and_wait("form[action='/sign-in'] button[type=submit]", "#password-due").await;
     assert!(b.current_url().await.contains("/account/password?lang=ja"), "{}", b.current_url().await);
     b.screenshot("admin-password-due-ja").await;
     // Any other page leads back to the form until the password is changed.
-    b.goto(&in_lang(&s, "/admin/accounts", "ja")).await;
+    b.goto(&s.in_lang("/admin/accounts", "ja")).await;
     b.wait_for("#password-due", Duration::from_secs(10)).await;
     let new = "the administrator's own password";
     b.find("input[name=current_password]").await.send_keys(&one_time).await;
     b.find("input[name=new_password]").await.send_keys(new).await;
     b.find("input[name=new_password_again]").await.send_keys(new).await;
-    submit_and_wait(&b, "#change-password button[type=submit]", "#create-token").await;
+    b.submit_and_wait("#change-password button[type=submit]", "#create-token").await;
     assert!(b.current_url().await.contains("/account/tokens"), "{}", b.current_url().await);
 
     // An account through the form, in English: a reviewer for Japan.
-    b.goto(&in_lang(&s, "/admin/accounts", "en")).await;
+    b.goto(&s.in_lang("/admin/accounts", "en")).await;
     b.wait_for("#create-account", Duration::from_secs(10)).await;
     b.find("#create-account input[name=username]").await.send_keys("rita").await;
     b.find("#create-account input[name=display_name]").await.send_keys("Rita Reviewer").await;
     b.find("#create-account select[name=role]").await.select_option("reviewer").await;
     b.find("#create-account select[name=stakeholder]").await.select_option("jp").await;
-    submit_and_wait(&b, "#create-account button[type=submit]", "#one-time-password").await;
+    b.submit_and_wait("#create-account button[type=submit]", "#one-time-password").await;
     assert_eq!(b.find("#created-username").await.text().await, "rita");
     assert!(b.find("#one-time-password").await.text().await.len() >= 32);
     b.screenshot("admin-account-created-en").await;
-    b.goto(&in_lang(&s, "/admin/accounts", "en")).await;
+    b.goto(&s.in_lang("/admin/accounts", "en")).await;
     let edit = b.wait_for("#account-rita a", Duration::from_secs(10)).await;
     let href = edit.attribute("href").await.expect("href");
     let id = href.split('?').next().and_then(|p| p.rsplit('/').next()).expect("id").to_owned();
@@ -76,7 +57,7 @@ async fn an_admin_changes_the_one_time_password_and_creates_an_account(s: TestSe
             ("tokens", "/account/tokens".to_owned(), "#create-token"),
             ("password", "/account/password".to_owned(), "#change-password"),
         ] {
-            b.goto(&in_lang(&s, &path, lang)).await;
+            b.goto(&s.in_lang(&path, lang)).await;
             b.wait_for(then, Duration::from_secs(10)).await;
             assert_eq!(b.execute("return document.documentElement.lang", vec![]).await, json!(lang), "{path}");
             b.screenshot(&format!("admin-{name}-{lang}")).await;

@@ -6,7 +6,9 @@
 //! backend does not change (the HTTP tests cover both backends), and each test costs a browser.
 
 use crate::common::webdriver::{Browser, keys};
-use crate::common::{Api, Roles, TestServer, account, file_and_publish, publish_through_review, reviewers};
+use crate::common::{
+    Api, Roles, TestServer, account, file_and_publish, publish_joint_statement, publish_through_review, reviewers,
+};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -23,11 +25,6 @@ const HOSTILE: &str = "<script>alert(1)</script>";
 
 /// The English navigation's label for the norm list, and its Japanese counterpart.
 const NAV_NORMS: [(&str, &str); 2] = [("ja", "規範"), ("en", "Norms")];
-
-/// A page URL in a language.
-fn in_lang(s: &TestServer, path: &str, lang: &str) -> String {
-    s.at(&format!("{path}{}lang={lang}", if path.contains('?') { '&' } else { '?' }))
-}
 
 /// A published position of Acme on gcsc-1, as the adoption matrix and its CSV show it.
 async fn seed_position(admin: &Api) {
@@ -162,7 +159,7 @@ async fn main_pages_render_in_both_languages_with_screenshots(s: TestServer, b: 
     for (lang, nav_norms) in NAV_NORMS {
         for (name, path) in pages {
             let what = format!("{path} ({lang})");
-            b.goto(&in_lang(&s, path, lang)).await;
+            b.goto(&s.in_lang(path, lang)).await;
             assert_no_alert(&b, &what).await;
             let declared = b.execute("return document.documentElement.lang", vec![]).await;
             assert_eq!(declared, json!(lang), "{what}: <html lang>");
@@ -220,7 +217,7 @@ async fn hostile_title_renders_as_text(s: TestServer, b: Browser) {
     for lang in ["ja", "en"] {
         for path in ["/", "/metrics"].into_iter().chain(shows_it) {
             let what = format!("{path} ({lang})");
-            b.goto(&in_lang(&s, path, lang)).await;
+            b.goto(&s.in_lang(path, lang)).await;
             assert_no_alert(&b, &what).await;
             assert!(b.find_all("main script").await.is_empty(), "{what}: record text became a <script>");
             if shows_it.contains(&path) {
@@ -229,7 +226,7 @@ async fn hostile_title_renders_as_text(s: TestServer, b: Browser) {
             }
         }
     }
-    b.goto(&in_lang(&s, &incident, "en")).await;
+    b.goto(&s.in_lang(&incident, "en")).await;
     assert_eq!(b.find("#incident-title").await.text().await, HOSTILE);
     b.quit().await;
 }
@@ -278,7 +275,7 @@ async fn keyboard_reaches_every_link_and_labelled_fields(s: TestServer, b: Brows
     for lang in ["ja", "en"] {
         for path in ["/sign-in", "/incidents"] {
             let what = format!("{path} ({lang})");
-            b.goto(&in_lang(&s, path, lang)).await;
+            b.goto(&s.in_lang(path, lang)).await;
             let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
             assert_eq!(unlabelled, json!([]), "{what}: fields without a label");
             // From a fresh page the focus is on the body; the skip link comes first (and shows
@@ -307,7 +304,7 @@ async fn keyboard_reaches_every_link_and_labelled_fields(s: TestServer, b: Brows
             assert!(missed.is_empty(), "{what}: Tab never reaches the links {missed:?} (reached {reached:?})");
         }
         // Sign in without the mouse: Tab to the user name, type, Tab, type, Enter.
-        b.goto(&in_lang(&s, "/sign-in", lang)).await;
+        b.goto(&s.in_lang("/sign-in", lang)).await;
         tab_until(&b, 40, |f| f["name"] == "username").await;
         b.press("admin").await;
         b.press(keys::TAB).await;
@@ -329,7 +326,7 @@ async fn keyboard_reaches_every_link_and_labelled_fields(s: TestServer, b: Brows
 async fn csv_download_arrives_as_a_file(s: TestServer, b: Browser) {
     let roles = Roles::set_up(&s).await;
     seed_position(&roles.admin).await;
-    b.goto(&in_lang(&s, "/adoption", "en")).await;
+    b.goto(&s.in_lang("/adoption", "en")).await;
     let link = b.find("main a[href*='format=csv']").await;
     assert_eq!(link.text().await, "Get as CSV");
     link.click().await;
@@ -356,31 +353,9 @@ async fn csv_download_arrives_as_a_file(s: TestServer, b: Browser) {
     b.quit().await;
 }
 
-/// Signs in on the page the browser is on (the sign-in form), as a person types.
-async fn sign_in_here(b: &Browser, (username, password): &(String, String)) {
-    b.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10)).await.send_keys(username).await;
-    b.find("form[action='/sign-in'] input[name=password]").await.send_keys(password).await;
-    b.find("form[action='/sign-in'] button[type=submit]").await.click().await;
-    b.wait_for("header .user b", Duration::from_secs(10)).await;
-}
-
 async fn sign_out(b: &Browser) {
     b.find("header form.inline button").await.click().await;
     b.wait_for("header a[href^='/sign-in']", Duration::from_secs(10)).await;
-}
-
-/// Clicks a submit button and waits for the new page it leads to (not the old one still
-/// showing), then for `then` on it.
-async fn submit_and_wait(b: &Browser, button: &str, then: &str) {
-    b.execute("window.nwBeforeSubmit = true", vec![]).await;
-    b.find(button).await.click().await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let fresh = "return window.nwBeforeSubmit === undefined && document.readyState === 'complete'";
-    while b.execute(fresh, vec![]).await != json!(true) {
-        assert!(std::time::Instant::now() < deadline, "`{button}` led to no new page");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    b.wait_for(then, Duration::from_secs(15)).await;
 }
 
 /// The whole path of a record, once in Japanese and once in English: an analyst at a national
@@ -407,9 +382,9 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
     ];
     for (lang, title, search, target, rationale) in runs {
         // The analyst is sent to sign in from the filing form and comes back to it.
-        b.goto(&in_lang(&s, "/incidents/new", lang)).await;
+        b.goto(&s.in_lang("/incidents/new", lang)).await;
         b.find("#sign-in-first a").await.click().await;
-        sign_in_here(&b, &analyst).await;
+        b.sign_in(&analyst.0, &analyst.1).await;
         let form = b.wait_for("form#file-incident", Duration::from_secs(10)).await;
         assert!(b.current_url().await.contains("/incidents/new"), "back on the form after signing in");
         let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
@@ -428,7 +403,7 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         form.find("select[name=availability]").await.select_option("high").await;
         form.find("textarea[name=sources]").await.send_keys("https://example.org/grid-report").await;
         b.screenshot(&format!("workflow-{lang}-1-filing-form")).await;
-        submit_and_wait(&b, "form#file-incident button[value=in-review]", "#incident-title").await;
+        b.submit_and_wait("form#file-incident button[value=in-review]", "#incident-title").await;
         assert_eq!(b.find("#incident-title").await.text().await, title);
         let incident = b.current_url().await;
         let unlabelled = b.execute(UNLABELLED_FIELDS, vec![]).await;
@@ -444,19 +419,19 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         form.find("input[name=actor_state]").await.send_keys("RU").await;
         form.find("select[name=level]").await.select_option("likely").await;
         form.find(&format!("textarea[name=rationale_{lang}]")).await.send_keys(rationale).await;
-        submit_and_wait(&b, "#add-assessment button[value=in-review]", "#awaiting tr[data-kind=assessments]").await;
+        b.submit_and_wait("#add-assessment button[value=in-review]", "#awaiting tr[data-kind=assessments]").await;
         assert_eq!(b.find_all("#awaiting tr.awaiting").await.len(), 2, "the incident and its assessment await review");
         b.screenshot(&format!("workflow-{lang}-2-awaiting-review")).await;
         sign_out(&b).await;
 
         // Each reviewer approves both records; the second publishes them.
         for (n, reviewer) in reviewers.iter().enumerate() {
-            b.goto(&in_lang(&s, "/sign-in", lang)).await;
-            sign_in_here(&b, reviewer).await;
+            b.goto(&s.in_lang("/sign-in", lang)).await;
+            b.sign_in(&reviewer.0, &reviewer.1).await;
             b.goto(&incident).await;
             for kind in ["incidents", "assessments"] {
                 let row = format!("#awaiting tr[data-kind={kind}]");
-                submit_and_wait(&b, &format!("{row} button[value=approve]"), &row).await;
+                b.submit_and_wait(&format!("{row} button[value=approve]"), &row).await;
                 let approvals = b.find(&format!("{row} td.approvals")).await.text().await;
                 let refusal = match b.try_find(".refusal").await {
                     Some(r) => r.text().await,
@@ -467,8 +442,7 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
             if n == 1 {
                 b.screenshot(&format!("workflow-{lang}-3-approved")).await;
                 for kind in ["incidents", "assessments"] {
-                    submit_and_wait(
-                        &b,
+                    b.submit_and_wait(
                         &format!("#awaiting tr[data-kind={kind}] form[action$='/publish'] button"),
                         "#work",
                     )
@@ -480,7 +454,7 @@ async fn analyst_files_reviewers_approve_and_a_researcher_downloads_it(s: TestSe
         }
 
         // The researcher searches, finds it, opens it, and downloads the list as CSV.
-        b.goto(&in_lang(&s, "/incidents", lang)).await;
+        b.goto(&s.in_lang("/incidents", lang)).await;
         b.find("form.filters input[name=q]").await.send_keys(search).await;
         b.press(keys::ENTER).await;
         // The unfiltered list has rows too: wait for the search's page before reading one, or
@@ -521,28 +495,7 @@ async fn a_ministry_co_signs_a_statement_with_normwatch_sign(s: TestServer, b: B
     let roles = Roles::set_up(&s).await;
     let reviewers = reviewers(&s, &roles.admin).await;
     let id = publish_incident(&roles, &reviewers, &incident_body("DNS基盤への攻撃", "Registry")).await;
-    let (st, claim) = roles
-        .editor
-        .post(
-            "/api/v1/attributions",
-            &json!({"incident": id, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
-                    "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{claim}");
-    let claim = claim["id"].as_str().expect("claim id").to_owned();
-    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/attributions/{claim}")).await;
-    let (st, statement) = roles
-        .editor
-        .post(
-            "/api/v1/statements",
-            &json!({"text": {"ja": "DNS基盤への攻撃をロシアに帰属させる共同声明", "en": "Joint statement on the DNS attack"},
-                    "claims": [claim], "issued_on": "2023-09-02"}),
-        )
-        .await;
-    assert_eq!(st, 201, "{statement}");
-    let statement = statement["id"].as_str().expect("statement id").to_owned();
-    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/statements/{statement}")).await;
+    let statement = publish_joint_statement(&roles, &reviewers, &id).await;
     let key = s.dir().join("mofa.key");
     let out = s.cli(&["keygen", key.to_str().expect("path")]);
     assert!(out.status.success());
@@ -554,9 +507,9 @@ async fn a_ministry_co_signs_a_statement_with_normwatch_sign(s: TestServer, b: B
     let canonical = api["canonical"].as_str().expect("canonical").to_owned();
 
     let ministry = account(&roles.admin, "mofa", "contributor", Some("jp")).await;
-    b.goto(&in_lang(&s, "/sign-in", "ja")).await;
-    sign_in_here(&b, &ministry).await;
-    b.goto(&in_lang(&s, &format!("/statements/{statement}"), "ja")).await;
+    b.goto(&s.in_lang("/sign-in", "ja")).await;
+    b.sign_in(&ministry.0, &ministry.1).await;
+    b.goto(&s.in_lang(&format!("/statements/{statement}"), "ja")).await;
     assert_eq!(b.find("#canonical").await.text().await, canonical, "the page shows the canonical bytes");
     assert!(b.body_text().await.contains("normwatch sign --key"), "the page explains how to sign");
     b.find("#download-canonical").await.click().await;
@@ -568,7 +521,7 @@ async fn a_ministry_co_signs_a_statement_with_normwatch_sign(s: TestServer, b: B
     let form = b.find("#co-sign-form").await;
     assert_eq!(form.find("input[name=stakeholder]").await.property("value").await, json!("jp"), "signs for its own");
     form.find("textarea[name=signature]").await.send_keys(&signature).await;
-    submit_and_wait(&b, "#co-sign-form button[type=submit]", "#signatures").await;
+    b.submit_and_wait("#co-sign-form button[type=submit]", "#signatures").await;
     let row = b.find("#signatures tbody tr").await.text().await;
     assert!(row.contains("jp") && row.contains("有効"), "the signature is listed as valid: {row}");
     b.screenshot("workflow-ja-6-co-signed-statement").await;

@@ -120,6 +120,11 @@ impl TestServer {
         format!("{}{path}", self.url)
     }
 
+    /// A page's URL in a language.
+    pub fn in_lang(&self, path: &str, lang: &str) -> String {
+        self.at(&format!("{path}{}lang={lang}", if path.contains('?') { '&' } else { '?' }))
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         reqwest::get(self.at(path)).await.expect("request")
     }
@@ -595,4 +600,32 @@ pub async fn jp_vep_board(s: &TestServer, roles: &Roles, members: &[(&str, &str)
     let (st, b) = roles.editor.post("/api/v1/vep/boards", &board).await;
     assert_eq!(st, 201, "{b}");
     signed
+}
+
+/// Japan attributes `incident` to Russia and a collective statement makes that claim, both
+/// published through review; answers the statement's id.
+pub async fn publish_joint_statement(roles: &Roles, reviewers: &(Api, Api), incident: &str) -> String {
+    let (st, claim) = roles
+        .editor
+        .post(
+            "/api/v1/attributions",
+            &serde_json::json!({"incident": incident, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
+                    "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2023-09-01"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{claim}");
+    let claim = claim["id"].as_str().expect("claim id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/attributions/{claim}")).await;
+    let (st, statement) = roles
+        .editor
+        .post(
+            "/api/v1/statements",
+            &serde_json::json!({"text": {"ja": "DNS基盤への攻撃をロシアに帰属させる共同声明", "en": "Joint statement on the DNS attack"},
+                    "claims": [claim], "issued_on": "2023-09-02"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{statement}");
+    let statement = statement["id"].as_str().expect("statement id").to_owned();
+    publish_through_review(&roles.editor, &reviewers.0, &reviewers.1, &format!("/api/v1/statements/{statement}")).await;
+    statement
 }

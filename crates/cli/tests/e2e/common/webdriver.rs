@@ -221,6 +221,37 @@ impl Browser {
         Some(Element { browser: self, id: id.to_owned() })
     }
 
+    /// Clicks a submit button and waits for the new page it leads to (not the old one still
+    /// showing), then for `then` on it.
+    pub async fn submit_and_wait(&self, button: &str, then: &str) {
+        self.execute("window.nwBeforeSubmit = true", vec![]).await;
+        self.find(button).await.click().await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let fresh = "return window.nwBeforeSubmit === undefined && document.readyState === 'complete'";
+        while self.execute(fresh, vec![]).await != json!(true) {
+            assert!(Instant::now() < deadline, "`{button}` led to no new page");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_for(then, Duration::from_secs(15)).await;
+    }
+
+    /// Types a username and password into the sign-in form of the page the browser is on.
+    pub async fn fill_sign_in(&self, username: &str, password: &str) {
+        self.wait_for("form[action='/sign-in'] input[name=username]", Duration::from_secs(10))
+            .await
+            .send_keys(username)
+            .await;
+        self.find("form[action='/sign-in'] input[name=password]").await.send_keys(password).await;
+    }
+
+    /// Signs in on the sign-in form the browser is on, as a person types, and waits for the
+    /// header to name who is signed in.
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        self.fill_sign_in(username, password).await;
+        self.find("form[action='/sign-in'] button[type=submit]").await.click().await;
+        self.wait_for("header .user b", Duration::from_secs(10)).await;
+    }
+
     /// The element that has the keyboard focus (the body when none has).
     pub async fn active_element(&self) -> Element<'_> {
         let v = self.get("/element/active").await;
