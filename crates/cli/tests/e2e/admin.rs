@@ -3,7 +3,7 @@
 //! disable and enable accounts; everyone manages their own API tokens. Over HTTP, on SQLite and
 //! PostgreSQL.
 use crate::common::{Api, TestServer, account, field_value, no_redirects, token_for};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 use serde_json::json;
 
 on_both_backends!(
@@ -51,35 +51,13 @@ struct Answer {
 async fn answer(r: reqwest::Response) -> Answer {
     let status = r.status().as_u16();
     let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let session = r
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("nw_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned());
+    let session = crate::common::set_cookie(&r, "nw_session");
     Answer { status, location, html: r.text().await.expect("body"), session }
 }
 
 /// Signs in through the form, as a person does; the answer to the form's post.
 async fn sign_in<'s>(s: &'s TestServer, username: &str, password: &str) -> (Answer, Option<Portal<'s>>) {
-    let c = no_redirects();
-    let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
-    let login = form
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("nw_login_csrf="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .expect("login cookie");
-    let r = c
-        .post(s.at("/sign-in"))
-        .header(COOKIE, format!("nw_login_csrf={login}"))
-        .form(&[("username", username), ("password", password), ("csrf", &login), ("lang", "en")])
-        .send()
-        .await
-        .expect("post");
+    let r = crate::common::post_sign_in(s, username, password).await;
     let a = answer(r).await;
     let portal = a.session.clone().map(|session| Portal { s, session, csrf: String::new() });
     (a, portal)

@@ -6,7 +6,7 @@
 //! sources closed to readers and anonymous visitors.
 
 use crate::common::{Backend, Roles, TestServer, account, field_value, no_redirects};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 
 /// Each listed test on both backends, with a server that may poll loopback sources.
 macro_rules! with_private_sources {
@@ -59,26 +59,10 @@ struct Portal<'a> {
 
 impl<'a> Portal<'a> {
     async fn sign_in(s: &'a TestServer, (username, password): &(String, String)) -> Portal<'a> {
-        let c = no_redirects();
-        let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
-        let cookie = |r: &reqwest::Response, name: &str| {
-            r.headers()
-                .get_all(SET_COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(|v| v.strip_prefix(&format!("{name}=")).and_then(|v| v.split(';').next()).map(str::to_owned))
-                .unwrap_or_else(|| panic!("no {name} cookie"))
-        };
-        let login = cookie(&form, "nw_login_csrf");
-        let r = c
-            .post(s.at("/sign-in"))
-            .header(COOKIE, format!("nw_login_csrf={login}"))
-            .form(&[("username", username.as_str()), ("password", password), ("csrf", &login), ("lang", "en")])
-            .send()
-            .await
-            .expect("post");
+        let r = crate::common::post_sign_in(s, username, password).await;
         assert_eq!(r.status(), 303, "sign-in of {username}");
-        let mut portal = Portal { s, session: cookie(&r, "nw_session"), csrf: String::new() };
+        let session = crate::common::set_cookie(&r, "nw_session").expect("session cookie");
+        let mut portal = Portal { s, session, csrf: String::new() };
         let (_, html) = portal.get("/incidents?lang=en").await;
         portal.csrf = field_value(&html, "csrf");
         portal

@@ -4,7 +4,7 @@
 //! and refused forms that keep what was typed and store nothing.
 
 use crate::common::{Api, TestServer, account, cert_coop, token_for};
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 use serde_json::json;
 
 on_both_backends!(
@@ -27,34 +27,9 @@ struct Portal<'a> {
 
 impl<'a> Portal<'a> {
     async fn sign_in(s: &'a TestServer, username: &str, password: &str) -> Portal<'a> {
-        let c = client();
-        let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
-        let login = form
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("nw_login_csrf="))
-            .and_then(|v| v.split(';').next())
-            .expect("login cookie")
-            .to_owned();
-        let r = c
-            .post(s.at("/sign-in"))
-            .header(COOKIE, format!("nw_login_csrf={login}"))
-            .form(&[("username", username), ("password", password), ("csrf", &login), ("lang", "en")])
-            .send()
-            .await
-            .expect("post");
+        let r = crate::common::post_sign_in(s, username, password).await;
         assert_eq!(r.status(), 303, "sign-in of {username}");
-        let session = r
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("nw_session="))
-            .and_then(|v| v.split(';').next())
-            .expect("session cookie")
-            .to_owned();
+        let session = crate::common::set_cookie(&r, "nw_session").expect("session cookie");
         let mut portal = Portal { s, session, csrf: String::new() };
         let (_, html) = portal.get("/incidents?lang=en").await;
         portal.csrf = crate::common::field_value(&html, "csrf");

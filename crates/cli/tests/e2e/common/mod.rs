@@ -502,6 +502,29 @@ pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
+/// The value of the cookie `name` that a response sets, if it sets one.
+pub fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")).and_then(|v| v.split(';').next()).map(str::to_owned))
+}
+
+/// Signs in through the portal's form as a browser without JavaScript does (the form's login
+/// CSRF cookie, then the post); the post's answer, redirects not followed.
+pub async fn post_sign_in(s: &TestServer, username: &str, password: &str) -> reqwest::Response {
+    let c = no_redirects();
+    let form = c.get(s.at("/sign-in?lang=en")).send().await.expect("get");
+    let login = set_cookie(&form, "nw_login_csrf").expect("login cookie");
+    c.post(s.at("/sign-in"))
+        .header(reqwest::header::COOKIE, format!("nw_login_csrf={login}"))
+        .form(&[("username", username), ("password", password), ("csrf", &login), ("lang", "en")])
+        .send()
+        .await
+        .expect("post")
+}
+
 /// The strings at `key` of the objects in the array `items` (the ids of a list), skipping
 /// objects without one.
 pub fn strings(items: &serde_json::Value, key: &str) -> Vec<String> {
