@@ -4,16 +4,16 @@
 use crate::ports::FigureSources;
 use crate::{Acting, App, AppError};
 use normwatch_core::adoption::{Position, Stance};
-use normwatch_core::incident::PartialDate;
+use normwatch_core::incident::{IncidentQuery, PartialDate};
 use normwatch_core::metrics::{
-    ClaimDate, LagFigures, ResponseRates, VIOLATION_LEVELS, ViolationCount, attribution_lag, response_rates,
-    violations_per_norm_year,
+    AttributionLagYear, ClaimDate, LagFigures, ResponseRates, VIOLATION_LEVELS, ViolationCount, YearResponseRate,
+    attribution_lag, response_rates, response_rates_by_year, violations_per_norm_year,
 };
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput};
 use normwatch_core::{RecordStatus, Viewer};
 use normwatch_store::{LedgerRecord, RecordFilter, StakeholderFilter};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How the attribution lag is computed, for readers of the figure.
 pub const LAG_RULE: &str = "days from the incident's start (or its discovery when the start is unknown) to its first attribution by each kind of attributor; a date known only to the month or year is the interval of its days, so each lag is an interval [lower, upper] (lower clamped at 0 when the dates overlap; left out only when the attribution certainly precedes the start); the medians of the lower and of the upper bounds bound the median; day_precise_median_days uses only incidents with both dates known to the day; a linked group of records counts as one incident";
@@ -65,6 +65,18 @@ pub struct EndorsedViolation {
     pub position: String,
 }
 
+/// How attribution and response have gone over the years, over the incidents a query selects:
+/// the attribution lag per year of the incident's start and kind of attributor, and the response
+/// rate per year (`/analysis/attribution`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AttributionTrends {
+    pub rule: &'static str,
+    /// Published standing attribution claims counted (those about the selected incidents).
+    pub claims: usize,
+    pub lag_by_year: Vec<AttributionLagYear>,
+    pub responses_by_year: Vec<YearResponseRate>,
+}
+
 /// What the figures are computed from, read once per request: the standing published records
 /// the viewer may read, incident dates, and the linked groups (confirmed links between incidents
 /// the viewer may read, so one real-world incident counts once).
@@ -96,6 +108,33 @@ impl Sources {
             dates: if wanted.dates { store.incident_dates(viewer).await? } else { HashMap::new() },
             groups: if wanted.claims { store.incident_groups(viewer).await? } else { HashMap::new() },
         })
+    }
+
+    /// Keeps only the findings about `incidents` (a filtered page's selection).
+    fn only(mut self, incidents: &HashSet<String>) -> Sources {
+        self.assessments.retain(|a| incidents.contains(&a.body.incident));
+        self.claims.retain(|c| incidents.contains(&c.body.incident));
+        self.responses.retain(|r| incidents.contains(&r.body.incident));
+        self
+    }
+
+    fn start_year(&self, incident: &str) -> Option<i32> {
+        self.dates.get(incident).and_then(|(s, d)| s.as_ref().or(d.as_ref())).map(PartialDate::year)
+    }
+
+    fn trends(&self) -> AttributionTrends {
+        let lag = self.lag();
+        AttributionTrends {
+            rule: LAG_RULE,
+            claims: lag.claims,
+            lag_by_year: lag.figures.by_year,
+            responses_by_year: response_rates_by_year(
+                self.claims.iter().filter(|c| c.body.attributed_to.state.is_some()).map(|c| c.body.incident.as_str()),
+                self.responses.iter().map(|r| r.body.incident.as_str()),
+                &self.groups,
+                |i| self.start_year(i),
+            ),
+        }
     }
 
     fn violation_counts(&self) -> Vec<ViolationCount> {
@@ -209,6 +248,19 @@ impl<S: FigureSources> App<'_, S> {
     pub async fn response_figures(&self, who: Acting<'_>) -> Result<ResponseRates, AppError> {
         let wanted = Wanted { claims: true, responses: true, ..Wanted::default() };
         Ok(self.figure_sources(who, wanted).await?.response_rates())
+    }
+
+    /// The attribution lag and the response rate per year, over the incidents `q`'s filters
+    /// select (all the viewer may read when it has none).
+    pub async fn attribution_trends(&self, who: Acting<'_>, q: &IncidentQuery) -> Result<AttributionTrends, AppError> {
+        let wanted = Wanted { claims: true, responses: true, dates: true, ..Wanted::default() };
+        let mut sources = self.figure_sources(who, wanted).await?;
+        // Paging and order do not select; anything else does.
+        if !(q.facets.is_empty() && q.year.is_none() && q.status.is_none() && q.terms.is_empty()) {
+            let ids = self.store.matching_incident_ids(&who.viewer(), q).await?;
+            sources = sources.only(&ids);
+        }
+        Ok(sources.trends())
     }
 
     pub async fn endorsed_violations(&self, who: Acting<'_>) -> Result<EndorsedViolations, AppError> {

@@ -13,7 +13,7 @@ use normwatch_core::capacity::{
 use normwatch_core::cbm::{ContactInput, HotlineInput, HotlineMessage, PointOfContact};
 use normwatch_core::consultation::{Consultation, ConsultationInput, OutcomeInput};
 use normwatch_core::evidence::EvidenceUpload;
-use normwatch_core::incident::PartialDate;
+use normwatch_core::incident::{IncidentQuery, PartialDate};
 use normwatch_core::linking::LinkStatus;
 use normwatch_core::vep::{DecisionInput, VepCase, VepCaseInput};
 use normwatch_core::violation::{ReviewRule, Verdict};
@@ -25,7 +25,7 @@ use normwatch_store::{
     StoreError, VepBoard, VulnerabilityEvent, WriteOptions,
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
 /// Declares a capability trait and its implementation for `Store`, which calls `Store`'s own
@@ -306,5 +306,7 @@ ports! {
         fn incident_dates(&self, viewer: &Viewer) -> HashMap<String, (Option<PartialDate>, Option<PartialDate>)>;
         /// Each incident in a confirmed linked group, with its group's id.
         fn incident_groups(&self, viewer: &Viewer) -> HashMap<String, String>;
+        /// Every incident a query's filters match (paging ignored), as the viewer may read them.
+        fn matching_incident_ids(&self, viewer: &Viewer, q: &IncidentQuery) -> HashSet<String>;
     }
 }

@@ -117,6 +117,42 @@ pub fn response_rates<'a>(
     }
 }
 
+/// The response rate of the incidents attributed to a state that started in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearResponseRate {
+    pub year: i32,
+    #[serde(flatten)]
+    pub rate: ResponseRate,
+}
+
+/// The response rate per year an incident started: `attributed` and `responded` as for
+/// [`response_rates`]; a linked group's year is its members' earliest (`year_of` gives a member's,
+/// `None` when undated). Undated groups are left out: they belong to no year.
+pub fn response_rates_by_year<'a>(
+    attributed: impl IntoIterator<Item = &'a str>,
+    responded: impl IntoIterator<Item = &'a str>,
+    groups: &'a HashMap<String, String>,
+    year_of: impl Fn(&str) -> Option<i32>,
+) -> Vec<YearResponseRate> {
+    let responded: HashSet<&str> = responded.into_iter().map(|i| group_of(groups, i)).collect();
+    let mut group_year: HashMap<&str, Option<i32>> = HashMap::new();
+    for incident in attributed {
+        let year = year_of(incident);
+        let entry = group_year.entry(group_of(groups, incident)).or_insert(year);
+        *entry = match (*entry, year) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let mut per_year: BTreeMap<i32, HashSet<&str>> = BTreeMap::new();
+    for (group, year) in group_year {
+        if let Some(y) = year {
+            per_year.entry(y).or_default().insert(group);
+        }
+    }
+    per_year.into_iter().map(|(year, g)| YearResponseRate { year, rate: ResponseRate::of(&g, &responded) }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +217,23 @@ mod tests {
         );
         let empty = response_rates([], ["j1"], &none);
         assert_eq!((empty.overall.attributed_incidents, empty.overall.rate), (0, None));
+    }
+
+    #[test]
+    fn response_rate_per_year_counts_a_linked_group_once_in_its_earliest_year() {
+        let groups: HashMap<String, String> =
+            [("b".to_owned(), "g".to_owned()), ("c".to_owned(), "g".to_owned())].into();
+        let year = |i: &str| match i {
+            "a" => Some(2020),
+            "b" => Some(2021),
+            "c" => Some(2019),
+            _ => None,
+        };
+        let rates = response_rates_by_year(["a", "b", "c", "d"], ["c"], &groups, year);
+        let got: Vec<(i32, usize, usize)> =
+            rates.iter().map(|r| (r.year, r.rate.attributed_incidents, r.rate.with_response)).collect();
+        // b and c are one group, placed in 2019 and answered through c; d has no date.
+        assert_eq!(got, vec![(2019, 1, 1), (2020, 1, 0)]);
+        assert_eq!(rates[0].rate.rate, Some(1.0));
     }
 }

@@ -18,6 +18,7 @@ mod ledger;
 mod links;
 mod log;
 mod marked;
+mod matching;
 mod migrations;
 mod positions;
 mod rows;

@@ -96,7 +96,13 @@ fn sort_facets(facets: &mut BTreeMap<String, Vec<FacetCount>>) {
 }
 
 impl Store {
-    fn incident_where(&self, sql: &mut Sql, viewer: &Viewer, q: &IncidentQuery, others: &[String]) -> String {
+    pub(crate) fn incident_where(
+        &self,
+        sql: &mut Sql,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        others: &[String],
+    ) -> String {
         let mut parts = vec![visible_to(sql, viewer, "r")];
         // A version whose published successor the viewer may read is listed as that successor.
         let successor = visible_to(sql, viewer, "n");

@@ -14,6 +14,7 @@ mod admin_browser;
 mod adoption;
 mod api;
 mod architecture;
+mod attribution_trends;
 mod browser;
 mod capacity;
 mod cli;

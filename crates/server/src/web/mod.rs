@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod adoption;
+mod analysis;
 mod capacity;
 mod checks;
 mod collect;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/incident-links/{id}/{decision}", axum::routing::post(links::decide))
         .route("/log", get(log_page::page_log))
         .route("/metrics", get(metrics::page_metrics))
+        .route("/analysis/attribution", get(analysis::attribution::page))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
         .route("/taxonomies/{id}", get(pages::taxonomy))

@@ -76,3 +76,64 @@ pub fn bars(items: &[(String, f64)], x_label: &str) -> Result<String, String> {
     }
     Ok(svg)
 }
+
+/// One line per series over years (a point per year a series has), as an SVG chart; `y_max`
+/// fixes the top of the axis (100 for a percentage), otherwise the largest value sets it. Each
+/// series is drawn in its own colour and named in the legend.
+pub fn lines_by_year(
+    series: &[(String, Vec<(i32, f64)>)],
+    y_label: &str,
+    y_max: Option<f64>,
+) -> Result<String, String> {
+    // Colours distinguishable from each other and dark enough against white (3:1 or more).
+    const COLOURS: [RGBColor; 6] = [
+        RGBColor(31, 97, 163),
+        RGBColor(196, 78, 0),
+        RGBColor(30, 125, 60),
+        RGBColor(150, 40, 140),
+        RGBColor(120, 90, 20),
+        RGBColor(90, 90, 90),
+    ];
+    let years = series.iter().flat_map(|(_, points)| points.iter().map(|p| p.0));
+    let (first, last) = years.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let (first, last) = if first > last { (2000, 2001) } else { (first, last.max(first + 1)) };
+    let top =
+        y_max.unwrap_or_else(|| series.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)).fold(1.0_f64, f64::max) * 1.1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(first..last, 0f64..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .y_desc(y_label)
+            .x_labels(usize::try_from(last - first + 1).unwrap_or(10).min(12))
+            .x_label_formatter(&|y| y.to_string())
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (name, points)) in series.iter().enumerate() {
+            let colour = COLOURS[i % COLOURS.len()];
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(name.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, colour.filled()))).map_err(|e| e.to_string())?;
+        }
+        if !series.is_empty() {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

@@ -1,0 +1,2 @@
+//! Analysis pages: figures over the incidents the incident list's filters select.
+pub mod attribution;
