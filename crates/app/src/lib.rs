@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod collect;
 mod error;
 pub mod evidence;
+pub mod figure_cache;
 pub mod ledger;
 pub mod metrics;
 pub mod ports;
@@ -22,6 +23,7 @@ pub use capacity::NamedVulnerability;
 pub use collect::{CollectReport, Collector, TipInput, TriageInput};
 pub use error::AppError;
 pub use evidence::Blobs;
+pub use figure_cache::FigureCache;
 pub use ledger::{CorrectionInput, LedgerInput, ReviewInput};
 pub use stakeholder_records::StakeholderRecord;
 pub use statements::SignatureInput;
@@ -39,6 +41,8 @@ pub struct App<'a, S> {
     pub catalog: Arc<Catalog>,
     pub today: time::Date,
     pub review_rule: ReviewRule,
+    /// Figures kept until the next write (the instance's one cache).
+    pub figures: &'a FigureCache,
 }
 
 // Administration and cooperation: accounts, stakeholders, communities, consultations, CBMs, links.

@@ -221,51 +221,85 @@ impl<S: FigureSources> App<'_, S> {
         Sources::read(self.store, &who.viewer(), wanted).await
     }
 
+    /// A figure kept until the next write (see [`crate::figure_cache`]): under its name, the
+    /// viewer and its query.
+    async fn kept<T, F>(&self, name: &str, who: Acting<'_>, query: &str, compute: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, AppError>>,
+    {
+        let version = self.store.audit_version().await?;
+        let key = format!("{name}|{:?}|{query}", who.viewer());
+        Ok((*self.figures.get_or(key, version, compute).await?).clone())
+    }
+
     /// Every figure at once.
     pub async fn all_metrics(&self, who: Acting<'_>) -> Result<AllMetrics, AppError> {
-        let sources = self.figure_sources(who, EVERYTHING).await?;
-        Ok(AllMetrics {
-            violation_levels: VIOLATION_LEVELS,
-            violations: sources.violation_counts(),
-            attribution_lag: sources.lag(),
-            responses: sources.response_rates(),
-            endorsed_violations: sources.endorsed_violations(self.store, &who.viewer()).await?,
+        self.kept("all", who, "", async {
+            let sources = self.figure_sources(who, EVERYTHING).await?;
+            Ok(AllMetrics {
+                violation_levels: VIOLATION_LEVELS,
+                violations: sources.violation_counts(),
+                attribution_lag: sources.lag(),
+                responses: sources.response_rates(),
+                endorsed_violations: sources.endorsed_violations(self.store, &who.viewer()).await?,
+            })
         })
+        .await
     }
 
     pub async fn violation_figures(&self, who: Acting<'_>) -> Result<ViolationFigures, AppError> {
-        let wanted = Wanted { assessments: true, dates: true, ..Wanted::default() };
-        let violations = self.figure_sources(who, wanted).await?.violation_counts();
-        Ok(ViolationFigures { levels: VIOLATION_LEVELS, violations })
+        self.kept("violations", who, "", async {
+            let wanted = Wanted { assessments: true, dates: true, ..Wanted::default() };
+            let violations = self.figure_sources(who, wanted).await?.violation_counts();
+            Ok(ViolationFigures { levels: VIOLATION_LEVELS, violations })
+        })
+        .await
     }
 
     /// The attribution lag by attributor kind and by year, and how many claims it was drawn from.
     pub async fn attribution_lag(&self, who: Acting<'_>) -> Result<LagReport, AppError> {
-        let wanted = Wanted { claims: true, dates: true, ..Wanted::default() };
-        Ok(self.figure_sources(who, wanted).await?.lag())
+        self.kept("lag", who, "", async {
+            let wanted = Wanted { claims: true, dates: true, ..Wanted::default() };
+            Ok(self.figure_sources(who, wanted).await?.lag())
+        })
+        .await
     }
 
     pub async fn response_figures(&self, who: Acting<'_>) -> Result<ResponseRates, AppError> {
-        let wanted = Wanted { claims: true, responses: true, ..Wanted::default() };
-        Ok(self.figure_sources(who, wanted).await?.response_rates())
+        self.kept("responses", who, "", async {
+            let wanted = Wanted { claims: true, responses: true, ..Wanted::default() };
+            Ok(self.figure_sources(who, wanted).await?.response_rates())
+        })
+        .await
     }
 
     /// The attribution lag and the response rate per year, over the incidents `q`'s filters
     /// select (all the viewer may read when it has none).
     pub async fn attribution_trends(&self, who: Acting<'_>, q: &IncidentQuery) -> Result<AttributionTrends, AppError> {
-        let wanted = Wanted { claims: true, responses: true, dates: true, ..Wanted::default() };
-        let mut sources = self.figure_sources(who, wanted).await?;
         // Paging and order do not select; anything else does.
-        if !(q.facets.is_empty() && q.year.is_none() && q.status.is_none() && q.terms.is_empty()) {
-            let ids = self.store.matching_incident_ids(&who.viewer(), q).await?;
-            sources = sources.only(&ids);
-        }
-        Ok(sources.trends())
+        let filtered = !(q.facets.is_empty() && q.year.is_none() && q.status.is_none() && q.terms.is_empty());
+        let selection =
+            if filtered { format!("{:?}|{:?}|{:?}|{:?}", q.facets, q.year, q.status, q.terms) } else { String::new() };
+        self.kept("trends", who, &selection, async {
+            let wanted = Wanted { claims: true, responses: true, dates: true, ..Wanted::default() };
+            let mut sources = self.figure_sources(who, wanted).await?;
+            if filtered {
+                let ids = self.store.matching_incident_ids(&who.viewer(), q).await?;
+                sources = sources.only(&ids);
+            }
+            Ok(sources.trends())
+        })
+        .await
     }
 
     pub async fn endorsed_violations(&self, who: Acting<'_>) -> Result<EndorsedViolations, AppError> {
-        let wanted = Wanted { assessments: true, ..Wanted::default() };
-        let violations = self.figure_sources(who, wanted).await?.endorsed_violations(self.store, &who.viewer()).await?;
-        Ok(EndorsedViolations { count: violations.len(), violations })
+        self.kept("endorsed", who, "", async {
+            let wanted = Wanted { assessments: true, ..Wanted::default() };
+            let violations =
+                self.figure_sources(who, wanted).await?.endorsed_violations(self.store, &who.viewer()).await?;
+            Ok(EndorsedViolations { count: violations.len(), violations })
+        })
+        .await
     }
 }

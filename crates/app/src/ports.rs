@@ -308,5 +308,7 @@ ports! {
         fn incident_groups(&self, viewer: &Viewer) -> HashMap<String, String>;
         /// Every incident a query's filters match (paging ignored), as the viewer may read them.
         fn matching_incident_ids(&self, viewer: &Viewer, q: &IncidentQuery) -> HashSet<String>;
+        /// The latest audit entry's sequence number: figures computed after it hold until it moves.
+        fn audit_version(&self) -> i64;
     }
 }

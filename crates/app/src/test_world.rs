@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub(crate) struct World {
     pub store: Store,
     catalog: Arc<Catalog>,
+    figures: crate::FigureCache,
     _dir: tempfile::TempDir,
 }
 
@@ -30,12 +31,23 @@ impl World {
             };
             store.create_stakeholder(&setup, &s).await.expect("a stakeholder");
         }
-        World { store, catalog: Arc::new(Catalog::embedded().expect("the catalogue")), _dir: dir }
+        World {
+            store,
+            catalog: Arc::new(Catalog::embedded().expect("the catalogue")),
+            figures: Default::default(),
+            _dir: dir,
+        }
     }
 
     pub fn app(&self) -> App<'_, Store> {
         let today = time::macros::date!(2026 - 03 - 01);
-        App { store: &self.store, catalog: self.catalog.clone(), today, review_rule: ReviewRule::default() }
+        App {
+            store: &self.store,
+            catalog: self.catalog.clone(),
+            today,
+            review_rule: ReviewRule::default(),
+            figures: &self.figures,
+        }
     }
 
     pub async fn account(&self, username: &str, role: Role, stakeholder: Option<&str>) -> Account {

@@ -11,6 +11,7 @@ struct World {
     store: Store,
     _dir: tempfile::TempDir,
     catalog: Arc<Catalog>,
+    figures: normwatch_app::FigureCache,
 }
 
 impl World {
@@ -30,7 +31,7 @@ impl World {
             };
             store.create_stakeholder(&Actor("test".into()), &input).await.expect("stakeholder");
         }
-        World { store, _dir: dir, catalog }
+        World { store, _dir: dir, catalog, figures: Default::default() }
     }
 
     fn app(&self) -> App<'_, Store> {
@@ -39,6 +40,7 @@ impl World {
             catalog: self.catalog.clone(),
             today: time::macros::date!(2026 - 01 - 01),
             review_rule: ReviewRule::default(),
+            figures: &self.figures,
         }
     }
 

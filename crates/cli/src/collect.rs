@@ -96,6 +96,7 @@ fn app<'a>(instance: &'a setup::Instance, config: &Config) -> App<'a, Store> {
             approvals: config.review_approvals,
             stakeholder_kinds: config.review_stakeholder_kinds,
         },
+        figures: &instance.figures,
     }
 }
 

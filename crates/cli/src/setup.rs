@@ -30,6 +30,8 @@ pub struct Instance {
     pub seeded: crate::seed::Seeded,
     /// The first admin, created now: its username and one-time password.
     pub first_admin: Option<(String, String)>,
+    /// Figures kept until the next write, for the use cases a command runs.
+    pub figures: normwatch_app::FigureCache,
 }
 
 impl Instance {
@@ -78,7 +80,7 @@ pub async fn prepare(config: &Config) -> Result<Instance> {
     // What was published at start (the seed) is covered by a signed checkpoint at once.
     normwatch_server::log::TransparencyLog::new(key.clone()).checkpoint(&store).await?;
     let first_admin = first_admin(&store, &config.admin_username).await?;
-    Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin })
+    Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin, figures: Default::default() })
 }
 
 /// Creates the first admin account when there is no account at all.

@@ -54,6 +54,8 @@ pub struct AppState {
     pub instance: Arc<InstanceInfo>,
     /// Fetches sources and classifies items (collection, tips).
     pub collector: normwatch_app::Collector,
+    /// Figures over published records, kept until the next write (metrics, analysis pages).
+    pub figures: Arc<normwatch_app::FigureCache>,
 }
 
 /// Facts about this running instance that the API reports.
@@ -77,6 +79,7 @@ impl AppState {
             catalog: self.catalog(),
             today: today(),
             review_rule: self.instance.review_rule,
+            figures: &self.figures,
         }
     }
 
@@ -119,6 +122,7 @@ impl AppState {
             collector: normwatch_app::Collector::new(Default::default(), false).map_err(|e| {
                 normwatch_store::StoreError::Corrupt { what: "collector".into(), reason: e.to_string() }
             })?,
+            figures: Default::default(),
         })
     }
 }

@@ -146,3 +146,13 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// The sequence number of the latest audit entry (0 when none): every write audits in its own
+    /// transaction, so figures computed after reading this are at least as new as it, and stay
+    /// true until it moves.
+    pub async fn audit_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS v FROM audit_log").fetch_one(&self.pool).await?;
+        Ok(row.try_get("v")?)
+    }
+}

@@ -3,11 +3,11 @@
 //! independent recount from the records read back over the API (filtered by country), with its
 //! CSV tables and precise refusals.
 
-use crate::common::{TestServer, data};
-use serde_json::Value;
+use crate::common::{Roles, TestServer, data, file_and_publish, reviewers};
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-on_both_backends!(attribution_trends_follow_the_incident_filters);
+on_both_backends!(attribution_trends_follow_the_incident_filters, a_publication_moves_the_figures_at_once);
 
 /// Every incident summary a filtered list holds, paging through it.
 async fn listed(s: &TestServer, filter: &str) -> Vec<Value> {
@@ -96,7 +96,7 @@ async fn attribution_trends_follow_the_incident_filters(s: TestServer) {
     let (ua_claims, ua_responses) = (of_ua(&claims), of_ua(&responses));
     let filtered = s.json("/analysis/attribution?format=json&country=UA").await;
     assert_eq!(filtered["claims"].as_u64(), Some(ua_claims.len() as u64));
-    assert!(0 < ua_claims.len() && ua_claims.len() < claims.len());
+    assert!(!ua_claims.is_empty() && ua_claims.len() < claims.len());
     let expected_ua =
         response_rows(&ua, &ua_claims.iter().collect::<Vec<_>>(), &ua_responses.iter().collect::<Vec<_>>());
     assert_eq!(got_rows(&filtered), expected_ua);
@@ -145,4 +145,49 @@ async fn attribution_trends_follow_the_incident_filters(s: TestServer) {
         let body = r.text().await.expect("body");
         assert!(body.contains(field), "{path}: {body}");
     }
+}
+
+/// The figures are kept between requests until something is written: a response published after
+/// a first reading shows in the next one, on the analysis page and in the metrics.
+async fn a_publication_moves_the_figures_at_once(s: TestServer) {
+    let roles = Roles::set_up(&s).await;
+    let (r1, r2) = reviewers(&s, &roles.admin).await;
+    let incident = file_and_publish(
+        &roles.editor,
+        &r1,
+        &r2,
+        "/api/v1/incidents",
+        &json!({"title": {"ja": "送電網への攻撃", "en": "Attack on the grid"}, "started": "2021-03",
+                "operation_types": ["disruption"], "targets": [{"name": "Grid operator", "country": "UA"}],
+                "sources": [{"url": "https://news.example/grid"}], "stakeholder": "jp"}),
+    )
+    .await;
+    file_and_publish(
+        &roles.editor,
+        &r1,
+        &r2,
+        "/api/v1/attributions",
+        &json!({"incident": incident, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
+                "attributed_to": {"state": "RU"}, "type": "political", "attributed_on": "2021-06-01"}),
+    )
+    .await;
+    let rows = |v: &Value| got_rows(v);
+    let before = s.json("/analysis/attribution?format=json").await;
+    assert_eq!(rows(&before), vec![(2021, 1, 0)]);
+    assert_eq!(s.json("/api/v1/metrics").await["responses"]["with_response"], 0);
+    // Read again: the same (kept) figures.
+    assert_eq!(s.json("/analysis/attribution?format=json").await, before);
+    file_and_publish(
+        &roles.editor,
+        &r1,
+        &r2,
+        "/api/v1/responses",
+        &json!({"incident": incident, "responder": {"name": "Japan", "kind": "government", "stakeholder": "jp", "country": "JP"},
+                "type": "resp.public-attribution", "legal_character": "retorsion", "responded_on": "2021-07-01"}),
+    )
+    .await;
+    assert_eq!(rows(&s.json("/analysis/attribution?format=json").await), vec![(2021, 1, 1)]);
+    assert_eq!(s.json("/api/v1/metrics").await["responses"]["with_response"], 1);
+    // Filtered to another country, nothing.
+    assert_eq!(rows(&s.json("/analysis/attribution?format=json&country=DE").await), vec![]);
 }
