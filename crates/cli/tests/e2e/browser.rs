@@ -2,8 +2,7 @@
 //! languages (screenshots under target/test-artifacts/screenshots), record text stays text,
 //! the keyboard alone reaches every link and signs in, and downloads arrive as files.
 //!
-//! On SQLite only: what is tested here is what the browser makes of the pages, which the
-//! backend does not change (the HTTP tests cover both backends), and each test costs a browser.
+//! On SQLite and on PostgreSQL, as a reader would meet either.
 
 use crate::common::webdriver::{Browser, keys};
 use crate::common::{

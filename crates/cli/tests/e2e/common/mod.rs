@@ -205,11 +205,15 @@ impl Drop for TestServer {
     }
 }
 
-/// Declares each listed `async fn name(server: TestServer, browser: Browser)` as a test with a
-/// fresh SQLite-backed server and a fresh browser session.
+/// Declares each listed `async fn name(server: TestServer, browser: Browser)` as a test on SQLite
+/// and on PostgreSQL, each with a fresh server and a fresh browser session.
 macro_rules! in_browser {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        in_browser!(@on sqlite, Sqlite; $($name),*);
+        in_browser!(@on postgres, Postgres; $($name),*);
+    };
+    (@on $module:ident, $backend:ident; $($name:ident),*) => {
+        mod $module {
             $(
                 #[tokio::test]
                 async fn $name() {
@@ -219,7 +223,7 @@ macro_rules! in_browser {
                     for attempt in 1..=2 {
                         let run = tokio::spawn(async {
                             let browser = $crate::common::webdriver::Browser::start().await;
-                            let server = $crate::common::TestServer::start($crate::common::Backend::Sqlite).await;
+                            let server = $crate::common::TestServer::start($crate::common::Backend::$backend).await;
                             super::$name(server, browser).await
                         });
                         let Err(failure) = run.await else { return };
