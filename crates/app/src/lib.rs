@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod figure_cache;
 pub mod ledger;
 pub mod metrics;
+pub mod overview;
 pub mod ports;
 pub mod stakeholder_records;
 pub mod statements;

@@ -223,7 +223,7 @@ impl<S: FigureSources> App<'_, S> {
 
     /// A figure kept until the next write (see [`crate::figure_cache`]): under its name, the
     /// viewer and its query.
-    async fn kept<T, F>(&self, name: &str, who: Acting<'_>, query: &str, compute: F) -> Result<T, AppError>
+    pub(crate) async fn kept<T, F>(&self, name: &str, who: Acting<'_>, query: &str, compute: F) -> Result<T, AppError>
     where
         T: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, AppError>>,

@@ -25,6 +25,7 @@ use normwatch_store::{
     StoreError, VepBoard, VulnerabilityEvent, WriteOptions,
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
+use normwatch_store::{FindingCount, IncidentPage, LatestFinding};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
@@ -310,5 +311,13 @@ ports! {
         fn matching_incident_ids(&self, viewer: &Viewer, q: &IncidentQuery) -> HashSet<String>;
         /// The latest audit entry's sequence number: figures computed after it hold until it moves.
         fn audit_version(&self) -> i64;
+    }
+
+    /// What the home page and the world map count: the incident search's totals and facets
+    /// (the incident list's own counts), and the standing published findings.
+    trait OverviewSources: FigureSources {
+        fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> IncidentPage;
+        fn finding_counts(&self, viewer: &Viewer) -> Vec<FindingCount>;
+        fn latest_findings(&self, viewer: &Viewer, limit: usize) -> Vec<LatestFinding>;
     }
 }

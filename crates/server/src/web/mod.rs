@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/log", get(log_page::page_log))
         .route("/metrics", get(metrics::page_metrics))
         .route("/analysis/attribution", get(analysis::attribution::page))
+        .route("/analysis/map", get(analysis::map::page))
         .route("/norms/{id}", get(pages::norm))
         .route("/taxonomies", get(pages::taxonomies))
         .route("/taxonomies/{id}", get(pages::taxonomy))

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod forms;
 pub mod i18n;
 mod linked;
+pub mod map;
 mod page;
 mod style;
 mod text;

@@ -53,6 +53,12 @@ article.item h2 { font-size:1.15rem; border:none; margin-top:.6rem; } article.it
 article.item p.meta { font-size:.9em; color:var(--muted); } dl.proposals dt { font-weight:600; } dl.proposals dd { margin-left:1rem; }
 div.decide { display:grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap:.6rem; margin-top:.6rem; }
 div.decide p.refusal { grid-column: 1 / -1; } .field-error { font-size:.9em; }
+figure.map { margin:1rem 0; background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem; }
+figure.map > svg { width:100%; height:auto; display:block; } figure.map a:focus path, figure.map a:hover path { stroke:#f9a825; stroke-width:1.5; }
+figure.map figcaption { font-size:.9em; margin-top:.3rem; } span.legend-item { white-space:nowrap; margin-right:.5rem; } svg.swatch { vertical-align:middle; }
+ul.figures { display:grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap:.6rem; padding:0; list-style:none; }
+ul.figures li { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem; }
+ul.figures b.n { display:block; font-size:1.6rem; font-variant-numeric: tabular-nums; } ul.figures small { color:var(--muted); }
 "#;
 
 /// The portal's stylesheet.

@@ -1,5 +1,5 @@
 //! The portal's pages.
-mod dashboard;
+mod home;
 mod norm_findings;
 use crate::AppState;
 use crate::error::ApiError;
@@ -16,18 +16,21 @@ use normwatch_core::{Catalog, Norm, NormQuery};
 pub async fn home(State(state): State<AppState>, v: Visit) -> Result<Markup, WebError> {
     let page = v.page("/")?;
     let (l, ui, c) = (page.lang, page.ui(), state.catalog());
-    let dashboard = dashboard::dashboard(&state, &v.caller, &page).await?;
+    let w = home::words(l);
+    let overview = home::overview(&state, &v.caller, &page).await?;
     let body = html! {
-        h1 { (c.meta.title.get(l)) }
-        (dashboard)
-        p.lead { (ui.intro) }
+        h1 { (w.title) }
+        p.lead { (w.lead) }
+        (overview)
+        h2 #norms-watched { (w.norms_watched) }
+        p { (ui.intro) }
         p { (ui.intro_2) }
         p { a href=(page.link("/norms")) { (ui.all_norms) " (" (c.norms.len()) ")" } }
-        h2 id="principles" { (ui.principles) }
+        h3 id="principles" { (ui.principles) }
         ul.cards { @for p in &c.principles { li id=(p.id) { b { (p.title.get(l)) } (p.summary.get(l)) } } }
-        h2 id="framework" { (ui.framework) }
+        h3 id="framework" { (ui.framework) }
         ol.cards { @for f in &c.framework { li id=(f.id) { b { (f.title.get(l)) } (f.summary.get(l)) } } }
-        h2 id="recommendations" { (ui.recommendations) }
+        h3 id="recommendations" { (ui.recommendations) }
         ol.cards {
             @for r in &c.recommendations {
                 li id=(r.id) {
@@ -42,7 +45,7 @@ pub async fn home(State(state): State<AppState>, v: Visit) -> Result<Markup, Web
         }
         footer { (ui.catalogue_version) " " (c.meta.version) " · " a href="/api/v1/catalog" { (ui.download_json) } }
     };
-    Ok(layout(&page, ui.site, body))
+    Ok(layout(&page, w.title, body))
 }
 
 fn norm_row(page: &Page, n: &Norm, paragraph: Option<&str>) -> Markup {
