@@ -492,6 +492,12 @@ async fn concrete_paths(world: &World) -> Vec<String> {
         paths.insert(format!("/taxii2/api/collections/{c}/objects/?match[type]=note"));
         paths.insert(format!("/taxii2/api/collections/{c}/manifest/?limit=10000"));
     }
+    // The map of incidents with its other table and a filter (its counts, like the list's, are
+    // the viewer's own).
+    for q in ["format=csv&table=attributed", "format=json&status=draft", "country=JP&format=json", "lang=ja&year=2017"]
+    {
+        paths.insert(format!("/analysis/map?{q}"));
+    }
     // The portal's collection pages with their filters: every state, tips, each item's cluster.
     for q in ["state=all", "state=all&origin=tip", "state=all&origin=source", "state=dismissed"] {
         paths.insert(format!("/triage?{q}"));

@@ -26,6 +26,7 @@ mod consultations;
 mod contacts;
 mod downloads;
 mod evidence;
+mod home;
 mod import;
 mod incident_page;
 mod leaks;

@@ -1,5 +1,5 @@
 //! The reading pages over HTTP, against the real server, on SQLite and PostgreSQL: the home
-//! dashboard, a norm's endorsers and assessed incidents, a stakeholder's attributions, the log
+//! page's latest findings, a norm's endorsers and assessed incidents, a stakeholder's attributions, the log
 //! page, the incident timeline — each in Japanese and English, each showing only what the
 //! viewer may read, and each page's CSV, JSON and STIX downloads holding exactly what it shows.
 
@@ -8,7 +8,7 @@ use crate::common::{Api, Roles, TestServer, reviewers, verify_offline};
 use serde_json::{Value, json};
 
 on_both_backends!(
-    dashboard_shows_latest_findings_lag_and_coverage,
+    home_lists_the_latest_findings_as_the_viewer_may_read_them,
     norm_page_lists_endorsers_and_assessed_incidents_with_downloads,
     stakeholder_page_lists_attributions_made_and_received_with_downloads,
     log_page_shows_the_checkpoint_key_and_how_to_verify,
@@ -144,57 +144,44 @@ async fn seed(s: &TestServer) -> Seeded {
     }
 }
 
-async fn dashboard_shows_latest_findings_lag_and_coverage(s: TestServer) {
+async fn home_lists_the_latest_findings_as_the_viewer_may_read_them(s: TestServer) {
     let seeded = seed(&s).await;
     let anonymous = &seeded.roles.anonymous;
-    for (lang, heading, lag_kind) in [
-        ("en", "Latest published violation assessments", "private-sector"),
-        ("ja", "最近公開された違反の評価", "民間企業"),
-    ] {
+    for (lang, heading) in
+        [("en", "Latest published assessments, attributions and responses"), ("ja", "最近公開された評価・帰属・対応")]
+    {
         let html = page(&s, anonymous, &format!("/?lang={lang}")).await;
-        assert!(html.contains(heading), "{lang}: the dashboard heading");
-        let latest = part(&html, "latest-violations", "</div>");
-        assert_eq!(
-            values(latest, "data-assessment"),
-            vec![seeded.assessment_hostile.clone(), seeded.assessment_dns.clone()],
-            "{lang}: newest first, the TLP:GREEN one hidden"
-        );
+        assert!(html.contains(heading), "{lang}: the latest findings' heading");
+        let latest = part(&html, "latest-findings", "</table>");
+        let mut shown = values(latest, "data-finding");
+        shown.sort();
+        let mut expected = vec![
+            seeded.assessment_hostile.clone(),
+            seeded.assessment_dns.clone(),
+            seeded.claim_dns.clone(),
+            seeded.claim_hostile.clone(),
+        ];
+        expected.sort();
+        assert_eq!(shown, expected, "{lang}: the published findings, the TLP:GREEN one hidden");
         assert!(latest.contains(&format!("href=\"/incidents/{}?lang={lang}\"", seeded.dns)), "{lang}: linked incident");
+        assert!(latest.contains(&format!("href=\"/norms/gge-f?lang={lang}\"")), "{lang}: an assessment links its norm");
         assert!(latest.contains(HOSTILE_ESCAPED), "{lang}: the hostile title is escaped");
+        assert!(!html.contains(HOSTILE), "{lang}: never as markup");
         assert!(!html.contains("Green intrusion") && !html.contains("緑の侵入") && !html.contains("Secret draft"));
-        let per_norm = part(&html, "violations-per-norm", "</div>");
-        assert!(per_norm.contains(&format!("href=\"/norms/gge-f?lang={lang}\"")), "{lang}: per-norm links the norm");
-        assert!(
-            per_norm.contains("<td class=\"count\">2</td><td class=\"count\">1</td>"),
-            "{lang}: 2 assessed, 1 likely: {per_norm}"
+        let incidents = part(&html, "latest-incidents", "</table>");
+        assert_eq!(
+            values(incidents, "data-incident"),
+            vec![seeded.hostile.clone(), seeded.dns.clone()],
+            "{lang}: the latest started first; neither GREEN nor the draft"
         );
-        let lag = part(&html, "attribution-lag", "</div>");
-        // dns started some day in 2023-05, attributed 2023-07-01: 31 to 61 days; hostile started
-        // 2024-02-10, attributed in 2024-03: 20 to 50 days. Medians: 25.5 and 55.5.
-        assert!(
-            lag.contains(lag_kind)
-                && lag.contains("<td class=\"count\">2</td>")
-                && lag.contains("<td class=\"count\">25.5–55.5</td>"),
-            "{lang}: {lag}"
-        );
-        let coverage = part(&html, "adoption-coverage", "</div>");
-        let gge_f = &coverage[coverage.find("data-norm=\"gge-f\"").expect("gge-f row")..];
-        let gge_f = &gge_f[..gge_f.find("</tr>").expect("row end")];
-        // The G7 seven and the EU endorse; Russia rejects; Acme abstains; univ's is GREEN.
-        assert!(
-            gge_f.contains("endorse-count\">8<")
-                && gge_f.contains("reject-count\">1<")
-                && gge_f.contains("abstain-count\">1<"),
-            "{lang}: {gge_f}"
-        );
-        for more in ["/incidents", "/metrics", "/adoption"] {
+        for more in ["/incidents", "/metrics", "/adoption", "/analysis/map"] {
             assert!(html.contains(&format!("href=\"{more}?lang={lang}")), "{lang}: links {more}");
         }
     }
     // A signed-in reader sees the TLP:GREEN finding too; the draft stays hidden.
     let html = page(&s, &seeded.roles.reader, "/?lang=en").await;
-    let latest = part(&html, "latest-violations", "</div>");
-    assert!(values(latest, "data-assessment").contains(&seeded.assessment_green), "the reader sees GREEN");
+    let latest = part(&html, "latest-findings", "</table>");
+    assert!(values(latest, "data-finding").contains(&seeded.assessment_green), "the reader sees GREEN");
     assert!(!html.contains("Secret draft"));
 }
 
