@@ -65,6 +65,15 @@ def ring(arcs, indexes):
     return points
 
 
+def unwrap(points):
+    """A ring crossing the antimeridian (Russia's Chukotka, Fiji) jumps from 180 to -180: its
+    western points move east by 360 so that it is drawn whole past the right edge (the map's
+    frame clips it) instead of as a stripe across the world."""
+    if all(abs(a[0] - b[0]) <= 180 for a, b in zip(points, points[1:])):
+        return points
+    return [(lon + 360 if lon < 0 else lon, lat) for lon, lat in points]
+
+
 def project(lon, lat):
     lat = max(min(lat, NORTH), SOUTH)
     return round((lon + 180.0) * SCALE * 10), round((NORTH - lat) * SCALE * 10)
@@ -74,7 +83,7 @@ def path_of(rings):
     out = []
     for r in rings:
         pts = []
-        for lon, lat in r:
+        for lon, lat in unwrap(r):
             p = project(lon, lat)
             if not pts or pts[-1] != p:
                 pts.append(p)

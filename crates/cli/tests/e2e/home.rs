@@ -272,9 +272,15 @@ mod browser {
                 assert!(width.as_f64().unwrap_or(0.0) > 300.0, "{path} ({lang}): the map is {width} wide");
                 let links = b.execute(&format!("return document.querySelectorAll('{heading} a').length"), vec![]).await;
                 assert_eq!(links, json!(2), "{path} ({lang}): JP and KR are links");
-                let shot = b.screenshot(&format!("{name}-{lang}")).await;
-                let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-                assert!(size > 5_000, "{path} ({lang}): screenshot {} is only {size} bytes", shot.display());
+                // The page's top, then its map in view.
+                for (shot, scroll) in [(format!("{name}-{lang}"), false), (format!("{name}-{lang}-map"), true)] {
+                    if scroll {
+                        b.execute(&format!("document.querySelector('{heading}').scrollIntoView()"), vec![]).await;
+                    }
+                    let shot = b.screenshot(&shot).await;
+                    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+                    assert!(size > 5_000, "{path} ({lang}): screenshot {} is only {size} bytes", shot.display());
+                }
             }
         }
         // Following a country on the map opens its filtered list.
