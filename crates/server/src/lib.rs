@@ -218,6 +218,8 @@ pub fn router(state: AppState) -> Router {
     routes()
         .fallback(error::not_found_fallback)
         .method_not_allowed_fallback(error::method_not_allowed_fallback)
+        // A portal error page is drawn for the reader who asked (their name, the way back).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), web::error_frame))
         // A one-time password is changed before anything else is done with the account.
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::password_change_gate))
         .layer(axum::middleware::from_fn(error::refuse_nul_in_path))

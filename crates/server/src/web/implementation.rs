@@ -6,12 +6,11 @@ use super::kit::encode;
 use super::kit::forms::Posted;
 use super::kit::forms::Refusal;
 use super::kit::i18n::in_lang;
-use super::kit::{Page, PageUser, WebError, failure, layout};
+use super::kit::{Page, PageUser, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use normwatch_core::adoption::{EVIDENCE_KINDS, EvidenceInput};
@@ -29,7 +28,6 @@ struct Words {
     summary_ja: &'static str,
     summary_en: &'static str,
     save: &'static str,
-    not_saved: &'static str,
     sign_in: &'static str,
     may_not_record: &'static str,
     back: &'static str,
@@ -45,7 +43,6 @@ const JA: Words = Words {
     summary_ja: "要約（日本語）",
     summary_en: "要約（英語）",
     save: "記録する",
-    not_saved: "記録できなかった",
     sign_in: "記録するにはサインインしてください。",
     may_not_record: "このアカウントはこの関係者の証拠を記録できない（編集者か、この関係者の寄稿者であること）。",
     back: "関係者のページに戻る",
@@ -61,7 +58,6 @@ const EN: Words = Words {
     summary_ja: "Summary (Japanese)",
     summary_en: "Summary (English)",
     save: "Record it",
-    not_saved: "Not recorded",
     sign_in: "Sign in to record evidence.",
     may_not_record: "This account may not record this stakeholder's evidence (it takes an editor, or a contributor for this stakeholder).",
     back: "Back to the stakeholder",
@@ -74,13 +70,12 @@ fn words(l: Lang) -> &'static Words {
 fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
-    let values = refusal.as_ref().map(|r| r.fields.clone()).unwrap_or_default();
+    let values = Refusal::values(refusal.as_ref(), "evidence");
     let back = page.link(&format!("/stakeholders/{}", encode(stakeholder)));
     let body = html! {
         h1 { (w.title) }
         p { (w.intro) }
         p { a href=(back) { (w.back) } }
-        @if let Some(r) = &refusal { p.error.refusal role="alert" { b { (w.not_saved) ": " } (r.message) } }
         @match &page.user {
             None => {
                 @let here = page.link(&format!("/stakeholders/{}/evidence/new", encode(stakeholder)));
@@ -101,8 +96,12 @@ fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, 
                             option value=(term.id) selected[values.one("kind") == term.id] { (term.label.get(l)) }
                         } }
                     } }
-                    label { (w.dated) input type="date" name="dated" required value=(values.one("dated")); }
-                    label { (w.url) input type="url" name="url" required placeholder="https://" value=(values.one("url")); }
+                    label { (w.dated) input type="date" name="dated" required value=(values.one("dated"))
+                        aria-describedby=[values.described_by("dated")] aria-invalid=[values.invalid("dated")]; }
+                    (values.note("dated"))
+                    label { (w.url) input type="url" name="url" required placeholder="https://" value=(values.one("url"))
+                        aria-describedby=[values.described_by("url")] aria-invalid=[values.invalid("url")]; }
+                    (values.note("url"))
                     label { (w.summary_ja) textarea name="summary_ja" rows="3" { (values.one("summary_ja")) } }
                     label { (w.summary_en) textarea name="summary_en" rows="3" { (values.one("summary_en")) } }
                     button type="submit" { (w.save) }
@@ -110,8 +109,7 @@ fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, 
             }
         }
     };
-    let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    super::kit::no_store(status, layout(page, w.title, body))
+    super::kit::forms::page_again(page, w.title, body, refusal.as_ref())
 }
 
 /// `GET /stakeholders/{id}/evidence/new`.
@@ -137,10 +135,7 @@ pub async fn record_evidence(
     Posted { lang, fields, caller }: Posted,
 ) -> Result<Response, WebError> {
     let page = Page { lang, path: format!("/stakeholders/{}/evidence/new", encode(&id)), user: PageUser::of(&caller) };
-    let refuse = |e: ApiError| {
-        e.log_if_internal();
-        Refusal { form: "evidence", fields: fields.clone(), status: e.status(), message: e.detail() }
-    };
+    let refuse = |e: ApiError| Refusal::of("evidence", &fields, e);
     let input = EvidenceInput {
         stakeholder: id.clone(),
         norm: fields.one("norm").to_owned(),

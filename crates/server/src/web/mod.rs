@@ -23,6 +23,7 @@ mod pages;
 mod timeline;
 mod vep;
 mod workflow;
+pub use kit::error_frame;
 pub use workflow::{Fields, fuzzing};
 // The printed report draws the same charts as the pages.
 pub(crate) use kit::charts;

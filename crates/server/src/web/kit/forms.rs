@@ -2,8 +2,8 @@
 //! CSRF-checked first, with NUL refused, and a refused form kept to be shown again.
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::ApiError;
 use crate::web::kit::i18n::ui;
+pub use crate::web::kit::refusal::{Refusal, Shown, page_again};
 use crate::web::kit::{WebError, check_csrf, form_body};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -33,41 +33,6 @@ impl Fields {
 
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v.trim() == value)
-    }
-}
-
-/// A refused form: which one, what was sent, and why. Its page is shown again with the values.
-#[derive(Debug, Clone)]
-pub struct Refusal {
-    pub form: &'static str,
-    pub fields: Fields,
-    pub status: StatusCode,
-    pub message: String,
-}
-
-impl Refusal {
-    pub fn of(form: &'static str, fields: &Fields, e: ApiError) -> Refusal {
-        e.log_if_internal();
-        Refusal { form, fields: fields.clone(), status: e.status(), message: e.detail() }
-    }
-
-    pub fn invalid(form: &'static str, fields: &Fields, message: String) -> Refusal {
-        Refusal { form, fields: fields.clone(), status: StatusCode::UNPROCESSABLE_ENTITY, message }
-    }
-
-    /// Not a refusal: values proposed for `form` (by a collected item), shown with a note that
-    /// says where they came from; the page answers 200.
-    pub fn proposal(form: &'static str, fields: Fields, message: String) -> Refusal {
-        Refusal { form, fields, status: StatusCode::OK, message }
-    }
-
-    pub fn is_proposal(&self) -> bool {
-        self.status == StatusCode::OK
-    }
-
-    /// The values to show in `form`: what was sent when that form was refused.
-    pub fn values(refusal: Option<&Refusal>, form: &str) -> Fields {
-        refusal.filter(|r| r.form == form).map(|r| r.fields.clone()).unwrap_or_default()
     }
 }
 

@@ -9,15 +9,18 @@ pub mod download;
 mod filters;
 pub mod findings;
 pub mod forms;
+mod frame;
 pub mod i18n;
 mod linked;
 pub mod map;
 mod page;
+pub mod refusal;
 mod style;
 mod text;
 mod visit;
 
 pub use filters::{filter_words, incident_filters};
+pub use frame::error_frame;
 pub use linked::{also_in, end_cell, same_incident_section};
 pub use page::{
     Page, PageUser, WebError, bad_query, check_csrf, failure, form_body, layout, no_store, page_language, see_other,

@@ -108,7 +108,10 @@ impl IntoResponse for WebError {
             p.error { (self.message) }
             p { a href=(page.link("/norms")) { (ui.back_to_norms) } }
         };
-        (self.status, layout(&page, title, body)).into_response()
+        let mut r = (self.status, layout(&page, title, body)).into_response();
+        // The error frame (`frame::error_frame`) draws the page again for the reader who asked.
+        r.extensions_mut().insert(super::frame::Framed { status: self.status, lang: self.lang, message: self.message });
+        r
     }
 }
 

@@ -107,6 +107,8 @@ pub async fn upload_evidence(
         };
     }
     check_csrf(&caller, fields.one("csrf"), lang)?;
+    // The file field is named so that its note stands beside it.
+    fields.0.push(("file".into(), String::new()));
     let refusal = Refusal::invalid("evidence", &fields, "file: choose the file to upload".into());
     incident_again(&state, &caller, lang, &incident, refusal).await
 }

@@ -1,7 +1,7 @@
 //! The workflows' forms: their limits, who may file, and the small conversions the workflows
 //! share. Reading a posted form itself is the kit's (re-exported here for the workflows).
 use crate::auth::Caller;
-pub use crate::web::kit::forms::{Fields, Posted, Refusal, sign_in_first};
+pub use crate::web::kit::forms::{Fields, Posted, Refusal, Shown, page_again, sign_in_first};
 use normwatch_core::Right;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Filing an incident: the form and its post.
 use super::super::kit::Visit;
 use super::forms::Posted;
-use super::forms::{Fields, MAX_TARGET_ROWS, Refusal, TARGET_ROWS, may_file};
+use super::forms::{MAX_TARGET_ROWS, Refusal, Shown, TARGET_ROWS, may_file};
 use super::incident_input::incident_from;
 use super::widgets::{
     area, choice, community_choice, date_field, effects, hidden, refusal_note, save_buttons, text_field, tlp_choice,
@@ -10,9 +10,9 @@ use super::words::words;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::encode;
-use crate::web::kit::{Page, PageUser, WebError, layout, no_store, see_other};
+use crate::web::kit::forms::page_again;
+use crate::web::kit::{Page, PageUser, WebError, see_other};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Tlp;
@@ -28,7 +28,7 @@ pub(super) fn incident_form(
     state: &AppState,
     caller: &Caller,
     page: &Page,
-    values: &Fields,
+    values: &Shown,
     refusal: Option<&Refusal>,
     target: &FormTarget,
 ) -> Markup {
@@ -64,9 +64,11 @@ pub(super) fn incident_form(
                 legend { (w.operation_types) }
                 @if let Some(t) = catalog.taxonomy(OPERATION_TYPES) {
                     @for term in &t.terms {
-                        label.check { input type="checkbox" name="operation" value=(term.id) checked[values.has("operation", &term.id)]; " " (term.label.get(l)) }
+                        label.check { input type="checkbox" name="operation" value=(term.id) checked[values.has("operation", &term.id)]
+                            aria-describedby=[values.described_by("operation")]; " " (term.label.get(l)) }
                     }
                 }
+                (values.note("operation"))
             }
             fieldset {
                 legend { (w.actor) }
@@ -80,19 +82,23 @@ pub(super) fn incident_form(
                     legend { (w.target) " " (i) }
                     (text_field(w.target_name, &format!("target_name_{i}"), values))
                     (text_field(w.country_code, &format!("target_country_{i}"), values))
-                    label { (w.sector) select name=(format!("target_sector_{i}")) {
+                    @let sector = format!("target_sector_{i}");
+                    @let assets = format!("target_assets_{i}");
+                    label { (w.sector) select name=(sector) aria-describedby=[values.described_by(&sector)] aria-invalid=[values.invalid(&sector)] {
                         option value="" { "—" }
                         @if let Some(t) = sectors { @for term in &t.terms {
                             option value=(term.id) selected[values.one(&format!("target_sector_{i}")) == term.id] { (term.label.get(l)) }
                         } }
                     } }
-                    label { (w.asset_classes) select name=(format!("target_assets_{i}")) multiple size="6" {
+                    (values.note(&sector))
+                    label { (w.asset_classes) select name=(assets) multiple size="6" aria-describedby=[values.described_by(&assets)] aria-invalid=[values.invalid(&assets)] {
                         @for tax in ASSET_TAXONOMIES { @if let Some(t) = catalog.taxonomy(tax) {
                             optgroup label=(t.title.get(l)) { @for term in &t.terms {
                                 option value=(term.id) selected[values.has(&format!("target_assets_{i}"), &term.id)] { (term.label.get(l)) }
                             } }
                         } }
                     } }
+                    (values.note(&assets))
                 }
             }
             fieldset {
@@ -104,16 +110,22 @@ pub(super) fn incident_form(
                     ("none", w.effect_none), ("hours", w.duration_hours), ("days", w.duration_days),
                     ("weeks", w.duration_weeks), ("months", w.duration_months)]))
                 (text_field(w.countries_affected, "countries_affected", values))
-                label { (w.victims_affected) input type="number" min="0" name="victims_affected" value=(values.one("victims_affected")); }
+                label { (w.victims_affected) input type="number" min="0" name="victims_affected" value=(values.one("victims_affected"))
+                    aria-describedby=[values.described_by("victims_affected")] aria-invalid=[values.invalid("victims_affected")]; }
+                (values.note("victims_affected"))
                 label.check { input type="checkbox" name="physical_effects" value="yes" checked[values.has("physical_effects", "yes")]; " " (w.physical_effects) }
-                label { (w.economic_loss) input type="number" min="0" name="loss_amount" value=(values.one("loss_amount")); }
+                label { (w.economic_loss) input type="number" min="0" name="loss_amount" value=(values.one("loss_amount"))
+                    aria-describedby=[values.described_by("loss_amount")] aria-invalid=[values.invalid("loss_amount")]; }
+                (values.note("loss_amount"))
                 (text_field(w.currency, "loss_currency", values))
                 (area(w.harm_ja, "harm_ja", values))
                 (area(w.harm_en, "harm_en", values))
             }
             fieldset {
                 legend { (w.sources) }
-                label { (w.sources_hint) textarea name="sources" rows="3" { (values.one("sources")) } }
+                label { (w.sources_hint) textarea name="sources" rows="3" aria-describedby=[values.described_by("sources")]
+                    aria-invalid=[values.invalid("sources")] { (values.one("sources")) } }
+                (values.note("sources"))
             }
             fieldset {
                 legend { (w.handling) }
@@ -133,7 +145,7 @@ pub(super) fn new_incident_page(state: &AppState, caller: &Caller, page: &Page, 
         p { (w.file_intro) }
         (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget { action: "/incidents/new".into(), version: None }))
     };
-    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.file_incident, body))
+    page_again(page, w.file_incident, body, refusal.as_ref())
 }
 
 /// `GET /incidents/new`: the filing form.

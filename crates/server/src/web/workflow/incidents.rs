@@ -13,7 +13,6 @@ use crate::web::kit::{DataVisit, Rows, Visit};
 use crate::web::kit::{WebError, failure, layout};
 use crate::web::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
@@ -372,8 +371,7 @@ pub(super) async fn incident_page(
         (incident_findings::timeline(&events, &catalog, page, |a| status_word(ww, a.status).to_owned()))
         @if let Some(work) = workbench { (work) }
     };
-    let status = refusal.map_or(StatusCode::OK, |r| r.status);
-    Ok(crate::web::kit::no_store(status, layout(page, &title, body)))
+    Ok(crate::web::kit::forms::page_again(page, &title, body, refusal.as_ref()))
 }
 
 #[cfg(test)]

@@ -62,7 +62,8 @@ pub async fn act(
         }
     };
     // Back to where the button was: the statement's page, or the incident's.
-    let incident = fields.opt("incident");
+    // An incident's own buttons return to it even when the form lost its `incident` field.
+    let incident = fields.opt("incident").or_else(|| (kind == "incidents").then(|| id.clone()));
     match (done, incident) {
         (Ok(()), Some(i)) => Ok(see_other(&format!("/incidents/{}?lang={lang}#work", encode(&i)))),
         (Ok(()), None) => Ok(see_other(&format!("/{kind}/{}?lang={lang}", encode(&id)))),

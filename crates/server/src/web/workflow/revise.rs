@@ -2,7 +2,7 @@
 use super::super::kit::Visit;
 use super::findings::incident_again;
 use super::forms::Posted;
-use super::forms::{Refusal, intent, sign_in_first};
+use super::forms::{Refusal, Shown, intent, page_again, sign_in_first};
 use super::incident_form::{FormTarget, incident_form};
 use super::incident_input::{fields_of, form_holds, incident_from};
 use super::words::words;
@@ -10,9 +10,8 @@ use super::workbench::incident_record;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::encode;
-use crate::web::kit::{Page, PageUser, WebError, layout, no_store, see_other};
+use crate::web::kit::{Page, PageUser, WebError, see_other};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use normwatch_core::RecordStatus;
@@ -37,14 +36,17 @@ pub(super) fn edit_page(
         } @else if !form_holds(&record.body, caller) {
             p.error #edit-through-api { (w.edit_through_api) " " code { "PUT /api/v1/incidents/" (record.id) } }
         } @else {
-            @let values = refusal.as_ref().filter(|r| r.form == "incident").map_or_else(|| fields_of(&record.body), |r| r.fields.clone());
+            @let values = match refusal.as_ref().filter(|r| r.form == "incident") {
+                Some(_) => Refusal::values(refusal.as_ref(), "incident"),
+                None => Shown::from(fields_of(&record.body)),
+            };
             (incident_form(state, caller, page, &values, refusal.as_ref(), &FormTarget {
                 action: format!("/incidents/{}/edit", encode(&record.id)),
                 version: Some(version),
             }))
         }
     };
-    no_store(refusal.map_or(StatusCode::OK, |r| r.status), layout(page, w.edit_draft, body))
+    page_again(page, w.edit_draft, body, refusal.as_ref())
 }
 
 /// `GET /incidents/{id}/edit`: a draft in the filing form, as it stands.

@@ -1,7 +1,7 @@
 //! Collective statements: their page, the canonical text a co-signer signs, and co-signing.
 use super::super::kit::Visit;
 use super::forms::Posted;
-use super::forms::{Refusal, may_file};
+use super::forms::{Refusal, page_again};
 use super::widgets::{hidden, refusal_note};
 use super::words::words;
 use super::workbench::{awaiting_row, status_word};
@@ -9,13 +9,13 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::header_language;
 use crate::web::kit::encode;
-use crate::web::kit::{Page, PageUser, WebError, failure, layout, no_store, see_other};
+use crate::web::kit::{Page, PageUser, WebError, failure, see_other};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::violation::{AttributionInput, StatementInput, verify_signature};
-use normwatch_core::{Lang, RecordStatus, Right};
+use normwatch_core::{Lang, RecordStatus};
 
 pub(super) async fn statement_again(
     state: &AppState,
@@ -52,8 +52,7 @@ pub(super) async fn statement_page(
         }
     }
     let values = Refusal::values(refusal.as_ref(), "signature");
-    let may_review = caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords));
-    let rights = (may_file(caller), may_review);
+    let rights = &super::workbench::Acts::of(state, caller);
     let own = caller.account.as_ref().and_then(|a| a.stakeholder.clone());
     let text = crate::web::kit::either(&record.body.text, l).to_owned();
     let body = html! {
@@ -95,8 +94,12 @@ pub(super) async fn statement_page(
                 (refusal_note(w, refusal.as_ref(), "signature"))
                 form.record #co-sign-form method="post" action=(format!("/statements/{}/signatures", encode(id))) {
                     (hidden(page, user))
-                    label { (w.signer) input type="text" name="stakeholder" required value=(values.opt("stakeholder").or(own.clone()).unwrap_or_default()); }
-                    label { (w.signature) textarea name="signature" rows="3" required { (values.one("signature")) } }
+                    label { (w.signer) input type="text" name="stakeholder" required value=(values.opt("stakeholder").or(own.clone()).unwrap_or_default())
+                        aria-describedby=[values.described_by("stakeholder")] aria-invalid=[values.invalid("stakeholder")]; }
+                    (values.note("stakeholder"))
+                    label { (w.signature) textarea name="signature" rows="3" required aria-describedby=[values.described_by("signature")]
+                        aria-invalid=[values.invalid("signature")] { (values.one("signature")) } }
+                    (values.note("signature"))
                     button type="submit" { (w.add_signature) }
                 }
             }
@@ -116,8 +119,7 @@ pub(super) async fn statement_page(
         }
         p { a href=(format!("/api/v1/statements/{}/verify", encode(id))) { "JSON" } }
     };
-    let status = refusal.map(|r| r.status);
-    Ok(no_store(status.unwrap_or(StatusCode::OK), layout(page, w.statement, body)))
+    Ok(page_again(page, w.statement, body, refusal.as_ref()))
 }
 
 /// `GET /statements/{id}`.

@@ -1,5 +1,5 @@
 //! The filing forms' parts: fields, choices, buttons and the note of a refused form.
-use super::forms::{Fields, Refusal};
+use super::forms::{Refusal, Shown};
 use super::words::Words;
 use crate::AppState;
 use crate::auth::Caller;
@@ -16,25 +16,40 @@ pub(super) fn hidden(page: &Page, user: &PageUser) -> Markup {
     }
 }
 
-pub(super) fn text_field(text: &str, name: &str, values: &Fields) -> Markup {
-    html! { label { (text) input type="text" name=(name) value=(values.one(name)); } }
+pub(super) fn text_field(text: &str, name: &str, values: &Shown) -> Markup {
+    html! {
+        label { (text) input type="text" name=(name) value=(values.one(name))
+            aria-describedby=[values.described_by(name)] aria-invalid=[values.invalid(name)]; }
+        (values.note(name))
+    }
 }
 
-pub(super) fn area(text: &str, name: &str, values: &Fields) -> Markup {
-    html! { label { (text) textarea name=(name) rows="3" { (values.one(name)) } } }
+pub(super) fn area(text: &str, name: &str, values: &Shown) -> Markup {
+    html! {
+        label { (text) textarea name=(name) rows="3" aria-describedby=[values.described_by(name)]
+            aria-invalid=[values.invalid(name)] { (values.one(name)) } }
+        (values.note(name))
+    }
 }
 
-pub(super) fn date_field(text: &str, name: &str, values: &Fields, w: &Words) -> Markup {
-    html! { label { (text) " (" (w.date_hint) ")"
-    input type="text" name=(name) value=(values.one(name)) pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?" inputmode="numeric"; } }
+pub(super) fn date_field(text: &str, name: &str, values: &Shown, w: &Words) -> Markup {
+    html! {
+        label { (text) " (" (w.date_hint) ")"
+            input type="text" name=(name) value=(values.one(name)) pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?" inputmode="numeric"
+                aria-describedby=[values.described_by(name)] aria-invalid=[values.invalid(name)]; }
+        (values.note(name))
+    }
 }
 
 /// A select of fixed choices, the blank one first when `blank` is given.
-pub(super) fn choice(text: &str, name: &str, values: &Fields, blank: Option<&str>, options: &[(&str, &str)]) -> Markup {
-    html! { label { (text) select name=(name) {
-        @if let Some(b) = blank { option value="" { (b) } }
-        @for (value, shown) in options { option value=(value) selected[values.one(name) == *value] { (shown) } }
-    } } }
+pub(super) fn choice(text: &str, name: &str, values: &Shown, blank: Option<&str>, options: &[(&str, &str)]) -> Markup {
+    html! {
+        label { (text) select name=(name) aria-describedby=[values.described_by(name)] aria-invalid=[values.invalid(name)] {
+            @if let Some(b) = blank { option value="" { (b) } }
+            @for (value, shown) in options { option value=(value) selected[values.one(name) == *value] { (shown) } }
+        } }
+        (values.note(name))
+    }
 }
 
 pub(super) fn taxonomy_choice(
@@ -42,7 +57,7 @@ pub(super) fn taxonomy_choice(
     lang: Lang,
     text: &str,
     name: &str,
-    values: &Fields,
+    values: &Shown,
     taxonomy: &str,
     blank: Option<&str>,
 ) -> Markup {
@@ -55,19 +70,24 @@ pub(super) fn taxonomy_choice(
     choice(text, name, values, blank, &options)
 }
 
-pub(super) fn tlp_choice(w: &Words, values: &Fields, default: Tlp) -> Markup {
+pub(super) fn tlp_choice(w: &Words, values: &Shown, default: Tlp) -> Markup {
     let current = values.opt("tlp").unwrap_or_else(|| default.name().to_owned());
-    html! { label { (w.tlp) select name="tlp" {
-        @for t in Tlp::ALL { option value=(t.name()) selected[current == t.name()] { "TLP:" (t.name().to_uppercase()) } }
-    } } }
+    html! {
+        label { (w.tlp) select name="tlp" aria-describedby=[values.described_by("tlp")] aria-invalid=[values.invalid("tlp")] {
+            @for t in Tlp::ALL { option value=(t.name()) selected[current == t.name()] { "TLP:" (t.name().to_uppercase()) } }
+        } }
+        (values.note("tlp"))
+    }
 }
 
-pub(super) fn community_choice(w: &Words, caller: &Caller, values: &Fields) -> Markup {
+pub(super) fn community_choice(w: &Words, caller: &Caller, values: &Shown) -> Markup {
     html! { @if !caller.communities.is_empty() {
-        label { (w.community) select name="community" {
+        label { (w.community) select name="community" aria-describedby=[values.described_by("community")]
+            aria-invalid=[values.invalid("community")] {
             option value="" { (w.no_community) }
             @for c in &caller.communities { option value=(c) selected[values.one("community") == c] { (c) } }
         } }
+        (values.note("community"))
     } }
 }
 
@@ -79,12 +99,14 @@ pub(super) fn save_buttons(w: &Words) -> Markup {
     } }
 }
 
+/// The note on a form when it was refused (the page's summary says why; this marks the form)
+/// or when its values were proposed by a collected item.
 pub(super) fn refusal_note(w: &Words, refusal: Option<&Refusal>, form: &str) -> Markup {
     html! { @if let Some(r) = refusal.filter(|r| r.form == form) {
         @if r.is_proposal() {
             p.note.proposal { b { (w.proposed_by_item) ": " } (r.message) }
         } @else {
-            p.error.refusal role="alert" { b { (w.could_not_save) ": " } (r.message) }
+            p.error.refusal { b { (w.could_not_save) ": " } (r.message) }
         }
     } }
 }
@@ -120,7 +142,7 @@ pub(super) async fn stakeholder_options(state: &AppState, lang: Lang) -> Result<
 pub(super) fn speaker_choice(
     text: &str,
     name: &str,
-    values: &Fields,
+    values: &Shown,
     own_only: bool,
     options: &[(String, String)],
 ) -> Markup {

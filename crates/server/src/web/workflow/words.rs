@@ -73,6 +73,8 @@ pub struct Words {
     pub what: &'static str,
     pub status: &'static str,
     pub approvals: &'static str,
+    pub own_record_review: &'static str,
+    pub reviewed_already: &'static str,
     pub actions: &'static str,
     pub submit_for_review: &'static str,
     pub approve: &'static str,
@@ -254,6 +256,8 @@ pub const JA: Words = Words {
     what: "内容",
     status: "状態",
     approvals: "承認",
+    own_record_review: "自分が作成した記録は、ほかの審査者が審査する。",
+    reviewed_already: "この版はすでに審査した。",
     actions: "操作",
     submit_for_review: "審査に回す",
     approve: "承認する",
@@ -435,6 +439,8 @@ pub const EN: Words = Words {
     what: "What",
     status: "Status",
     approvals: "Approvals",
+    own_record_review: "You wrote this record: other reviewers review it.",
+    reviewed_already: "You have reviewed this version already.",
     actions: "Actions",
     submit_for_review: "Send to review",
     approve: "Approve",
@@ -557,5 +563,23 @@ mod tests {
     #[test]
     fn every_word_in_both_languages() {
         crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
+    }
+}
+
+/// Why Publish is not offered yet: what the review rule asks and what the record has.
+pub fn publish_waits(
+    lang: Lang,
+    rule: normwatch_core::violation::ReviewRule,
+    reviewers: usize,
+    kinds: usize,
+) -> String {
+    let (n, k) = (rule.approvals, rule.stakeholder_kinds);
+    match lang {
+        Lang::Ja => {
+            format!("公表には {n} 人の審査者（{k} 種類の関係者）の承認が必要。今は {reviewers} 人（{kinds} 種類）。")
+        }
+        Lang::En => format!(
+            "Publication needs {n} approvals from reviewers of {k} stakeholder kinds; it has {reviewers} from {kinds}."
+        ),
     }
 }

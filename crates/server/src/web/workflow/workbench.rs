@@ -1,6 +1,6 @@
 //! The incident page's workbench: what awaits review or publication, and the forms that add
 //! findings to the record.
-use super::forms::{Fields, Refusal, may_file};
+use super::forms::{Refusal, Shown, may_file};
 use super::widgets::{
     area, choice, date_field, hidden, refusal_note, save_buttons, speaker_choice, speaker_kinds, stakeholder_options,
     taxonomy_choice, text_field, tlp_choice,
@@ -14,8 +14,8 @@ use maud::{Markup, html};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::screening::screen;
 use normwatch_core::violation::{
-    ASSESSMENT_LEVELS, AssessmentInput, AttributionInput, CONFIDENCE, RESPONSE_TYPES, ResponseInput, StatementInput,
-    Verdict,
+    ASSESSMENT_LEVELS, Approval, AssessmentInput, AttributionInput, CONFIDENCE, RESPONSE_TYPES, ResponseInput,
+    ReviewRule, StatementInput, Verdict,
 };
 use normwatch_core::{Lang, RecordStatus, Right, Tlp};
 use normwatch_store::LedgerRecord;
@@ -37,11 +37,31 @@ pub(in crate::web) fn status_word(w: &Words, status: RecordStatus) -> &'static s
     }
 }
 
+/// What the signed-in person may do with the records awaiting review, and the rule publication
+/// follows: buttons are offered only where the post could be accepted.
+pub(super) struct Acts {
+    pub(super) write: bool,
+    pub(super) review: bool,
+    pub(super) me: String,
+    pub(super) rule: ReviewRule,
+}
+
+impl Acts {
+    pub(super) fn of(state: &AppState, caller: &Caller) -> Acts {
+        Acts {
+            write: may_file(caller),
+            review: caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords)),
+            me: caller.account.as_ref().map(|a| a.id.clone()).unwrap_or_default(),
+            rule: state.instance.review_rule,
+        }
+    }
+}
+
 /// One unpublished record's row: its status, approvals and the actions that apply.
 pub(super) fn awaiting_row<T>(
     page: &Page,
     user: &PageUser,
-    (may_write, may_review): (bool, bool),
+    acts: &Acts,
     (kind, kind_word): (&str, &str),
     what: &str,
     record: &LedgerRecord<T>,
@@ -53,8 +73,31 @@ where
     let w = words(page.lang);
     let status = record.body.status();
     // Approvals of this version: a change after review needs reviewing again.
-    let approvals =
-        record.reviews.iter().filter(|r| r.verdict == Verdict::Approve && r.record_version == record.version).count();
+    let current: Vec<_> = record.reviews.iter().filter(|r| r.record_version == record.version).collect();
+    let approving: Vec<Approval> = current
+        .iter()
+        .filter(|r| r.verdict == Verdict::Approve)
+        .map(|r| Approval { reviewer: r.reviewer.clone(), stakeholder_kind: r.stakeholder_kind.clone() })
+        .collect();
+    let approvals = approving.len();
+    let (may_write, may_review) = (acts.write, acts.review);
+    // The store refuses the author's review, a second review of one version and publication
+    // short of the rule: those buttons are not offered, and the row says why.
+    let own = record.recorded_by == acts.me;
+    let reviewed = current.iter().any(|r| r.reviewer == acts.me);
+    let publishable = acts.rule.check(&approving).is_ok();
+    let distinct = |key: fn(&Approval) -> &str| {
+        let mut v: Vec<&str> = approving.iter().map(key).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    let waits = super::words::publish_waits(
+        page.lang,
+        acts.rule,
+        distinct(|a| a.reviewer.as_str()),
+        distinct(|a| a.stakeholder_kind.as_str()),
+    );
     let action = |a: &str| format!("/records/{kind}/{}/{a}", encode(&record.id));
     html! {
         tr.awaiting data-kind=(kind) data-id=(record.id) {
@@ -77,7 +120,9 @@ where
                     }
                 }
                 @if status == RecordStatus::InReview {
-                    @if may_review {
+                    @if may_review && own { p.why-not.own-record { (w.own_record_review) } }
+                    @else if may_review && reviewed { p.why-not.reviewed-already { (w.reviewed_already) } }
+                    @else if may_review {
                         form.review method="post" action=(action("review")) {
                             (hidden(page, user)) input type="hidden" name="incident" value=(incident);
                             label { (w.review_comment) textarea name="comment" rows="2" {} }
@@ -86,11 +131,15 @@ where
                             button type="submit" name="verdict" value="request-changes" { (w.request_changes) }
                         }
                     }
-                    @if may_write || may_review {
+                    @if (may_write || may_review) && publishable {
                         form.inline method="post" action=(action("publish")) {
                             (hidden(page, user)) input type="hidden" name="incident" value=(incident);
                             button type="submit" { (w.publish) }
                         }
+                    } @else if may_write || may_review {
+                        @let why = format!("publish-waits-{}", record.id);
+                        button.publish type="button" disabled aria-describedby=(why) { (w.publish) }
+                        p.why-not.publish-waits id=(why) { (waits) }
                     }
                 }
             }
@@ -110,8 +159,8 @@ pub async fn workbench(
     let Some(user) = &page.user else { return Ok(html! {}) };
     let (l, w) = (page.lang, words(page.lang));
     let catalog = state.catalog();
-    let may_review = caller.account.as_ref().is_some_and(|a| a.role.has(Right::ReviewRecords));
-    let rights = (may_file(caller), may_review);
+    let acts = Acts::of(state, caller);
+    let rights = &acts;
     // A contributor writes for its own stakeholder only: the speaker is fixed to it, and
     // collective statements (which belong to no one stakeholder) are left to editors.
     let own_only = caller.account.as_ref().is_some_and(|a| !a.role.has(Right::WriteIncidents));
@@ -133,9 +182,10 @@ pub async fn workbench(
         Refusal::values(refusal, "statement"),
     );
     let open = |form: &str| refusal.is_some_and(|r| r.form == form);
-    let norm_select = |name: &str, values: &Fields, multiple: bool| {
+    let norm_select = |name: &str, values: &Shown, multiple: bool| {
         html! {
-            select name=(name) multiple[multiple] size=[multiple.then_some("6")] {
+            select name=(name) multiple[multiple] size=[multiple.then_some("6")]
+                aria-describedby=[values.described_by(name)] aria-invalid=[values.invalid(name)] {
                 @if !suggested.is_empty() { optgroup label=(w.suggested) {
                     @for h in &hits { option value=(h.norm) selected[values.has(name, &h.norm)] {
                         (label(&catalog, &h.norm, l)) " (" (h.confidence.label().get(l)) ")" } }
@@ -185,7 +235,7 @@ pub async fn workbench(
                 p { (w.nothing_awaiting) }
             }
 
-            @if rights.0 {
+            @if acts.write {
             details #upload-evidence open[open("evidence")] {
                 summary { (w.upload_evidence) }
                 (refusal_note(w, refusal, "evidence"))
@@ -197,7 +247,8 @@ pub async fn workbench(
                     (text_field(w.evidence_method, "method", &evidence_v))
                     (text_field(w.evidence_tool, "tool", &evidence_v))
                     (area(w.evidence_handling, "handling", &evidence_v))
-                    label { (w.file) input type="file" name="file" required; }
+                    label { (w.file) input type="file" name="file" required aria-describedby=[evidence_v.described_by("file")] aria-invalid=[evidence_v.invalid("file")]; }
+                    (evidence_v.note("file"))
                     button type="submit" { (w.upload) }
                 }
             }
@@ -207,7 +258,7 @@ pub async fn workbench(
                 (refusal_note(w, refusal, "assessment"))
                 form.record method="post" action=(format!("/incidents/{}/assessments", encode(id))) {
                     (hidden(page, user))
-                    label { (w.norm) (norm_select("norm", &assessment_v, false)) }
+                    label { (w.norm) (norm_select("norm", &assessment_v, false)) } (assessment_v.note("norm"))
                     (choice(w.actor_kind, "actor_kind", &assessment_v, None, &[("state", w.state_actor), ("non-state", w.non_state_actor)]))
                     (text_field(w.alleged_state, "actor_state", &assessment_v))
                     (text_field(w.alleged_group, "actor_group", &assessment_v))
@@ -242,7 +293,9 @@ pub async fn workbench(
                     (choice(w.attribution_kind, "attribution_kind", &attribution_v, Some("—"), &[("technical", w.type_technical), ("political", w.type_political), ("legal", w.type_legal)]))
                     (taxonomy_choice(state, l, w.confidence, "confidence", &attribution_v, CONFIDENCE, Some("—")))
                     (date_field(w.attributed_on, "attributed_on", &attribution_v, w))
-                    label { (w.statement_url) input type="url" name="statement_url" value=(attribution_v.one("statement_url")); }
+                    label { (w.statement_url) input type="url" name="statement_url" value=(attribution_v.one("statement_url"))
+                        aria-describedby=[attribution_v.described_by("statement_url")] aria-invalid=[attribution_v.invalid("statement_url")]; }
+                    (attribution_v.note("statement_url"))
                     (area(w.basis_ja, "basis_ja", &attribution_v))
                     (area(w.basis_en, "basis_en", &attribution_v))
                     (tlp_choice(w, &attribution_v, work.incident.body.tlp))
@@ -264,8 +317,10 @@ pub async fn workbench(
                     (date_field(w.responded_on, "responded_on", &response_v, w))
                     (area(w.response_ja, "description_ja", &response_v))
                     (area(w.response_en, "description_en", &response_v))
-                    label { (w.norms_invoked) (norm_select("norms", &response_v, true)) }
-                    label { (w.source_url) input type="url" name="source_url" value=(response_v.one("source_url")); }
+                    label { (w.norms_invoked) (norm_select("norms", &response_v, true)) } (response_v.note("norms"))
+                    label { (w.source_url) input type="url" name="source_url" value=(response_v.one("source_url"))
+                        aria-describedby=[response_v.described_by("source_url")] aria-invalid=[response_v.invalid("source_url")]; }
+                    (response_v.note("source_url"))
                     (tlp_choice(w, &response_v, work.incident.body.tlp))
                     (save_buttons(w))
                 }
