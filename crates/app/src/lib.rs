@@ -5,6 +5,7 @@
 
 mod acting;
 pub mod adoption;
+pub mod analysis;
 pub mod capacity;
 pub mod collect;
 mod error;

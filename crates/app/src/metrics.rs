@@ -77,6 +77,15 @@ pub struct AttributionTrends {
     pub responses_by_year: Vec<YearResponseRate>,
 }
 
+/// Violations over time per norm, and who was assessed as violating a norm it endorses, over the
+/// incidents a query selects (`/analysis/norms`).
+#[derive(Debug, Clone, Serialize)]
+pub struct NormTrends {
+    pub levels: [&'static str; 2],
+    pub violations: Vec<ViolationCount>,
+    pub endorsed_violations: Vec<EndorsedViolation>,
+}
+
 /// What the figures are computed from, read once per request: the standing published records
 /// the viewer may read, incident dates, and the linked groups (confirmed links between incidents
 /// the viewer may read, so one real-world incident counts once).
@@ -289,6 +298,26 @@ impl<S: FigureSources> App<'_, S> {
                 sources = sources.only(&ids);
             }
             Ok(sources.trends())
+        })
+        .await
+    }
+
+    /// Violations per norm and year, and states assessed as violating a norm they endorse, over
+    /// the incidents `q`'s filters select (`/analysis/norms`).
+    pub async fn norm_trends(&self, who: Acting<'_>, q: &IncidentQuery) -> Result<NormTrends, AppError> {
+        let (filtered, selection) = crate::analysis::selection(q);
+        self.kept("norm-trends", who, &selection, async {
+            let wanted = Wanted { assessments: true, dates: true, ..Wanted::default() };
+            let mut sources = self.figure_sources(who, wanted).await?;
+            if filtered {
+                let ids = self.store.matching_incident_ids(&who.viewer(), q).await?;
+                sources = sources.only(&ids);
+            }
+            Ok(NormTrends {
+                levels: VIOLATION_LEVELS,
+                violations: sources.violation_counts(),
+                endorsed_violations: sources.endorsed_violations(self.store, &who.viewer()).await?,
+            })
         })
         .await
     }

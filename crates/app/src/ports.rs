@@ -13,7 +13,7 @@ use normwatch_core::capacity::{
 use normwatch_core::cbm::{ContactInput, HotlineInput, HotlineMessage, PointOfContact};
 use normwatch_core::consultation::{Consultation, ConsultationInput, OutcomeInput};
 use normwatch_core::evidence::EvidenceUpload;
-use normwatch_core::incident::{IncidentQuery, PartialDate};
+use normwatch_core::incident::{Dimension, IncidentQuery, PartialDate};
 use normwatch_core::linking::LinkStatus;
 use normwatch_core::vep::{DecisionInput, VepCase, VepCaseInput};
 use normwatch_core::violation::{ReviewRule, Verdict};
@@ -309,6 +309,8 @@ ports! {
         fn incident_groups(&self, viewer: &Viewer) -> HashMap<String, String>;
         /// Every incident a query's filters match (paging ignored), as the viewer may read them.
         fn matching_incident_ids(&self, viewer: &Viewer, q: &IncidentQuery) -> HashSet<String>;
+        /// Incidents a query's filters match, counted per pair of a row and a column value.
+        fn incident_crosstab(&self, viewer: &Viewer, q: &IncidentQuery, row: Dimension, col: Dimension) -> Vec<(String, String, u64)>;
         /// The latest audit entry's sequence number: figures computed after it hold until it moves.
         fn audit_version(&self) -> i64;
     }

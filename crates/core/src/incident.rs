@@ -9,6 +9,9 @@ use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod dimension;
+pub use dimension::Dimension;
+
 pub const OPERATION_TYPES: &str = "operation-types";
 /// Taxonomies whose terms are asset classes a target may be tagged with.
 pub const ASSET_TAXONOMIES: [&str; 4] = ["public-core", "electoral", "critical-infrastructure", "emergency-response"];

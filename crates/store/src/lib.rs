@@ -12,6 +12,7 @@ mod cbm;
 mod collection;
 mod community;
 mod consultation;
+mod crosstab;
 mod cve_links;
 mod incident_evidence;
 mod ledger;

@@ -52,7 +52,7 @@ pub struct IncidentPage {
 }
 
 /// Where a facet row's source (a finding) is readable by the viewer.
-fn facet_source_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
+pub(crate) fn facet_source_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
     if viewer.is_admin() && viewer.communities.is_none() {
         return "1 = 1".to_owned();
     }
@@ -265,7 +265,7 @@ impl Store {
 
     /// The matching members of linked groups that another matching member stands for (a group
     /// counts once, by its smallest matching member) — as the index does it, in SQL.
-    async fn group_others(
+    pub(crate) async fn group_others(
         &self,
         viewer: &Viewer,
         q: &IncidentQuery,

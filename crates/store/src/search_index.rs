@@ -460,3 +460,71 @@ impl Store {
         })
     }
 }
+
+/// Per value of a facet (or `year`): its rows among those a query selects.
+pub(crate) type ValueRows = HashMap<String, RoaringBitmap>;
+
+impl Store {
+    /// The rows `q` selects (standing and filtered, as the list selects them), split by the
+    /// values of each facet in `dims` (`year` for the start year), and each selected row's
+    /// linked group (from `groups`): what a cross-tabulation counts (`crosstab.rs`). `None` when
+    /// `q` has search terms, which full-text search matches outside the index: the SQL path
+    /// counts those.
+    pub(crate) async fn index_value_rows(
+        &self,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        groups: &HashMap<String, String>,
+        dims: &[&str],
+    ) -> Result<Option<(Vec<ValueRows>, HashMap<u32, String>)>, StoreError> {
+        if !q.terms.is_empty() {
+            return Ok(None);
+        }
+        let guard = self.current_index().await?;
+        let Some(index) = guard.as_ref() else { return Err(corrupt("search index", "not built")) };
+        let empty = RoaringBitmap::new();
+        let mut rows = index.standing(viewer);
+        if let Some(y) = q.year {
+            rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
+        }
+        if let Some(s) = q.status {
+            rows &= union(index.status_tlp.iter().filter(|((st, _), _)| *st == s).map(|(_, b)| b));
+        }
+        for (facet, value) in &q.facets {
+            match index.facets.get(&((*facet).to_owned(), value.clone())) {
+                Some(sources) => rows &= &*index.facet_rows(viewer, sources),
+                None => rows.clear(),
+            }
+        }
+        let mut grouped = HashMap::new();
+        for (id, group) in groups {
+            let Ok(bits) = uuid_bits(id) else { continue };
+            if let Some(&row) = index.rows.get(&bits).filter(|r| rows.contains(**r)) {
+                grouped.insert(row, group.clone());
+            }
+        }
+        let mut out = Vec::with_capacity(dims.len());
+        for dim in dims {
+            let mut values = ValueRows::new();
+            if *dim == "year" {
+                for (year, b) in &index.year {
+                    let r = &rows & b;
+                    if !r.is_empty() {
+                        values.insert(year.to_string(), r);
+                    }
+                }
+            } else {
+                for ((facet, value), sources) in &index.facets {
+                    if facet == dim {
+                        let r = &rows & &*index.facet_rows(viewer, sources);
+                        if !r.is_empty() {
+                            values.insert(value.clone(), r);
+                        }
+                    }
+                }
+            }
+            out.push(values);
+        }
+        Ok(Some((out, grouped)))
+    }
+}

@@ -3,4 +3,5 @@
 
 mod catalog;
 mod collection;
+mod crosstab;
 mod search_index;
