@@ -4,6 +4,7 @@ use crate::access::{RecordStatus, Tlp};
 use crate::adoption::{both_short, some_text, term_of, url};
 use crate::catalog::Catalog;
 use crate::ids::{CountryCode, NormId};
+pub use crate::incident_sort::{IncidentCursor, IncidentSort, SortKey};
 use crate::lang::Localized;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
@@ -484,8 +485,10 @@ pub struct IncidentQuery {
     pub year: Option<i32>,
     pub status: Option<RecordStatus>,
     pub terms: Vec<String>,
-    /// Where the previous page ended (opaque to clients).
-    pub cursor: Option<(String, String)>,
+    /// The order of the list (newest first unless asked).
+    pub sort: IncidentSort,
+    /// Where the previous page ended (opaque to clients); its order is `sort`.
+    pub cursor: Option<IncidentCursor>,
     pub limit: usize,
 }
 
@@ -494,14 +497,27 @@ pub struct IncidentQuery {
 pub const FACETS: [&str; 5] = ["operation", "country", "sector", "norm", "attributed_state"];
 
 impl IncidentQuery {
-    pub const PARAMETERS: [&'static str; 11] =
-        ["norm", "year", "country", "sector", "attributed_state", "operation", "cve", "status", "q", "cursor", "limit"];
+    pub const PARAMETERS: [&'static str; 12] = [
+        "norm",
+        "year",
+        "country",
+        "sector",
+        "attributed_state",
+        "operation",
+        "cve",
+        "status",
+        "q",
+        "sort",
+        "cursor",
+        "limit",
+    ];
 
     pub fn parse<'a>(
         params: impl IntoIterator<Item = (&'a str, &'a str)>,
         catalog: &Catalog,
     ) -> Result<Self, FieldError> {
         let mut q = IncidentQuery { limit: 50, ..Default::default() };
+        let mut sort: Option<IncidentSort> = None;
         for (key, value) in params {
             let value = value.trim();
             if value.is_empty() {
@@ -541,14 +557,10 @@ impl IncidentQuery {
                     }
                     q.terms.extend(value.split_whitespace().map(str::to_owned));
                 }
-                "cursor" => {
-                    let bad = || err("cursor", "not a cursor from a previous page's `next`; start without it");
-                    let (k, id) = value.split_once('~').ok_or_else(bad)?;
-                    if k.len() != 10 || id.len() != 36 {
-                        return Err(bad());
-                    }
-                    q.cursor = Some((k.to_owned(), id.to_owned()));
-                }
+                "sort" if sort.is_some() => return Err(err("sort", "given twice; give it once")),
+                "sort" => sort = Some(IncidentSort::parse(value)?),
+                "cursor" if q.cursor.is_some() => return Err(err("cursor", "given twice; give it once")),
+                "cursor" => q.cursor = Some(IncidentCursor::parse(value)?),
                 "limit" => {
                     q.limit = value
                         .parse()
@@ -564,6 +576,17 @@ impl IncidentQuery {
                 }
             }
         }
+        // A cursor continues the order it was made in; a `sort` beside it must be that order.
+        q.sort = match (&q.cursor, sort) {
+            (Some(c), Some(s)) if c.sort != s => {
+                return Err(err(
+                    "cursor",
+                    format!("continues the list in sort={}, not sort={}; drop one of them", c.sort.name(), s.name()),
+                ));
+            }
+            (Some(c), _) => c.sort,
+            (None, s) => s.unwrap_or_default(),
+        };
         Ok(q)
     }
 }

@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod figures;
 pub mod ids;
 pub mod incident;
+pub mod incident_sort;
 pub mod lang;
 pub mod linking;
 pub mod marking;

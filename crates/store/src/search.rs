@@ -4,7 +4,7 @@
 use crate::catalog::like_pattern;
 use crate::sql::{Sql, visible_to};
 use crate::{Backend, Store, StoreError};
-use normwatch_core::incident::{FACETS, IncidentQuery};
+use normwatch_core::incident::{FACETS, IncidentCursor, IncidentQuery, IncidentSort, SortKey};
 use normwatch_core::{Localized, Viewer};
 use serde::Serialize;
 use sqlx::Row;
@@ -83,9 +83,30 @@ pub(crate) fn summary_from(r: &sqlx::any::AnyRow) -> Result<IncidentSummary, Sto
     })
 }
 
-/// Where the next page starts: after this incident.
-fn cursor_of(i: &IncidentSummary) -> String {
-    format!("{}~{}", i.start.as_deref().unwrap_or("0000-00-00"), i.id)
+/// Where the next page starts: after this incident, in this order.
+fn cursor_of(sort: IncidentSort, i: &IncidentSummary) -> String {
+    let key = match sort.key {
+        SortKey::Start => i.start.as_deref().unwrap_or("0000-00-00"),
+        key => key.title(&i.title.ja, &i.title.en),
+    };
+    IncidentCursor { sort, key: key.to_owned(), id: i.id.clone() }.encode()
+}
+
+/// The next page's cursor as the query's (a `next` this store wrote).
+pub(crate) fn next_cursor(next: Option<&str>) -> Result<Option<IncidentCursor>, StoreError> {
+    next.map(|n| IncidentCursor::parse(n).map_err(|e| crate::rows::corrupt("cursor", e))).transpose()
+}
+
+/// The value a sort compares, in SQL: compared byte by byte on both backends (SQLite's columns
+/// are `BINARY`; PostgreSQL is told `COLLATE "C"`), as the in-memory index compares, so that
+/// every path gives one order. See `SortKey::title` for the titles' fallback.
+fn sort_value(backend: Backend, key: SortKey) -> String {
+    let collate = if backend == Backend::Postgres { " COLLATE \"C\"" } else { "" };
+    match key {
+        SortKey::Start => format!("r.start_key{collate}"),
+        SortKey::TitleEn => format!("(CASE WHEN r.title_en = '' THEN r.title_ja ELSE r.title_en END){collate}"),
+        SortKey::TitleJa => format!("(CASE WHEN r.title_ja = '' THEN r.title_en ELSE r.title_ja END){collate}"),
+    }
 }
 
 /// Most frequent first, then by value.
@@ -157,22 +178,21 @@ impl Store {
         loop {
             let page = self.search_incidents(viewer, &q).await?;
             all.extend(page.incidents);
-            // `next` is `<start key>~<id>`, as the incident list gives it.
-            let next = page.next.as_deref().and_then(|n| n.split_once('~'));
+            let next = next_cursor(page.next.as_deref())?;
             match next {
                 Some(_) | None if all.len() >= cap => {
                     let truncated = next.is_some() || all.len() > cap;
                     all.truncate(cap);
                     return Ok((all, page.total, truncated));
                 }
-                Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
+                Some(c) => q.cursor = Some(c),
                 None => return Ok((all, page.total, false)),
             }
         }
     }
 
-    /// One page of the incidents matching `q`, newest start first, with the total and facet
-    /// counts: from the in-memory index on SQLite, in SQL on PostgreSQL.
+    /// One page of the incidents matching `q`, in its order (newest start first unless asked),
+    /// with the total and facet counts: from the in-memory index on SQLite, in SQL on PostgreSQL.
     pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         if self.backend != Backend::Sqlite {
             return self.search_incidents_sql(viewer, q).await;
@@ -191,7 +211,7 @@ impl Store {
             }
             incidents.extend(answer.page.iter().filter_map(|id| by_id.remove(id)));
         }
-        let next = if answer.more { incidents.last().map(cursor_of) } else { None };
+        let next = if answer.more { incidents.last().map(|i| cursor_of(q.sort, i)) } else { None };
         let mut facets: BTreeMap<String, Vec<FacetCount>> = BTreeMap::new();
         for (facet, value, n) in answer.facets {
             facets.entry(facet).or_default().push(FacetCount { value, count: i64::try_from(n).unwrap_or(i64::MAX) });
@@ -208,20 +228,23 @@ impl Store {
         let others = self.group_others(viewer, q, &groups).await?;
         let mut sql = Sql::new("");
         let mut condition = self.incident_where(&mut sql, viewer, q, &others);
-        if let Some((key, id)) = &q.cursor {
-            let (k1, k2, i) = (sql.bind(key.clone()), sql.bind(key.clone()), sql.bind(id.clone()));
-            condition.push_str(&format!(" AND (r.start_key < {k1} OR (r.start_key = {k2} AND r.id < {i}))"));
+        let value = sort_value(self.backend, q.sort.key);
+        let id = if self.backend == Backend::Postgres { "r.id COLLATE \"C\"" } else { "r.id" };
+        let (after, direction) = if q.sort.descending { ("<", "DESC") } else { (">", "ASC") };
+        if let Some(c) = &q.cursor {
+            let (k1, k2, i) = (sql.bind(c.key.clone()), sql.bind(c.key.clone()), sql.bind(c.id.clone()));
+            condition.push_str(&format!(" AND ({value} {after} {k1} OR ({value} = {k2} AND {id} {after} {i}))"));
         }
         let limit = sql.bind_int(i64::try_from(q.limit).unwrap_or(50) + 1);
         sql.push(&format!(
             "SELECT r.id, r.title_ja, r.title_en, r.start_key, r.status, r.tlp, r.origin_dataset FROM incidents r WHERE {condition} \
-             ORDER BY r.start_key DESC, r.id DESC LIMIT {limit}"
+             ORDER BY {value} {direction}, {id} {direction} LIMIT {limit}"
         ));
         let rows = sql.query().fetch_all(&self.pool).await?;
         let mut incidents = rows.iter().map(summary_from).collect::<Result<Vec<_>, _>>()?;
         let next = if incidents.len() > q.limit {
             incidents.truncate(q.limit);
-            incidents.last().map(cursor_of)
+            incidents.last().map(|i| cursor_of(q.sort, i))
         } else {
             None
         };

@@ -5,10 +5,11 @@
 //! which triggers fill — whoever wrote.
 use crate::rows::corrupt;
 use crate::{Store, StoreError};
-use normwatch_core::incident::{FACETS, IncidentQuery};
+use normwatch_core::incident::{FACETS, IncidentCursor, IncidentQuery, SortKey};
 use normwatch_core::{RecordStatus, Tlp, Viewer};
 use roaring::RoaringBitmap;
 use sqlx::Row;
+use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
 /// A facet value's rows, split by the marking of the finding it came from (`None`: the
@@ -22,6 +23,8 @@ pub(crate) struct IncidentIndex {
     rows: HashMap<u128, u32>,
     /// Per row: sort key (YYYYMMDD of the earliest start day, 0 when unknown) and id.
     order: Vec<(u32, u128)>,
+    /// Per row: its titles (ja, en), which the title sorts compare.
+    titles: Vec<(Box<str>, Box<str>)>,
     all: RoaringBitmap,
     status_tlp: HashMap<(RecordStatus, Tlp), RoaringBitmap>,
     recorder: HashMap<String, RoaringBitmap>,
@@ -33,9 +36,17 @@ pub(crate) struct IncidentIndex {
     /// leaves the lists once the viewer may read its published successor.
     corrects: HashMap<u32, u32>,
     facets: HashMap<(String, String), Sources>,
-    /// Rows in page order, and whether a change has made it stale.
-    sorted: Vec<u32>,
-    sorted_stale: bool,
+    /// Per sort key, the rows in its order, kept between searches (rebuilt after a change).
+    sorted: HashMap<SortKey, Sorted>,
+}
+
+/// Every row in one key's ascending order (a descending list reads it backwards), and each
+/// row's place in it, so that a page is the rows after a place rather than a sort per request.
+#[derive(Debug, Default)]
+struct Sorted {
+    rows: Vec<u32>,
+    rank: Vec<u32>,
+    stale: bool,
 }
 
 fn uuid_bits(id: &str) -> Result<u128, StoreError> {
@@ -61,6 +72,7 @@ impl IncidentIndex {
         }
         let r = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
         self.order.push((0, id));
+        self.titles.push(Default::default());
         self.rows.insert(id, r);
         r
     }
@@ -107,7 +119,14 @@ impl IncidentIndex {
             let entry = (day_key(&key), id);
             if self.order[r as usize] != entry {
                 self.order[r as usize] = entry;
-                self.sorted_stale = true;
+                self.stale(SortKey::Start);
+            }
+            let titles: (Box<str>, Box<str>) =
+                (row.try_get::<String, _>("title_ja")?.into(), row.try_get::<String, _>("title_en")?.into());
+            if self.titles[r as usize] != titles {
+                self.titles[r as usize] = titles;
+                self.stale(SortKey::TitleEn);
+                self.stale(SortKey::TitleJa);
             }
             self.all.insert(r);
             let status: RecordStatus =
@@ -231,15 +250,66 @@ impl IncidentIndex {
         }
     }
 
-    /// Rows in page order (start key, then id, both descending), rebuilt after changes.
-    fn sorted(&mut self) -> &[u32] {
-        if self.sorted.len() != self.order.len() || self.sorted_stale {
-            let mut rows: Vec<u32> = (0..u32::try_from(self.order.len()).unwrap_or(u32::MAX)).collect();
-            rows.sort_unstable_by(|a, b| self.order[*b as usize].cmp(&self.order[*a as usize]));
-            self.sorted = rows;
-            self.sorted_stale = false;
+    fn stale(&mut self, key: SortKey) {
+        if let Some(s) = self.sorted.get_mut(&key) {
+            s.stale = true;
         }
-        &self.sorted
+    }
+
+    /// Two rows in `key`'s ascending order: the key's value, then the id. Titles compare as
+    /// UTF-8 bytes, as the SQL path compares them.
+    fn compare(&self, key: SortKey, a: u32, b: u32) -> Ordering {
+        let (a, b) = (a as usize, b as usize);
+        match key {
+            SortKey::Start => self.order[a].cmp(&self.order[b]),
+            title => {
+                let text = |r: usize| title.title(&self.titles[r].0, &self.titles[r].1);
+                text(a).cmp(text(b)).then(self.order[a].1.cmp(&self.order[b].1))
+            }
+        }
+    }
+
+    /// A row against a cursor, in the cursor key's ascending order.
+    fn against(&self, cursor: &Cursor, r: u32) -> Ordering {
+        let r = r as usize;
+        match cursor {
+            Cursor::Start(c) => self.order[r].cmp(c),
+            Cursor::Title(key, text, id) => {
+                key.title(&self.titles[r].0, &self.titles[r].1).cmp(text.as_str()).then(self.order[r].1.cmp(id))
+            }
+        }
+    }
+
+    /// `key`'s order, rebuilt when rows came or changed since it was made (once per write,
+    /// not per search).
+    fn sort_by(&mut self, key: SortKey) {
+        let n = self.order.len();
+        if self.sorted.get(&key).is_some_and(|s| !s.stale && s.rows.len() == n) {
+            return;
+        }
+        let mut rows: Vec<u32> = (0..u32::try_from(n).unwrap_or(u32::MAX)).collect();
+        rows.sort_unstable_by(|a, b| self.compare(key, *a, *b));
+        let mut rank = vec![0; n];
+        for (place, r) in rows.iter().enumerate() {
+            rank[*r as usize] = u32::try_from(place).unwrap_or(u32::MAX);
+        }
+        self.sorted.insert(key, Sorted { rows, rank, stale: false });
+    }
+}
+
+/// A query's cursor as the index compares it.
+enum Cursor {
+    Start((u32, u128)),
+    Title(SortKey, String, u128),
+}
+
+impl Cursor {
+    fn of(c: &IncidentCursor) -> Result<Cursor, StoreError> {
+        let id = uuid_bits(&c.id)?;
+        Ok(match c.sort.key {
+            SortKey::Start => Cursor::Start((day_key(&c.key), id)),
+            key => Cursor::Title(key, c.key.clone(), id),
+        })
     }
 }
 
@@ -268,7 +338,7 @@ impl Store {
                 use futures_util::TryStreamExt;
                 let mut i = IncidentIndex { seen: latest, ..Default::default() };
                 let mut incidents = sqlx::query(
-                    "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents",
+                    "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents",
                 )
                 .fetch(&self.pool);
                 while let Some(row) = incidents.try_next().await? {
@@ -301,7 +371,7 @@ impl Store {
             let mut sql = crate::sql::Sql::new("");
             let list = sql.bind_list(chunk.iter().map(String::as_str));
             sql.push(&format!(
-                "SELECT id, start_key, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents WHERE id IN {list}"
+                "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents WHERE id IN {list}"
             ));
             let incidents = sql.query().fetch_all(&self.pool).await?;
             let mut fsql = crate::sql::Sql::new("");
@@ -355,7 +425,7 @@ impl Store {
         let mut guard = self.current_index().await?;
         let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
         // Page order first (it needs the index mutably); everything else reads it.
-        index.sorted();
+        index.sort_by(q.sort.key);
         let index = &*index;
         let empty = RoaringBitmap::new();
         let mut rows = index.standing(viewer);
@@ -412,49 +482,59 @@ impl Store {
                 facets.push(("year".to_owned(), year.to_string(), n));
             }
         }
-        // The page: the `limit` greatest (key, id) below the cursor, kept in a bounded heap.
+        // The page: the first `limit` + 1 rows after the cursor in page order.
+        let Some(sorted) = index.sorted.get(&q.sort.key) else { return Err(corrupt("search index", "not sorted")) };
         let cursor = match &q.cursor {
-            Some((k, id)) => Some((day_key(k), uuid_bits(id)?)),
+            Some(c) if c.sort != q.sort => return Err(corrupt("cursor", "made in another order than the query's")),
+            Some(c) => Some(Cursor::of(c)?),
             None => None,
         };
-        let mut page: Vec<(u32, u128)> = Vec::with_capacity(q.limit + 1);
+        // The places (in ascending order) a page may take: after the cursor in page order.
+        let places = match (&cursor, q.sort.descending) {
+            (None, _) => 0..sorted.rows.len(),
+            (Some(c), false) => sorted.rows.partition_point(|r| index.against(c, *r).is_le())..sorted.rows.len(),
+            (Some(c), true) => 0..sorted.rows.partition_point(|r| index.against(c, *r).is_lt()),
+        };
+        let mut page: Vec<u32> = Vec::with_capacity(q.limit + 1);
         if total * total > (q.limit as u64 + 1) * visible {
             // Walking the rows in page order takes about limit × visible / total steps, the heap
             // `total`: walk when matches are dense enough that the walk is shorter.
-            let sorted = &index.sorted;
-            let from = match cursor {
-                Some(c) => sorted.partition_point(|r| index.order[*r as usize] >= c),
-                None => 0,
-            };
-            for r in &sorted[from..] {
+            let slice = &sorted.rows[places];
+            let in_order: Box<dyn Iterator<Item = &u32>> =
+                if q.sort.descending { Box::new(slice.iter().rev()) } else { Box::new(slice.iter()) };
+            for r in in_order {
                 if rows.contains(*r) {
-                    page.push(index.order[*r as usize]);
+                    page.push(*r);
                     if page.len() > q.limit {
                         break;
                     }
                 }
             }
         } else {
-            // Sparse: keep the greatest below the cursor in a bounded heap.
-            let mut heap: BinaryHeap<std::cmp::Reverse<(u32, u128)>> = BinaryHeap::with_capacity(q.limit + 2);
+            // Sparse: keep the first places after the cursor in a bounded heap (a place counted
+            // from the end for a descending list, so that smaller always comes first).
+            let step = |place: u32| if q.sort.descending { u32::MAX - place } else { place };
+            let mut heap: BinaryHeap<u32> = BinaryHeap::with_capacity(q.limit + 2);
             for r in &rows {
-                let entry = index.order[r as usize];
-                if cursor.is_some_and(|c| entry >= c) {
+                let place = sorted.rank[r as usize];
+                if !places.contains(&(place as usize)) {
                     continue;
                 }
-                heap.push(std::cmp::Reverse(entry));
+                heap.push(step(place));
                 if heap.len() > q.limit + 1 {
                     heap.pop();
                 }
             }
-            page = heap.into_iter().map(|std::cmp::Reverse(e)| e).collect();
-            page.sort_unstable_by(|a, b| b.cmp(a));
+            page = heap.into_sorted_vec().into_iter().map(|p| sorted.rows[step(p) as usize]).collect();
         }
         let more = page.len() > q.limit;
         page.truncate(q.limit);
         Ok(IndexAnswer {
             total,
-            page: page.iter().map(|(_, id)| uuid::Uuid::from_u128(*id).hyphenated().to_string()).collect(),
+            page: page
+                .iter()
+                .map(|r| uuid::Uuid::from_u128(index.order[*r as usize].1).hyphenated().to_string())
+                .collect(),
             more,
             facets,
         })

@@ -296,9 +296,8 @@ impl Store {
                     }
                 }
             }
-            // `next` is `<start key>~<id>`, as the incident list gives it.
-            match page.next.as_deref().and_then(|n| n.split_once('~')) {
-                Some((key, id)) => q.cursor = Some((key.to_owned(), id.to_owned())),
+            match crate::search::next_cursor(page.next.as_deref())? {
+                Some(c) => q.cursor = Some(c),
                 None => break,
             }
         }

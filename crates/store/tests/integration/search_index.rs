@@ -1,7 +1,7 @@
 //! The in-memory incident index (SQLite) answers exactly as the SQL search does — totals, facet
 //! counts, pages and cursors — for every role, marking, status and community scope, and stays
 //! current after writes, including writes by another process on the same file.
-use normwatch_core::incident::{IncidentInput, IncidentQuery};
+use normwatch_core::incident::{IncidentCursor, IncidentInput, IncidentQuery, IncidentSort, SortKey};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ReviewRule};
 use normwatch_core::{Catalog, Localized, Role, Viewer};
 use normwatch_store::{Actor, IncidentPage, LedgerKind, Store, SuccessFactors, WriteOptions};
@@ -20,13 +20,29 @@ fn incident(i: usize) -> IncidentInput {
     let community = if i % 7 == 3 { json!("c1") } else { json!(null) };
     let started = if i.is_multiple_of(9) { json!(null) } else { json!(format!("{}-0{}", 2015 + i % 6, 1 + i % 9)) };
     serde_json::from_value(json!({
-        "title": {"en": format!("Incident {i} at a {} operator", ["pipeline", "hospital", "bank"][i % 3])},
+        "title": title(i),
         "started": started,
         "operation_types": [ops[i % 3]],
         "targets": [{"name": "t", "country": countries[i % 4], "sector": "ci.energy"}],
         "status": statuses[i % 4], "tlp": tlps[i % 6], "stakeholder": stakeholder, "community": community,
     }))
     .expect("incident")
+}
+
+/// Titles that repeat (ties broken by id), in one language or both, upper and lower case (a
+/// byte order puts `Z` before `a`; a locale's would not).
+fn title(i: usize) -> serde_json::Value {
+    let en = format!(
+        "{} {} at a {} operator",
+        ["Incident", "incident", "Zone"][i % 3],
+        i % 10,
+        ["pipeline", "hospital", "bank"][i % 3]
+    );
+    match i % 4 {
+        0 | 3 => json!({"en": en}),
+        1 => json!({"ja": format!("攻撃{}", i % 5), "en": en}),
+        _ => json!({"ja": format!("{}事案", ["送電", "病院"][i % 2])}),
+    }
 }
 
 fn viewers() -> Vec<Viewer> {
@@ -84,19 +100,39 @@ fn same(a: &IncidentPage, b: &IncidentPage, what: &str) {
     assert_eq!(facets(a), facets(b), "facets: {what}");
 }
 
+/// Pages followed by their cursors list every match once, in the order asked for.
+fn assert_in_order(listed: &[normwatch_store::IncidentSummary], sort: IncidentSort) {
+    let key = |i: &normwatch_store::IncidentSummary| match sort.key {
+        SortKey::Start => (i.start.clone().unwrap_or_else(|| "0000-00-00".into()), i.id.clone()),
+        k => (k.title(&i.title.ja, &i.title.en).to_owned(), i.id.clone()),
+    };
+    for pair in listed.windows(2) {
+        let (a, b) = (key(&pair[0]), key(&pair[1]));
+        assert!(if sort.descending { a > b } else { a < b }, "{} then {a:?} before {b:?}", sort.name());
+    }
+}
+
 async fn compare_all(store: &Store, catalog: &Catalog) -> usize {
     let mut pages = 0;
     for viewer in viewers() {
-        for mut q in queries(catalog) {
-            loop {
-                let index = store.search_incidents(&viewer, &q).await.expect("index");
-                let sql = store.search_incidents_sql(&viewer, &q).await.expect("sql");
-                same(&index, &sql, &format!("{viewer:?} {q:?}"));
-                pages += 1;
-                match index.next.as_deref().and_then(|c| c.split_once('~')) {
-                    Some((k, id)) => q.cursor = Some((k.to_owned(), id.to_owned())),
-                    None => break,
+        for (n, mut q) in queries(catalog).into_iter().enumerate() {
+            // Every order, spread over the queries (each query in two of them) to keep it quick.
+            for sort in [IncidentSort::NAMES[n % 6], IncidentSort::NAMES[(n + 3) % 6]] {
+                q.sort = IncidentSort::parse(sort).expect("sort");
+                q.cursor = None;
+                let mut listed: Vec<normwatch_store::IncidentSummary> = Vec::new();
+                loop {
+                    let index = store.search_incidents(&viewer, &q).await.expect("index");
+                    let sql = store.search_incidents_sql(&viewer, &q).await.expect("sql");
+                    same(&index, &sql, &format!("{viewer:?} {q:?}"));
+                    pages += 1;
+                    listed.extend(index.incidents);
+                    match index.next.as_deref() {
+                        Some(c) => q.cursor = Some(IncidentCursor::parse(c).expect("a cursor")),
+                        None => break,
+                    }
                 }
+                assert_in_order(&listed, q.sort);
             }
         }
     }
