@@ -142,8 +142,8 @@ async fn home_counts_and_lists_what_a_visitor_may_read(s: TestServer) {
     let started = format!("{year}-01");
     file_and_publish(
         &seeded.roles.editor,
-        &r1,
-        &r2,
+        r1,
+        r2,
         "/api/v1/incidents",
         &incident("QzNewZq", &started, &["US"], "clear"),
     )
