@@ -1,2 +1,7 @@
 //! Analysis pages: figures over the incidents the incident list's filters select.
 pub mod attribution;
+pub mod dyads;
+mod frame;
+pub mod index;
+pub mod norms;
+pub mod operations;

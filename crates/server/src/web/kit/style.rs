@@ -53,6 +53,8 @@ article.item h2 { font-size:1.15rem; border:none; margin-top:.6rem; } article.it
 article.item p.meta { font-size:.9em; color:var(--muted); } dl.proposals dt { font-weight:600; } dl.proposals dd { margin-left:1rem; }
 div.decide { display:grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap:.6rem; margin-top:.6rem; }
 div.decide p.refusal { grid-column: 1 / -1; } .field-error { font-size:.9em; }
+div.scroll { overflow-x:auto; } table.matrix th.vertical { writing-mode: vertical-rl; transform: rotate(180deg); white-space:nowrap; padding:.4rem .2rem; }
+figure.chart { margin:1rem 0; overflow-x:auto; }
 "#;
 
 /// The portal's stylesheet.
