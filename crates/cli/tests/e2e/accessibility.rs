@@ -60,7 +60,7 @@ fn portal_pages(fill: &[(&str, String)]) -> Vec<String> {
     out
 }
 
-async fn audit(b: &Browser, s: &TestServer, pages: &[String], who: &str, found: &mut Vec<String>) -> usize {
+pub(crate) async fn audit(b: &Browser, s: &TestServer, pages: &[String], who: &str, found: &mut Vec<String>) -> usize {
     let axe = axe_source();
     let mut checked = 0;
     for lang in ["ja", "en"] {

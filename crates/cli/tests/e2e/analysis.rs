@@ -141,3 +141,50 @@ async fn analysis_pages_count_what_was_published(s: TestServer) {
         assert!(r.text().await.expect("body").contains(field), "{path}");
     }
 }
+
+/// In a browser (a module of its own: `in_browser!` declares the backend modules too).
+mod browser {
+    use crate::common::webdriver::Browser;
+    use crate::common::{Roles, TestServer, file_and_publish, reviewers};
+    use serde_json::json;
+
+    in_browser!(analysis_pages_read_well_in_a_browser);
+
+    /// Each page in both languages in a real browser: a screenshot, and no serious or critical
+    /// accessibility violation (axe).
+    async fn analysis_pages_read_well_in_a_browser(s: TestServer, b: Browser) {
+        let roles = Roles::set_up(&s).await;
+        let (r1, r2) = reviewers(&s, &roles.admin).await;
+        let mut incidents = Vec::new();
+        for (year, op, country) in
+            [("2020", "espionage", "JP"), ("2021", "disruption", "UA"), ("2021", "ransomware", "US")]
+        {
+            let body = json!({"title": {"ja": "攻撃", "en": "Attack"}, "started": year, "operation_types": [op],
+                          "targets": [{"name": "Operator", "country": country}], "sources": [{"url": "https://news.example/a"}],
+                          "stakeholder": "jp"});
+            incidents.push(file_and_publish(&roles.editor, &r1, &r2, "/api/v1/incidents", &body).await);
+        }
+        for (i, state) in incidents.iter().zip(["CN", "RU", "KP"]) {
+            let body = json!({"incident": i, "attributor": {"name": "Government of Japan", "kind": "government", "stakeholder": "jp"},
+                          "attributed_to": {"state": state}, "type": "political", "attributed_on": "2022-06-01"});
+            file_and_publish(&roles.editor, &r1, &r2, "/api/v1/attributions", &body).await;
+        }
+        let body = json!({"incident": incidents[1], "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
+                      "rationale": {"ja": "送電網が止まった。", "en": "The grid stopped."}, "tlp": "clear"});
+        file_and_publish(&roles.editor, &r1, &r2, "/api/v1/assessments", &body).await;
+        for page in ["operations", "dyads", "norms"] {
+            for lang in ["ja", "en"] {
+                b.goto(&s.at(&format!("/analysis/{page}?lang={lang}"))).await;
+                b.screenshot(&format!("analysis-{page}-{lang}")).await;
+            }
+        }
+        let pages: Vec<String> = ["/analysis", "/analysis/operations", "/analysis/dyads", "/analysis/norms"]
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+        let mut found = Vec::new();
+        let checked = crate::accessibility::audit(&b, &s, &pages, "anonymous", &mut found).await;
+        assert_eq!(checked, 8, "every page in both languages audited");
+        assert!(found.is_empty(), "serious or critical violations:\n{}", found.join("\n"));
+    }
+}
