@@ -502,6 +502,14 @@ async fn concrete_paths(world: &World) -> Vec<String> {
     for q in ["state=all", "state=all&origin=tip", "state=all&origin=source", "state=dismissed"] {
         paths.insert(format!("/triage?{q}"));
     }
+    // The analysis pages' other tables and filters.
+    for p in [
+        "/analysis/norms?format=csv&table=endorsed",
+        "/analysis/dyads?format=json&country=UA",
+        "/analysis/operations?year=2021",
+    ] {
+        paths.insert(p.to_owned());
+    }
     for r in &world.records {
         match r.kind {
             "item" => paths.insert(format!("/triage?state=all&cluster={}", r.id)),

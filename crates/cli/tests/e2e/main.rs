@@ -12,6 +12,7 @@ mod accessibility;
 mod admin;
 mod admin_browser;
 mod adoption;
+mod analysis;
 mod api;
 mod architecture;
 mod attribution_trends;

@@ -137,3 +137,98 @@ pub fn lines_by_year(
     }
     Ok(svg)
 }
+
+/// Colours of stacked segments: each 3:1 or more against white, and against its neighbours
+/// told apart by hue; the legend and the table beside every chart carry the same figures.
+const STACK_COLOURS: [RGBColor; 8] = [
+    RGBColor(31, 97, 163),
+    RGBColor(196, 78, 0),
+    RGBColor(30, 125, 60),
+    RGBColor(150, 40, 140),
+    RGBColor(120, 90, 20),
+    RGBColor(0, 115, 125),
+    RGBColor(175, 30, 60),
+    RGBColor(90, 90, 90),
+];
+
+/// How many series a stacked chart can tell apart; the caller folds the rest into one.
+pub const STACK_SERIES: usize = STACK_COLOURS.len();
+
+/// Stacked bars, one per year, one segment per series (`values[i]` belongs to `years[i]`),
+/// stacked in the order given (the first at the bottom), with the legend in its own column
+/// to the right, so no label lies over a bar. `title` becomes the SVG's `<title>`.
+pub fn stacked_bars_by_year(
+    years: &[i32],
+    series: &[(String, Vec<f64>)],
+    y_label: &str,
+    title: &str,
+) -> Result<String, String> {
+    let (width, height, legend_width) = (760u32, 340u32, 210u32);
+    let (first, last) = match (years.first(), years.last()) {
+        (Some(f), Some(l)) => (*f, *l),
+        _ => (2000, 2001),
+    };
+    let stack = |i: usize| series.iter().map(|(_, v)| v.get(i).copied().unwrap_or(0.0)).sum::<f64>();
+    let top = (0..years.len()).map(stack).fold(1.0_f64, f64::max) * 1.1;
+    // Ticks only at whole numbers (years, counts).
+    let whole = |v: &f64| if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { String::new() };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (plot, legend) = root.split_horizontally(width - legend_width);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(f64::from(first) - 0.5..f64::from(last) + 0.5, 0f64..top)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_desc(y_label)
+            .x_labels(usize::try_from(last - first + 1).unwrap_or(10).clamp(2, 13))
+            .x_label_formatter(&whole)
+            .y_label_formatter(&whole)
+            .label_style(("sans-serif", 13).into_font().color(&BLACK))
+            .axis_desc_style(("sans-serif", 13).into_font().color(&BLACK))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, year) in years.iter().enumerate() {
+            let x = f64::from(*year);
+            let mut base = 0.0;
+            for (s, (_, values)) in series.iter().enumerate() {
+                let v = values.get(i).copied().unwrap_or(0.0);
+                if v <= 0.0 {
+                    continue;
+                }
+                let colour = STACK_COLOURS[s % STACK_COLOURS.len()];
+                let corners = [(x - 0.35, base), (x + 0.35, base + v)];
+                chart.draw_series([Rectangle::new(corners, colour.filled())]).map_err(|e| e.to_string())?;
+                // A white edge keeps neighbouring segments apart.
+                chart.draw_series([Rectangle::new(corners, WHITE.stroke_width(1))]).map_err(|e| e.to_string())?;
+                base += v;
+            }
+        }
+        for (s, (name, _)) in series.iter().enumerate() {
+            let colour = STACK_COLOURS[s % STACK_COLOURS.len()];
+            let y = 20 + 22 * i32::try_from(s).unwrap_or(0);
+            legend.draw(&Rectangle::new([(8, y), (22, y + 14)], colour.filled())).map_err(|e| e.to_string())?;
+            let short: String = name.chars().take(24).collect();
+            legend
+                .draw(&Text::new(short, (28, y), ("sans-serif", 13).into_font().color(&BLACK)))
+                .map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(titled(&svg, title))
+}
+
+/// `svg` with `title` as its first child (`<title>`), which assistive technology reads.
+pub fn titled(svg: &str, title: &str) -> String {
+    let escaped = maud::html! { (title) }.into_string();
+    match svg.find("<svg").and_then(|at| svg[at..].find('>').map(|end| at + end + 1)) {
+        Some(end) => format!("{}<title>{escaped}</title>{}", &svg[..end], &svg[end..]),
+        None => svg.to_owned(),
+    }
+}

@@ -174,6 +174,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/norms")) { (ui.nav_norms) }
                         a href=(page.link("/incidents")) { (ui.nav_incidents) }
                         a href=(page.link("/metrics")) { (ui.nav_metrics) }
+                        a href=(page.link("/analysis")) { (ui.nav_analysis) }
                         a href=(page.link("/adoption")) { (ui.nav_adoption) }
                         a href=(page.link("/stakeholders")) { (ui.nav_stakeholders) }
                         a href=(page.link("/capacity")) { (ui.nav_capacity) }

@@ -59,6 +59,8 @@ figure.map figcaption { font-size:.9em; margin-top:.3rem; } span.legend-item { w
 ul.figures { display:grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap:.6rem; padding:0; list-style:none; }
 ul.figures li { background:#fff; border:1px solid var(--line); border-radius:6px; padding:.5rem .8rem; }
 ul.figures b.n { display:block; font-size:1.6rem; font-variant-numeric: tabular-nums; } ul.figures small { color:var(--muted); }
+div.scroll { overflow-x:auto; } table.matrix th.vertical { writing-mode: vertical-rl; transform: rotate(180deg); white-space:nowrap; padding:.4rem .2rem; }
+figure.chart { margin:1rem 0; overflow-x:auto; }
 "#;
 
 /// The portal's stylesheet.
