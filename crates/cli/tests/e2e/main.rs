@@ -27,6 +27,7 @@ mod contacts;
 mod downloads;
 mod evidence;
 mod import;
+mod incident_list;
 mod incident_page;
 mod leaks;
 mod ledger;
