@@ -69,6 +69,9 @@ pub struct InstanceInfo {
     pub review_rule: normwatch_core::violation::ReviewRule,
     /// Largest evidence upload, in bytes.
     pub evidence_max_bytes: u64,
+    /// The address people reach this instance at (`--public-url`), without a final `/`: the
+    /// absolute links in downloads start with it.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -100,6 +103,7 @@ impl AppState {
             secure_cookies: false,
             review_rule: Default::default(),
             evidence_max_bytes: 100 * 1024 * 1024,
+            public_url: None,
         };
         let log = Arc::new(log::TransparencyLog::new(key));
         log.sync(&store).await?;
@@ -146,6 +150,7 @@ impl AppState {
         let secure = url.is_some_and(|u| u.starts_with("https://"));
         let mut info = (*self.instance).clone();
         info.secure_cookies = secure;
+        info.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
         self.instance = Arc::new(info);
         self
     }

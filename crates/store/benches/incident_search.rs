@@ -162,8 +162,10 @@ fn main() {
         );
         let viewer = Viewer::anonymous();
         // (name, filters, runs): full-text shapes hit SQLite's FTS5 and are slower, so fewer runs.
-        let shapes: [Shape; 7] = [
+        let shapes: [Shape; 9] = [
             ("first page, no filter", vec![], 200),
+            ("by title, no filter", vec![("sort", "title_en")], 200),
+            ("by title desc + country", vec![("sort", "-title_ja"), ("country", "UA")], 200),
             ("country", vec![("country", "UA")], 200),
             ("country + year", vec![("country", "JP"), ("year", "2017")], 200),
             ("operation + sector + year", vec![("operation", "ransomware"), ("sector", "ci.health"), ("year", "2021")], 200),

@@ -510,6 +510,18 @@ async fn concrete_paths(world: &World) -> Vec<String> {
     ] {
         paths.insert(p.to_owned());
     }
+    // The incident list's own downloads and orders: its joinable tables (the workbook is these
+    // tables zipped; `incident_list` opens it), and sorted lists with their CSV.
+    for q in [
+        "format=csv&table=targets",
+        "format=csv&table=attributions",
+        "format=csv&table=responses",
+        "format=xlsx",
+        "sort=title_en",
+        "sort=-title_ja&format=csv",
+    ] {
+        paths.insert(format!("/incidents?{q}"));
+    }
     for r in &world.records {
         match r.kind {
             "item" => paths.insert(format!("/triage?state=all&cluster={}", r.id)),

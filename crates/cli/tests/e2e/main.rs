@@ -29,6 +29,7 @@ mod downloads;
 mod evidence;
 mod home;
 mod import;
+mod incident_list;
 mod incident_page;
 mod leaks;
 mod ledger;

@@ -173,6 +173,40 @@ impl Store {
         Ok(records)
     }
 
+    /// The records the viewer may read of the incidents `ids` (incidents themselves, or the
+    /// findings about them), oldest first, read 500 incidents at a time: a download's records in
+    /// a few queries instead of one per incident. Without reviews; statements are not about one
+    /// incident and are refused.
+    pub async fn ledger_records_of<T: LedgerKind>(
+        &self,
+        viewer: &Viewer,
+        ids: &[&str],
+        status: Option<RecordStatus>,
+    ) -> Result<Vec<LedgerRecord<T>>, StoreError> {
+        let column = match T::ENTITY {
+            normwatch_core::RecordKind::Incident => "r.id",
+            normwatch_core::RecordKind::AttributionStatement => {
+                return Err(corrupt(T::ENTITY.as_str(), "a statement is not about one incident"));
+            }
+            _ => "r.incident_id",
+        };
+        let mut records = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut sql = visible_records::<T>(viewer);
+            let list = sql.bind_list(chunk.iter().copied());
+            sql.push(&format!(" AND {column} IN {list}"));
+            if let Some(s) = status {
+                let p = sql.bind(s.name());
+                sql.push(&format!(" AND r.status = {p}"));
+            }
+            sql.push(" ORDER BY r.created_at, r.id");
+            for row in sql.query().fetch_all(&self.pool).await? {
+                records.push(record_from::<T>(&row)?);
+            }
+        }
+        Ok(records)
+    }
+
     async fn reviews(&self, entity: &str, id: &str) -> Result<Vec<Review>, StoreError> {
         let rows = sqlx::query(
             "SELECT reviewer, stakeholder_kind, verdict, record_version, comment, created_at FROM record_reviews

@@ -209,6 +209,7 @@ struct Words {
     download: &'static str,
     csv: &'static str,
     json: &'static str,
+    xlsx: &'static str,
     stix: &'static str,
     no_stix: &'static str,
 }
@@ -217,6 +218,7 @@ const JA: Words = Words {
     download: "この表示をダウンロード：",
     csv: "CSV",
     json: "JSON",
+    xlsx: "Excel（表ごとのシート）",
     stix: "STIX 2.1（公開済みの記録）",
     no_stix: "（記録ログの対象ではないため STIX はない）",
 };
@@ -225,6 +227,7 @@ const EN: Words = Words {
     download: "Download what this page shows:",
     csv: "CSV",
     json: "JSON",
+    xlsx: "Excel (a sheet per table)",
     stix: "STIX 2.1 (published records)",
     no_stix: "(no STIX: these are not logged records)",
 };
@@ -245,6 +248,24 @@ pub fn links(page: &Page) -> Markup {
     download_links(
         page,
         html! { " · " a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) } },
+    )
+}
+
+/// The media type of an Excel workbook.
+pub const XLSX_MEDIA: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// [`links`] with an Excel workbook (`format=xlsx`, which the page reads itself) beside CSV and
+/// JSON, for a page that writes one.
+pub fn links_with_xlsx(page: &Page) -> Markup {
+    let w = words(page.lang);
+    let sep = if page.path.contains('?') { '&' } else { '?' };
+    let xlsx = page.link(&format!("{}{sep}format=xlsx", page.path));
+    download_links(
+        page,
+        html! {
+            " · " a.download href=(xlsx) type=(XLSX_MEDIA) { (w.xlsx) }
+            " · " a.download href=(href(page, Format::Stix)) type="application/stix+json" { (w.stix) }
+        },
     )
 }
 

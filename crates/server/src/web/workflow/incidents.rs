@@ -2,6 +2,7 @@
 //! with its facts, screening suggestions and the timeline of findings about it.
 use super::forms::{Fields, Refusal};
 use super::incident_findings;
+use super::incident_tables;
 use super::workbench::{IncidentWork, incident_record, standing_claims, status_word, workbench};
 use crate::AppState;
 use crate::auth::Caller;
@@ -10,14 +11,14 @@ use crate::web::kit::dates;
 use crate::web::kit::download::{self, Download, Format};
 use crate::web::kit::i18n::in_lang;
 use crate::web::kit::{DataVisit, Rows, Visit};
-use crate::web::kit::{WebError, failure, layout};
+use crate::web::kit::{WebError, failure, layout, page_language};
 use crate::web::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
 use normwatch_core::country_display::country_name;
-use normwatch_core::incident::{AttributionState, IncidentQuery};
+use normwatch_core::incident::{AttributionState, IncidentQuery, IncidentSort, SortKey};
 use normwatch_core::screening::screen;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
@@ -62,6 +63,7 @@ struct Words {
     download_note: &'static str,
     dataset: &'static str,
     own_record: &'static str,
+    tables: &'static str,
 }
 
 const JA: Words = Words {
@@ -103,6 +105,7 @@ const JA: Words = Words {
     download_note: "ダウンロードには、絞り込みに合うすべてのインシデント（最大 10,000 件）が表示と同じ順で入る。API：",
     dataset: "出典データセット",
     own_record: "normwatch",
+    tables: "インシデントIDで結合できる表（CSV）：",
 };
 
 const EN: Words = Words {
@@ -144,6 +147,7 @@ const EN: Words = Words {
     download_note: "A download holds every incident the filters match (up to 10,000), in the order shown. API:",
     dataset: "Source dataset",
     own_record: "normwatch",
+    tables: "Tables to join on the incident id (CSV):",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -151,14 +155,44 @@ fn words(l: Lang) -> &'static Words {
 }
 
 pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    let DataVisit { page, format, params, caller } = v.without_blanks().data_query("/incidents", Rows::Logged)?;
+    let mut v = v.without_blanks();
+    let base = incident_tables::base_url(&state, &v.headers);
+    // `table` and `format=xlsx` are this page's own: taken out before the shared query reading.
+    let tables: Vec<String> = v.params.pairs.iter().filter(|(k, _)| k == "table").map(|(_, v)| v.clone()).collect();
+    v.params.pairs.retain(|(k, _)| k != "table");
+    let formats: Vec<String> =
+        v.params.pairs.iter().filter(|(k, _)| k == "format").map(|(_, v)| v.trim().to_owned()).collect();
+    let xlsx = formats == ["xlsx"];
+    if xlsx {
+        v.params.pairs.retain(|(k, _)| k != "format");
+    }
+    let lang = page_language(v.params.lang, &v.headers)?;
+    if let [one] = formats.as_slice()
+        && !["html", "csv", "json", "stix", "xlsx"].contains(&one.as_str())
+    {
+        return Err(bad_query(lang)(format!("format: `{one}` is not html, csv, json, stix or xlsx")));
+    }
+    let DataVisit { page, format, params, caller } = v.data_query("/incidents", Rows::Logged)?;
     let l = page.lang;
+    let table = match (tables.as_slice(), format, xlsx) {
+        ([], _, _) => None,
+        ([t], Format::Csv, false) if incident_tables::TABLES.contains(&t.as_str()) => Some(t.clone()),
+        ([t], Format::Csv, false) => {
+            return Err(bad_query(l)(format!(
+                "table: `{t}` is not a table of this list; give one of {}",
+                incident_tables::TABLES.join(", ")
+            )));
+        }
+        ([_], _, _) => return Err(bad_query(l)("table: a table is a CSV download; give it with format=csv")),
+        _ => return Err(bad_query(l)("table: given twice; give it once")),
+    };
     let w = words(l);
     let ww = super::words::words(l);
     let catalog = state.catalog();
     let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
-    if format != Format::Html {
-        return list_download(&state, &caller, query, format, l).await;
+    if xlsx || format != Format::Html {
+        let download = ListDownload { format, xlsx, table: table.as_deref(), base: &base };
+        return list_download(&state, &caller, query, download, l).await;
     }
     let result = state.store.search_incidents(&caller.viewer(), &query).await.map_err(failure(l))?;
     let current: Vec<(String, String)> = params.pairs.iter().filter(|(k, _)| k != "cursor").cloned().collect();
@@ -167,6 +201,26 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
         pairs.extend(extra.iter().map(|(k, v)| format!("{k}={}", encode(v))));
         pairs.join("&")
     };
+    // A column's header re-sorts the list (filters kept, from the first page): by that column in
+    // its natural direction, or the other way when the list is already sorted by it.
+    let sort = query.sort;
+    let sort_link = |key: SortKey, first: IncidentSort, label: &str| {
+        let current = sort.key == key;
+        let to = if current { sort.reversed() } else { first };
+        let pairs: Vec<String> = current_pairs_without(&params.pairs, &["cursor", "sort"])
+            .chain(std::iter::once(format!("sort={}", encode(&to.name()))))
+            .collect();
+        let state = current.then_some(if sort.descending { "descending" } else { "ascending" });
+        html! {
+            th scope="col" aria-sort=[state] {
+                a.sort href=(page.link(&format!("/incidents?{}", pairs.join("&")))) data-sort=(to.name()) {
+                    (label)
+                    @if current { " " span aria-hidden="true" { (if sort.descending { "▼" } else { "▲" }) } }
+                }
+            }
+        }
+    };
+    let title_key = if l == Lang::Ja { SortKey::TitleJa } else { SortKey::TitleEn };
     let value = |k: &str| current.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let fw = filter_words(l);
     let country = |code: &str| country_name(code, l).unwrap_or(code).to_owned();
@@ -184,6 +238,7 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
         @if page.user.is_some() && super::forms::may_file(&caller) { p { a #file-incident-link href=(page.link("/incidents/new")) { (w.file_new) } } }
         form.filters method="get" action="/incidents" role="search" {
             input type="hidden" name="lang" value=(l.code());
+            @if !value("sort").is_empty() { input type="hidden" name="sort" value=(value("sort")); }
             (incident_filters(l, &catalog, &value))
             label { (w.status)
                 select name="status" {
@@ -197,7 +252,13 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
         }
         p #total { b { (result.total) } " " (w.found) " · "
             a href=(page.link(&format!("/incidents/timeline?{}", with(&[])))) { (w.timeline_view) } }
-        (download::links(&page))
+        (download::links_with_xlsx(&page))
+        p.tables { (w.tables) " "
+            @for (n, t) in incident_tables::TABLES.iter().enumerate() {
+                @if n > 0 { " · " }
+                a.download href=(page.link(&format!("/incidents?{}", with(&[("format", "csv"), ("table", t)])))) type="text/csv" { (t) }
+            }
+        }
         p.note { small { (w.download_note) " "
             a href=(format!("/api/v1/incidents?{}", with(&[]))) { (w.download) } } }
         div.facets {
@@ -221,7 +282,9 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
         } @else {
             table #incidents {
                 thead { tr {
-                    th scope="col" { (w.start) } th scope="col" { (w.title) } th scope="col" { (fw.country) }
+                    (sort_link(SortKey::Start, IncidentSort::default(), w.start))
+                    (sort_link(title_key, IncidentSort { key: title_key, descending: false }, w.title))
+                    th scope="col" { (fw.country) }
                     th scope="col" { (fw.attributed_state) } th scope="col" { (fw.operation) } th scope="col" { (w.dataset) }
                     th scope="col" { (w.status) }
                 } }
@@ -396,47 +459,67 @@ struct ListJson<'a> {
     incidents: &'a [normwatch_store::IncidentSummary],
 }
 
+/// Which download of the list was asked for.
+struct ListDownload<'a> {
+    format: Format,
+    /// `format=xlsx`: a workbook of every table (`format` is then html).
+    xlsx: bool,
+    /// With CSV: one of [`incident_tables::TABLES`] (the flat incident table when absent).
+    table: Option<&'a str>,
+    /// The address absolute links start with.
+    base: &'a str,
+}
+
 /// The list as a download: every incident its filters match, in the page's order, through the
-/// same store query (and so the same visibility) as the page.
+/// same store query (and so the same visibility) as the page. CSV and Excel hold the tables of
+/// `incident_tables`; JSON the list's rows; STIX the published records.
 async fn list_download(
     state: &AppState,
     caller: &Caller,
     query: IncidentQuery,
-    format: Format,
+    d: ListDownload<'_>,
     l: Lang,
 ) -> Result<Response, WebError> {
+    let viewer = caller.viewer();
     let (mut incidents, total, truncated) =
-        state.store.search_incidents_upto(&caller.viewer(), &query, DOWNLOAD_LIMIT).await.map_err(failure(l))?;
+        state.store.search_incidents_upto(&viewer, &query, DOWNLOAD_LIMIT).await.map_err(failure(l))?;
+    if d.xlsx || d.format == Format::Csv {
+        let tables = incident_tables::tables(state, &viewer, &incidents, d.base).await.map_err(failure(l))?;
+        if d.xlsx {
+            let bytes = incident_tables::workbook(&tables).map_err(|e| WebError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                lang: l,
+                message: format!("the workbook could not be written: {e}"),
+            })?;
+            return Ok(incident_tables::xlsx_attachment(bytes));
+        }
+        let name = d.table.unwrap_or("incidents");
+        let Some(t) = tables.iter().find(|t| t.name == name) else {
+            return Err(bad_query(l)(format!("table: `{name}` is not a table of this list")));
+        };
+        let file = if d.table.is_some() { format!("incidents-{name}") } else { "incidents".to_owned() };
+        return Ok(download::csv(&file, t.columns, &t.rows));
+    }
     // A STIX bundle is built record by record with its references: fewer per download.
-    let truncated = truncated || (format == Format::Stix && incidents.len() > STIX_LIMIT);
-    if format == Format::Stix {
+    let truncated = truncated || (d.format == Format::Stix && incidents.len() > STIX_LIMIT);
+    if d.format == Format::Stix {
         incidents.truncate(STIX_LIMIT);
     }
-    let columns = ["id", "start", "title_ja", "title_en", "status", "tlp", "url"];
-    let rows = incidents
-        .iter()
-        .map(|i| {
-            vec![
-                i.id.clone(),
-                i.start.clone().unwrap_or_default(),
-                i.title.ja.clone(),
-                i.title.en.clone(),
-                i.status.clone(),
-                i.tlp.clone(),
-                format!("/incidents/{}", encode(&i.id)),
-            ]
-        })
-        .collect();
     let json = ListJson { total, count: incidents.len(), truncated, incidents: &incidents };
-    let d = Download {
+    let download = Download {
         name: "incidents",
-        columns: &columns,
-        rows,
+        columns: &[],
+        rows: vec![],
         json: &json,
         records: incidents.iter().map(|i| ("incident", i.id.as_str())).collect(),
         stakeholders: vec![],
     };
-    download::answer(state, caller, format, l, &d).await
+    download::answer(state, caller, d.format, l, &download).await
+}
+
+/// `key=value` pairs of a query, URL-encoded, without the parameters `drop`.
+fn current_pairs_without<'a>(pairs: &'a [(String, String)], drop: &'a [&str]) -> impl Iterator<Item = String> + 'a {
+    pairs.iter().filter(|(k, _)| !drop.contains(&k.as_str())).map(|(k, v)| format!("{k}={}", encode(v)))
 }
 
 /// An incident's impact as facts in the page's language; what the sources do not give is left out.

@@ -12,6 +12,7 @@ pub mod fuzzing;
 mod incident_findings;
 mod incident_form;
 mod incident_input;
+mod incident_tables;
 pub(super) mod incidents;
 mod review;
 mod revise;
