@@ -15,7 +15,11 @@ on_both_backends!(
     the_review_panel_offers_only_what_can_succeed,
 );
 
-in_browser!(a_refused_form_in_both_languages);
+/// The browser test, in its own module (its backends' modules would clash with those above).
+mod in_browser {
+    use super::a_refused_form_in_both_languages;
+    in_browser!(a_refused_form_in_both_languages);
+}
 
 /// A signed-in browser without JavaScript: its session cookie and its pages' CSRF token.
 struct Portal<'a> {
@@ -180,7 +184,7 @@ async fn the_review_panel_offers_only_what_can_succeed(s: TestServer) {
     assert_eq!(st, 303);
 }
 
-async fn a_refused_form_in_both_languages(s: TestServer, b: Browser) {
+pub(super) async fn a_refused_form_in_both_languages(s: TestServer, b: Browser) {
     let admin = admin(&s).await;
     let (user, pw) = account(&admin, "analyst", "editor", Some("jp")).await;
     b.goto(&s.at("/sign-in?lang=en")).await;
