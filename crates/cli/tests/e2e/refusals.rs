@@ -201,7 +201,7 @@ pub(super) async fn a_refused_form_in_both_languages(s: TestServer, b: Browser) 
         assert!(b.find("#started-error").await.is_displayed().await, "{lang}: the note beside the field");
         let kept = b.find("input[name=title_en]").await.property("value").await;
         assert_eq!(kept, serde_json::json!("Typed in the browser"), "{lang}: what was typed is kept");
-        b.screenshot(&format!("refusal-incident-{lang}.png")).await;
+        b.screenshot(&format!("refusal-incident-{lang}")).await;
         crate::accessibility::audit_here(&b, &axe, &format!("refused incident form ({lang})"), &mut found).await;
     }
     assert!(found.is_empty(), "accessibility violations:\n{}", found.join("\n"));
