@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 in_browser!(every_portal_page_has_no_serious_accessibility_violation);
 
 /// axe-core's browser bundle, from NORMWATCH_TEST_AXE.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = crate::common::required_env(
         "NORMWATCH_TEST_AXE",
         "axe-core (npm)",
@@ -70,29 +70,27 @@ pub(crate) async fn audit(b: &Browser, s: &TestServer, pages: &[String], who: &s
             if b.execute("return document.contentType", vec![]).await != json!("text/html") {
                 continue;
             }
-            b.execute(&format!("{axe}\n;return typeof axe;"), vec![]).await;
-            let r =
-                b.command(reqwest::Method::POST, "/execute/async", Some(json!({"script": RUN_AXE, "args": []}))).await;
-            let violations = r.unwrap_or_else(|e| panic!("{path} ({lang}, {who}): axe did not run: {e:?}"));
+            audit_here(b, &axe, &format!("{path} ({lang}, {who})"), found).await;
             checked += 1;
-            for v in violations.as_array().into_iter().flatten() {
-                found.push(format!(
-                    "{path} ({lang}, {who}): {} [{}] {} — {}",
-                    v["rule"].as_str().unwrap_or_default(),
-                    v["impact"].as_str().unwrap_or_default(),
-                    v["help"].as_str().unwrap_or_default(),
-                    v["nodes"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ));
-            }
         }
     }
     checked
+}
+
+/// Runs axe (its source `axe`) on the page the browser is on, adding what it finds, named `what`.
+pub(crate) async fn audit_here(b: &Browser, axe: &str, what: &str, found: &mut Vec<String>) {
+    b.execute(&format!("{axe}\n;return typeof axe;"), vec![]).await;
+    let r = b.command(reqwest::Method::POST, "/execute/async", Some(json!({"script": RUN_AXE, "args": []}))).await;
+    let violations = r.unwrap_or_else(|e| panic!("{what}: axe did not run: {e:?}"));
+    for v in violations.as_array().into_iter().flatten() {
+        found.push(format!(
+            "{what}: {} [{}] {} — {}",
+            v["rule"].as_str().unwrap_or_default(),
+            v["impact"].as_str().unwrap_or_default(),
+            v["help"].as_str().unwrap_or_default(),
+            v["nodes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect::<Vec<_>>().join(" | ")
+        ));
+    }
 }
 
 async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer, b: Browser) {

@@ -39,6 +39,7 @@ mod log;
 mod metrics;
 mod portal;
 mod reading;
+mod refusals;
 mod schemathesis;
 mod sessions;
 mod stix;

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::i18n::ui;
-pub use crate::web::kit::refusal::{Refusal, Shown, page_again};
+pub use crate::web::kit::refusal::{Fields, Refusal, Shown, page_again};
 use crate::web::kit::{WebError, check_csrf, form_body};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -11,30 +11,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use normwatch_core::Lang;
-
-/// The fields of a posted form in order; repeated names carry several values (checkboxes,
-/// multiple selects).
-#[derive(Debug, Default, Clone)]
-pub struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn one(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
-    }
-
-    pub fn opt(&self, name: &str) -> Option<String> {
-        let v = self.one(name);
-        (!v.is_empty()).then(|| v.to_owned())
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned()).collect()
-    }
-
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.0.iter().any(|(k, v)| k == name && v.trim() == value)
-    }
-}
 
 /// The refusal of a post from someone not signed in.
 pub fn sign_in_first(lang: Lang) -> WebError {

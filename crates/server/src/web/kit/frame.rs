@@ -2,7 +2,8 @@
 //! drawn for the reader who asked, with their name in the header, a way back to the page they
 //! came from (same origin only) and home, in the page's language.
 use super::i18n::in_lang;
-use super::page::{Page, PageUser, layout, no_store};
+use super::page::{Framed, Page, PageUser, layout, no_store};
+use super::text::encode;
 use crate::AppState;
 use crate::auth::Caller;
 use axum::extract::{FromRequestParts, Request, State};
@@ -11,14 +12,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use maud::html;
 use normwatch_core::Lang;
-
-/// An error page as a handler answered it, kept on the response for the frame.
-#[derive(Debug, Clone)]
-pub struct Framed {
-    pub status: StatusCode,
-    pub lang: Lang,
-    pub message: String,
-}
 
 /// Redraws a portal error page with the reader's session and the way back.
 pub async fn error_frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -50,7 +43,7 @@ pub async fn error_frame(State(state): State<AppState>, request: Request, next: 
         ul #error-ways {
             @if let Some(b) = &back { li { a #back-link href=(b) { (w.back) } } }
             @if page.user.is_none() && framed.status == StatusCode::UNAUTHORIZED {
-                li { a href=(page.link(&format!("/sign-in?next={}", super::encode(back.as_deref().unwrap_or("/"))))) { (w.sign_in) } }
+                li { a href=(page.link(&format!("/sign-in?next={}", encode(back.as_deref().unwrap_or("/"))))) { (w.sign_in) } }
             }
             li { a #home-link href=(page.link("/")) { (w.home) } }
         }

@@ -98,6 +98,14 @@ pub fn bad_query<E: std::fmt::Display>(lang: Lang) -> impl Fn(E) -> WebError {
     move |e| WebError { status: StatusCode::BAD_REQUEST, lang, message: e.to_string() }
 }
 
+/// An error page as a handler answered it, kept on the response for the error frame (`frame::error_frame`).
+#[derive(Debug, Clone)]
+pub struct Framed {
+    pub status: StatusCode,
+    pub lang: Lang,
+    pub message: String,
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let page = Page { lang: self.lang, path: "/".into(), user: None };
@@ -110,7 +118,7 @@ impl IntoResponse for WebError {
         };
         let mut r = (self.status, layout(&page, title, body)).into_response();
         // The error frame (`frame::error_frame`) draws the page again for the reader who asked.
-        r.extensions_mut().insert(super::frame::Framed { status: self.status, lang: self.lang, message: self.message });
+        r.extensions_mut().insert(Framed { status: self.status, lang: self.lang, message: self.message });
         r
     }
 }

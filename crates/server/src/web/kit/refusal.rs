@@ -2,7 +2,6 @@
 //! at the top saying in the page's language why (role="alert"), a note beside the field the
 //! reason names (`id="{field}-error"`, which the field's `aria-describedby` points to), and
 //! every field as it was typed. Every portal form that writes answers a refusal through here.
-use super::forms::Fields;
 use super::i18n::in_lang;
 use super::page::{Page, layout, no_store};
 use crate::error::ApiError;
@@ -11,6 +10,30 @@ use axum::response::Response;
 use maud::{Markup, html};
 use normwatch_core::Lang;
 use normwatch_store::StoreError;
+
+/// The fields of a posted form in order; repeated names carry several values (checkboxes,
+/// multiple selects).
+#[derive(Debug, Default, Clone)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn one(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        let v = self.one(name);
+        (!v.is_empty()).then(|| v.to_owned())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, v)| k == name && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned()).collect()
+    }
+
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v.trim() == value)
+    }
+}
 
 /// Why a form was refused, as the reader is told it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -558,14 +558,6 @@ pub fn words(lang: Lang) -> &'static Words {
     in_lang(lang, &JA, &EN)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
-}
-
 /// Why Publish is not offered yet: what the review rule asks and what the record has.
 pub fn publish_waits(
     lang: Lang,
@@ -581,5 +573,13 @@ pub fn publish_waits(
         Lang::En => format!(
             "Publication needs {n} approvals from reviewers of {k} stakeholder kinds; it has {reviewers} from {kinds}."
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_word_in_both_languages() {
+        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }
