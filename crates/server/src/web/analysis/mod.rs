@@ -1,8 +1,8 @@
 //! Analysis pages: figures over the incidents the incident list's filters select.
 pub mod attribution;
-pub mod map;
 pub mod dyads;
 mod frame;
 pub mod index;
+pub mod map;
 pub mod norms;
 pub mod operations;

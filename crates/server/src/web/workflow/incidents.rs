@@ -14,6 +14,7 @@ use crate::web::kit::{DataVisit, Rows, Visit};
 use crate::web::kit::{WebError, failure, layout, page_language};
 use crate::web::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use normwatch_core::Lang;
