@@ -57,10 +57,14 @@ pub struct Browser {
 }
 
 /// Whether a failure message says the browser process itself went away (a renderer crash, a
-/// closed session), as opposed to a page or a test going wrong.
+/// closed session) or never came up (Chromium not started in time on a loaded machine), as
+/// opposed to a page or a test going wrong.
 pub fn browser_died(message: &str) -> bool {
-    message.contains("invalid session id")
-        && (message.contains("renderer") || message.contains("browser has closed the connection"))
+    let crashed = message.contains("invalid session id")
+        && (message.contains("renderer") || message.contains("browser has closed the connection"));
+    let not_started = message.contains("started no session")
+        && (message.contains("session not created") || message.contains("chrome not reachable"));
+    crashed || not_started
 }
 
 impl Browser {
@@ -86,6 +90,9 @@ impl Browser {
             },
             // Lets `console_messages` read what pages logged (CSP violations, script errors).
             "goog:loggingPrefs": {"browser": "ALL"},
+            // axe checks every node of a page; on a world map under a loaded 2-core machine that
+            // outlasts WebDriver's default 30 s script timeout. The HTTP client waits 120 s.
+            "timeouts": {"script": 110_000, "pageLoad": 110_000},
         }}});
         let http = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().expect("HTTP client");
         let r = http.post(format!("{driver}/session")).json(&capabilities).send().await;
@@ -447,6 +454,10 @@ fn a_dead_browser_is_told_from_a_failing_page() {
         "WebDriver POST /url: invalid session id: session deleted as the browser has closed the connection"
     ));
     assert!(browser_died("invalid session id: Unable to receive message from renderer"));
+    assert!(browser_died(
+        "WebDriver at http://127.0.0.1:1 started no session: {\"error\":\"session not created\",\"message\":\"session not created: Chrome failed to start\"}"
+    ));
+    assert!(!browser_died("WebDriver at http://127.0.0.1:1 started no session: {\"error\":\"invalid argument\"}"));
     assert!(!browser_died("stale element reference: stale element not found"));
     assert!(!browser_died("assertion `left == right` failed: the search finds the published incident"));
 }
