@@ -126,16 +126,23 @@ fn pair_key(a: &Option<(String, String)>, b: &Option<(String, String)>) -> Optio
 
 /// The newest published version of each superseded incident.
 async fn heads(pool: &sqlx::AnyPool) -> Result<HashMap<String, String>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, supersedes FROM incidents WHERE supersedes IS NOT NULL AND status = 'published' ORDER BY id",
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut next: HashMap<String, String> = HashMap::new();
+    // `supersedes > ''` (every id is non-empty) lets SQLite range over the supersedes index; with
+    // `status = ?` or `IS NOT NULL` in the query it walks every published incident instead (250 ms
+    // per list at 100,000). Status and order are applied here.
+    let rows =
+        sqlx::query("SELECT id, supersedes, status FROM incidents WHERE supersedes > ''").fetch_all(pool).await?;
+    let mut successors: Vec<(String, String)> = Vec::new();
     for r in &rows {
-        let old: String = r.try_get("supersedes")?;
+        let status: String = r.try_get("status")?;
+        if status == "published" {
+            successors.push((r.try_get("id")?, r.try_get("supersedes")?));
+        }
+    }
+    successors.sort();
+    let mut next: HashMap<String, String> = HashMap::new();
+    for (id, old) in successors {
         // Two published successors of one version: the first stands (ids sort by creation).
-        next.entry(old).or_insert(r.try_get("id")?);
+        next.entry(old).or_insert(id);
     }
     Ok(next)
 }

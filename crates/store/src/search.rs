@@ -328,9 +328,13 @@ impl Store {
         let ids = sql.bind_list(incidents.iter().map(|i| i.id.as_str()));
         let source = facet_source_visible(&mut sql, viewer, "f");
         let names = sql.bind_list(["country", "attributed_state", "operation"]);
+        // The facet test sits in a CASE so that SQLite looks the page's incidents up by id rather
+        // than walking every country, state and operation row by the primary key (80 ms at
+        // 100,000 incidents, against 2 ms).
         sql.push(&format!(
             "SELECT DISTINCT f.incident_id, f.facet, f.value FROM incident_facets f \
-             WHERE f.incident_id IN {ids} AND f.facet IN {names} AND {source} ORDER BY f.value"
+             WHERE f.incident_id IN {ids} AND (CASE WHEN f.facet IN {names} THEN 1 ELSE 0 END) = 1 \
+             AND {source} ORDER BY f.value"
         ));
         let mut values: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for r in sql.query().fetch_all(&self.pool).await? {
