@@ -49,7 +49,9 @@ pub enum Command {
     #[command(subcommand)]
     Accounts(AccountsCommand),
     /// Import public incident datasets (published at once: they are published sources; every
-    /// original field is kept). Importing the same file again changes nothing.
+    /// original field is kept). Importing the same file again changes nothing. What was
+    /// published is then signed into a checkpoint, proposed for linking, and made into the STIX
+    /// objects TAXII serves.
     #[command(subcommand)]
     Import(ImportCommand),
     /// Link records of the same real-world incident across sources (docs/linking.md).

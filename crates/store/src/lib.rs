@@ -57,7 +57,8 @@ pub use search::{FacetCount, IncidentPage, IncidentSummary};
 pub use stakeholders::StakeholderFilter;
 pub use statements::StatementSignature;
 pub use stix::{
-    NewStixObject, StixAdded, StixFilter, StixPage, StixRow, StixScope, TaxiiStatus, VersionMatch, timestamp_key,
+    NewStixObject, STIX_SYNC_LEAVES, StixAdded, StixFilter, StixPage, StixRow, StixScope, TaxiiStatus, VersionMatch,
+    timestamp_key,
 };
 pub use vep::VepBoard;
 
@@ -148,6 +149,9 @@ pub struct Store {
     backend: Backend,
     /// The incident search index (SQLite), built on first use and kept current.
     index: std::sync::Arc<tokio::sync::Mutex<Option<search_index::IncidentIndex>>>,
+    /// Held by the one task of this process that turns published records into STIX objects;
+    /// others wait for it rather than read the same leaves again.
+    stix_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -178,7 +182,7 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrations::for_backend(backend).run(&pool).await?;
-        let store = Store { pool, backend, index: Default::default() };
+        let store = Store { pool, backend, index: Default::default(), stix_sync: Default::default() };
         store.run_pending_backfills().await?;
         Ok(store)
     }

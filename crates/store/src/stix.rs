@@ -8,6 +8,7 @@ use normwatch_core::{Tlp, Viewer};
 use sqlx::Row;
 
 mod export;
+pub use export::STIX_SYNC_LEAVES;
 mod write;
 
 pub(crate) use write::add_in;

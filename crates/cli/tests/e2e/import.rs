@@ -73,8 +73,13 @@ async fn eurepoc_and_cfr_import_once_and_keep_what_the_sources_say(s: TestServer
     let eurepoc_responses = figure(&first, "responses");
     assert!(eurepoc_responses > 0, "{first}");
     let size = log_size(&s).await;
+    // What was published is made into STIX objects for TAXII by the import, not later by the server.
+    let stix = first.lines().find_map(|l| l.strip_prefix("STIX: ")).unwrap_or_else(|| panic!("no STIX line: {first}"));
+    let made: u64 = stix.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(made > 1643 + 2631, "each incident and claim, with the identities they name: {stix}");
     let again = import(&s, &["import", "eurepoc", dir]);
     assert!(again.contains("(0 new, 0 superseded, 1643 unchanged)"), "importing twice changes nothing: {again}");
+    assert!(again.contains("STIX: 0 objects made"), "nothing new to make: {again}");
     assert!(again.contains(&format!("(0 new, 0 superseded, {eurepoc_responses} unchanged)")), "{again}");
     assert_eq!(log_size(&s).await, size, "importing twice appends nothing to the log");
     let page = s.json("/api/v1/incidents?limit=1").await;

@@ -34,6 +34,9 @@ fn common_objects() -> Vec<serde_json::Value> {
     out
 }
 
+/// How many log leaves one step of the STIX sync takes (see `Store::sync_published_stix`).
+pub const STIX_SYNC_LEAVES: u64 = 2_000;
+
 impl Store {
     /// The first version of a record's correction chain (its STIX objects keep that id).
     /// The chain is followed only through published records of the same marking and
@@ -176,20 +179,48 @@ impl Store {
 
     /// Turns what was published since the last call into STIX objects in the collections of
     /// their markings and communities, in log order. Cheap when nothing is new (one read);
-    /// concurrent callers do the work once.
+    /// concurrent callers do the work once. The log is taken in steps of `STIX_SYNC_LEAVES`
+    /// leaves, each committed, so that memory stays bounded after a large import and an
+    /// interrupted sync resumes where it stopped.
     pub async fn sync_published_stix(&self) -> Result<u64, StoreError> {
-        let synced: i64 = sqlx::query("SELECT synced_size FROM stix_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("synced_size")?;
-        let synced = u64::try_from(synced).unwrap_or(0);
-        let size = self.log_size().await?;
-        if synced >= size {
-            return Ok(0);
+        self.sync_published_stix_in_steps(STIX_SYNC_LEAVES, |_, _| {}).await
+    }
+
+    /// `sync_published_stix` in steps of `step` leaves (at least one), telling
+    /// `progress(leaves synced, log size)` after each.
+    pub async fn sync_published_stix_in_steps(
+        &self,
+        step: u64,
+        progress: impl Fn(u64, u64),
+    ) -> Result<u64, StoreError> {
+        let step = step.max(1);
+        let _one_at_a_time = self.stix_sync.lock().await;
+        let mut added = 0;
+        loop {
+            let synced: i64 = sqlx::query("SELECT synced_size FROM stix_head WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("synced_size")?;
+            let synced = u64::try_from(synced).unwrap_or(0);
+            let size = self.log_size().await?;
+            if synced >= size {
+                return Ok(added);
+            }
+            // `None`: another process took this step; the next one starts after it.
+            let end = size.min(synced + step);
+            if let Some(n) = self.sync_stix_step(synced, end).await? {
+                added += n;
+            }
+            progress(end, size);
         }
+    }
+
+    /// The STIX objects of log leaves `synced..end`, stored; `None` when another caller synced
+    /// them meanwhile.
+    async fn sync_stix_step(&self, synced: u64, end: u64) -> Result<Option<u64>, StoreError> {
         let system = Viewer::system();
         let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
-        for leaf in self.log_entries(synced, size).await? {
+        for leaf in self.log_entries(synced, end).await? {
             // A leaf of a kind this version does not know has no record to read, as before.
             let Ok(kind) = leaf.entity.parse::<RecordKind>() else { continue };
             let Some(record) = self.logged_record(&system, kind, &leaf.entity_id).await? else { continue };
@@ -225,19 +256,18 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (_, now_synced) = lock_head(&mut tx).await?;
         if u64::try_from(now_synced).unwrap_or(0) != synced {
-            // Another caller did this meanwhile.
-            return Ok(0);
+            return Ok(None);
         }
         let mut added = 0;
         for (scope, objects) in &scopes {
             added += add_in(self.backend, &mut tx, scope, "normwatch", None, objects).await?.added;
         }
         sqlx::query("UPDATE stix_head SET synced_size = $1 WHERE id = 1")
-            .bind(i64::try_from(size).unwrap_or(i64::MAX))
+            .bind(i64::try_from(end).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(added)
+        Ok(Some(added))
     }
 
     /// The published records about the incidents a query finds, as the viewer may read them,

@@ -5,3 +5,4 @@ mod catalog;
 mod collection;
 mod crosstab;
 mod search_index;
+mod stix_sync;
