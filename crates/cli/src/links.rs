@@ -27,13 +27,7 @@ fn parse_threshold(v: &str) -> Result<f64, String> {
 
 /// Proposes links, showing progress, and prints what was done.
 pub async fn propose(store: &Store, threshold: f64) -> Result<()> {
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:<22} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("linking candidates");
+    let bar = crate::progress_bar("linking candidates", "");
     let report = store
         .propose_links(&Actor::system(), threshold, |done, total| {
             bar.set_length(total as u64);

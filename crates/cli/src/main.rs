@@ -377,19 +377,29 @@ fn print_norm(catalog: &Catalog, n: &normwatch_core::Norm, lang: LangChoice) {
 }
 
 /// Stores records in transactions of `CHUNK`, showing progress; returns what became of them.
+/// A progress bar on stderr for long work: `message`, the bar, done/total followed by `unit`
+/// (e.g. " log leaves"), rate and time left. Its length is set once known.
+pub(crate) fn progress_bar(message: &str, unit: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{msg:<22}} [{{bar:40}}] {{pos}}/{{len}}{unit} ({{per_sec}}, eta {{eta}})"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_owned());
+    bar
+}
+
 async fn store_in_chunks<T: normwatch_store::LedgerKind>(
     store: &normwatch_store::Store,
     what: &str,
     records: &[T],
 ) -> Result<normwatch_store::ImportCounts> {
     const CHUNK: usize = 250;
-    let bar = indicatif::ProgressBar::new(records.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:<22} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(what.to_owned());
+    let bar = progress_bar(what, "");
+    bar.set_length(records.len() as u64);
     let actor = normwatch_store::Actor::system();
     let mut counts = normwatch_store::ImportCounts::default();
     for chunk in records.chunks(CHUNK) {
@@ -517,13 +527,7 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
     // TAXII serves what was published as STIX objects: made here, so that a server started on
     // this data does not spend its first minutes on them.
     let started = std::time::Instant::now();
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:<22} [{bar:40}] {pos}/{len} log leaves ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message("STIX objects for TAXII");
+    let bar = progress_bar("STIX objects for TAXII", " log leaves");
     let added = instance
         .store
         .sync_published_stix_in_steps(normwatch_store::STIX_SYNC_LEAVES, |done, size| {
