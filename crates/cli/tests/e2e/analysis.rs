@@ -172,19 +172,35 @@ mod browser {
         let body = json!({"incident": incidents[1], "norm": "gge-f", "actor": {"kind": "state", "state": "RU"}, "level": "likely",
                       "rationale": {"ja": "送電網が止まった。", "en": "The grid stopped."}, "tlp": "clear"});
         file_and_publish(&roles.editor, &r1, &r2, "/api/v1/assessments", &body).await;
-        for page in ["operations", "dyads", "norms"] {
-            for lang in ["ja", "en"] {
+        for lang in ["ja", "en"] {
+            // The index leads to every analysis.
+            b.goto(&s.at(&format!("/analysis?lang={lang}"))).await;
+            let links = b.execute("return document.querySelectorAll('#analyses a').length", vec![]).await;
+            assert_eq!(links, json!(5), "the analysis index ({lang}) links the five analyses");
+            b.screenshot(&format!("analysis-index-{lang}")).await;
+            for page in ["operations", "dyads", "norms", "attribution"] {
                 b.goto(&s.at(&format!("/analysis/{page}?lang={lang}"))).await;
+                // Each shows a table of what it counts; all but the dyads (a matrix table) draw a
+                // chart too (server-side SVG).
+                let drawn = b
+                    .execute("return [document.querySelectorAll('main svg').length, document.querySelectorAll('main table').length]", vec![])
+                    .await;
+                let (svg, tables) = (drawn[0].as_u64().unwrap_or(0), drawn[1].as_u64().unwrap_or(0));
+                assert!(
+                    tables > 0 && (page == "dyads" || svg > 0),
+                    "/analysis/{page} ({lang}): charts and tables {drawn}"
+                );
                 b.screenshot(&format!("analysis-{page}-{lang}")).await;
             }
         }
-        let pages: Vec<String> = ["/analysis", "/analysis/operations", "/analysis/dyads", "/analysis/norms"]
-            .iter()
-            .map(|p| (*p).to_owned())
-            .collect();
+        let pages: Vec<String> =
+            ["/analysis", "/analysis/operations", "/analysis/dyads", "/analysis/norms", "/analysis/attribution"]
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect();
         let mut found = Vec::new();
         let checked = crate::accessibility::audit(&b, &s, &pages, "anonymous", &mut found).await;
-        assert_eq!(checked, 8, "every page in both languages audited");
+        assert_eq!(checked, 10, "every page in both languages audited");
         assert!(found.is_empty(), "serious or critical violations:\n{}", found.join("\n"));
     }
 }
