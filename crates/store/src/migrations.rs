@@ -98,6 +98,12 @@ mod tests {
         (Backend::Postgres, 22, "0be083d5fbc10fcf"),
         (Backend::Sqlite, 23, "337708c87a50a635"),
         (Backend::Postgres, 23, "337708c87a50a635"),
+        (Backend::Sqlite, 24, "39e53f4666982870"),
+        (Backend::Postgres, 24, "39e53f4666982870"),
+        (Backend::Sqlite, 25, "97838d396cd2f437"),
+        (Backend::Postgres, 25, "97838d396cd2f437"),
+        (Backend::Sqlite, 26, "321ce9214fefee6f"),
+        (Backend::Postgres, 26, "321ce9214fefee6f"),
     ];
 
     #[test]
