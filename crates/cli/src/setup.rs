@@ -172,8 +172,9 @@ pub async fn serve(config: &Config) -> Result<()> {
         if let Err(e) = store.warm_search_index().await {
             tracing::error!(error = %e, "the incident search index could not be built");
         }
-        // Records published while no one read TAXII (e.g. by an import) become STIX now, not
-        // at the first TAXII request.
+        // Records published while no one read TAXII become STIX now, not at the first TAXII
+        // request (`normwatch import` makes its own; data written by other tools or versions
+        // may still be waiting). The sync goes in committed steps, so pages are served meanwhile.
         if let Err(e) = store.sync_published_stix().await {
             tracing::error!(error = %e, "published records could not be turned into STIX objects");
         }
