@@ -6,15 +6,14 @@ use super::kit::dates;
 use super::kit::download::{self, Download, Format};
 use super::kit::i18n::in_lang;
 use super::kit::{DataVisit, Rows, Visit};
+use super::kit::{LAG_COLUMNS, RATE_COLUMNS, encode, label, lag_cells, percent, rate_cells};
 use super::kit::{WebError, bounds, failure, kind_label, layout};
-use super::kit::{encode, label};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
 use normwatch_core::Lang;
-use normwatch_core::metrics::{LagFigure, ResponseRate};
 use std::collections::BTreeMap;
 
 #[derive(serde::Serialize)]
@@ -139,32 +138,6 @@ fn words(l: Lang) -> &'static Words {
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
 const TABLES: [&str; 5] = ["violations", "lag", "lag-trend", "responses", "endorsed"];
 
-fn number(v: Option<f64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The CSV columns of a lag figure, after its kind (and year).
-const LAG_COLUMNS: [&str; 5] =
-    ["incidents", "day_precise", "median_lower_days", "median_upper_days", "day_precise_median_days"];
-
-fn lag_cells(f: &LagFigure) -> [String; 5] {
-    [
-        f.incidents.to_string(),
-        f.day_precise.to_string(),
-        number(f.median_lower_days),
-        number(f.median_upper_days),
-        number(f.day_precise_median_days),
-    ]
-}
-
-fn rate_cells(r: &ResponseRate) -> [String; 3] {
-    [r.attributed_incidents.to_string(), r.with_response.to_string(), number(r.rate)]
-}
-
-fn percent(r: &ResponseRate) -> String {
-    r.rate.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
-}
-
 pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // `table` picks the CSV's table: kept out of the page's address and of its checked parameters.
     let mut v = v.without_blanks();
@@ -230,7 +203,7 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
             ),
             // The overall rate first, its kind left empty; then one row per kind.
             "responses" => (
-                vec!["attributor_kind", "attributed_incidents", "with_response", "rate"],
+                std::iter::once("attributor_kind").chain(RATE_COLUMNS).collect(),
                 std::iter::once((String::new(), &rate.overall))
                     .chain(rate.by_attributor_kind.iter().map(|k| (k.attributor_kind.name().to_owned(), &k.rate)))
                     .map(|(kind, r)| std::iter::once(kind).chain(rate_cells(r)).collect())

@@ -27,5 +27,5 @@ pub use page::{
     typed_form,
 };
 pub use style::stylesheet;
-pub use text::{bounds, either, encode, kind_label, label};
+pub use text::{LAG_COLUMNS, RATE_COLUMNS, bounds, either, encode, kind_label, label, lag_cells, percent, rate_cells};
 pub use visit::{DataVisit, Rows, Visit};

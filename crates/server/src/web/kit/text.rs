@@ -1,5 +1,5 @@
 //! Encoding and labels: how values are written into addresses and shown in a language.
-use normwatch_core::metrics::LagFigure;
+use normwatch_core::metrics::{LagFigure, ResponseRate};
 use normwatch_core::{Catalog, Lang};
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
@@ -52,4 +52,37 @@ pub fn bounds(f: &LagFigure) -> String {
         (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
         _ => "—".to_owned(),
     }
+}
+
+/// A figure as a CSV cell: empty when there is none.
+fn number(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The CSV columns of a lag figure, after its kind (and year).
+pub const LAG_COLUMNS: [&str; 5] =
+    ["incidents", "day_precise", "median_lower_days", "median_upper_days", "day_precise_median_days"];
+
+/// A lag figure's CSV cells, in `LAG_COLUMNS`' order.
+pub fn lag_cells(f: &LagFigure) -> [String; 5] {
+    [
+        f.incidents.to_string(),
+        f.day_precise.to_string(),
+        number(f.median_lower_days),
+        number(f.median_upper_days),
+        number(f.day_precise_median_days),
+    ]
+}
+
+/// The CSV columns of a response rate, after its kind (or year).
+pub const RATE_COLUMNS: [&str; 3] = ["attributed_incidents", "with_response", "rate"];
+
+/// A response rate's CSV cells, in `RATE_COLUMNS`' order.
+pub fn rate_cells(r: &ResponseRate) -> [String; 3] {
+    [r.attributed_incidents.to_string(), r.with_response.to_string(), number(r.rate)]
+}
+
+/// A response rate as shown: a whole percentage, or a dash when nothing was attributed.
+pub fn percent(r: &ResponseRate) -> String {
+    r.rate.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
