@@ -1,26 +1,23 @@
 //! Where incidents are: two world maps, the countries incidents targeted and the states they
 //! were attributed to, over the incidents the incident list's filters select and counted as
 //! that list counts its facets; each country links to its filtered incident list.
+use super::frame;
 use crate::AppState;
 use crate::web::kit::download::{self, Download, Format};
 use crate::web::kit::i18n::in_lang;
 use crate::web::kit::map::choropleth;
-use crate::web::kit::{DataVisit, Page, Rows, Visit};
-use crate::web::kit::{WebError, bad_query, encode, failure, incident_filters, layout};
+use crate::web::kit::{Page, Visit, WebError, encode, failure, layout};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use normwatch_core::Lang;
 use normwatch_core::country_display::country_name;
-use normwatch_core::incident::IncidentQuery;
 use std::collections::BTreeMap;
 
 #[derive(serde::Serialize)]
 struct Words {
     title: &'static str,
     intro: &'static str,
-    apply: &'static str,
     incidents: &'static str,
     targeted: &'static str,
     targeted_rule: &'static str,
@@ -33,13 +30,11 @@ struct Words {
     count: &'static str,
     none: &'static str,
     csv: &'static str,
-    analysis: &'static str,
 }
 
 const JA: Words = Words {
     title: "インシデントの地図",
     intro: "標的となった国と、帰属された国を世界地図に示す。インシデントの一覧と同じ条件で絞り込め、数はその一覧の件数と一致する。閲覧権限の範囲の記録だけを数え、結び付けられた記録は1件として数える。国を選ぶと、その国で絞り込んだインシデントの一覧が開く。",
-    apply: "絞り込む",
     incidents: "該当するインシデント",
     targeted: "標的となった国",
     targeted_rule: "インシデントごとに、標的とされた国を数える。1件が複数の国を標的とすることがある。",
@@ -52,13 +47,11 @@ const JA: Words = Words {
     count: "インシデント数",
     none: "該当なし",
     csv: "CSV",
-    analysis: "分析の一覧へ",
 };
 
 const EN: Words = Words {
     title: "Map of incidents",
     intro: "The countries incidents targeted and the states they were attributed to, on a world map. Filter as on the incident list; the counts are that list's counts. Only records you may read are counted, and linked records count as one incident. Choose a country to open the incident list filtered to it.",
-    apply: "Filter",
     incidents: "Incidents selected",
     targeted: "Targeted countries",
     targeted_rule: "Each incident counts once for every country it targeted; an incident may target several.",
@@ -71,7 +64,6 @@ const EN: Words = Words {
     count: "Incidents",
     none: "None",
     csv: "CSV",
-    analysis: "All analyses",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -123,32 +115,12 @@ fn section(
 }
 
 pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
-    // `table` picks the CSV's table: kept out of the incident filters.
-    let mut v = v.without_blanks();
-    let table = v.params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
-    v.params.pairs.retain(|(k, _)| k != "table");
-    let DataVisit { page, format, params, caller } = v.data_query("/analysis/map", Rows::NotLogged)?;
-    let l = page.lang;
+    let a = frame::read(&state, v, "/analysis/map", &TABLES)?;
+    let (page, l) = (&a.page, a.lang());
     let w = words(l);
-    let catalog = state.catalog();
-    let query = IncidentQuery::parse(params.iter(), &catalog).map_err(bad_query(l))?;
-    let counts = state.app().country_counts(caller.acting(), &query).await.map_err(failure(l))?;
-    if format != Format::Html {
-        let table = match table.as_deref() {
-            None => "targets",
-            Some(t) if TABLES.contains(&t) => t,
-            Some(t) => {
-                return Err(WebError {
-                    status: StatusCode::BAD_REQUEST,
-                    lang: l,
-                    message: format!(
-                        "table: `{t}` is not a table of this page; give table={}",
-                        TABLES.join(" or table=")
-                    ),
-                });
-            }
-        };
-        let chosen = if table == "targets" { &counts.targeted } else { &counts.attributed };
+    let counts = state.app().country_counts(a.caller.acting(), &a.query).await.map_err(failure(l))?;
+    if a.format != Format::Html {
+        let chosen = if a.table == "targets" { &counts.targeted } else { &counts.attributed };
         let rows = by_count(chosen)
             .into_iter()
             .map(|(code, n)| {
@@ -160,40 +132,30 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
                 ]
             })
             .collect();
-        let name = format!("map-{table}");
+        let name = format!("map-{}", a.table);
         let d = Download::unlogged(&name, &["country", "name_ja", "name_en", "incidents"], rows, &counts);
-        return download::answer(&state, &caller, format, l, &d).await;
+        return download::answer(&state, &a.caller, a.format, l, &d).await;
     }
-    let filters = params.pairs.clone();
-    let value = |k: &str| params.pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let csv_link = |t: &str| {
-        let mut q: Vec<String> = filters.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-        q.extend([format!("lang={}", l.code()), "format=csv".to_owned(), format!("table={t}")]);
-        format!("/analysis/map?{}", q.join("&"))
-    };
-    let targeted_href = |code: &str| list_link(&page, &filters, "country", code);
-    let attributed_href = |code: &str| list_link(&page, &filters, "attributed_state", code);
+    let filters = &a.params.pairs;
+    let targeted_href = |code: &str| list_link(page, filters, "country", code);
+    let attributed_href = |code: &str| list_link(page, filters, "attributed_state", code);
     let body = html! {
-        p { a href=(page.link("/analysis")) { "← " (w.analysis) } }
+        (a.back())
         h1 { (w.title) }
         p { (w.intro) }
-        form.filters method="get" action="/analysis/map" role="search" {
-            input type="hidden" name="lang" value=(l.code());
-            (incident_filters(l, &catalog, &value))
-            button type="submit" { (w.apply) }
-        }
+        (a.filter_form())
         p #selected { (w.incidents) ": " b { (counts.incidents) } }
         h2 #targeted { (w.targeted) }
         p { (w.targeted_rule) }
-        (section(&page, "targeted", &counts.targeted, w.targeted_map, &targeted_href))
-        p.downloads { a.download href=(csv_link("targets")) type="text/csv" { (w.csv) } }
+        (section(page, "targeted", &counts.targeted, w.targeted_map, &targeted_href))
+        p.downloads { a.download href=(a.csv_link("targets")) type="text/csv" { (w.csv) } }
         h2 #attributed { (w.attributed) }
         p { (w.attributed_rule) }
-        (section(&page, "attributed", &counts.attributed, w.attributed_map, &attributed_href))
-        p.downloads { a.download href=(csv_link("attributed")) type="text/csv" { (w.csv) } }
-        (download::links_without_stix(&page))
+        (section(page, "attributed", &counts.attributed, w.attributed_map, &attributed_href))
+        p.downloads { a.download href=(a.csv_link("attributed")) type="text/csv" { (w.csv) } }
+        (download::links_without_stix(page))
     };
-    Ok(layout(&page, w.title, body).into_response())
+    Ok(layout(page, w.title, body).into_response())
 }
 
 #[cfg(test)]
