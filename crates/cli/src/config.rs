@@ -60,6 +60,11 @@ pub struct InstanceArgs {
     /// Different stakeholder kinds those approvals must come from [default: 2]
     #[arg(long, env = "NORMWATCH_REVIEW_STAKEHOLDER_KINDS", value_name = "N")]
     pub review_stakeholder_kinds: Option<usize>,
+    /// Where evidence bytes are kept: a folder, or s3://BUCKET/PREFIX for an S3-compatible store
+    /// configured by AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT and
+    /// AWS_ALLOW_HTTP [default: <data-dir>/blobs]
+    #[arg(long, env = "NORMWATCH_BLOBS", value_name = "DIR|s3://BUCKET/PREFIX")]
+    pub blobs: Option<String>,
     /// Largest evidence upload accepted, in bytes [default: 104857600]
     #[arg(long, env = "NORMWATCH_EVIDENCE_MAX_BYTES", value_name = "BYTES")]
     pub evidence_max_bytes: Option<u64>,
@@ -102,6 +107,7 @@ struct FileConfig {
     review_approvals: Option<usize>,
     review_stakeholder_kinds: Option<usize>,
     evidence_max_bytes: Option<u64>,
+    blobs: Option<String>,
     allow_private_sources: Option<bool>,
     collect_poll_secs: Option<u64>,
     log: Option<String>,
@@ -124,6 +130,7 @@ pub struct Config {
     pub review_approvals: usize,
     pub review_stakeholder_kinds: usize,
     pub evidence_max_bytes: u64,
+    pub blobs: normwatch_store::BlobLocation,
     pub allow_private_sources: bool,
     pub collect_poll_secs: u64,
     pub log: String,
@@ -175,7 +182,17 @@ impl Config {
                 "--review-approvals {review_approvals} / --review-stakeholder-kinds {review_stakeholder_kinds}: both must be at least 1, and the kinds no more than the approvals"
             );
         }
+        let blobs = match instance.blobs.clone().or(file.blobs) {
+            Some(text) => match normwatch_store::BlobLocation::parse(&text)
+                .map_err(|e| anyhow::anyhow!("--blobs: {e}"))?
+            {
+                normwatch_store::BlobLocation::Folder(dir) => normwatch_store::BlobLocation::Folder(absolute(&dir)?),
+                s3 => s3,
+            },
+            None => normwatch_store::BlobLocation::Folder(data_dir.join("blobs")),
+        };
         Ok(Config {
+            blobs,
             review_approvals,
             review_stakeholder_kinds,
             evidence_max_bytes: instance

@@ -5,6 +5,7 @@ use normwatch_core::Catalog;
 use normwatch_ledger::InstanceKey;
 use normwatch_server::AppState;
 use normwatch_store::{CatalogLoad, Store, redact_url};
+use std::future::IntoFuture;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,8 +67,16 @@ impl Instance {
 }
 
 /// Creates what is missing, and changes nothing that exists (but loads a changed catalogue as a
-/// new version).
+/// new version); the first admin too, when there is no account.
 pub async fn prepare(config: &Config) -> Result<Instance> {
+    let mut instance = open(config).await?;
+    instance.first_admin = first_admin(&instance.store, &config.admin_username).await?;
+    Ok(instance)
+}
+
+/// What [`prepare`] does but the first admin: `serve` creates that once it listens, so that the
+/// Argon2id hash (tens of milliseconds and 19 MiB) is not on the way to the first answer.
+pub async fn open(config: &Config) -> Result<Instance> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!("cannot create the data directory {}; choose another with --data-dir", config.data_dir.display())
     })?;
@@ -79,8 +88,7 @@ pub async fn prepare(config: &Config) -> Result<Instance> {
     let seeded = crate::seed::g7_lucca(&store, &catalog).await?;
     // What was published at start (the seed) is covered by a signed checkpoint at once.
     normwatch_server::log::TransparencyLog::new(key.clone()).checkpoint(&store).await?;
-    let first_admin = first_admin(&store, &config.admin_username).await?;
-    Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin, figures: Default::default() })
+    Ok(Instance { store, catalog, load, key, key_created, seeded, first_admin: None, figures: Default::default() })
 }
 
 /// Creates the first admin account when there is no account at all.
@@ -89,7 +97,11 @@ async fn first_admin(store: &Store, username: &str) -> Result<Option<(String, St
         return Ok(None);
     }
     let password = normwatch_server::auth::random_secret();
-    let hash = normwatch_server::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secret = password.clone();
+    // Argon2id is CPU work: off the threads that answer requests.
+    let hash = tokio::task::spawn_blocking(move || normwatch_server::auth::hash_password(&secret))
+        .await?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let new = normwatch_store::NewAccount {
         username: username.to_owned(),
         display_name: "Administrator".to_owned(),
@@ -140,13 +152,12 @@ fn write_secret(path: &Path, text: &str) -> Result<()> {
 }
 
 pub async fn serve(config: &Config) -> Result<()> {
-    let instance = prepare(config).await?;
-    instance.print_summary(config);
+    let mut instance = open(config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}; choose another address with --listen", config.listen))?;
     let addr = listener.local_addr()?;
-    let blobs = normwatch_store::BlobStore::local(&config.data_dir.join("blobs"))?;
+    let blobs = normwatch_store::BlobStore::open(&config.blobs).await?;
     let state = AppState::new(instance.store.clone(), blobs, instance.key.clone())
         .await?
         .with_public_url(config.public_url.as_deref())
@@ -156,9 +167,6 @@ pub async fn serve(config: &Config) -> Result<()> {
         })
         .with_evidence_limit(config.evidence_max_bytes)
         .with_collector(normwatch_app::Collector::load(&config.data_dir, config.allow_private_sources)?);
-    if let Some(url) = &config.public_url {
-        println!("  public URL:     {url}");
-    }
     normwatch_server::webhooks::Dispatcher {
         poll: std::time::Duration::from_millis(config.webhook_poll_ms),
         retry_base: std::time::Duration::from_millis(config.webhook_retry_base_ms),
@@ -188,16 +196,28 @@ pub async fn serve(config: &Config) -> Result<()> {
     let poller = (config.collect_poll_secs > 0).then(|| {
         crate::poller::spawn_poller(state.clone(), Duration::from_secs(config.collect_poll_secs), stop.clone())
     });
-    // Tests and scripts read this line to find the port when --listen ends in :0.
-    println!("normwatch listening on http://{addr}/");
     let app = normwatch_server::router(state);
     let mut http_stop = stop;
     // Connection info gives the sign-in limiter the client's address.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            let _ = http_stop.wait_for(|stopped| *stopped).await;
-        })
-        .await?;
+    let http = tokio::spawn(
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = http_stop.wait_for(|stopped| *stopped).await;
+            })
+            .into_future(),
+    );
+    // The server answers while the first admin's password is hashed; nobody can sign in as it
+    // before its password is printed below.
+    instance.first_admin = first_admin(&instance.store, &config.admin_username).await?;
+    instance.print_summary(config);
+    println!("  evidence blobs: {}", config.blobs);
+    if let Some(url) = &config.public_url {
+        println!("  public URL:     {url}");
+    }
+    // Tests and scripts read this line to find the port when --listen ends in :0; by then the
+    // first admin exists.
+    println!("normwatch listening on http://{addr}/");
+    http.await??;
     // The poller finishes the source it is polling (its items and health are written), then ends.
     if let Some(poller) = poller
         && let Err(e) = poller.await

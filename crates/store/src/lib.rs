@@ -39,7 +39,7 @@ use std::time::Duration;
 
 pub use accounts::{NewAccount, SessionRecord, TokenRecord};
 pub use audit::{Actor, AuditEntry};
-pub use blobs::{BlobError, BlobRef, BlobStore};
+pub use blobs::{BlobError, BlobLocation, BlobRef, BlobStore};
 pub use capacity::VulnerabilityEvent;
 pub use catalog::CatalogLoad;
 pub use cbm::{CommunicationCheck, DueDelivery, WebhookDelivery};

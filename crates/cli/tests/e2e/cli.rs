@@ -155,6 +155,10 @@ fn bad_cli_input_is_a_precise_error() {
         (vec!["norms", "list", "--source", "nowhere"], "--source"),
         (vec!["norms", "list", "--lang", "fr"], "--lang"),
         (vec!["config", "--listen", "localhost"], "--listen"),
+        (
+            vec!["config", "--blobs", "gs://evidence/nw"],
+            "--blobs: `gs://evidence/nw` is neither a folder nor an S3 location",
+        ),
         (vec!["--database", "mysql://x/y", "config"], "--database"),
     ] {
         let out = normwatch(dir.path(), &args);

@@ -25,10 +25,44 @@ async fn upload(api: &Api, incident: &str, query: &str, bytes: &'static [u8]) ->
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-fn files_under(dir: &std::path::Path) -> usize {
-    std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum())
-        .unwrap_or(0)
+/// The same tests with the blobs in a bucket of a real S3-compatible server (moto on loopback):
+/// nothing of them lands in the data directory.
+mod s3 {
+    use crate::common::{Backend, TestServer};
+
+    #[tokio::test]
+    async fn evidence_is_stored_once_hashed_and_kept_in_custody() {
+        let s = TestServer::start_with_s3(Backend::Sqlite).await;
+        let local = s.data_dir.join("blobs");
+        super::evidence_is_stored_once_hashed_and_kept_in_custody(s).await;
+        assert!(!local.exists(), "with --blobs s3://…, no blob folder is made in the data directory");
+    }
+
+    #[tokio::test]
+    async fn evidence_follows_its_incident() {
+        super::evidence_follows_its_incident(TestServer::start_with_s3(Backend::Postgres).await).await
+    }
+
+    /// A bucket that is not there stops the start with what to check, before anything listens.
+    #[tokio::test]
+    async fn a_missing_bucket_stops_the_start() {
+        let s3 = crate::common::s3::S3Server::start().await;
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut env = s3.env("nw");
+        env[0].1 = "s3://no-such-bucket/nw".to_owned();
+        let out = std::process::Command::new(crate::common::BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.path())
+            .env_remove("NORMWATCH_DATABASE")
+            .env_remove("NORMWATCH_CONFIG")
+            .envs(env)
+            .output()
+            .expect("run normwatch serve");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(stderr.contains("s3://no-such-bucket/nw") && stderr.contains("AWS_ENDPOINT"), "{stderr}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
 }
 
 async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
@@ -56,9 +90,8 @@ async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
     let (st, second) = upload(&roles.contributor, &id, "filename=copy.bin&stakeholder=jp", bytes).await;
     assert_eq!((st, second["sha256"].clone()), (201, first["sha256"].clone()));
     assert_ne!(second["id"], first["id"]);
-    let blobs = s.data_dir.join("blobs");
-    assert_eq!(files_under(&blobs.join("sha256")), 1, "identical bytes are stored once");
-    assert_eq!(files_under(&blobs.join("staging")), 0);
+    assert_eq!(s.stored_blobs("sha256").await, 1, "identical bytes are stored once");
+    assert_eq!(s.stored_blobs("staging").await, 0);
 
     // Refusals name the field and store nothing.
     for (query, field, code) in [
@@ -75,7 +108,7 @@ async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
     let (st, _) =
         upload(&roles.contributor, "00000000-0000-0000-0000-000000000000", "filename=x&stakeholder=jp", b"o").await;
     assert_eq!(st, 404);
-    assert_eq!(files_under(&blobs.join("sha256")), 1);
+    assert_eq!(s.stored_blobs("sha256").await, 1);
 
     // Reading: the bytes and their hash; amber evidence is not for readers or the public.
     let eid = first["id"].as_str().expect("id").to_owned();
@@ -141,8 +174,7 @@ async fn evidence_is_stored_once_hashed_and_kept_in_custody(s: TestServer) {
         let id = incident["id"].as_str().expect("id");
         let (st, p) = upload(&roles.contributor, id, "filename=big.bin&stakeholder=jp", &[7u8; 64]).await;
         assert_eq!(st, 413, "{p}");
-        let blobs = small.data_dir.join("blobs");
-        assert_eq!(files_under(&blobs.join("sha256")) + files_under(&blobs.join("staging")), 0);
+        assert_eq!(small.stored_blobs("sha256").await + small.stored_blobs("staging").await, 0);
         let (st, _) = upload(&roles.contributor, id, "filename=small.bin&stakeholder=jp", &[7u8; 16]).await;
         assert_eq!(st, 201);
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod downloads;
+pub mod s3;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -55,9 +56,16 @@ pub struct TestServer {
     pub admin_password: String,
     pub backend: Backend,
     pub data_dir: PathBuf,
+    /// The S3-compatible server holding the evidence blobs, when not the data directory.
+    pub s3: Option<s3::S3Server>,
+    /// The settings it was started with, kept for a restart.
+    env: Vec<(String, String)>,
     child: Child,
     dir: tempfile::TempDir,
 }
+
+/// Where a test server's blobs are kept under a bucket (`--blobs s3://BUCKET/PREFIX`).
+const S3_PREFIX: &str = "instance-1";
 
 impl TestServer {
     /// Fails the test when PostgreSQL is wanted and not configured.
@@ -82,6 +90,26 @@ impl TestServer {
         s
     }
 
+    /// Starts a server (admin as after [`TestServer::start`]) that keeps its evidence in a bucket
+    /// of a fresh S3-compatible server on loopback.
+    pub async fn start_with_s3(backend: Backend) -> TestServer {
+        let bucket = s3::S3Server::start().await;
+        let env = bucket.env(S3_PREFIX);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut s = Self::start_with_env(backend, &env).await;
+        s.s3 = Some(bucket);
+        s
+    }
+
+    /// How many blobs are stored under `under` (`sha256` for stored ones, `staging` for uploads
+    /// in progress), wherever this server keeps them.
+    pub async fn stored_blobs(&self, under: &str) -> usize {
+        match &self.s3 {
+            Some(bucket) => bucket.keys(&format!("{S3_PREFIX}/{under}/")).await.len(),
+            None => files_under(&self.data_dir.join("blobs").join(under)),
+        }
+    }
+
     /// Starts a server whose admin still has the printed one-time password.
     pub async fn first_run(backend: Backend, env: &[(&str, &str)]) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -90,15 +118,16 @@ impl TestServer {
             Backend::Sqlite => format!("sqlite://{}", data_dir.join("normwatch.db").display()),
             Backend::Postgres => fresh_postgres_database().await,
         };
-        let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database, env);
-        TestServer { url, database, admin_password, backend, data_dir, child, dir }
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let (child, url, admin_password) = spawn_serve(dir.path(), &data_dir, &database, &env);
+        TestServer { url, database, admin_password, backend, data_dir, s3: None, env, child, dir }
     }
 
     /// Kills the server with SIGKILL (no shutdown at all) and starts it again on the same data.
     pub fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, url, _) = spawn_serve(self.dir.path(), &self.data_dir, &self.database, &[]);
+        let (child, url, _) = spawn_serve(self.dir.path(), &self.data_dir, &self.database, &self.env);
         self.child = child;
         self.url = url;
     }
@@ -162,9 +191,9 @@ impl TestServer {
 
 /// Starts `normwatch serve` on a random port; returns the child, its URL and (on a first run)
 /// the admin's one-time password.
-fn spawn_serve(dir: &Path, data_dir: &Path, database: &str, env: &[(&str, &str)]) -> (Child, String, String) {
+fn spawn_serve(dir: &Path, data_dir: &Path, database: &str, env: &[(String, String)]) -> (Child, String, String) {
     let mut cmd = Command::new(BIN);
-    cmd.envs(env.iter().copied());
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(data_dir).args(["--database", database]);
     let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).expect("log file");
     cmd.env_remove("NORMWATCH_DATABASE")
@@ -196,6 +225,12 @@ fn spawn_serve(dir: &Path, data_dir: &Path, database: &str, env: &[(&str, &str)]
             panic!("normwatch serve did not print its address within 60 s; its log:\n{log}");
         }
     }
+}
+
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
 }
 
 impl Drop for TestServer {
