@@ -148,11 +148,11 @@ impl Store {
 }
 
 impl Store {
-    /// The sequence number of the latest audit entry (0 when none): every write audits in its own
-    /// transaction, so figures computed after reading this are at least as new as it, and stay
-    /// true until it moves.
+    /// The write clock (migration 0027): every committed write moves it, in commit order, so
+    /// figures computed after reading it are at least as new as it, and stay true until it
+    /// moves — also when another server or a CLI import beside this one wrote.
     pub async fn audit_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS v FROM audit_log").fetch_one(&self.pool).await?;
-        Ok(row.try_get("v")?)
+        let row = sqlx::query("SELECT n FROM write_clock WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(row.try_get("n")?)
     }
 }

@@ -54,6 +54,9 @@ pub(crate) async fn append<T: Serialize>(
     let value = serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))?;
     let body = jcs::leaf_body(entity.as_str(), &value).map_err(|e| corrupt(e.to_string()))?;
     let hash = hex::encode(leaf_hash(body.as_bytes()));
+    // The write clock before the log's head, as every writer takes them (migration 0027): two
+    // transactions never wait for each other's row in opposite orders.
+    sqlx::query("UPDATE write_clock SET n = n + 1 WHERE id = 1").execute(&mut **tx).await?;
     let size: i64 = sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
         .fetch_one(&mut **tx)
         .await?

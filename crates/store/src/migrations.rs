@@ -104,6 +104,8 @@ mod tests {
         (Backend::Postgres, 25, "97838d396cd2f437"),
         (Backend::Sqlite, 26, "321ce9214fefee6f"),
         (Backend::Postgres, 26, "321ce9214fefee6f"),
+        (Backend::Sqlite, 27, "4e93649eea2a7025"),
+        (Backend::Postgres, 27, "36e288883896a355"),
     ];
 
     #[test]

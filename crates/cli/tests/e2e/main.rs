@@ -41,6 +41,7 @@ mod portal;
 mod reading;
 mod refusals;
 mod schemathesis;
+mod servers;
 mod sessions;
 mod stix;
 mod vep;

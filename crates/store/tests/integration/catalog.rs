@@ -6,6 +6,12 @@ use normwatch_store::{Backend, CatalogLoad, Store};
 /// test script started (`NORMWATCH_TEST_POSTGRES`). Without that server, the PostgreSQL case fails
 /// and says how to get one (it never skips).
 pub(crate) async fn fresh(backend: Backend) -> (Store, tempfile::TempDir) {
+    let (url, dir) = fresh_url(backend).await;
+    (Store::connect(&url).await.expect("connect and migrate"), dir)
+}
+
+/// The URL of a fresh, empty database (and the folder a SQLite one lives in).
+pub(crate) async fn fresh_url(backend: Backend) -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
@@ -25,7 +31,7 @@ pub(crate) async fn fresh(backend: Backend) -> (Store, tempfile::TempDir) {
             format!("{}/{name}", admin.rsplit_once('/').expect("url with a database").0)
         }
     };
-    (Store::connect(&url).await.expect("connect and migrate"), dir)
+    (url, dir)
 }
 
 async fn versions_and_withdrawals(backend: Backend) {

@@ -6,3 +6,4 @@ mod collection;
 mod crosstab;
 mod search_index;
 mod stix_sync;
+mod write_clock;

@@ -101,6 +101,24 @@ impl TestServer {
         s
     }
 
+    /// A second `normwatch serve` on this server's database and data directory (its key, its
+    /// blobs), on a port of its own: the way an observatory grows past one process or machine.
+    pub fn second_server(&self) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (child, url, _) = spawn_serve(dir.path(), &self.data_dir, &self.database, &self.env);
+        TestServer {
+            url,
+            database: self.database.clone(),
+            admin_password: self.admin_password.clone(),
+            backend: self.backend,
+            data_dir: self.data_dir.clone(),
+            s3: None,
+            env: self.env.clone(),
+            child,
+            dir,
+        }
+    }
+
     /// How many blobs are stored under `under` (`sha256` for stored ones, `staging` for uploads
     /// in progress), wherever this server keeps them.
     pub async fn stored_blobs(&self, under: &str) -> usize {
@@ -339,6 +357,11 @@ impl Api {
 
     pub fn with_token(server: &TestServer, token: &str) -> Api {
         Api { token: Some(token.to_owned()), ..Api::anonymous(server) }
+    }
+
+    /// The same client (same token) talking to another server.
+    pub fn on(&self, server: &TestServer) -> Api {
+        Api { base: server.url.clone(), ..self.clone() }
     }
 
     fn auth(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
