@@ -40,6 +40,12 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Store(StoreError::Corrupt { what: "password hash".into(), reason: e.to_string() }))
 }
 
+/// What an unknown username's password is checked against, so that timing does not tell which
+/// names exist: the hash of a random password nobody kept, with the parameters `hash_password`
+/// uses (a test keeps them equal). A constant, so that no Argon2 hash is made at start-up.
+pub const DUMMY_PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$pO5Vxu0W4piNcE+uDVHRmg$6BAgQSllej8+Lytek/j28KuPUusdV+orpozyqdCkrk0";
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
@@ -138,7 +144,7 @@ pub async fn sign_in(
         .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
     let found = state.store.account_for_sign_in(username).await?;
     // Unknown names are checked against a dummy hash, so timing does not tell which exist.
-    let hash = found.as_ref().map_or_else(|| state.dummy_password_hash.as_str().to_owned(), |(_, h)| h.clone());
+    let hash = found.as_ref().map_or_else(|| DUMMY_PASSWORD_HASH.to_owned(), |(_, h)| h.clone());
     let permit = state.password_checks.clone().acquire_owned().await.map_err(|_| wrong())?;
     let password = password.to_owned();
     let verified = tokio::task::spawn_blocking(move || {
@@ -397,6 +403,15 @@ mod tests {
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("correct horse batterz", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn unknown_names_cost_what_known_ones_do() {
+        let made = hash_password("any password at all").expect("hash");
+        let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY_PASSWORD_HASH), params(&made), "same algorithm, version and cost");
+        assert!(PasswordHash::new(DUMMY_PASSWORD_HASH).is_ok());
+        assert!(!verify_password("", DUMMY_PASSWORD_HASH));
     }
 
     #[test]

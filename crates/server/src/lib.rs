@@ -44,8 +44,6 @@ pub struct AppState {
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
     /// Public tips per client address (`POST /api/v1/tips`), counted as sign-ins are.
     pub tip_limiter: Arc<auth::SignInLimiter>,
-    /// Verified against when a username is unknown, so that timing does not tell.
-    pub dummy_password_hash: Arc<String>,
     /// Password checks running at once (each Argon2id check takes ~19 MiB and a core).
     pub password_checks: Arc<tokio::sync::Semaphore>,
     /// The catalogue, for validating filters and naming things on pages; replaced when a
@@ -107,7 +105,6 @@ impl AppState {
         };
         let log = Arc::new(log::TransparencyLog::new(key));
         log.sync(&store).await?;
-        let dummy = auth::hash_password(&auth::random_secret()).unwrap_or_default();
         Ok(AppState {
             store,
             blobs,
@@ -121,7 +118,6 @@ impl AppState {
                 api::collect::TIPS_PER_WINDOW,
                 api::collect::TIPS_PER_WINDOW,
             )),
-            dummy_password_hash: Arc::new(dummy),
             password_checks: Arc::new(tokio::sync::Semaphore::new(2)),
             collector: normwatch_app::Collector::new(Default::default(), false).map_err(|e| {
                 normwatch_store::StoreError::Corrupt { what: "collector".into(), reason: e.to_string() }
