@@ -448,8 +448,7 @@ async fn read_page(
     if let Some(id) = object {
         filter.ids = vec![id.to_owned()];
     }
-    state.store.sync_published_stix().await?;
-    Ok(state.store.stix_objects(&caller.viewer(), &scope, &filter).await?)
+    Ok(state.store.stix_objects_synced(&caller.viewer(), &scope, &filter).await?)
 }
 
 async fn get_objects(

@@ -14,6 +14,7 @@ mod community;
 mod consultation;
 mod crosstab;
 mod cve_links;
+mod direct;
 mod incident_evidence;
 mod ledger;
 mod links;
@@ -98,6 +99,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// From the direct SQLite read path (`direct.rs`).
+    #[error("database error: {0}")]
+    Direct(String),
     #[error("stored {what} cannot be read back ({reason}); the database was changed outside normwatch")]
     Corrupt { what: String, reason: String },
     #[error("no catalogue is loaded: run `normwatch init` (or `serve`, which loads it)")]
@@ -152,6 +156,8 @@ pub struct Store {
     /// Held by the one task of this process that turns published records into STIX objects;
     /// others wait for it rather than read the same leaves again.
     stix_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Direct reads on SQLite (`direct.rs`); `None` on PostgreSQL.
+    direct: Option<std::sync::Arc<direct::DirectReader>>,
 }
 
 impl Store {
@@ -182,7 +188,8 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrations::for_backend(backend).run(&pool).await?;
-        let store = Store { pool, backend, index: Default::default(), stix_sync: Default::default() };
+        let direct = if backend == Backend::Sqlite { direct::DirectReader::for_url(&url) } else { None };
+        let store = Store { pool, backend, index: Default::default(), stix_sync: Default::default(), direct };
         store.run_pending_backfills().await?;
         Ok(store)
     }

@@ -21,6 +21,10 @@ impl Sql {
         Sql { text: text.to_owned(), binds: Vec::new() }
     }
 
+    pub(crate) fn binds(&self) -> &[Bind] {
+        &self.binds
+    }
+
     pub fn push(&mut self, fragment: &str) -> &mut Self {
         self.text.push_str(fragment);
         self

@@ -182,6 +182,84 @@ fn stix_visible(sql: &mut Sql, viewer: &Viewer) -> String {
     format!("(s.tlp IN {list} AND (s.community_id IS NULL OR s.community_id IN {mine}))")
 }
 
+/// The query of one page of a collection (see [`Store::stix_objects`]).
+fn stix_page_sql(viewer: &Viewer, scope: &StixScope, filter: &StixFilter) -> Sql {
+    let mut sql = Sql::new("");
+    let visible = stix_visible(&mut sql, viewer);
+    let mut cond = vec![format!("s.scope = {}", sql.bind(scope.key())), visible];
+    if let Some(a) = &filter.added_after {
+        cond.push(format!("s.date_added > {}", sql.bind(a.clone())));
+    }
+    if let Some(a) = &filter.after_added {
+        cond.push(format!("s.date_added > {}", sql.bind(a.clone())));
+    }
+    if !filter.ids.is_empty() {
+        cond.push(format!("s.stix_id IN {}", sql.bind_list(filter.ids.iter().map(String::as_str))));
+    }
+    if !filter.types.is_empty() {
+        cond.push(format!("s.stix_type IN {}", sql.bind_list(filter.types.iter().map(String::as_str))));
+    }
+    if !filter.spec_versions.is_empty() {
+        cond.push(format!("s.spec_version IN {}", sql.bind_list(filter.spec_versions.iter().map(String::as_str))));
+    }
+    if filter.foreign_only {
+        cond.push("s.origin <> 'normwatch'".to_owned());
+    }
+    match &filter.versions {
+        VersionMatch::Last => cond.push("s.latest = 1".to_owned()),
+        VersionMatch::First => cond.push("s.earliest = 1".to_owned()),
+        VersionMatch::All => {}
+        VersionMatch::Some { keys, last, first } => {
+            let mut any = Vec::new();
+            if !keys.is_empty() {
+                any.push(format!("s.version_key IN {}", sql.bind_list(keys.iter().map(String::as_str))));
+            }
+            if *last {
+                any.push("s.latest = 1".to_owned());
+            }
+            if *first {
+                any.push("s.earliest = 1".to_owned());
+            }
+            if any.is_empty() {
+                any.push("1 = 0".to_owned());
+            }
+            cond.push(format!("({})", any.join(" OR ")));
+        }
+    }
+    let limit = sql.bind_int(i64::try_from(filter.limit).unwrap_or(i64::MAX - 1).saturating_add(1));
+    sql.push(&format!(
+        "SELECT s.stix_id, s.date_added, s.modified, s.spec_version, s.body FROM stix_objects s \
+         WHERE {} ORDER BY s.date_added LIMIT {limit}",
+        cond.join(" AND ")
+    ));
+    sql
+}
+
+fn direct_stix_rows(
+    conn: &rusqlite::Connection,
+    text: &str,
+    values: Vec<rusqlite::types::Value>,
+) -> Result<Vec<StixRow>, StoreError> {
+    crate::direct::all_rows(conn, text, values, |r| {
+        Ok(StixRow {
+            stix_id: r.get(0)?,
+            date_added: r.get(1)?,
+            modified: r.get(2)?,
+            spec_version: r.get(3)?,
+            body: r.get(4)?,
+        })
+    })
+}
+
+impl StixPage {
+    /// A page from up to `limit + 1` rows: the extra one only says there is more.
+    fn of(mut rows: Vec<StixRow>, limit: usize) -> StixPage {
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        StixPage { rows, more }
+    }
+}
+
 impl Store {
     /// Stores object versions in a collection; an id and version already there is left as it
     /// is. Each new version gets a `date_added` later than every one before it.
@@ -227,61 +305,47 @@ impl Store {
         scope: &StixScope,
         filter: &StixFilter,
     ) -> Result<StixPage, StoreError> {
-        let mut sql = Sql::new("");
-        let visible = stix_visible(&mut sql, viewer);
-        let mut cond = vec![format!("s.scope = {}", sql.bind(scope.key())), visible];
-        if let Some(a) = &filter.added_after {
-            cond.push(format!("s.date_added > {}", sql.bind(a.clone())));
-        }
-        if let Some(a) = &filter.after_added {
-            cond.push(format!("s.date_added > {}", sql.bind(a.clone())));
-        }
-        if !filter.ids.is_empty() {
-            cond.push(format!("s.stix_id IN {}", sql.bind_list(filter.ids.iter().map(String::as_str))));
-        }
-        if !filter.types.is_empty() {
-            cond.push(format!("s.stix_type IN {}", sql.bind_list(filter.types.iter().map(String::as_str))));
-        }
-        if !filter.spec_versions.is_empty() {
-            cond.push(format!("s.spec_version IN {}", sql.bind_list(filter.spec_versions.iter().map(String::as_str))));
-        }
-        if filter.foreign_only {
-            cond.push("s.origin <> 'normwatch'".to_owned());
-        }
-        match &filter.versions {
-            VersionMatch::Last => cond.push("s.latest = 1".to_owned()),
-            VersionMatch::First => cond.push("s.earliest = 1".to_owned()),
-            VersionMatch::All => {}
-            VersionMatch::Some { keys, last, first } => {
-                let mut any = Vec::new();
-                if !keys.is_empty() {
-                    any.push(format!("s.version_key IN {}", sql.bind_list(keys.iter().map(String::as_str))));
+        let sql = stix_page_sql(viewer, scope, filter);
+        let rows = match &self.direct {
+            // One blocking unit for the page, not a thread handoff per row.
+            Some(direct) => {
+                let (text, values) = sql.for_rusqlite();
+                direct.read(move |conn| direct_stix_rows(conn, &text, values)).await?
+            }
+            None => {
+                let mut rows = Vec::new();
+                for r in sql.query().fetch_all(&self.pool).await? {
+                    rows.push(read_row!(&r, StixRow { stix_id, date_added, modified, spec_version, body }));
                 }
-                if *last {
-                    any.push("s.latest = 1".to_owned());
-                }
-                if *first {
-                    any.push("s.earliest = 1".to_owned());
-                }
-                if any.is_empty() {
-                    any.push("1 = 0".to_owned());
-                }
-                cond.push(format!("({})", any.join(" OR ")));
+                rows
+            }
+        };
+        Ok(StixPage::of(rows, filter.limit))
+    }
+
+    /// [`Store::stix_objects`] once every published record has its STIX objects (the sync runs
+    /// first when the log is ahead). On SQLite, when nothing is waiting, that is one read on
+    /// one connection: the log's progress and the page together.
+    pub async fn stix_objects_synced(
+        &self,
+        viewer: &Viewer,
+        scope: &StixScope,
+        filter: &StixFilter,
+    ) -> Result<StixPage, StoreError> {
+        if let Some(direct) = &self.direct {
+            let (text, values) = stix_page_sql(viewer, scope, filter).for_rusqlite();
+            let rows = direct
+                .read(move |conn| {
+                    let (synced, size) = crate::stix::export::direct_progress(conn)?;
+                    if synced < size { Ok(None) } else { direct_stix_rows(conn, &text, values).map(Some) }
+                })
+                .await?;
+            if let Some(rows) = rows {
+                return Ok(StixPage::of(rows, filter.limit));
             }
         }
-        let limit = sql.bind_int(i64::try_from(filter.limit).unwrap_or(i64::MAX - 1).saturating_add(1));
-        sql.push(&format!(
-            "SELECT s.stix_id, s.date_added, s.modified, s.spec_version, s.body FROM stix_objects s \
-             WHERE {} ORDER BY s.date_added LIMIT {limit}",
-            cond.join(" AND ")
-        ));
-        let mut rows = Vec::new();
-        for r in sql.query().fetch_all(&self.pool).await? {
-            rows.push(read_row!(&r, StixRow { stix_id, date_added, modified, spec_version, body }));
-        }
-        let more = rows.len() > filter.limit;
-        rows.truncate(filter.limit);
-        Ok(StixPage { rows, more })
+        self.sync_published_stix().await?;
+        self.stix_objects(viewer, scope, filter).await
     }
 
     /// Records what became of a POST of objects.

@@ -6,6 +6,16 @@ use crate::{Store, StoreError};
 use normwatch_core::{RecordKind, Tlp, Viewer};
 use sqlx::Row;
 
+const PROGRESS: &str = "SELECT (SELECT synced_size FROM stix_head WHERE id = 1) AS synced, (SELECT size FROM log_head WHERE id = 1) AS size";
+
+/// The STIX objects' reach into the log and the log's size, on a direct SQLite connection.
+pub(crate) fn direct_progress(conn: &rusqlite::Connection) -> Result<(u64, u64), StoreError> {
+    let failed = |e: rusqlite::Error| StoreError::Direct(e.to_string());
+    let mut statement = conn.prepare_cached(PROGRESS).map_err(failed)?;
+    let (synced, size): (i64, i64) = statement.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(failed)?;
+    Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0)))
+}
+
 /// A STIX object normwatch made, ready to store.
 fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
     let id = object.get("id")?.as_str()?.to_owned();
@@ -182,6 +192,16 @@ impl Store {
     /// concurrent callers do the work once. The log is taken in steps of `STIX_SYNC_LEAVES`
     /// leaves, each committed, so that memory stays bounded after a large import and an
     /// interrupted sync resumes where it stopped.
+    /// How far the STIX objects reach into the log, and the log's size, in one read.
+    async fn stix_progress(&self) -> Result<(u64, u64), StoreError> {
+        if let Some(direct) = &self.direct {
+            return direct.read(direct_progress).await;
+        }
+        let row = sqlx::query(PROGRESS).fetch_one(&self.pool).await?;
+        let (synced, size): (i64, i64) = (row.try_get("synced")?, row.try_get("size")?);
+        Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0)))
+    }
+
     pub async fn sync_published_stix(&self) -> Result<u64, StoreError> {
         self.sync_published_stix_in_steps(STIX_SYNC_LEAVES, |_, _| {}).await
     }
@@ -194,15 +214,15 @@ impl Store {
         progress: impl Fn(u64, u64),
     ) -> Result<u64, StoreError> {
         let step = step.max(1);
+        // Most calls (every TAXII page) find nothing to do: one read, and no waiting for the lock.
+        let (synced, size) = self.stix_progress().await?;
+        if synced >= size {
+            return Ok(0);
+        }
         let _one_at_a_time = self.stix_sync.lock().await;
         let mut added = 0;
         loop {
-            let synced: i64 = sqlx::query("SELECT synced_size FROM stix_head WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("synced_size")?;
-            let synced = u64::try_from(synced).unwrap_or(0);
-            let size = self.log_size().await?;
+            let (synced, size) = self.stix_progress().await?;
             if synced >= size {
                 return Ok(added);
             }

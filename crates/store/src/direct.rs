@@ -1,0 +1,142 @@
+//! Reads on SQLite without sqlx: a page's query runs as one blocking unit on a connection of our
+//! own (rusqlite, statements prepared once per connection and cached), instead of each row being
+//! handed from sqlx's SQLite worker thread to the async task and back. Under load those handoffs,
+//! not SQLite, were most of a TAXII page's time (issue 18's profile). Writes stay on sqlx; these
+//! connections only read, so WAL lets them run beside a writer.
+use crate::StoreError;
+use crate::sql::{Bind, Sql};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// Read-only connections to one SQLite file, opened as needed and kept for reuse.
+#[derive(Debug)]
+pub(crate) struct DirectReader {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Statements kept prepared per connection: the page shapes a server answers over and over.
+const STATEMENT_CACHE: usize = 64;
+/// Connections kept idle (more may be open at once under load; the rest are closed after use).
+const IDLE: usize = 4;
+
+fn failed(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Direct(e.to_string())
+}
+
+impl DirectReader {
+    /// The reader of a `sqlite://PATH[?…]` URL; `None` for anything else (an in-memory database
+    /// cannot be shared with a second connection).
+    pub(crate) fn for_url(url: &str) -> Option<Arc<DirectReader>> {
+        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or(rest);
+        if path.is_empty() || path.starts_with(":memory:") {
+            return None;
+        }
+        Some(Arc::new(DirectReader { path: PathBuf::from(path), idle: Mutex::new(Vec::new()) }))
+    }
+
+    fn open(&self) -> Result<rusqlite::Connection, StoreError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = rusqlite::Connection::open_with_flags(&self.path, flags).map_err(failed)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(failed)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(conn)
+    }
+
+    /// Runs `work` on a connection of the pool, on a blocking thread.
+    pub(crate) async fn read<T, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        let run = move || {
+            let taken = me.idle.lock().map_err(failed)?.pop();
+            let conn = match taken {
+                Some(c) => c,
+                None => me.open()?,
+            };
+            let result = work(&conn);
+            let mut idle = me.idle.lock().map_err(failed)?;
+            if idle.len() < IDLE {
+                idle.push(conn);
+            }
+            result
+        };
+        // On the server's runtime the read runs where the request is (its other tasks move to
+        // another worker), without waking a pool thread and waiting for it; elsewhere (a
+        // single-threaded test runtime) on the blocking pool.
+        let multi = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi { tokio::task::block_in_place(run) } else { tokio::task::spawn_blocking(run).await.map_err(failed)? }
+    }
+}
+
+impl Sql {
+    /// The text with SQLite's numbered placeholders (`?N` binds the N-th value wherever it
+    /// appears), and the values, for a direct read.
+    pub(crate) fn for_rusqlite(&self) -> (String, Vec<rusqlite::types::Value>) {
+        let mut text = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
+            text.push(if placeholder { '?' } else { c });
+        }
+        let values = self
+            .binds()
+            .iter()
+            .map(|b| match b {
+                Bind::Text(s) => rusqlite::types::Value::Text(s.clone()),
+                Bind::Int(i) => rusqlite::types::Value::Integer(*i),
+            })
+            .collect();
+        (text, values)
+    }
+}
+
+/// Every row of `sql` read with `row`, in one blocking unit.
+pub(crate) fn all_rows<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    values: Vec<rusqlite::types::Value>,
+    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare_cached(sql).map_err(failed)?;
+    let mut rows = statement.query(rusqlite::params_from_iter(values)).map_err(failed)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(failed)? {
+        out.push(row(r).map_err(failed)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_get_a_direct_reader() {
+        assert_eq!(
+            DirectReader::for_url("sqlite:///var/lib/nw/normwatch.db?mode=rwc").map(|r| r.path.clone()),
+            Some(PathBuf::from("/var/lib/nw/normwatch.db"))
+        );
+        assert!(DirectReader::for_url("sqlite::memory:").is_none());
+        assert!(DirectReader::for_url("postgres://u@h/db").is_none());
+    }
+
+    #[test]
+    fn placeholders_become_numbered_and_keep_their_values() {
+        let mut sql = Sql::new("SELECT '$x' AS a WHERE b = ");
+        let one = sql.bind("one");
+        let two = sql.bind_int(2);
+        sql.push(&format!("{one} AND c = {two} AND d = {one}"));
+        let (text, values) = sql.for_rusqlite();
+        assert_eq!(text, "SELECT '$x' AS a WHERE b = ?1 AND c = ?2 AND d = ?1");
+        assert_eq!(values, vec![rusqlite::types::Value::Text("one".into()), rusqlite::types::Value::Integer(2)]);
+        let conn = rusqlite::Connection::open_in_memory().expect("memory");
+        let rows = all_rows(&conn, "SELECT ?1 || ?2", values, |r| r.get::<_, String>(0)).expect("query");
+        assert_eq!(rows, vec!["one2".to_owned()]);
+    }
+}
