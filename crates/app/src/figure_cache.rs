@@ -1,10 +1,11 @@
 //! Figures kept until the next write. A figure over published records (the metrics, the
 //! attribution trends) reads every standing finding the viewer may read — hundreds of thousands
 //! of rows at scale — yet changes only when something is written. Each figure is kept under its
-//! name, the viewer and its query, with the audit log's latest sequence number when it was
-//! computed ([`normwatch_store::Store::audit_version`]): every write audits, so a figure whose
-//! version is still the latest is still true. Reading the version is one indexed lookup, and
-//! works the same when several servers share one PostgreSQL database.
+//! name, the viewer and its query, with the write clock's value when it was computed
+//! ([`normwatch_store::Store::audit_version`]; migration 0027): every write audits and every
+//! audit entry moves the clock, in commit order, so a figure whose version is still the latest is
+//! still true. Reading the version is one row, and works the same when several servers share one
+//! PostgreSQL database.
 use crate::AppError;
 use std::any::Any;
 use std::collections::HashMap;
