@@ -1,6 +1,9 @@
-//! Incident search latency on SQLite: N synthetic published incidents (default 1,000,000; set
-//! NORMWATCH_BENCH_INCIDENTS), then each query shape 200 times as an anonymous reader — a page
-//! of 50, the total and every facet count. Prints p50 and p99 per shape.
+//! Incident search latency: N synthetic published incidents (default 1,000,000; set
+//! NORMWATCH_BENCH_INCIDENTS) on SQLite, or on PostgreSQL with NORMWATCH_BENCH_POSTGRES set to a
+//! server's admin URL (a fresh database is made there). Each query shape then runs as an
+//! anonymous reader — a page of 50, the total and every facet count — through the search index
+//! (200 times) and, side by side, through the SQL search alone (NORMWATCH_BENCH_SQL_RUNS times,
+//! default 10; 0 skips it). Prints p50 and p99 per shape and path.
 //! Run with `cargo bench -p normwatch-store --bench incident_search`.
 use normwatch_core::incident::{
     ActorKind, Impact, IncidentActor, IncidentInput, IncidentQuery, Origin, PartialDate, Target,
@@ -57,7 +60,7 @@ fn incident(i: usize) -> IncidentInput {
 /// the publication path's own rate is measured on the first 20,000.
 async fn bulk_insert(url: &str, range: std::ops::Range<usize>) {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
     let mut tx = conn.begin().await.expect("tx");
     for i in range {
         let input = incident(i);
@@ -67,7 +70,7 @@ async fn bulk_insert(url: &str, range: std::ops::Range<usize>) {
         sqlx::query(
             "INSERT INTO incidents (id, title_ja, title_en, start_key, start_year, origin_dataset, origin_id, tlp, status,
                recorded_by, body, published_on, created_at, updated_at, version)
-             VALUES (?, ?, ?, ?, ?, 'bench', ?, 'clear', 'published', 'system', ?, '2026-01-01', '2026-01-01T00:00:00.000Z',
+             VALUES ($1, $2, $3, $4, $5, 'bench', $6, 'clear', 'published', 'system', $7, '2026-01-01', '2026-01-01T00:00:00.000Z',
                '2026-01-01T00:00:00.000Z', 1)",
         )
         .bind(&id)
@@ -89,7 +92,7 @@ async fn bulk_insert(url: &str, range: std::ops::Range<usize>) {
             }
         }
         for (facet, value) in facets {
-            sqlx::query("INSERT INTO incident_facets (incident_id, facet, value, source_id) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO incident_facets (incident_id, facet, value, source_id) VALUES ($1, $2, $3, $4)")
                 .bind(&id)
                 .bind(facet)
                 .bind(value)
@@ -98,7 +101,7 @@ async fn bulk_insert(url: &str, range: std::ops::Range<usize>) {
                 .await
                 .expect("facet");
         }
-        sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES (?, ?)")
+        sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES ($1, $2)")
             .bind(&id)
             .bind(format!("{}\n{}", input.title.en, input.description.en))
             .execute(&mut *tx)
@@ -121,8 +124,22 @@ fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let dir = tempfile::tempdir().expect("tmp");
-        let store =
-            Store::connect(&format!("sqlite://{}", dir.path().join("bench.db").display())).await.expect("store");
+        let url = match std::env::var("NORMWATCH_BENCH_POSTGRES") {
+            Ok(admin) if !admin.is_empty() => {
+                use sqlx::{Connection, Executor, PgConnection};
+                let name = format!("nw_bench_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = PgConnection::connect(&admin).await.expect("connect to NORMWATCH_BENCH_POSTGRES");
+                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")))
+                    .await
+                    .expect("create the bench database");
+                format!("{}/{name}", admin.rsplit_once('/').expect("a URL ending in /DATABASE").0)
+            }
+            _ => format!("sqlite://{}", dir.path().join("bench.db").display()),
+        };
+        let sql_runs: usize =
+            std::env::var("NORMWATCH_BENCH_SQL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+        let store = Store::connect(&url).await.expect("store");
+        println!("backend: {}", store.backend().name());
         let catalog = Catalog::embedded().expect("catalogue");
         store.load_catalog(&catalog).await.expect("catalogue");
         let t = Instant::now();
@@ -137,13 +154,19 @@ fn main() {
             "publication path: {through_store} incidents (record, facets, search text, audit, log leaf) in {secs:.0} s: {:.0}/s",
             through_store as f64 / secs
         );
-        let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let t = Instant::now();
         for start in (through_store..n).step_by(50_000) {
             bulk_insert(&url, start..(start + 50_000).min(n)).await;
         }
         if n > through_store {
             println!("bulk rows: {} more incidents in {:.0} s", n - through_store, t.elapsed().as_secs_f64());
+        }
+        if store.backend() == normwatch_store::Backend::Postgres {
+            // As autovacuum would soon after a large import: without statistics PostgreSQL
+            // plans the SQL search's subqueries as nested loops (minutes at 30,000).
+            use sqlx::{Connection, Executor};
+            let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
+            conn.execute("ANALYZE").await.expect("analyze");
         }
         let rss = || {
             std::fs::read_to_string("/proc/self/status")
@@ -175,20 +198,29 @@ fn main() {
         ];
         for (name, params, runs) in shapes {
             let q = IncidentQuery::parse(params.iter().copied(), &catalog).expect("query");
-            let mut times = Vec::new();
+            // The index, then the SQL search alone, alternating per run so both see the same machine.
+            let (mut index, mut sql) = (Vec::new(), Vec::new());
             let mut total = 0;
-            for _ in 0..runs {
+            for run in 0..runs {
                 let t = Instant::now();
                 let page = store.search_incidents(&viewer, &q).await.expect("search");
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                index.push(t.elapsed().as_secs_f64() * 1000.0);
                 total = page.total;
+                if run < sql_runs {
+                    let t = Instant::now();
+                    let by_sql = store.search_incidents_sql(&viewer, &q).await.expect("sql search");
+                    sql.push(t.elapsed().as_secs_f64() * 1000.0);
+                    assert_eq!(by_sql.total, total, "{name}: the SQL search counts what the index counts");
+                }
             }
-            times.sort_by(|a, b| a.total_cmp(b));
-            println!(
-                "{name:<28} matches {total:>8}: p50 {:>8.1} ms  p99 {:>8.1} ms  ({runs} runs)",
-                percentile(&times, 0.5),
-                percentile(&times, 0.99)
-            );
+            let line = |times: &mut Vec<f64>| {
+                times.sort_by(|a, b| a.total_cmp(b));
+                format!("p50 {:>8.1} ms  p99 {:>8.1} ms  ({} runs)", percentile(times, 0.5), percentile(times, 0.99), times.len())
+            };
+            println!("{name:<28} matches {total:>8}: index {}", line(&mut index));
+            if !sql.is_empty() {
+                println!("{:<46}SQL   {}", "", line(&mut sql));
+            }
         }
         let rss = std::fs::read_to_string("/proc/self/status")
             .ok()

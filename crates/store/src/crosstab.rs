@@ -5,7 +5,7 @@
 //! start year, no attribution) is not counted; one with several values counts under each.
 use crate::search::facet_source_visible;
 use crate::sql::Sql;
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 use normwatch_core::Viewer;
 use normwatch_core::incident::{Dimension, IncidentQuery};
 use sqlx::Row;
@@ -35,8 +35,7 @@ fn value_sql(sql: &mut Sql, viewer: &Viewer, d: Dimension, alias: &str) -> (Stri
 impl Store {
     /// Incidents matching `q` (paging ignored) that `viewer` may read, counted per pair of a
     /// `row` and a `col` value; cells with no incident are left out. Sorted by row, then column.
-    /// On SQLite from the search index's bitmaps (an intersection per cell); otherwise, and for
-    /// the dataset or search terms, in SQL.
+    /// From the search index's bitmaps (an intersection per cell); by dataset, in SQL.
     pub async fn incident_crosstab(
         &self,
         viewer: &Viewer,
@@ -46,10 +45,8 @@ impl Store {
     ) -> Result<Vec<Cell>, StoreError> {
         let groups = self.incident_groups(viewer).await?;
         let indexed = |d: Dimension| d.facet().or((d == Dimension::Year).then_some("year"));
-        if self.backend == Backend::Sqlite
-            && let (Some(r), Some(c)) = (indexed(row), indexed(col))
-            && let Some((sets, grouped)) = self.index_value_rows(viewer, q, &groups, &[r, c]).await?
-        {
+        if let (Some(r), Some(c)) = (indexed(row), indexed(col)) {
+            let (sets, grouped) = self.index_value_rows(viewer, q, &groups, &[r, c]).await?;
             let in_groups: roaring::RoaringBitmap = grouped.keys().copied().collect();
             let mut cells = Vec::new();
             for (rv, rows) in &sets[0] {
@@ -73,7 +70,7 @@ impl Store {
         self.crosstab_sql(viewer, q, &groups, row, col).await
     }
 
-    /// The same counts in SQL alone: PostgreSQL's path, and the reference the index is tested against.
+    /// The same counts in SQL alone: the dataset's path, and the reference the index is tested against.
     pub async fn incident_crosstab_sql(
         &self,
         viewer: &Viewer,

@@ -5,7 +5,7 @@
 //! once the incident itself names the CVE. Every read goes through the incident's visibility.
 use crate::search::{IncidentSummary, summary_from};
 use crate::sql::{Sql, visible_to};
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 use normwatch_core::Viewer;
 use normwatch_core::collection::may_triage;
 use normwatch_core::incident::IncidentInput;
@@ -90,7 +90,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query("DELETE FROM pending_backfills WHERE name = 'incident-cves'").execute(&mut *tx).await?;
         if taken.rows_affected() > 0 {
-            backfill_incident_cves(&mut tx, self.backend).await?;
+            backfill_incident_cves(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -99,7 +99,7 @@ impl Store {
 
 /// Writes the `cve` facets of every incident (those written before migration 0023 have none),
 /// and notes each incident it gave one as changed, so that a running search index reloads it.
-async fn backfill_incident_cves(tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
+async fn backfill_incident_cves(tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM incident_facets WHERE facet = 'cve' AND source_tlp IS NULL").execute(&mut **tx).await?;
     let mut after = String::new();
     loop {
@@ -124,7 +124,7 @@ async fn backfill_incident_cves(tx: &mut Transaction<'static, Any>, backend: Bac
                 .execute(&mut **tx)
                 .await?;
             }
-            if !cves.is_empty() && backend == Backend::Sqlite {
+            if !cves.is_empty() {
                 sqlx::query("INSERT INTO incident_changes (incident_id) VALUES ($1)")
                     .bind(&id)
                     .execute(&mut **tx)

@@ -106,6 +106,8 @@ mod tests {
         (Backend::Postgres, 26, "321ce9214fefee6f"),
         (Backend::Sqlite, 27, "4e93649eea2a7025"),
         (Backend::Postgres, 27, "36e288883896a355"),
+        (Backend::Sqlite, 28, "804591a1242f8bc1"),
+        (Backend::Postgres, 28, "2dd09d36d26d03cf"),
     ];
 
     #[test]

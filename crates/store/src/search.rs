@@ -109,6 +109,19 @@ fn sort_value(backend: Backend, key: SortKey) -> String {
     }
 }
 
+/// The rows of `incident_search` a full-text term selects: FTS5's trigram MATCH on SQLite (it
+/// needs 3+ characters; shorter terms such as 攻撃 scan with LIKE), ILIKE over the trigram index
+/// on PostgreSQL. The SQL search and the index's term lookup both use it.
+pub(crate) fn term_condition(backend: Backend, sql: &mut Sql, term: &str) -> String {
+    match backend {
+        Backend::Sqlite if term.chars().count() >= 3 => {
+            format!("incident_search MATCH {}", sql.bind(format!("\"{}\"", term.replace('"', "\"\""))))
+        }
+        Backend::Sqlite => format!("body LIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
+        Backend::Postgres => format!("body ILIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
+    }
+}
+
 /// Most frequent first, then by value.
 fn sort_facets(facets: &mut BTreeMap<String, Vec<FacetCount>>) {
     for list in facets.values_mut() {
@@ -150,13 +163,7 @@ impl Store {
             ));
         }
         for term in &q.terms {
-            let condition = match self.backend {
-                Backend::Sqlite if term.chars().count() >= 3 => {
-                    format!("incident_search MATCH {}", sql.bind(format!("\"{}\"", term.replace('"', "\"\""))))
-                }
-                Backend::Sqlite => format!("body LIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
-                Backend::Postgres => format!("body ILIKE {} ESCAPE '\\'", sql.bind(like_pattern(term))),
-            };
+            let condition = term_condition(self.backend, sql, term);
             parts.push(format!("r.id IN (SELECT incident_id FROM incident_search WHERE {condition})"));
         }
         parts.join(" AND ")
@@ -192,11 +199,9 @@ impl Store {
     }
 
     /// One page of the incidents matching `q`, in its order (newest start first unless asked),
-    /// with the total and facet counts: from the in-memory index on SQLite, in SQL on PostgreSQL.
+    /// with the total and facet counts, from the in-memory index (`search_index.rs`) on either
+    /// backend.
     pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
-        if self.backend != Backend::Sqlite {
-            return self.search_incidents_sql(viewer, q).await;
-        }
         let groups = self.incident_groups(viewer).await?;
         let answer = self.index_answer(viewer, q, &groups).await?;
         let mut incidents = Vec::with_capacity(answer.page.len());
@@ -222,7 +227,7 @@ impl Store {
         Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
     }
 
-    /// The same search in SQL alone: PostgreSQL's path, and the reference the index is tested against.
+    /// The same search in SQL alone: the reference the index is tested against.
     pub async fn search_incidents_sql(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         let groups = self.incident_groups(viewer).await?;
         let others = self.group_others(viewer, q, &groups).await?;

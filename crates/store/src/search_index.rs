@@ -1,4 +1,4 @@
-//! An in-memory index of incidents for search on SQLite: one bitmap per marking, status, year,
+//! An in-memory index of incidents for search, on either backend: one bitmap per marking, status, year,
 //! recorder, stakeholder, community and facet value, so that totals and facet counts are
 //! intersections instead of scans. It applies the same visibility rule as `visible_to` (tests
 //! compare the two paths for every role) and follows every write through `incident_changes`,
@@ -11,6 +11,8 @@ use roaring::RoaringBitmap;
 use sqlx::Row;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+
+mod terms;
 
 /// A facet value's rows, split by the marking of the finding it came from (`None`: the
 /// incident's own value).
@@ -38,6 +40,8 @@ pub(crate) struct IncidentIndex {
     facets: HashMap<(String, String), Sources>,
     /// Per sort key, the rows in its order, kept between searches (rebuilt after a change).
     sorted: HashMap<SortKey, Sorted>,
+    /// Full-text matches kept per term (`terms.rs`).
+    terms: terms::Terms,
 }
 
 /// Every row in one key's ascending order (a descending list reads it backwards), and each
@@ -337,6 +341,10 @@ impl Store {
                 // Rows are streamed, not collected: memory holds the bitmaps, not the tables.
                 use futures_util::TryStreamExt;
                 let mut i = IncidentIndex { seen: latest, ..Default::default() };
+                // Text written from here on is matched again for the terms kept later.
+                if let Some(w) = self.text_written(&i.terms).await? {
+                    self.follow_terms(&mut i, Some(w), &[]).await?;
+                }
                 let mut incidents = sqlx::query(
                     "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents",
                 )
@@ -356,6 +364,8 @@ impl Store {
                 return Ok(guard);
             }
         };
+        // Read before the changes, so that every incident whose text it names is in the index then.
+        let written = self.text_written(&index.terms).await?;
         let changes = sqlx::query("SELECT seq, incident_id FROM incident_changes WHERE seq > $1 ORDER BY seq")
             .bind(index.seen)
             .fetch_all(&self.pool)
@@ -383,15 +393,36 @@ impl Store {
             index.load(&incidents, &facets)?;
         }
         index.seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
+        self.follow_terms(index, written, &ids).await?;
         Ok(guard)
     }
 
     /// Builds the index ahead of the first search (the server calls it at start).
     pub async fn warm_search_index(&self) -> Result<(), StoreError> {
-        if self.backend == crate::Backend::Sqlite {
-            drop(self.current_index().await?);
-        }
+        drop(self.current_index().await?);
         Ok(())
+    }
+
+    /// The incidents whose search text holds `term` (as `search::term_condition` matches it), on
+    /// SQLite read in one blocking unit on the direct path.
+    async fn term_matches(&self, term: &str) -> Result<Vec<u128>, StoreError> {
+        let mut sql = crate::sql::Sql::new("");
+        let condition = crate::search::term_condition(self.backend, &mut sql, term);
+        sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition}"));
+        let ids: Vec<String> = match &self.direct {
+            Some(direct) => {
+                let (text, values) = sql.for_rusqlite();
+                direct.read(move |conn| crate::direct::all_rows(conn, &text, values, |r| r.get(0))).await?
+            }
+            None => sql
+                .query()
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<String, _>("incident_id"))
+                .collect::<Result<_, _>>()?,
+        };
+        ids.iter().map(|i| uuid_bits(i)).collect()
     }
 
     /// Totals, facet counts and the ids of one page, from the index.
@@ -403,27 +434,14 @@ impl Store {
         q: &IncidentQuery,
         groups: &std::collections::HashMap<String, String>,
     ) -> Result<IndexAnswer, StoreError> {
-        // Full-text terms are matched by FTS5 first; the index does the rest.
-        let mut term_ids: Vec<Vec<u128>> = Vec::new();
-        for term in &q.terms {
-            let mut sql = crate::sql::Sql::new("");
-            let condition = if term.chars().count() >= 3 {
-                format!("incident_search MATCH {}", sql.bind(format!("\"{}\"", term.replace('"', "\"\""))))
-            } else {
-                format!("body LIKE {} ESCAPE '\\'", sql.bind(crate::catalog::like_pattern(term)))
-            };
-            sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition}"));
-            let ids = sql
-                .query()
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| uuid_bits(&r.try_get::<String, _>("incident_id")?))
-                .collect::<Result<Vec<_>, _>>()?;
-            term_ids.push(ids);
-        }
         let mut guard = self.current_index().await?;
         let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
+        // Full-text terms are matched by the database's trigram index (or kept from an earlier
+        // search); the index does the rest.
+        let mut term_rows = Vec::with_capacity(q.terms.len());
+        for term in &q.terms {
+            term_rows.push(self.term_rows(index, term).await?);
+        }
         // Page order first (it needs the index mutably); everything else reads it.
         index.sort_by(q.sort.key);
         let index = &*index;
@@ -442,8 +460,7 @@ impl Store {
                 None => rows.clear(),
             }
         }
-        for ids in &term_ids {
-            let matched: RoaringBitmap = ids.iter().filter_map(|i| index.rows.get(i).copied()).collect();
+        for matched in &term_rows {
             rows &= matched;
         }
         let mut standing: std::collections::HashMap<&str, (u128, u32)> = std::collections::HashMap::new();
@@ -547,23 +564,26 @@ pub(crate) type ValueRows = HashMap<String, RoaringBitmap>;
 impl Store {
     /// The rows `q` selects (standing and filtered, as the list selects them), split by the
     /// values of each facet in `dims` (`year` for the start year), and each selected row's
-    /// linked group (from `groups`): what a cross-tabulation counts (`crosstab.rs`). `None` when
-    /// `q` has search terms, which full-text search matches outside the index: the SQL path
-    /// counts those.
+    /// linked group (from `groups`): what a cross-tabulation counts (`crosstab.rs`).
     pub(crate) async fn index_value_rows(
         &self,
         viewer: &Viewer,
         q: &IncidentQuery,
         groups: &HashMap<String, String>,
         dims: &[&str],
-    ) -> Result<Option<(Vec<ValueRows>, HashMap<u32, String>)>, StoreError> {
-        if !q.terms.is_empty() {
-            return Ok(None);
+    ) -> Result<(Vec<ValueRows>, HashMap<u32, String>), StoreError> {
+        let mut guard = self.current_index().await?;
+        let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
+        let mut term_rows = Vec::with_capacity(q.terms.len());
+        for term in &q.terms {
+            term_rows.push(self.term_rows(index, term).await?);
         }
-        let guard = self.current_index().await?;
-        let Some(index) = guard.as_ref() else { return Err(corrupt("search index", "not built")) };
+        let index = &*index;
         let empty = RoaringBitmap::new();
         let mut rows = index.standing(viewer);
+        for matched in &term_rows {
+            rows &= matched;
+        }
         if let Some(y) = q.year {
             rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
         }
@@ -605,6 +625,6 @@ impl Store {
             }
             out.push(values);
         }
-        Ok(Some((out, grouped)))
+        Ok((out, grouped))
     }
 }

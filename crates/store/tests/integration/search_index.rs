@@ -1,10 +1,12 @@
-//! The in-memory incident index (SQLite) answers exactly as the SQL search does — totals, facet
-//! counts, pages and cursors — for every role, marking, status and community scope, and stays
-//! current after writes, including writes by another process on the same file.
+//! The in-memory incident index answers exactly as the SQL search does — totals, facet counts,
+//! pages and cursors — for every role, marking, status and community scope, on both backends, and
+//! stays current after writes, including writes by another process on the same database and, on
+//! PostgreSQL, writes that commit in the opposite order to the one they began in.
+use crate::catalog::fresh_url;
 use normwatch_core::incident::{IncidentCursor, IncidentInput, IncidentQuery, IncidentSort, SortKey};
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ReviewRule};
 use normwatch_core::{Catalog, Localized, Role, Viewer};
-use normwatch_store::{Actor, IncidentPage, LedgerKind, Store, SuccessFactors, WriteOptions};
+use normwatch_store::{Actor, Backend, IncidentPage, LedgerKind, Store, SuccessFactors, WriteOptions};
 use serde_json::json;
 
 fn incident(i: usize) -> IncidentInput {
@@ -76,6 +78,7 @@ fn queries(catalog: &Catalog) -> Vec<IncidentQuery> {
         vec![("status", "draft")],
         vec![("q", "hospital")],
         vec![("q", "hospital"), ("sector", "ci.energy")],
+        vec![("q", "攻撃")],
     ];
     sets.into_iter()
         .map(|s| {
@@ -149,9 +152,17 @@ async fn create<T: LedgerKind>(store: &Store, actor: &str, input: &T) -> String 
 }
 
 #[tokio::test]
-async fn the_index_answers_as_sql_does_for_every_role() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+async fn the_index_answers_as_sql_does_for_every_role_on_sqlite() {
+    answers_as_sql_does(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn the_index_answers_as_sql_does_for_every_role_on_postgres() {
+    answers_as_sql_does(Backend::Postgres).await
+}
+
+async fn answers_as_sql_does(backend: Backend) {
+    let (url, _dir) = fresh_url(backend).await;
     let store = Store::connect(&url).await.expect("store");
     let catalog = Catalog::embedded().expect("catalogue");
     store.load_catalog(&catalog).await.expect("catalogue");
@@ -267,15 +278,70 @@ async fn the_index_answers_as_sql_does_for_every_role() {
     assert!(pages > 100, "{pages} pages compared with corrections");
 
     // Writes after the index was built: a new incident, a status change, and an incident
-    // written by another process on the same file.
+    // written by another process on the same database.
     let fresh = create(&store, "a1", &incident(2)).await;
     store.submit_ledger_record::<IncidentInput>(&Actor("a1".into()), &Viewer::system(), &fresh).await.expect("submit");
     let other = Store::connect(&url).await.expect("second process");
     let mut input = incident(0);
     input.title = Localized::new("", "Written beside the server: hospital");
     create(&other, "a2", &input).await;
+    // A draft's text edited in place: kept matches of "hospital" (and of its old word) follow it.
+    let draft = store.ledger_record::<IncidentInput>(&Viewer::system(), &ids[6]).await.expect("read").expect("draft");
+    assert_eq!(draft.body.status, normwatch_core::RecordStatus::Draft);
+    let mut edited = draft.body.clone();
+    edited.title = Localized::new("", "Edited draft: hospital");
+    store
+        .update_ledger_draft(&Actor("a1".into()), &Viewer::system(), &ids[6], draft.version, &edited)
+        .await
+        .expect("edit the draft");
     compare_all(&store, &catalog).await;
     let anonymous = &viewers()[0];
     let q = IncidentQuery::parse([("q", "beside")], &catalog).expect("query");
     assert_eq!(store.search_incidents(anonymous, &q).await.expect("search").total, 1);
+}
+
+/// Two writers on PostgreSQL: the first changes an incident and stays open; the second changes
+/// another and commits as soon as it may. An index that read in between must not pass over the
+/// first's change when it commits (its change number would be the smaller one).
+#[tokio::test]
+async fn a_write_that_commits_late_still_reaches_the_index_on_postgres() {
+    use sqlx::{Connection, Executor, PgConnection};
+    let (url, _dir) = fresh_url(Backend::Postgres).await;
+    let store = Store::connect(&url).await.expect("store");
+    let catalog = Catalog::embedded().expect("catalogue");
+    store.load_catalog(&catalog).await.expect("catalogue");
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let mut input = incident(0);
+        input.tlp = normwatch_core::Tlp::Clear;
+        input.status = normwatch_core::RecordStatus::Published;
+        input.stakeholder = None;
+        input.title = Localized::new("", format!("Late writer {i}"));
+        ids.push(create(&store, "e1", &input).await);
+    }
+    let anonymous = viewers()[0].clone();
+    let q = IncidentQuery::parse([("q", "Late writer")], &catalog).expect("query");
+    let listed = |page: IncidentPage| page.incidents.into_iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(listed(store.search_incidents(&anonymous, &q).await.expect("search")).len(), 2);
+
+    let hide = |id: &str| sqlx::AssertSqlSafe(format!("UPDATE incidents SET tlp = 'red' WHERE id = '{id}'"));
+    let mut first = PgConnection::connect(&url).await.expect("connect");
+    first.execute("BEGIN").await.expect("begin");
+    first.execute(hide(&ids[0])).await.expect("first write");
+    let (second_url, second_id) = (url.clone(), ids[1].clone());
+    let second = tokio::spawn(async move {
+        let mut c = PgConnection::connect(&second_url).await.expect("connect");
+        c.execute("BEGIN").await.expect("begin");
+        c.execute(hide(&second_id)).await.expect("second write");
+        c.execute("COMMIT").await.expect("commit");
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The index reads while the first is open (the second waits for it: numbers go in commit order).
+    let between = store.search_incidents(&anonymous, &q).await.expect("search");
+    same(&between, &store.search_incidents_sql(&anonymous, &q).await.expect("sql"), "while the first is open");
+    first.execute("COMMIT").await.expect("commit");
+    second.await.expect("second writer");
+    let after = store.search_incidents(&anonymous, &q).await.expect("search");
+    same(&after, &store.search_incidents_sql(&anonymous, &q).await.expect("sql"), "after both");
+    assert!(listed(after).is_empty(), "both changes reached the index");
 }

@@ -1,0 +1,16 @@
+-- The search index (on both backends) applies `incident_changes` past the last seq it applied.
+-- On PostgreSQL a sequence number is drawn when the row is inserted, so a write that commits
+-- after a later-numbered one would be passed over for good by an index that read in between (two
+-- servers on one database make it likely). Each change takes its number from the write clock
+-- (migration 0027) instead: that row's lock is held until commit, so numbers appear in commit
+-- order, and a rolled-back write gives its number back. SQLite has one writer at a time: its
+-- AUTOINCREMENT already counts in commit order.
+--postgres: UPDATE write_clock SET n = GREATEST(n, (SELECT COALESCE(MAX(seq), 0) FROM incident_changes)) WHERE id = 1;
+--postgres: CREATE FUNCTION number_incident_change() RETURNS trigger AS $$
+--postgres: BEGIN
+--postgres:     UPDATE write_clock SET n = n + 1 WHERE id = 1 RETURNING n INTO NEW.seq;
+--postgres:     RETURN NEW;
+--postgres: END;
+--postgres: $$ LANGUAGE plpgsql;
+--postgres: CREATE TRIGGER incident_changes_in_commit_order BEFORE INSERT ON incident_changes
+--postgres:     FOR EACH ROW EXECUTE FUNCTION number_incident_change();
