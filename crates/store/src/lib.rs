@@ -151,7 +151,7 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// The incident search index (SQLite), built on first use and kept current.
+    /// The incident search index (either backend), built on first use and kept current.
     index: std::sync::Arc<tokio::sync::Mutex<Option<search_index::IncidentIndex>>>,
     /// Held by the one task of this process that turns published records into STIX objects;
     /// others wait for it rather than read the same leaves again.

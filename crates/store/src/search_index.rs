@@ -397,32 +397,16 @@ impl Store {
         Ok(guard)
     }
 
-    /// Builds the index ahead of the first search (the server calls it at start).
+    /// Builds the index ahead of the first search (the server calls it at start), with the list
+    /// in each order, so that the first search of each does not sort (200-300 ms at 1,000,000).
     pub async fn warm_search_index(&self) -> Result<(), StoreError> {
-        drop(self.current_index().await?);
-        Ok(())
-    }
-
-    /// The incidents whose search text holds `term` (as `search::term_condition` matches it), on
-    /// SQLite read in one blocking unit on the direct path.
-    async fn term_matches(&self, term: &str) -> Result<Vec<u128>, StoreError> {
-        let mut sql = crate::sql::Sql::new("");
-        let condition = crate::search::term_condition(self.backend, &mut sql, term);
-        sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition}"));
-        let ids: Vec<String> = match &self.direct {
-            Some(direct) => {
-                let (text, values) = sql.for_rusqlite();
-                direct.read(move |conn| crate::direct::all_rows(conn, &text, values, |r| r.get(0))).await?
+        let mut guard = self.current_index().await?;
+        if let Some(index) = guard.as_mut() {
+            for key in [SortKey::Start, SortKey::TitleEn, SortKey::TitleJa] {
+                index.sort_by(key);
             }
-            None => sql
-                .query()
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<String, _>("incident_id"))
-                .collect::<Result<_, _>>()?,
-        };
-        ids.iter().map(|i| uuid_bits(i)).collect()
+        }
+        Ok(())
     }
 
     /// Totals, facet counts and the ids of one page, from the index.

@@ -1,10 +1,15 @@
-//! Full-text matches kept per term. A common word matches a large share of the incidents, and the
-//! database hands every match back each time (FTS5's trigram index on SQLite, pg_trgm on
-//! PostgreSQL): most of a second at 1,000,000 incidents. The index keeps each term's matches as a
-//! bitmap of its rows, so that the same word searched again is an intersection. Kept matches
-//! follow the writes with the rest of the index: only the incidents whose text was written since
-//! are matched again — on SQLite the text rows from a rowid on (FTS5 numbers a new row past the
-//! largest, and an edit deletes and inserts its incident's row), on PostgreSQL the changed ids.
+//! Full-text matches, fast and kept per term. A common word matches a large share of the
+//! incidents, and the database hands every match back (FTS5's trigram index on SQLite, pg_trgm on
+//! PostgreSQL). Two things keep that off a search's time:
+//!
+//! - On SQLite a match is read as FTS5's own rowid, which its posting lists hold, and turned into
+//!   the index's row through a table kept here. Reading the incident's id instead looks up every
+//!   match in FTS5's content table: ten times slower for a word in a third of the texts.
+//! - Each term's matches are kept as a bitmap of rows, so the same word searched again is an
+//!   intersection. Kept matches follow the writes with the rest of the index: only text written
+//!   since is matched again — on SQLite the text rows from a rowid on (FTS5 numbers a new row past
+//!   the largest, and an edit deletes its incident's row and inserts the new text, so a rowid once
+//!   given names the same incident), on PostgreSQL the changed incidents' ids.
 use super::{IncidentIndex, uuid_bits};
 use crate::search::term_condition;
 use crate::sql::Sql;
@@ -16,19 +21,23 @@ use std::collections::HashMap;
 /// How many terms' matches are kept; the least recently used goes first. A bitmap holds at most
 /// a bit per incident: 125 KiB per term at 1,000,000.
 const KEPT: usize = 64;
+/// No row: a text rowid not (yet) known to the index.
+const NO_ROW: u32 = u32::MAX;
 
 #[derive(Debug, Default)]
 pub(super) struct Terms {
     /// Per term: the rows it matches, and when it was last used.
     kept: HashMap<String, (RoaringBitmap, u64)>,
     uses: u64,
-    /// SQLite: text rows (`incident_search.rowid`) from this one on may be newer than the kept
-    /// matches. A row edited in place reuses the largest rowid, so the bound is inclusive.
+    /// SQLite: text rows (`incident_search.rowid`) from this one on may be newer than what the
+    /// index holds. A row edited in place may reuse the largest rowid, so the bound is inclusive.
     fts_from: i64,
+    /// SQLite: per text rowid, the index's row of its incident (`NO_ROW` where none).
+    fts_rows: Vec<u32>,
 }
 
 impl Terms {
-    pub(super) fn get(&mut self, term: &str) -> Option<&RoaringBitmap> {
+    fn get(&mut self, term: &str) -> Option<&RoaringBitmap> {
         self.uses += 1;
         let uses = self.uses;
         self.kept.get_mut(term).map(|(rows, used)| {
@@ -46,21 +55,31 @@ impl Terms {
         self.uses += 1;
         self.kept.insert(term.to_owned(), (rows, self.uses));
     }
+
+    /// The rows of text rowids the table knows; newer ones are left to the next refresh, which
+    /// reads them from `fts_from` on.
+    fn rows_of(&self, rowids: &[i64]) -> RoaringBitmap {
+        rowids
+            .iter()
+            .filter_map(|r| usize::try_from(*r).ok().and_then(|r| self.fts_rows.get(r)).copied())
+            .filter(|r| *r != NO_ROW)
+            .collect()
+    }
 }
 
-/// On SQLite, the text rows written from `Terms::fts_from` on and what each kept term matches
-/// among them, read in one snapshot before the index takes the incidents' changes: every
-/// incident named here is then in the index.
+/// On SQLite, the text rows written from `Terms::fts_from` on (rowid, incident) and the rowids
+/// among them each kept term matches, read in one snapshot before the index takes the incidents'
+/// changes: every incident named here is then in the index.
 pub(super) struct Written {
-    incidents: Vec<String>,
-    matched: Vec<(String, Vec<String>)>,
+    texts: Vec<(i64, u128)>,
+    matched: Vec<(String, Vec<i64>)>,
     next_from: i64,
 }
 
 impl Store {
-    /// Whether matches can be kept: on SQLite the text rows are read on the direct path (a file).
-    fn keeps_terms(&self) -> bool {
-        self.backend == Backend::Postgres || self.direct.is_some()
+    /// Whether text rowids are followed (SQLite read on the direct path, a file).
+    fn follows_rowids(&self) -> bool {
+        self.backend == Backend::Sqlite && self.direct.is_some()
     }
 
     /// The rows whose text holds `term`: kept, or matched now and kept.
@@ -68,17 +87,38 @@ impl Store {
         if let Some(rows) = index.terms.get(term) {
             return Ok(rows.clone());
         }
-        let rows: RoaringBitmap =
-            self.term_matches(term).await?.iter().filter_map(|i| index.rows.get(i).copied()).collect();
-        if self.keeps_terms() {
+        let mut sql = Sql::new("");
+        let condition = term_condition(self.backend, &mut sql, term);
+        let rows: RoaringBitmap = match (&self.direct, self.backend) {
+            (Some(direct), Backend::Sqlite) => {
+                sql.push(&format!("SELECT rowid FROM incident_search WHERE {condition}"));
+                let (text, values) = sql.for_rusqlite();
+                let rowids =
+                    direct.read(move |conn| crate::direct::all_rows(conn, &text, values, |r| r.get(0))).await?;
+                index.terms.rows_of(&rowids)
+            }
+            _ => {
+                sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition}"));
+                let mut rows = RoaringBitmap::new();
+                for r in sql.query().fetch_all(&self.pool).await? {
+                    if let Some(&row) = index.rows.get(&uuid_bits(&r.try_get::<String, _>("incident_id")?)?) {
+                        rows.insert(row);
+                    }
+                }
+                rows
+            }
+        };
+        // Kept only where writes can be followed: PostgreSQL, or SQLite with the rowid table.
+        if self.backend == Backend::Postgres || self.follows_rowids() {
             index.terms.keep(term, rows.clone());
         }
         Ok(rows)
     }
 
-    /// SQLite: what has been written to the text since the kept matches were brought up to date.
+    /// SQLite: what has been written to the text since the index last looked (all of it for a
+    /// new index), and what each kept term matches there.
     pub(super) async fn text_written(&self, terms: &Terms) -> Result<Option<Written>, StoreError> {
-        let (Backend::Sqlite, Some(direct)) = (self.backend, &self.direct) else { return Ok(None) };
+        let (true, Some(direct)) = (self.follows_rowids(), &self.direct) else { return Ok(None) };
         let from = terms.fts_from;
         let words: Vec<String> = terms.kept.keys().cloned().collect();
         let queries: Vec<(String, Vec<rusqlite::types::Value>)> = words
@@ -87,59 +127,72 @@ impl Store {
                 let mut sql = Sql::new("");
                 let condition = term_condition(Backend::Sqlite, &mut sql, w);
                 let from = sql.bind_int(from);
-                sql.push(&format!("SELECT incident_id FROM incident_search WHERE {condition} AND rowid >= {from}"));
+                sql.push(&format!("SELECT rowid FROM incident_search WHERE {condition} AND rowid >= {from}"));
                 sql.for_rusqlite()
             })
             .collect();
-        let (incidents, matched, next_from) = direct
+        let (texts, matched, next_from) = direct
             .read(move |conn| {
                 let failed = |e: rusqlite::Error| StoreError::Direct(e.to_string());
                 conn.execute_batch("BEGIN").map_err(failed)?;
                 let read = || -> Result<_, StoreError> {
-                    let last: i64 = conn
-                        .query_row("SELECT COALESCE(MAX(rowid), 0) FROM incident_search", [], |r| r.get(0))
+                    let mut texts = Vec::new();
+                    let mut statement = conn
+                        .prepare_cached("SELECT rowid, incident_id FROM incident_search WHERE rowid >= ?1")
                         .map_err(failed)?;
-                    if queries.is_empty() {
-                        return Ok((Vec::new(), Vec::new(), last));
+                    let mut rows = statement.query([from]).map_err(failed)?;
+                    while let Some(r) = rows.next().map_err(failed)? {
+                        let id: String = r.get(1).map_err(failed)?;
+                        texts.push((r.get::<_, i64>(0).map_err(failed)?, uuid_bits(&id)?));
                     }
-                    let incidents = crate::direct::all_rows(
-                        conn,
-                        "SELECT incident_id FROM incident_search WHERE rowid >= ?1",
-                        vec![rusqlite::types::Value::Integer(from)],
-                        |r| r.get::<_, String>(0),
-                    )?;
+                    let next_from = texts.iter().map(|t| t.0).max().unwrap_or(from);
                     let matched = queries
                         .into_iter()
-                        .map(|(text, values)| crate::direct::all_rows(conn, &text, values, |r| r.get::<_, String>(0)))
+                        .map(|(text, values)| crate::direct::all_rows(conn, &text, values, |r| r.get::<_, i64>(0)))
                         .collect::<Result<Vec<_>, _>>()?;
-                    Ok((incidents, matched, last))
+                    Ok((texts, matched, next_from))
                 };
                 let result = read();
                 conn.execute_batch("COMMIT").map_err(failed)?;
                 result
             })
             .await?;
-        Ok(Some(Written { incidents, matched: words.into_iter().zip(matched).collect(), next_from }))
+        Ok(Some(Written { texts, matched: words.into_iter().zip(matched).collect(), next_from }))
     }
 
-    /// Brings the kept matches up to date after the index took the changes of `changed`
-    /// (PostgreSQL) or the text rows of `written` (SQLite).
+    /// Brings the rowid table and the kept matches up to date after the index took the changes
+    /// of `changed` (PostgreSQL) or the text rows of `written` (SQLite).
     pub(super) async fn follow_terms(
         &self,
         index: &mut IncidentIndex,
         written: Option<Written>,
         changed: &[String],
     ) -> Result<(), StoreError> {
-        let (incidents, matched) = match written {
+        let (rewritten, found) = match written {
             Some(w) => {
+                let mut rewritten = RoaringBitmap::new();
+                for (rowid, id) in w.texts {
+                    let row = index.row_of(id);
+                    let Ok(at) = usize::try_from(rowid) else { continue };
+                    let table = &mut index.terms.fts_rows;
+                    if table.len() <= at {
+                        table.resize(at + 1, NO_ROW);
+                    }
+                    table[at] = row;
+                    rewritten.insert(row);
+                }
                 index.terms.fts_from = w.next_from;
-                (w.incidents, w.matched)
+                let found: Vec<(String, RoaringBitmap)> =
+                    w.matched.into_iter().map(|(word, rowids)| (word, index.terms.rows_of(&rowids))).collect();
+                (rewritten, found)
             }
             None if index.terms.kept.is_empty() || self.backend == Backend::Sqlite => return Ok(()),
             None => {
-                let mut matched = Vec::new();
+                let row = |id: &str| uuid_bits(id).ok().and_then(|b| index.rows.get(&b).copied());
+                let rewritten: RoaringBitmap = changed.iter().filter_map(|i| row(i)).collect();
+                let mut found = Vec::new();
                 for word in index.terms.kept.keys() {
-                    let mut ids = Vec::new();
+                    let mut rows = RoaringBitmap::new();
                     for chunk in changed.chunks(500) {
                         let mut sql = Sql::new("");
                         let condition = term_condition(self.backend, &mut sql, word);
@@ -148,20 +201,14 @@ impl Store {
                             "SELECT incident_id FROM incident_search WHERE {condition} AND incident_id IN {list}"
                         ));
                         for r in sql.query().fetch_all(&self.pool).await? {
-                            ids.push(r.try_get::<String, _>("incident_id")?);
+                            rows.extend(row(&r.try_get::<String, _>("incident_id")?));
                         }
                     }
-                    matched.push((word.clone(), ids));
+                    found.push((word.clone(), rows));
                 }
-                (changed.to_vec(), matched)
+                (rewritten, found)
             }
         };
-        let row = |index: &IncidentIndex, id: &str| uuid_bits(id).ok().and_then(|b| index.rows.get(&b).copied());
-        let rewritten: RoaringBitmap = incidents.iter().filter_map(|i| row(index, i)).collect();
-        let mut found = Vec::with_capacity(matched.len());
-        for (word, ids) in matched {
-            found.push((word, ids.iter().filter_map(|i| row(index, i)).collect::<RoaringBitmap>()));
-        }
         for (word, rows) in found {
             if let Some((kept, _)) = index.terms.kept.get_mut(&word) {
                 *kept -= &rewritten;
