@@ -627,7 +627,16 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         mut progress: impl FnMut(&Polled1),
     ) -> Result<CollectReport, AppError> {
         let mut report = CollectReport::default();
-        let due = self.store.due_sources(&timestamp(due_by)).await?;
+        let listed = self.store.due_sources(&timestamp(due_by)).await?;
+        // Each source is taken before it is fetched; one another poller took is left to it. A
+        // poll that dies on the way leaves its source due again after the lease.
+        let lease = timestamp(OffsetDateTime::now_utc() + std::time::Duration::from_secs(CLAIM_LEASE_SECS));
+        let mut due = Vec::with_capacity(listed.len());
+        for record in listed {
+            if self.store.claim_source(&record.id, &record.next_due, &lease).await? {
+                due.push(record);
+            }
+        }
         if due.is_empty() {
             return Ok(report);
         }
@@ -744,6 +753,9 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         Ok(self.store.record_poll(&record.id, &value, &timestamp(health.next_due), cursor).await?)
     }
 }
+
+/// How long a poller holds a source it took before another may take it (longer than any fetch).
+const CLAIM_LEASE_SECS: u64 = 900;
 
 /// Who the collector acts as in the audit trail.
 pub fn collector_actor() -> Actor {
