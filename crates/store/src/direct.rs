@@ -20,7 +20,7 @@ const STATEMENT_CACHE: usize = 64;
 /// Connections kept idle (more may be open at once under load; the rest are closed after use).
 const IDLE: usize = 4;
 
-fn failed(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn failed(e: impl std::fmt::Display) -> StoreError {
     StoreError::Direct(e.to_string())
 }
 

@@ -16,7 +16,11 @@ pub(crate) fn enum_name<T: serde::Serialize>(value: T) -> String {
 
 /// A unit enum stored by its serde name.
 pub(crate) fn enum_column<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T, StoreError> {
-    let v: String = row.try_get(col)?;
+    enum_value(col, row.try_get(col)?)
+}
+
+/// An enum stored as its serde name, read from column `col` by either read path.
+pub(crate) fn enum_value<T: serde::de::DeserializeOwned>(col: &str, v: String) -> Result<T, StoreError> {
     serde_json::from_value(serde_json::Value::String(v.clone())).map_err(|_| corrupt(col, v))
 }
 

@@ -1,7 +1,7 @@
 //! Reading ledger records: the visibility-filtered select, a record from its row, reviews.
 use super::{LedgerKind, LedgerRecord, Review};
 use crate::rows::read_row;
-use crate::rows::{corrupt, enum_column};
+use crate::rows::{corrupt, enum_column, enum_value};
 use crate::sql::{Sql, visible_to};
 use crate::{Store, StoreError};
 use normwatch_core::incident::PartialDate;
@@ -29,50 +29,31 @@ struct RawRecord {
     superseded_by: Option<String>,
 }
 
+/// A `RawRecord` from a row of either read path: `get` is sqlx's `try_get` or rusqlite's `get`,
+/// each column named once, as its field.
+macro_rules! raw_record {
+    ($row:expr, $get:ident) => {
+        raw_record!(@ $row, $get, id, tlp, status, recorded_by, body, supersedes, retraction, created_at,
+            updated_at, version, log_index, superseded_by)
+    };
+    (@ $row:expr, $get:ident, $($field:ident),*) => {
+        RawRecord { $($field: $row.$get(stringify!($field))?,)* }
+    };
+}
+
 impl RawRecord {
     fn of_row(row: &AnyRow) -> Result<RawRecord, StoreError> {
-        Ok(read_row!(
-            row,
-            RawRecord {
-                id,
-                tlp,
-                status,
-                recorded_by,
-                body,
-                supersedes,
-                retraction,
-                created_at,
-                updated_at,
-                version,
-                log_index,
-                superseded_by
-            }
-        ))
+        Ok(raw_record!(row, try_get))
     }
 
     fn of_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
-        Ok(RawRecord {
-            id: row.get("id")?,
-            tlp: row.get("tlp")?,
-            status: row.get("status")?,
-            recorded_by: row.get("recorded_by")?,
-            body: row.get("body")?,
-            supersedes: row.get("supersedes")?,
-            retraction: row.get("retraction")?,
-            created_at: row.get("created_at")?,
-            updated_at: row.get("updated_at")?,
-            version: row.get("version")?,
-            log_index: row.get("log_index")?,
-            superseded_by: row.get("superseded_by")?,
-        })
+        Ok(raw_record!(row, get))
     }
 
     fn record<T: LedgerKind>(self) -> Result<LedgerRecord<T>, StoreError> {
         let what = T::ENTITY.as_str();
         let mut body: T = serde_json::from_str(&self.body).map_err(|e| corrupt(what, e))?;
-        let status: RecordStatus = serde_json::from_value(serde_json::Value::String(self.status.clone()))
-            .map_err(|_| corrupt("status", &self.status))?;
-        body.set_status(status);
+        body.set_status(enum_value("status", self.status)?);
         // The column is what visibility used; the body must agree with it.
         let tlp: normwatch_core::Tlp = self.tlp.parse().map_err(|e: String| corrupt("tlp", e))?;
         if body.tlp() != tlp {

@@ -133,7 +133,7 @@ impl Store {
             .collect();
         let (texts, matched, next_from) = direct
             .read(move |conn| {
-                let failed = |e: rusqlite::Error| StoreError::Direct(e.to_string());
+                use crate::direct::failed;
                 conn.execute_batch("BEGIN").map_err(failed)?;
                 let read = || -> Result<_, StoreError> {
                     let mut texts = Vec::new();
