@@ -631,12 +631,7 @@ impl<S: Collection + LedgerWrite> App<'_, S> {
         // Each source is taken before it is fetched; one another poller took is left to it. A
         // poll that dies on the way leaves its source due again after the lease.
         let lease = timestamp(OffsetDateTime::now_utc() + std::time::Duration::from_secs(CLAIM_LEASE_SECS));
-        let mut due = Vec::with_capacity(listed.len());
-        for record in listed {
-            if self.store.claim_source(&record.id, &record.next_due, &lease).await? {
-                due.push(record);
-            }
-        }
+        let due = self.store.claim_sources(&listed, &lease).await?;
         if due.is_empty() {
             return Ok(report);
         }

@@ -140,7 +140,7 @@ ports! {
         fn sources(&self, viewer: &Viewer) -> Vec<SourceRecord>;
         fn source(&self, viewer: &Viewer, id: &str) -> Option<SourceRecord>;
         fn due_sources(&self, now: &str) -> Vec<SourceRecord>;
-        fn claim_source(&self, id: &str, seen_next_due: &str, until: &str) -> bool;
+        fn claim_sources(&self, due: &[SourceRecord], until: &str) -> Vec<SourceRecord>;
         fn remove_source(&self, actor: &Actor, id: &str) -> ();
         fn record_poll(&self, id: &str, health: &serde_json::Value, next_due: &str, cursor: Option<&str>) -> ();
         fn item_signatures(&self, since: &str) -> Vec<(u64, String, String)>;

@@ -300,19 +300,27 @@ impl Store {
         sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(&self.pool).await?.iter().map(source_from).collect()
     }
 
-    /// Takes a due source for one poll: moves its next poll to `until` if it is still where this
-    /// poller read it (`seen_next_due`). `false`: another poller (the background one, a "poll
-    /// now", another server) took it first, and this one leaves it alone — two polls at once would
-    /// each save the health they started from, and the later would undo the earlier's.
-    pub async fn claim_source(&self, id: &str, seen_next_due: &str, until: &str) -> Result<bool, StoreError> {
-        let done =
-            sqlx::query("UPDATE sources SET next_due = $1 WHERE id = $2 AND next_due = $3 AND removed_at IS NULL")
-                .bind(until)
-                .bind(id)
-                .bind(seen_next_due)
-                .execute(&self.pool)
-                .await?;
-        Ok(done.rows_affected() == 1)
+    /// Takes due sources for one poll, in one transaction: each one's next poll moves to `until`
+    /// if it is still where this poller read it. Those another poller (the background one, a
+    /// "poll now", another server) took first are left out — two polls at once would each save
+    /// the health they started from, and the later would undo the earlier's.
+    pub async fn claim_sources(&self, due: &[SourceRecord], until: &str) -> Result<Vec<SourceRecord>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut taken = Vec::with_capacity(due.len());
+        for source in due {
+            let done =
+                sqlx::query("UPDATE sources SET next_due = $1 WHERE id = $2 AND next_due = $3 AND removed_at IS NULL")
+                    .bind(until)
+                    .bind(&source.id)
+                    .bind(&source.next_due)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 1 {
+                taken.push(source.clone());
+            }
+        }
+        tx.commit().await?;
+        Ok(taken)
     }
 
     /// Stops polling a source; its items stay, with their decisions.

@@ -50,8 +50,9 @@ async fn sources_items_and_decisions(backend: Backend) {
     assert!(store.due_sources("2025-12-31T23:59:59.000Z").await.expect("due").is_empty());
     // Two pollers read it due; the first takes it, the second (reading the same next poll) not.
     let lease = "2026-01-01T00:15:00.000Z";
-    assert!(store.claim_source(&s.id, &s.next_due, lease).await.expect("claim"), "the first poller takes it");
-    assert!(!store.claim_source(&s.id, &s.next_due, lease).await.expect("claim"), "the second leaves it");
+    let read = store.due_sources("2026-01-01T00:00:00.000Z").await.expect("due");
+    assert_eq!(store.claim_sources(&read, lease).await.expect("claim").len(), 1, "the first poller takes it");
+    assert!(store.claim_sources(&read, lease).await.expect("claim").is_empty(), "the second leaves it");
     assert!(store.due_sources("2026-01-01T00:00:00.000Z").await.expect("due").is_empty(), "not due while taken");
     assert_eq!(store.due_sources(lease).await.expect("due").len(), 1, "due again after the lease");
     store.record_poll(&s.id, &json!({"failures": 1}), "2026-02-01T00:00:00.000Z", Some("c1")).await.expect("poll");
