@@ -23,6 +23,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Blob(BlobError),
+    /// A peer that could not be reached or answered what a normwatch peer does not.
+    #[error(transparent)]
+    Peer(#[from] normwatch_federation::FederationError),
 }
 
 impl AppError {

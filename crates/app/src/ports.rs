@@ -25,6 +25,9 @@ use normwatch_store::{
     StoreError, VepBoard, VulnerabilityEvent, WriteOptions,
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
+use normwatch_store::{
+    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+};
 use normwatch_store::{FindingCount, IncidentPage, LatestFinding};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -151,6 +154,24 @@ ports! {
         fn decide_item(&self, actor: &Actor, viewer: &Viewer, id: &str, decision: &ItemDecision) -> Vec<ItemRecord>;
         /// Every standing incident the viewer may read (to match items against).
         fn standing_records<T: LedgerKind>(&self, viewer: &Viewer) -> Vec<LedgerRecord<T>>;
+    }
+
+    /// The peers followed, what each showed and sent, and the records kept from them.
+    trait Federation: Send Sync {
+        fn create_peer(&self, actor: &Actor, input: &NewPeer) -> PeerRecord;
+        fn peers(&self) -> Vec<PeerRecord>;
+        fn peer(&self, id: &str) -> Option<PeerRecord>;
+        fn save_peer_checkpoint(&self, id: &str, size: u64, root: &str, note: &str) -> ();
+        fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> ();
+        fn finish_peer_sync(&self, id: &str, error: Option<&str>) -> ();
+        fn save_peer_fork(&self, id: &str, reason: &str, earlier_note: Option<&str>, later_note: &str) -> ();
+        fn peer_forks(&self, id: &str) -> Vec<PeerFork>;
+        fn save_peer_refusal(&self, id: &str, kind: &str, origin_id: &str, reason: &str) -> ();
+        fn peer_refusals(&self, id: &str, limit: i64) -> Vec<PeerRefusal>;
+        fn federated_ids(&self, peer: &str, kind: &str, ids: &[&str]) -> HashSet<String>;
+        fn keep_federated(&self, records: &[NewFederatedRecord]) -> u64;
+        fn federated_records(&self, viewer: &Viewer, filter: &FederatedFilter) -> Vec<FederatedRecord>;
+        fn federated_record(&self, viewer: &Viewer, peer: &str, kind: &str, id: &str) -> Option<FederatedRecord>;
     }
 
     /// Accounts, their passwords and their API tokens.

@@ -72,7 +72,7 @@ pub enum CollectCommand {
 }
 
 /// The local operator: an admin account that is not stored, named `system` in the audit trail.
-fn operator() -> Account {
+pub(crate) fn operator() -> Account {
     let now = normwatch_store::now_rfc3339();
     Account {
         id: "system".to_owned(),
@@ -87,7 +87,7 @@ fn operator() -> Account {
     }
 }
 
-fn app<'a>(instance: &'a setup::Instance, config: &Config) -> App<'a, Store> {
+pub(crate) fn app<'a>(instance: &'a setup::Instance, config: &Config) -> App<'a, Store> {
     App {
         store: &instance.store,
         catalog: instance.catalog.clone(),
@@ -106,7 +106,7 @@ fn flag(field: &str) -> String {
 }
 
 /// A refusal in the CLI's words: the flag it is about, and why.
-fn refused(e: AppError) -> anyhow::Error {
+pub(crate) fn refused(e: AppError) -> anyhow::Error {
     match e {
         AppError::InvalidField(f) | AppError::Store(StoreError::Rejected(f)) => {
             anyhow::anyhow!("{}: {}; nothing was added", flag(&f.field), f.reason)

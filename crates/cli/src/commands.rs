@@ -1,6 +1,6 @@
 //! The command line's shape: every command, its arguments and their help. `main.rs` runs them.
 use crate::config::{ConfigArgs, InstanceArgs};
-use crate::{classify, collect, links};
+use crate::{classify, collect, links, peers};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -67,6 +67,10 @@ pub enum Command {
     /// Poll collection sources from the command line (e.g. from cron, with `serve`'s poller off).
     #[command(subcommand)]
     Collect(collect::CollectCommand),
+    /// Other observatories this instance follows (federation): add one with its pinned key,
+    /// list them with their state, sync now. Acts as the operator.
+    #[command(subcommand)]
+    Peers(peers::PeersCommand),
     /// Write the periodic report (GCSC Recommendation 4, "publish") as one self-contained HTML
     /// file of what happened in the period: incidents by their start, the violations found in
     /// them, attributions and responses by their own dates (month- or year-precise dates that

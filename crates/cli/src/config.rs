@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8380";
 pub const DEFAULT_DATA_DIR: &str = "normwatch-data";
-pub const DEFAULT_LOG_ORIGIN: &str = "localhost/normwatch";
+pub const DEFAULT_LOG_ORIGIN: &str = normwatch_core::federation::DEFAULT_LOG_ORIGIN;
 pub const CONFIG_FILE_NAME: &str = "normwatch.toml";
 
 /// Settings every command takes (flags override the environment, which overrides the file).
@@ -39,7 +39,8 @@ pub struct InstanceArgs {
     /// Load the catalogue from this folder instead of the one built into the binary
     #[arg(long, env = "NORMWATCH_CATALOG_DIR", value_name = "DIR")]
     pub catalog_dir: Option<PathBuf>,
-    /// Name of the transparency log, used in signed checkpoints and the signing key [default: localhost/normwatch]
+    /// Name of the transparency log, used in signed checkpoints and the signing key; peers know
+    /// the instance by it [default: HOST/normwatch from --public-url, else localhost/normwatch]
     #[arg(long, env = "NORMWATCH_LOG_ORIGIN", value_name = "NAME")]
     pub log_origin: Option<String>,
     /// The URL people reach this instance at, if it is behind a proxy (https:// makes cookies Secure)
@@ -76,6 +77,10 @@ pub struct InstanceArgs {
     /// background poller off (use `normwatch collect once` from cron instead) [default: 60]
     #[arg(long, env = "NORMWATCH_COLLECT_POLL_SECS", value_name = "SECS")]
     pub collect_poll_secs: Option<u64>,
+    /// How often `serve` syncs the peers it follows, in seconds; 0 turns the background sync
+    /// off (use `normwatch peers sync` instead) [default: 300]
+    #[arg(long, env = "NORMWATCH_PEER_SYNC_SECS", value_name = "SECS")]
+    pub peer_sync_secs: Option<u64>,
 }
 
 impl InstanceArgs {
@@ -110,6 +115,7 @@ struct FileConfig {
     blobs: Option<String>,
     allow_private_sources: Option<bool>,
     collect_poll_secs: Option<u64>,
+    peer_sync_secs: Option<u64>,
     log: Option<String>,
 }
 
@@ -133,7 +139,12 @@ pub struct Config {
     pub blobs: normwatch_store::BlobLocation,
     pub allow_private_sources: bool,
     pub collect_poll_secs: u64,
+    pub peer_sync_secs: u64,
     pub log: String,
+    /// Whether the log origin was named (flag, environment or file) rather than derived: a
+    /// derived name gives way to the name an existing signing key has.
+    #[serde(skip)]
+    pub log_origin_named: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_file: Option<PathBuf>,
 }
@@ -159,8 +170,12 @@ impl Config {
         let listen: SocketAddr = listen_text.parse().with_context(|| {
             format!("--listen: `{listen_text}` is not an address and port such as 127.0.0.1:8380 or [::1]:0")
         })?;
-        let log_origin =
-            instance.log_origin.clone().or(file.log_origin).unwrap_or_else(|| DEFAULT_LOG_ORIGIN.to_owned());
+        let public_url = instance.public_url.clone().or(file.public_url);
+        let named_origin = instance.log_origin.clone().or(file.log_origin);
+        let log_origin_named = named_origin.is_some();
+        let log_origin = named_origin
+            .or_else(|| public_url.as_deref().and_then(normwatch_core::federation::origin_from_public_url))
+            .unwrap_or_else(|| DEFAULT_LOG_ORIGIN.to_owned());
         if log_origin.is_empty() || log_origin.contains(char::is_whitespace) || log_origin.contains('+') {
             bail!("--log-origin: `{log_origin}` must be non-empty, without spaces or `+` (e.g. example.org/normwatch)");
         }
@@ -169,7 +184,6 @@ impl Config {
         if !normwatch_core::access::valid_username(&admin_username) {
             bail!("--admin-username: `{admin_username}` must be 3–64 of a-z, 0-9, `.`, `_`, `-`");
         }
-        let public_url = instance.public_url.clone().or(file.public_url);
         if let Some(u) = &public_url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {
@@ -208,6 +222,8 @@ impl Config {
                 .max(10),
             allow_private_sources: instance.allow_private_sources || file.allow_private_sources.unwrap_or(false),
             collect_poll_secs: instance.collect_poll_secs.or(file.collect_poll_secs).unwrap_or(60),
+            peer_sync_secs: instance.peer_sync_secs.or(file.peer_sync_secs).unwrap_or(300),
+            log_origin_named,
             public_url,
             admin_username,
             data_dir,

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod links;
 mod log;
+mod peers;
 mod poller;
 mod seed;
 mod setup;
@@ -103,6 +104,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Collect(cmd) => {
             setup::init_logging(&config.log, true);
             collect::collect(&config, cmd).await
+        }
+        Command::Peers(cmd) => {
+            setup::init_logging(&config.log, true);
+            peers::run(&config, cmd).await
         }
         Command::Links(links::LinksCommand::Propose { threshold }) => {
             setup::init_logging(&config.log, true);

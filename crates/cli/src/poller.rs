@@ -53,3 +53,41 @@ pub fn spawn_poller(
         tracing::info!("collection poller stopped");
     })
 }
+
+/// The peer sync of `serve`: every active peer, shortly after start and then every `every`.
+pub fn spawn_peer_sync(
+    state: normwatch_server::AppState,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut wait = every.min(Duration::from_secs(3));
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+            if *stop.borrow() {
+                break;
+            }
+            wait = every;
+            match state.app().sync_peers().await {
+                Ok(results) => {
+                    for r in results {
+                        match r {
+                            Ok(r) if r.fork.is_some() => {
+                                tracing::error!(peer = %r.origin, fork = ?r.fork, "peer forked")
+                            }
+                            Ok(r) if r.received + r.refused > 0 => tracing::info!(
+                                peer = %r.origin, size = r.checkpoint_size, received = r.received, refused = r.refused, "peer synced"
+                            ),
+                            Ok(_) => {}
+                            Err(e) => tracing::warn!(error = %e, "peer sync failed"),
+                        }
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "peer sync failed"),
+            }
+        }
+    })
+}

@@ -123,7 +123,8 @@ fn instance_key(config: &Config) -> Result<(InstanceKey, bool)> {
         let text = std::fs::read_to_string(&private).with_context(|| format!("cannot read {}", private.display()))?;
         let key =
             InstanceKey::parse_private(&text).with_context(|| format!("{}: damaged signing key", private.display()))?;
-        if key.name() != config.log_origin {
+        // A name derived from --public-url gives way to the key's: a log keeps its name.
+        if key.name() != config.log_origin && config.log_origin_named {
             anyhow::bail!(
                 "{} signs as `{}` but --log-origin is `{}`: a log keeps its name; set log_origin back or use another data dir",
                 private.display(),
@@ -196,6 +197,9 @@ pub async fn serve(config: &Config) -> Result<()> {
     let poller = (config.collect_poll_secs > 0).then(|| {
         crate::poller::spawn_poller(state.clone(), Duration::from_secs(config.collect_poll_secs), stop.clone())
     });
+    let peer_sync = (config.peer_sync_secs > 0).then(|| {
+        crate::poller::spawn_peer_sync(state.clone(), Duration::from_secs(config.peer_sync_secs), stop.clone())
+    });
     let app = normwatch_server::router(state);
     let mut http_stop = stop;
     // Connection info gives the sign-in limiter the client's address.
@@ -223,6 +227,9 @@ pub async fn serve(config: &Config) -> Result<()> {
         && let Err(e) = poller.await
     {
         tracing::error!(error = %e, "the collection poller ended abnormally");
+    }
+    if let Some(sync) = peer_sync {
+        sync.abort();
     }
     instance.store.close().await;
     tracing::info!("stopped");

@@ -46,6 +46,7 @@ const ADMIN_RIGHTS: &[Right] = {
         WriteProgrammes,
         WriteContacts,
         ManageConsultations,
+        ManagePeers,
         WriteIncidents,
         ReviewRecords,
     ]
@@ -123,6 +124,8 @@ pub enum Right {
     WriteContacts,
     WriteOwnContacts,
     ManageConsultations,
+    /// Follow other observatories (federation): add peers, sync them.
+    ManagePeers,
     /// File incidents and the findings about them (assessments, attributions, statements, responses).
     WriteIncidents,
     WriteOwnIncidents,
@@ -152,6 +155,7 @@ impl Right {
             Right::WriteContacts => "contacts:write",
             Right::WriteOwnContacts => "contacts:write-own",
             Right::ManageConsultations => "consultations:manage",
+            Right::ManagePeers => "peers:manage",
             Right::WriteIncidents => "incidents:write",
             Right::WriteOwnIncidents => "incidents:write-own",
             Right::ReviewRecords => "records:review",

@@ -15,6 +15,7 @@ pub mod country;
 pub mod country_display;
 pub mod country_names;
 pub mod evidence;
+pub mod federation;
 pub mod figures;
 pub mod ids;
 pub mod incident;

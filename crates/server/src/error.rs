@@ -42,6 +42,9 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Blob(normwatch_store::BlobError),
+    /// A peer this instance follows could not be reached or answered nonsense.
+    #[error("{0}")]
+    Peer(String),
 }
 
 /// A use case's refusal is answered as the API answers its own: the same status and problem.
@@ -56,6 +59,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden { role, right, scope } => ApiError::Forbidden { role, right, scope },
             AppError::Store(e) => ApiError::Store(e),
             AppError::Blob(e) => ApiError::Blob(e),
+            AppError::Peer(e) => ApiError::Peer(e.to_string()),
         }
     }
 }
@@ -76,6 +80,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } | ApiError::CsrfRejected => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Peer(_) => StatusCode::BAD_GATEWAY,
             ApiError::Store(StoreError::Rejected(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
@@ -124,6 +129,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => ("forbidden", "Forbidden"),
             ApiError::CsrfRejected => ("csrf", "CSRF token missing or wrong"),
             ApiError::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            ApiError::Peer(_) => ("peer-unreachable", "The peer could not be synchronised"),
             ApiError::Store(StoreError::Rejected(_)) => ("invalid-field", "Invalid field"),
             ApiError::Store(StoreError::Conflict(_)) => ("conflict", "Conflict"),
             ApiError::Store(StoreError::NotFound) => ("not-found", "Not found"),

@@ -15,6 +15,7 @@ mod consultation;
 mod crosstab;
 mod cve_links;
 mod direct;
+mod federation;
 mod incident_evidence;
 mod ledger;
 mod links;
@@ -48,6 +49,9 @@ pub use collection::{
     ItemDecision, ItemFilter, ItemPage, ItemRecord, NewItem, NewSource, SourceCoverage, SourceRecord,
 };
 pub use community::{Community, SuccessFactors};
+pub use federation::{
+    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+};
 pub use incident_evidence::IncidentEvidence;
 pub use ledger::{ImportCounts, LedgerKind, LedgerRecord, Review, WriteOptions};
 pub use links::{IncidentLink, LinkEnd, LinkPage, ProposeReport};

@@ -16,9 +16,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("stix", &["core"]),
     ("collect", &["core"]),
     ("store", &["core", "ledger", "stix"]),
-    ("app", &["core", "store", "ledger", "stix", "collect"]),
-    ("server", &["core", "store", "ledger", "stix", "collect", "app"]),
-    ("cli", &["core", "store", "ledger", "stix", "collect", "app", "server"]),
+    ("federation", &["core", "ledger", "stix"]),
+    ("app", &["core", "store", "ledger", "stix", "collect", "federation"]),
+    ("server", &["core", "store", "ledger", "stix", "collect", "federation", "app"]),
+    ("cli", &["core", "store", "ledger", "stix", "collect", "federation", "app", "server"]),
 ];
 
 /// The `normwatch-*` crates a manifest names under `[dependencies]` (not dev- or build-).

@@ -66,6 +66,10 @@ fn may_read(w: &Who, r: &Rec) -> bool {
     if r.lead {
         return w.triages || w.admin || w.author;
     }
+    // A record received from a peer, of one of the peer's communities: admins only here.
+    if r.kind == "federated-record" && r.community {
+        return w.admin || w.author;
+    }
     if w.author {
         return true;
     }
@@ -297,6 +301,7 @@ async fn world(s: &TestServer) -> World {
         });
     }
     records.extend(collected(s, admin).await);
+    records.extend(federated(s).await);
     // A VEP case about the CVE, on a board whose only member is the author: a vulnerability
     // lists it to its board's members, and to nobody else.
     let board = json!({"id": "leak-vep", "stakeholder": "jp", "name": {"ja": "委員会", "en": "Board"},
@@ -384,6 +389,43 @@ async fn collected(s: &TestServer, admin: &Api) -> Vec<Rec> {
             .and_then(|l| l.iter().find(|i| i["text"].as_str().is_some_and(|t| t.contains(marker))))
             .unwrap_or_else(|| panic!("an item with {marker}: {queue}"));
         out.push(lead("item", item["id"].as_str().expect("id"), marker));
+    }
+    out
+}
+
+/// Records received from a peer (federation), written behind the server's back as a sync keeps
+/// them: one per TLP, and one per TLP of one of the peer's communities.
+async fn federated(s: &TestServer) -> Vec<Rec> {
+    let now = "2024-05-01T00:00:00.000000Z";
+    s.execute_sql(format!(
+        "INSERT INTO peers (id, url, origin, verifier_key, token, state, cursors, records, refused, created_by, created_at, version) \
+         VALUES ('peer-1', 'http://127.0.0.1:9/', 'peer.example/normwatch', 'peer.example/normwatch+00000000+AAAA', 'secret-QztokenZq', 'active', '{{}}', 0, 0, 'system', '{now}', 1)"
+    ))
+    .await;
+    let mut out = Vec::new();
+    for (i, tlp) in TLPS.into_iter().enumerate() {
+        for community in [false, true] {
+            let id = format!("fedrec-{i}-{community}");
+            let marker = format!("Qzfed{i}{}Zq", if community { "c" } else { "o" });
+            let body = json!({"id": id, "tlp": tlp, "title": {"en": marker}, "status": "published"});
+            let community_sql = if community { "'peer-coop'" } else { "NULL" };
+            s.execute_sql(format!(
+                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at) \
+                 VALUES ('peer-1', 'incident', '{id}', 'peer.example/normwatch', {i}, 10, 'incident--{i}', '{tlp}', {community_sql}, '{body}', '{now}')"
+            ))
+            .await;
+            out.push(Rec {
+                kind: "federated-record",
+                id,
+                marker,
+                tlp,
+                published: true,
+                community,
+                stakeholder: None,
+                ends: None,
+                lead: false,
+            });
+        }
     }
     out
 }

@@ -27,6 +27,7 @@ mod consultations;
 mod contacts;
 mod downloads;
 mod evidence;
+mod federation;
 mod home;
 mod import;
 mod incident_list;

@@ -12,6 +12,7 @@ mod links;
 pub(crate) mod metrics;
 #[cfg(test)]
 mod openapi_check;
+mod peers;
 pub(crate) mod records;
 pub(crate) mod statements;
 mod stix;
@@ -119,6 +120,10 @@ pub fn routes() -> Router<AppState> {
         .route("/collection/coverage", get(collect::coverage))
         .route("/collection/run", post(collect::run))
         .route("/tips", post(collect::tip))
+        .route("/peers", post(peers::add).get(peers::list))
+        .route("/peers/{id}", get(peers::one))
+        .route("/peers/{id}/sync", post(peers::sync))
+        .route("/federated-records", get(peers::records))
 }
 
 /// Every (method, path) the API serves under `/api/v1`, read off its router; the OpenAPI test

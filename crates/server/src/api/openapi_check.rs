@@ -64,6 +64,7 @@ fn problem_statuses() -> BTreeSet<u16> {
         ApiError::Store(StoreError::Rejected(field())),
         ApiError::Store(StoreError::Conflict("c".into())),
         ApiError::Store(StoreError::NotFound),
+        ApiError::Peer("p".into()),
     ];
     for e in &errors {
         // No wildcard: a new variant does not compile here until it is listed above (or below,
@@ -82,6 +83,7 @@ fn problem_statuses() -> BTreeSet<u16> {
             | ApiError::CsrfRejected
             | ApiError::TooManyRequests { .. }
             | ApiError::Unavailable(_)
+            | ApiError::Peer(_)
             | ApiError::Store(_) => {}
             // Internal: 500, a bug, never documented.
             ApiError::Blob(_) => {}
@@ -115,9 +117,12 @@ fn problem_responses_are_problem_json_the_mapping_can_produce() {
             if *status < 400 {
                 continue;
             }
-            // 5xx are failures, not part of the contract; only health reports the database down.
+            // 5xx are failures, not part of the contract; only health reports the database down,
+            // and a peer sync a peer that failed (502).
             assert!(
-                *status < 500 || (*status == 503 && path == "/health"),
+                *status < 500
+                    || (*status == 503 && path == "/health")
+                    || (*status == 502 && path == "/peers/{id}/sync"),
                 "{method} {path} documents {status}: a server error is a bug, not an answer"
             );
             assert!(producible.contains(status), "{method} {path} documents {status}, which ApiError never answers");

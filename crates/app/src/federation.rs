@@ -1,0 +1,261 @@
+//! Following other observatories (GCSC Recommendation 5): an editor adds a peer (its URL and
+//! the verifier key to pin); a sync checks the peer's new checkpoint against the last one seen
+//! (a fork stops the sync and keeps both signed checkpoints), then pulls what the peer's TAXII
+//! collections added since the last sync and keeps each record only once its inclusion proof
+//! against that checkpoint verifies. The API, the portal, `normwatch peers` and the background
+//! sync under `serve` all call these.
+use crate::ports::Federation;
+use crate::{Acting, App, AppError};
+use normwatch_core::federation::may_federate;
+use normwatch_core::{Right, Viewer};
+use normwatch_federation::{
+    Announced, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url, step, verify_record,
+};
+use normwatch_ledger::{Checkpoint, Hash, VerifierKey};
+use normwatch_store::{
+    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Objects asked for per TAXII page.
+const PAGE: usize = 500;
+/// Inclusion proofs fetched at once.
+const PROOFS_AT_ONCE: usize = 8;
+
+/// A peer as an editor names it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerInput {
+    /// The peer's base URL (where its `/log` and `/taxii2/` are).
+    pub url: String,
+    /// The peer's log verifier key, as its `normwatch log key` or `/api/v1/health` gives it.
+    pub key: String,
+    /// An API token of an account at the peer; without one the sync reads what the peer
+    /// publishes for everyone (TLP:CLEAR).
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+/// A peer with its forks and its latest refusals.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerView {
+    #[serde(flatten)]
+    pub peer: PeerRecord,
+    pub forks: Vec<PeerFork>,
+    pub refusals: Vec<PeerRefusal>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub peer: String,
+    pub origin: String,
+    /// The size of the peer's checkpoint the records were verified against.
+    pub checkpoint_size: u64,
+    /// Records verified and kept.
+    pub received: u64,
+    /// Records announced that were kept already.
+    pub already: u64,
+    /// Records that failed verification (not kept).
+    pub refused: u64,
+    /// Set when the peer's log forked: nothing was pulled, and sync stays stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fork: Option<String>,
+}
+
+fn hex_root(root: &Hash) -> String {
+    root.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn seen_of(peer: &PeerRecord) -> Option<Seen> {
+    let size = u64::try_from(peer.seen_size?).ok()?;
+    let bytes: Vec<u8> = (0..peer.seen_root.as_ref()?.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(peer.seen_root.as_ref()?.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    Some(Seen { size, root: Hash::try_from(bytes).ok()? })
+}
+
+impl<S: Federation> App<'_, S> {
+    fn require_peers<'a>(&self, who: Acting<'a>) -> Result<&'a normwatch_core::Account, AppError> {
+        who.require(Right::ManagePeers, None)
+    }
+
+    /// Follows a peer. `own_origin` is this instance's log name (the default one does not
+    /// federate).
+    pub async fn add_peer(&self, who: Acting<'_>, own_origin: &str, input: &PeerInput) -> Result<PeerRecord, AppError> {
+        self.require_peers(who)?;
+        let url = peer_url(&input.url).map_err(|e| AppError::field("url", e.to_string()))?;
+        let key = VerifierKey::parse(input.key.trim()).map_err(|e| {
+            AppError::field(
+                "key",
+                format!("{e}; give the peer's verifier key (NAME+KEYID+BASE64, as its `normwatch log key` prints)"),
+            )
+        })?;
+        may_federate(own_origin, &key.name).map_err(AppError::InvalidField)?;
+        let token = input.token.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let new = NewPeer { url, origin: key.name.clone(), verifier_key: key.encode(), token };
+        Ok(self.store.create_peer(&who.actor(), &new).await?)
+    }
+
+    pub async fn peers(&self, who: Acting<'_>) -> Result<Vec<PeerRecord>, AppError> {
+        self.require_peers(who)?;
+        Ok(self.store.peers().await?)
+    }
+
+    pub async fn peer(&self, who: Acting<'_>, id: &str) -> Result<PeerView, AppError> {
+        self.require_peers(who)?;
+        let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
+        let forks = self.store.peer_forks(id).await?;
+        let refusals = self.store.peer_refusals(id, 50).await?;
+        Ok(PeerView { peer, forks, refusals })
+    }
+
+    /// Received records the viewer may read (the origin's TLP; a peer community's for admins).
+    pub async fn federated_records(
+        &self,
+        viewer: &Viewer,
+        filter: &FederatedFilter,
+    ) -> Result<Vec<FederatedRecord>, AppError> {
+        Ok(self.store.federated_records(viewer, filter).await?)
+    }
+
+    /// Syncs one peer now, for an editor.
+    pub async fn sync_peer(&self, who: Acting<'_>, id: &str) -> Result<SyncReport, AppError> {
+        self.require_peers(who)?;
+        let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
+        self.sync(&peer).await
+    }
+
+    /// Syncs every peer that has not forked (the background sync under `serve`). A peer that
+    /// fails is reported in its own result; the others go on.
+    pub async fn sync_peers(&self) -> Result<Vec<Result<SyncReport, AppError>>, AppError> {
+        let mut out = Vec::new();
+        for peer in self.store.peers().await? {
+            if peer.state == "active" {
+                out.push(self.sync(&peer).await);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn sync(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
+        let result = self.sync_inner(peer).await;
+        let error = match &result {
+            Ok(r) => r.fork.as_ref().map(|f| format!("FORK: {f}")),
+            Err(e) => Some(e.to_string()),
+        };
+        self.store.finish_peer_sync(&peer.id, error.as_deref()).await?;
+        result
+    }
+
+    async fn sync_inner(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
+        let mut report = SyncReport { peer: peer.id.clone(), origin: peer.origin.clone(), ..SyncReport::default() };
+        if peer.state != "active" {
+            report.fork = peer.last_error.clone().or_else(|| Some("the peer forked earlier".to_owned()));
+            return Ok(report);
+        }
+        let key = VerifierKey::parse(&peer.verifier_key)
+            .map_err(|e| AppError::field("key", format!("the stored key of peer {} is damaged: {e}", peer.id)))?;
+        let client = PeerClient::new(&peer.url, peer.token.clone())?;
+        let note = client.checkpoint().await?;
+        let checkpoint = checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
+        let seen = seen_of(peer);
+        let fork = match step(seen.as_ref(), &checkpoint) {
+            Err(reason) => Some(reason),
+            Ok(Step::Grew { from }) => {
+                let proof = client.consistency(from, checkpoint.size).await?;
+                seen.as_ref().and_then(|s| check_consistency(s, &checkpoint, &proof).err())
+            }
+            Ok(Step::First | Step::Unchanged) => None,
+        };
+        if let Some(reason) = fork {
+            self.store.save_peer_fork(&peer.id, &reason, peer.seen_note.as_deref(), &note).await?;
+            report.fork = Some(reason);
+            return Ok(report);
+        }
+        self.store.save_peer_checkpoint(&peer.id, checkpoint.size, &hex_root(&checkpoint.root), &note).await?;
+        report.checkpoint_size = checkpoint.size;
+        for collection in client.collections().await? {
+            let mut added_after = peer.cursors.get(&collection.id).cloned();
+            let mut next: Option<String> = None;
+            loop {
+                let page = client.objects(&collection.id, added_after.as_deref(), next.as_deref(), PAGE).await?;
+                self.take(peer, &client, &checkpoint, collection.community.as_deref(), &page.records, &mut report)
+                    .await?;
+                if let Some(last) = &page.last_added {
+                    self.store.save_peer_cursor(&peer.id, &collection.id, last).await?;
+                }
+                if !page.more || page.next.is_none() {
+                    break;
+                }
+                next = page.next;
+                added_after = None;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Verifies and keeps the records of one page that are not kept yet.
+    async fn take(
+        &self,
+        peer: &PeerRecord,
+        client: &PeerClient,
+        checkpoint: &Checkpoint,
+        community: Option<&str>,
+        announced: &[Announced],
+        report: &mut SyncReport,
+    ) -> Result<(), AppError> {
+        let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for a in announced {
+            by_kind.entry(a.kind.as_str()).or_default().push(a.id.as_str());
+        }
+        let mut known = std::collections::HashSet::new();
+        for (kind, ids) in &by_kind {
+            for id in self.store.federated_ids(&peer.id, kind, ids).await? {
+                known.insert((kind.to_string(), id));
+            }
+        }
+        let todo: Vec<&Announced> =
+            announced.iter().filter(|a| !known.contains(&(a.kind.as_str().to_owned(), a.id.clone()))).collect();
+        report.already += (announced.len() - todo.len()) as u64;
+        let mut proofs = Vec::with_capacity(todo.len());
+        for chunk in todo.chunks(PROOFS_AT_ONCE) {
+            let fetched =
+                futures_util::future::join_all(chunk.iter().map(|a| client.inclusion(a.kind, &a.id, checkpoint.size)))
+                    .await;
+            proofs.extend(chunk.iter().copied().zip(fetched));
+        }
+        let mut keep = Vec::new();
+        for (a, proof) in proofs {
+            // A record published after the checkpoint has no proof in it yet: the cursor stays
+            // before this page and the next sync, with a newer checkpoint, takes it.
+            let proof = proof?;
+            match verify_record(a.kind.as_str(), &a.id, &proof, checkpoint) {
+                Ok(()) => {
+                    let tlp = proof.record.get("tlp").and_then(|v| v.as_str()).unwrap_or("clear").to_owned();
+                    let own_community = proof.record.get("community").and_then(|v| v.as_str());
+                    keep.push(NewFederatedRecord {
+                        peer_id: peer.id.clone(),
+                        record_kind: a.kind.as_str().to_owned(),
+                        origin_id: a.id.clone(),
+                        origin: checkpoint.origin.clone(),
+                        log_index: proof.index,
+                        checkpoint_size: checkpoint.size,
+                        stix_id: a.stix_id.clone(),
+                        tlp,
+                        community: own_community.or(community).map(str::to_owned),
+                        body: proof.record,
+                    });
+                }
+                Err(reason) => {
+                    report.refused += 1;
+                    self.store.save_peer_refusal(&peer.id, a.kind.as_str(), &a.id, &reason).await?;
+                }
+            }
+        }
+        report.received += self.store.keep_federated(&keep).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,235 @@
+//! Federation: observatories on loopback that follow each other over TAXII 2.1 and verify what
+//! they receive. A publishes; B follows A through a proxy that alters one record in transit and
+//! later shows a forked checkpoint (same key, another root); C follows A with an account of A's
+//! (it reads TLP:AMBER there) and follows B (which never passes A's records on).
+use crate::common::{Api, Backend, Roles, TestServer, reviewers, token_for};
+use axum::body::Body;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+#[tokio::test]
+async fn three_observatories_follow_verify_and_detect_a_fork() {
+    let sqlite = Backend::Sqlite;
+    let a = start(sqlite, "a").await;
+    let b = start(Backend::Postgres, "b").await;
+    let c = start(sqlite, "c").await;
+    let a_key = verifier_key(&a).await;
+
+    // A publishes two TLP:CLEAR incidents and one TLP:AMBER one.
+    let roles = Roles::set_up(&a).await;
+    let revs = reviewers(&a, &roles.admin).await;
+    let mut ids = Vec::new();
+    for (title, tlp) in
+        [("Wiper at a port QzportZq", "clear"), ("Outage of a grid QzgridZq", "clear"), ("Amber QzamberZq", "amber")]
+    {
+        let (st, i) = roles.editor.post("/api/v1/incidents", &incident(title, tlp)).await;
+        assert_eq!(st, 201, "{i}");
+        let id = i["id"].as_str().expect("id").to_owned();
+        crate::common::publish_through_review(&roles.editor, &revs.0, &revs.1, &format!("/api/v1/incidents/{id}"))
+            .await;
+        ids.push(id);
+    }
+
+    // The default log name does not federate: a follower left at it is refused, naming the fix.
+    let plain = TestServer::start(sqlite).await;
+    let (st, p) = admin(&plain).await.post("/api/v1/peers", &json!({"url": a.url, "key": a_key})).await;
+    assert_eq!((st, p["errors"][0]["field"].as_str()), (422, Some("url")), "{p}");
+    assert!(p["detail"].as_str().is_some_and(|d| d.contains("--public-url")), "{p}");
+
+    // B follows A anonymously, through a proxy that alters the first incident's proof in transit.
+    let proxy = Proxy::start(&a.url, &ids[0]).await;
+    let b_admin = admin(&b).await;
+    let (st, bad) = b_admin.post("/api/v1/peers", &json!({"url": proxy.url, "key": "not a key"})).await;
+    assert_eq!((st, bad["errors"][0]["field"].as_str()), (422, Some("key")), "{bad}");
+    let (st, peer) = b_admin.post("/api/v1/peers", &json!({"url": proxy.url, "key": a_key})).await;
+    assert_eq!(st, 201, "{peer}");
+    assert_eq!(peer["origin"], "a.example/normwatch");
+    let b_peer = peer["id"].as_str().expect("id").to_owned();
+    let (st, report) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!(st, 200, "{report}");
+    // A's published records are its incidents and the positions its catalogue seeds.
+    assert_eq!(report["refused"].as_u64(), Some(1), "{report}");
+    let b_received = report["received"].as_u64().expect("received");
+    assert!(b_received > 1, "{report}");
+    let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    let refusal = &view["refusals"][0];
+    assert_eq!(refusal["origin_id"], json!(ids[0]), "{view}");
+    assert!(refusal["reason"].as_str().is_some_and(|r| r.contains("is not leaf")), "{view}");
+    // What B keeps: the untouched TLP:CLEAR incident, with its provenance, readable by anyone.
+    let (_, kept) = Api::anonymous(&b).get("/api/v1/federated-records?type=incident").await;
+    assert_eq!(kept["count"], 1, "{kept}");
+    let r = &kept["records"][0];
+    assert_eq!((r["origin"].as_str(), r["origin_id"].as_str()), (Some("a.example/normwatch"), Some(ids[1].as_str())));
+    assert!(r["record"]["title"]["en"].as_str().is_some_and(|t| t.contains("QzgridZq")), "{r}");
+    assert!(r["log_index"].as_u64().is_some() && r["checkpoint_size"].as_u64() >= Some(3), "{r}");
+    // A sync again brings nothing twice.
+    let (_, again) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!(again["received"], 0, "{again}");
+    let (_, kept) = Api::anonymous(&b).get("/api/v1/federated-records?type=incident").await;
+    assert_eq!(kept["count"], 1, "{kept}");
+
+    // C follows A with a token of A's editor (so TLP:AMBER too), and follows B.
+    let token = roles.editor.token.clone().expect("the editor's token");
+    let token_file = c.dir().join("a.token");
+    std::fs::write(&token_file, &token).expect("token file");
+    let out = c.cli(&["peers", "add", &a.url, "--key", &a_key, "--token-file", token_file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c_peer_a = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let b_key = verifier_key(&b).await;
+    let out = c.cli(&["peers", "add", &b.url, "--key", &b_key]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = c.cli(&["peers", "sync"]);
+    let printed = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{printed}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        printed.contains("a.example/normwatch: checkpoint size")
+            && printed.contains(&format!("{} received", b_received + 2)),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("b.example/normwatch: checkpoint size {0}, {0} received", b_received - 1)),
+        "{printed}"
+    );
+    let c_admin = admin(&c).await;
+    // B's own records (its seeded positions) come from B; A's incidents once, from A, never
+    // through B.
+    let (_, all) = c_admin.get("/api/v1/federated-records?type=incident").await;
+    assert_eq!(all["count"], 3, "{all}");
+    assert!(all["records"].as_array().expect("list").iter().all(|r| r["peer_id"] == json!(c_peer_a)), "{all}");
+    // The amber record is read at C as A marked it: not by an anonymous reader.
+    let (_, open) = Api::anonymous(&c).get("/api/v1/federated-records?type=incident").await;
+    assert_eq!(open["count"], 2, "{open}");
+    assert!(!open.to_string().contains("QzamberZq"), "{open}");
+    // The token is never shown back.
+    let (_, peers) = c_admin.get("/api/v1/peers").await;
+    assert!(!peers.to_string().contains(&token), "{peers}");
+    assert_eq!(peers["peers"][0]["reads_with_token"], true, "{peers}");
+    let out = c.cli(&["peers", "list", "--json"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+
+    // A forked A: same key, another root for the size B saw. B stops and keeps both checkpoints.
+    let (_, seen) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    let size = seen["seen_size"].as_u64().expect("size");
+    let text = std::fs::read_to_string(a.data_dir.join("keys/log.key")).expect("A's key");
+    let key = normwatch_ledger::InstanceKey::parse_private(text.trim()).expect("key");
+    let forged =
+        normwatch_ledger::Checkpoint { origin: key.name().to_owned(), size, root: [7; 32], extensions: vec![] };
+    *proxy.checkpoint.lock().expect("lock") =
+        Some(normwatch_ledger::note::SignedNote::sign(&forged.to_text(), &key).to_text());
+    let (st, forked) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!(st, 200, "{forked}");
+    assert!(forked["fork"].as_str().is_some_and(|f| f.contains("two different roots")), "{forked}");
+    let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    assert_eq!(view["state"], "forked", "{view}");
+    let fork = &view["forks"][0];
+    assert_eq!(fork["earlier_note"], seen["seen_note"], "{view}");
+    assert!(fork["later_note"].as_str().is_some_and(|n| n.contains(&format!("\n{size}\n"))), "{view}");
+    // Sync stays stopped, even once the peer shows its real checkpoint again.
+    *proxy.checkpoint.lock().expect("lock") = None;
+    let (_, still) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert!(still["fork"].is_string() && still["received"] == 0, "{still}");
+}
+
+#[tokio::test]
+async fn an_origin_comes_from_the_public_url() {
+    let s = TestServer::start_with_env(Backend::Sqlite, &[("NORMWATCH_PUBLIC_URL", "https://obs.example.org/")]).await;
+    assert!(verifier_key(&s).await.starts_with("obs.example.org/normwatch+"));
+    let (_, note) = (200, s.get("/log/checkpoint").await.text().await.expect("text"));
+    assert!(note.starts_with("obs.example.org/normwatch\n"), "{note}");
+}
+
+async fn start(backend: Backend, name: &str) -> TestServer {
+    let origin = format!("{name}.example/normwatch");
+    TestServer::start_with_env(backend, &[("NORMWATCH_LOG_ORIGIN", &origin), ("NORMWATCH_PEER_SYNC_SECS", "0")]).await
+}
+
+async fn admin(s: &TestServer) -> Api {
+    Api::with_token(s, &token_for(s, "admin", &s.admin_password).await)
+}
+
+async fn verifier_key(s: &TestServer) -> String {
+    s.json("/api/v1/health").await["log_verifier_key"].as_str().expect("key").to_owned()
+}
+
+fn incident(title: &str, tlp: &str) -> Value {
+    json!({
+        "title": {"ja": format!("{title}（日本語）"), "en": title},
+        "description": {"en": "Systems of a port operator were wiped."},
+        "started": "2023-05", "discovered": "2023-06-14",
+        "operation_types": ["data-destruction"],
+        "actors": [{"kind": "non-state", "name": "Group X"}],
+        "targets": [{"name": "Port operator", "country": "JP", "sector": "ci.transport"}],
+        "sources": [{"url": "https://news.example/port", "title": "Report"}],
+        "impact": {"availability": "high", "countries_affected": ["JP"]},
+        "stakeholder": "jp", "tlp": tlp
+    })
+}
+
+/// A man in the middle on loopback: passes requests to the peer, alters the record in the
+/// inclusion proof of `tamper`, and answers `/log/checkpoint` with `checkpoint` when set.
+struct Proxy {
+    url: String,
+    checkpoint: Arc<Mutex<Option<String>>>,
+}
+
+#[derive(Clone)]
+struct ProxyState {
+    upstream: String,
+    tamper: String,
+    checkpoint: Arc<Mutex<Option<String>>>,
+}
+
+impl Proxy {
+    async fn start(upstream: &str, tamper: &str) -> Proxy {
+        let checkpoint = Arc::new(Mutex::new(None));
+        let state = ProxyState {
+            upstream: upstream.trim_end_matches('/').to_owned(),
+            tamper: tamper.to_owned(),
+            checkpoint: checkpoint.clone(),
+        };
+        let app = axum::Router::new().fallback(forward).with_state(state);
+        let addr = crate::collect::serve(app).await;
+        Proxy { url: format!("http://{addr}"), checkpoint }
+    }
+}
+
+async fn forward(State(p): State<ProxyState>, OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Response {
+    let path = uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
+    if uri.path() == "/log/checkpoint"
+        && let Some(note) = p.checkpoint.lock().expect("lock").clone()
+    {
+        return Response::new(Body::from(note));
+    }
+    let mut request = reqwest::Client::new().get(format!("{}{path}", p.upstream));
+    for name in ["authorization", "accept"] {
+        if let Some(v) = headers.get(name) {
+            request = request.header(name, v.clone());
+        }
+    }
+    let upstream = request.send().await.expect("upstream");
+    let status = StatusCode::from_u16(upstream.status().as_u16()).expect("status");
+    let kept: Vec<(String, String)> = upstream
+        .headers()
+        .iter()
+        .filter(|(k, _)| k.as_str() == "content-type" || k.as_str().starts_with("x-taxii"))
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let mut body = upstream.text().await.expect("body");
+    if uri.path() == "/log/proof/inclusion" && path.contains(&p.tamper) {
+        let mut v: Value = serde_json::from_str(&body).expect("proof");
+        v["record"]["title"]["en"] = json!("Something else happened");
+        body = v.to_string();
+    }
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    for (k, v) in kept {
+        response.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(k.as_bytes()).expect("name"),
+            axum::http::HeaderValue::from_str(&v).expect("value"),
+        );
+    }
+    response
+}

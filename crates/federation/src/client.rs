@@ -1,0 +1,235 @@
+//! A peer as seen over HTTP(S): its log (`/log/checkpoint`, `/log/proof/…`) and its TAXII 2.1
+//! API root. Every request names the follower's API token at the peer, if it has one, so the peer
+//! serves what that account may read (its TLP markings and communities) and nothing more.
+use crate::FederationError;
+use crate::verify::RecordProof;
+use base64::{Engine, engine::general_purpose::STANDARD as B64};
+use normwatch_core::RecordKind;
+use normwatch_ledger::Hash;
+use serde_json::Value;
+use std::time::Duration;
+
+const TAXII_MEDIA: &str = "application/taxii+json;version=2.1";
+/// The property extension normwatch's STIX objects carry their record in.
+const EXTENSION: &str = normwatch_stix::export::EXTENSION_DEFINITION_ID;
+
+/// One peer: its base URL and the token of the follower's account there.
+#[derive(Debug, Clone)]
+pub struct PeerClient {
+    base: String,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+/// A record a TAXII page announces: a logged kind and its id at the peer, and its STIX object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announced {
+    pub kind: RecordKind,
+    pub id: String,
+    pub stix_id: String,
+}
+
+/// A TAXII collection the follower may read at the peer: a TLP marking for every reader it
+/// allows, or one of the peer's communities (named in its title, `TLP:… · community ID`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerCollection {
+    pub id: String,
+    pub community: Option<String>,
+}
+
+/// One page of a collection's objects, reduced to the records they carry.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectPage {
+    pub records: Vec<Announced>,
+    pub more: bool,
+    pub next: Option<String>,
+    /// `X-TAXII-Date-Added-Last`: where the next sync starts (`added_after`).
+    pub last_added: Option<String>,
+}
+
+/// The peer's base URL, checked: http(s), no query or fragment, no trailing slash.
+pub fn peer_url(text: &str) -> Result<String, FederationError> {
+    let url = url::Url::parse(text.trim()).map_err(|_| FederationError::BadUrl(text.to_owned()))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(FederationError::BadUrl(text.to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn hashes(value: &Value, url: &str) -> Result<Vec<Hash>, FederationError> {
+    let malformed = || FederationError::Malformed {
+        url: url.to_owned(),
+        reason: "`hashes` is not a list of base64 SHA-256 hashes".into(),
+    };
+    value["hashes"]
+        .as_array()
+        .ok_or_else(malformed)?
+        .iter()
+        .map(|h| B64.decode(h.as_str().unwrap_or("")).ok().and_then(|b| <Hash>::try_from(b).ok()).ok_or_else(malformed))
+        .collect()
+}
+
+impl PeerClient {
+    pub fn new(base: &str, token: Option<String>) -> Result<PeerClient, FederationError> {
+        let base = peer_url(base)?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("normwatch/", env!("CARGO_PKG_VERSION"), " (federation)"))
+            .build()
+            .map_err(|e| FederationError::Unreachable { url: base.clone(), reason: e.to_string() })?;
+        Ok(PeerClient { base, token, http })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn get(&self, path: &str, accept: &str) -> Result<reqwest::Response, FederationError> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.http.get(&url).header(reqwest::header::ACCEPT, accept);
+        if let Some(t) = &self.token {
+            request = request.bearer_auth(t);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+        let status = response.status();
+        if !status.is_success() {
+            let body: String = response.text().await.unwrap_or_default().chars().take(300).collect();
+            return Err(FederationError::Status { url, status: status.as_u16(), body });
+        }
+        Ok(response)
+    }
+
+    async fn json(&self, path: &str, accept: &str) -> Result<(Value, reqwest::header::HeaderMap), FederationError> {
+        let response = self.get(path, accept).await?;
+        let headers = response.headers().clone();
+        let url = format!("{}{path}", self.base);
+        let text = response
+            .text()
+            .await
+            .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+        let value = serde_json::from_str(&text)
+            .map_err(|e| FederationError::Malformed { url, reason: format!("not JSON: {e}") })?;
+        Ok((value, headers))
+    }
+
+    /// The peer's latest signed checkpoint (a C2SP signed note).
+    pub async fn checkpoint(&self) -> Result<String, FederationError> {
+        let url = format!("{}/log/checkpoint", self.base);
+        self.get("/log/checkpoint", "text/plain")
+            .await?
+            .text()
+            .await
+            .map_err(|e| FederationError::Unreachable { url, reason: e.to_string() })
+    }
+
+    /// A consistency proof between two of the peer's tree sizes.
+    pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, FederationError> {
+        let path = format!("/log/proof/consistency?from={from}&to={to}");
+        let (value, _) = self.json(&path, "application/json").await?;
+        hashes(&value, &format!("{}{path}", self.base))
+    }
+
+    /// A record and its inclusion proof in the peer's tree of `size` leaves.
+    pub async fn inclusion(&self, kind: RecordKind, id: &str, size: u64) -> Result<RecordProof, FederationError> {
+        let path = format!("/log/proof/inclusion?record={}/{}&size={size}", kind.as_str(), urlencode(id));
+        let url = format!("{}{path}", self.base);
+        let (value, _) = self.json(&path, "application/json").await?;
+        let number = |field: &str| {
+            value[field]
+                .as_u64()
+                .ok_or_else(|| FederationError::Malformed { url: url.clone(), reason: format!("no `{field}`") })
+        };
+        Ok(RecordProof {
+            kind: value["type"].as_str().unwrap_or_default().to_owned(),
+            index: number("index")?,
+            size: number("size")?,
+            hashes: hashes(&value, &url)?,
+            record: value.get("record").cloned().unwrap_or(Value::Null),
+        })
+    }
+
+    /// The peer's TAXII API root, from its discovery document.
+    async fn api_root(&self) -> Result<String, FederationError> {
+        let (discovery, _) = self.json("/taxii2/", TAXII_MEDIA).await?;
+        let root = discovery["default"]
+            .as_str()
+            .or_else(|| discovery["api_roots"].as_array().and_then(|a| a.first()).and_then(Value::as_str))
+            .ok_or_else(|| FederationError::Malformed {
+                url: format!("{}/taxii2/", self.base),
+                reason: "no API root".into(),
+            })?;
+        // An API root is absolute or relative to the server.
+        let path = match url::Url::parse(root) {
+            Ok(u) => u.path().to_owned(),
+            Err(_) => root.to_owned(),
+        };
+        Ok(if path.ends_with('/') { path } else { format!("{path}/") })
+    }
+
+    /// The ids of the TAXII collections the follower's account may read at the peer.
+    pub async fn collections(&self) -> Result<Vec<PeerCollection>, FederationError> {
+        let root = self.api_root().await?;
+        let (value, _) = self.json(&format!("{root}collections/"), TAXII_MEDIA).await?;
+        let list = value["collections"].as_array().into_iter().flatten();
+        Ok(list
+            .filter(|c| c["can_read"].as_bool() != Some(false))
+            .filter_map(|c| {
+                let id = c["id"].as_str()?.to_owned();
+                let title = c["title"].as_str().unwrap_or_default();
+                let community = title.split_once(" · community ").map(|(_, c)| c.trim().to_owned());
+                Some(PeerCollection { id, community })
+            })
+            .collect())
+    }
+
+    /// One page of a collection's objects added after `added_after` (or from `next`).
+    pub async fn objects(
+        &self,
+        collection: &str,
+        added_after: Option<&str>,
+        next: Option<&str>,
+        limit: usize,
+    ) -> Result<ObjectPage, FederationError> {
+        let root = self.api_root().await?;
+        let mut path = format!("{root}collections/{collection}/objects/?limit={limit}");
+        if let Some(a) = added_after {
+            path.push_str(&format!("&added_after={}", urlencode(a)));
+        }
+        if let Some(n) = next {
+            path.push_str(&format!("&next={}", urlencode(n)));
+        }
+        let (value, headers) = self.json(&path, TAXII_MEDIA).await?;
+        let mut page = ObjectPage {
+            more: value["more"].as_bool().unwrap_or(false),
+            next: value["next"].as_str().map(str::to_owned),
+            last_added: headers.get("x-taxii-date-added-last").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            records: Vec::new(),
+        };
+        for object in value["objects"].as_array().into_iter().flatten() {
+            let Some(extension) = object["extensions"].get(EXTENSION) else { continue };
+            let kind =
+                extension["record_kind"].as_str().and_then(|k| k.parse::<RecordKind>().ok()).filter(|k| k.is_logged());
+            let (Some(kind), Some(id), Some(stix_id)) = (kind, extension["record_id"].as_str(), object["id"].as_str())
+            else {
+                continue;
+            };
+            let announced = Announced { kind, id: id.to_owned(), stix_id: stix_id.to_owned() };
+            if !page.records.contains(&announced) {
+                page.records.push(announced);
+            }
+        }
+        Ok(page)
+    }
+}
+
+/// Percent-encodes a query value (ids, timestamps, `next` tokens).
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

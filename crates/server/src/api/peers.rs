@@ -1,0 +1,85 @@
+//! Federation over the API: the peers this instance follows (editors and admins: add, list,
+//! one with its forks and refusals, sync now) and the records received from them, which anyone
+//! reads as the origin marked them. The use cases in `app::federation` check the rights.
+use super::created;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use normwatch_app::PeerInput;
+use normwatch_core::{FieldError, RecordKind};
+use normwatch_store::FederatedFilter;
+use serde_json::json;
+
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 1000;
+
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<PeerInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    let peer = state.app().add_peer(caller.acting(), state.log.origin(), &input).await?;
+    let location = format!("/api/v1/peers/{}", peer.id);
+    Ok(created(&peer, location))
+}
+
+pub async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let list = state.app().peers(caller.acting()).await?;
+    Ok(Json(json!({"count": list.len(), "peers": list})).into_response())
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    Ok(Json(state.app().peer(caller.acting(), &id).await?).into_response())
+}
+
+pub async fn sync(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok(Json(state.app().sync_peer(caller.acting(), &id).await?).into_response())
+}
+
+fn number(params: &Params, key: &str, default: i64, max: i64) -> Result<i64, ApiError> {
+    match params.one(key)? {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=max).contains(n))
+            .ok_or_else(|| FieldError::new(key, format!("`{v}` is not a whole number from 0 to {max}")).into()),
+    }
+}
+
+/// Received records, the latest first, with their provenance.
+pub async fn records(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+    params.only(&["peer", "type", "limit", "offset"])?;
+    let kind = match params.one("type")? {
+        None => None,
+        Some(t) => Some(
+            t.parse::<RecordKind>()
+                .ok()
+                .filter(|k| k.is_logged())
+                .ok_or_else(|| FieldError::new("type", format!("`{t}` is not a logged record type")))?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let filter = FederatedFilter {
+        peer: params.one("peer")?.map(str::to_owned),
+        kind,
+        limit: number(&params, "limit", DEFAULT_PAGE, MAX_PAGE)?.max(1),
+        offset: number(&params, "offset", 0, i64::MAX)?,
+    };
+    let list = state.app().federated_records(&caller.viewer(), &filter).await?;
+    Ok(Json(json!({"count": list.len(), "records": list})).into_response())
+}

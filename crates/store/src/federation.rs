@@ -1,0 +1,473 @@
+//! Federation: the peers this instance follows, the checkpoints each showed, the forks found,
+//! the records refused and the records received with their provenance. A received record is read
+//! as its origin marked it (TLP), and one of a peer's communities by admins only: those
+//! communities are the peer's, and none of ours is a member here.
+use crate::audit::{Actor, record};
+use crate::rows::{corrupt, read_row};
+use crate::sql::{Sql, col, insert};
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::Viewer;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::{BTreeMap, HashSet};
+
+/// A peer as an editor adds it (URL and key already checked by the use case).
+#[derive(Debug, Clone)]
+pub struct NewPeer {
+    pub url: String,
+    pub origin: String,
+    pub verifier_key: String,
+    pub token: Option<String>,
+}
+
+/// A peer followed, with what came of following it. The token is kept for the sync and never
+/// serialised.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerRecord {
+    pub id: String,
+    pub url: String,
+    pub origin: String,
+    pub verifier_key: String,
+    /// `active`, or `forked` (sync stopped; the evidence is in its forks).
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_size: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_root: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_note: Option<String>,
+    /// The last `date_added` taken from each of the peer's TAXII collections.
+    pub cursors: BTreeMap<String, String>,
+    pub records: i64,
+    pub refused: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub reads_with_token: bool,
+    #[serde(skip)]
+    pub token: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub version: i64,
+}
+
+/// A fork: the peer showed a history that does not extend what it showed before.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerFork {
+    pub id: String,
+    pub peer_id: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier_note: Option<String>,
+    pub later_note: String,
+    pub detected_at: String,
+}
+
+/// A record the peer announced that failed verification, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerRefusal {
+    pub id: String,
+    pub peer_id: String,
+    pub record_kind: String,
+    pub origin_id: String,
+    pub reason: String,
+    pub refused_at: String,
+}
+
+/// A verified record, with where it comes from and what proved it.
+#[derive(Debug, Clone)]
+pub struct NewFederatedRecord {
+    pub peer_id: String,
+    pub record_kind: String,
+    pub origin_id: String,
+    pub origin: String,
+    pub log_index: u64,
+    pub checkpoint_size: u64,
+    pub stix_id: String,
+    pub tlp: String,
+    pub community: Option<String>,
+    pub body: Value,
+}
+
+/// A record received from a peer, as kept: the record and its provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct FederatedRecord {
+    pub peer_id: String,
+    pub record_kind: String,
+    pub origin_id: String,
+    /// The log of the instance that published it.
+    pub origin: String,
+    pub log_index: i64,
+    /// The size of the peer's checkpoint it was verified against.
+    pub checkpoint_size: i64,
+    pub stix_id: String,
+    pub tlp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
+    pub record: Value,
+    pub received_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+}
+
+/// Which received records to list.
+#[derive(Debug, Clone, Default)]
+pub struct FederatedFilter {
+    pub peer: Option<String>,
+    pub kind: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const PEER_COLUMNS: &str = "id, url, origin, verifier_key, token, state, seen_size, seen_root, seen_note, cursors, \
+    records, refused, last_sync_at, last_error, created_by, created_at, version";
+
+fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
+    let cursors: String = r.try_get("cursors")?;
+    let token: Option<String> = r.try_get("token")?;
+    Ok(read_row!(
+        r,
+        PeerRecord {
+            id,
+            url,
+            origin,
+            verifier_key,
+            state,
+            seen_size,
+            seen_root,
+            seen_note,
+            cursors: serde_json::from_str(&cursors).map_err(|e| corrupt("peer cursors", e))?,
+            records,
+            refused,
+            last_sync_at,
+            last_error,
+            reads_with_token: token.is_some(),
+            token: token,
+            created_by,
+            created_at,
+            version,
+        }
+    ))
+}
+
+const RECORD_COLUMNS: &str = "peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, \
+    community, body, received_at, superseded_by";
+
+fn federated_from(r: &AnyRow) -> Result<FederatedRecord, StoreError> {
+    let body: String = r.try_get("body")?;
+    Ok(read_row!(
+        r,
+        FederatedRecord {
+            peer_id,
+            record_kind,
+            origin_id,
+            origin,
+            log_index,
+            checkpoint_size,
+            stix_id,
+            tlp,
+            community,
+            record: serde_json::from_str(&body).map_err(|e| corrupt("federated record", e))?,
+            received_at,
+            superseded_by,
+        }
+    ))
+}
+
+/// The received records a viewer may read: the origin's marking, and a peer community's
+/// records for admins only.
+fn federated_visible(sql: &mut Sql, viewer: &Viewer) -> String {
+    if viewer.is_admin() {
+        return "1 = 1".to_owned();
+    }
+    let list = sql.bind_list(viewer.published_markings().iter().map(|t| t.name()));
+    format!("(f.tlp IN {list} AND f.community IS NULL)")
+}
+
+impl Store {
+    pub async fn create_peer(&self, actor: &Actor, input: &NewPeer) -> Result<PeerRecord, StoreError> {
+        let id = new_id();
+        let now = now_rfc3339();
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query("SELECT url, origin FROM peers WHERE url = $1 OR origin = $2")
+            .bind(&input.url)
+            .bind(&input.origin)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = taken {
+            let url: String = row.try_get("url")?;
+            let (field, what) = if url == input.url { ("url", &input.url) } else { ("key", &input.origin) };
+            return Err(StoreError::Rejected(normwatch_core::FieldError::new(
+                field,
+                format!("a peer with {what} is followed already; see `normwatch peers list`"),
+            )));
+        }
+        let sql = insert(
+            "peers",
+            vec![
+                col("id", id.as_str()),
+                col("url", input.url.as_str()),
+                col("origin", input.origin.as_str()),
+                col("verifier_key", input.verifier_key.as_str()),
+                col("token", input.token.clone()),
+                col("state", "active"),
+                col("cursors", "{}"),
+                col("records", 0_i64),
+                col("refused", 0_i64),
+                col("created_by", actor.0.as_str()),
+                col("created_at", now.as_str()),
+                col("version", 1_i64),
+            ],
+        );
+        sql.query().execute(&mut *tx).await?;
+        let after = serde_json::json!({"url": input.url, "origin": input.origin, "verifier_key": input.verifier_key});
+        record(&mut tx, actor, "create", "peer", &id, None::<&Value>, Some(&after)).await?;
+        tx.commit().await?;
+        self.peer(&id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Every peer, by origin. Who may see them is the use case's rule (`app::federation`).
+    pub async fn peers(&self) -> Result<Vec<PeerRecord>, StoreError> {
+        let sql = format!("SELECT {PEER_COLUMNS} FROM peers ORDER BY origin, id");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?.iter().map(peer_from).collect()
+    }
+
+    pub async fn peer(&self, id: &str) -> Result<Option<PeerRecord>, StoreError> {
+        let sql = format!("SELECT {PEER_COLUMNS} FROM peers WHERE id = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(peer_from)
+            .transpose()
+    }
+
+    /// Keeps a verified checkpoint as the one the next must extend.
+    pub async fn save_peer_checkpoint(&self, id: &str, size: u64, root: &str, note: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE peers SET seen_size = $1, seen_root = $2, seen_note = $3, version = version + 1 WHERE id = $4",
+        )
+        .bind(size as i64)
+        .bind(root)
+        .bind(note)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves a collection's cursor once its page is kept (a sync that stops resumes from here).
+    pub async fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT cursors FROM peers WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        let text: String = row.try_get("cursors")?;
+        let mut cursors: BTreeMap<String, String> =
+            serde_json::from_str(&text).map_err(|e| corrupt("peer cursors", e))?;
+        cursors.insert(collection.to_owned(), last_added.to_owned());
+        let text = serde_json::to_string(&cursors).map_err(|e| corrupt("peer cursors", e))?;
+        sqlx::query("UPDATE peers SET cursors = $1 WHERE id = $2").bind(text).bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Notes the end of a sync, with its error if it failed.
+    pub async fn finish_peer_sync(&self, id: &str, error: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE peers SET last_sync_at = $1, last_error = $2 WHERE id = $3")
+            .bind(now_rfc3339())
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a peer forked and keeps both signed checkpoints; its sync stops.
+    pub async fn save_peer_fork(
+        &self,
+        id: &str,
+        reason: &str,
+        earlier_note: Option<&str>,
+        later_note: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let sql = insert(
+            "peer_forks",
+            vec![
+                col("id", new_id()),
+                col("peer_id", id),
+                col("reason", reason),
+                col("earlier_note", earlier_note.map(str::to_owned)),
+                col("later_note", later_note),
+                col("detected_at", now_rfc3339()),
+            ],
+        );
+        sql.query().execute(&mut *tx).await?;
+        sqlx::query("UPDATE peers SET state = 'forked', last_error = $1, version = version + 1 WHERE id = $2")
+            .bind(format!("FORK: {reason}"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn peer_forks(&self, id: &str) -> Result<Vec<PeerFork>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, peer_id, reason, earlier_note, later_note, detected_at FROM peer_forks WHERE peer_id = $1 ORDER BY detected_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(read_row!(r, PeerFork { id, peer_id, reason, earlier_note, later_note, detected_at })))
+            .collect()
+    }
+
+    /// Records a refused record (it is not kept).
+    pub async fn save_peer_refusal(
+        &self,
+        id: &str,
+        kind: &str,
+        origin_id: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let sql = insert(
+            "peer_refusals",
+            vec![
+                col("id", new_id()),
+                col("peer_id", id),
+                col("record_kind", kind),
+                col("origin_id", origin_id),
+                col("reason", reason),
+                col("refused_at", now_rfc3339()),
+            ],
+        );
+        sql.query().execute(&mut *tx).await?;
+        sqlx::query("UPDATE peers SET refused = refused + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The latest refusals first.
+    pub async fn peer_refusals(&self, id: &str, limit: i64) -> Result<Vec<PeerRefusal>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, peer_id, record_kind, origin_id, reason, refused_at FROM peer_refusals WHERE peer_id = $1 ORDER BY refused_at DESC, id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(read_row!(r, PeerRefusal { id, peer_id, record_kind, origin_id, reason, refused_at })))
+            .collect()
+    }
+
+    /// Of these records of one kind from a peer, the ids kept already.
+    pub async fn federated_ids(&self, peer: &str, kind: &str, ids: &[&str]) -> Result<HashSet<String>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut sql = Sql::new("SELECT origin_id FROM federated_records WHERE peer_id = ");
+        let p = sql.bind(peer);
+        let k = sql.bind(kind);
+        let list = sql.bind_list(ids.iter().copied());
+        sql.push(&format!("{p} AND record_kind = {k} AND origin_id IN {list}"));
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(r.try_get::<String, _>("origin_id")?)).collect()
+    }
+
+    /// Keeps verified records; a record kept already is left as it is. A record that supersedes
+    /// another of the same peer marks that one superseded. Returns how many were new.
+    pub async fn keep_federated(&self, records: &[NewFederatedRecord]) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let now = now_rfc3339();
+        let mut kept = 0;
+        for r in records {
+            let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
+            let done = sqlx::query(
+                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+            )
+            .bind(&r.peer_id)
+            .bind(&r.record_kind)
+            .bind(&r.origin_id)
+            .bind(&r.origin)
+            .bind(r.log_index as i64)
+            .bind(r.checkpoint_size as i64)
+            .bind(&r.stix_id)
+            .bind(&r.tlp)
+            .bind(r.community.clone())
+            .bind(body)
+            .bind(now.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                continue;
+            }
+            kept += 1;
+            if let Some(older) = r.body.get("supersedes").and_then(Value::as_str) {
+                sqlx::query(
+                    "UPDATE federated_records SET superseded_by = $1 WHERE peer_id = $2 AND record_kind = $3 AND origin_id = $4",
+                )
+                .bind(&r.origin_id)
+                .bind(&r.peer_id)
+                .bind(&r.record_kind)
+                .bind(older)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(first) = records.first() {
+            sqlx::query("UPDATE peers SET records = records + $1 WHERE id = $2")
+                .bind(kept as i64)
+                .bind(&first.peer_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    /// Received records the viewer may read, the latest first.
+    pub async fn federated_records(
+        &self,
+        viewer: &Viewer,
+        filter: &FederatedFilter,
+    ) -> Result<Vec<FederatedRecord>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM federated_records f WHERE "));
+        let visible = federated_visible(&mut sql, viewer);
+        sql.push(&visible);
+        if let Some(p) = &filter.peer {
+            let b = sql.bind(p.clone());
+            sql.push(&format!(" AND f.peer_id = {b}"));
+        }
+        if let Some(k) = &filter.kind {
+            let b = sql.bind(k.clone());
+            sql.push(&format!(" AND f.record_kind = {b}"));
+        }
+        let limit = sql.bind_int(filter.limit.clamp(1, 1000));
+        let offset = sql.bind_int(filter.offset.max(0));
+        sql.push(&format!(" ORDER BY f.received_at DESC, f.log_index DESC LIMIT {limit} OFFSET {offset}"));
+        sql.query().fetch_all(&self.pool).await?.iter().map(federated_from).collect()
+    }
+
+    /// One received record, if the viewer may read it.
+    pub async fn federated_record(
+        &self,
+        viewer: &Viewer,
+        peer: &str,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<FederatedRecord>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM federated_records f WHERE "));
+        let visible = federated_visible(&mut sql, viewer);
+        let (p, k, i) = (sql.bind(peer), sql.bind(kind), sql.bind(id));
+        sql.push(&format!("{visible} AND f.peer_id = {p} AND f.record_kind = {k} AND f.origin_id = {i}"));
+        sql.query().fetch_optional(&self.pool).await?.as_ref().map(federated_from).transpose()
+    }
+}
