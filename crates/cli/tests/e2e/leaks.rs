@@ -687,6 +687,9 @@ async fn every_list_filter_answers(s: TestServer) {
             "baseline" => "cis-ig1".into(),
             "cluster" => "no-such-cluster".into(),
             "cve" => CVE.into(),
+            "peer" => "peer-1".into(),
+            "type" => "incident".into(),
+            "offset" => "0".into(),
             other => panic!("no sample value for the documented filter `{other}`: add one here"),
         }
     };
