@@ -9,9 +9,9 @@ use crate::{Acting, App, AppError};
 use normwatch_core::federation::may_federate;
 use normwatch_core::{Right, Viewer};
 use normwatch_federation::{
-    Announced, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url, step, verify_record,
+    Announced, PeerClient, Step, check_consistency, checked_checkpoint, peer_url, seen, step, verify_record,
 };
-use normwatch_ledger::{Checkpoint, Hash, VerifierKey};
+use normwatch_ledger::{Checkpoint, VerifierKey};
 use normwatch_store::{
     FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
 };
@@ -62,19 +62,6 @@ pub struct SyncReport {
     /// Set when the peer's log forked: nothing was pulled, and sync stays stopped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fork: Option<String>,
-}
-
-fn hex_root(root: &Hash) -> String {
-    root.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn seen_of(peer: &PeerRecord) -> Option<Seen> {
-    let size = u64::try_from(peer.seen_size?).ok()?;
-    let bytes: Vec<u8> = (0..peer.seen_root.as_ref()?.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(peer.seen_root.as_ref()?.get(i..i + 2)?, 16).ok())
-        .collect::<Option<_>>()?;
-    Some(Seen { size, root: Hash::try_from(bytes).ok()? })
 }
 
 impl<S: Federation> App<'_, S> {
@@ -141,6 +128,17 @@ impl<S: Federation> App<'_, S> {
     }
 
     async fn sync(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
+        if peer.state != "active" {
+            // Stopped for good: nothing is fetched, and the sync that found the fork said so.
+            let fork = self.store.peer_forks(&peer.id).await?.pop().map(|f| f.reason);
+            let fork = fork.or_else(|| Some("the peer forked earlier".to_owned()));
+            return Ok(SyncReport {
+                peer: peer.id.clone(),
+                origin: peer.origin.clone(),
+                fork,
+                ..SyncReport::default()
+            });
+        }
         let result = self.sync_inner(peer).await;
         let error = match &result {
             Ok(r) => r.fork.as_ref().map(|f| format!("FORK: {f}")),
@@ -152,16 +150,13 @@ impl<S: Federation> App<'_, S> {
 
     async fn sync_inner(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
         let mut report = SyncReport { peer: peer.id.clone(), origin: peer.origin.clone(), ..SyncReport::default() };
-        if peer.state != "active" {
-            report.fork = peer.last_error.clone().or_else(|| Some("the peer forked earlier".to_owned()));
-            return Ok(report);
-        }
         let key = VerifierKey::parse(&peer.verifier_key)
             .map_err(|e| AppError::field("key", format!("the stored key of peer {} is damaged: {e}", peer.id)))?;
         let client = PeerClient::new(&peer.url, peer.token.clone())?;
         let note = client.checkpoint().await?;
-        let checkpoint = checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
-        let seen = seen_of(peer);
+        let (_, checkpoint) =
+            checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
+        let seen = peer.seen_note.as_deref().map(seen).transpose().map_err(|e| AppError::field("checkpoint", e))?;
         let fork = match step(seen.as_ref(), &checkpoint) {
             Err(reason) => Some(reason),
             Ok(Step::Grew { from }) => {
@@ -175,13 +170,13 @@ impl<S: Federation> App<'_, S> {
             report.fork = Some(reason);
             return Ok(report);
         }
-        self.store.save_peer_checkpoint(&peer.id, checkpoint.size, &hex_root(&checkpoint.root), &note).await?;
+        self.store.save_peer_checkpoint(&peer.id, &note).await?;
         report.checkpoint_size = checkpoint.size;
         for collection in client.collections().await? {
             let mut added_after = peer.cursors.get(&collection.id).cloned();
             let mut next: Option<String> = None;
             loop {
-                let page = client.objects(&collection.id, added_after.as_deref(), next.as_deref(), PAGE).await?;
+                let page = client.objects(&collection, added_after.as_deref(), next.as_deref(), PAGE).await?;
                 self.take(peer, &client, &checkpoint, collection.community.as_deref(), &page.records, &mut report)
                     .await?;
                 if let Some(last) = &page.last_added {

@@ -161,7 +161,7 @@ ports! {
         fn create_peer(&self, actor: &Actor, input: &NewPeer) -> PeerRecord;
         fn peers(&self) -> Vec<PeerRecord>;
         fn peer(&self, id: &str) -> Option<PeerRecord>;
-        fn save_peer_checkpoint(&self, id: &str, size: u64, root: &str, note: &str) -> ();
+        fn save_peer_checkpoint(&self, id: &str, note: &str) -> ();
         fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> ();
         fn finish_peer_sync(&self, id: &str, error: Option<&str>) -> ();
         fn save_peer_fork(&self, id: &str, reason: &str, earlier_note: Option<&str>, later_note: &str) -> ();
@@ -171,7 +171,6 @@ ports! {
         fn federated_ids(&self, peer: &str, kind: &str, ids: &[&str]) -> HashSet<String>;
         fn keep_federated(&self, records: &[NewFederatedRecord]) -> u64;
         fn federated_records(&self, viewer: &Viewer, filter: &FederatedFilter) -> Vec<FederatedRecord>;
-        fn federated_record(&self, viewer: &Viewer, peer: &str, kind: &str, id: &str) -> Option<FederatedRecord>;
     }
 
     /// Accounts, their passwords and their API tokens.

@@ -164,7 +164,7 @@ pub async fn sources(config: &Config, cmd: SourcesCommand) -> Result<ExitCode> {
 }
 
 /// A stored timestamp, to the second.
-fn short_time(v: Option<&str>) -> String {
+pub(crate) fn short_time(v: Option<&str>) -> String {
     v.map_or_else(|| "-".to_owned(), |t| t.get(..19).unwrap_or(t).replace('T', " "))
 }
 

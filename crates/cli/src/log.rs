@@ -4,16 +4,14 @@ use anyhow::{Context, Result, bail};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use normwatch_core::{RecordKind, Viewer};
 use normwatch_ledger::note::SignedNote;
-use normwatch_ledger::{
-    Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion,
-};
+use normwatch_ledger::{Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_inclusion};
 use normwatch_store::Store;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// A key given as text, or as the path of a file holding it.
-fn read_key(key: &str) -> Result<VerifierKey> {
+pub(crate) fn read_key(key: &str) -> Result<VerifierKey> {
     let text = if Path::new(key).is_file() {
         std::fs::read_to_string(key).with_context(|| format!("cannot read {key}"))?
     } else {
@@ -23,15 +21,9 @@ fn read_key(key: &str) -> Result<VerifierKey> {
         .with_context(|| "--key: not a verifier key (NAME+KEYID+BASE64, as `normwatch log key` prints)")
 }
 
-/// Parses a signed checkpoint and checks its signature by `key`.
+/// Parses a signed checkpoint and checks its signature by `key` (federation's check).
 pub fn checked_checkpoint(note_text: &str, key: &VerifierKey) -> Result<(SignedNote, Checkpoint)> {
-    let note = SignedNote::parse(note_text).context("the checkpoint is not a signed note")?;
-    note.verify(key).context("the checkpoint's signature does not verify with --key")?;
-    let checkpoint = Checkpoint::parse(&note.text).context("the signed note is not a checkpoint")?;
-    if checkpoint.origin != key.name {
-        bail!("the checkpoint is of log `{}`, the key of `{}`", checkpoint.origin, key.name);
-    }
-    Ok((note, checkpoint))
+    normwatch_federation::checked_checkpoint(note_text, key).map_err(anyhow::Error::msg)
 }
 
 fn hashes(value: &serde_json::Value, field: &str) -> Result<Vec<Hash>> {
@@ -189,57 +181,21 @@ pub async fn witness(
     key: &str,
 ) -> Result<(String, bool)> {
     let key = read_key(key)?;
-    let base = url.trim_end_matches('/');
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
-    let note_text = client
-        .get(format!("{base}/log/checkpoint"))
-        .send()
-        .await
-        .with_context(|| format!("cannot reach {base}/log/checkpoint"))?
-        .error_for_status()?
-        .text()
-        .await?;
-    let (mut note, checkpoint) = checked_checkpoint(&note_text, &key)?;
+    let peer = normwatch_federation::PeerClient::new(url, None)?;
+    let (mut note, checkpoint) = checked_checkpoint(&peer.checkpoint().await?, &key)?;
     let previous = store.witnessed(&checkpoint.origin).await?;
-    let mut first = true;
+    let first = previous.is_none();
     if let Some(prev) = previous {
-        first = false;
-        let prev_root: Hash =
-            hex::decode(&prev.root).ok().and_then(|b| b.try_into().ok()).context("stored witness state is damaged")?;
-        if checkpoint.size < prev.size {
-            bail!(
-                "FORK: log {} shrank from {} to {} leaves: it rolled back history it had signed",
-                checkpoint.origin,
-                prev.size,
-                checkpoint.size
-            );
-        }
-        if checkpoint.size == prev.size && checkpoint.root != prev_root {
-            bail!(
-                "FORK: log {} signed two different roots for size {}: {} and {}",
-                checkpoint.origin,
-                checkpoint.size,
-                B64.encode(prev_root),
-                B64.encode(checkpoint.root)
-            );
-        }
-        if checkpoint.size > prev.size {
-            let proof: serde_json::Value = client
-                .get(format!("{base}/log/proof/consistency?from={}&to={}", prev.size, checkpoint.size))
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await?;
-            verify_consistency(prev.size, checkpoint.size, &prev_root, &checkpoint.root, &hashes(&proof, "hashes")?)
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "FORK: log {} at size {} is not an extension of what it showed at size {}: {e}",
-                        checkpoint.origin,
-                        checkpoint.size,
-                        prev.size
-                    )
-                })?;
+        // The same continuity checks a follower makes (federation::verify).
+        let seen = normwatch_federation::seen(&prev.note).map_err(anyhow::Error::msg)?;
+        match normwatch_federation::step(Some(&seen), &checkpoint) {
+            Err(fork) => bail!("FORK: {fork}"),
+            Ok(normwatch_federation::Step::Grew { from }) => {
+                let proof = peer.consistency(from, checkpoint.size).await?;
+                normwatch_federation::check_consistency(&seen, &checkpoint, &proof)
+                    .map_err(|fork| anyhow::anyhow!("FORK: {fork}"))?;
+            }
+            Ok(_) => {}
         }
     }
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);

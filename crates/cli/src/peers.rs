@@ -1,7 +1,7 @@
 //! `normwatch peers`: following other observatories (federation) from the command line, as
 //! the local operator, through the same use cases the API calls. The background sync that
 //! `serve` runs is `poller::spawn_peer_sync`.
-use crate::collect::{app, operator, refused};
+use crate::collect::{app, operator, refused, short_time};
 use crate::config::Config;
 use crate::setup;
 use anyhow::{Context, Result};
@@ -72,7 +72,7 @@ fn print_peers(list: &[PeerRecord]) {
             p.seen_size.map_or_else(|| "-".to_owned(), |s| s.to_string()),
             p.records,
             p.refused,
-            p.last_sync_at.as_deref().map_or("-", |t| t.get(..19).unwrap_or(t)).replace('T', " "),
+            short_time(p.last_sync_at.as_deref()),
             p.last_error.as_deref().unwrap_or("-"),
         );
     }
@@ -86,10 +86,7 @@ pub async fn run(config: &Config, cmd: PeersCommand) -> Result<ExitCode> {
     let app = app(&instance, config);
     let result = match cmd {
         PeersCommand::Add { url, key, token_file } => {
-            let key = match std::path::Path::new(&key).is_file() {
-                true => std::fs::read_to_string(&key).with_context(|| format!("--key: cannot read {key}"))?,
-                false => key,
-            };
+            let key = crate::log::read_key(&key)?.encode();
             let token = match token_file {
                 Some(f) => Some(
                     std::fs::read_to_string(&f)

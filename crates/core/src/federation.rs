@@ -1,5 +1,6 @@
-//! Federation's domain rules: which log names may federate, and who follows peers.
-use crate::{FieldError, Right, Viewer};
+//! Federation's domain rules: which log names may federate (who follows peers is the right
+//! `ManagePeers`).
+use crate::FieldError;
 
 /// The log origin an instance has when none is configured. Two instances left at it would
 /// share one name, so a follower could not tell their checkpoints apart: it does not federate.
@@ -37,11 +38,6 @@ pub fn may_federate(own_origin: &str, peer_origin: &str) -> Result<(), FieldErro
         return Err(FieldError::new("key", format!("`{peer_origin}` is this instance's own log")));
     }
     Ok(())
-}
-
-/// Whether a viewer may see and manage the peers followed (editors and admins).
-pub fn may_manage_peers(viewer: &Viewer) -> bool {
-    viewer.role.is_some_and(|r| r.has(Right::ManagePeers))
 }
 
 #[cfg(test)]

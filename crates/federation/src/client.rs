@@ -35,6 +35,8 @@ pub struct Announced {
 pub struct PeerCollection {
     pub id: String,
     pub community: Option<String>,
+    /// `{api root}collections/{id}/objects/`, resolved once from the discovery document.
+    objects: String,
 }
 
 /// One page of a collection's objects, reduced to the records they carry.
@@ -184,7 +186,8 @@ impl PeerClient {
                 let id = c["id"].as_str()?.to_owned();
                 let title = c["title"].as_str().unwrap_or_default();
                 let community = title.split_once(" · community ").map(|(_, c)| c.trim().to_owned());
-                Some(PeerCollection { id, community })
+                let objects = format!("{root}collections/{id}/objects/");
+                Some(PeerCollection { id, community, objects })
             })
             .collect())
     }
@@ -192,13 +195,12 @@ impl PeerClient {
     /// One page of a collection's objects added after `added_after` (or from `next`).
     pub async fn objects(
         &self,
-        collection: &str,
+        collection: &PeerCollection,
         added_after: Option<&str>,
         next: Option<&str>,
         limit: usize,
     ) -> Result<ObjectPage, FederationError> {
-        let root = self.api_root().await?;
-        let mut path = format!("{root}collections/{collection}/objects/?limit={limit}");
+        let mut path = format!("{}?limit={limit}", collection.objects);
         if let Some(a) = added_after {
             path.push_str(&format!("&added_after={}", urlencode(a)));
         }

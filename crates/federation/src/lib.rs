@@ -8,7 +8,7 @@ pub mod client;
 pub mod verify;
 
 pub use client::{Announced, ObjectPage, PeerClient, PeerCollection, peer_url};
-pub use verify::{RecordProof, Seen, Step, check_consistency, checked_checkpoint, step, verify_record};
+pub use verify::{RecordProof, Seen, Step, check_consistency, checked_checkpoint, seen, step, verify_record};
 
 /// What can go wrong talking to a peer. A verification failure is not an error here: it is a
 /// verdict ([`verify`]) the caller records.

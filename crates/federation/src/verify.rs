@@ -6,15 +6,17 @@ use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, Hash, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion};
 use serde_json::Value;
 
-/// Parses a signed checkpoint and checks it is the pinned key's, for the key's log.
-pub fn checked_checkpoint(note_text: &str, key: &VerifierKey) -> Result<Checkpoint, String> {
+/// Parses a signed checkpoint and checks it is signed by `key`, for the key's log (a follower's
+/// pinned key, a witness's or an offline verifier's --key). The note comes back for cosigning.
+pub fn checked_checkpoint(note_text: &str, key: &VerifierKey) -> Result<(SignedNote, Checkpoint), String> {
     let note = SignedNote::parse(note_text).map_err(|e| format!("the checkpoint is not a signed note: {e}"))?;
-    note.verify(key).map_err(|e| format!("the checkpoint is not signed by the pinned key {}: {e}", key.name))?;
+    note.verify(key)
+        .map_err(|e| format!("the checkpoint's signature does not verify with the key of `{}`: {e}", key.name))?;
     let checkpoint = Checkpoint::parse(&note.text).map_err(|e| format!("the signed note is not a checkpoint: {e}"))?;
     if checkpoint.origin != key.name {
-        return Err(format!("the checkpoint is of log `{}`, the pinned key of `{}`", checkpoint.origin, key.name));
+        return Err(format!("the checkpoint is of log `{}`, the key of `{}`", checkpoint.origin, key.name));
     }
-    Ok(checkpoint)
+    Ok((note, checkpoint))
 }
 
 /// The last checkpoint seen from a peer.
@@ -22,6 +24,13 @@ pub fn checked_checkpoint(note_text: &str, key: &VerifierKey) -> Result<Checkpoi
 pub struct Seen {
     pub size: u64,
     pub root: Hash,
+}
+
+/// The last checkpoint seen, from the signed note kept when it was verified.
+pub fn seen(note: &str) -> Result<Seen, String> {
+    let note = SignedNote::parse(note).map_err(|e| format!("the kept checkpoint is damaged: {e}"))?;
+    let c = Checkpoint::parse(&note.text).map_err(|e| format!("the kept checkpoint is damaged: {e}"))?;
+    Ok(Seen { size: c.size, root: c.root })
 }
 
 /// How a new checkpoint stands to the last one seen.
@@ -129,7 +138,7 @@ mod tests {
         let key = InstanceKey::from_seed("a.example/normwatch", [1; 32]).expect("key");
         let recs = records(5);
         let (tree, note) = log_of(&recs, &key);
-        let checkpoint = checked_checkpoint(&note, &key.verifier()).expect("signed");
+        let (_, checkpoint) = checked_checkpoint(&note, &key.verifier()).expect("signed");
         let proof = RecordProof {
             kind: "incident".into(),
             index: 3,
@@ -151,22 +160,23 @@ mod tests {
         let key = InstanceKey::from_seed("a.example/normwatch", [1; 32]).expect("key");
         let other = InstanceKey::from_seed("a.example/normwatch", [2; 32]).expect("key");
         let (_, note) = log_of(&records(2), &other);
-        assert!(checked_checkpoint(&note, &key.verifier()).expect_err("refused").contains("pinned key"));
+        assert!(checked_checkpoint(&note, &key.verifier()).expect_err("refused").contains("does not verify"));
     }
 
     #[test]
     fn a_shrunk_log_or_a_second_root_for_one_size_is_a_fork_and_a_grown_one_needs_a_proof() {
         let key = InstanceKey::from_seed("a.example/normwatch", [1; 32]).expect("key");
-        let (tree, note) = log_of(&records(4), &key);
-        let four = checked_checkpoint(&note, &key.verifier()).expect("signed");
-        let seen = Seen { size: 4, root: four.root };
+        let (_, note) = log_of(&records(4), &key);
+        let (_, four) = checked_checkpoint(&note, &key.verifier()).expect("signed");
+        let seen = seen(&note).expect("kept");
+        assert_eq!(seen, Seen { size: 4, root: four.root });
         assert_eq!(step(None, &four), Ok(Step::First));
         assert_eq!(step(Some(&seen), &four), Ok(Step::Unchanged));
         let (_, other_note) = log_of(&records(4).into_iter().rev().collect::<Vec<_>>(), &key);
-        let forked = checked_checkpoint(&other_note, &key.verifier()).expect("signed");
+        let (_, forked) = checked_checkpoint(&other_note, &key.verifier()).expect("signed");
         assert!(step(Some(&seen), &forked).expect_err("fork").contains("two different roots"));
         let (big_tree, big_note) = log_of(&records(7), &key);
-        let seven = checked_checkpoint(&big_note, &key.verifier()).expect("signed");
+        let (_, seven) = checked_checkpoint(&big_note, &key.verifier()).expect("signed");
         assert_eq!(step(Some(&seen), &seven), Ok(Step::Grew { from: 4 }));
         assert!(step(Some(&Seen { size: 7, root: seven.root }), &four).expect_err("fork").contains("shrank"));
         let proof = big_tree.consistency_proof(4, 7).expect("proof");
@@ -175,9 +185,8 @@ mod tests {
         let mut rewritten = records(7);
         rewritten[1]["title"]["en"] = json!("rewritten");
         let (re_tree, re_note) = log_of(&rewritten, &key);
-        let re = checked_checkpoint(&re_note, &key.verifier()).expect("signed");
+        let (_, re) = checked_checkpoint(&re_note, &key.verifier()).expect("signed");
         let proof = re_tree.consistency_proof(4, 7).expect("proof");
         assert!(check_consistency(&seen, &re, &proof).is_err());
-        let _ = tree;
     }
 }

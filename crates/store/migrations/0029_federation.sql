@@ -12,19 +12,15 @@ CREATE TABLE peers (
     -- The API token of the account this instance reads as at the peer; never shown again.
     token           TEXT,
     state           TEXT NOT NULL CHECK (state IN ('active', 'forked')),
-    -- The last checkpoint seen and verified (size, hex root, signed note).
-    seen_size       BIGINT,
-    seen_root       TEXT,
+    -- The last checkpoint seen and verified, as the peer signed it (its size and root are read
+    -- from it: the next checkpoint must extend it).
     seen_note       TEXT,
     -- JSON: TAXII collection id -> the last date_added taken from it.
     cursors         TEXT NOT NULL,
-    records         BIGINT NOT NULL,
-    refused         BIGINT NOT NULL,
     last_sync_at    TEXT,
     last_error      TEXT,
     created_by      TEXT NOT NULL,
-    created_at      TEXT NOT NULL,
-    version         BIGINT NOT NULL
+    created_at      TEXT NOT NULL
 );
 CREATE UNIQUE INDEX peers_by_origin ON peers (origin);
 CREATE UNIQUE INDEX peers_by_url ON peers (url);

@@ -32,14 +32,15 @@ pub struct PeerRecord {
     pub verifier_key: String,
     /// `active`, or `forked` (sync stopped; the evidence is in its forks).
     pub state: String,
+    /// The size of the last checkpoint seen, read from `seen_note`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub seen_size: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seen_root: Option<String>,
+    pub seen_size: Option<u64>,
+    /// The last checkpoint seen and verified, as the peer signed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seen_note: Option<String>,
     /// The last `date_added` taken from each of the peer's TAXII collections.
     pub cursors: BTreeMap<String, String>,
+    /// Records kept from the peer, and records refused (counted, not kept as counters).
     pub records: i64,
     pub refused: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +52,6 @@ pub struct PeerRecord {
     pub token: Option<String>,
     pub created_by: String,
     pub created_at: String,
-    pub version: i64,
 }
 
 /// A fork: the peer showed a history that does not extend what it showed before.
@@ -122,12 +122,21 @@ pub struct FederatedFilter {
     pub offset: i64,
 }
 
-const PEER_COLUMNS: &str = "id, url, origin, verifier_key, token, state, seen_size, seen_root, seen_note, cursors, \
-    records, refused, last_sync_at, last_error, created_by, created_at, version";
+const PEER_COLUMNS: &str = "id, url, origin, verifier_key, token, state, seen_note, cursors, last_sync_at, \
+    last_error, created_by, created_at, \
+    (SELECT COUNT(*) FROM federated_records f WHERE f.peer_id = peers.id) AS records, \
+    (SELECT COUNT(*) FROM peer_refusals x WHERE x.peer_id = peers.id) AS refused";
+
+/// The tree size a stored checkpoint names (it was verified before it was kept).
+fn checkpoint_size(note: &str) -> Result<u64, StoreError> {
+    let text = normwatch_ledger::note::SignedNote::parse(note).map_err(|e| corrupt("peer checkpoint", e))?.text;
+    Ok(normwatch_ledger::Checkpoint::parse(&text).map_err(|e| corrupt("peer checkpoint", e))?.size)
+}
 
 fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
     let cursors: String = r.try_get("cursors")?;
     let token: Option<String> = r.try_get("token")?;
+    let seen_note: Option<String> = r.try_get("seen_note")?;
     Ok(read_row!(
         r,
         PeerRecord {
@@ -136,9 +145,8 @@ fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
             origin,
             verifier_key,
             state,
-            seen_size,
-            seen_root,
-            seen_note,
+            seen_size: seen_note.as_deref().map(checkpoint_size).transpose()?,
+            seen_note: seen_note,
             cursors: serde_json::from_str(&cursors).map_err(|e| corrupt("peer cursors", e))?,
             records,
             refused,
@@ -148,7 +156,6 @@ fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
             token: token,
             created_by,
             created_at,
-            version,
         }
     ))
 }
@@ -215,11 +222,8 @@ impl Store {
                 col("token", input.token.clone()),
                 col("state", "active"),
                 col("cursors", "{}"),
-                col("records", 0_i64),
-                col("refused", 0_i64),
                 col("created_by", actor.0.as_str()),
                 col("created_at", now.as_str()),
-                col("version", 1_i64),
             ],
         );
         sql.query().execute(&mut *tx).await?;
@@ -247,16 +251,8 @@ impl Store {
     }
 
     /// Keeps a verified checkpoint as the one the next must extend.
-    pub async fn save_peer_checkpoint(&self, id: &str, size: u64, root: &str, note: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE peers SET seen_size = $1, seen_root = $2, seen_note = $3, version = version + 1 WHERE id = $4",
-        )
-        .bind(size as i64)
-        .bind(root)
-        .bind(note)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+    pub async fn save_peer_checkpoint(&self, id: &str, note: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE peers SET seen_note = $1 WHERE id = $2").bind(note).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -306,11 +302,7 @@ impl Store {
             ],
         );
         sql.query().execute(&mut *tx).await?;
-        sqlx::query("UPDATE peers SET state = 'forked', last_error = $1, version = version + 1 WHERE id = $2")
-            .bind(format!("FORK: {reason}"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE peers SET state = 'forked' WHERE id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -335,7 +327,6 @@ impl Store {
         origin_id: &str,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
         let sql = insert(
             "peer_refusals",
             vec![
@@ -347,9 +338,7 @@ impl Store {
                 col("refused_at", now_rfc3339()),
             ],
         );
-        sql.query().execute(&mut *tx).await?;
-        sqlx::query("UPDATE peers SET refused = refused + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
+        sql.query().execute(&self.pool).await?;
         Ok(())
     }
 
@@ -422,13 +411,6 @@ impl Store {
                 .await?;
             }
         }
-        if let Some(first) = records.first() {
-            sqlx::query("UPDATE peers SET records = records + $1 WHERE id = $2")
-                .bind(kept as i64)
-                .bind(&first.peer_id)
-                .execute(&mut *tx)
-                .await?;
-        }
         tx.commit().await?;
         Ok(kept)
     }
@@ -454,20 +436,5 @@ impl Store {
         let offset = sql.bind_int(filter.offset.max(0));
         sql.push(&format!(" ORDER BY f.received_at DESC, f.log_index DESC LIMIT {limit} OFFSET {offset}"));
         sql.query().fetch_all(&self.pool).await?.iter().map(federated_from).collect()
-    }
-
-    /// One received record, if the viewer may read it.
-    pub async fn federated_record(
-        &self,
-        viewer: &Viewer,
-        peer: &str,
-        kind: &str,
-        id: &str,
-    ) -> Result<Option<FederatedRecord>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM federated_records f WHERE "));
-        let visible = federated_visible(&mut sql, viewer);
-        let (p, k, i) = (sql.bind(peer), sql.bind(kind), sql.bind(id));
-        sql.push(&format!("{visible} AND f.peer_id = {p} AND f.record_kind = {k} AND f.origin_id = {i}"));
-        sql.query().fetch_optional(&self.pool).await?.as_ref().map(federated_from).transpose()
     }
 }

@@ -55,6 +55,7 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     let b_received = report["received"].as_u64().expect("received");
     assert!(b_received > 1, "{report}");
     let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    assert_eq!((view["records"].as_u64(), view["refused"].as_u64()), (Some(b_received), Some(1)), "{view}");
     let refusal = &view["refusals"][0];
     assert_eq!(refusal["origin_id"], json!(ids[0]), "{view}");
     assert!(refusal["reason"].as_str().is_some_and(|r| r.contains("is not leaf")), "{view}");
@@ -131,13 +132,16 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     *proxy.checkpoint.lock().expect("lock") = None;
     let (_, still) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
     assert!(still["fork"].is_string() && still["received"] == 0, "{still}");
+    let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    let error = view["last_error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("FORK: ") && !error.starts_with("FORK: FORK"), "{view}");
 }
 
 #[tokio::test]
 async fn an_origin_comes_from_the_public_url() {
     let s = TestServer::start_with_env(Backend::Sqlite, &[("NORMWATCH_PUBLIC_URL", "https://obs.example.org/")]).await;
     assert!(verifier_key(&s).await.starts_with("obs.example.org/normwatch+"));
-    let (_, note) = (200, s.get("/log/checkpoint").await.text().await.expect("text"));
+    let note = s.get("/log/checkpoint").await.text().await.expect("text");
     assert!(note.starts_with("obs.example.org/normwatch\n"), "{note}");
 }
 

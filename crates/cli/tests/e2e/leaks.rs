@@ -398,8 +398,8 @@ async fn collected(s: &TestServer, admin: &Api) -> Vec<Rec> {
 async fn federated(s: &TestServer) -> Vec<Rec> {
     let now = "2024-05-01T00:00:00.000000Z";
     s.execute_sql(format!(
-        "INSERT INTO peers (id, url, origin, verifier_key, token, state, cursors, records, refused, created_by, created_at, version) \
-         VALUES ('peer-1', 'http://127.0.0.1:9/', 'peer.example/normwatch', 'peer.example/normwatch+00000000+AAAA', 'secret-QztokenZq', 'active', '{{}}', 0, 0, 'system', '{now}', 1)"
+        "INSERT INTO peers (id, url, origin, verifier_key, token, state, cursors, created_by, created_at) \
+         VALUES ('peer-1', 'http://127.0.0.1:9/', 'peer.example/normwatch', 'peer.example/normwatch+00000000+AAAA', 'secret-QztokenZq', 'active', '{{}}', 'system', '{now}')"
     ))
     .await;
     let mut out = Vec::new();

@@ -14,8 +14,8 @@ use normwatch_core::{FieldError, RecordKind};
 use normwatch_store::FederatedFilter;
 use serde_json::json;
 
-const DEFAULT_PAGE: i64 = 50;
-const MAX_PAGE: i64 = 1000;
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 1000;
 
 pub async fn add(
     State(state): State<AppState>,
@@ -49,17 +49,6 @@ pub async fn sync(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(Json(state.app().sync_peer(caller.acting(), &id).await?).into_response())
 }
 
-fn number(params: &Params, key: &str, default: i64, max: i64) -> Result<i64, ApiError> {
-    match params.one(key)? {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (0..=max).contains(n))
-            .ok_or_else(|| FieldError::new(key, format!("`{v}` is not a whole number from 0 to {max}")).into()),
-    }
-}
-
 /// Received records, the latest first, with their provenance.
 pub async fn records(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
     params.only(&["peer", "type", "limit", "offset"])?;
@@ -77,8 +66,15 @@ pub async fn records(State(state): State<AppState>, caller: Caller, params: Para
     let filter = FederatedFilter {
         peer: params.one("peer")?.map(str::to_owned),
         kind,
-        limit: number(&params, "limit", DEFAULT_PAGE, MAX_PAGE)?.max(1),
-        offset: number(&params, "offset", 0, i64::MAX)?,
+        limit: params.limit(MAX_PAGE, DEFAULT_PAGE)? as i64,
+        offset: match params.one("offset")? {
+            None => 0,
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| FieldError::new("offset", format!("`{v}` is not a whole number from 0")))?,
+        },
     };
     let list = state.app().federated_records(&caller.viewer(), &filter).await?;
     Ok(Json(json!({"count": list.len(), "records": list})).into_response())
