@@ -136,6 +136,8 @@ OPERATIONS = {
     "GET /peers/{id}": "CFQ",
     "POST /peers/{id}/sync": "CFV",
     "GET /federated-records": "CQ",
+    "POST /witnesses": "CFV",
+    "GET /witnesses": "Q",
     "GET /triage": "CFQ",
     "GET /triage/{id}": "CF",
     "POST /triage/{id}/promote": "CFVX",

@@ -5,13 +5,16 @@
 //! against that checkpoint verifies. The API, the portal, `normwatch peers` and the background
 //! sync under `serve` all call these.
 use crate::ports::Federation;
+use crate::witnesses::unix_now;
 use crate::{Acting, App, AppError};
 use normwatch_core::federation::may_federate;
 use normwatch_core::{Right, Viewer};
 use normwatch_federation::{
-    Announced, PeerClient, Step, check_consistency, checked_checkpoint, peer_url, seen, step, verify_record,
+    Announced, FederationError, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url, seen, step,
+    verify_record,
 };
-use normwatch_ledger::{Checkpoint, VerifierKey};
+use normwatch_ledger::note::SignedNote;
+use normwatch_ledger::{Checkpoint, InstanceKey, VerifierKey};
 use normwatch_store::{
     FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
 };
@@ -59,6 +62,11 @@ pub struct SyncReport {
     pub already: u64,
     /// Records that failed verification (not kept).
     pub refused: u64,
+    /// Whether the peer took our cosignature of its checkpoint.
+    pub cosigned: bool,
+    /// Why the peer did not take it (sync goes on: witnessing is the peer's gain).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cosignature_error: Option<String>,
     /// Set when the peer's log forked: nothing was pulled, and sync stays stopped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fork: Option<String>,
@@ -108,26 +116,26 @@ impl<S: Federation> App<'_, S> {
         Ok(self.store.federated_records(viewer, filter).await?)
     }
 
-    /// Syncs one peer now, for an editor.
-    pub async fn sync_peer(&self, who: Acting<'_>, id: &str) -> Result<SyncReport, AppError> {
+    /// Syncs one peer now, for an editor; `witness` is this instance's key, to cosign with.
+    pub async fn sync_peer(&self, who: Acting<'_>, id: &str, witness: &InstanceKey) -> Result<SyncReport, AppError> {
         self.require_peers(who)?;
         let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
-        self.sync(&peer).await
+        self.sync(&peer, witness).await
     }
 
     /// Syncs every peer that has not forked (the background sync under `serve`). A peer that
     /// fails is reported in its own result; the others go on.
-    pub async fn sync_peers(&self) -> Result<Vec<Result<SyncReport, AppError>>, AppError> {
+    pub async fn sync_peers(&self, witness: &InstanceKey) -> Result<Vec<Result<SyncReport, AppError>>, AppError> {
         let mut out = Vec::new();
         for peer in self.store.peers().await? {
             if peer.state == "active" {
-                out.push(self.sync(&peer).await);
+                out.push(self.sync(&peer, witness).await);
             }
         }
         Ok(out)
     }
 
-    async fn sync(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
+    async fn sync(&self, peer: &PeerRecord, witness: &InstanceKey) -> Result<SyncReport, AppError> {
         if peer.state != "active" {
             // Stopped for good: nothing is fetched, and the sync that found the fork said so.
             let fork = self.store.peer_forks(&peer.id).await?.pop().map(|f| f.reason);
@@ -139,7 +147,7 @@ impl<S: Federation> App<'_, S> {
                 ..SyncReport::default()
             });
         }
-        let result = self.sync_inner(peer).await;
+        let result = self.sync_inner(peer, witness).await;
         let error = match &result {
             Ok(r) => r.fork.as_ref().map(|f| format!("FORK: {f}")),
             Err(e) => Some(e.to_string()),
@@ -148,13 +156,13 @@ impl<S: Federation> App<'_, S> {
         result
     }
 
-    async fn sync_inner(&self, peer: &PeerRecord) -> Result<SyncReport, AppError> {
+    async fn sync_inner(&self, peer: &PeerRecord, witness: &InstanceKey) -> Result<SyncReport, AppError> {
         let mut report = SyncReport { peer: peer.id.clone(), origin: peer.origin.clone(), ..SyncReport::default() };
         let key = VerifierKey::parse(&peer.verifier_key)
             .map_err(|e| AppError::field("key", format!("the stored key of peer {} is damaged: {e}", peer.id)))?;
         let client = PeerClient::new(&peer.url, peer.token.clone())?;
         let note = client.checkpoint().await?;
-        let (_, checkpoint) =
+        let (signed, checkpoint) =
             checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
         let seen = peer.seen_note.as_deref().map(seen).transpose().map_err(|e| AppError::field("checkpoint", e))?;
         let fork = match step(seen.as_ref(), &checkpoint) {
@@ -165,13 +173,18 @@ impl<S: Federation> App<'_, S> {
             }
             Ok(Step::First | Step::Unchanged) => None,
         };
-        if let Some(reason) = fork {
-            self.store.save_peer_fork(&peer.id, &reason, peer.seen_note.as_deref(), &note).await?;
+        let fork = match fork {
+            Some(reason) => Some((reason, peer.seen_note.clone())),
+            None => self.compare_with_witnesses(peer, &client, &key, &checkpoint).await?,
+        };
+        if let Some((reason, earlier)) = fork {
+            self.store.save_peer_fork(&peer.id, &reason, earlier.as_deref(), &note).await?;
             report.fork = Some(reason);
             return Ok(report);
         }
         self.store.save_peer_checkpoint(&peer.id, &note).await?;
         report.checkpoint_size = checkpoint.size;
+        self.cosign(&client, &key, signed, &checkpoint, witness, &mut report).await?;
         for collection in client.collections().await? {
             let mut added_after = peer.cursors.get(&collection.id).cloned();
             let mut next: Option<String> = None;
@@ -190,6 +203,68 @@ impl<S: Federation> App<'_, S> {
             }
         }
         Ok(report)
+    }
+
+    /// Cosigns the peer's checkpoint (only the log's own signature and ours, C2SP
+    /// tlog-cosignature), keeps it as what we witnessed of that log (served at /log/witnessed for
+    /// others to compare), and sends it to the peer.
+    async fn cosign(
+        &self,
+        client: &PeerClient,
+        key: &VerifierKey,
+        mut note: SignedNote,
+        checkpoint: &Checkpoint,
+        witness: &InstanceKey,
+        report: &mut SyncReport,
+    ) -> Result<(), AppError> {
+        let id = key.key_id();
+        note.signatures.retain(|s| s.name == key.name && s.key_id == id);
+        note.cosign(witness, unix_now());
+        let text = note.to_text();
+        self.store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &text).await?;
+        match client.post_cosignature(&text).await {
+            Ok(()) => report.cosigned = true,
+            Err(e) => report.cosignature_error = Some(e.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Compares the peer's checkpoint with what the other peers we follow, as witnesses, last
+    /// saw of the same log (their /log/witnessed, signed by the key we pinned): a log that shows
+    /// one of them another history is a fork. Returns the reason and the witness's note.
+    async fn compare_with_witnesses(
+        &self,
+        peer: &PeerRecord,
+        client: &PeerClient,
+        key: &VerifierKey,
+        ours: &Checkpoint,
+    ) -> Result<Option<(String, Option<String>)>, AppError> {
+        for other in self.store.peers().await? {
+            if other.id == peer.id || other.state != "active" {
+                continue;
+            }
+            // A witness that cannot be reached now is asked again next time: silence is no fork.
+            let Ok(views) = PeerClient::new(&other.url, other.token.clone()) else { continue };
+            let Ok(views) = views.witnessed().await else { continue };
+            for (_, note) in views.into_iter().filter(|(origin, _)| *origin == peer.origin) {
+                // Only a note the log signed is evidence against it.
+                let Ok((_, theirs)) = checked_checkpoint(&note, key) else { continue };
+                let (small, large) = if theirs.size <= ours.size { (&theirs, ours) } else { (ours, &theirs) };
+                let seen = Seen { size: small.size, root: small.root };
+                let reason = match step(Some(&seen), large) {
+                    Err(reason) => Some(reason),
+                    Ok(Step::Grew { from }) => {
+                        let proof = client.consistency(from, large.size).await?;
+                        check_consistency(&seen, large, &proof).err()
+                    }
+                    Ok(_) => None,
+                };
+                if let Some(reason) = reason {
+                    return Ok(Some((format!("{reason} (what it showed witness {})", other.origin), Some(note))));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Verifies and keeps the records of one page that are not kept yet.
@@ -226,7 +301,18 @@ impl<S: Federation> App<'_, S> {
         for (a, proof) in proofs {
             // A record published after the checkpoint has no proof in it yet: the cursor stays
             // before this page and the next sync, with a newer checkpoint, takes it.
-            let proof = proof?;
+            let proof = match proof {
+                Ok(p) => p,
+                // The peer announces it but its log has no leaf of it we may read: it will not
+                // have one later either, so it is refused rather than holding the cursor back.
+                Err(FederationError::Status { status: 404, body, .. }) => {
+                    report.refused += 1;
+                    let reason = format!("announced over TAXII but the peer's log has no leaf of it: {body}");
+                    self.store.save_peer_refusal(&peer.id, a.kind.as_str(), &a.id, &reason).await?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             match verify_record(a.kind.as_str(), &a.id, &proof, checkpoint) {
                 Ok(()) => {
                     let tlp = proof.record.get("tlp").and_then(|v| v.as_str()).unwrap_or("clear").to_owned();

@@ -19,6 +19,7 @@ pub mod ports;
 pub mod stakeholder_records;
 pub mod statements;
 pub mod vep;
+pub mod witnesses;
 
 pub use acting::Acting;
 pub use adoption::MatrixQuery;

@@ -26,7 +26,8 @@ use normwatch_store::{
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
 use normwatch_store::{
-    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+    Cosignature, FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+    StoredCheckpoint, WitnessRecord, WitnessedLog,
 };
 use normwatch_store::{FindingCount, IncidentPage, LatestFinding};
 use std::collections::{HashMap, HashSet};
@@ -171,6 +172,13 @@ ports! {
         fn federated_ids(&self, peer: &str, kind: &str, ids: &[&str]) -> HashSet<String>;
         fn keep_federated(&self, records: &[NewFederatedRecord]) -> u64;
         fn federated_records(&self, viewer: &Viewer, filter: &FederatedFilter) -> Vec<FederatedRecord>;
+        fn add_witness(&self, actor: &Actor, verifier_key: &str, name: &str) -> bool;
+        fn witnesses(&self) -> Vec<WitnessRecord>;
+        fn checkpoint_at(&self, size: u64) -> Option<StoredCheckpoint>;
+        fn save_cosignature(&self, size: u64, verifier_key: &str, line: &str, signed_at: u64) -> ();
+        fn cosignatures(&self, size: u64) -> Vec<Cosignature>;
+        fn witnessed_logs(&self) -> Vec<WitnessedLog>;
+        fn save_witnessed(&self, origin: &str, size: u64, root: &normwatch_ledger::Hash, note: &str) -> ();
     }
 
     /// Accounts, their passwords and their API tokens.

@@ -31,16 +31,26 @@ pub enum Command {
     Norms(NormsCommand),
     /// Prove offline that a record is in the transparency log: RECORD is the file from
     /// /log/proof/inclusion?record=TYPE/ID, CHECKPOINT a signed checkpoint from /log/checkpoint,
-    /// and --key the log's verifier key. Exits 1 when the proof fails.
+    /// and --key the log's verifier key. With --witness, the checkpoint must also carry the
+    /// cosignatures of --quorum of those witnesses (others saw the same tree). Exits 1 when the
+    /// proof or the quorum fails.
     Verify {
         /// The record and its inclusion proof (JSON from /log/proof/inclusion?record=TYPE/ID).
         record: PathBuf,
-        /// The signed checkpoint to check against (text from /log/checkpoint).
+        /// The signed checkpoint to check against (text from /log/checkpoint; ?size=N for the
+        /// size of the proof).
         #[arg(long, value_name = "FILE")]
         checkpoint: PathBuf,
         /// The log's verifier key (NAME+KEYID+BASE64), or a file holding it.
         #[arg(long, value_name = "KEY")]
         key: String,
+        /// A witness you trust (its verifier key as its `normwatch log key` prints it, or a file
+        /// holding it); give --witness once per witness.
+        #[arg(long = "witness", value_name = "KEY")]
+        witnesses: Vec<String>,
+        /// How many of the --witness keys must have cosigned the checkpoint [default: all].
+        #[arg(long, value_name = "K", requires = "witnesses")]
+        quorum: Option<usize>,
     },
     /// The transparency log: its key, an audit of the stored log, witnessing other logs.
     #[command(subcommand)]
@@ -254,6 +264,26 @@ pub enum LogCommand {
         /// That log's verifier key (NAME+KEYID+BASE64), or a file holding it.
         #[arg(long, value_name = "KEY")]
         key: String,
+    },
+    /// The witnesses this log knows: their cosignatures of its checkpoints are accepted (POST
+    /// /log/cosignatures) and served with them. The peers this instance follows are witnesses
+    /// too.
+    #[command(subcommand)]
+    Witnesses(WitnessesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WitnessesCommand {
+    /// Know a witness by its key, as its `normwatch log key` prints it (or a file holding it).
+    Add {
+        /// The witness's verifier key (NAME+KEYID+BASE64), or a file holding it.
+        key: String,
+    },
+    /// List the witnesses known: name, cosigner key, and whether added here or a peer followed.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -38,12 +38,44 @@ fn hashes(value: &serde_json::Value, field: &str) -> Result<Vec<Hash>> {
         .collect()
 }
 
-/// `normwatch verify`: is this record in the log the checkpoint commits to?
-pub fn verify(record_file: &Path, checkpoint_file: &Path, key: &str) -> Result<ExitCode> {
+/// `normwatch verify`: is this record in the log the checkpoint commits to, and (with
+/// witnesses) did `quorum` of them cosign that checkpoint?
+pub fn verify(
+    record_file: &Path,
+    checkpoint_file: &Path,
+    key: &str,
+    witnesses: &[String],
+    quorum: Option<usize>,
+) -> Result<ExitCode> {
     let key = read_key(key)?;
+    let witnesses =
+        witnesses.iter().map(|w| read_key(w).with_context(|| format!("--witness {w}"))).collect::<Result<Vec<_>>>()?;
+    let quorum = quorum.unwrap_or(witnesses.len());
+    if quorum > witnesses.len() {
+        bail!("--quorum {quorum} is more than the {} --witness key(s) given", witnesses.len());
+    }
     let note = std::fs::read_to_string(checkpoint_file)
         .with_context(|| format!("cannot read {}", checkpoint_file.display()))?;
-    let (_, checkpoint) = checked_checkpoint(&note, &key)?;
+    let (signed, checkpoint) = checked_checkpoint(&note, &key)?;
+    if !witnesses.is_empty() {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let (good, bad) = normwatch_federation::cosignatures(&signed, &witnesses, now);
+        let names: Vec<&str> = good.iter().map(|g| g.name.as_str()).collect();
+        for b in &bad {
+            eprintln!("bad cosignature: {b}");
+        }
+        if good.len() < quorum {
+            eprintln!(
+                "FAILED: the checkpoint of log {} at size {} carries {} of the {quorum} witness cosignature(s) required{}: fetch a checkpoint the witnesses have cosigned (/log/checkpoint?size=N)",
+                checkpoint.origin,
+                checkpoint.size,
+                good.len(),
+                if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("witnessed by {} of {} ({}), {quorum} required", good.len(), witnesses.len(), names.join(", "));
+    }
     let text =
         std::fs::read_to_string(record_file).with_context(|| format!("cannot read {}", record_file.display()))?;
     let bundle: serde_json::Value =
@@ -199,10 +231,49 @@ pub async fn witness(
         }
     }
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let id = key.key_id();
+    note.signatures.retain(|s| s.name == key.name && s.key_id == id);
     note.cosign(witness_key, now);
     let cosigned = note.to_text();
     store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &cosigned).await?;
+    // The log keeps and serves our cosignature if it knows us as a witness; if not, it says so.
+    match peer.post_cosignature(&cosigned).await {
+        Ok(()) => eprintln!("cosignature sent to {url}: the log serves it with this checkpoint"),
+        Err(e) => eprintln!("cosignature kept here, not taken by the log: {e}"),
+    }
     Ok((cosigned, first))
+}
+
+/// `normwatch log witnesses add|list`, through the use cases the API calls.
+pub async fn witnesses(
+    instance: &crate::setup::Instance,
+    config: &crate::config::Config,
+    cmd: crate::commands::WitnessesCommand,
+) -> Result<ExitCode> {
+    use crate::commands::WitnessesCommand;
+    let account = crate::collect::operator();
+    let who = normwatch_app::Acting::new(Some(&account), &[]);
+    let app = crate::collect::app(instance, config);
+    match cmd {
+        WitnessesCommand::Add { key } => {
+            let key = read_key(&key)?.encode();
+            let w = app.add_witness(who, instance.key.name(), &key).await.map_err(crate::collect::refused)?;
+            println!("{}", w.verifier_key);
+            eprintln!("{} is a known witness: its cosignatures of this log's checkpoints are kept and served", w.name);
+        }
+        WitnessesCommand::List { json } => {
+            let list = app.known_witnesses().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for w in &list {
+                    println!("{:<32}  {:<6}  {}", w.name, w.source, w.verifier_key);
+                }
+                eprintln!("{} witness(es)", list.len());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A rescoped piece of evidence as it was when logged: published, at the marking the audit

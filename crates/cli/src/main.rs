@@ -77,7 +77,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             setup::init_logging(&config.log, true);
             norms(&config, cmd).await
         }
-        Command::Verify { record, checkpoint, key } => log::verify(&record, &checkpoint, &key),
+        Command::Verify { record, checkpoint, key, witnesses, quorum } => {
+            log::verify(&record, &checkpoint, &key, &witnesses, quorum)
+        }
         Command::Keygen { file } => statement::keygen(&file),
         Command::Sign { key, statement: file } => statement::sign(&key, &file),
         Command::Statement(StatementCommand::Verify { file }) => statement::verify(&file),
@@ -262,6 +264,7 @@ async fn log_command(config: &Config, cmd: LogCommand) -> Result<ExitCode> {
             }
             Err(e) => return Err(e),
         },
+        LogCommand::Witnesses(cmd) => log::witnesses(&instance, config, cmd).await?,
     };
     instance.store.close().await;
     Ok(code)

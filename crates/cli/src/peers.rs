@@ -51,8 +51,17 @@ fn report_line(r: &SyncReport) -> String {
     match &r.fork {
         Some(f) => format!("{}: FORK: {f}; sync stopped, both checkpoints kept", r.origin),
         None => format!(
-            "{}: checkpoint size {}, {} received, {} kept already, {} refused",
-            r.origin, r.checkpoint_size, r.received, r.already, r.refused
+            "{}: checkpoint size {}, {} received, {} kept already, {} refused; {}",
+            r.origin,
+            r.checkpoint_size,
+            r.received,
+            r.already,
+            r.refused,
+            match &r.cosignature_error {
+                None if r.cosigned => "cosigned".to_owned(),
+                None => "not cosigned".to_owned(),
+                Some(e) => format!("our cosignature was not taken: {e}"),
+            }
         ),
     }
 }
@@ -109,7 +118,7 @@ pub async fn run(config: &Config, cmd: PeersCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        PeersCommand::Sync { id: Some(id) } => match app.sync_peer(who, &id).await {
+        PeersCommand::Sync { id: Some(id) } => match app.sync_peer(who, &id, &instance.key).await {
             Ok(r) => {
                 println!("{}", report_line(&r));
                 Ok(if r.fork.is_some() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -121,7 +130,7 @@ pub async fn run(config: &Config, cmd: PeersCommand) -> Result<ExitCode> {
         },
         PeersCommand::Sync { id: None } => {
             let mut ok = true;
-            let results = app.sync_peers().await?;
+            let results = app.sync_peers(&instance.key).await?;
             for r in &results {
                 match r {
                     Ok(r) => {

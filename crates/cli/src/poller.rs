@@ -86,7 +86,7 @@ pub fn spawn_peer_sync(
         periodically(every.min(Duration::from_secs(3)), every, stop, || {
             let state = state.clone();
             async move {
-                let results = match state.app().sync_peers().await {
+                let results = match state.app().sync_peers(state.log.key()).await {
                     Ok(results) => results,
                     Err(e) => return tracing::error!(error = %e, "peer sync failed"),
                 };

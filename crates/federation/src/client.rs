@@ -131,6 +131,38 @@ impl PeerClient {
             .map_err(|e| FederationError::Unreachable { url, reason: e.to_string() })
     }
 
+    /// Sends the peer our cosignature of its checkpoint (`note` is its signed checkpoint with our
+    /// cosignature line added); the peer serves it with that checkpoint from then on.
+    pub async fn post_cosignature(&self, note: &str) -> Result<(), FederationError> {
+        let url = format!("{}/log/cosignatures", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(note.to_owned())
+            .send()
+            .await
+            .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+        let status = response.status();
+        if !status.is_success() {
+            let body: String = response.text().await.unwrap_or_default().chars().take(300).collect();
+            return Err(FederationError::Status { url, status: status.as_u16(), body });
+        }
+        Ok(())
+    }
+
+    /// What the peer, as a witness, last checked and cosigned of each log it follows or
+    /// witnesses: origin and signed checkpoint (`/log/witnessed`).
+    pub async fn witnessed(&self) -> Result<Vec<(String, String)>, FederationError> {
+        let (value, _) = self.json("/log/witnessed", "application/json").await?;
+        Ok(value["logs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| Some((l["origin"].as_str()?.to_owned(), l["note"].as_str()?.to_owned())))
+            .collect())
+    }
+
     /// A consistency proof between two of the peer's tree sizes.
     pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, FederationError> {
         let path = format!("/log/proof/consistency?from={from}&to={to}");

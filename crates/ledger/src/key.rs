@@ -79,6 +79,12 @@ impl VerifierKey {
         format!("{}+{}+{}", self.name, hex(&self.key_id()), B64.encode(bytes))
     }
 
+    /// The same key as a witness's (cosignatures, type 0x04): an instance witnesses with its log
+    /// key, so the verifier key it publishes names its witness key too.
+    pub fn as_cosigner(&self) -> VerifierKey {
+        VerifierKey { name: self.name.clone(), alg: ALG_COSIGNATURE, key: self.key }
+    }
+
     pub fn parse(text: &str) -> Result<VerifierKey, KeyError> {
         let mut parts = text.trim().splitn(3, '+');
         let (Some(name), Some(id), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
@@ -210,6 +216,8 @@ mod tests {
         let v = VerifierKey::parse(&key.encode_verifier()).expect("parses");
         assert_eq!(v, key.verifier());
         let cosigner = key.cosigner_verifier();
+        assert_eq!(v.as_cosigner(), cosigner);
+        assert_eq!(cosigner.as_cosigner(), cosigner);
         assert_ne!(cosigner.key_id(), v.key_id(), "the type byte is part of the id");
         assert_eq!(VerifierKey::parse(&cosigner.encode()), Ok(cosigner));
         let other = InstanceKey::from_seed("example.com/log", [4; 32]).expect("valid").encode_verifier();

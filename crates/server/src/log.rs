@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use normwatch_core::{FieldError, RecordKind};
 use normwatch_ledger::note::SignedNote;
@@ -39,6 +39,11 @@ impl TransparencyLog {
 
     pub fn origin(&self) -> &str {
         self.key.name()
+    }
+
+    /// The instance's key: it signs our checkpoints and cosigns the peers' we witness.
+    pub fn key(&self) -> &InstanceKey {
+        &self.key
     }
 
     /// Brings the in-memory tree up to the stored log (other processes may have appended).
@@ -86,6 +91,8 @@ impl TransparencyLog {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/checkpoint", get(checkpoint))
+        .route("/cosignatures", post(cosignatures))
+        .route("/witnessed", get(witnessed))
         .route("/entries", get(entries))
         .route("/proof/inclusion", get(inclusion))
         .route("/proof/consistency", get(consistency))
@@ -104,14 +111,47 @@ fn b64(hashes: &[normwatch_ledger::Hash]) -> Vec<String> {
     hashes.iter().map(|h| B64.encode(h)).collect()
 }
 
-/// The latest checkpoint, as a C2SP signed note (text/plain).
+/// The latest checkpoint (or the one of `size`), as a C2SP signed note (text/plain), with the
+/// cosignatures of the witnesses that sent them.
 async fn checkpoint(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let (_, note) = state.log.checkpoint(&state.store).await?;
+    params.only(&["size"])?;
+    let (size, note) = match number(&params, "size")? {
+        None => state.log.checkpoint(&state.store).await?,
+        Some(size) => {
+            let c = state.store.checkpoint_at(size).await?;
+            let c = c.ok_or(ApiError::NotFound { kind: "checkpoint of size", id: size.to_string() })?;
+            (c.size, c.note)
+        }
+    };
+    let note = state.app().with_cosignatures(size, &note).await?;
     let mut r = note.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(r)
+}
+
+/// A witness sends its cosignature of one of our checkpoints: the signed checkpoint with its
+/// cosignature line added (text/plain). Known witnesses only; the signature is the credential.
+async fn cosignatures(
+    State(state): State<AppState>,
+    params: Params,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let body = std::str::from_utf8(&body).map_err(|_| {
+        FieldError::new("checkpoint", "the body is not UTF-8 text: send the cosigned note as text/plain")
+    })?;
+    let got = state.app().receive_cosignature(body).await?;
+    let list: Vec<_> = got.iter().map(|c| json!({"witness": c.name, "signed_at": c.signed_at})).collect();
+    Ok(Json(json!({"accepted": list})).into_response())
+}
+
+/// What this instance last checked and cosigned of each log it follows or witnesses, for
+/// anyone comparing views of a log (a log showing two histories is caught that way).
+async fn witnessed(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let logs = state.store.witnessed_logs().await?;
+    Ok(Json(json!({"count": logs.len(), "logs": logs})).into_response())
 }
 
 async fn entries(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {

@@ -378,9 +378,13 @@ impl Store {
         let mut kept = 0;
         for r in records {
             let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
+            let supersedes = r.body.get("supersedes").and_then(Value::as_str);
+            // A correction that arrived first (its page came earlier) marks this one at once.
             let done = sqlx::query(
-                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at, supersedes, superseded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+                 (SELECT MIN(n.origin_id) FROM federated_records n WHERE n.peer_id = $1 AND n.record_kind = $2 AND n.supersedes = $3)) \
+                 ON CONFLICT DO NOTHING",
             )
             .bind(&r.peer_id)
             .bind(&r.record_kind)
@@ -393,13 +397,14 @@ impl Store {
             .bind(r.community.clone())
             .bind(body)
             .bind(now.as_str())
+            .bind(supersedes)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
                 continue;
             }
             kept += 1;
-            if let Some(older) = r.body.get("supersedes").and_then(Value::as_str) {
+            if let Some(older) = supersedes {
                 sqlx::query(
                     "UPDATE federated_records SET superseded_by = $1 WHERE peer_id = $2 AND record_kind = $3 AND origin_id = $4",
                 )

@@ -34,6 +34,7 @@ mod statements;
 mod stix;
 mod tables;
 mod vep;
+mod witnesses;
 
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -66,6 +67,7 @@ pub use stix::{
     timestamp_key,
 };
 pub use vep::VepBoard;
+pub use witnesses::{Cosignature, WitnessRecord, WitnessedLog};
 
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -165,6 +165,15 @@ impl Store {
         row.as_ref().map(checkpoint_from).transpose()
     }
 
+    /// One of this instance's own checkpoints, by tree size.
+    pub async fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let row = sqlx::query("SELECT size, root, note FROM log_checkpoints WHERE size = $1")
+            .bind(size as i64)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(checkpoint_from).transpose()
+    }
+
     /// Keeps a signed checkpoint (a second signer of the same size keeps the first one).
     pub async fn save_checkpoint(&self, size: u64, root: &Hash, note: &str) -> Result<(), StoreError> {
         let mut sql = Sql::new("INSERT INTO log_checkpoints (size, root, note, created_at) VALUES (");

@@ -108,6 +108,8 @@ mod tests {
         (Backend::Postgres, 27, "36e288883896a355"),
         (Backend::Sqlite, 28, "804591a1242f8bc1"),
         (Backend::Postgres, 28, "2dd09d36d26d03cf"),
+        (Backend::Sqlite, 29, "6c87a147fcc8a1ef"),
+        (Backend::Postgres, 29, "6c87a147fcc8a1ef"),
     ];
 
     #[test]

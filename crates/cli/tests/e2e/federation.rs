@@ -33,6 +33,17 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
         ids.push(id);
     }
 
+    // A knows B and C as witnesses: B through the API, C from the command line.
+    let (b_key, c_key) = (verifier_key(&b).await, verifier_key(&c).await);
+    let (st, w) = roles.editor.post("/api/v1/witnesses", &json!({"key": b_key})).await;
+    assert_eq!((st, w["name"].as_str()), (201, Some("b.example/normwatch")), "{w}");
+    let (st, w) = roles.editor.post("/api/v1/witnesses", &json!({"key": a_key})).await;
+    assert_eq!((st, w["errors"][0]["field"].as_str()), (422, Some("key")), "a log is not its own witness: {w}");
+    let out = a.cli(&["log", "witnesses", "add", &c_key]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, known) = Api::anonymous(&a).get("/api/v1/witnesses").await;
+    assert_eq!(known["count"], 2, "{known}");
+
     // The default log name does not federate: a follower left at it is refused, naming the fix.
     let plain = TestServer::start(sqlite).await;
     let (st, p) = admin(&plain).await.post("/api/v1/peers", &json!({"url": a.url, "key": a_key})).await;
@@ -52,6 +63,10 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     assert_eq!(st, 200, "{report}");
     // A's published records are its incidents and the positions its catalogue seeds.
     assert_eq!(report["refused"].as_u64(), Some(1), "{report}");
+    assert_eq!(report["cosigned"], true, "B cosigned A's checkpoint and A took it: {report}");
+    let b_view = b.get("/log/witnessed").await.json::<Value>().await.expect("json");
+    assert_eq!(b_view["logs"][0]["origin"], "a.example/normwatch", "{b_view}");
+    assert!(b_view["logs"][0]["note"].as_str().is_some_and(|n| n.contains("— b.example/normwatch ")), "{b_view}");
     let b_received = report["received"].as_u64().expect("received");
     assert!(b_received > 1, "{report}");
     let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
@@ -79,7 +94,6 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     let out = c.cli(&["peers", "add", &a.url, "--key", &a_key, "--token-file", token_file.to_str().expect("path")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let c_peer_a = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    let b_key = verifier_key(&b).await;
     let out = c.cli(&["peers", "add", &b.url, "--key", &b_key]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = c.cli(&["peers", "sync"]);
@@ -95,6 +109,42 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
         "{printed}"
     );
     let c_admin = admin(&c).await;
+    assert!(printed.contains("a.example/normwatch: checkpoint size") && printed.contains("; cosigned"), "{printed}");
+
+    // A's checkpoint now carries B's and C's cosignatures, and a verifier can require both.
+    let note = a.get("/log/checkpoint").await.text().await.expect("text");
+    assert!(note.contains("\n— b.example/normwatch ") && note.contains("\n— c.example/normwatch "), "{note}");
+    let proof = a.get(&format!("/log/proof/inclusion?record=incident/{}", ids[1])).await.text().await.expect("proof");
+    let (proof_file, note_file) = (c.dir().join("proof.json"), c.dir().join("checkpoint.txt"));
+    std::fs::write(&proof_file, proof).expect("proof file");
+    std::fs::write(&note_file, &note).expect("checkpoint file");
+    let (pf, nf) = (proof_file.to_str().expect("path"), note_file.to_str().expect("path"));
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", pf, "--checkpoint", nf, "--key", &a_key];
+        args.extend_from_slice(extra);
+        c.cli(&args)
+    };
+    let out = verify(&["--witness", &b_key, "--witness", &c_key]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("witnessed by 2 of 2"), "{out:?}");
+    let stranger = verifier_key(&plain).await;
+    let out = verify(&["--witness", &b_key, "--witness", &stranger, "--quorum", "2"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("carries 1 of the 2"), "{out:?}");
+    // A cosignature by a witness A does not know is refused, naming the fix; a checkpoint A never
+    // signed too.
+    let mut unknown = normwatch_ledger::note::SignedNote::parse(&note).expect("note");
+    unknown.signatures.truncate(1);
+    unknown.cosign(&normwatch_ledger::InstanceKey::from_seed("x.example/w", [9; 32]).expect("key"), 1);
+    let r = reqwest::Client::new()
+        .post(format!("{}/log/cosignatures", a.url))
+        .body(unknown.to_text())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.expect("body").contains("normwatch log witnesses add"));
+
     // B's own records (its seeded positions) come from B; A's incidents once, from A, never
     // through B.
     let (_, all) = c_admin.get("/api/v1/federated-records?type=incident").await;
@@ -135,6 +185,63 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
     let error = view["last_error"].as_str().unwrap_or_default();
     assert!(error.starts_with("FORK: ") && !error.starts_with("FORK: FORK"), "{view}");
+}
+
+/// A shows B (through a proxy) another tree of the size it shows everyone else. B, seeing A for
+/// the first time, cannot tell; C, following A and B, compares A's checkpoint with what B
+/// witnessed of A and stops following A, keeping both signed checkpoints.
+#[tokio::test]
+async fn a_log_that_shows_a_witness_another_history_is_caught() {
+    let (a, b, c) =
+        (start(Backend::Sqlite, "a").await, start(Backend::Sqlite, "b").await, start(Backend::Sqlite, "c").await);
+    let a_key = verifier_key(&a).await;
+    let real = a.get("/log/checkpoint").await.text().await.expect("checkpoint");
+    let size =
+        normwatch_ledger::Checkpoint::parse(&normwatch_ledger::note::SignedNote::parse(&real).expect("note").text)
+            .expect("checkpoint")
+            .size;
+    assert!(size > 0, "A's catalogue seeds published positions");
+    let text = std::fs::read_to_string(a.data_dir.join("keys/log.key")).expect("A's key");
+    let key = normwatch_ledger::InstanceKey::parse_private(text.trim()).expect("key");
+    let forged =
+        normwatch_ledger::Checkpoint { origin: key.name().to_owned(), size, root: [7; 32], extensions: vec![] };
+    let proxy = Proxy::start(&a.url, "-").await;
+    *proxy.checkpoint.lock().expect("lock") =
+        Some(normwatch_ledger::note::SignedNote::sign(&forged.to_text(), &key).to_text());
+
+    let b_admin = admin(&b).await;
+    let (_, peer) = b_admin.post("/api/v1/peers", &json!({"url": proxy.url, "key": a_key})).await;
+    let b_peer = peer["id"].as_str().expect("id").to_owned();
+    let (st, report) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!(st, 200, "{report}");
+    // Nothing verifies against the forged root, and A does not take a cosignature of a
+    // checkpoint it never signed.
+    assert_eq!((report["received"].as_u64(), report["cosigned"].as_bool()), (Some(0), Some(false)), "{report}");
+    assert!(
+        report["cosignature_error"].as_str().is_some_and(|e| e.contains("not a checkpoint this log signed")),
+        "{report}"
+    );
+
+    let c_admin = admin(&c).await;
+    let (_, c_a) = c_admin.post("/api/v1/peers", &json!({"url": a.url, "key": a_key})).await;
+    let b_key = verifier_key(&b).await;
+    let (st, _) = c_admin.post("/api/v1/peers", &json!({"url": b.url, "key": b_key})).await;
+    assert_eq!(st, 201);
+    let c_a = c_a["id"].as_str().expect("id").to_owned();
+    let (st, report) = c_admin.post(&format!("/api/v1/peers/{c_a}/sync"), &json!({})).await;
+    assert_eq!(st, 200, "{report}");
+    let fork = report["fork"].as_str().unwrap_or_default();
+    assert!(fork.contains("two different roots") && fork.contains("witness b.example/normwatch"), "{report}");
+    assert_eq!(report["received"], 0, "{report}");
+    let (_, view) = c_admin.get(&format!("/api/v1/peers/{c_a}")).await;
+    assert_eq!(view["state"], "forked", "{view}");
+    let kept = &view["forks"][0];
+    assert!(kept["earlier_note"].as_str().is_some_and(|n| n.contains("— b.example/normwatch ")), "{view}");
+    assert_eq!(kept["later_note"].as_str(), Some(real.as_str()), "{view}");
+    // The fork is reported on C's /log page.
+    let page = c.get("/log?lang=en").await.text().await.expect("page");
+    let table = page.split_once("id=\"log-forks\"").map(|(_, t)| t).unwrap_or_default();
+    assert!(table.contains("a.example/normwatch") && table.contains("witness b.example/normwatch"), "{page}");
 }
 
 #[tokio::test]
@@ -200,15 +307,22 @@ impl Proxy {
     }
 }
 
-async fn forward(State(p): State<ProxyState>, OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Response {
+async fn forward(
+    State(p): State<ProxyState>,
+    OriginalUri(uri): OriginalUri,
+    method: axum::http::Method,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let path = uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
     if uri.path() == "/log/checkpoint"
         && let Some(note) = p.checkpoint.lock().expect("lock").clone()
     {
         return Response::new(Body::from(note));
     }
-    let mut request = reqwest::Client::new().get(format!("{}{path}", p.upstream));
-    for name in ["authorization", "accept"] {
+    let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("method");
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", p.upstream)).body(body.to_vec());
+    for name in ["authorization", "accept", "content-type"] {
         if let Some(v) = headers.get(name) {
             request = request.header(name, v.clone());
         }

@@ -124,6 +124,7 @@ pub fn routes() -> Router<AppState> {
         .route("/peers/{id}", get(peers::one))
         .route("/peers/{id}/sync", post(peers::sync))
         .route("/federated-records", get(peers::records))
+        .route("/witnesses", post(peers::add_witness).get(peers::witnesses))
 }
 
 /// Every (method, path) the API serves under `/api/v1`, read off its router; the OpenAPI test

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use normwatch_app::PeerInput;
+use normwatch_app::witnesses::WitnessInput;
 use normwatch_core::{FieldError, RecordKind};
 use normwatch_store::FederatedFilter;
 use serde_json::json;
@@ -46,7 +47,25 @@ pub async fn one(
 }
 
 pub async fn sync(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
-    Ok(Json(state.app().sync_peer(caller.acting(), &id).await?).into_response())
+    Ok(Json(state.app().sync_peer(caller.acting(), &id, state.log.key()).await?).into_response())
+}
+
+/// The witnesses this log knows (public: a verifier picks its k of n among them).
+pub async fn witnesses(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let list = state.app().known_witnesses().await?;
+    Ok(Json(json!({"count": list.len(), "witnesses": list})).into_response())
+}
+
+pub async fn add_witness(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<JsonBody<WitnessInput>, ApiError>,
+) -> Result<Response, ApiError> {
+    caller.signed_in()?;
+    let JsonBody(input) = body?;
+    let witness = state.app().add_witness(caller.acting(), state.log.origin(), &input.key).await?;
+    Ok(created(&witness, "/api/v1/witnesses".to_owned()))
 }
 
 /// Received records, the latest first, with their provenance.

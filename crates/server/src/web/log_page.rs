@@ -37,6 +37,23 @@ struct Words {
     ep_record: &'static str,
     ep_consistency: &'static str,
     more: &'static str,
+    witnesses: &'static str,
+    witnesses_intro: &'static str,
+    no_witnesses: &'static str,
+    witness_name: &'static str,
+    witness_source: &'static str,
+    source_added: &'static str,
+    source_peer: &'static str,
+    step_witness: &'static str,
+    forks: &'static str,
+    forks_intro: &'static str,
+    no_forks: &'static str,
+    fork_log: &'static str,
+    fork_reason: &'static str,
+    fork_when: &'static str,
+    fork_evidence: &'static str,
+    ep_cosignatures: &'static str,
+    ep_witnessed: &'static str,
 }
 
 const JA: Words = Words {
@@ -65,6 +82,23 @@ const JA: Words = Words {
     ep_record: "記録（読む権限がある場合）とその包含証明。normwatch verify にそのまま渡せる",
     ep_consistency: "二つの大きさの間の整合性証明",
     more: "詳しくはリポジトリの docs/transparency-log.md を参照。",
+    witnesses: "証人（witness）",
+    witnesses_intro: "このログが知っている証人。証人は各自の見たチェックポイントが以前のものと整合することを確かめて副署（C2SP tlog-cosignature）し、このログに送り返す。上のチェックポイントには受け取った副署が付いている。このインスタンスがフォローするピアも証人になる。",
+    no_witnesses: "まだ証人はいない（運営者は `normwatch log witnesses add KEY` で加える）。",
+    witness_name: "名前",
+    witness_source: "由来",
+    source_added: "運営者が追加",
+    source_peer: "フォローしているピア",
+    step_witness: "信頼する証人の検証鍵を --witness で渡すと、そのうち --quorum 人がこのチェックポイントに副署していることも確かめる（同じ木を他者も見たということ）。",
+    forks: "フォローしているログで見つかった分岐",
+    forks_intro: "同じ大きさに二つの根を署名した、あるいは以前に見せた履歴を伸ばしたものではない履歴を見せたログ。このインスタンスはそのログの同期を止め、証拠として両方の署名済みチェックポイントを保存している。",
+    no_forks: "分岐は見つかっていない。",
+    fork_log: "ログ",
+    fork_reason: "理由",
+    fork_when: "検出日時",
+    fork_evidence: "証拠（二つの署名済みチェックポイント）",
+    ep_cosignatures: "証人が副署を送る（副署を加えたチェックポイントのテキスト）",
+    ep_witnessed: "このインスタンスが証人として最後に確かめた、他のログのチェックポイント",
 };
 
 const EN: Words = Words {
@@ -93,6 +127,23 @@ const EN: Words = Words {
     ep_record: "the record (if you may read it) with its proof, ready for normwatch verify",
     ep_consistency: "a consistency proof between two sizes",
     more: "See docs/transparency-log.md in the repository for the details.",
+    witnesses: "Witnesses",
+    witnesses_intro: "The witnesses this log knows. A witness checks that the checkpoint it sees extends the ones it saw before, cosigns it (C2SP tlog-cosignature) and sends the cosignature back; the checkpoint above carries the cosignatures received. The peers this instance follows are witnesses too.",
+    no_witnesses: "No witness yet (operators add one with `normwatch log witnesses add KEY`).",
+    witness_name: "Name",
+    witness_source: "Known as",
+    source_added: "added by the operators",
+    source_peer: "a peer this instance follows",
+    step_witness: "Give the verifier keys of witnesses you trust with --witness, and it also checks that --quorum of them cosigned this checkpoint (others saw the same tree).",
+    forks: "Forks found in the logs this instance follows",
+    forks_intro: "A log that signed two roots for one size, or showed a history that does not extend the one it showed before. This instance stopped syncing it and keeps both signed checkpoints as the evidence.",
+    no_forks: "No fork found.",
+    fork_log: "Log",
+    fork_reason: "Why",
+    fork_when: "Found",
+    fork_evidence: "Evidence (the two signed checkpoints)",
+    ep_cosignatures: "a witness sends its cosignature (the checkpoint text with its cosignature added)",
+    ep_witnessed: "the checkpoints of other logs this instance last checked as a witness",
 };
 
 fn words(l: Lang) -> &'static Words {
@@ -114,6 +165,10 @@ pub async fn page_log(State(state): State<AppState>, v: Visit) -> Result<Markup,
     let page = v.page("/log")?;
     let (l, w) = (page.lang, words(page.lang));
     let (size, note) = state.log.checkpoint(&state.store).await.map_err(failure(l))?;
+    let app = state.app();
+    let note = app.with_cosignatures(size, &note).await.map_err(failure(l))?;
+    let witnesses = app.known_witnesses().await.map_err(failure(l))?;
+    let forks = app.forks_found().await.map_err(failure(l))?;
     let origin = state.log.origin().to_owned();
     let key = state.instance.verifier_key.clone();
     let base = base_url(&state, &v.headers);
@@ -143,14 +198,61 @@ pub async fn page_log(State(state): State<AppState>, v: Visit) -> Result<Markup,
             li { (w.step_verify)
                 pre { "normwatch verify record.json --checkpoint checkpoint.txt --key normwatch.key" }
                 (w.step_result)
+                p { (w.step_witness) }
+                pre { "normwatch verify record.json --checkpoint checkpoint.txt --key normwatch.key --witness W1.key --witness W2.key --quorum 1" }
             }
             li { (w.step_grow) pre { "curl -s '" (base) "/log/proof/consistency?from=OLD_SIZE&to=" (size) "'" } }
+        }
+        h2 #witnesses { (w.witnesses) }
+        p { (w.witnesses_intro) }
+        @if witnesses.is_empty() {
+            p { (w.no_witnesses) }
+        } @else {
+            table #log-witnesses {
+                thead { tr { th { (w.witness_name) } th { (w.witness_source) } th { (w.key) } } }
+                tbody {
+                    @for wi in &witnesses {
+                        tr {
+                            td { code { (wi.name) } }
+                            td { (if wi.source == "peer" { w.source_peer } else { w.source_added }) }
+                            td { code.key { (wi.verifier_key) } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 #forks { (w.forks) }
+        p { (w.forks_intro) }
+        @if forks.is_empty() {
+            p #no-forks { (w.no_forks) }
+        } @else {
+            table #log-forks {
+                thead { tr { th { (w.fork_log) } th { (w.fork_reason) } th { (w.fork_when) } th { (w.fork_evidence) } } }
+                tbody {
+                    @for f in &forks {
+                        tr {
+                            td { code { (f.origin) } }
+                            td { (f.reason) }
+                            td { time { (f.detected_at) } }
+                            td {
+                                details {
+                                    summary { (w.fork_evidence) }
+                                    @if let Some(e) = &f.earlier_note { pre.checkpoint { (e) } }
+                                    pre.checkpoint { (f.later_note) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         h2 #endpoints { (w.endpoints) }
         table #log-endpoints {
             thead { tr { th { (w.endpoint) } th { (w.what) } } }
             tbody {
-                tr { td { a href="/log/checkpoint" { code { "GET /log/checkpoint" } } } td { (w.ep_checkpoint) } }
+                tr { td { a href="/log/checkpoint" { code { "GET /log/checkpoint?size=" } } } td { (w.ep_checkpoint) } }
+                tr { td { code { "POST /log/cosignatures" } } td { (w.ep_cosignatures) } }
+                tr { td { a href="/log/witnessed" { code { "GET /log/witnessed" } } } td { (w.ep_witnessed) } }
                 tr { td { a href=(entries) { code { "GET /log/entries?start=&end=" } } } td { (w.ep_entries) } }
                 tr { td { @if size > 0 { a href="/log/proof/inclusion?index=0" { code { "GET /log/proof/inclusion?index=&size=" } } } @else { code { "GET /log/proof/inclusion?index=&size=" } } } td { (w.ep_inclusion) } }
                 tr { td { code { "GET /log/proof/inclusion?record=TYPE/ID" } } td { (w.ep_record) } }
