@@ -120,8 +120,8 @@ impl<S: Federation> App<'_, S> {
         })?;
         let known: Vec<VerifierKey> =
             self.known_witnesses().await?.iter().filter_map(|w| VerifierKey::parse(&w.verifier_key).ok()).collect();
-        let got = received_cosignatures(posted, &own, &known, unix_now())
-            .map_err(|e| AppError::field("checkpoint", e))?;
+        let got =
+            received_cosignatures(posted, &own, &known, unix_now()).map_err(|e| AppError::field("checkpoint", e))?;
         for c in &got {
             self.store.save_cosignature(size, &c.witness, &c.line, c.signed_at).await?;
         }

@@ -205,7 +205,7 @@ async fn a_log_that_shows_a_witness_another_history_is_caught() {
     let key = normwatch_ledger::InstanceKey::parse_private(text.trim()).expect("key");
     let forged =
         normwatch_ledger::Checkpoint { origin: key.name().to_owned(), size, root: [7; 32], extensions: vec![] };
-    let proxy = Proxy::start(&a.url, "-").await;
+    let proxy = Proxy::start(&a.url, "").await;
     *proxy.checkpoint.lock().expect("lock") =
         Some(normwatch_ledger::note::SignedNote::sign(&forged.to_text(), &key).to_text());
 
@@ -244,6 +244,52 @@ async fn a_log_that_shows_a_witness_another_history_is_caught() {
     assert!(table.contains("a.example/normwatch") && table.contains("witness b.example/normwatch"), "{page}");
 }
 
+/// A is killed (SIGKILL) while B is fetching its records' proofs: that sync fails, naming the
+/// peer; the next one, once A is back, takes every record exactly once.
+#[tokio::test]
+async fn a_peer_killed_mid_sync_resumes_without_loss_or_duplicates() {
+    let mut a = start(Backend::Sqlite, "a").await;
+    let b = start(Backend::Postgres, "b").await;
+    let a_key = verifier_key(&a).await;
+    let (_, objects) = Api::anonymous(&a).get("/api/v1/positions").await;
+    let published = objects["count"].as_u64().expect("count");
+    assert!(published > 40, "A's catalogue seeds enough published positions: {objects}");
+    let proxy = Proxy::start(&a.url, "").await;
+    proxy.hold.at.store(20, std::sync::atomic::Ordering::SeqCst);
+    let b_admin = admin(&b).await;
+    let (_, peer) = b_admin.post("/api/v1/peers", &json!({"url": proxy.url, "key": a_key})).await;
+    let b_peer = peer["id"].as_str().expect("id").to_owned();
+
+    let sync = {
+        let (url, token) = (b.url.clone(), b_admin.token.clone().expect("token"));
+        let path = format!("{url}/api/v1/peers/{b_peer}/sync");
+        tokio::spawn(async move { reqwest::Client::new().post(path).bearer_auth(token).send().await.expect("sync") })
+    };
+    proxy.hold.reached.notified().await;
+    a.kill_and_restart();
+    *proxy.upstream.lock().expect("lock") = a.url.trim_end_matches('/').to_owned();
+    proxy.hold.at.store(0, std::sync::atomic::Ordering::SeqCst);
+    proxy.hold.go.add_permits(10_000);
+    let failed = sync.await.expect("task");
+    assert_eq!(failed.status(), 502, "the sync that lost its peer fails");
+    let problem: Value = failed.json().await.expect("problem");
+    assert!(problem["detail"].as_str().is_some_and(|d| d.contains("the peer is gone")), "{problem}");
+    let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    assert!(view["last_error"].as_str().is_some_and(|e| e.contains("502")), "{view}");
+
+    let (st, report) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!(st, 200, "{report}");
+    assert_eq!(report["refused"], 0, "{report}");
+    let (_, again) = b_admin.post(&format!("/api/v1/peers/{b_peer}/sync"), &json!({})).await;
+    assert_eq!((again["received"].as_u64(), again["refused"].as_u64()), (Some(0), Some(0)), "{again}");
+    let (_, kept) = b_admin.get("/api/v1/federated-records?type=position&limit=1000").await;
+    let ids: std::collections::HashSet<&str> =
+        kept["records"].as_array().expect("list").iter().filter_map(|r| r["origin_id"].as_str()).collect();
+    assert_eq!((kept["count"].as_u64(), ids.len() as u64), (Some(published), published), "{kept}");
+    let (_, view) = b_admin.get(&format!("/api/v1/peers/{b_peer}")).await;
+    assert!(view["last_error"].is_null(), "{view}");
+}
+
 #[tokio::test]
 async fn an_origin_comes_from_the_public_url() {
     let s = TestServer::start_with_env(Backend::Sqlite, &[("NORMWATCH_PUBLIC_URL", "https://obs.example.org/")]).await;
@@ -280,30 +326,51 @@ fn incident(title: &str, tlp: &str) -> Value {
 }
 
 /// A man in the middle on loopback: passes requests to the peer, alters the record in the
-/// inclusion proof of `tamper`, and answers `/log/checkpoint` with `checkpoint` when set.
+/// inclusion proof of `tamper` (none when empty), answers `/log/checkpoint` with `checkpoint` when set, and, when
+/// told to, holds the inclusion-proof requests from the `n`th on until released.
 struct Proxy {
     url: String,
     checkpoint: Arc<Mutex<Option<String>>>,
+    upstream: Arc<Mutex<String>>,
+    hold: Arc<Hold>,
+}
+
+/// Where the proxy holds requests: after `at` inclusion proofs it notifies `reached` and waits
+/// for `go`.
+struct Hold {
+    at: std::sync::atomic::AtomicUsize,
+    seen: std::sync::atomic::AtomicUsize,
+    reached: tokio::sync::Notify,
+    go: tokio::sync::Semaphore,
 }
 
 #[derive(Clone)]
 struct ProxyState {
-    upstream: String,
+    upstream: Arc<Mutex<String>>,
     tamper: String,
     checkpoint: Arc<Mutex<Option<String>>>,
+    hold: Arc<Hold>,
 }
 
 impl Proxy {
     async fn start(upstream: &str, tamper: &str) -> Proxy {
         let checkpoint = Arc::new(Mutex::new(None));
+        let upstream = Arc::new(Mutex::new(upstream.trim_end_matches('/').to_owned()));
+        let hold = Arc::new(Hold {
+            at: 0.into(),
+            seen: 0.into(),
+            reached: tokio::sync::Notify::new(),
+            go: tokio::sync::Semaphore::new(0),
+        });
         let state = ProxyState {
-            upstream: upstream.trim_end_matches('/').to_owned(),
+            upstream: upstream.clone(),
             tamper: tamper.to_owned(),
             checkpoint: checkpoint.clone(),
+            hold: hold.clone(),
         };
         let app = axum::Router::new().fallback(forward).with_state(state);
         let addr = crate::collect::serve(app).await;
-        Proxy { url: format!("http://{addr}"), checkpoint }
+        Proxy { url: format!("http://{addr}"), checkpoint, upstream, hold }
     }
 }
 
@@ -314,20 +381,35 @@ async fn forward(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
+    use std::sync::atomic::Ordering;
     let path = uri.path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
     if uri.path() == "/log/checkpoint"
         && let Some(note) = p.checkpoint.lock().expect("lock").clone()
     {
         return Response::new(Body::from(note));
     }
+    // The peer as it is when the request arrives (a held request goes to it even if it died).
+    let upstream = p.upstream.lock().expect("lock").clone();
+    let at = p.hold.at.load(Ordering::SeqCst);
+    if uri.path() == "/log/proof/inclusion" && at > 0 && p.hold.seen.fetch_add(1, Ordering::SeqCst) + 1 >= at {
+        p.hold.reached.notify_one();
+        let _permit = p.hold.go.acquire().await.expect("semaphore");
+    }
     let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).expect("method");
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", p.upstream)).body(body.to_vec());
+    let mut request = reqwest::Client::new().request(method, format!("{upstream}{path}")).body(body.to_vec());
     for name in ["authorization", "accept", "content-type"] {
         if let Some(v) = headers.get(name) {
             request = request.header(name, v.clone());
         }
     }
-    let upstream = request.send().await.expect("upstream");
+    let upstream = match request.send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let mut gone = Response::new(Body::from(format!("the peer is gone: {e}")));
+            *gone.status_mut() = StatusCode::BAD_GATEWAY;
+            return gone;
+        }
+    };
     let status = StatusCode::from_u16(upstream.status().as_u16()).expect("status");
     let kept: Vec<(String, String)> = upstream
         .headers()
@@ -336,7 +418,7 @@ async fn forward(
         .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
         .collect();
     let mut body = upstream.text().await.expect("body");
-    if uri.path() == "/log/proof/inclusion" && path.contains(&p.tamper) {
+    if uri.path() == "/log/proof/inclusion" && !p.tamper.is_empty() && path.contains(&p.tamper) {
         let mut v: Value = serde_json::from_str(&body).expect("proof");
         v["record"]["title"]["en"] = json!("Something else happened");
         body = v.to_string();
