@@ -136,6 +136,8 @@ OPERATIONS = {
     "GET /peers/{id}": "CFQ",
     "POST /peers/{id}/sync": "CFV",
     "GET /federated-records": "CQ",
+    "GET /federated-records/{peer}/{kind}/{id}": "CQ",
+    "POST /federated-records/{peer}/incident/{id}/adopt": "CFVX",
     "POST /witnesses": "CFV",
     "GET /witnesses": "Q",
     "GET /triage": "CFQ",

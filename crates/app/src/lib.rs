@@ -10,6 +10,7 @@ pub mod capacity;
 pub mod collect;
 mod error;
 pub mod evidence;
+pub mod federated;
 pub mod federation;
 pub mod figure_cache;
 pub mod ledger;

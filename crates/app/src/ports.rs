@@ -67,6 +67,7 @@ ports! {
     /// Reading one ledger record as a viewer may see it.
     trait LedgerRead: Send Sync {
         fn ledger_record<T: LedgerKind>(&self, viewer: &Viewer, id: &str) -> Option<LedgerRecord<T>>;
+        fn incidents_from_origin(&self, viewer: &Viewer, dataset: &str, origin_id: &str) -> Vec<String>;
     }
 
     /// The life of a ledger record: filed, revised as a draft, submitted, reviewed, published,

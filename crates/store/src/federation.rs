@@ -111,6 +111,8 @@ pub struct FederatedRecord {
     pub received_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
+    /// The base URL of the peer it came from (where its log and the record are).
+    pub peer_url: String,
 }
 
 /// Which received records to list.
@@ -118,6 +120,8 @@ pub struct FederatedRecord {
 pub struct FederatedFilter {
     pub peer: Option<String>,
     pub kind: Option<String>,
+    /// One record, by its id at the origin.
+    pub origin_id: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -161,7 +165,7 @@ fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
 }
 
 const RECORD_COLUMNS: &str = "peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, \
-    community, body, received_at, superseded_by";
+    community, body, received_at, superseded_by, (SELECT p.url FROM peers p WHERE p.id = f.peer_id) AS peer_url";
 
 fn federated_from(r: &AnyRow) -> Result<FederatedRecord, StoreError> {
     let body: String = r.try_get("body")?;
@@ -180,6 +184,7 @@ fn federated_from(r: &AnyRow) -> Result<FederatedRecord, StoreError> {
             record: serde_json::from_str(&body).map_err(|e| corrupt("federated record", e))?,
             received_at,
             superseded_by,
+            peer_url,
         }
     ))
 }
@@ -436,6 +441,10 @@ impl Store {
         if let Some(k) = &filter.kind {
             let b = sql.bind(k.clone());
             sql.push(&format!(" AND f.record_kind = {b}"));
+        }
+        if let Some(id) = &filter.origin_id {
+            let b = sql.bind(id.clone());
+            sql.push(&format!(" AND f.origin_id = {b}"));
         }
         let limit = sql.bind_int(filter.limit.clamp(1, 1000));
         let offset = sql.bind_int(filter.offset.max(0));

@@ -35,6 +35,33 @@ axe.run(document, { resultTypes: ['violations'] })
   .catch(e => done([{ rule: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
 "#;
 
+/// The peer of the record received from another observatory that the seed writes.
+const FEDERATED_PEER: &str = "peer-a11y";
+
+/// A record received from a peer, written as a sync keeps it (the sync itself is federation's
+/// test): its page is a portal page too.
+async fn federated_record(s: &TestServer) -> String {
+    let now = "2024-05-01T00:00:00.000000Z";
+    s.execute_sql(format!(
+        "INSERT INTO peers (id, url, origin, verifier_key, state, cursors, created_by, created_at) \
+         VALUES ('{FEDERATED_PEER}', 'https://peer.example', 'peer.example/normwatch', 'peer.example/normwatch+00000000+AAAA', 'forked', '{{}}', 'system', '{now}')"
+    ))
+    .await;
+    s.execute_sql(format!(
+        "INSERT INTO peer_forks (id, peer_id, reason, earlier_note, later_note, detected_at) \
+         VALUES ('fork-a11y', '{FEDERATED_PEER}', 'log peer.example/normwatch signed two different roots for size 3', 'a', 'b', '{now}')"
+    ))
+    .await;
+    let body = json!({"id": "fed-a11y", "tlp": "clear", "status": "published",
+                      "title": {"ja": "港湾への攻撃", "en": "Attack on a port"}});
+    s.execute_sql(format!(
+        "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, body, received_at) \
+         VALUES ('{FEDERATED_PEER}', 'incident', 'fed-a11y', 'peer.example/normwatch', 2, 3, 'incident--a11y', 'clear', '{body}', '{now}')"
+    ))
+    .await;
+    "fed-a11y".to_owned()
+}
+
 /// The portal's pages: the router's GET routes that are not the API, TAXII, the log's machine
 /// endpoints or files, with each `{parameter}` filled with a record that exists.
 fn portal_pages(fill: &[(&str, String)]) -> Vec<String> {
@@ -49,6 +76,9 @@ fn portal_pages(fill: &[(&str, String)]) -> Vec<String> {
             if path.starts_with(prefix) && path.contains("{id}") {
                 path = path.replacen("{id}", value, 1);
             }
+        }
+        if path.starts_with("/federated/") {
+            path = path.replace("{peer}", FEDERATED_PEER).replace("{kind}", "incident");
         }
         path = path
             .replace("{board}", &fill.iter().find(|(p, _)| *p == "/vep/").map(|(_, v)| v.clone()).unwrap_or_default());
@@ -158,6 +188,7 @@ async fn every_portal_page_has_no_serious_accessibility_violation(s: TestServer,
         ("/stakeholders/", "acme".to_owned()),
         ("/vulnerabilities/", vulnerability),
         ("/vep/", "jp-vep".to_owned()),
+        ("/federated/", federated_record(&s).await),
     ];
     let pages = portal_pages(&fill);
     assert!(pages.len() >= 30, "{pages:?}");

@@ -154,6 +154,34 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     let (_, open) = Api::anonymous(&c).get("/api/v1/federated-records?type=incident").await;
     assert_eq!(open["count"], 2, "{open}");
     assert!(!open.to_string().contains("QzamberZq"), "{open}");
+    // C's analysts take A's incident into their own ledger to assess it: a draft of C's, marked
+    // as A marked it, with where it came from; once only.
+    let adopt = format!("/api/v1/federated-records/{c_peer_a}/incident/{}/adopt", ids[1]);
+    let (st, draft) = c_admin.post(&adopt, &json!({})).await;
+    assert_eq!(st, 201, "{draft}");
+    assert_eq!((draft["status"].as_str(), draft["tlp"].as_str()), (Some("draft"), Some("clear")), "{draft}");
+    assert_eq!(draft["origin"]["dataset"], "federation", "{draft}");
+    assert_eq!(draft["origin"]["id"], json!(format!("a.example/normwatch/{}", ids[1])), "{draft}");
+    assert!(draft["origin"]["fields"]["log_index"].is_string(), "{draft}");
+    assert!(draft["title"]["en"].as_str().is_some_and(|t| t.contains("QzgridZq")), "{draft}");
+    assert!(draft["sources"].to_string().contains(&format!("/incidents/{}", ids[1])), "{draft}");
+    let (st, twice) = c_admin.post(&adopt, &json!({})).await;
+    assert_eq!(st, 409, "{twice}");
+    let (st, community) = Api::anonymous(&c).post(&adopt, &json!({})).await;
+    assert_eq!(st, 401, "{community}");
+    // Not ours to show until our review publishes it.
+    let (_, open) = Api::anonymous(&c).get("/api/v1/incidents").await;
+    assert!(!open.to_string().contains("QzgridZq"), "{open}");
+    // The portal shows received records as their origin's, with their provenance.
+    let page = c.get("/federated?type=incident&lang=en").await.text().await.expect("page");
+    assert!(page.contains("QzgridZq") && page.contains("a.example/normwatch") && !page.contains("QzamberZq"), "{page}");
+    let detail = c.get(&format!("/federated/{c_peer_a}/incident/{}?lang=en", ids[1])).await;
+    assert_eq!(detail.status(), 200);
+    let detail = detail.text().await.expect("page");
+    assert!(detail.contains("federated-provenance") && detail.contains("/log/checkpoint?size="), "{detail}");
+    let hidden = c.get(&format!("/federated/{c_peer_a}/incident/{}?lang=en", ids[2])).await;
+    assert_eq!(hidden.status(), 404, "the amber record is not there for an anonymous reader");
+
     // The token is never shown back.
     let (_, peers) = c_admin.get("/api/v1/peers").await;
     assert!(!peers.to_string().contains(&token), "{peers}");

@@ -581,6 +581,12 @@ async fn concrete_paths(world: &World) -> Vec<String> {
     for r in &world.records {
         paths.insert(format!("/log/proof/inclusion?record={}/{}", logged(r.kind), r.id));
     }
+    // A received record's own pages (three path parameters, which the filling above leaves).
+    for r in world.records.iter().filter(|r| r.kind == "federated-record") {
+        paths.insert(format!("/federated/peer-1/incident/{}", r.id));
+        paths.insert(format!("/api/v1/federated-records/peer-1/incident/{}", r.id));
+    }
+    paths.insert("/federated?peer=peer-1&type=incident".to_owned());
     let (_, checkpoint) = read(&world.whos[0].api, "/log/checkpoint").await;
     let size = checkpoint.lines().nth(1).unwrap_or("0").trim().to_owned();
     paths.insert(format!("/log/entries?start=0&end={size}"));

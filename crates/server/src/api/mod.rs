@@ -124,6 +124,8 @@ pub fn routes() -> Router<AppState> {
         .route("/peers/{id}", get(peers::one))
         .route("/peers/{id}/sync", post(peers::sync))
         .route("/federated-records", get(peers::records))
+        .route("/federated-records/{peer}/{kind}/{id}", get(peers::record))
+        .route("/federated-records/{peer}/incident/{id}/adopt", post(peers::adopt))
         .route("/witnesses", post(peers::add_witness).get(peers::witnesses))
 }
 

@@ -68,23 +68,45 @@ pub async fn add_witness(
     Ok(created(&witness, "/api/v1/witnesses".to_owned()))
 }
 
+/// A logged record kind named in a path or a query.
+fn logged_kind(field: &str, text: &str) -> Result<RecordKind, ApiError> {
+    text.parse::<RecordKind>()
+        .ok()
+        .filter(|k| k.is_logged())
+        .ok_or_else(|| FieldError::new(field, format!("`{text}` is not a logged record type")).into())
+}
+
+/// One received record with its provenance.
+pub async fn record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((peer, kind, id)): Path<(String, String, String)>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    params.only(&[])?;
+    let kind = logged_kind("kind", &kind)?;
+    Ok(Json(state.app().federated_record(&caller.viewer(), &peer, kind, &id).await?).into_response())
+}
+
+/// Files a draft incident of ours from a received incident, for our own assessment and review.
+pub async fn adopt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((peer, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let record = state.app().adopt_federated_incident(caller.acting(), &peer, &id).await?;
+    let location = format!("/api/v1/incidents/{}", record.id);
+    Ok(created(&record, location))
+}
+
 /// Received records, the latest first, with their provenance.
 pub async fn records(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
     params.only(&["peer", "type", "limit", "offset"])?;
-    let kind = match params.one("type")? {
-        None => None,
-        Some(t) => Some(
-            t.parse::<RecordKind>()
-                .ok()
-                .filter(|k| k.is_logged())
-                .ok_or_else(|| FieldError::new("type", format!("`{t}` is not a logged record type")))?
-                .as_str()
-                .to_owned(),
-        ),
-    };
+    let kind = params.one("type")?.map(|t| logged_kind("type", t)).transpose()?.map(|k| k.as_str().to_owned());
     let filter = FederatedFilter {
         peer: params.one("peer")?.map(str::to_owned),
         kind,
+        origin_id: None,
         limit: params.limit(MAX_PAGE, DEFAULT_PAGE)? as i64,
         offset: match params.one("offset")? {
             None => 0,

@@ -10,6 +10,7 @@ mod collect;
 mod communities;
 mod consultations;
 mod contacts;
+mod federated;
 mod hotline;
 mod hygiene;
 mod implementation;
@@ -20,6 +21,7 @@ mod links;
 mod log_page;
 mod metrics;
 mod pages;
+mod peers;
 mod timeline;
 mod vep;
 mod workflow;
@@ -55,6 +57,12 @@ pub fn routes() -> Router<AppState> {
         .route("/incident-links", get(links::list))
         .route("/incident-links/{id}/{decision}", axum::routing::post(links::decide))
         .route("/log", get(log_page::page_log))
+        .route("/federated", get(federated::list))
+        .route("/federated/{peer}/{kind}/{id}", get(federated::one))
+        .route("/federated/{peer}/incident/{id}/adopt", axum::routing::post(federated::adopt))
+        .route("/peers", get(peers::list).post(peers::add))
+        .route("/peers/witnesses", axum::routing::post(peers::add_witness))
+        .route("/peers/{id}/sync", axum::routing::post(peers::sync))
         .route("/metrics", get(metrics::page_metrics))
         .route("/analysis", get(analysis::index::page))
         .route("/analysis/attribution", get(analysis::attribution::page))

@@ -207,6 +207,20 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get("origin_id")?, r.try_get("id")?))).collect()
     }
 
+    /// The ids of the incidents the viewer may read that came from one record of a dataset
+    /// (an import's, or a peer's), every version.
+    pub async fn incidents_from_origin(
+        &self,
+        viewer: &Viewer,
+        dataset: &str,
+        origin_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut sql = visible_records::<normwatch_core::incident::IncidentInput>(viewer);
+        let (d, o) = (sql.bind(dataset), sql.bind(origin_id));
+        sql.push(&format!(" AND r.origin_dataset = {d} AND r.origin_id = {o} ORDER BY r.created_at, r.id"));
+        sql.query().fetch_all(&self.pool).await?.iter().map(|r| Ok(r.try_get::<String, _>("id")?)).collect()
+    }
+
     /// One record the viewer may read, with its reviews.
     pub async fn ledger_record<T: LedgerKind>(
         &self,

@@ -26,6 +26,8 @@ pub struct PageUser {
     pub csrf: String,
     /// Whether the navigation offers the collection pages (triage, sources).
     pub may_triage: bool,
+    /// Whether the navigation offers the peers page (following other observatories).
+    pub may_manage_peers: bool,
     /// The administration page the navigation offers: accounts for administrators, stakeholders
     /// for editors, none for others.
     pub admin_page: Option<&'static str>,
@@ -43,7 +45,14 @@ impl PageUser {
                 } else {
                     None
                 };
-                Some(PageUser { name: a.display_name.clone(), csrf: csrf_token.clone(), may_triage, admin_page })
+                let may_manage_peers = a.may(normwatch_core::Right::ManagePeers, None);
+                Some(PageUser {
+                    name: a.display_name.clone(),
+                    csrf: csrf_token.clone(),
+                    may_triage,
+                    may_manage_peers,
+                    admin_page,
+                })
             }
             _ => None,
         }
@@ -193,6 +202,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                         a href=(page.link("/vep")) { (ui.nav_vep) }
                         a href=(page.link("/taxonomies")) { (ui.nav_taxonomies) }
                         a href=(page.link("/log")) { (ui.nav_log) }
+                        a href=(page.link("/federated")) { (ui.nav_federated) }
                         a href="/api/v1/openapi.json" { (ui.nav_api) }
                     }
                     @match &page.user {
@@ -201,6 +211,7 @@ pub fn layout(page: &Page, title: &str, body: Markup) -> Markup {
                                 a href=(page.link("/triage")) { (ui.nav_triage) }
                                 a href=(page.link("/sources")) { (ui.nav_sources) }
                             }
+                            @if u.may_manage_peers { a href=(page.link("/peers")) { (ui.nav_peers) } }
                             a href=(page.link("/hotline")) { (ui.nav_hotline) }
                             a href=(page.link("/checks")) { (ui.checks_title.split('（').next().unwrap_or(ui.checks_title)) }
                             @if let Some(admin) = u.admin_page { a #nav-admin href=(page.link(admin)) { (ui.nav_admin) } }
