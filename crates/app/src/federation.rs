@@ -10,11 +10,11 @@ use crate::{Acting, App, AppError};
 use normwatch_core::federation::may_federate;
 use normwatch_core::{Right, Viewer};
 use normwatch_federation::{
-    Announced, FederationError, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url, seen, step,
-    verify_record,
+    Announced, FederationError, LeafWindow, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url,
+    seen, step, verify_record,
 };
 use normwatch_ledger::note::SignedNote;
-use normwatch_ledger::{Checkpoint, InstanceKey, VerifierKey};
+use normwatch_ledger::{Checkpoint, Frontier, InstanceKey, VerifierKey};
 use normwatch_store::{
     FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
 };
@@ -185,13 +185,24 @@ impl<S: Federation> App<'_, S> {
         self.store.save_peer_checkpoint(&peer.id, &note).await?;
         report.checkpoint_size = checkpoint.size;
         self.cosign(&client, &key, signed, &checkpoint, witness, &mut report).await?;
+        // Every leaf since the last sync, checked against the signed root: the records they
+        // hold are then checked by their leaf, with no proof to fetch for each.
+        let mut frontier = match peer.frontier.as_deref().map(Frontier::parse) {
+            Some(Ok(f)) if f.size() <= checkpoint.size => f,
+            _ => Frontier::new(),
+        };
+        let start = frontier.size();
+        let window = LeafWindow { start, leaves: client.leaves(start, checkpoint.size).await? };
+        window
+            .check(&mut frontier, &checkpoint)
+            .map_err(|reason| FederationError::Malformed { url: format!("{}/log/entries", client.base()), reason })?;
         for collection in client.collections().await? {
             let mut added_after = peer.cursors.get(&collection.id).cloned();
             let mut next: Option<String> = None;
             loop {
                 let page = client.objects(&collection, added_after.as_deref(), next.as_deref(), PAGE).await?;
-                self.take(peer, &client, &checkpoint, collection.community.as_deref(), &page.records, &mut report)
-                    .await?;
+                let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
+                self.take(peer, &context, collection.community.as_deref(), &page.records, &mut report).await?;
                 if let Some(last) = &page.last_added {
                     self.store.save_peer_cursor(&peer.id, &collection.id, last).await?;
                 }
@@ -202,6 +213,7 @@ impl<S: Federation> App<'_, S> {
                 added_after = None;
             }
         }
+        self.store.save_peer_frontier(&peer.id, &frontier.encode()).await?;
         Ok(report)
     }
 
@@ -267,12 +279,12 @@ impl<S: Federation> App<'_, S> {
         Ok(None)
     }
 
-    /// Verifies and keeps the records of one page that are not kept yet.
+    /// Verifies and keeps the records of one page that are not kept yet: by their leaf in the
+    /// window of checked leaves when the record is there, else by an inclusion proof.
     async fn take(
         &self,
         peer: &PeerRecord,
-        client: &PeerClient,
-        checkpoint: &Checkpoint,
+        at: &Taking<'_>,
         community: Option<&str>,
         announced: &[Announced],
         report: &mut SyncReport,
@@ -290,44 +302,54 @@ impl<S: Federation> App<'_, S> {
         let todo: Vec<&Announced> =
             announced.iter().filter(|a| !known.contains(&(a.kind.as_str().to_owned(), a.id.clone()))).collect();
         report.already += (announced.len() - todo.len()) as u64;
-        let mut proofs = Vec::with_capacity(todo.len());
-        for chunk in todo.chunks(PROOFS_AT_ONCE) {
-            let fetched =
-                futures_util::future::join_all(chunk.iter().map(|a| client.inclusion(a.kind, &a.id, checkpoint.size)))
-                    .await;
-            proofs.extend(chunk.iter().copied().zip(fetched));
+        let mut verdicts: Vec<(&Announced, Verdict)> = Vec::with_capacity(todo.len());
+        let mut need_proof = Vec::new();
+        for a in todo {
+            match a.record.as_ref().and_then(|r| at.window.verify(a.kind.as_str(), &a.id, r).map(|v| (r, v))) {
+                Some((record, verdict)) => verdicts.push((a, verdict.map(|index| (index, record.clone())))),
+                None => need_proof.push(a),
+            }
+        }
+        for chunk in need_proof.chunks(PROOFS_AT_ONCE) {
+            let fetched = futures_util::future::join_all(
+                chunk.iter().map(|a| at.client.inclusion(a.kind, &a.id, at.checkpoint.size)),
+            )
+            .await;
+            for (a, proof) in chunk.iter().copied().zip(fetched) {
+                let proof = match proof {
+                    Ok(p) => p,
+                    // The peer announces it but its log has no leaf of it we may read: it will not
+                    // have one later either, so it is refused rather than holding the cursor back.
+                    Err(FederationError::Status { status: 404, body, .. }) => {
+                        let reason = format!("announced over TAXII but the peer's log has no leaf of it: {body}");
+                        verdicts.push((a, Err(reason)));
+                        continue;
+                    }
+                    // A record published after the checkpoint has no proof in it yet: the cursor
+                    // stays before this page and the next sync, with a newer checkpoint, takes it.
+                    Err(e) => return Err(e.into()),
+                };
+                let verdict = verify_record(a.kind.as_str(), &a.id, &proof, at.checkpoint);
+                verdicts.push((a, verdict.map(|()| (proof.index, proof.record))));
+            }
         }
         let mut keep = Vec::new();
-        for (a, proof) in proofs {
-            // A record published after the checkpoint has no proof in it yet: the cursor stays
-            // before this page and the next sync, with a newer checkpoint, takes it.
-            let proof = match proof {
-                Ok(p) => p,
-                // The peer announces it but its log has no leaf of it we may read: it will not
-                // have one later either, so it is refused rather than holding the cursor back.
-                Err(FederationError::Status { status: 404, body, .. }) => {
-                    report.refused += 1;
-                    let reason = format!("announced over TAXII but the peer's log has no leaf of it: {body}");
-                    self.store.save_peer_refusal(&peer.id, a.kind.as_str(), &a.id, &reason).await?;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            };
-            match verify_record(a.kind.as_str(), &a.id, &proof, checkpoint) {
-                Ok(()) => {
-                    let tlp = proof.record.get("tlp").and_then(|v| v.as_str()).unwrap_or("clear").to_owned();
-                    let own_community = proof.record.get("community").and_then(|v| v.as_str());
+        for (a, verdict) in verdicts {
+            match verdict {
+                Ok((log_index, record)) => {
+                    let tlp = record.get("tlp").and_then(|v| v.as_str()).unwrap_or("clear").to_owned();
+                    let own_community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
                     keep.push(NewFederatedRecord {
                         peer_id: peer.id.clone(),
                         record_kind: a.kind.as_str().to_owned(),
                         origin_id: a.id.clone(),
-                        origin: checkpoint.origin.clone(),
-                        log_index: proof.index,
-                        checkpoint_size: checkpoint.size,
+                        origin: at.checkpoint.origin.clone(),
+                        log_index,
+                        checkpoint_size: at.checkpoint.size,
                         stix_id: a.stix_id.clone(),
                         tlp,
-                        community: own_community.or(community).map(str::to_owned),
-                        body: proof.record,
+                        community: own_community.or(community.map(str::to_owned)),
+                        body: record,
                     });
                 }
                 Err(reason) => {
@@ -339,4 +361,14 @@ impl<S: Federation> App<'_, S> {
         report.received += self.store.keep_federated(&keep).await?;
         Ok(())
     }
+}
+
+/// A record verified (its leaf index and the record), or why it is refused.
+type Verdict = Result<(u64, serde_json::Value), String>;
+
+/// What a page's records are checked against: the peer, its checkpoint, the leaves checked.
+struct Taking<'a> {
+    client: &'a PeerClient,
+    checkpoint: &'a Checkpoint,
+    window: &'a LeafWindow,
 }

@@ -165,6 +165,7 @@ ports! {
         fn peer(&self, id: &str) -> Option<PeerRecord>;
         fn save_peer_checkpoint(&self, id: &str, note: &str) -> ();
         fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> ();
+        fn save_peer_frontier(&self, id: &str, frontier: &str) -> ();
         fn finish_peer_sync(&self, id: &str, error: Option<&str>) -> ();
         fn save_peer_fork(&self, id: &str, reason: &str, earlier_note: Option<&str>, later_note: &str) -> ();
         fn peer_forks(&self, id: &str) -> Vec<PeerFork>;

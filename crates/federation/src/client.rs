@@ -21,12 +21,14 @@ pub struct PeerClient {
     http: reqwest::Client,
 }
 
-/// A record a TAXII page announces: a logged kind and its id at the peer, and its STIX object.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A record a TAXII page announces: a logged kind and its id at the peer, its STIX object, and
+/// the record itself as the object's extension carries it (checked against its log leaf).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Announced {
     pub kind: RecordKind,
     pub id: String,
     pub stix_id: String,
+    pub record: Option<Value>,
 }
 
 /// A TAXII collection the follower may read at the peer: a TLP marking for every reader it
@@ -163,6 +165,39 @@ impl PeerClient {
             .collect())
     }
 
+    /// The leaf hashes of the peer's log from `start` to `end` (computed here from each leaf's
+    /// bytes, never taken from the peer), a thousand per request, `AT_ONCE` requests at a time.
+    pub async fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>, FederationError> {
+        const PER_REQUEST: u64 = 1000;
+        const AT_ONCE: usize = 4;
+        let ranges: Vec<(u64, u64)> =
+            (start..end).step_by(PER_REQUEST as usize).map(|s| (s, (s + PER_REQUEST).min(end))).collect();
+        let mut out = Vec::with_capacity((end - start) as usize);
+        for chunk in ranges.chunks(AT_ONCE) {
+            let fetched = futures_util::future::join_all(chunk.iter().map(|&(s, e)| self.entries(s, e))).await;
+            for r in fetched {
+                out.extend(r?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn entries(&self, start: u64, end: u64) -> Result<Vec<Hash>, FederationError> {
+        let path = format!("/log/entries?start={start}&end={end}");
+        let (value, _) = self.json(&path, "application/json").await?;
+        let list = value["entries"].as_array().map(Vec::as_slice).unwrap_or_default();
+        if list.len() as u64 != end - start {
+            return Err(FederationError::Malformed {
+                url: format!("{}{path}", self.base),
+                reason: format!("{} entries for {} leaves", list.len(), end - start),
+            });
+        }
+        Ok(list
+            .iter()
+            .map(|e| normwatch_ledger::leaf_hash(e["body"].as_str().unwrap_or_default().as_bytes()))
+            .collect())
+    }
+
     /// A consistency proof between two of the peer's tree sizes.
     pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, FederationError> {
         let path = format!("/log/proof/consistency?from={from}&to={to}");
@@ -254,9 +289,9 @@ impl PeerClient {
             else {
                 continue;
             };
-            let announced = Announced { kind, id: id.to_owned(), stix_id: stix_id.to_owned() };
-            if !page.records.contains(&announced) {
-                page.records.push(announced);
+            if !page.records.iter().any(|a| a.kind == kind && a.id == id) {
+                let record = extension.get("record").filter(|r| r.is_object()).cloned();
+                page.records.push(Announced { kind, id: id.to_owned(), stix_id: stix_id.to_owned(), record });
             }
         }
         Ok(page)

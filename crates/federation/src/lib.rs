@@ -9,7 +9,9 @@ pub mod verify;
 pub mod witness;
 
 pub use client::{Announced, ObjectPage, PeerClient, PeerCollection, peer_url};
-pub use verify::{RecordProof, Seen, Step, check_consistency, checked_checkpoint, seen, step, verify_record};
+pub use verify::{
+    LeafWindow, RecordProof, Seen, Step, check_consistency, checked_checkpoint, seen, step, verify_record,
+};
 pub use witness::{CheckedCosignature, cosignatures, received_cosignatures};
 
 /// What can go wrong talking to a peer. A verification failure is not an error here: it is a

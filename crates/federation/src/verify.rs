@@ -3,7 +3,7 @@
 //! received is a leaf of the tree that checkpoint commits to.
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use normwatch_ledger::note::SignedNote;
-use normwatch_ledger::{Checkpoint, Hash, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion};
+use normwatch_ledger::{Checkpoint, Frontier, Hash, VerifierKey, jcs, leaf_hash, verify_consistency, verify_inclusion};
 use serde_json::Value;
 
 /// Parses a signed checkpoint and checks it is signed by `key`, for the key's log (a follower's
@@ -112,6 +112,60 @@ pub fn verify_record(kind: &str, id: &str, proof: &RecordProof, checkpoint: &Che
     )
 }
 
+/// Leaves `start..start + leaves.len()` of a peer's log, whose hashes (with the frontier the
+/// follower kept of the leaves before) give the root the peer signed: each is proven.
+#[derive(Debug, Clone, Default)]
+pub struct LeafWindow {
+    pub start: u64,
+    pub leaves: Vec<Hash>,
+}
+
+impl LeafWindow {
+    /// Extends `frontier` with the window's leaves and checks the result against the signed
+    /// checkpoint; `Err` says the leaves are not that log's (altered in transit, or another
+    /// history), and nothing of them is used.
+    pub fn check(&self, frontier: &mut Frontier, checkpoint: &Checkpoint) -> Result<(), String> {
+        if frontier.size() != self.start || self.start + self.leaves.len() as u64 != checkpoint.size {
+            return Err(format!(
+                "leaves {}..{} do not continue the {} checked before up to size {}",
+                self.start,
+                self.start + self.leaves.len() as u64,
+                frontier.size(),
+                checkpoint.size
+            ));
+        }
+        for leaf in &self.leaves {
+            frontier.push(*leaf);
+        }
+        if frontier.root() != checkpoint.root {
+            return Err(format!(
+                "the leaves of log {} up to size {} do not hash to the root it signed",
+                checkpoint.origin, checkpoint.size
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a record against the proven leaf at its `log_index`: `None` when the record names
+    /// no index in this window (the caller asks for its inclusion proof instead).
+    pub fn verify(&self, kind: &str, id: &str, record: &Value) -> Option<Result<u64, String>> {
+        let index = record.get("log_index").and_then(Value::as_u64)?;
+        let leaf = index.checked_sub(self.start).and_then(|i| self.leaves.get(i as usize))?;
+        if record.get("id").and_then(Value::as_str) != Some(id) {
+            return Some(Err(format!("the object announced as {kind}/{id} carries another record")));
+        }
+        let computed = match jcs::leaf_body(kind, record) {
+            Ok(body) => leaf_hash(body.as_bytes()),
+            Err(e) => return Some(Err(format!("the record cannot be canonicalised: {e}"))),
+        };
+        Some(if computed == *leaf {
+            Ok(index)
+        } else {
+            Err(format!("{kind}/{id} is not leaf {index} of the log: it was altered, or names another leaf"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +207,36 @@ mod tests {
         assert!(e.contains("is not leaf 3"), "{e}");
         assert!(verify_record("incident", "i2", &proof, &checkpoint).is_err(), "another id");
         assert!(verify_record("position", "i3", &proof, &checkpoint).is_err(), "another kind");
+    }
+
+    #[test]
+    fn a_window_of_leaves_proves_the_records_it_holds() {
+        let key = InstanceKey::from_seed("a.example/normwatch", [1; 32]).expect("key");
+        let mut recs = records(9);
+        for (i, r) in recs.iter_mut().enumerate() {
+            r["log_index"] = json!(i);
+        }
+        let (tree, note) = log_of(&recs, &key);
+        let (_, checkpoint) = checked_checkpoint(&note, &key.verifier()).expect("signed");
+        // A follower that checked the first four leaves before takes the next five.
+        let mut frontier = Frontier::new();
+        (0..4).for_each(|i| frontier.push(tree.leaf(i).expect("leaf")));
+        let window = LeafWindow { start: 4, leaves: (4..9).map(|i| tree.leaf(i).expect("leaf")).collect() };
+        let mut checked = frontier.clone();
+        assert_eq!(window.check(&mut checked, &checkpoint), Ok(()));
+        assert_eq!(window.verify("incident", "i6", &recs[6]), Some(Ok(6)));
+        assert_eq!(window.verify("incident", "i2", &recs[2]), None, "before the window: ask for a proof");
+        let mut altered = recs[7].clone();
+        altered["title"]["en"] = json!("else");
+        assert!(window.verify("incident", "i7", &altered).is_some_and(|r| r.is_err()));
+        assert!(window.verify("incident", "i8", &recs[7]).is_some_and(|r| r.is_err()), "another id");
+        // A leaf altered in transit: the window does not give the signed root.
+        let mut bad = window.clone();
+        bad.leaves[1] = leaf_hash(b"x");
+        assert!(bad.check(&mut frontier.clone(), &checkpoint).is_err());
+        // Nor does one that starts elsewhere than where the follower left off.
+        let short = LeafWindow { start: 5, leaves: window.leaves[1..].to_vec() };
+        assert!(short.check(&mut frontier.clone(), &checkpoint).is_err());
     }
 
     #[test]

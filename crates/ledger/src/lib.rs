@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod checkpoint;
+pub mod frontier;
 pub mod jcs;
 pub mod key;
 pub mod note;
@@ -13,6 +14,7 @@ pub mod tree;
 pub mod verify;
 
 pub use checkpoint::Checkpoint;
+pub use frontier::{Frontier, FrontierError};
 pub use key::{InstanceKey, KeyError, VerifierKey};
 pub use tree::{Hash, MerkleTree, ProofError, empty_root, leaf_hash, node_hash};
 pub use verify::{VerifyError, verify_consistency, verify_inclusion};

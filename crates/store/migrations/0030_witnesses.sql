@@ -24,3 +24,8 @@ CREATE TABLE checkpoint_cosignatures (
 -- correction that arrives before the record it supersedes still marks it.
 ALTER TABLE federated_records ADD COLUMN supersedes TEXT;
 CREATE INDEX federated_records_by_supersedes ON federated_records (peer_id, record_kind, supersedes);
+
+-- What a follower keeps of the leaves it checked of a peer's log: the frontier of that tree
+-- (`SIZE:HEX,…`, one hash per complete subtree). The next sync fetches only the leaves after
+-- it, and they must hash, with it, to the root the peer signed.
+ALTER TABLE peers ADD COLUMN frontier TEXT;

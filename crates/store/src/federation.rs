@@ -50,6 +50,9 @@ pub struct PeerRecord {
     pub reads_with_token: bool,
     #[serde(skip)]
     pub token: Option<String>,
+    /// The frontier of the peer's tree as far as its leaves were checked (`SIZE:HEX,…`).
+    #[serde(skip)]
+    pub frontier: Option<String>,
     pub created_by: String,
     pub created_at: String,
 }
@@ -127,7 +130,7 @@ pub struct FederatedFilter {
 }
 
 const PEER_COLUMNS: &str = "id, url, origin, verifier_key, token, state, seen_note, cursors, last_sync_at, \
-    last_error, created_by, created_at, \
+    last_error, created_by, created_at, frontier, \
     (SELECT COUNT(*) FROM federated_records f WHERE f.peer_id = peers.id) AS records, \
     (SELECT COUNT(*) FROM peer_refusals x WHERE x.peer_id = peers.id) AS refused";
 
@@ -158,6 +161,7 @@ fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
             last_error,
             reads_with_token: token.is_some(),
             token: token,
+            frontier,
             created_by,
             created_at,
         }
@@ -258,6 +262,12 @@ impl Store {
     /// Keeps a verified checkpoint as the one the next must extend.
     pub async fn save_peer_checkpoint(&self, id: &str, note: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE peers SET seen_note = $1 WHERE id = $2").bind(note).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Keeps how far the peer's leaves were checked.
+    pub async fn save_peer_frontier(&self, id: &str, frontier: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE peers SET frontier = $1 WHERE id = $2").bind(frontier).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
