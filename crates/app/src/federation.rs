@@ -16,7 +16,7 @@ use normwatch_federation::{
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, Frontier, InstanceKey, VerifierKey};
 use normwatch_store::{
-    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerCursor, PeerFork, PeerRecord, PeerRefusal,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -67,6 +67,8 @@ pub struct SyncReport {
     /// Why the peer did not take it (sync goes on: witnessing is the peer's gain).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cosignature_error: Option<String>,
+    /// How long the sync took, in seconds.
+    pub seconds: f64,
     /// Set when the peer's log forked: nothing was pulled, and sync stays stopped.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fork: Option<String>,
@@ -147,7 +149,11 @@ impl<S: Federation> App<'_, S> {
                 ..SyncReport::default()
             });
         }
-        let result = self.sync_inner(peer, witness).await;
+        let started = std::time::Instant::now();
+        let mut result = self.sync_inner(peer, witness).await;
+        if let Ok(r) = &mut result {
+            r.seconds = started.elapsed().as_secs_f64();
+        }
         let error = match &result {
             Ok(r) => r.fork.as_ref().map(|f| format!("FORK: {f}")),
             Err(e) => Some(e.to_string()),
@@ -192,28 +198,47 @@ impl<S: Federation> App<'_, S> {
             _ => Frontier::new(),
         };
         let start = frontier.size();
+        let began = std::time::Instant::now();
         let window = LeafWindow { start, leaves: client.leaves(start, checkpoint.size).await? };
         window
             .check(&mut frontier, &checkpoint)
             .map_err(|reason| FederationError::Malformed { url: format!("{}/log/entries", client.base()), reason })?;
+        let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
         for collection in client.collections().await? {
-            let mut added_after = peer.cursors.get(&collection.id).cloned();
-            let mut next: Option<String> = None;
+            let community = collection.community.as_deref();
+            let added_after = peer.cursors.get(&collection.id).cloned();
+            let mut page = client.objects(&collection, added_after.as_deref(), None, PAGE).await?;
+            let mut checked = self.check_page(peer, &context, community, std::mem::take(&mut page.records)).await?;
             loop {
-                let page = client.objects(&collection, added_after.as_deref(), next.as_deref(), PAGE).await?;
-                let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
-                self.take(peer, &context, collection.community.as_deref(), &page.records, &mut report).await?;
-                if let Some(last) = &page.last_added {
-                    self.store.save_peer_cursor(&peer.id, &collection.id, last).await?;
+                // Three pages at once: this one is kept while the next is fetched and checked.
+                let next = page.next.clone().filter(|_| page.more);
+                let ahead = async {
+                    let Some(n) = &next else { return Ok(None) };
+                    let mut p = client.objects(&collection, None, Some(n), PAGE).await?;
+                    let c = self.check_page(peer, &context, community, std::mem::take(&mut p.records)).await?;
+                    Ok::<_, AppError>(Some((p, c)))
+                };
+                let cursor = page.last_added.as_deref().map(|last_added| PeerCursor {
+                    peer_id: &peer.id,
+                    collection: &collection.id,
+                    last_added,
+                });
+                let keeping = self.keep_checked(peer, checked, cursor.as_ref(), &mut report);
+                let (kept, ahead) = futures_util::future::join(keeping, ahead).await;
+                kept?;
+                match ahead? {
+                    Some((p, c)) => (page, checked) = (p, c),
+                    None => break,
                 }
-                if !page.more || page.next.is_none() {
-                    break;
-                }
-                next = page.next;
-                added_after = None;
             }
         }
         self.store.save_peer_frontier(&peer.id, &frontier.encode()).await?;
+        tracing::debug!(
+            peer = %peer.origin,
+            leaves = window.leaves.len(),
+            secs = began.elapsed().as_secs_f64(),
+            "sync: leaves checked, records taken"
+        );
         Ok(report)
     }
 
@@ -279,35 +304,38 @@ impl<S: Federation> App<'_, S> {
         Ok(None)
     }
 
-    /// Verifies and keeps the records of one page that are not kept yet: by their leaf in the
-    /// window of checked leaves when the record is there, else by an inclusion proof.
-    async fn take(
+    /// Verifies the records of one page that are not kept yet: by their leaf in the window of
+    /// checked leaves when the record is there, else by an inclusion proof.
+    async fn check_page(
         &self,
         peer: &PeerRecord,
         at: &Taking<'_>,
         community: Option<&str>,
-        announced: &[Announced],
-        report: &mut SyncReport,
-    ) -> Result<(), AppError> {
-        let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for a in announced {
-            by_kind.entry(a.kind.as_str()).or_default().push(a.id.as_str());
-        }
+        announced: Vec<Announced>,
+    ) -> Result<Checked, AppError> {
         let mut known = std::collections::HashSet::new();
-        for (kind, ids) in &by_kind {
-            for id in self.store.federated_ids(&peer.id, kind, ids).await? {
-                known.insert((kind.to_string(), id));
+        {
+            let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for a in &announced {
+                by_kind.entry(a.kind.as_str()).or_default().push(a.id.as_str());
+            }
+            for (kind, ids) in &by_kind {
+                for id in self.store.federated_ids(&peer.id, kind, ids).await? {
+                    known.insert((kind.to_string(), id));
+                }
             }
         }
-        let todo: Vec<&Announced> =
-            announced.iter().filter(|a| !known.contains(&(a.kind.as_str().to_owned(), a.id.clone()))).collect();
-        report.already += (announced.len() - todo.len()) as u64;
-        let mut verdicts: Vec<(&Announced, Verdict)> = Vec::with_capacity(todo.len());
+        let count = announced.len();
+        let todo: Vec<Announced> =
+            announced.into_iter().filter(|a| !known.contains(&(a.kind.as_str().to_owned(), a.id.clone()))).collect();
+        let mut out = Checked { already: (count - todo.len()) as u64, ..Checked::default() };
+        let mut verdicts: Vec<(Announced, Verdict)> = Vec::with_capacity(todo.len());
         let mut need_proof = Vec::new();
-        for a in todo {
-            match a.record.as_ref().and_then(|r| at.window.verify(a.kind.as_str(), &a.id, r).map(|v| (r, v))) {
-                Some((record, verdict)) => verdicts.push((a, verdict.map(|index| (index, record.clone())))),
-                None => need_proof.push(a),
+        for mut a in todo {
+            let checked = a.record.as_ref().and_then(|r| at.window.verify(a.kind.as_str(), &a.id, r));
+            match (checked, a.record.take()) {
+                (Some(verdict), Some(record)) => verdicts.push((a, verdict.map(|index| (index, record)))),
+                _ => need_proof.push(a),
             }
         }
         for chunk in need_proof.chunks(PROOFS_AT_ONCE) {
@@ -315,7 +343,7 @@ impl<S: Federation> App<'_, S> {
                 chunk.iter().map(|a| at.client.inclusion(a.kind, &a.id, at.checkpoint.size)),
             )
             .await;
-            for (a, proof) in chunk.iter().copied().zip(fetched) {
+            for (a, proof) in chunk.iter().cloned().zip(fetched) {
                 let proof = match proof {
                     Ok(p) => p,
                     // The peer announces it but its log has no leaf of it we may read: it will not
@@ -333,34 +361,55 @@ impl<S: Federation> App<'_, S> {
                 verdicts.push((a, verdict.map(|()| (proof.index, proof.record))));
             }
         }
-        let mut keep = Vec::new();
         for (a, verdict) in verdicts {
             match verdict {
                 Ok((log_index, record)) => {
                     let tlp = record.get("tlp").and_then(|v| v.as_str()).unwrap_or("clear").to_owned();
                     let own_community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
-                    keep.push(NewFederatedRecord {
+                    out.keep.push(NewFederatedRecord {
                         peer_id: peer.id.clone(),
                         record_kind: a.kind.as_str().to_owned(),
-                        origin_id: a.id.clone(),
+                        origin_id: a.id,
                         origin: at.checkpoint.origin.clone(),
                         log_index,
                         checkpoint_size: at.checkpoint.size,
-                        stix_id: a.stix_id.clone(),
+                        stix_id: a.stix_id,
                         tlp,
                         community: own_community.or(community.map(str::to_owned)),
                         body: record,
                     });
                 }
-                Err(reason) => {
-                    report.refused += 1;
-                    self.store.save_peer_refusal(&peer.id, a.kind.as_str(), &a.id, &reason).await?;
-                }
+                Err(reason) => out.refused.push((a.kind, a.id, reason)),
             }
         }
-        report.received += self.store.keep_federated(&keep).await?;
+        Ok(out)
+    }
+
+    /// Keeps a checked page: its records, and its refusals with their reasons.
+    async fn keep_checked(
+        &self,
+        peer: &PeerRecord,
+        checked: Checked,
+        cursor: Option<&PeerCursor<'_>>,
+        report: &mut SyncReport,
+    ) -> Result<(), AppError> {
+        report.already += checked.already;
+        report.refused += checked.refused.len() as u64;
+        for (kind, id, reason) in &checked.refused {
+            self.store.save_peer_refusal(&peer.id, kind.as_str(), id, reason).await?;
+        }
+        // The refusals first: the cursor moves past them with the records kept.
+        report.received += self.store.keep_federated(&checked.keep, cursor).await?;
         Ok(())
     }
+}
+
+/// A page checked: what to keep, what was kept already, what is refused and why.
+#[derive(Default)]
+struct Checked {
+    keep: Vec<NewFederatedRecord>,
+    already: u64,
+    refused: Vec<(normwatch_core::RecordKind, String, String)>,
 }
 
 /// A record verified (its leaf index and the record), or why it is refused.

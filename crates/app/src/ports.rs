@@ -26,8 +26,8 @@ use normwatch_store::{
 };
 use normwatch_store::{CommunicationCheck, IncidentLink, NewAccount, SuccessFactors, TokenRecord};
 use normwatch_store::{
-    Cosignature, FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
-    StoredCheckpoint, WitnessRecord, WitnessedLog,
+    Cosignature, FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerCursor, PeerFork, PeerRecord,
+    PeerRefusal, StoredCheckpoint, WitnessRecord, WitnessedLog,
 };
 use normwatch_store::{FindingCount, IncidentPage, LatestFinding};
 use std::collections::{HashMap, HashSet};
@@ -164,7 +164,6 @@ ports! {
         fn peers(&self) -> Vec<PeerRecord>;
         fn peer(&self, id: &str) -> Option<PeerRecord>;
         fn save_peer_checkpoint(&self, id: &str, note: &str) -> ();
-        fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> ();
         fn save_peer_frontier(&self, id: &str, frontier: &str) -> ();
         fn finish_peer_sync(&self, id: &str, error: Option<&str>) -> ();
         fn save_peer_fork(&self, id: &str, reason: &str, earlier_note: Option<&str>, later_note: &str) -> ();
@@ -172,7 +171,7 @@ ports! {
         fn save_peer_refusal(&self, id: &str, kind: &str, origin_id: &str, reason: &str) -> ();
         fn peer_refusals(&self, id: &str, limit: i64) -> Vec<PeerRefusal>;
         fn federated_ids(&self, peer: &str, kind: &str, ids: &[&str]) -> HashSet<String>;
-        fn keep_federated(&self, records: &[NewFederatedRecord]) -> u64;
+        fn keep_federated(&self, records: &[NewFederatedRecord], cursor: Option<&PeerCursor<'_>>) -> u64;
         fn federated_records(&self, viewer: &Viewer, filter: &FederatedFilter) -> Vec<FederatedRecord>;
         fn add_witness(&self, actor: &Actor, verifier_key: &str, name: &str) -> bool;
         fn witnesses(&self) -> Vec<WitnessRecord>;

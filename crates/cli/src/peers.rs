@@ -51,12 +51,13 @@ fn report_line(r: &SyncReport) -> String {
     match &r.fork {
         Some(f) => format!("{}: FORK: {f}; sync stopped, both checkpoints kept", r.origin),
         None => format!(
-            "{}: checkpoint size {}, {} received, {} kept already, {} refused; {}",
+            "{}: checkpoint size {}, {} received, {} kept already, {} refused in {:.2} s; {}",
             r.origin,
             r.checkpoint_size,
             r.received,
             r.already,
             r.refused,
+            r.seconds,
             match &r.cosignature_error {
                 None if r.cosigned => "cosigned".to_owned(),
                 None => "not cosigned".to_owned(),

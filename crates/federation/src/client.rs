@@ -114,11 +114,12 @@ impl PeerClient {
         let response = self.get(path, accept).await?;
         let headers = response.headers().clone();
         let url = format!("{}{path}", self.base);
-        let text = response
-            .text()
+        // Parsed from the bytes as they came: no text copy of a page of hundreds of records.
+        let bytes = response
+            .bytes()
             .await
             .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
-        let value = serde_json::from_str(&text)
+        let value = serde_json::from_slice(&bytes)
             .map_err(|e| FederationError::Malformed { url, reason: format!("not JSON: {e}") })?;
         Ok((value, headers))
     }
@@ -274,24 +275,26 @@ impl PeerClient {
         if let Some(n) = next {
             path.push_str(&format!("&next={}", urlencode(n)));
         }
-        let (value, headers) = self.json(&path, TAXII_MEDIA).await?;
+        let (mut value, headers) = self.json(&path, TAXII_MEDIA).await?;
         let mut page = ObjectPage {
             more: value["more"].as_bool().unwrap_or(false),
             next: value["next"].as_str().map(str::to_owned),
             last_added: headers.get("x-taxii-date-added-last").and_then(|v| v.to_str().ok()).map(str::to_owned),
             records: Vec::new(),
         };
-        for object in value["objects"].as_array().into_iter().flatten() {
-            let Some(extension) = object["extensions"].get(EXTENSION) else { continue };
+        for object in value["objects"].as_array_mut().into_iter().flatten() {
+            let stix_id = object["id"].as_str().map(str::to_owned);
+            let Some(extension) = object["extensions"].get_mut(EXTENSION) else { continue };
             let kind =
                 extension["record_kind"].as_str().and_then(|k| k.parse::<RecordKind>().ok()).filter(|k| k.is_logged());
-            let (Some(kind), Some(id), Some(stix_id)) = (kind, extension["record_id"].as_str(), object["id"].as_str())
-            else {
+            let (Some(kind), Some(id), Some(stix_id)) = (kind, extension["record_id"].as_str(), stix_id) else {
                 continue;
             };
             if !page.records.iter().any(|a| a.kind == kind && a.id == id) {
-                let record = extension.get("record").filter(|r| r.is_object()).cloned();
-                page.records.push(Announced { kind, id: id.to_owned(), stix_id: stix_id.to_owned(), record });
+                let id = id.to_owned();
+                // Moved out of the page, not copied: a page is hundreds of records.
+                let record = extension.get_mut("record").map(Value::take).filter(Value::is_object);
+                page.records.push(Announced { kind, id, stix_id, record });
             }
         }
         Ok(page)

@@ -11,11 +11,12 @@ pub enum JcsError {
 
 pub fn canonical(value: &Value) -> Result<String, JcsError> {
     let mut out = String::new();
-    write(value, &mut out)?;
+    write(value, &mut out, &[])?;
     Ok(out)
 }
 
-fn write(value: &Value, out: &mut String) -> Result<(), JcsError> {
+/// Writes `value`; an object at this level leaves out the members named in `skip`.
+fn write(value: &Value, out: &mut String, skip: &[&str]) -> Result<(), JcsError> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -34,13 +35,13 @@ fn write(value: &Value, out: &mut String) -> Result<(), JcsError> {
                 if i > 0 {
                     out.push(',');
                 }
-                write(item, out)?;
+                write(item, out, &[])?;
             }
             out.push(']');
         }
         Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            let mut members: Vec<(&String, &Value)> = map.iter().filter(|(k, _)| !skip.contains(&k.as_str())).collect();
+            members.sort_by(|a, b| utf16_order(a.0, b.0));
             out.push('{');
             for (i, (k, v)) in members.into_iter().enumerate() {
                 if i > 0 {
@@ -48,7 +49,7 @@ fn write(value: &Value, out: &mut String) -> Result<(), JcsError> {
                 }
                 string(k, out);
                 out.push(':');
-                write(v, out)?;
+                write(v, out, &[])?;
             }
             out.push('}');
         }
@@ -56,21 +57,38 @@ fn write(value: &Value, out: &mut String) -> Result<(), JcsError> {
     Ok(())
 }
 
+/// RFC 8785 orders members by UTF-16 code units. That is UTF-8 byte order unless a key holds a
+/// character outside the Basic Multilingual Plane (a 4-byte UTF-8 sequence), which UTF-16 sorts
+/// before U+E000..U+FFFF: only then are the code units compared.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.bytes().chain(b.bytes()).any(|x| x >= 0xF0) { a.encode_utf16().cmp(b.encode_utf16()) } else { a.cmp(b) }
+}
+
 fn string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{09}' => out.push_str("\\t"),
-            '\u{0a}' => out.push_str("\\n"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{0d}' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Runs that need no escape are copied whole (the common case: prose in records).
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x09 => "\\t",
+            0x0a => "\\n",
+            0x0c => "\\f",
+            0x0d => "\\r",
+            b if b < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{b:04x}"));
+        } else {
+            out.push_str(escape);
         }
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out.push('"');
 }
 
@@ -119,13 +137,9 @@ pub const DERIVED_FIELDS: [&str; 14] = [
 
 /// The published form of a record: its JSON without the derived fields, canonicalised.
 pub fn record_canonical(record: &Value) -> Result<String, JcsError> {
-    let mut v = record.clone();
-    if let Value::Object(map) = &mut v {
-        for f in DERIVED_FIELDS {
-            map.remove(f);
-        }
-    }
-    canonical(&v)
+    let mut out = String::new();
+    write(record, &mut out, &DERIVED_FIELDS)?;
+    Ok(out)
 }
 
 /// The bytes of a log leaf for a record: `{"sha256": <hex of SHA-256(record JCS)>, "type": …}`

@@ -4,7 +4,7 @@
 //! communities are the peer's, and none of ours is a member here.
 use crate::audit::{Actor, record};
 use crate::rows::{corrupt, read_row};
-use crate::sql::{Sql, col, insert};
+use crate::sql::{Sql, bind_opt, col, insert};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::Viewer;
 use serde::Serialize;
@@ -193,6 +193,29 @@ fn federated_from(r: &AnyRow) -> Result<FederatedRecord, StoreError> {
     ))
 }
 
+/// Where a peer's TAXII collection was read up to.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerCursor<'a> {
+    pub peer_id: &'a str,
+    pub collection: &'a str,
+    /// The `X-TAXII-Date-Added-Last` of the page kept.
+    pub last_added: &'a str,
+}
+
+async fn set_cursor(tx: &mut sqlx::Transaction<'_, sqlx::Any>, cursor: &PeerCursor<'_>) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT cursors FROM peers WHERE id = $1").bind(cursor.peer_id).fetch_one(&mut **tx).await?;
+    let text: String = row.try_get("cursors")?;
+    let mut cursors: BTreeMap<String, String> = serde_json::from_str(&text).map_err(|e| corrupt("peer cursors", e))?;
+    cursors.insert(cursor.collection.to_owned(), cursor.last_added.to_owned());
+    let text = serde_json::to_string(&cursors).map_err(|e| corrupt("peer cursors", e))?;
+    sqlx::query("UPDATE peers SET cursors = $1 WHERE id = $2")
+        .bind(text)
+        .bind(cursor.peer_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The received records a viewer may read: the origin's marking, and a peer community's
 /// records for admins only.
 fn federated_visible(sql: &mut Sql, viewer: &Viewer) -> String {
@@ -268,20 +291,6 @@ impl Store {
     /// Keeps how far the peer's leaves were checked.
     pub async fn save_peer_frontier(&self, id: &str, frontier: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE peers SET frontier = $1 WHERE id = $2").bind(frontier).bind(id).execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// Moves a collection's cursor once its page is kept (a sync that stops resumes from here).
-    pub async fn save_peer_cursor(&self, id: &str, collection: &str, last_added: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT cursors FROM peers WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-        let text: String = row.try_get("cursors")?;
-        let mut cursors: BTreeMap<String, String> =
-            serde_json::from_str(&text).map_err(|e| corrupt("peer cursors", e))?;
-        cursors.insert(collection.to_owned(), last_added.to_owned());
-        let text = serde_json::to_string(&cursors).map_err(|e| corrupt("peer cursors", e))?;
-        sqlx::query("UPDATE peers SET cursors = $1 WHERE id = $2").bind(text).bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -386,50 +395,87 @@ impl Store {
     }
 
     /// Keeps verified records; a record kept already is left as it is. A record that supersedes
-    /// another of the same peer marks that one superseded. Returns how many were new.
-    pub async fn keep_federated(&self, records: &[NewFederatedRecord]) -> Result<u64, StoreError> {
+    /// another of the same peer marks that one superseded (and one whose correction arrived
+    /// first is marked at once). Returns how many were new. Written a few hundred rows per
+    /// statement: a first sync takes every record a peer ever published.
+    pub async fn keep_federated(
+        &self,
+        records: &[NewFederatedRecord],
+        cursor: Option<&PeerCursor<'_>>,
+    ) -> Result<u64, StoreError> {
+        const ROWS: usize = 200;
+        // The cursor moves in the same transaction: one commit per page. (Committing without
+        // waiting for the disk, as STIX imports do, cost more here in reopened connections
+        // than it saved in fsyncs: docs/benchmarks.md.)
         let mut tx = self.begin_write().await?;
         let now = now_rfc3339();
         let mut kept = 0;
-        for r in records {
-            let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
-            let supersedes = r.body.get("supersedes").and_then(Value::as_str);
-            // A correction that arrived first (its page came earlier) marks this one at once.
-            let done = sqlx::query(
-                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at, supersedes, superseded_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-                 (SELECT MIN(n.origin_id) FROM federated_records n WHERE n.peer_id = $1 AND n.record_kind = $2 AND n.supersedes = $3)) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(&r.peer_id)
-            .bind(&r.record_kind)
-            .bind(&r.origin_id)
-            .bind(&r.origin)
-            .bind(r.log_index as i64)
-            .bind(r.checkpoint_size as i64)
-            .bind(&r.stix_id)
-            .bind(&r.tlp)
-            .bind(r.community.clone())
-            .bind(body)
-            .bind(now.as_str())
-            .bind(supersedes)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                continue;
+        for chunk in records.chunks(ROWS) {
+            let mut sql = Sql::new(
+                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, \
+                 stix_id, tlp, community, body, received_at, supersedes) VALUES ",
+            );
+            for (i, r) in chunk.iter().enumerate() {
+                let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
+                let values = [
+                    sql.bind(r.peer_id.as_str()),
+                    sql.bind(r.record_kind.as_str()),
+                    sql.bind(r.origin_id.as_str()),
+                    sql.bind(r.origin.as_str()),
+                    sql.bind_int(r.log_index as i64),
+                    sql.bind_int(r.checkpoint_size as i64),
+                    sql.bind(r.stix_id.as_str()),
+                    sql.bind(r.tlp.as_str()),
+                    bind_opt(&mut sql, r.community.as_deref()),
+                    sql.bind(body),
+                    sql.bind(now.as_str()),
+                    bind_opt(&mut sql, r.body.get("supersedes").and_then(Value::as_str)),
+                ];
+                sql.push(&format!("{}({})", if i == 0 { "" } else { ", " }, values.join(", ")));
             }
-            kept += 1;
-            if let Some(older) = supersedes {
+            sql.push(" ON CONFLICT DO NOTHING");
+            // Each placeholder once, in order: SQLite binds them by position.
+            if self.backend() == crate::Backend::Sqlite {
+                sql.positional();
+            }
+            kept += sql.query().execute(&mut *tx).await?.rows_affected();
+            // Supersession both ways: what these records correct, and what corrects them (a
+            // correction can arrive before the record it supersedes).
+            let mut marks: Vec<(String, String, String, String)> = Vec::new();
+            for r in chunk {
+                if let Some(older) = r.body.get("supersedes").and_then(Value::as_str) {
+                    marks.push((r.peer_id.clone(), r.record_kind.clone(), older.to_owned(), r.origin_id.clone()));
+                }
+            }
+            let mut by_group: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+            for r in chunk {
+                by_group.entry((r.peer_id.as_str(), r.record_kind.as_str())).or_default().push(r.origin_id.as_str());
+            }
+            for ((peer, kind), ids) in by_group {
+                let mut q = Sql::new("SELECT origin_id, supersedes FROM federated_records WHERE peer_id = ");
+                let (p, k) = (q.bind(peer), q.bind(kind));
+                let list = q.bind_list(ids);
+                q.push(&format!("{p} AND record_kind = {k} AND supersedes IN {list}"));
+                for row in q.query().fetch_all(&mut *tx).await? {
+                    let newer: String = row.try_get("origin_id")?;
+                    let older: String = row.try_get("supersedes")?;
+                    marks.push((peer.to_owned(), kind.to_owned(), older, newer));
+                }
+            }
+            for (peer, kind, older, newer) in marks {
                 sqlx::query(
                     "UPDATE federated_records SET superseded_by = $1 WHERE peer_id = $2 AND record_kind = $3 AND origin_id = $4",
                 )
-                .bind(&r.origin_id)
-                .bind(&r.peer_id)
-                .bind(&r.record_kind)
+                .bind(newer)
+                .bind(peer)
+                .bind(kind)
                 .bind(older)
                 .execute(&mut *tx)
                 .await?;
             }
+        }
+        if let Some(c) = cursor {
+            set_cursor(&mut tx, c).await?;
         }
         tx.commit().await?;
         Ok(kept)

@@ -51,7 +51,7 @@ pub use collection::{
 };
 pub use community::{Community, SuccessFactors};
 pub use federation::{
-    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerFork, PeerRecord, PeerRefusal,
+    FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerCursor, PeerFork, PeerRecord, PeerRefusal,
 };
 pub use incident_evidence::IncidentEvidence;
 pub use ledger::{ImportCounts, LedgerKind, LedgerRecord, Review, WriteOptions};

@@ -182,6 +182,25 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     let hidden = c.get(&format!("/federated/{c_peer_a}/incident/{}?lang=en", ids[2])).await;
     assert_eq!(hidden.status(), 404, "the amber record is not there for an anonymous reader");
 
+    // A corrects that incident: at C's next sync the new version arrives and supersedes the one
+    // kept, which the portal then shows as corrected at the origin.
+    let (st, fix) = roles
+        .editor
+        .post(
+            &format!("/api/v1/incidents/{}/corrections", ids[1]),
+            &json!({"record": incident("Outage of a grid QzgridZq, corrected", "clear")}),
+        )
+        .await;
+    assert_eq!(st, 201, "{fix}");
+    let fixed = fix["id"].as_str().expect("id").to_owned();
+    crate::common::publish_through_review(&roles.editor, &revs.0, &revs.1, &format!("/api/v1/incidents/{fixed}")).await;
+    let out = c.cli(&["peers", "sync", &c_peer_a]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, old) = c_admin.get(&format!("/api/v1/federated-records/{c_peer_a}/incident/{}", ids[1])).await;
+    assert_eq!(old["superseded_by"], json!(fixed), "{old}");
+    let page = c.get(&format!("/federated/{c_peer_a}/incident/{}?lang=en", ids[1])).await.text().await.expect("page");
+    assert!(page.contains("corrected at the origin") && page.contains(&fixed), "{page}");
+
     // The token is never shown back.
     let (_, peers) = c_admin.get("/api/v1/peers").await;
     assert!(!peers.to_string().contains(&token), "{peers}");
