@@ -269,22 +269,7 @@ pub enum LogCommand {
     /// /log/cosignatures) and served with them. The peers this instance follows are witnesses
     /// too.
     #[command(subcommand)]
-    Witnesses(WitnessesCommand),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum WitnessesCommand {
-    /// Know a witness by its key, as its `normwatch log key` prints it (or a file holding it).
-    Add {
-        /// The witness's verifier key (NAME+KEYID+BASE64), or a file holding it.
-        key: String,
-    },
-    /// List the witnesses known: name, cosigner key, and whether added here or a peer followed.
-    List {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Witnesses(crate::log::WitnessesCommand),
 }
 
 #[derive(Debug, Subcommand)]

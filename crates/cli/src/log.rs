@@ -2,6 +2,7 @@
 //! checkpoint, the audit of the stored log, and witnessing another instance's log.
 use anyhow::{Context, Result, bail};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
+use clap::Subcommand;
 use normwatch_core::{RecordKind, Viewer};
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, Hash, MerkleTree, VerifierKey, jcs, leaf_hash, verify_inclusion};
@@ -244,13 +245,27 @@ pub async fn witness(
     Ok((cosigned, first))
 }
 
+#[derive(Debug, Subcommand)]
+pub enum WitnessesCommand {
+    /// Know a witness by its key, as its `normwatch log key` prints it (or a file holding it).
+    Add {
+        /// The witness's verifier key (NAME+KEYID+BASE64), or a file holding it.
+        key: String,
+    },
+    /// List the witnesses known: name, cosigner key, and whether added here or a peer followed.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `normwatch log witnesses add|list`, through the use cases the API calls.
 pub async fn witnesses(
     instance: &crate::setup::Instance,
     config: &crate::config::Config,
-    cmd: crate::commands::WitnessesCommand,
+    cmd: WitnessesCommand,
 ) -> Result<ExitCode> {
-    use crate::commands::WitnessesCommand;
     let account = crate::collect::operator();
     let who = normwatch_app::Acting::new(Some(&account), &[]);
     let app = crate::collect::app(instance, config);

@@ -98,16 +98,7 @@ impl PeerClient {
         if let Some(t) = &self.token {
             request = request.bearer_auth(t);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
-        let status = response.status();
-        if !status.is_success() {
-            let body: String = response.text().await.unwrap_or_default().chars().take(300).collect();
-            return Err(FederationError::Status { url, status: status.as_u16(), body });
-        }
-        Ok(response)
+        send(url, request).await
     }
 
     async fn json(&self, path: &str, accept: &str) -> Result<(Value, reqwest::header::HeaderMap), FederationError> {
@@ -138,20 +129,12 @@ impl PeerClient {
     /// cosignature line added); the peer serves it with that checkpoint from then on.
     pub async fn post_cosignature(&self, note: &str) -> Result<(), FederationError> {
         let url = format!("{}/log/cosignatures", self.base);
-        let response = self
+        let request = self
             .http
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, "text/plain; charset=utf-8")
-            .body(note.to_owned())
-            .send()
-            .await
-            .map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
-        let status = response.status();
-        if !status.is_success() {
-            let body: String = response.text().await.unwrap_or_default().chars().take(300).collect();
-            return Err(FederationError::Status { url, status: status.as_u16(), body });
-        }
-        Ok(())
+            .body(note.to_owned());
+        send(url, request).await.map(|_| ())
     }
 
     /// What the peer, as a witness, last checked and cosigned of each log it follows or
@@ -299,6 +282,18 @@ impl PeerClient {
         }
         Ok(page)
     }
+}
+
+/// Sends a request; a status other than success is an error carrying the start of the body.
+async fn send(url: String, request: reqwest::RequestBuilder) -> Result<reqwest::Response, FederationError> {
+    let response =
+        request.send().await.map_err(|e| FederationError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+    let status = response.status();
+    if !status.is_success() {
+        let body: String = response.text().await.unwrap_or_default().chars().take(300).collect();
+        return Err(FederationError::Status { url, status: status.as_u16(), body });
+    }
+    Ok(response)
 }
 
 /// Percent-encodes a query value (ids, timestamps, `next` tokens).

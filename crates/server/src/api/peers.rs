@@ -84,7 +84,10 @@ pub async fn record(
     params: Params,
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
-    let kind = logged_kind("kind", &kind)?;
+    // A path that names no kind of record names nothing.
+    let Some(kind) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else {
+        return Err(ApiError::NotFound { kind: "federated record", id: format!("{peer}/{kind}/{id}") });
+    };
     Ok(Json(state.app().federated_record(&caller.viewer(), &peer, kind, &id).await?).into_response())
 }
 

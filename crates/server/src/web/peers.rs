@@ -179,7 +179,7 @@ async fn render(state: &AppState, caller: &Caller, page: &Page, outcome: Outcome
 
 fn table(page: &Page, w: &Words, views: &[PeerView]) -> Markup {
     let l = page.lang;
-    let when = |t: Option<&str>| t.map_or_else(|| w.never.to_owned(), |t| super::collect::when(t, l));
+    let when = |t: Option<&str>| t.map_or_else(|| w.never.to_owned(), |t| super::kit::dates::when(t, l));
     html! {
         table #peers {
             thead { tr {

@@ -9,4 +9,3 @@ mod words;
 pub use sources::{add as add_source, list as sources, poll as poll_sources, remove as remove_source};
 pub use tips::{form as tip_form, send as send_tip, thanks as tip_thanks};
 pub use triage::{decide as decide_item, queue as triage};
-pub use words::when;

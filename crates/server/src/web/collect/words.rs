@@ -357,14 +357,7 @@ pub fn kind_word(w: &Words, kind: &SourceKind) -> &'static str {
     }
 }
 
-/// A stored timestamp as the page shows it: its day in the page language and its UTC time.
-pub fn when(ts: &str, l: Lang) -> String {
-    let day = crate::web::kit::dates::format_date(ts, l);
-    match ts.get(11..16).filter(|t| t.as_bytes().get(2) == Some(&b':')) {
-        Some(time) => format!("{day} {time} UTC"),
-        None => day,
-    }
-}
+pub use crate::web::kit::dates::when;
 
 #[cfg(test)]
 mod tests {

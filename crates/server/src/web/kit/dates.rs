@@ -63,6 +63,15 @@ pub fn year_month(text: &str) -> Option<(u16, Option<u8>)> {
     parts(text.trim()).map(|(y, m, _)| (y, m))
 }
 
+/// A stored timestamp as a page shows it: its day in the page language and its UTC time.
+pub fn when(ts: &str, l: Lang) -> String {
+    let day = format_date(ts, l);
+    match ts.get(11..16).filter(|t| t.as_bytes().get(2) == Some(&b':')) {
+        Some(time) => format!("{day} {time} UTC"),
+        None => day,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
