@@ -203,6 +203,10 @@ impl<S: Federation> App<'_, S> {
         window
             .check(&mut frontier, &checkpoint)
             .map_err(|reason| FederationError::Malformed { url: format!("{}/log/entries", client.base()), reason })?;
+        // Progress for a long first sync (`peers sync` shows info on stderr; `serve` logs it).
+        if !window.leaves.is_empty() {
+            tracing::info!(peer = %peer.origin, leaves = window.leaves.len(), "sync: leaves checked against the signed root");
+        }
         let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
         for collection in client.collections().await? {
             let community = collection.community.as_deref();
@@ -225,7 +229,14 @@ impl<S: Federation> App<'_, S> {
                 });
                 let keeping = self.keep_checked(peer, checked, cursor.as_ref(), &mut report);
                 let (kept, ahead) = futures_util::future::join(keeping, ahead).await;
-                kept?;
+                if kept? {
+                    tracing::info!(
+                        peer = %peer.origin,
+                        received = report.received,
+                        refused = report.refused,
+                        "sync: records checked and kept so far"
+                    );
+                }
                 match ahead? {
                     Some((p, c)) => (page, checked) = (p, c),
                     None => break,
@@ -385,14 +396,16 @@ impl<S: Federation> App<'_, S> {
         Ok(out)
     }
 
-    /// Keeps a checked page: its records, and its refusals with their reasons.
+    /// Keeps a checked page: its records, and its refusals with their reasons. Returns whether
+    /// the page held any record not kept before.
     async fn keep_checked(
         &self,
         peer: &PeerRecord,
         checked: Checked,
         cursor: Option<&PeerCursor<'_>>,
         report: &mut SyncReport,
-    ) -> Result<(), AppError> {
+    ) -> Result<bool, AppError> {
+        let anything = !checked.keep.is_empty() || !checked.refused.is_empty();
         report.already += checked.already;
         report.refused += checked.refused.len() as u64;
         for (kind, id, reason) in &checked.refused {
@@ -400,7 +413,7 @@ impl<S: Federation> App<'_, S> {
         }
         // The refusals first: the cursor moves past them with the records kept.
         report.received += self.store.keep_federated(&checked.keep, cursor).await?;
-        Ok(())
+        Ok(anything)
     }
 }
 
