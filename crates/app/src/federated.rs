@@ -78,7 +78,6 @@ impl<S: Federation + LedgerWrite> App<'_, S> {
                 "this record is of one of the peer's communities: it stays with that community and is not filed here",
             ));
         }
-        let peer_url = self.store.peer(peer).await?.map(|p| p.url).unwrap_or_default();
         let mut content = serde_json::Map::new();
         if let Some(body) = record.record.as_object() {
             for field in CONTENT {
@@ -90,7 +89,7 @@ impl<S: Federation + LedgerWrite> App<'_, S> {
         let mut input: IncidentInput = serde_json::from_value(serde_json::Value::Object(content)).map_err(|e| {
             AppError::field("record", format!("the peer's incident does not read as an incident here: {e}"))
         })?;
-        let at_origin = format!("{peer_url}/incidents/{origin_id}");
+        let at_origin = format!("{}/incidents/{origin_id}", record.peer_url);
         if !input.sources.iter().any(|s| s.url == at_origin) {
             input.sources.push(SourceLink {
                 url: at_origin.clone(),

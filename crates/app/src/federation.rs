@@ -1,17 +1,17 @@
 //! Following other observatories (GCSC Recommendation 5): an editor adds a peer (its URL and
 //! the verifier key to pin); a sync checks the peer's new checkpoint against the last one seen
-//! (a fork stops the sync and keeps both signed checkpoints), then pulls what the peer's TAXII
-//! collections added since the last sync and keeps each record only once its inclusion proof
-//! against that checkpoint verifies. The API, the portal, `normwatch peers` and the background
-//! sync under `serve` all call these.
+//! and against what the other peers, as witnesses, saw of the same log (a fork stops the sync
+//! and keeps both signed checkpoints), cosigns it, checks the log's new leaves against its
+//! signed root, then pulls what the peer's TAXII collections added since the last sync and
+//! keeps each record only once it matches its leaf. The API, the portal, `normwatch peers` and
+//! the background sync under `serve` all call these.
 use crate::ports::Federation;
-use crate::witnesses::unix_now;
 use crate::{Acting, App, AppError};
 use normwatch_core::federation::may_federate;
 use normwatch_core::{Right, Viewer};
 use normwatch_federation::{
-    Announced, FederationError, LeafWindow, PeerClient, Seen, Step, check_consistency, checked_checkpoint, peer_url,
-    seen, step, verify_record,
+    Announced, FederationError, LeafWindow, PeerClient, Seen, checked_checkpoint, cosigned, peer_url, seen, unix_now,
+    verify_record,
 };
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, Frontier, InstanceKey, VerifierKey};
@@ -74,6 +74,20 @@ pub struct SyncReport {
     pub fork: Option<String>,
 }
 
+/// Another instance's verifier key as an editor gives it (`whose`: peer, witness).
+pub(crate) fn verifier_key(text: &str, whose: &str) -> Result<VerifierKey, AppError> {
+    VerifierKey::parse(text.trim()).map_err(|e| {
+        AppError::field(
+            "key",
+            format!("{e}; give the {whose}'s verifier key (NAME+KEYID+BASE64, as its `normwatch log key` prints)"),
+        )
+    })
+}
+
+/// What the peers followed, as witnesses, last checked of each log (their `/log/witnessed`):
+/// read once per round of syncs, by peer id.
+type WitnessViews = Vec<(String, String, Vec<(String, String)>)>;
+
 impl<S: Federation> App<'_, S> {
     fn require_peers<'a>(&self, who: Acting<'a>) -> Result<&'a normwatch_core::Account, AppError> {
         who.require(Right::ManagePeers, None)
@@ -84,12 +98,7 @@ impl<S: Federation> App<'_, S> {
     pub async fn add_peer(&self, who: Acting<'_>, own_origin: &str, input: &PeerInput) -> Result<PeerRecord, AppError> {
         self.require_peers(who)?;
         let url = peer_url(&input.url).map_err(|e| AppError::field("url", e.to_string()))?;
-        let key = VerifierKey::parse(input.key.trim()).map_err(|e| {
-            AppError::field(
-                "key",
-                format!("{e}; give the peer's verifier key (NAME+KEYID+BASE64, as its `normwatch log key` prints)"),
-            )
-        })?;
+        let key = verifier_key(&input.key, "peer")?;
         may_federate(own_origin, &key.name).map_err(AppError::InvalidField)?;
         let token = input.token.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
         let new = NewPeer { url, origin: key.name.clone(), verifier_key: key.encode(), token };
@@ -122,22 +131,42 @@ impl<S: Federation> App<'_, S> {
     pub async fn sync_peer(&self, who: Acting<'_>, id: &str, witness: &InstanceKey) -> Result<SyncReport, AppError> {
         self.require_peers(who)?;
         let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
-        self.sync(&peer, witness).await
+        let others: Vec<PeerRecord> = self.store.peers().await?.into_iter().filter(|p| p.id != peer.id).collect();
+        let views = self.witness_views(&others).await;
+        self.sync(&peer, witness, &views).await
     }
 
     /// Syncs every peer that has not forked (the background sync under `serve`). A peer that
     /// fails is reported in its own result; the others go on.
     pub async fn sync_peers(&self, witness: &InstanceKey) -> Result<Vec<Result<SyncReport, AppError>>, AppError> {
+        let peers = self.store.peers().await?;
+        let views = self.witness_views(&peers).await;
         let mut out = Vec::new();
-        for peer in self.store.peers().await? {
-            if peer.state == "active" {
-                out.push(self.sync(&peer, witness).await);
-            }
+        for peer in peers.iter().filter(|p| p.state == "active") {
+            out.push(self.sync(peer, witness, &views).await);
         }
         Ok(out)
     }
 
-    async fn sync(&self, peer: &PeerRecord, witness: &InstanceKey) -> Result<SyncReport, AppError> {
+    /// Each active peer's `/log/witnessed`. A peer that cannot be reached now is asked again next
+    /// round: silence is no fork.
+    async fn witness_views(&self, peers: &[PeerRecord]) -> WitnessViews {
+        let mut out = Vec::new();
+        for p in peers.iter().filter(|p| p.state == "active") {
+            let Ok(client) = PeerClient::new(&p.url, p.token.clone()) else { continue };
+            if let Ok(views) = client.witnessed().await {
+                out.push((p.id.clone(), p.origin.clone(), views));
+            }
+        }
+        out
+    }
+
+    async fn sync(
+        &self,
+        peer: &PeerRecord,
+        witness: &InstanceKey,
+        views: &WitnessViews,
+    ) -> Result<SyncReport, AppError> {
         if peer.state != "active" {
             // Stopped for good: nothing is fetched, and the sync that found the fork said so.
             let fork = self.store.peer_forks(&peer.id).await?.pop().map(|f| f.reason);
@@ -150,7 +179,7 @@ impl<S: Federation> App<'_, S> {
             });
         }
         let started = std::time::Instant::now();
-        let mut result = self.sync_inner(peer, witness).await;
+        let mut result = self.sync_inner(peer, witness, views).await;
         if let Ok(r) = &mut result {
             r.seconds = started.elapsed().as_secs_f64();
         }
@@ -162,7 +191,12 @@ impl<S: Federation> App<'_, S> {
         result
     }
 
-    async fn sync_inner(&self, peer: &PeerRecord, witness: &InstanceKey) -> Result<SyncReport, AppError> {
+    async fn sync_inner(
+        &self,
+        peer: &PeerRecord,
+        witness: &InstanceKey,
+        views: &WitnessViews,
+    ) -> Result<SyncReport, AppError> {
         let mut report = SyncReport { peer: peer.id.clone(), origin: peer.origin.clone(), ..SyncReport::default() };
         let key = VerifierKey::parse(&peer.verifier_key)
             .map_err(|e| AppError::field("key", format!("the stored key of peer {} is damaged: {e}", peer.id)))?;
@@ -171,17 +205,13 @@ impl<S: Federation> App<'_, S> {
         let (signed, checkpoint) =
             checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
         let seen = peer.seen_note.as_deref().map(seen).transpose().map_err(|e| AppError::field("checkpoint", e))?;
-        let fork = match step(seen.as_ref(), &checkpoint) {
-            Err(reason) => Some(reason),
-            Ok(Step::Grew { from }) => {
-                let proof = client.consistency(from, checkpoint.size).await?;
-                seen.as_ref().and_then(|s| check_consistency(s, &checkpoint, &proof).err())
-            }
-            Ok(Step::First | Step::Unchanged) => None,
+        let fork = match &seen {
+            Some(s) => client.extends(s, &checkpoint).await?,
+            None => None,
         };
         let fork = match fork {
             Some(reason) => Some((reason, peer.seen_note.clone())),
-            None => self.compare_with_witnesses(peer, &client, &key, &checkpoint).await?,
+            None => compare_with_witnesses(peer, &client, &key, &checkpoint, views).await?,
         };
         if let Some((reason, earlier)) = fork {
             self.store.save_peer_fork(&peer.id, &reason, earlier.as_deref(), &note).await?;
@@ -198,7 +228,6 @@ impl<S: Federation> App<'_, S> {
             _ => Frontier::new(),
         };
         let start = frontier.size();
-        let began = std::time::Instant::now();
         let window = LeafWindow { start, leaves: client.leaves(start, checkpoint.size).await? };
         window
             .check(&mut frontier, &checkpoint)
@@ -212,15 +241,16 @@ impl<S: Federation> App<'_, S> {
             let community = collection.community.as_deref();
             let added_after = peer.cursors.get(&collection.id).cloned();
             let mut page = client.objects(&collection, added_after.as_deref(), None, PAGE).await?;
-            let mut checked = self.check_page(peer, &context, community, std::mem::take(&mut page.records)).await?;
             loop {
-                // Three pages at once: this one is kept while the next is fetched and checked.
+                // Checked after the page before is kept (a record whose objects span two pages
+                // is then known as kept); the next page is fetched while this one is kept.
+                let checked = self.check_page(peer, &context, community, std::mem::take(&mut page.records)).await?;
                 let next = page.next.clone().filter(|_| page.more);
                 let ahead = async {
-                    let Some(n) = &next else { return Ok(None) };
-                    let mut p = client.objects(&collection, None, Some(n), PAGE).await?;
-                    let c = self.check_page(peer, &context, community, std::mem::take(&mut p.records)).await?;
-                    Ok::<_, AppError>(Some((p, c)))
+                    match &next {
+                        Some(n) => Some(client.objects(&collection, None, Some(n), PAGE).await),
+                        None => None,
+                    }
                 };
                 let cursor = page.last_added.as_deref().map(|last_added| PeerCursor {
                     peer_id: &peer.id,
@@ -237,19 +267,13 @@ impl<S: Federation> App<'_, S> {
                         "sync: records checked and kept so far"
                     );
                 }
-                match ahead? {
-                    Some((p, c)) => (page, checked) = (p, c),
+                match ahead {
+                    Some(p) => page = p?,
                     None => break,
                 }
             }
         }
         self.store.save_peer_frontier(&peer.id, &frontier.encode()).await?;
-        tracing::debug!(
-            peer = %peer.origin,
-            leaves = window.leaves.len(),
-            secs = began.elapsed().as_secs_f64(),
-            "sync: leaves checked, records taken"
-        );
         Ok(report)
     }
 
@@ -260,59 +284,18 @@ impl<S: Federation> App<'_, S> {
         &self,
         client: &PeerClient,
         key: &VerifierKey,
-        mut note: SignedNote,
+        note: SignedNote,
         checkpoint: &Checkpoint,
         witness: &InstanceKey,
         report: &mut SyncReport,
     ) -> Result<(), AppError> {
-        let id = key.key_id();
-        note.signatures.retain(|s| s.name == key.name && s.key_id == id);
-        note.cosign(witness, unix_now());
-        let text = note.to_text();
+        let text = cosigned(note, key, witness, unix_now()).to_text();
         self.store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &text).await?;
         match client.post_cosignature(&text).await {
             Ok(()) => report.cosigned = true,
             Err(e) => report.cosignature_error = Some(e.to_string()),
         }
         Ok(())
-    }
-
-    /// Compares the peer's checkpoint with what the other peers we follow, as witnesses, last
-    /// saw of the same log (their /log/witnessed, signed by the key we pinned): a log that shows
-    /// one of them another history is a fork. Returns the reason and the witness's note.
-    async fn compare_with_witnesses(
-        &self,
-        peer: &PeerRecord,
-        client: &PeerClient,
-        key: &VerifierKey,
-        ours: &Checkpoint,
-    ) -> Result<Option<(String, Option<String>)>, AppError> {
-        for other in self.store.peers().await? {
-            if other.id == peer.id || other.state != "active" {
-                continue;
-            }
-            // A witness that cannot be reached now is asked again next time: silence is no fork.
-            let Ok(views) = PeerClient::new(&other.url, other.token.clone()) else { continue };
-            let Ok(views) = views.witnessed().await else { continue };
-            for (_, note) in views.into_iter().filter(|(origin, _)| *origin == peer.origin) {
-                // Only a note the log signed is evidence against it.
-                let Ok((_, theirs)) = checked_checkpoint(&note, key) else { continue };
-                let (small, large) = if theirs.size <= ours.size { (&theirs, ours) } else { (ours, &theirs) };
-                let seen = Seen { size: small.size, root: small.root };
-                let reason = match step(Some(&seen), large) {
-                    Err(reason) => Some(reason),
-                    Ok(Step::Grew { from }) => {
-                        let proof = client.consistency(from, large.size).await?;
-                        check_consistency(&seen, large, &proof).err()
-                    }
-                    Ok(_) => None,
-                };
-                if let Some(reason) = reason {
-                    return Ok(Some((format!("{reason} (what it showed witness {})", other.origin), Some(note))));
-                }
-            }
-        }
-        Ok(None)
     }
 
     /// Verifies the records of one page that are not kept yet: by their leaf in the window of
@@ -415,6 +398,29 @@ impl<S: Federation> App<'_, S> {
         report.received += self.store.keep_federated(&checked.keep, cursor).await?;
         Ok(anything)
     }
+}
+
+/// Compares the peer's checkpoint with what the other peers we follow, as witnesses, last saw
+/// of the same log (signed by the key we pinned): a log that shows one of them another history
+/// is a fork. Returns the reason and the witness's note.
+async fn compare_with_witnesses(
+    peer: &PeerRecord,
+    client: &PeerClient,
+    key: &VerifierKey,
+    ours: &Checkpoint,
+    views: &WitnessViews,
+) -> Result<Option<(String, Option<String>)>, AppError> {
+    for (_, witness, seen) in views.iter().filter(|(id, _, _)| *id != peer.id) {
+        for (_, note) in seen.iter().filter(|(origin, _)| *origin == peer.origin) {
+            // Only a note the log signed is evidence against it.
+            let Ok((_, theirs)) = checked_checkpoint(note, key) else { continue };
+            let (small, large) = if theirs.size <= ours.size { (&theirs, ours) } else { (ours, &theirs) };
+            if let Some(reason) = client.extends(&Seen { size: small.size, root: small.root }, large).await? {
+                return Ok(Some((format!("{reason} (what it showed witness {witness})"), Some(note.clone()))));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// A page checked: what to keep, what was kept already, what is refused and why.

@@ -1,10 +1,11 @@
 //! Witnessing both ways: the witnesses this log knows (added by an editor, and the peers it
 //! follows), the cosignatures they send of its checkpoints, and its checkpoints served with them.
 //! A follower cosigns in `federation::sync`; this is the log's side.
+use crate::federation::verifier_key;
 use crate::ports::Federation;
 use crate::{Acting, App, AppError};
 use normwatch_core::Right;
-use normwatch_federation::{CheckedCosignature, received_cosignatures};
+use normwatch_federation::{CheckedCosignature, received_cosignatures, unix_now};
 use normwatch_ledger::note::SignedNote;
 use normwatch_ledger::{Checkpoint, VerifierKey};
 use serde::{Deserialize, Serialize};
@@ -40,25 +41,31 @@ pub struct ForkReport {
     pub later_note: String,
 }
 
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 impl<S: Federation> App<'_, S> {
     /// The witnesses this log knows, by name: public, so a verifier can choose its k of n.
     pub async fn known_witnesses(&self) -> Result<Vec<KnownWitness>, AppError> {
-        let mut out: Vec<KnownWitness> = Vec::new();
-        for w in self.store.witnesses().await? {
-            out.push(KnownWitness { name: w.name, verifier_key: w.verifier_key, source: "added" });
-        }
-        for p in self.store.peers().await? {
-            let Ok(key) = VerifierKey::parse(&p.verifier_key) else { continue };
-            let key = key.as_cosigner().encode();
-            if !out.iter().any(|w| w.verifier_key == key) {
-                out.push(KnownWitness { name: p.origin, verifier_key: key, source: "peer" });
+        let mut out: Vec<KnownWitness> = self
+            .witness_keys()
+            .await?
+            .into_iter()
+            .map(|(key, source)| KnownWitness { name: key.name.clone(), verifier_key: key.encode(), source })
+            .collect();
+        out.sort_by(|a, b| (&a.name, &a.verifier_key).cmp(&(&b.name, &b.verifier_key)));
+        Ok(out)
+    }
+
+    /// The witnesses' cosigner keys, each once: those added, then the peers followed.
+    async fn witness_keys(&self) -> Result<Vec<(VerifierKey, &'static str)>, AppError> {
+        let added = self.store.witnesses().await?.into_iter().map(|w| (w.verifier_key, "added"));
+        let peers = self.store.peers().await?.into_iter().map(|p| (p.verifier_key, "peer"));
+        let mut out: Vec<(VerifierKey, &'static str)> = Vec::new();
+        for (text, source) in added.chain(peers) {
+            let Ok(key) = VerifierKey::parse(&text) else { continue };
+            let key = key.as_cosigner();
+            if !out.iter().any(|(k, _)| *k == key) {
+                out.push((key, source));
             }
         }
-        out.sort_by(|a, b| (&a.name, &a.verifier_key).cmp(&(&b.name, &b.verifier_key)));
         Ok(out)
     }
 
@@ -86,12 +93,7 @@ impl<S: Federation> App<'_, S> {
     /// Adds a witness by its key (its `normwatch log key`, or the cosigner form of it).
     pub async fn add_witness(&self, who: Acting<'_>, own_origin: &str, key: &str) -> Result<KnownWitness, AppError> {
         who.require(Right::ManagePeers, None)?;
-        let key = VerifierKey::parse(key.trim()).map_err(|e| {
-            AppError::field(
-                "key",
-                format!("{e}; give the witness's verifier key (NAME+KEYID+BASE64, as its `normwatch log key` prints)"),
-            )
-        })?;
+        let key = verifier_key(key, "witness")?;
         if key.name == own_origin {
             return Err(AppError::field("key", "this is this log's own key: a log cannot witness itself"));
         }
@@ -118,10 +120,9 @@ impl<S: Federation> App<'_, S> {
             what: "log checkpoint".into(),
             reason: e.to_string(),
         })?;
-        let known: Vec<VerifierKey> =
-            self.known_witnesses().await?.iter().filter_map(|w| VerifierKey::parse(&w.verifier_key).ok()).collect();
+        let known: Vec<VerifierKey> = self.witness_keys().await?.into_iter().map(|(k, _)| k).collect();
         let got =
-            received_cosignatures(posted, &own, &known, unix_now()).map_err(|e| AppError::field("checkpoint", e))?;
+            received_cosignatures(&note, &own, &known, unix_now()).map_err(|e| AppError::field("checkpoint", e))?;
         for c in &got {
             self.store.save_cosignature(size, &c.witness, &c.line, c.signed_at).await?;
         }
@@ -130,12 +131,8 @@ impl<S: Federation> App<'_, S> {
 
     /// Our signed checkpoint `note` of `size` with the cosignatures received for it.
     pub async fn with_cosignatures(&self, size: u64, note: &str) -> Result<String, AppError> {
-        let cosignatures = self.store.cosignatures(size).await?;
-        if cosignatures.is_empty() {
-            return Ok(note.to_owned());
-        }
         let mut out = note.to_owned();
-        for c in cosignatures {
+        for c in self.store.cosignatures(size).await? {
             out.push_str(&c.line);
             out.push('\n');
         }

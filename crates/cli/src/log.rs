@@ -59,8 +59,7 @@ pub fn verify(
         .with_context(|| format!("cannot read {}", checkpoint_file.display()))?;
     let (signed, checkpoint) = checked_checkpoint(&note, &key)?;
     if !witnesses.is_empty() {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let (good, bad) = normwatch_federation::cosignatures(&signed, &witnesses, now);
+        let (good, bad) = normwatch_federation::cosignatures(&signed, &witnesses, normwatch_federation::unix_now());
         let names: Vec<&str> = good.iter().map(|g| g.name.as_str()).collect();
         for b in &bad {
             eprintln!("bad cosignature: {b}");
@@ -215,27 +214,17 @@ pub async fn witness(
 ) -> Result<(String, bool)> {
     let key = read_key(key)?;
     let peer = normwatch_federation::PeerClient::new(url, None)?;
-    let (mut note, checkpoint) = checked_checkpoint(&peer.checkpoint().await?, &key)?;
+    let (note, checkpoint) = checked_checkpoint(&peer.checkpoint().await?, &key)?;
     let previous = store.witnessed(&checkpoint.origin).await?;
     let first = previous.is_none();
     if let Some(prev) = previous {
-        // The same continuity checks a follower makes (federation::verify).
+        // The same continuity check a follower makes.
         let seen = normwatch_federation::seen(&prev.note).map_err(anyhow::Error::msg)?;
-        match normwatch_federation::step(Some(&seen), &checkpoint) {
-            Err(fork) => bail!("FORK: {fork}"),
-            Ok(normwatch_federation::Step::Grew { from }) => {
-                let proof = peer.consistency(from, checkpoint.size).await?;
-                normwatch_federation::check_consistency(&seen, &checkpoint, &proof)
-                    .map_err(|fork| anyhow::anyhow!("FORK: {fork}"))?;
-            }
-            Ok(_) => {}
+        if let Some(fork) = peer.extends(&seen, &checkpoint).await? {
+            bail!("FORK: {fork}");
         }
     }
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let id = key.key_id();
-    note.signatures.retain(|s| s.name == key.name && s.key_id == id);
-    note.cosign(witness_key, now);
-    let cosigned = note.to_text();
+    let cosigned = normwatch_federation::cosigned(note, &key, witness_key, normwatch_federation::unix_now()).to_text();
     store.save_witnessed(&checkpoint.origin, checkpoint.size, &checkpoint.root, &cosigned).await?;
     // The log keeps and serves our cosignature if it knows us as a witness; if not, it says so.
     match peer.post_cosignature(&cosigned).await {

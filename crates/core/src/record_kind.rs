@@ -74,6 +74,11 @@ impl RecordKind {
         RecordKind::ALL.into_iter().find(|k| k.as_str() == text).ok_or_else(|| UnknownKind(text.to_owned()))
     }
 
+    /// A kind named at an edge (a query, a path, a peer's TAXII extension) that the log holds.
+    pub fn parse_logged(text: &str) -> Option<RecordKind> {
+        RecordKind::parse(text).ok().filter(|k| k.is_logged())
+    }
+
     /// Whether the transparency log holds a leaf for a published record of this kind.
     pub const fn is_logged(self) -> bool {
         // Every marked record is logged when published; the method keeps the rule in one place

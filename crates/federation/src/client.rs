@@ -2,9 +2,10 @@
 //! API root. Every request names the follower's API token at the peer, if it has one, so the peer
 //! serves what that account may read (its TLP markings and communities) and nothing more.
 use crate::FederationError;
-use crate::verify::RecordProof;
+use crate::verify::{RecordProof, Seen, Step, check_consistency, step};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use normwatch_core::RecordKind;
+use normwatch_ledger::Checkpoint;
 use normwatch_ledger::Hash;
 use serde_json::Value;
 use std::time::Duration;
@@ -182,6 +183,21 @@ impl PeerClient {
             .collect())
     }
 
+    /// Whether `later` extends `earlier` in this peer's log: `None` when it does (a consistency
+    /// proof is fetched when it grew), the fork's description when it does not — a smaller
+    /// tree, another root for one size, or no proof between the two. Used for the last
+    /// checkpoint the follower saw and for what a witness saw.
+    pub async fn extends(&self, earlier: &Seen, later: &Checkpoint) -> Result<Option<String>, FederationError> {
+        Ok(match step(Some(earlier), later) {
+            Err(fork) => Some(fork),
+            Ok(Step::Grew { from }) => {
+                let proof = self.consistency(from, later.size).await?;
+                check_consistency(earlier, later, &proof).err()
+            }
+            Ok(Step::First | Step::Unchanged) => None,
+        })
+    }
+
     /// A consistency proof between two of the peer's tree sizes.
     pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, FederationError> {
         let path = format!("/log/proof/consistency?from={from}&to={to}");
@@ -268,8 +284,7 @@ impl PeerClient {
         for object in value["objects"].as_array_mut().into_iter().flatten() {
             let stix_id = object["id"].as_str().map(str::to_owned);
             let Some(extension) = object["extensions"].get_mut(EXTENSION) else { continue };
-            let kind =
-                extension["record_kind"].as_str().and_then(|k| k.parse::<RecordKind>().ok()).filter(|k| k.is_logged());
+            let kind = extension["record_kind"].as_str().and_then(RecordKind::parse_logged);
             let (Some(kind), Some(id), Some(stix_id)) = (kind, extension["record_id"].as_str(), stix_id) else {
                 continue;
             };

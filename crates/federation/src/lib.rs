@@ -12,7 +12,7 @@ pub use client::{Announced, ObjectPage, PeerClient, PeerCollection, peer_url};
 pub use verify::{
     LeafWindow, RecordProof, Seen, Step, check_consistency, checked_checkpoint, seen, step, verify_record,
 };
-pub use witness::{CheckedCosignature, cosignatures, received_cosignatures};
+pub use witness::{CheckedCosignature, cosignatures, cosigned, received_cosignatures, unix_now};
 
 /// What can go wrong talking to a peer. A verification failure is not an error here: it is a
 /// verdict ([`verify`]) the caller records.

@@ -1,8 +1,13 @@
-//! Witnessing both ways (C2SP tlog-cosignature), with no I/O: which known witnesses cosigned a
+//! Witnessing both ways (C2SP tlog-cosignature), with no I/O but the clock: which known witnesses cosigned a
 //! checkpoint — for a log that receives cosignatures of its own checkpoints, and for an offline
 //! verifier that wants k of n witnesses it trusts to have seen the same tree.
-use normwatch_ledger::VerifierKey;
-use normwatch_ledger::note::{NoteSignature, SignedNote};
+use normwatch_ledger::note::SignedNote;
+use normwatch_ledger::{InstanceKey, VerifierKey};
+
+/// Seconds since 1970 by this machine's clock, as cosignatures carry them.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
 
 /// A cosignature checked against a known witness.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,19 +29,15 @@ pub fn cosignatures(note: &SignedNote, witnesses: &[VerifierKey], now: u64) -> (
     let mut bad = Vec::new();
     for w in witnesses.iter().map(VerifierKey::as_cosigner) {
         let id = w.key_id();
-        if !note.signatures.iter().any(|s: &NoteSignature| s.name == w.name && s.key_id == id) {
-            continue;
-        }
+        let Some(signature) = note.signatures.iter().find(|s| s.name == w.name && s.key_id == id) else { continue };
+        let witness = w.encode();
         match note.verify_cosignature(&w, now) {
-            Ok(signed_at) if !good.iter().any(|g| g.witness == w.encode()) => {
-                let line = note.signatures.iter().find(|s| s.name == w.name && s.key_id == id).map(|s| s.line());
-                good.push(CheckedCosignature {
-                    witness: w.encode(),
-                    name: w.name.clone(),
-                    line: line.unwrap_or_default().trim_end().to_owned(),
-                    signed_at,
-                });
-            }
+            Ok(signed_at) if !good.iter().any(|g| g.witness == witness) => good.push(CheckedCosignature {
+                witness,
+                name: w.name.clone(),
+                line: signature.line().trim_end().to_owned(),
+                signed_at,
+            }),
             Ok(_) => {}
             Err(e) => bad.push(format!("witness {}: {e}", w.name)),
         }
@@ -44,19 +45,27 @@ pub fn cosignatures(note: &SignedNote, witnesses: &[VerifierKey], now: u64) -> (
     (good, bad)
 }
 
+/// A log's checkpoint as a witness sends it back: the log's own signature (by `log`) and the
+/// witness's cosignature at `now`, no other (C2SP tlog-cosignature).
+pub fn cosigned(mut note: SignedNote, log: &VerifierKey, witness: &InstanceKey, now: u64) -> SignedNote {
+    let id = log.key_id();
+    note.signatures.retain(|s| s.name == log.name && s.key_id == id);
+    note.cosign(witness, now);
+    note
+}
+
 /// Cosignatures a witness sends of one of our checkpoints: the note must be exactly our signed
 /// checkpoint `own` (its text), and carry at least one good cosignature by a witness we know.
 pub fn received_cosignatures(
-    posted: &str,
+    note: &SignedNote,
     own: &SignedNote,
     witnesses: &[VerifierKey],
     now: u64,
 ) -> Result<Vec<CheckedCosignature>, String> {
-    let note = SignedNote::parse(posted).map_err(|e| format!("not a cosigned checkpoint: {e}"))?;
     if note.text != own.text {
         return Err("this is not a checkpoint this log signed: cosign the note /log/checkpoint serves".into());
     }
-    let (good, bad) = cosignatures(&note, witnesses, now);
+    let (good, bad) = cosignatures(note, witnesses, now);
     if let Some(problem) = bad.first() {
         return Err(problem.clone());
     }
@@ -77,6 +86,11 @@ mod tests {
         InstanceKey::from_seed(name, [seed; 32]).expect("key")
     }
 
+    /// As the log receives it: the text, parsed again.
+    fn parsed(note: &SignedNote) -> SignedNote {
+        SignedNote::parse(&note.to_text()).expect("parses")
+    }
+
     fn checkpoint(log: &InstanceKey, size: u64) -> SignedNote {
         let c = Checkpoint { origin: log.name().to_owned(), size, root: [size as u8; 32], extensions: vec![] };
         SignedNote::sign(&c.to_text(), log)
@@ -92,27 +106,40 @@ mod tests {
         note.cosign(&stranger, 100);
         // Known by their log keys (type 0x01), as `log key` prints them.
         let known = [b.verifier(), c.verifier()];
-        let got = received_cosignatures(&note.to_text(), &own, &known, 200).expect("accepted");
+        let got = received_cosignatures(&parsed(&note), &own, &known, 200).expect("accepted");
         assert_eq!(got.len(), 1);
         assert_eq!((got[0].name.as_str(), got[0].signed_at), ("b.example/normwatch", 100));
         assert!(got[0].line.starts_with("— b.example/normwatch "), "{}", got[0].line);
         // Only a stranger: refused, naming the fix.
         let mut only_stranger = own.clone();
         only_stranger.cosign(&stranger, 100);
-        let e = received_cosignatures(&only_stranger.to_text(), &own, &known, 200).expect_err("unknown");
+        let e = received_cosignatures(&parsed(&only_stranger), &own, &known, 200).expect_err("unknown");
         assert!(e.contains("normwatch log witnesses add"), "{e}");
         // Another checkpoint (another size or root) than ours: refused.
         let mut other = checkpoint(&log, 6);
         other.cosign(&b, 100);
-        assert!(received_cosignatures(&other.to_text(), &own, &known, 200).is_err());
+        assert!(received_cosignatures(&parsed(&other), &own, &known, 200).is_err());
         // A cosignature from the future, or altered, is refused.
         let mut future = own.clone();
         future.cosign(&b, 10_000);
-        let e = received_cosignatures(&future.to_text(), &own, &known, 200).expect_err("future");
+        let e = received_cosignatures(&parsed(&future), &own, &known, 200).expect_err("future");
         assert!(e.contains("future"), "{e}");
         let mut forged = note.clone();
         forged.signatures[1].bytes[20] ^= 1;
-        assert!(received_cosignatures(&forged.to_text(), &own, &known, 200).is_err());
+        assert!(received_cosignatures(&parsed(&forged), &own, &known, 200).is_err());
+    }
+
+    #[test]
+    fn a_witness_sends_back_the_logs_signature_and_its_own_only() {
+        let log = key("a.example/normwatch", 1);
+        let (b, c) = (key("b.example/normwatch", 2), key("c.example/normwatch", 3));
+        let mut served = checkpoint(&log, 4);
+        served.cosign(&b, 10);
+        let back = cosigned(parsed(&served), &log.verifier(), &c, 20);
+        let names: Vec<&str> = back.signatures.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a.example/normwatch", "c.example/normwatch"]);
+        assert!(back.verify(&log.verifier()).is_ok());
+        assert_eq!(back.verify_cosignature(&c.cosigner_verifier(), 30), Ok(20));
     }
 
     #[test]

@@ -55,6 +55,26 @@ impl Params {
             .map(|l| l.unwrap_or(default))
     }
 
+    /// Where a page of a list starts, `offset` from 0; 0 when not given.
+    pub fn offset(&self) -> Result<usize, FieldError> {
+        self.one("offset")?
+            .map(|v| {
+                v.parse::<usize>().map_err(|_| FieldError::new("offset", format!("`{v}` is not a whole number from 0")))
+            })
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// A kind of logged record named by `key` (`type=incident`).
+    pub fn logged_kind(&self, key: &str) -> Result<Option<normwatch_core::RecordKind>, FieldError> {
+        self.one(key)?
+            .map(|t| {
+                normwatch_core::RecordKind::parse_logged(t)
+                    .ok_or_else(|| FieldError::new(key, format!("`{t}` is not a logged record type")))
+            })
+            .transpose()
+    }
+
     /// Refuses any parameter outside `allowed` (a typo should not be silently ignored).
     pub fn only(&self, allowed: &[&str]) -> Result<(), FieldError> {
         match self.pairs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {

@@ -185,7 +185,7 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
         (Some(r), None) => {
             let (kind, id) =
                 r.split_once('/').ok_or_else(|| FieldError::new("record", "use TYPE/ID, e.g. position/0192…"))?;
-            let Some(logged) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else {
+            let Some(logged) = RecordKind::parse_logged(kind) else {
                 let kinds: Vec<&str> = normwatch_store::logged_kinds().map(RecordKind::as_str).collect();
                 let kinds = kinds.join(", ");
                 return Err(FieldError::new("record", format!("`{kind}` is not a logged record type ({kinds})")).into());

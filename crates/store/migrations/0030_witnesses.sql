@@ -20,10 +20,12 @@ CREATE TABLE checkpoint_cosignatures (
     PRIMARY KEY (size, verifier_key)
 );
 
--- The origin id of the record a received record corrects or retracts at its origin, so a
--- correction that arrives before the record it supersedes still marks it.
+-- The origin id of the record a received record corrects or retracts at its origin. What
+-- supersedes a record is read from it (whichever arrived first), so the stored successor of
+-- migration 0029 goes.
 ALTER TABLE federated_records ADD COLUMN supersedes TEXT;
 CREATE INDEX federated_records_by_supersedes ON federated_records (peer_id, record_kind, supersedes);
+ALTER TABLE federated_records DROP COLUMN superseded_by;
 
 -- What a follower keeps of the leaves it checked of a peer's log: the frontier of that tree
 -- (`SIZE:HEX,…`, one hash per complete subtree). The next sync fetches only the leaves after

@@ -168,8 +168,8 @@ fn peer_from(r: &AnyRow) -> Result<PeerRecord, StoreError> {
     ))
 }
 
-const RECORD_COLUMNS: &str = "peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, \
-    community, body, received_at, superseded_by, (SELECT p.url FROM peers p WHERE p.id = f.peer_id) AS peer_url";
+const RECORD_COLUMNS: &str = "f.peer_id, f.record_kind, f.origin_id, f.origin, f.log_index, f.checkpoint_size, \
+    f.stix_id, f.tlp, f.community, f.body, f.received_at, (SELECT p.url FROM peers p WHERE p.id = f.peer_id) AS peer_url";
 
 fn federated_from(r: &AnyRow) -> Result<FederatedRecord, StoreError> {
     let body: String = r.try_get("body")?;
@@ -218,12 +218,12 @@ async fn set_cursor(tx: &mut sqlx::Transaction<'_, sqlx::Any>, cursor: &PeerCurs
 
 /// The received records a viewer may read: the origin's marking, and a peer community's
 /// records for admins only.
-fn federated_visible(sql: &mut Sql, viewer: &Viewer) -> String {
+fn federated_visible(sql: &mut Sql, viewer: &Viewer, alias: &str) -> String {
     if viewer.is_admin() {
         return "1 = 1".to_owned();
     }
     let list = sql.bind_list(viewer.published_markings().iter().map(|t| t.name()));
-    format!("(f.tlp IN {list} AND f.community IS NULL)")
+    format!("({alias}.tlp IN {list} AND {alias}.community IS NULL)")
 }
 
 impl Store {
@@ -394,9 +394,8 @@ impl Store {
         rows.iter().map(|r| Ok(r.try_get::<String, _>("origin_id")?)).collect()
     }
 
-    /// Keeps verified records; a record kept already is left as it is. A record that supersedes
-    /// another of the same peer marks that one superseded (and one whose correction arrived
-    /// first is marked at once). Returns how many were new. Written a few hundred rows per
+    /// Keeps verified records, with the origin id of the record each supersedes; a record kept
+    /// already is left as it is. Returns how many were new. Written a few hundred rows per
     /// statement: a first sync takes every record a peer ever published.
     pub async fn keep_federated(
         &self,
@@ -439,40 +438,6 @@ impl Store {
                 sql.positional();
             }
             kept += sql.query().execute(&mut *tx).await?.rows_affected();
-            // Supersession both ways: what these records correct, and what corrects them (a
-            // correction can arrive before the record it supersedes).
-            let mut marks: Vec<(String, String, String, String)> = Vec::new();
-            for r in chunk {
-                if let Some(older) = r.body.get("supersedes").and_then(Value::as_str) {
-                    marks.push((r.peer_id.clone(), r.record_kind.clone(), older.to_owned(), r.origin_id.clone()));
-                }
-            }
-            let mut by_group: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-            for r in chunk {
-                by_group.entry((r.peer_id.as_str(), r.record_kind.as_str())).or_default().push(r.origin_id.as_str());
-            }
-            for ((peer, kind), ids) in by_group {
-                let mut q = Sql::new("SELECT origin_id, supersedes FROM federated_records WHERE peer_id = ");
-                let (p, k) = (q.bind(peer), q.bind(kind));
-                let list = q.bind_list(ids);
-                q.push(&format!("{p} AND record_kind = {k} AND supersedes IN {list}"));
-                for row in q.query().fetch_all(&mut *tx).await? {
-                    let newer: String = row.try_get("origin_id")?;
-                    let older: String = row.try_get("supersedes")?;
-                    marks.push((peer.to_owned(), kind.to_owned(), older, newer));
-                }
-            }
-            for (peer, kind, older, newer) in marks {
-                sqlx::query(
-                    "UPDATE federated_records SET superseded_by = $1 WHERE peer_id = $2 AND record_kind = $3 AND origin_id = $4",
-                )
-                .bind(newer)
-                .bind(peer)
-                .bind(kind)
-                .bind(older)
-                .execute(&mut *tx)
-                .await?;
-            }
         }
         if let Some(c) = cursor {
             set_cursor(&mut tx, c).await?;
@@ -487,9 +452,16 @@ impl Store {
         viewer: &Viewer,
         filter: &FederatedFilter,
     ) -> Result<Vec<FederatedRecord>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM federated_records f WHERE "));
-        let visible = federated_visible(&mut sql, viewer);
-        sql.push(&visible);
+        // A record is superseded by the received record that names it (a correction or a
+        // retraction at the origin), if the viewer may read that one.
+        let mut sql = Sql::new("");
+        let visible = federated_visible(&mut sql, viewer, "f");
+        let successor = federated_visible(&mut sql, viewer, "n");
+        sql.push(&format!(
+            "SELECT {RECORD_COLUMNS}, (SELECT n.origin_id FROM federated_records n WHERE n.peer_id = f.peer_id \
+             AND n.record_kind = f.record_kind AND n.supersedes = f.origin_id AND {successor} \
+             ORDER BY n.log_index LIMIT 1) AS superseded_by FROM federated_records f WHERE {visible}"
+        ));
         if let Some(p) = &filter.peer {
             let b = sql.bind(p.clone());
             sql.push(&format!(" AND f.peer_id = {b}"));

@@ -43,7 +43,7 @@ impl Store {
     /// Adds a known witness (a key known already is left as it is). Returns whether it was new.
     pub async fn add_witness(&self, actor: &Actor, verifier_key: &str, name: &str) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let sql = insert(
+        let mut sql = insert(
             "log_witnesses",
             vec![
                 col("verifier_key", verifier_key),
@@ -52,7 +52,6 @@ impl Store {
                 col("added_at", now_rfc3339()),
             ],
         );
-        let mut sql = sql;
         sql.push(" ON CONFLICT (verifier_key) DO NOTHING");
         let added = sql.query().execute(&mut *tx).await?.rows_affected() > 0;
         if added {
@@ -112,22 +111,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(cosignature_from).collect()
-    }
-
-    /// The latest checkpoints that carry cosignatures, the largest first (for the /log page).
-    pub async fn cosigned_sizes(&self, limit: i64) -> Result<Vec<(u64, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT size, COUNT(*) AS n FROM checkpoint_cosignatures GROUP BY size ORDER BY size DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let size: i64 = r.try_get("size")?;
-                Ok((size as u64, r.try_get::<i64, _>("n")?))
-            })
-            .collect()
     }
 
     /// Every other log this instance checked and cosigned, with the latest checkpoint of each.

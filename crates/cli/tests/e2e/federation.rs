@@ -167,8 +167,18 @@ async fn three_observatories_follow_verify_and_detect_a_fork() {
     assert!(draft["sources"].to_string().contains(&format!("/incidents/{}", ids[1])), "{draft}");
     let (st, twice) = c_admin.post(&adopt, &json!({})).await;
     assert_eq!(st, 409, "{twice}");
-    let (st, community) = Api::anonymous(&c).post(&adopt, &json!({})).await;
-    assert_eq!(st, 401, "{community}");
+    let (st, anonymous) = Api::anonymous(&c).post(&adopt, &json!({})).await;
+    assert_eq!(st, 401, "{anonymous}");
+    // A record of one of A's communities stays with that community: it is not filed here.
+    let body = json!({"id": "shared-1", "title": {"en": "Shared QzsharedZq"}, "tlp": "green"});
+    c.execute_sql(format!(
+        "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at) \
+         VALUES ('{c_peer_a}', 'incident', 'shared-1', 'a.example/normwatch', 0, 1, 'incident--shared', 'green', 'coop', '{body}', '2024-05-01T00:00:00Z')"
+    ))
+    .await;
+    let (st, shared) =
+        c_admin.post(&format!("/api/v1/federated-records/{c_peer_a}/incident/shared-1/adopt"), &json!({})).await;
+    assert_eq!((st, shared["errors"][0]["field"].as_str()), (422, Some("community")), "{shared}");
     // Not ours to show until our review publishes it.
     let (_, open) = Api::anonymous(&c).get("/api/v1/incidents").await;
     assert!(!open.to_string().contains("QzgridZq"), "{open}");

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use normwatch_app::PeerInput;
 use normwatch_app::witnesses::WitnessInput;
-use normwatch_core::{FieldError, RecordKind};
+use normwatch_core::RecordKind;
 use normwatch_store::FederatedFilter;
 use serde_json::json;
 
@@ -68,14 +68,6 @@ pub async fn add_witness(
     Ok(created(&witness, "/api/v1/witnesses".to_owned()))
 }
 
-/// A logged record kind named in a path or a query.
-fn logged_kind(field: &str, text: &str) -> Result<RecordKind, ApiError> {
-    text.parse::<RecordKind>()
-        .ok()
-        .filter(|k| k.is_logged())
-        .ok_or_else(|| FieldError::new(field, format!("`{text}` is not a logged record type")).into())
-}
-
 /// One received record with its provenance.
 pub async fn record(
     State(state): State<AppState>,
@@ -85,7 +77,7 @@ pub async fn record(
 ) -> Result<Response, ApiError> {
     params.only(&[])?;
     // A path that names no kind of record names nothing.
-    let Some(kind) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else {
+    let Some(kind) = RecordKind::parse_logged(&kind) else {
         return Err(ApiError::NotFound { kind: "federated record", id: format!("{peer}/{kind}/{id}") });
     };
     Ok(Json(state.app().federated_record(&caller.viewer(), &peer, kind, &id).await?).into_response())
@@ -105,20 +97,12 @@ pub async fn adopt(
 /// Received records, the latest first, with their provenance.
 pub async fn records(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
     params.only(&["peer", "type", "limit", "offset"])?;
-    let kind = params.one("type")?.map(|t| logged_kind("type", t)).transpose()?.map(|k| k.as_str().to_owned());
     let filter = FederatedFilter {
         peer: params.one("peer")?.map(str::to_owned),
-        kind,
+        kind: params.logged_kind("type")?.map(|k| k.as_str().to_owned()),
         origin_id: None,
         limit: params.limit(MAX_PAGE, DEFAULT_PAGE)? as i64,
-        offset: match params.one("offset")? {
-            None => 0,
-            Some(v) => v
-                .parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| FieldError::new("offset", format!("`{v}` is not a whole number from 0")))?,
-        },
+        offset: params.offset()? as i64,
     };
     let list = state.app().federated_records(&caller.viewer(), &filter).await?;
     Ok(Json(json!({"count": list.len(), "records": list})).into_response())

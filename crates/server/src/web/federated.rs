@@ -7,7 +7,6 @@ use super::kit::i18n::in_lang;
 use super::kit::{Page, Visit, WebError, encode, failure, layout, see_other};
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use maud::{Markup, html};
 use normwatch_core::{Lang, RecordKind};
 use normwatch_store::{FederatedFilter, FederatedRecord};
@@ -135,30 +134,11 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<axum::respo
     use axum::response::IntoResponse;
     let page = v.page_taking("/federated", &["peer", "type", "offset"])?;
     let (l, w) = (page.lang, words(page.lang));
-    let kind = match v.params.one("type").map_err(failure(l))? {
-        None | Some("") => None,
-        Some(t) => Some(
-            t.parse::<RecordKind>()
-                .ok()
-                .filter(|k| k.is_logged())
-                .ok_or_else(|| WebError {
-                    status: StatusCode::BAD_REQUEST,
-                    lang: l,
-                    message: format!("type: `{t}` is not a logged record type"),
-                })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
-    let offset = match v.params.one("offset").map_err(failure(l))? {
-        None => 0,
-        Some(o) => o.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| WebError {
-            status: StatusCode::BAD_REQUEST,
-            lang: l,
-            message: format!("offset: `{o}` is not a whole number from 0"),
-        })?,
-    };
-    let peer = v.params.one("peer").map_err(failure(l))?.filter(|p| !p.is_empty()).map(str::to_owned);
+    // The filter form sends its empty fields: no filter.
+    let params = v.params.clone().without_blanks();
+    let kind = params.logged_kind("type").map_err(failure(l))?.map(|k| k.as_str().to_owned());
+    let offset = params.offset().map_err(failure(l))? as i64;
+    let peer = params.one("peer").map_err(failure(l))?.map(str::to_owned);
     let filter = FederatedFilter { peer: peer.clone(), kind: kind.clone(), origin_id: None, limit: PAGE + 1, offset };
     let mut records = state.app().federated_records(&v.caller.viewer(), &filter).await.map_err(failure(l))?;
     let more = records.len() as i64 > PAGE;
@@ -225,7 +205,7 @@ pub async fn one(
     let page = v.page(&path)?;
     let l = page.lang;
     let not_found = || crate::error::ApiError::NotFound { kind: "federated record", id: format!("{peer}/{kind}/{id}") };
-    let kind = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()).ok_or_else(not_found).map_err(failure(l))?;
+    let kind = RecordKind::parse_logged(&kind).ok_or_else(not_found).map_err(failure(l))?;
     let viewer = v.caller.viewer();
     let app = state.app();
     let record = app.federated_record(&viewer, &peer, kind, &id).await.map_err(failure(l))?;

@@ -382,7 +382,7 @@ impl Store {
     ) -> Result<Vec<serde_json::Value>, StoreError> {
         let mut objects: Vec<serde_json::Value> = common_objects();
         for (kind, id) in records {
-            let Some(kind) = kind.parse::<RecordKind>().ok().filter(|k| k.is_logged()) else { continue };
+            let Some(kind) = RecordKind::parse_logged(kind) else { continue };
             let Some(record) = self.logged_record(viewer, kind, id).await? else { continue };
             if record.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
                 continue;
