@@ -19,7 +19,7 @@ use normwatch_store::{
     FederatedFilter, FederatedRecord, NewFederatedRecord, NewPeer, PeerCursor, PeerFork, PeerRecord, PeerRefusal,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Objects asked for per TAXII page.
 const PAGE: usize = 500;
@@ -88,6 +88,14 @@ pub(crate) fn verifier_key(text: &str, whose: &str) -> Result<VerifierKey, AppEr
 /// read once per round of syncs, by peer id.
 type WitnessViews = Vec<(String, String, Vec<(String, String)>)>;
 
+/// What one round of syncs reads once: each peer's witness view, and its client (building one
+/// loads the system's root certificates).
+#[derive(Default)]
+struct Round {
+    views: WitnessViews,
+    clients: std::collections::HashMap<String, PeerClient>,
+}
+
 impl<S: Federation> App<'_, S> {
     fn require_peers<'a>(&self, who: Acting<'a>) -> Result<&'a normwatch_core::Account, AppError> {
         who.require(Right::ManagePeers, None)
@@ -132,41 +140,37 @@ impl<S: Federation> App<'_, S> {
         self.require_peers(who)?;
         let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
         let others: Vec<PeerRecord> = self.store.peers().await?.into_iter().filter(|p| p.id != peer.id).collect();
-        let views = self.witness_views(&others).await;
-        self.sync(&peer, witness, &views).await
+        let round = self.start_round(&others).await;
+        self.sync(&peer, witness, &round).await
     }
 
     /// Syncs every peer that has not forked (the background sync under `serve`). A peer that
     /// fails is reported in its own result; the others go on.
     pub async fn sync_peers(&self, witness: &InstanceKey) -> Result<Vec<Result<SyncReport, AppError>>, AppError> {
         let peers = self.store.peers().await?;
-        let views = self.witness_views(&peers).await;
+        let round = self.start_round(&peers).await;
         let mut out = Vec::new();
         for peer in peers.iter().filter(|p| p.state == "active") {
-            out.push(self.sync(peer, witness, &views).await);
+            out.push(self.sync(peer, witness, &round).await);
         }
         Ok(out)
     }
 
     /// Each active peer's `/log/witnessed`. A peer that cannot be reached now is asked again next
     /// round: silence is no fork.
-    async fn witness_views(&self, peers: &[PeerRecord]) -> WitnessViews {
-        let mut out = Vec::new();
+    async fn start_round(&self, peers: &[PeerRecord]) -> Round {
+        let mut round = Round::default();
         for p in peers.iter().filter(|p| p.state == "active") {
             let Ok(client) = PeerClient::new(&p.url, p.token.clone()) else { continue };
             if let Ok(views) = client.witnessed().await {
-                out.push((p.id.clone(), p.origin.clone(), views));
+                round.views.push((p.id.clone(), p.origin.clone(), views));
             }
+            round.clients.insert(p.id.clone(), client);
         }
-        out
+        round
     }
 
-    async fn sync(
-        &self,
-        peer: &PeerRecord,
-        witness: &InstanceKey,
-        views: &WitnessViews,
-    ) -> Result<SyncReport, AppError> {
+    async fn sync(&self, peer: &PeerRecord, witness: &InstanceKey, round: &Round) -> Result<SyncReport, AppError> {
         if peer.state != "active" {
             // Stopped for good: nothing is fetched, and the sync that found the fork said so.
             let fork = self.store.peer_forks(&peer.id).await?.pop().map(|f| f.reason);
@@ -179,7 +183,7 @@ impl<S: Federation> App<'_, S> {
             });
         }
         let started = std::time::Instant::now();
-        let mut result = self.sync_inner(peer, witness, views).await;
+        let mut result = self.sync_inner(peer, witness, round).await;
         if let Ok(r) = &mut result {
             r.seconds = started.elapsed().as_secs_f64();
         }
@@ -195,12 +199,15 @@ impl<S: Federation> App<'_, S> {
         &self,
         peer: &PeerRecord,
         witness: &InstanceKey,
-        views: &WitnessViews,
+        round: &Round,
     ) -> Result<SyncReport, AppError> {
         let mut report = SyncReport { peer: peer.id.clone(), origin: peer.origin.clone(), ..SyncReport::default() };
         let key = VerifierKey::parse(&peer.verifier_key)
             .map_err(|e| AppError::field("key", format!("the stored key of peer {} is damaged: {e}", peer.id)))?;
-        let client = PeerClient::new(&peer.url, peer.token.clone())?;
+        let client = match round.clients.get(&peer.id) {
+            Some(c) => c.clone(),
+            None => PeerClient::new(&peer.url, peer.token.clone())?,
+        };
         let note = client.checkpoint().await?;
         let (signed, checkpoint) =
             checked_checkpoint(&note, &key).map_err(|reason| AppError::field("checkpoint", reason))?;
@@ -211,7 +218,7 @@ impl<S: Federation> App<'_, S> {
         };
         let fork = match fork {
             Some(reason) => Some((reason, peer.seen_note.clone())),
-            None => compare_with_witnesses(peer, &client, &key, &checkpoint, views).await?,
+            None => compare_with_witnesses(peer, &client, &key, &checkpoint, &round.views).await?,
         };
         if let Some((reason, earlier)) = fork {
             self.store.save_peer_fork(&peer.id, &reason, earlier.as_deref(), &note).await?;
@@ -221,58 +228,65 @@ impl<S: Federation> App<'_, S> {
         self.store.save_peer_checkpoint(&peer.id, &note).await?;
         report.checkpoint_size = checkpoint.size;
         self.cosign(&client, &key, signed, &checkpoint, witness, &mut report).await?;
-        // Every leaf since the last sync, checked against the signed root: the records they
-        // hold are then checked by their leaf, with no proof to fetch for each.
-        let mut frontier = match peer.frontier.as_deref().map(Frontier::parse) {
-            Some(Ok(f)) if f.size() <= checkpoint.size => f,
-            _ => Frontier::new(),
+        // The pages are fetched on tasks of their own, one ahead of the page being checked and
+        // kept (the first while the leaves are fetched, the next collection's first while the
+        // last page of this one is kept): the peer serves while we verify.
+        let collections = client.collections().await?;
+        let fetch = |i: usize, next: Option<String>| {
+            let (client, collection) = (client.clone(), collections[i].clone());
+            let added_after = if next.is_none() { peer.cursors.get(&collection.id).cloned() } else { None };
+            tokio::spawn(
+                async move { client.objects(&collection, added_after.as_deref(), next.as_deref(), PAGE).await },
+            )
         };
-        let start = frontier.size();
-        let window = LeafWindow { start, leaves: client.leaves(start, checkpoint.size).await? };
-        window
-            .check(&mut frontier, &checkpoint)
-            .map_err(|reason| FederationError::Malformed { url: format!("{}/log/entries", client.base()), reason })?;
-        // Progress for a long first sync (`peers sync` shows info on stderr; `serve` logs it).
-        if !window.leaves.is_empty() {
-            tracing::info!(peer = %peer.origin, leaves = window.leaves.len(), "sync: leaves checked against the signed root");
-        }
-        let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
-        for collection in client.collections().await? {
-            let community = collection.community.as_deref();
-            let added_after = peer.cursors.get(&collection.id).cloned();
-            let mut page = client.objects(&collection, added_after.as_deref(), None, PAGE).await?;
-            loop {
-                // Checked after the page before is kept (a record whose objects span two pages
-                // is then known as kept); the next page is fetched while this one is kept.
-                let checked = self.check_page(peer, &context, community, std::mem::take(&mut page.records)).await?;
-                let next = page.next.clone().filter(|_| page.more);
-                let ahead = async {
-                    match &next {
-                        Some(n) => Some(client.objects(&collection, None, Some(n), PAGE).await),
-                        None => None,
-                    }
+        let mut pending = (!collections.is_empty()).then(|| (0, fetch(0, None)));
+        let result = async {
+            // Every leaf since the last sync, checked against the signed root: the records they
+            // hold are then checked by their leaf, with no proof to fetch for each.
+            let mut frontier = match peer.frontier.as_deref().map(Frontier::parse) {
+                Some(Ok(f)) if f.size() <= checkpoint.size => f,
+                _ => Frontier::new(),
+            };
+            let start = frontier.size();
+            let window = LeafWindow { start, leaves: client.leaves(start, checkpoint.size).await? };
+            window.check(&mut frontier, &checkpoint).map_err(|reason| FederationError::Malformed {
+                url: format!("{}/log/entries", client.base()),
+                reason,
+            })?;
+            // Progress for a long first sync (`peers sync` shows info on stderr; `serve` logs it).
+            if !window.leaves.is_empty() {
+                tracing::info!(peer = %peer.origin, leaves = window.leaves.len(), "sync: leaves checked against the signed root");
+            }
+            let context = Taking { client: &client, checkpoint: &checkpoint, window: &window };
+            while let Some((i, task)) = pending.take() {
+                let mut page = task.await.map_err(|e| FederationError::Unreachable {
+                    url: client.base().to_owned(),
+                    reason: format!("a page's fetch stopped: {e}"),
+                })??;
+                pending = match page.next.clone().filter(|_| page.more) {
+                    Some(next) => Some((i, fetch(i, Some(next)))),
+                    None => (i + 1 < collections.len()).then(|| (i + 1, fetch(i + 1, None))),
                 };
+                let collection = &collections[i];
+                // Checked after the page before is kept (a record whose objects span two pages
+                // is then known as kept). Keeping it beside the next page's check gained nothing
+                // on two cores: the peer, the check and the write already share them.
+                let records = std::mem::take(&mut page.records);
+                let checked = self.check_page(peer, &context, collection.community.as_deref(), records).await?;
                 let cursor = page.last_added.as_deref().map(|last_added| PeerCursor {
                     peer_id: &peer.id,
                     collection: &collection.id,
                     last_added,
                 });
-                let keeping = self.keep_checked(peer, checked, cursor.as_ref(), &mut report);
-                let (kept, ahead) = futures_util::future::join(keeping, ahead).await;
-                if kept? {
-                    tracing::info!(
-                        peer = %peer.origin,
-                        received = report.received,
-                        refused = report.refused,
-                        "sync: records checked and kept so far"
-                    );
-                }
-                match ahead {
-                    Some(p) => page = p?,
-                    None => break,
-                }
+                report.count(peer, self.keep_checked(peer, checked, cursor.as_ref()).await?);
             }
+            Ok::<_, AppError>(frontier)
         }
+        .await;
+        if let Some((_, task)) = pending {
+            task.abort();
+        }
+        let frontier = result?;
         self.store.save_peer_frontier(&peer.id, &frontier.encode()).await?;
         Ok(report)
     }
@@ -307,7 +321,7 @@ impl<S: Federation> App<'_, S> {
         community: Option<&str>,
         announced: Vec<Announced>,
     ) -> Result<Checked, AppError> {
-        let mut known = std::collections::HashSet::new();
+        let mut known = HashSet::new();
         {
             let mut by_kind: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for a in &announced {
@@ -379,24 +393,51 @@ impl<S: Federation> App<'_, S> {
         Ok(out)
     }
 
-    /// Keeps a checked page: its records, and its refusals with their reasons. Returns whether
-    /// the page held any record not kept before.
+    /// Keeps a checked page: its records, and its refusals with their reasons.
     async fn keep_checked(
         &self,
         peer: &PeerRecord,
         checked: Checked,
         cursor: Option<&PeerCursor<'_>>,
-        report: &mut SyncReport,
-    ) -> Result<bool, AppError> {
-        let anything = !checked.keep.is_empty() || !checked.refused.is_empty();
-        report.already += checked.already;
-        report.refused += checked.refused.len() as u64;
+    ) -> Result<Kept, AppError> {
         for (kind, id, reason) in &checked.refused {
             self.store.save_peer_refusal(&peer.id, kind.as_str(), id, reason).await?;
         }
         // The refusals first: the cursor moves past them with the records kept.
-        report.received += self.store.keep_federated(&checked.keep, cursor).await?;
-        Ok(anything)
+        let received = self.store.keep_federated(&checked.keep, cursor).await?;
+        Ok(Kept {
+            received,
+            already: checked.already,
+            refused: checked.refused.len() as u64,
+            anything: !checked.keep.is_empty() || !checked.refused.is_empty(),
+        })
+    }
+}
+
+/// What keeping one page came to.
+struct Kept {
+    received: u64,
+    already: u64,
+    refused: u64,
+    /// Whether the page held any record not kept before.
+    anything: bool,
+}
+
+impl SyncReport {
+    /// Counts a page kept, and shows the progress of a long first sync (`peers sync` shows info
+    /// on stderr; `serve` logs it).
+    fn count(&mut self, peer: &PeerRecord, kept: Kept) {
+        self.received += kept.received;
+        self.already += kept.already;
+        self.refused += kept.refused;
+        if kept.anything {
+            tracing::info!(
+                peer = %peer.origin,
+                received = self.received,
+                refused = self.refused,
+                "sync: records checked and kept so far"
+            );
+        }
     }
 }
 

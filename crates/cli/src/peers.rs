@@ -51,7 +51,7 @@ fn report_line(r: &SyncReport) -> String {
     match &r.fork {
         Some(f) => format!("{}: FORK: {f}; sync stopped, both checkpoints kept", r.origin),
         None => format!(
-            "{}: checkpoint size {}, {} received, {} kept already, {} refused in {:.2} s; {}",
+            "{}: checkpoint size {}, {} received, {} kept already, {} refused in {:.3} s; {}",
             r.origin,
             r.checkpoint_size,
             r.received,

@@ -102,7 +102,11 @@ impl PeerClient {
         send(url, request).await
     }
 
-    async fn json(&self, path: &str, accept: &str) -> Result<(Value, reqwest::header::HeaderMap), FederationError> {
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        accept: &str,
+    ) -> Result<(T, reqwest::header::HeaderMap), FederationError> {
         let response = self.get(path, accept).await?;
         let headers = response.headers().clone();
         let url = format!("{}{path}", self.base);
@@ -141,7 +145,7 @@ impl PeerClient {
     /// What the peer, as a witness, last checked and cosigned of each log it follows or
     /// witnesses: origin and signed checkpoint (`/log/witnessed`).
     pub async fn witnessed(&self) -> Result<Vec<(String, String)>, FederationError> {
-        let (value, _) = self.json("/log/witnessed", "application/json").await?;
+        let (value, _): (Value, _) = self.json("/log/witnessed", "application/json").await?;
         Ok(value["logs"]
             .as_array()
             .into_iter()
@@ -168,19 +172,24 @@ impl PeerClient {
     }
 
     async fn entries(&self, start: u64, end: u64) -> Result<Vec<Hash>, FederationError> {
+        /// Only what a follower hashes of `/log/entries`: each leaf's bytes.
+        #[derive(serde::Deserialize)]
+        struct Entries {
+            entries: Vec<Entry>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            body: String,
+        }
         let path = format!("/log/entries?start={start}&end={end}");
-        let (value, _) = self.json(&path, "application/json").await?;
-        let list = value["entries"].as_array().map(Vec::as_slice).unwrap_or_default();
-        if list.len() as u64 != end - start {
+        let (page, _): (Entries, _) = self.json(&path, "application/json").await?;
+        if page.entries.len() as u64 != end - start {
             return Err(FederationError::Malformed {
                 url: format!("{}{path}", self.base),
-                reason: format!("{} entries for {} leaves", list.len(), end - start),
+                reason: format!("{} entries for {} leaves", page.entries.len(), end - start),
             });
         }
-        Ok(list
-            .iter()
-            .map(|e| normwatch_ledger::leaf_hash(e["body"].as_str().unwrap_or_default().as_bytes()))
-            .collect())
+        Ok(page.entries.iter().map(|e| normwatch_ledger::leaf_hash(e.body.as_bytes())).collect())
     }
 
     /// Whether `later` extends `earlier` in this peer's log: `None` when it does (a consistency
@@ -201,7 +210,7 @@ impl PeerClient {
     /// A consistency proof between two of the peer's tree sizes.
     pub async fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, FederationError> {
         let path = format!("/log/proof/consistency?from={from}&to={to}");
-        let (value, _) = self.json(&path, "application/json").await?;
+        let (value, _): (Value, _) = self.json(&path, "application/json").await?;
         hashes(&value, &format!("{}{path}", self.base))
     }
 
@@ -209,7 +218,7 @@ impl PeerClient {
     pub async fn inclusion(&self, kind: RecordKind, id: &str, size: u64) -> Result<RecordProof, FederationError> {
         let path = format!("/log/proof/inclusion?record={}/{}&size={size}", kind.as_str(), urlencode(id));
         let url = format!("{}{path}", self.base);
-        let (value, _) = self.json(&path, "application/json").await?;
+        let (value, _): (Value, _) = self.json(&path, "application/json").await?;
         let number = |field: &str| {
             value[field]
                 .as_u64()
@@ -226,7 +235,7 @@ impl PeerClient {
 
     /// The peer's TAXII API root, from its discovery document.
     async fn api_root(&self) -> Result<String, FederationError> {
-        let (discovery, _) = self.json("/taxii2/", TAXII_MEDIA).await?;
+        let (discovery, _): (Value, _) = self.json("/taxii2/", TAXII_MEDIA).await?;
         let root = discovery["default"]
             .as_str()
             .or_else(|| discovery["api_roots"].as_array().and_then(|a| a.first()).and_then(Value::as_str))
@@ -245,7 +254,7 @@ impl PeerClient {
     /// The ids of the TAXII collections the follower's account may read at the peer.
     pub async fn collections(&self) -> Result<Vec<PeerCollection>, FederationError> {
         let root = self.api_root().await?;
-        let (value, _) = self.json(&format!("{root}collections/"), TAXII_MEDIA).await?;
+        let (value, _): (Value, _) = self.json(&format!("{root}collections/"), TAXII_MEDIA).await?;
         let list = value["collections"].as_array().into_iter().flatten();
         Ok(list
             .filter(|c| c["can_read"].as_bool() != Some(false))
@@ -274,7 +283,7 @@ impl PeerClient {
         if let Some(n) = next {
             path.push_str(&format!("&next={}", urlencode(n)));
         }
-        let (mut value, headers) = self.json(&path, TAXII_MEDIA).await?;
+        let (mut value, headers): (Value, _) = self.json(&path, TAXII_MEDIA).await?;
         let mut page = ObjectPage {
             more: value["more"].as_bool().unwrap_or(false),
             next: value["next"].as_str().map(str::to_owned),

@@ -164,11 +164,37 @@ async fn entries(State(state): State<AppState>, params: Params) -> Result<Respon
     }
     let end = end.min(start + MAX_ENTRIES);
     let leaves = state.store.log_entries(start, end).await?;
-    let list: Vec<_> = leaves
+    let entries = leaves
         .iter()
-        .map(|l| json!({"index": l.index, "type": l.entity, "leaf_hash": B64.encode(hex::decode(&l.leaf_hash).unwrap_or_default()), "body": l.body, "appended_at": l.appended_at}))
+        .map(|l| Entry {
+            appended_at: &l.appended_at,
+            body: &l.body,
+            index: l.index,
+            leaf_hash: B64.encode(hex::decode(&l.leaf_hash).unwrap_or_default()),
+            kind: &l.entity,
+        })
         .collect();
-    Ok(Json(json!({"size": size, "start": start, "end": end, "entries": list})).into_response())
+    Ok(Json(Entries { end, entries, size, start }).into_response())
+}
+
+/// A page of `/log/entries` (fields in the order a `json!` object had them: a follower reads a
+/// thousand leaves a request, serialised without building a JSON value for each).
+#[derive(serde::Serialize)]
+struct Entries<'a> {
+    end: u64,
+    entries: Vec<Entry<'a>>,
+    size: u64,
+    start: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Entry<'a> {
+    appended_at: &'a str,
+    body: &'a str,
+    index: u64,
+    leaf_hash: String,
+    #[serde(rename = "type")]
+    kind: &'a str,
 }
 
 /// An inclusion proof by leaf index, or by record (`record=position/ID`) — the latter returns

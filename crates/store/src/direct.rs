@@ -1,18 +1,21 @@
-//! Reads on SQLite without sqlx: a page's query runs as one blocking unit on a connection of our
-//! own (rusqlite, statements prepared once per connection and cached), instead of each row being
-//! handed from sqlx's SQLite worker thread to the async task and back. Under load those handoffs,
-//! not SQLite, were most of a TAXII page's time (issue 18's profile). Writes stay on sqlx; these
-//! connections only read, so WAL lets them run beside a writer.
+//! SQLite without sqlx: a page's query, or a batch's writes, runs as one blocking unit on a
+//! connection of our own (rusqlite, statements prepared once per connection and cached), instead
+//! of each row being handed from sqlx's SQLite worker thread to the async task and back. Under
+//! load those handoffs, not SQLite, were most of a TAXII page's time (issue 18's profile). Reads
+//! run on read-only connections beside any writer (WAL); a batch written here takes the same
+//! write lock as sqlx's writers (`BEGIN IMMEDIATE`) on the one write connection kept here.
 use crate::StoreError;
 use crate::sql::{Bind, Sql};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// Read-only connections to one SQLite file, opened as needed and kept for reuse.
+/// Read-only connections to one SQLite file, opened as needed and kept for reuse, and one
+/// read-write connection for batches.
 #[derive(Debug)]
-pub(crate) struct DirectReader {
+pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    writer: Mutex<Option<rusqlite::Connection>>,
 }
 
 /// Statements kept prepared per connection: the page shapes a server answers over and over.
@@ -24,16 +27,16 @@ pub(crate) fn failed(e: impl std::fmt::Display) -> StoreError {
     StoreError::Direct(e.to_string())
 }
 
-impl DirectReader {
+impl Direct {
     /// The reader of a `sqlite://PATH[?…]` URL; `None` for anything else (an in-memory database
     /// cannot be shared with a second connection).
-    pub(crate) fn for_url(url: &str) -> Option<Arc<DirectReader>> {
+    pub(crate) fn for_url(url: &str) -> Option<Arc<Direct>> {
         let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
         let path = rest.split('?').next().unwrap_or(rest);
         if path.is_empty() || path.starts_with(":memory:") {
             return None;
         }
-        Some(Arc::new(DirectReader { path: PathBuf::from(path), idle: Mutex::new(Vec::new()) }))
+        Some(Arc::new(Direct { path: PathBuf::from(path), idle: Mutex::new(Vec::new()), writer: Mutex::new(None) }))
     }
 
     fn open(&self) -> Result<rusqlite::Connection, StoreError> {
@@ -45,6 +48,18 @@ impl DirectReader {
         Ok(conn)
     }
 
+    /// The write connection: as sqlx opens its own (foreign keys enforced; `synchronous` left at
+    /// FULL, so a commit here is as durable as one there).
+    fn open_writer(&self) -> Result<rusqlite::Connection, StoreError> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = rusqlite::Connection::open_with_flags(&self.path, flags).map_err(failed)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(failed)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(failed)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(conn)
+    }
+
     /// Runs `work` on a connection of the pool, on a blocking thread.
     pub(crate) async fn read<T, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
     where
@@ -52,7 +67,7 @@ impl DirectReader {
         F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let me = Arc::clone(self);
-        let run = move || {
+        blocking(move || {
             let taken = me.idle.lock().map_err(failed)?.pop();
             let conn = match taken {
                 Some(c) => c,
@@ -64,14 +79,64 @@ impl DirectReader {
                 idle.push(conn);
             }
             result
-        };
-        // On the server's runtime the read runs where the request is (its other tasks move to
-        // another worker), without waking a pool thread and waiting for it; elsewhere (a
-        // single-threaded test runtime) on the blocking pool.
-        let multi = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-        if multi { tokio::task::block_in_place(run) } else { tokio::task::spawn_blocking(run).await.map_err(failed)? }
+        })
+        .await
     }
+
+    /// Runs `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock at once, waiting
+    /// for sqlx's writers as they wait for it), committed when it succeeds and rolled back when
+    /// it fails.
+    pub(crate) async fn write<T, F>(self: &Arc<Self>, durability: Durability, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        blocking(move || {
+            let mut slot = me.writer.lock().map_err(failed)?;
+            if slot.is_none() {
+                *slot = Some(me.open_writer()?);
+            }
+            let Some(conn) = slot.as_mut() else { return Err(failed("no write connection")) };
+            let synchronous = match durability {
+                Durability::Full => "FULL",
+                Durability::Refetchable => "NORMAL",
+            };
+            conn.pragma_update(None, "synchronous", synchronous).map_err(failed)?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
+            let result = work(&tx)?;
+            tx.commit().map_err(failed)?;
+            Ok(result)
+        })
+        .await
+    }
+}
+
+/// How a batch is committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// On disk when the commit returns (`synchronous = FULL`, as every sqlx write): for records
+    /// that exist nowhere else.
+    #[cfg_attr(not(test), expect(dead_code, reason = "no batch of our own records is written here yet"))]
+    Full,
+    /// Data another instance holds and sends again, written with what says how far it came
+    /// (a peer's records and its cursor): consistent after a crash, though the last batches may
+    /// be gone and are then fetched again (`synchronous = NORMAL`: WAL synced at checkpoints,
+    /// not at each commit).
+    Refetchable,
+}
+
+/// Runs `run` where blocking is allowed. On the server's runtime it runs where the request is
+/// (its other tasks move to another worker), without waking a pool thread and waiting for it;
+/// elsewhere (a single-threaded test runtime) on the blocking pool.
+async fn blocking<T, F>(run: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, StoreError> + Send + 'static,
+{
+    let multi = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi { tokio::task::block_in_place(run) } else { tokio::task::spawn_blocking(run).await.map_err(failed)? }
 }
 
 impl Sql {
@@ -119,11 +184,56 @@ mod tests {
     #[test]
     fn only_files_get_a_direct_reader() {
         assert_eq!(
-            DirectReader::for_url("sqlite:///var/lib/nw/normwatch.db?mode=rwc").map(|r| r.path.clone()),
+            Direct::for_url("sqlite:///var/lib/nw/normwatch.db?mode=rwc").map(|r| r.path.clone()),
             Some(PathBuf::from("/var/lib/nw/normwatch.db"))
         );
-        assert!(DirectReader::for_url("sqlite::memory:").is_none());
-        assert!(DirectReader::for_url("postgres://u@h/db").is_none());
+        assert!(Direct::for_url("sqlite::memory:").is_none());
+        assert!(Direct::for_url("postgres://u@h/db").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_batch_commits_whole_or_not_at_all_with_foreign_keys_enforced() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("t.db");
+        {
+            let conn = rusqlite::Connection::open(&path).expect("open");
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; CREATE TABLE p (id INTEGER PRIMARY KEY); \
+                 CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER NOT NULL REFERENCES p(id));",
+            )
+            .expect("schema");
+        }
+        let direct = Direct::for_url(&format!("sqlite://{}?mode=rwc", path.display())).expect("a file");
+        let count = |table: &'static str| {
+            let direct = Arc::clone(&direct);
+            async move {
+                direct
+                    .read(move |conn| {
+                        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+                            .map_err(failed)
+                    })
+                    .await
+                    .expect("count")
+            }
+        };
+        let kept = direct
+            .write(Durability::Full, |tx| {
+                tx.execute("INSERT INTO p (id) VALUES (1)", []).map_err(failed)?;
+                tx.execute("INSERT INTO c (id, p) VALUES (1, 1)", []).map_err(failed)
+            })
+            .await
+            .expect("written");
+        assert_eq!((kept, count("p").await, count("c").await), (1, 1, 1));
+        // A child of no parent: the foreign key refuses it, and the row written before it in the
+        // same batch goes too.
+        let refused = direct
+            .write(Durability::Refetchable, |tx| {
+                tx.execute("INSERT INTO p (id) VALUES (2)", []).map_err(failed)?;
+                tx.execute("INSERT INTO c (id, p) VALUES (2, 99)", []).map_err(failed)
+            })
+            .await;
+        assert!(matches!(refused, Err(StoreError::Direct(ref e)) if e.contains("FOREIGN KEY")), "{refused:?}");
+        assert_eq!((count("p").await, count("c").await), (1, 1));
     }
 
     #[test]

@@ -162,8 +162,8 @@ pub struct Store {
     /// Held by the one task of this process that turns published records into STIX objects;
     /// others wait for it rather than read the same leaves again.
     stix_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// Direct reads on SQLite (`direct.rs`); `None` on PostgreSQL.
-    direct: Option<std::sync::Arc<direct::DirectReader>>,
+    /// Direct reads and batch writes on SQLite (`direct.rs`); `None` on PostgreSQL.
+    direct: Option<std::sync::Arc<direct::Direct>>,
 }
 
 impl Store {
@@ -194,7 +194,7 @@ impl Store {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
         migrations::for_backend(backend).run(&pool).await?;
-        let direct = if backend == Backend::Sqlite { direct::DirectReader::for_url(&url) } else { None };
+        let direct = if backend == Backend::Sqlite { direct::Direct::for_url(&url) } else { None };
         let store = Store { pool, backend, index: Default::default(), stix_sync: Default::default(), direct };
         store.run_pending_backfills().await?;
         Ok(store)

@@ -90,6 +90,9 @@ pub(crate) async fn audit_and_log<T: Serialize>(
     if published { Ok(Some(append(tx, entity, id, record).await?)) } else { Ok(None) }
 }
 
+const ENTRIES_DIRECT: &str = "SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves \
+    WHERE idx >= ?1 AND idx < ?2 ORDER BY idx";
+
 fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
     let idx: i64 = row.try_get("idx")?;
     Ok(read_row!(
@@ -140,6 +143,27 @@ impl Store {
 
     /// Leaves `[start, end)`.
     pub async fn log_entries(&self, start: u64, end: u64) -> Result<Vec<LogLeaf>, StoreError> {
+        // A follower reads every leaf since its last sync, a thousand per request: in one read
+        // on SQLite's direct path rather than a thread handoff per row.
+        if let Some(direct) = &self.direct {
+            let values = vec![
+                rusqlite::types::Value::Integer(i64::try_from(start).unwrap_or(i64::MAX)),
+                rusqlite::types::Value::Integer(i64::try_from(end).unwrap_or(i64::MAX)),
+            ];
+            return direct
+                .read(move |conn| {
+                    crate::direct::all_rows(conn, ENTRIES_DIRECT, values, |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    })
+                })
+                .await?
+                .into_iter()
+                .map(|(idx, entity, entity_id, leaf_hash, body, appended_at)| {
+                    let index = u64::try_from(idx).map_err(|_| corrupt("negative index"))?;
+                    Ok(LogLeaf { index, entity, entity_id, leaf_hash, body, appended_at })
+                })
+                .collect();
+        }
         let rows = sqlx::query("SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx")
             .bind(i64::try_from(start).unwrap_or(i64::MAX))
             .bind(i64::try_from(end).unwrap_or(i64::MAX))

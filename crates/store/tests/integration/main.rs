@@ -4,6 +4,7 @@
 mod catalog;
 mod collection;
 mod crosstab;
+mod federation;
 mod search_index;
 mod stix_sync;
 mod write_clock;
