@@ -52,22 +52,17 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
     }
     let actor = Actor::system();
     let today = time::OffsetDateTime::now_utc().date();
-    let mut stakeholders = 0;
-    let mut positions = 0;
+    let mut batch = Vec::new();
     for s in &seed.stakeholder {
-        if store.stakeholder(&s.id).await?.is_none() {
-            let mut input = StakeholderInput {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                kind: s.kind.clone(),
-                country: s.country.clone(),
-                website: s.website.clone(),
-                version: None,
-            };
-            input.validate(catalog).map_err(|e| anyhow::anyhow!("seed stakeholder `{}`: {e}", s.id))?;
-            store.create_stakeholder(&actor, &input).await?;
-            stakeholders += 1;
-        }
+        let mut input = StakeholderInput {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            kind: s.kind.clone(),
+            country: s.country.clone(),
+            website: s.website.clone(),
+            version: None,
+        };
+        input.validate(catalog).map_err(|e| anyhow::anyhow!("seed stakeholder `{}`: {e}", s.id))?;
         let mut inputs = Vec::new();
         for norm_id in &seed.norms {
             let paragraph = catalog
@@ -88,8 +83,10 @@ pub async fn g7_lucca(store: &Store, catalog: &Catalog) -> Result<Seeded> {
             input.validate(catalog, today).map_err(|e| anyhow::anyhow!("seed position {}/{norm_id}: {e}", s.id))?;
             inputs.push(input);
         }
-        // One transaction per stakeholder: its positions and their log leaves land together.
-        positions += store.create_positions(&actor, &inputs).await?.len();
+        batch.push((input, inputs));
     }
+    // One transaction for the whole seed: the stakeholders, their positions and the positions'
+    // log leaves land together, with one commit (a fresh instance's start waits for it).
+    let (stakeholders, positions) = store.seed_positions(&actor, &batch).await?;
     Ok(Seeded::Loaded { stakeholders, positions })
 }

@@ -5,10 +5,10 @@ use crate::marked::{MarkedKind, create_in, marked_kind, marked_row, visible_logg
 use crate::rows::enum_column;
 use crate::sql::{Column, Sql, col, visible_to};
 use crate::{Store, StoreError};
-use normwatch_core::adoption::Stakeholder;
 use normwatch_core::adoption::{
     EvidenceInput, ImplementationEvidence, LegalPosition, LegalPositionInput, Position, PositionInput, SourceRef,
 };
+use normwatch_core::adoption::{Stakeholder, StakeholderInput};
 use normwatch_core::marking::legal_position_holder;
 use normwatch_core::{FieldError, Localized, Viewer};
 use sqlx::Row;
@@ -160,6 +160,30 @@ impl Store {
         }
         tx.commit().await?;
         Ok(out)
+    }
+
+    /// Stakeholders (each created unless it exists) and their positions, all in one transaction:
+    /// a fresh instance's seed lands whole, with one commit. Returns how many stakeholders and
+    /// positions were created.
+    pub async fn seed_positions(
+        &self,
+        actor: &Actor,
+        seed: &[(StakeholderInput, Vec<PositionInput>)],
+    ) -> Result<(usize, usize), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (mut stakeholders, mut positions) = (0, 0);
+        for (stakeholder, inputs) in seed {
+            if crate::stakeholders::stakeholder_in(&mut tx, &stakeholder.id).await?.is_none() {
+                crate::stakeholders::create_stakeholder_in(&mut tx, actor, stakeholder).await?;
+                stakeholders += 1;
+            }
+            for input in inputs {
+                create_in(&mut tx, actor, input).await?;
+                positions += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok((stakeholders, positions))
     }
 
     /// Positions the viewer may read, oldest stated first (the history of each pair in order).

@@ -55,6 +55,35 @@ pub(crate) async fn stakeholder_in(tx: &mut Transaction<'_, Any>, id: &str) -> R
     Ok(Some(stakeholder_from(&row, keys)?))
 }
 
+/// Creates a stakeholder in the caller's transaction (with its audit entry); a conflict when the
+/// id is taken.
+pub(crate) async fn create_stakeholder_in(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    input: &StakeholderInput,
+) -> Result<Stakeholder, StoreError> {
+    if stakeholder_in(tx, &input.id).await?.is_some() {
+        return Err(StoreError::Conflict(format!("stakeholder `{}` exists already", input.id)));
+    }
+    let now = now_rfc3339();
+    sqlx::query(
+        "INSERT INTO stakeholders (id, name_ja, name_en, kind, country, website, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1)",
+    )
+    .bind(&input.id)
+    .bind(&input.name.ja)
+    .bind(&input.name.en)
+    .bind(&input.kind)
+    .bind(input.country.clone())
+    .bind(input.website.clone())
+    .bind(&now)
+    .execute(&mut **tx)
+    .await?;
+    let created = require_stakeholder(tx, "id", &input.id).await?;
+    record(tx, actor, "create", "stakeholder", &created.id, None::<&()>, Some(&created)).await?;
+    Ok(created)
+}
+
 /// The stakeholder, or a rejection naming `field`.
 pub(crate) async fn require_stakeholder(
     tx: &mut Transaction<'_, Any>,
@@ -70,25 +99,7 @@ impl Store {
     /// Registers a stakeholder (validated input). A taken id is a conflict.
     pub async fn create_stakeholder(&self, actor: &Actor, input: &StakeholderInput) -> Result<Stakeholder, StoreError> {
         let mut tx = self.begin_write().await?;
-        if stakeholder_in(&mut tx, &input.id).await?.is_some() {
-            return Err(StoreError::Conflict(format!("stakeholder `{}` exists already", input.id)));
-        }
-        let now = now_rfc3339();
-        sqlx::query(
-            "INSERT INTO stakeholders (id, name_ja, name_en, kind, country, website, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1)",
-        )
-        .bind(&input.id)
-        .bind(&input.name.ja)
-        .bind(&input.name.en)
-        .bind(&input.kind)
-        .bind(input.country.clone())
-        .bind(input.website.clone())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let created = require_stakeholder(&mut tx, "id", &input.id).await?;
-        record(&mut tx, actor, "create", "stakeholder", &created.id, None::<&()>, Some(&created)).await?;
+        let created = create_stakeholder_in(&mut tx, actor, input).await?;
         tx.commit().await?;
         Ok(created)
     }
