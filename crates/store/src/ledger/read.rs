@@ -13,6 +13,10 @@ use sqlx::{Any, Row, Transaction};
 const SHARED: &str = "r.id, r.tlp, r.status, r.recorded_by, r.body, r.supersedes, r.retraction, r.created_at, \
     r.updated_at, r.version";
 
+/// A record's reviews, oldest first (`$1`/`?1` entity, `$2`/`?2` id: both read paths).
+const REVIEWS: &str = "SELECT reviewer, stakeholder_kind, verdict, record_version, comment, created_at \
+    FROM record_reviews WHERE entity = $1 AND record_id = $2 ORDER BY created_at, id";
+
 /// A ledger row's columns as stored, before its body is parsed: one shape for both read paths.
 struct RawRecord {
     id: String,
@@ -230,6 +234,42 @@ impl Store {
         let mut sql = visible_records::<T>(viewer);
         let p = sql.bind(id);
         sql.push(&format!(" AND r.id = {p}"));
+        // On SQLite the record and its reviews in one direct read: the STIX sync reads every
+        // published record this way, and thousands of them went through sqlx two handoffs each.
+        if let Some(direct) = &self.direct {
+            let (text, values) = sql.for_rusqlite();
+            let key = vec![
+                rusqlite::types::Value::Text(T::ENTITY.as_str().to_owned()),
+                rusqlite::types::Value::Text(id.to_owned()),
+            ];
+            let found = direct
+                .read(move |conn| {
+                    let Some(raw) = crate::direct::all_rows(conn, &text, values, RawRecord::of_direct)?.pop() else {
+                        return Ok(None);
+                    };
+                    let reviews = crate::direct::all_rows(conn, REVIEWS, key, |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    })?;
+                    Ok(Some((raw, reviews)))
+                })
+                .await?;
+            let Some((raw, reviews)) = found else { return Ok(None) };
+            let mut record = raw.record::<T>()?;
+            record.reviews = reviews
+                .into_iter()
+                .map(|(reviewer, stakeholder_kind, verdict, record_version, comment, created_at)| {
+                    Ok(Review {
+                        reviewer,
+                        stakeholder_kind,
+                        verdict: enum_value("verdict", verdict)?,
+                        record_version,
+                        comment,
+                        created_at,
+                    })
+                })
+                .collect::<Result<_, StoreError>>()?;
+            return Ok(Some(record));
+        }
         let Some(row) = sql.query().fetch_optional(&self.pool).await? else { return Ok(None) };
         let mut record = record_from::<T>(&row)?;
         record.reviews = self.reviews(T::ENTITY.as_str(), id).await?;
@@ -295,14 +335,7 @@ impl Store {
     }
 
     async fn reviews(&self, entity: &str, id: &str) -> Result<Vec<Review>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT reviewer, stakeholder_kind, verdict, record_version, comment, created_at FROM record_reviews
-             WHERE entity = $1 AND record_id = $2 ORDER BY created_at, id",
-        )
-        .bind(entity)
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(REVIEWS).bind(entity).bind(id).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(read_row!(

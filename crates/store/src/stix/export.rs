@@ -79,10 +79,7 @@ impl Store {
         if community.is_none()
             && let Some(table) = table
         {
-            let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
-            if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await? {
-                community = row.try_get("community_id")?;
-            }
+            community = self.community_column(table, id).await?;
         }
         if community.is_none()
             && kind == RecordKind::VulnerabilityEvent
@@ -104,6 +101,24 @@ impl Store {
             community = i.body.community.clone();
         }
         Ok(Some(StixScope { tlp, community }))
+    }
+
+    /// The `community_id` of row `id` of `table` (a table named in `tables.rs`), on SQLite in a
+    /// direct read: the STIX sync asks it of most records it exports.
+    async fn community_column(&self, table: &'static str, id: &str) -> Result<Option<String>, StoreError> {
+        let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
+        if let Some(direct) = &self.direct {
+            let id = rusqlite::types::Value::Text(id.to_owned());
+            let rows = direct
+                .read(move |conn| crate::direct::all_rows(conn, &sql, vec![id], |r| r.get::<_, Option<String>>(0)))
+                .await?;
+            return Ok(rows.into_iter().next().flatten());
+        }
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        Ok(match row {
+            Some(row) => row.try_get("community_id")?,
+            None => None,
+        })
     }
 
     /// The logged record `id` of `kind` when it is published in `scope` (a logged record is
