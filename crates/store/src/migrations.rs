@@ -110,6 +110,8 @@ mod tests {
         (Backend::Postgres, 28, "2dd09d36d26d03cf"),
         (Backend::Sqlite, 29, "6c87a147fcc8a1ef"),
         (Backend::Postgres, 29, "6c87a147fcc8a1ef"),
+        (Backend::Sqlite, 30, "23904a9446c062ea"),
+        (Backend::Postgres, 30, "23904a9446c062ea"),
     ];
 
     #[test]
