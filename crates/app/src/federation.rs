@@ -156,8 +156,8 @@ impl<S: Federation> App<'_, S> {
         Ok(out)
     }
 
-    /// Each active peer's `/log/witnessed`. A peer that cannot be reached now is asked again next
-    /// round: silence is no fork.
+    /// Each active peer's client and `/log/witnessed`. A peer that cannot be reached now is asked
+    /// again next round: silence is no fork.
     async fn start_round(&self, peers: &[PeerRecord]) -> Round {
         let mut round = Round::default();
         for p in peers.iter().filter(|p| p.state == "active") {
