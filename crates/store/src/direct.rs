@@ -2,8 +2,9 @@
 //! connection of our own (rusqlite, statements prepared once per connection and cached), instead
 //! of each row being handed from sqlx's SQLite worker thread to the async task and back. Under
 //! load those handoffs, not SQLite, were most of a TAXII page's time (issue 18's profile). Reads
-//! run on read-only connections beside any writer (WAL); a batch written here takes the same
-//! write lock as sqlx's writers (`BEGIN IMMEDIATE`) on the one write connection kept here.
+//! run on read-only connections beside any writer (WAL); a batch of refetchable data written here
+//! takes the same write lock as sqlx's writers (`BEGIN IMMEDIATE`) on the one write connection
+//! kept here.
 use crate::StoreError;
 use crate::sql::{Bind, Sql};
 use std::path::PathBuf;
@@ -48,14 +49,16 @@ impl Direct {
         Ok(conn)
     }
 
-    /// The write connection: as sqlx opens its own (foreign keys enforced; `synchronous` left at
-    /// FULL, so a commit here is as durable as one there).
+    /// The write connection: foreign keys enforced, as sqlx's; commits with `synchronous =
+    /// NORMAL` (the WAL is synced at checkpoints, not at each commit), which only data another
+    /// instance sends again may use — see `write_refetchable`.
     fn open_writer(&self) -> Result<rusqlite::Connection, StoreError> {
         use rusqlite::OpenFlags;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = rusqlite::Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(failed)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(failed)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(failed)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
@@ -85,8 +88,11 @@ impl Direct {
 
     /// Runs `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock at once, waiting
     /// for sqlx's writers as they wait for it), committed when it succeeds and rolled back when
-    /// it fails.
-    pub(crate) async fn write<T, F>(self: &Arc<Self>, durability: Durability, work: F) -> Result<T, StoreError>
+    /// it fails. Only for data another instance holds and sends again, written with what says how
+    /// far it came (a peer's records and its cursor): consistent after a crash, though the last
+    /// batches may be gone and are then fetched again. (Records that exist nowhere else commit
+    /// through sqlx, with `synchronous = FULL`.)
+    pub(crate) async fn write_refetchable<T, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
@@ -98,11 +104,6 @@ impl Direct {
                 *slot = Some(me.open_writer()?);
             }
             let Some(conn) = slot.as_mut() else { return Err(failed("no write connection")) };
-            let synchronous = match durability {
-                Durability::Full => "FULL",
-                Durability::Refetchable => "NORMAL",
-            };
-            conn.pragma_update(None, "synchronous", synchronous).map_err(failed)?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(failed)?;
             let result = work(&tx)?;
             tx.commit().map_err(failed)?;
@@ -110,20 +111,6 @@ impl Direct {
         })
         .await
     }
-}
-
-/// How a batch is committed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Durability {
-    /// On disk when the commit returns (`synchronous = FULL`, as every sqlx write): for records
-    /// that exist nowhere else.
-    #[cfg_attr(not(test), expect(dead_code, reason = "no batch of our own records is written here yet"))]
-    Full,
-    /// Data another instance holds and sends again, written with what says how far it came
-    /// (a peer's records and its cursor): consistent after a crash, though the last batches may
-    /// be gone and are then fetched again (`synchronous = NORMAL`: WAL synced at checkpoints,
-    /// not at each commit).
-    Refetchable,
 }
 
 /// Runs `run` where blocking is allowed. On the server's runtime it runs where the request is
@@ -217,7 +204,7 @@ mod tests {
             }
         };
         let kept = direct
-            .write(Durability::Full, |tx| {
+            .write_refetchable(|tx| {
                 tx.execute("INSERT INTO p (id) VALUES (1)", []).map_err(failed)?;
                 tx.execute("INSERT INTO c (id, p) VALUES (1, 1)", []).map_err(failed)
             })
@@ -227,7 +214,7 @@ mod tests {
         // A child of no parent: the foreign key refuses it, and the row written before it in the
         // same batch goes too.
         let refused = direct
-            .write(Durability::Refetchable, |tx| {
+            .write_refetchable(|tx| {
                 tx.execute("INSERT INTO p (id) VALUES (2)", []).map_err(failed)?;
                 tx.execute("INSERT INTO c (id, p) VALUES (2, 99)", []).map_err(failed)
             })

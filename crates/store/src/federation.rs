@@ -4,7 +4,7 @@
 //! communities are the peer's, and none of ours is a member here.
 use crate::audit::{Actor, record};
 use crate::rows::{corrupt, read_row};
-use crate::sql::{Sql, bind_opt, col, insert};
+use crate::sql::{Bind, Sql, col, insert};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::Viewer;
 use serde::Serialize;
@@ -221,9 +221,29 @@ async fn set_cursor(tx: &mut sqlx::Transaction<'_, sqlx::Any>, cursor: &PeerCurs
     Ok(())
 }
 
-const INSERT_FEDERATED: &str = "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, \
-    checkpoint_size, stix_id, tlp, community, body, received_at, supersedes) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING";
+/// The columns a received record is written with, in the order of [`federated_row`].
+const FEDERATED_COLUMNS: &str = "peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, stix_id, tlp, community, body, received_at, supersedes";
+
+/// A received record's row, in the order of [`FEDERATED_COLUMNS`] (`None` is NULL): one shape
+/// for both write paths.
+fn federated_row(r: &NewFederatedRecord, now: &str) -> Result<[Option<Bind>; 12], StoreError> {
+    let text = |s: &str| Some(Bind::Text(s.to_owned()));
+    let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
+    Ok([
+        text(&r.peer_id),
+        text(&r.record_kind),
+        text(&r.origin_id),
+        text(&r.origin),
+        Some(Bind::Int(r.log_index as i64)),
+        Some(Bind::Int(r.checkpoint_size as i64)),
+        text(&r.stix_id),
+        text(&r.tlp),
+        r.community.as_deref().and_then(text),
+        Some(Bind::Text(body)),
+        text(now),
+        r.body.get("supersedes").and_then(Value::as_str).and_then(text),
+    ])
+}
 
 /// `keep_federated` on SQLite's direct path: one blocking unit, one prepared statement executed
 /// per record, the cursor moved in the same transaction. (Through sqlx every statement and its
@@ -234,35 +254,27 @@ async fn keep_federated_direct(
     cursor: Option<&PeerCursor<'_>>,
 ) -> Result<u64, StoreError> {
     use rusqlite::types::Value as V;
-    let text = |s: &str| V::Text(s.to_owned());
-    let opt = |s: Option<&str>| s.map_or(V::Null, |s| V::Text(s.to_owned()));
     let now = now_rfc3339();
     let rows = records
         .iter()
         .map(|r| {
-            let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
-            Ok([
-                text(&r.peer_id),
-                text(&r.record_kind),
-                text(&r.origin_id),
-                text(&r.origin),
-                V::Integer(r.log_index as i64),
-                V::Integer(r.checkpoint_size as i64),
-                text(&r.stix_id),
-                text(&r.tlp),
-                opt(r.community.as_deref()),
-                V::Text(body),
-                text(&now),
-                opt(r.body.get("supersedes").and_then(Value::as_str)),
-            ])
+            Ok(federated_row(r, &now)?.map(|cell| match cell {
+                Some(Bind::Text(t)) => V::Text(t),
+                Some(Bind::Int(i)) => V::Integer(i),
+                None => V::Null,
+            }))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let insert = format!(
+        "INSERT INTO federated_records ({FEDERATED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+         ON CONFLICT DO NOTHING"
+    );
     let cursor = cursor.map(|c| (c.peer_id.to_owned(), c.collection.to_owned(), c.last_added.to_owned()));
     direct
-        .write(crate::direct::Durability::Refetchable, move |tx| {
+        .write_refetchable(move |tx| {
             use crate::direct::failed;
             let mut kept = 0;
-            let mut insert = tx.prepare_cached(INSERT_FEDERATED).map_err(failed)?;
+            let mut insert = tx.prepare_cached(&insert).map_err(failed)?;
             for row in rows {
                 kept += insert.execute(rusqlite::params_from_iter(row)).map_err(failed)? as u64;
             }
@@ -456,8 +468,10 @@ impl Store {
     }
 
     /// Keeps verified records, with the origin id of the record each supersedes; a record kept
-    /// already is left as it is. Returns how many were new. Written a few hundred rows per
-    /// statement: a first sync takes every record a peer ever published.
+    /// already is left as it is, and the page's cursor moves in the same transaction (one commit
+    /// per page). Returns how many were new. A first sync takes every record a peer ever
+    /// published: on an SQLite file they are written on the direct connection, elsewhere a few
+    /// hundred rows per statement.
     pub async fn keep_federated(
         &self,
         records: &[NewFederatedRecord],
@@ -467,37 +481,25 @@ impl Store {
             return keep_federated_direct(direct, records, cursor).await;
         }
         const ROWS: usize = 200;
-        // The cursor moves in the same transaction: one commit per page. (Committing without
-        // waiting for the disk, as STIX imports do, cost more here in reopened connections
-        // than it saved in fsyncs: docs/benchmarks.md.)
         let mut tx = self.begin_write().await?;
         let now = now_rfc3339();
         let mut kept = 0;
         for chunk in records.chunks(ROWS) {
-            let mut sql = Sql::new(
-                "INSERT INTO federated_records (peer_id, record_kind, origin_id, origin, log_index, checkpoint_size, \
-                 stix_id, tlp, community, body, received_at, supersedes) VALUES ",
-            );
+            let mut sql = Sql::new(&format!("INSERT INTO federated_records ({FEDERATED_COLUMNS}) VALUES "));
             for (i, r) in chunk.iter().enumerate() {
-                let body = serde_json::to_string(&r.body).map_err(|e| corrupt("federated record", e))?;
-                let values = [
-                    sql.bind(r.peer_id.as_str()),
-                    sql.bind(r.record_kind.as_str()),
-                    sql.bind(r.origin_id.as_str()),
-                    sql.bind(r.origin.as_str()),
-                    sql.bind_int(r.log_index as i64),
-                    sql.bind_int(r.checkpoint_size as i64),
-                    sql.bind(r.stix_id.as_str()),
-                    sql.bind(r.tlp.as_str()),
-                    bind_opt(&mut sql, r.community.as_deref()),
-                    sql.bind(body),
-                    sql.bind(now.as_str()),
-                    bind_opt(&mut sql, r.body.get("supersedes").and_then(Value::as_str)),
-                ];
+                let values: Vec<String> = federated_row(r, &now)?
+                    .into_iter()
+                    .map(|cell| match cell {
+                        Some(Bind::Text(t)) => sql.bind(t),
+                        Some(Bind::Int(n)) => sql.bind_int(n),
+                        None => "NULL".to_owned(),
+                    })
+                    .collect();
                 sql.push(&format!("{}({})", if i == 0 { "" } else { ", " }, values.join(", ")));
             }
             sql.push(" ON CONFLICT DO NOTHING");
-            // Each placeholder once, in order: SQLite binds them by position.
+            // Each placeholder once, in order: SQLite (in memory, without a direct path) binds
+            // them by position.
             if self.backend() == crate::Backend::Sqlite {
                 sql.positional();
             }

@@ -90,8 +90,9 @@ pub(crate) async fn audit_and_log<T: Serialize>(
     if published { Ok(Some(append(tx, entity, id, record).await?)) } else { Ok(None) }
 }
 
-const ENTRIES_DIRECT: &str = "SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves \
-    WHERE idx >= ?1 AND idx < ?2 ORDER BY idx";
+/// Leaves `[$1, $2)` in index order (the same text on both read paths: SQLite takes `$N` too).
+const LEAVES_BETWEEN: &str = "SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves \
+    WHERE idx >= $1 AND idx < $2 ORDER BY idx";
 
 fn leaf_from(row: &sqlx::any::AnyRow) -> Result<LogLeaf, StoreError> {
     let idx: i64 = row.try_get("idx")?;
@@ -152,7 +153,7 @@ impl Store {
             ];
             return direct
                 .read(move |conn| {
-                    crate::direct::all_rows(conn, ENTRIES_DIRECT, values, |r| {
+                    crate::direct::all_rows(conn, LEAVES_BETWEEN, values, |r| {
                         Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
                     })
                 })
@@ -164,7 +165,7 @@ impl Store {
                 })
                 .collect();
         }
-        let rows = sqlx::query("SELECT idx, entity, entity_id, leaf_hash, body, appended_at FROM log_leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx")
+        let rows = sqlx::query(LEAVES_BETWEEN)
             .bind(i64::try_from(start).unwrap_or(i64::MAX))
             .bind(i64::try_from(end).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)

@@ -1,7 +1,6 @@
 //! Reading ledger records: the visibility-filtered select, a record from its row, reviews.
 use super::{LedgerKind, LedgerRecord, Review};
-use crate::rows::read_row;
-use crate::rows::{corrupt, enum_column, enum_value};
+use crate::rows::{corrupt, enum_value};
 use crate::sql::{Sql, visible_to};
 use crate::{Store, StoreError};
 use normwatch_core::incident::PartialDate;
@@ -13,7 +12,7 @@ use sqlx::{Any, Row, Transaction};
 const SHARED: &str = "r.id, r.tlp, r.status, r.recorded_by, r.body, r.supersedes, r.retraction, r.created_at, \
     r.updated_at, r.version";
 
-/// A record's reviews, oldest first (`$1`/`?1` entity, `$2`/`?2` id: both read paths).
+/// A record's reviews, oldest first (the same text on both read paths: SQLite takes `$N` too).
 const REVIEWS: &str = "SELECT reviewer, stakeholder_kind, verdict, record_version, comment, created_at \
     FROM record_reviews WHERE entity = $1 AND record_id = $2 ORDER BY created_at, id";
 
@@ -33,15 +32,39 @@ struct RawRecord {
     superseded_by: Option<String>,
 }
 
-/// A `RawRecord` from a row of either read path: `get` is sqlx's `try_get` or rusqlite's `get`,
-/// each column named once, as its field.
+/// A raw row struct from a row of either read path: `get` is sqlx's `try_get` or rusqlite's
+/// `get`, each column named once, as its field.
+macro_rules! raw_row {
+    ($ty:ident, $row:expr, $get:ident, $($field:ident),*) => {
+        $ty { $($field: $row.$get(stringify!($field))?,)* }
+    };
+}
+
 macro_rules! raw_record {
     ($row:expr, $get:ident) => {
-        raw_record!(@ $row, $get, id, tlp, status, recorded_by, body, supersedes, retraction, created_at,
-            updated_at, version, log_index, superseded_by)
+        raw_row!(
+            RawRecord,
+            $row,
+            $get,
+            id,
+            tlp,
+            status,
+            recorded_by,
+            body,
+            supersedes,
+            retraction,
+            created_at,
+            updated_at,
+            version,
+            log_index,
+            superseded_by
+        )
     };
-    (@ $row:expr, $get:ident, $($field:ident),*) => {
-        RawRecord { $($field: $row.$get(stringify!($field))?,)* }
+}
+
+macro_rules! raw_review {
+    ($row:expr, $get:ident) => {
+        raw_row!(RawReview, $row, $get, reviewer, stakeholder_kind, verdict, record_version, comment, created_at)
     };
 }
 
@@ -75,6 +98,37 @@ impl RawRecord {
             version: self.version,
             log_index: self.log_index.and_then(|i| u64::try_from(i).ok()),
             reviews: Vec::new(),
+        })
+    }
+}
+
+/// A review's columns as stored, before its verdict is parsed: one shape for both read paths.
+struct RawReview {
+    reviewer: String,
+    stakeholder_kind: String,
+    verdict: String,
+    record_version: i64,
+    comment: Option<String>,
+    created_at: String,
+}
+
+impl RawReview {
+    fn of_row(row: &AnyRow) -> Result<RawReview, StoreError> {
+        Ok(raw_review!(row, try_get))
+    }
+
+    fn of_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawReview> {
+        Ok(raw_review!(row, get))
+    }
+
+    fn review(self) -> Result<Review, StoreError> {
+        Ok(Review {
+            reviewer: self.reviewer,
+            stakeholder_kind: self.stakeholder_kind,
+            verdict: enum_value("verdict", self.verdict)?,
+            record_version: self.record_version,
+            comment: self.comment,
+            created_at: self.created_at,
         })
     }
 }
@@ -247,27 +301,13 @@ impl Store {
                     let Some(raw) = crate::direct::all_rows(conn, &text, values, RawRecord::of_direct)?.pop() else {
                         return Ok(None);
                     };
-                    let reviews = crate::direct::all_rows(conn, REVIEWS, key, |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                    })?;
+                    let reviews = crate::direct::all_rows(conn, REVIEWS, key, RawReview::of_direct)?;
                     Ok(Some((raw, reviews)))
                 })
                 .await?;
             let Some((raw, reviews)) = found else { return Ok(None) };
             let mut record = raw.record::<T>()?;
-            record.reviews = reviews
-                .into_iter()
-                .map(|(reviewer, stakeholder_kind, verdict, record_version, comment, created_at)| {
-                    Ok(Review {
-                        reviewer,
-                        stakeholder_kind,
-                        verdict: enum_value("verdict", verdict)?,
-                        record_version,
-                        comment,
-                        created_at,
-                    })
-                })
-                .collect::<Result<_, StoreError>>()?;
+            record.reviews = reviews.into_iter().map(RawReview::review).collect::<Result<_, _>>()?;
             return Ok(Some(record));
         }
         let Some(row) = sql.query().fetch_optional(&self.pool).await? else { return Ok(None) };
@@ -336,20 +376,6 @@ impl Store {
 
     async fn reviews(&self, entity: &str, id: &str) -> Result<Vec<Review>, StoreError> {
         let rows = sqlx::query(REVIEWS).bind(entity).bind(id).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(read_row!(
-                    r,
-                    Review {
-                        reviewer,
-                        stakeholder_kind,
-                        verdict: enum_column(r, "verdict")?,
-                        record_version,
-                        comment,
-                        created_at,
-                    }
-                ))
-            })
-            .collect()
+        rows.iter().map(|r| RawReview::of_row(r)?.review()).collect()
     }
 }

@@ -1,9 +1,10 @@
 //! `/sources`: the registered sources with their health and what they yield, coverage figures
 //! per source, a form to register one, a button to remove each, and "poll now". Editors and
 //! admins only; every write goes through the collection use cases.
-use super::words::{Words, kind_word, when, words};
+use super::words::{Words, kind_word, words};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::web::kit::dates::when;
 use crate::web::kit::forms::{Fields, Posted, Refusal, sign_in_first};
 use crate::web::kit::{Page, PageUser, Visit, WebError, encode, failure, layout, no_store, see_other};
 use axum::extract::{Path, State};

@@ -3,10 +3,11 @@
 //! may match; and per open item the three decisions (promote, attach, dismiss) as plain forms
 //! that call the collection use cases. A refused decision comes back to the queue with its
 //! reason and the form as typed.
-use super::words::{Words, family_word, origin_word, state_word, when, words};
+use super::words::{Words, family_word, origin_word, state_word, words};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::extract::Params;
+use crate::web::kit::dates::when;
 use crate::web::kit::forms::{Fields, Posted, Refusal, sign_in_first};
 use crate::web::kit::{
     Page, PageUser, Visit, WebError, bad_query, encode, failure, label, layout, no_store, see_other,

@@ -357,19 +357,10 @@ pub fn kind_word(w: &Words, kind: &SourceKind) -> &'static str {
     }
 }
 
-pub use crate::web::kit::dates::when;
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn every_word_in_both_languages() {
         crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &["kind_json_feed"]);
-    }
-
-    #[test]
-    fn timestamps_show_day_and_time() {
-        use normwatch_core::Lang;
-        assert_eq!(super::when("2026-11-02T09:05:00Z", Lang::En), "2 November 2026 09:05 UTC");
-        assert_eq!(super::when("2026-11-02", Lang::Ja), "2026年11月2日");
     }
 }

@@ -77,6 +77,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn timestamps_show_day_and_time() {
+        assert_eq!(when("2026-11-02T09:05:00Z", Lang::En), "2 November 2026 09:05 UTC");
+        assert_eq!(when("2026-11-02", Lang::Ja), "2026年11月2日");
+    }
+
+    #[test]
     fn full_dates_in_both_languages() {
         assert_eq!(format_date("2024-03-05", Lang::Ja), "2024年3月5日");
         assert_eq!(format_date("2024-03-05", Lang::En), "5 March 2024");
