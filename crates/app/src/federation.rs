@@ -138,8 +138,10 @@ impl<S: Federation> App<'_, S> {
     /// Syncs one peer now, for an editor; `witness` is this instance's key, to cosign with.
     pub async fn sync_peer(&self, who: Acting<'_>, id: &str, witness: &InstanceKey) -> Result<SyncReport, AppError> {
         self.require_peers(who)?;
-        let peer = self.store.peer(id).await?.ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
-        let others: Vec<PeerRecord> = self.store.peers().await?.into_iter().filter(|p| p.id != peer.id).collect();
+        // One read of the peers: this one, and the others as witnesses.
+        let (this, others): (Vec<PeerRecord>, Vec<PeerRecord>) =
+            self.store.peers().await?.into_iter().partition(|p| p.id == id);
+        let peer = this.into_iter().next().ok_or_else(|| AppError::NotFound { kind: "peer", id: id.to_owned() })?;
         let round = self.start_round(&others).await;
         self.sync(&peer, witness, &round).await
     }
