@@ -1,23 +1,23 @@
 //! Accounts and API tokens.
+use super::handler::{Answer, Write, listed, made, ok};
 use crate::AppState;
 use crate::auth::{self, Caller, Credential};
 // Other API areas (contacts' answer tokens) take the secrets from here.
 pub(crate) use crate::auth::ServerSecrets;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, client_address};
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{Extensions, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use normwatch_core::access::{AccountChange, AccountInput, TokenName, token_days};
 use normwatch_core::{FieldError, Right};
 use serde::Deserialize;
 use serde_json::json;
 
-pub async fn me(caller: Caller) -> Result<Response, ApiError> {
+pub async fn me(caller: Caller) -> Answer {
     let account = caller.signed_in()?;
     let rights: Vec<&str> = account.role.rights().iter().map(|r| r.name()).collect();
-    Ok(Json(json!({ "account": account, "rights": rights })).into_response())
+    ok(json!({ "account": account, "rights": rights }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,7 +40,7 @@ pub async fn create_token(
     caller: Caller,
     extensions: Extensions,
     JsonBody(req): JsonBody<TokenRequest>,
-) -> Result<Response, ApiError> {
+) -> Answer {
     let name = TokenName::parse(&req.name).map_err(ApiError::InvalidField)?;
     let account = match (&caller.account, &req.username, &req.password) {
         (_, Some(username), Some(password)) => {
@@ -59,46 +59,35 @@ pub async fn create_token(
         _ => None,
     };
     let minted = state.app().create_token(&account, &name, days, minted_with, &ServerSecrets).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": minted.secret, "record": minted.record }))).into_response())
+    made(json!({ "token": minted.secret, "record": minted.record }))
 }
 
-pub async fn list_tokens(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn list_tokens(State(state): State<AppState>, caller: Caller) -> Answer {
     let account = caller.signed_in()?;
-    let tokens = state.store.tokens(&account.id).await?;
-    Ok(Json(json!({ "count": tokens.len(), "tokens": tokens })).into_response())
+    ok(listed("tokens", &state.store.tokens(&account.id).await?))
 }
 
 /// Revokes one of the caller's tokens (admins: anyone's).
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    Ok(Json(state.app().revoke_token(caller.acting(), &id).await?).into_response())
+pub async fn revoke_token(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
+    ok(state.app().revoke_token(caller.acting(), &id).await?)
 }
 
-pub async fn create_account(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<AccountInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.require(Right::ManageAccounts, None)?;
-    let JsonBody(input) = body?;
+pub async fn create_account(State(state): State<AppState>, write: Write<AccountInput>) -> Answer {
+    let (caller, input) = write.with(Right::ManageAccounts)?;
     let created = state.app().create_account(caller.acting(), &input, &ServerSecrets).await?;
     let mut body = json!({ "account": created.account });
     if let Some(password) = created.generated_password {
         body["password"] = json!(password);
     }
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    made(body)
 }
 
-pub async fn list_accounts(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn list_accounts(State(state): State<AppState>, caller: Caller) -> Answer {
     caller.require(Right::ManageAccounts, None)?;
     let accounts = state.store.accounts().await?;
     let due = state.store.accounts_with_one_time_password().await?;
     let accounts: Vec<_> = accounts.iter().map(|a| with_flag(a, due.contains(&a.id))).collect();
-    Ok(Json(json!({ "count": accounts.len(), "accounts": accounts })).into_response())
+    ok(listed("accounts", &accounts))
 }
 
 /// An account as administrators read it: with whether its password is a one-time one still to
@@ -114,38 +103,27 @@ async fn flagged(state: &AppState, account: &normwatch_core::Account) -> Result<
 }
 
 /// One account (administrators).
-pub async fn account(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn account(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
     let account = state.app().account(caller.acting(), &id).await?;
-    Ok(Json(flagged(&state, &account).await?).into_response())
+    ok(flagged(&state, &account).await?)
 }
 
 /// Changes an account's display name, role, stakeholder link, or disables or enables it.
 pub async fn update_account(
     State(state): State<AppState>,
-    caller: Caller,
     Path(id): Path<String>,
-    body: Result<JsonBody<AccountChange>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.require(Right::ManageAccounts, None)?;
-    let JsonBody(change) = body?;
+    write: Write<AccountChange>,
+) -> Answer {
+    let (caller, change) = write.with(Right::ManageAccounts)?;
     let account = state.app().update_account(caller.acting(), &id, &change).await?;
-    Ok(Json(flagged(&state, &account).await?).into_response())
+    ok(flagged(&state, &account).await?)
 }
 
 /// Gives an account a new one-time password (administrators), returned once; its person
 /// changes it at the next sign-in.
-pub async fn reset_password(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn reset_password(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
     let password = state.app().reset_password(caller.acting(), &id, &ServerSecrets).await?;
-    Ok(Json(json!({ "password": password, "must_change_password": true })).into_response())
+    ok(json!({ "password": password, "must_change_password": true }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,12 +136,11 @@ pub struct PasswordChange {
 /// Changes the caller's own password; every session and token of the account ends.
 pub async fn change_password(
     State(state): State<AppState>,
-    caller: Caller,
     extensions: Extensions,
-    body: Result<JsonBody<PasswordChange>, ApiError>,
-) -> Result<Response, ApiError> {
+    write: Write<PasswordChange>,
+) -> Answer {
+    let (caller, req) = write.signed_in()?;
     let account = caller.signed_in()?;
-    let JsonBody(req) = body?;
     auth::check_current_password(&state, account, &req.current_password, client_address(&extensions)).await?;
     state.app().change_password(caller.acting(), &req.new_password, &ServerSecrets).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

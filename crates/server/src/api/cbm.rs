@@ -1,38 +1,24 @@
 //! Points of contact.
 use super::accounts::ServerSecrets;
-use super::render;
+use super::handler::{Answer, Read, Write, listed, made, ok};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Params, api_language};
-use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use crate::extract::JsonBody;
+use axum::extract::{Path, State};
 use normwatch_core::Right;
 use normwatch_core::cbm::{CheckInput, ContactInput, HotlineInput, WebhookInput};
 use serde_json::json;
 
-pub async fn create_contact(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<ContactInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
-    let c = state.app().create_contact(caller.acting(), &input).await?;
-    Ok((StatusCode::CREATED, Json(c)).into_response())
+pub async fn create_contact(State(state): State<AppState>, write: Write<ContactInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
+    made(state.app().create_contact(caller.acting(), &input).await?)
 }
 
 /// The directory: contacts the caller may read; `current=true` keeps those valid today.
-pub async fn contacts(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&["stakeholder", "current"])?;
-    let get = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+pub async fn contacts(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    read.only(&["stakeholder", "current"])?;
+    let get = |k: &str| read.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let current = match get("current").as_deref() {
         None | Some("false") => false,
         Some("true") => true,
@@ -48,28 +34,19 @@ pub async fn contacts(
         .into_iter()
         .filter(|c| !current || c.current_on(&today))
         .collect();
-    render(&headers, api_language(&params, &headers), &json!({"count": list.len(), "contacts": list}))
+    read.render(&listed("contacts", &list))
 }
 
 /// Sends a communication check. The answer links stand in for delivery (e-mail or webhook): each
 /// holds a one-time token that only its contact should see.
-pub async fn send_check(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<CheckInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn send_check(State(state): State<AppState>, write: Write<CheckInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let (check, deliveries) = state.app().send_check(caller.acting(), &input, &ServerSecrets).await?;
     let links: Vec<_> = deliveries
         .iter()
         .map(|d| json!({"contact": d.contact, "stakeholder": d.stakeholder, "answer": {"method": "POST", "path": "/api/v1/checks/answer", "token": d.token}}))
         .collect();
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"check": {"id": check.id, "sent_at": check.sent_at, "targets": links.len()}, "deliveries": links})),
-    )
-        .into_response())
+    made(json!({"check": {"id": check.id, "sent_at": check.sent_at, "targets": links.len()}, "deliveries": links}))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -79,21 +56,17 @@ pub struct AnswerInput {
 }
 
 /// A contact answers a check with its one-time token (no account needed: the token is the proof).
-pub async fn answer_check(
-    State(state): State<AppState>,
-    body: Result<JsonBody<AnswerInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    let JsonBody(input) = body?;
+pub async fn answer_check(State(state): State<AppState>, JsonBody(input): JsonBody<AnswerInput>) -> Answer {
     if state.app().answer_check(&input.token, &ServerSecrets).await? {
-        Ok(Json(json!({"acknowledged": true})).into_response())
+        ok(json!({"acknowledged": true}))
     } else {
-        Ok(Json(json!({"acknowledged": true, "already": true})).into_response())
+        ok(json!({"acknowledged": true, "already": true}))
     }
 }
 
 /// Results of every check: response rate and response-time distribution, per check and over
 /// time. For signed-in accounts; aggregates and stakeholder ids only, no contact details.
-pub async fn checks(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn checks(State(state): State<AppState>, caller: Caller) -> Answer {
     let list: Vec<_> = state
         .app()
         .check_results(caller.acting())
@@ -106,56 +79,38 @@ pub async fn checks(State(state): State<AppState>, caller: Caller) -> Result<Res
                    "results": results, "unanswered_by": unanswered})
         })
         .collect();
-    Ok(Json(json!({"count": list.len(), "checks": list})).into_response())
+    ok(listed("checks", &list))
 }
 
 /// Sends a hotline message from one of the caller's stakeholder's contacts to other contacts.
-pub async fn send_hotline(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<HotlineInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn send_hotline(State(state): State<AppState>, write: Write<HotlineInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let sent = state.app().send_hotline(caller.acting(), &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": sent.id, "recipients": sent.recipients, "webhooks_queued": sent.webhooks_queued})),
-    )
-        .into_response())
+    made(json!({"id": sent.id, "recipients": sent.recipients, "webhooks_queued": sent.webhooks_queued}))
 }
 
 /// Registers an endpoint for a stakeholder's hotline messages; the signing secret is shown once.
-pub async fn create_webhook(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<WebhookInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn create_webhook(State(state): State<AppState>, write: Write<WebhookInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let (id, secret) = state.app().create_webhook(caller.acting(), &input, &ServerSecrets).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "secret": secret}))).into_response())
+    made(json!({"id": id, "secret": secret}))
 }
 
 /// The delivery log of an endpoint, for its stakeholder.
-pub async fn webhook_deliveries(
-    State(state): State<AppState>,
-    caller: Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn webhook_deliveries(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
     caller.signed_in()?;
     let owner = state.store.webhook_owner(&id).await?.ok_or(ApiError::NotFound { kind: "webhook", id: id.clone() })?;
     caller.require(Right::WriteContacts, Some(&owner))?;
     let list = state.store.webhook_deliveries(&id).await?;
-    Ok(Json(json!({"count": list.len(), "deliveries": list})).into_response())
+    ok(listed("deliveries", &list))
 }
 
 /// The caller's hotline inbox and outbox: messages its stakeholder sent or received (admins: all),
 /// with each recipient's acknowledgement and escalation.
-pub async fn hotline(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn hotline(State(state): State<AppState>, caller: Caller) -> Answer {
     caller.signed_in()?;
     let list = state.app().hotline_inbox(caller.acting()).await?;
-    Ok(Json(json!({"count": list.len(), "messages": list})).into_response())
+    ok(listed("messages", &list))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -166,12 +121,10 @@ pub struct AckInput {
 
 pub async fn acknowledge_hotline(
     State(state): State<AppState>,
-    caller: Caller,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    body: Result<JsonBody<AckInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+    Path(id): Path<String>,
+    write: Write<AckInput>,
+) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let first = state.app().acknowledge_hotline(caller.acting(), &id, &input.contact).await?;
-    Ok(Json(json!({"acknowledged": true, "already": !first})).into_response())
+    ok(json!({"acknowledged": true, "already": !first}))
 }

@@ -2,7 +2,7 @@
 //! triage queue and its decisions, coverage figures, a "poll now" for operators, and public tips
 //! (anonymous, size- and rate-limited). Sources, items and coverage are for those who may file
 //! incidents; the use cases in `app::collect` check it, and the store checks it again on reads.
-use super::created;
+use super::handler::{Answer, Write, created, listed, ok};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -10,7 +10,7 @@ use crate::extract::{JsonBody, Params, client_address};
 use axum::Json;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use normwatch_app::collect::{TipInput, TriageInput};
 use normwatch_collect::SourceConfig;
 use normwatch_core::collection::{ItemOrigin, ItemState};
@@ -33,47 +33,32 @@ fn require_triage(caller: &Caller) -> Result<(), ApiError> {
     caller.require(Right::WriteIncidents, None).map(drop)
 }
 
-pub async fn create_source(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<SourceConfig>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(config) = body?;
+pub async fn create_source(State(state): State<AppState>, write: Write<SourceConfig>) -> Answer {
+    let (caller, config) = write.signed_in()?;
     let source = state.app().register_source(caller.acting(), &config).await?;
     let location = format!("/api/v1/sources/{}", source.id);
     Ok(created(&source, location))
 }
 
-pub async fn sources(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+pub async fn sources(State(state): State<AppState>, caller: Caller, params: Params) -> Answer {
     params.only(&[])?;
-    let list = state.app().sources(caller.acting()).await?;
-    Ok(Json(json!({"count": list.len(), "sources": list})).into_response())
+    ok(listed("sources", &state.app().sources(caller.acting()).await?))
 }
 
-pub async fn source(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    params: Params,
-) -> Result<Response, ApiError> {
+pub async fn source(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, params: Params) -> Answer {
     params.only(&[])?;
     require_triage(&caller)?;
     let found = state.store.source(&caller.viewer(), &id).await?;
-    Ok(Json(found.ok_or(ApiError::NotFound { kind: "source", id })?).into_response())
+    ok(found.ok_or(ApiError::NotFound { kind: "source", id })?)
 }
 
-pub async fn remove_source(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn remove_source(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
     state.app().remove_source(caller.acting(), &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The queue: open items by default, most relevant first, a page at a time.
-pub async fn triage(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+pub async fn triage(State(state): State<AppState>, caller: Caller, params: Params) -> Answer {
     params.only(&["state", "source", "origin", "cluster", "cursor", "limit"])?;
     let state_filter = match params.one("state")? {
         None => Some(ItemState::Open),
@@ -96,80 +81,55 @@ pub async fn triage(State(state): State<AppState>, caller: Caller, params: Param
         ApiError::Store(StoreError::Rejected(f)) => ApiError::InvalidParameter(f),
         other => other,
     })?;
-    let mut body = json!({"count": page.items.len(), "items": page.items});
+    let mut body = listed("items", &page.items);
     if let Some(next) = page.next {
         body["next"] = json!(next);
     }
-    Ok(Json(body).into_response())
+    ok(body)
 }
 
-pub async fn item(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
-    Ok(Json(state.app().item(caller.acting(), &id).await?).into_response())
+pub async fn item(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
+    ok(state.app().item(caller.acting(), &id).await?)
 }
 
 /// Promotes an item (or its cluster) to a draft incident pre-filled from the proposals.
-pub async fn promote(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<TriageInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn promote(State(state): State<AppState>, Path(id): Path<String>, write: Write<TriageInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let promotion = state.app().promote_item(caller.acting(), &id, &input).await?;
     let location = format!("/api/v1/incidents/{}", promotion.incident.id);
     Ok(created(&promotion, location))
 }
 
 /// Attaches an item (or its cluster) to an incident the editor may read.
-pub async fn attach(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<TriageInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
-    Ok(Json(state.app().attach_item(caller.acting(), &id, &input).await?).into_response())
+pub async fn attach(State(state): State<AppState>, Path(id): Path<String>, write: Write<TriageInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
+    ok(state.app().attach_item(caller.acting(), &id, &input).await?)
 }
 
 /// Dismisses an item (or its cluster) with a reason, kept for the next training run.
-pub async fn dismiss(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<TriageInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
-    let items = state.app().dismiss_item(caller.acting(), &id, &input).await?;
-    Ok(Json(json!({"items": items})).into_response())
+pub async fn dismiss(State(state): State<AppState>, Path(id): Path<String>, write: Write<TriageInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
+    ok(json!({"items": state.app().dismiss_item(caller.acting(), &id, &input).await?}))
 }
 
 /// Per source: items, items per day, share used, time to publication.
-pub async fn coverage(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+pub async fn coverage(State(state): State<AppState>, caller: Caller, params: Params) -> Answer {
     params.only(&[])?;
     require_triage(&caller)?;
-    let sources = state.store.collection_coverage(&caller.viewer()).await?;
-    Ok(Json(json!({"sources": sources})).into_response())
+    ok(json!({"sources": state.store.collection_coverage(&caller.viewer()).await?}))
 }
 
 /// Polls every due source now ("poll now"), as `normwatch collect once` does, and reports.
-pub async fn run(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn run(State(state): State<AppState>, caller: Caller) -> Answer {
     require_triage(&caller)?;
     let report = state.app().collect_once(&state.collector, |_| {}).await?;
-    Ok(Json(json!({
-        "new_items": report.new_items(),
-        "failed": report.failed(),
-        "sources": report.sources,
-    }))
-    .into_response())
+    ok(json!({ "new_items": report.new_items(), "failed": report.failed(), "sources": report.sources }))
 }
 
 /// A public tip. Anyone may send one; the body is limited to `MAX_TIP_BYTES` and each client
 /// address to `TIPS_PER_WINDOW` tips per window. The answer says only that it was received:
 /// nothing of the queue (not the item's id, not whether the same tip came before) goes back.
-pub async fn tip(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+pub async fn tip(State(state): State<AppState>, request: Request) -> Answer {
     let address = client_address(request.extensions());
     // The limiter counts per key; the client's address is the key (one shared bucket when the
     // server runs without connection info).

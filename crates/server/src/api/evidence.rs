@@ -1,18 +1,17 @@
 //! Evidence uploads: bytes streamed to the content-addressed blob store with a size limit,
 //! metadata and collection protocol from the query string, chain of custody, downloads.
-use super::{created, render};
+use super::handler::{Answer, Read, Write, created, listed, ok};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Params, api_language};
+use crate::extract::Params;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use normwatch_core::evidence::{CUSTODY_ACTIONS, CollectionProtocol, EvidenceUpload};
 use normwatch_core::{FieldError, Right, Tlp};
 use serde::Deserialize;
-use serde_json::json;
 
 const UPLOAD_PARAMETERS: [&str; 9] =
     ["filename", "tlp", "stakeholder", "source", "method", "tool", "tool_version", "time_zone", "handling"];
@@ -56,23 +55,16 @@ pub async fn upload(
     headers: HeaderMap,
     params: Params,
     body: Body,
-) -> Result<Response, ApiError> {
+) -> Answer {
     caller.signed_in()?;
     let upload = upload_from(&incident, &params, &headers)?;
     let evidence = state.app().store_evidence(caller.acting(), state.blobs(), &upload, body.into_data_stream()).await?;
     Ok(created(&evidence, format!("/api/v1/evidence-items/{}", evidence.id)))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(incident): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let list = state.store.incident_evidence(&caller.viewer(), None, Some(&incident)).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "evidence": list }))
+pub async fn list(State(state): State<AppState>, caller: Caller, Path(incident): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
+    read.render(&listed("evidence", &state.store.incident_evidence(&caller.viewer(), None, Some(&incident)).await?))
 }
 
 async fn one_item(state: &AppState, caller: &Caller, id: &str) -> Result<normwatch_store::IncidentEvidence, ApiError> {
@@ -84,24 +76,13 @@ async fn one_item(state: &AppState, caller: &Caller, id: &str) -> Result<normwat
         .ok_or_else(|| ApiError::NotFound { kind: "evidence", id: id.to_owned() })
 }
 
-pub async fn one(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let item = one_item(&state, &caller, &id).await?;
-    render(&headers, api_language(&params, &headers), &item)
+pub async fn one(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
+    read.render(&one_item(&state, &caller, &id).await?)
 }
 
 /// The bytes, streamed, with their hash in `Digest` so a reader can check them.
-pub async fn content(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+pub async fn content(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Answer {
     let item = one_item(&state, &caller, &id).await?;
     let stream = state.blobs.get(&item.sha256).await.map_err(ApiError::Blob)?;
     let mut response = Body::from_stream(stream).into_response();
@@ -126,14 +107,8 @@ pub struct CustodyInput {
     pub note: Option<String>,
 }
 
-pub async fn custody(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<CustodyInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn custody(State(state): State<AppState>, Path(id): Path<String>, write: Write<CustodyInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let item = one_item(&state, &caller, &id).await?;
     caller.require(Right::WriteIncidents, item.stakeholder.as_deref())?;
     if !CUSTODY_ACTIONS.contains(&input.action.as_str()) {
@@ -147,5 +122,5 @@ pub async fn custody(
     }
     let item =
         state.store.add_custody(&caller.actor(), &caller.viewer(), &id, &input.action, input.note.as_deref()).await?;
-    Ok(axum::Json(item).into_response())
+    ok(item)
 }

@@ -1,15 +1,12 @@
 //! The violation ledger over HTTP: incidents and the findings about them (assessments,
 //! attributions, collective statements, responses), their review and publication, norm
 //! screening. One set of generic handlers serves every kind; the use cases are normwatch-app's.
-use super::{created, render};
+use super::handler::{Answer, Read, Write, created, listed, object, ok};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Params, api_language};
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
 use normwatch_app::ledger::require_write;
 use normwatch_app::{CorrectionInput, LedgerInput, ReviewInput};
 use normwatch_core::incident::{IncidentInput, IncidentQuery};
@@ -48,14 +45,8 @@ fn not_found<T: LedgerResource>(id: String) -> ApiError {
     ApiError::NotFound { kind: T::ENTITY.as_str(), id }
 }
 
-pub async fn create<T: LedgerResource>(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<T>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn create<T: LedgerResource>(State(state): State<AppState>, write: Write<T>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let record = state.app().file_record(caller.acting(), &input).await?;
     Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
 }
@@ -64,31 +55,24 @@ pub async fn one<T: LedgerResource>(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let record = state.store.ledger_record::<T>(&caller.viewer(), &id).await?.ok_or_else(|| not_found::<T>(id))?;
-    render(&headers, api_language(&params, &headers), &record)
+    read: Read,
+) -> Answer {
+    read.only(&[])?;
+    read.render(&state.store.ledger_record::<T>(&caller.viewer(), &id).await?.ok_or_else(|| not_found::<T>(id))?)
 }
 
-pub async fn list<T: LedgerResource>(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&["incident", "status"])?;
+pub async fn list<T: LedgerResource>(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    read.only(&["incident", "status"])?;
     let mut incident = None;
     let mut status = None;
-    for (k, v) in params.iter() {
+    for (k, v) in read.iter() {
         match k {
             "incident" => incident = Some(v.to_owned()),
             _ => status = Some(v.parse::<RecordStatus>().map_err(|e| FieldError::new("status", e))?),
         }
     }
     let list = state.store.ledger_records::<T>(&caller.viewer(), incident.as_deref(), status).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), T::PATH: list }))
+    read.render(&listed(T::PATH, &list))
 }
 
 /// The version a write is based on, from `If-Match` (the `version` the writer read).
@@ -104,102 +88,76 @@ fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
 
 pub async fn update<T: LedgerResource>(
     State(state): State<AppState>,
-    caller: Caller,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Result<JsonBody<T>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+    write: Write<T>,
+) -> Answer {
+    let (caller, input) = write.signed_in()?;
     require_write(caller.acting(), &input)?;
     let version = if_match(&headers)?;
-    Ok(Json(state.app().revise_draft(caller.acting(), &id, version, &input).await?).into_response())
+    ok(state.app().revise_draft(caller.acting(), &id, version, &input).await?)
 }
 
 pub async fn submit<T: LedgerResource>(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    Ok(Json(state.app().submit_record::<T>(caller.acting(), &id).await?).into_response())
+) -> Answer {
+    ok(state.app().submit_record::<T>(caller.acting(), &id).await?)
 }
 
 pub async fn review<T: LedgerResource>(
     State(state): State<AppState>,
-    caller: Caller,
     Path(id): Path<String>,
-    body: Result<JsonBody<ReviewInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.require(Right::ReviewRecords, None)?;
-    let JsonBody(input) = body?;
-    Ok(Json(state.app().review_record::<T>(caller.acting(), &id, &input).await?).into_response())
+    write: Write<ReviewInput>,
+) -> Answer {
+    let (caller, input) = write.with(Right::ReviewRecords)?;
+    ok(state.app().review_record::<T>(caller.acting(), &id, &input).await?)
 }
 
 pub async fn publish<T: LedgerResource>(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    Ok(Json(state.app().publish_record::<T>(caller.acting(), &id).await?).into_response())
+) -> Answer {
+    ok(state.app().publish_record::<T>(caller.acting(), &id).await?)
 }
 
 pub async fn correct<T: LedgerResource>(
     State(state): State<AppState>,
-    caller: Caller,
     Path(id): Path<String>,
-    body: Result<JsonBody<CorrectionInput<T>>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+    write: Write<CorrectionInput<T>>,
+) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let record = state.app().correct_record(caller.acting(), &id, &input).await?;
     Ok(created(&record, format!("/api/v1/{}/{}", T::PATH, record.id)))
 }
 
 /// `GET /incidents`: search with filters, facets and a cursor.
-pub async fn search(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    let query = IncidentQuery::parse(params.iter(), &state.catalog()).map_err(ApiError::InvalidParameter)?;
-    let page = state.store.search_incidents(&caller.viewer(), &query).await?;
-    render(&headers, api_language(&params, &headers), &page)
+pub async fn search(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    let query = IncidentQuery::parse(read.iter(), &state.catalog()).map_err(ApiError::InvalidParameter)?;
+    read.render(&state.store.search_incidents(&caller.viewer(), &query).await?)
 }
 
 /// `GET /incidents/{id}`: the incident with what its attribution claims say together.
-pub async fn incident(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
+pub async fn incident(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
     let viewer = caller.viewer();
     let record = state
         .store
         .ledger_record::<IncidentInput>(&viewer, &id)
         .await?
         .ok_or_else(|| not_found::<IncidentInput>(id.clone()))?;
-    let mut value = serde_json::to_value(&record).map_err(|e| {
-        ApiError::Store(normwatch_store::StoreError::Corrupt { what: "incident".into(), reason: e.to_string() })
-    })?;
+    let mut value = object("incident", &record)?;
     value["attribution"] = json!(state.store.incident_attribution(&viewer, &id).await?);
     value["vulnerabilities"] = json!(super::capacity::incident_vulnerabilities(&state, &viewer, &id).await?);
-    render(&headers, api_language(&params, &headers), &value)
+    read.render(&value)
 }
 
 /// `GET /incidents/{id}/screening`: the norms the incident may engage, each with its reasons, the
 /// paragraphs they rest on and a confidence.
-pub async fn screening(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
+pub async fn screening(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
     let incident = state
         .store
         .ledger_record::<IncidentInput>(&caller.viewer(), &id)
@@ -223,7 +181,7 @@ pub async fn screening(
                     "citation": h.citation, "sources": h.sources, "reasons": h.reasons })
         })
         .collect();
-    render(&headers, api_language(&params, &headers), &json!({ "incident": id, "norms": hits }))
+    read.render(&json!({ "incident": id, "norms": hits }))
 }
 
 /// The writes and the life of one ledger kind; its reads are routed by the caller (incidents

@@ -7,6 +7,7 @@ pub(crate) mod collect;
 mod community;
 mod consultation;
 pub(crate) mod evidence;
+mod handler;
 pub(crate) mod ledger;
 mod links;
 pub(crate) mod metrics;
@@ -19,17 +20,13 @@ mod stix;
 pub(crate) mod vep;
 
 use crate::AppState;
-use crate::error::ApiError;
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use normwatch_core::LangChoice;
 use normwatch_core::adoption::{EvidenceInput, LegalPositionInput, PositionInput};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub fn routes() -> Router<AppState> {
     let router = ledger::write_routes::<IncidentInput>(Router::new())
@@ -141,42 +138,4 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
-}
-
-/// `201 Created` with the record and its `Location`.
-pub(crate) fn created<T: Serialize>(value: &T, location: String) -> Response {
-    let mut r = (StatusCode::CREATED, axum::Json(value)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
-/// Renders a value as JSON in the chosen language, with a strong ETag over the bytes sent;
-/// a matching `If-None-Match` gets 304.
-pub fn render<T: Serialize>(request: &HeaderMap, lang: LangChoice, value: &T) -> Result<Response, ApiError> {
-    let mut json = serde_json::to_value(value).map_err(|e| {
-        ApiError::Store(normwatch_store::StoreError::Corrupt { what: "response".into(), reason: e.to_string() })
-    })?;
-    lang.project(&mut json);
-    let body = json.to_string();
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
-    let matches = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-    };
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, v);
-    }
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
-    if let LangChoice::One(l) = lang {
-        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(l.code()));
-    }
-    Ok(response)
 }

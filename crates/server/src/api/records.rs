@@ -1,14 +1,13 @@
 //! Stakeholders, norm positions, implementation evidence, legal positions, the adoption matrix
 //! and the audit log.
-use super::{created, render};
+use super::handler::{Answer, Read, Write, created, listed, ok};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Params, api_language};
-use axum::Json;
+use crate::extract::Params;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use normwatch_app::MatrixQuery;
 use normwatch_app::StakeholderRecord;
 use normwatch_app::stakeholder_records::StakeholderRecordWrite;
@@ -17,7 +16,7 @@ use normwatch_core::adoption::{
     STAKEHOLDER_KINDS, StakeholderInput,
 };
 use normwatch_core::{CountryCode, NormId};
-use normwatch_core::{FieldError, LangChoice, RecordKind, Right};
+use normwatch_core::{FieldError, RecordKind, Right};
 use normwatch_store::{RecordFilter, StakeholderFilter, Store};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -54,61 +53,34 @@ fn stakeholder_norm_filter(state: &AppState, params: &Params) -> Result<RecordFi
 
 // ---- stakeholders
 
-pub async fn create_stakeholder(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<StakeholderInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.require(Right::WriteStakeholders, None)?;
-    let JsonBody(input) = body?;
+pub async fn create_stakeholder(State(state): State<AppState>, write: Write<StakeholderInput>) -> Answer {
+    let (caller, input) = write.with(Right::WriteStakeholders)?;
     let s = state.app().create_stakeholder(caller.acting(), input).await?;
     Ok(created(&s, format!("/api/v1/stakeholders/{}", s.id)))
 }
 
 pub async fn update_stakeholder(
     State(state): State<AppState>,
-    caller: Caller,
     Path(id): Path<String>,
-    body: Result<JsonBody<StakeholderInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.require(Right::WriteStakeholders, None)?;
-    let JsonBody(input) = body?;
-    Ok(Json(state.app().update_stakeholder(caller.acting(), &id, input).await?).into_response())
+    write: Write<StakeholderInput>,
+) -> Answer {
+    let (caller, input) = write.with(Right::WriteStakeholders)?;
+    ok(state.app().update_stakeholder(caller.acting(), &id, input).await?)
 }
 
-pub async fn stakeholders(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&["kind", "country"])?;
-    let filter = stakeholder_filter(&state, &params)?;
-    let list = state.store.stakeholders(&filter).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "stakeholders": list }))
+pub async fn stakeholders(State(state): State<AppState>, read: Read) -> Answer {
+    read.only(&["kind", "country"])?;
+    let filter = stakeholder_filter(&state, &read)?;
+    read.render(&listed("stakeholders", &state.store.stakeholders(&filter).await?))
 }
 
-pub async fn stakeholder(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let s = state.store.stakeholder(&id).await?.ok_or(ApiError::NotFound { kind: "stakeholder", id })?;
-    render(&headers, api_language(&params, &headers), &s)
+pub async fn stakeholder(State(state): State<AppState>, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
+    read.render(&state.store.stakeholder(&id).await?.ok_or(ApiError::NotFound { kind: "stakeholder", id })?)
 }
 
-pub async fn add_key(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<KeyInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.require(Right::WriteKeys, Some(&id))?;
-    let JsonBody(input) = body?;
+pub async fn add_key(State(state): State<AppState>, Path(id): Path<String>, write: Write<KeyInput>) -> Answer {
+    let (caller, input) = write.with_for(Right::WriteKeys, &id)?;
     let k = state.app().add_key(caller.acting(), &id, &input).await?;
     Ok(created(&k, format!("/api/v1/stakeholders/{id}")))
 }
@@ -139,95 +111,59 @@ impl StakeholderResource for LegalPositionInput {
 }
 
 /// `POST /positions`, `/evidence`, `/legal-positions`: one of a stakeholder's own records.
-pub async fn create_for_stakeholder<T>(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<JsonBody<T>, ApiError>,
-) -> Result<Response, ApiError>
+pub async fn create_for_stakeholder<T>(State(state): State<AppState>, write: Write<T>) -> Answer
 where
     T: StakeholderResource,
     T::Stored: Serialize,
     Store: StakeholderRecordWrite<T>,
 {
-    // Who may write is decided before the body is read: 401/403 come before 400.
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+    let (caller, input) = write.signed_in()?;
     let stored = state.app().record_for_stakeholder(caller.acting(), &input).await?;
     Ok(created(&stored, T::location(&stored)))
 }
 
-pub async fn positions(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    let filter = stakeholder_norm_filter(&state, &params)?;
-    let list = state.store.positions(&caller.viewer(), &filter).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "positions": list }))
+pub async fn positions(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    let filter = stakeholder_norm_filter(&state, &read)?;
+    read.render(&listed("positions", &state.store.positions(&caller.viewer(), &filter).await?))
 }
 
-pub async fn position(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
+pub async fn position(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
     // A record the caller may not read is not found, not forbidden: its existence is not told.
     let p = state
         .store
         .position(&caller.viewer(), &id)
         .await?
         .ok_or(ApiError::NotFound { kind: RecordKind::Position.as_str(), id })?;
-    render(&headers, api_language(&params, &headers), &p)
+    read.render(&p)
 }
 
-pub async fn evidence(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    let filter = stakeholder_norm_filter(&state, &params)?;
-    let list = state.store.evidence(&caller.viewer(), &filter).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "evidence": list }))
+pub async fn evidence(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    let filter = stakeholder_norm_filter(&state, &read)?;
+    read.render(&listed("evidence", &state.store.evidence(&caller.viewer(), &filter).await?))
 }
 
-pub async fn legal_positions(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&["stakeholder", "topic"])?;
-    let topic = params.one("topic")?.map(str::to_owned);
+pub async fn legal_positions(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    read.only(&["stakeholder", "topic"])?;
+    let topic = read.one("topic")?.map(str::to_owned);
     if let Some(t) = &topic
         && state.catalog().taxonomy("legal-topics").is_some_and(|tax| tax.term(t).is_none())
     {
         return Err(FieldError::new("topic", format!("`{t}` is not a legal topic of the catalogue")).into());
     }
-    let filter =
-        RecordFilter { stakeholder: params.one("stakeholder")?.map(str::to_owned), topic, ..Default::default() };
-    let list = state.store.legal_positions(&caller.viewer(), &filter).await?;
-    render(&headers, api_language(&params, &headers), &json!({ "count": list.len(), "legal_positions": list }))
+    let filter = RecordFilter { stakeholder: read.one("stakeholder")?.map(str::to_owned), topic, ..Default::default() };
+    read.render(&listed("legal_positions", &state.store.legal_positions(&caller.viewer(), &filter).await?))
 }
 
 // ---- adoption matrix
 
-pub async fn adoption(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&["kind", "country", "norm", "as_of", "format"])?;
-    let format = params.one("format")?.unwrap_or("json");
+pub async fn adoption(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
+    read.only(&["kind", "country", "norm", "as_of", "format"])?;
+    let format = read.one("format")?.unwrap_or("json");
     if !matches!(format, "json" | "csv") {
         return Err(FieldError::new("format", "use json or csv").into());
     }
-    let query = MatrixQuery::parse(|k| params.one(k), &state.catalog())?;
+    let query = MatrixQuery::parse(|k| read.one(k), &state.catalog())?;
     let matrix = state.app().adoption_matrix(caller.acting(), &query).await?;
     if format == "csv" {
         let mut r = matrix.to_csv().into_response();
@@ -238,26 +174,23 @@ pub async fn adoption(
         );
         return Ok(r);
     }
-    render(&headers, api_language(&params, &headers), &matrix)
+    read.render(&matrix)
 }
 
 // ---- audit
 
-pub async fn audit(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
+pub async fn audit(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
     caller.require(Right::ReadAudit, None)?;
-    params.only(&["entity", "before", "limit"])?;
-    let entity = params.one("entity")?;
-    let before = params
+    read.only(&["entity", "before", "limit"])?;
+    let entity = read.one("entity")?;
+    let before = read
         .one("before")?
         .map(|b| b.parse::<i64>().map_err(|_| FieldError::new("before", "a sequence number")))
         .transpose()?;
-    let limit = i64::try_from(params.limit(500, 100)?).unwrap_or(100);
+    let limit = i64::try_from(read.limit(500, 100)?).unwrap_or(100);
     let entries = state.store.audit_log(&caller.viewer(), entity, before, limit).await?;
     let next = entries.last().filter(|_| entries.len() as i64 == limit).map(|e| e.seq);
-    render(&headers, LangChoice::All, &json!({ "count": entries.len(), "entries": entries, "next_before": next }))
+    let mut value = listed("entries", &entries);
+    value["next_before"] = json!(next);
+    read.render_all(&value)
 }

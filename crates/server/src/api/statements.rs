@@ -1,13 +1,10 @@
 //! Collective attribution statements: their canonical bytes, co-signatures by registered keys,
 //! and the verification of every signature.
-use super::render;
+use super::handler::{Answer, Read, Write, created};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{JsonBody, Params, api_language};
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
 use normwatch_app::SignatureInput;
 use normwatch_app::statements::canonical;
 use normwatch_core::violation::{StatementInput, verify_signature};
@@ -22,36 +19,22 @@ pub async fn canonical_bytes(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
-    let record = statement(&state, &caller, &id).await?;
-    let text = canonical(&record)?;
-    render(&headers, api_language(&params, &headers), &json!({ "statement": id, "canonical": text }))
+    read: Read,
+) -> Answer {
+    read.only(&[])?;
+    let text = canonical(&statement(&state, &caller, &id).await?)?;
+    read.render(&json!({ "statement": id, "canonical": text }))
 }
 
-pub async fn co_sign(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Result<JsonBody<SignatureInput>, ApiError>,
-) -> Result<Response, ApiError> {
-    caller.signed_in()?;
-    let JsonBody(input) = body?;
+pub async fn co_sign(State(state): State<AppState>, Path(id): Path<String>, write: Write<SignatureInput>) -> Answer {
+    let (caller, input) = write.signed_in()?;
     let signature = state.app().add_co_signature(caller.acting(), &id, &input).await?;
-    Ok(super::created(&signature, format!("/api/v1/statements/{id}/verify")))
+    Ok(created(&signature, format!("/api/v1/statements/{id}/verify")))
 }
 
 /// The statement, its canonical bytes and every co-signature, each checked again now.
-pub async fn verify(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    params: Params,
-) -> Result<Response, ApiError> {
-    params.only(&[])?;
+pub async fn verify(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, read: Read) -> Answer {
+    read.only(&[])?;
     let record = statement(&state, &caller, &id).await?;
     let message = canonical(&record)?;
     let signatures = state.store.statement_signatures(&id).await?;
@@ -65,14 +48,10 @@ pub async fn verify(
         .collect();
     let all_valid = checked.iter().all(|c| c["valid"] == true);
     let b = &record.body;
-    render(
-        &headers,
-        api_language(&params, &headers),
-        &json!({
-            "statement": { "id": record.id, "text": b.text, "claims": b.claims, "issued_on": b.issued_on },
-            "canonical": message,
-            "signatures": checked,
-            "valid": all_valid,
-        }),
-    )
+    read.render(&json!({
+        "statement": { "id": record.id, "text": b.text, "claims": b.claims, "issued_on": b.issued_on },
+        "canonical": message,
+        "signatures": checked,
+        "valid": all_valid,
+    }))
 }

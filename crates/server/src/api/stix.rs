@@ -1,8 +1,9 @@
 //! `GET /export/stix`: the published records about the incidents the incident list's filters
 //! find, as one STIX 2.1 bundle.
-use super::ApiError;
+use super::handler::Answer;
 use crate::AppState;
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::extract::Params;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -11,7 +12,7 @@ use normwatch_core::incident::IncidentQuery;
 
 pub const STIX_MEDIA: &str = "application/stix+json;version=2.1";
 
-pub async fn export(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Response, ApiError> {
+pub async fn export(State(state): State<AppState>, caller: Caller, params: Params) -> Answer {
     let query = IncidentQuery::parse(params.iter(), &state.catalog()).map_err(ApiError::InvalidParameter)?;
     let objects = state.store.export_stix(&caller.viewer(), &query).await?;
     let bundle = normwatch_stix::export::bundle(objects);
