@@ -3,7 +3,7 @@
 //! independent recount from the records read back over the API (filtered by country), with its
 //! CSV tables and precise refusals.
 
-use crate::common::{Roles, TestServer, data, file_and_publish, reviewers};
+use crate::common::{Roles, TestServer, data, file_and_publish, publish_grid_incident, reviewers, standing};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -21,15 +21,6 @@ async fn listed(s: &TestServer, filter: &str) -> Vec<Value> {
             None => return out,
         }
     }
-}
-
-fn standing<'a>(list: &'a Value, key: &str) -> Vec<&'a Value> {
-    list[key]
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter(|r| r["status"] == "published" && r.get("superseded_by").is_none() && r.get("retraction").is_none())
-        .collect()
 }
 
 /// (year, attributed to a state, with a response), recounted from the records.
@@ -152,16 +143,7 @@ async fn attribution_trends_follow_the_incident_filters(s: TestServer) {
 async fn a_publication_moves_the_figures_at_once(s: TestServer) {
     let roles = Roles::set_up(&s).await;
     let (r1, r2) = reviewers(&s, &roles.admin).await;
-    let incident = file_and_publish(
-        &roles.editor,
-        &r1,
-        &r2,
-        "/api/v1/incidents",
-        &json!({"title": {"ja": "送電網への攻撃", "en": "Attack on the grid"}, "started": "2021-03",
-                "operation_types": ["disruption"], "targets": [{"name": "Grid operator", "country": "UA"}],
-                "sources": [{"url": "https://news.example/grid"}], "stakeholder": "jp"}),
-    )
-    .await;
+    let incident = publish_grid_incident(&roles.editor, &r1, &r2).await;
     file_and_publish(
         &roles.editor,
         &r1,

@@ -5,8 +5,8 @@
 //! to a draft, a dismissal refused without a reason and kept with one, and the queue and the
 //! sources closed to readers and anonymous visitors.
 
-use crate::common::{Backend, Roles, TestServer, account, field_value, no_redirects};
-use reqwest::header::{COOKIE, LOCATION};
+use crate::common::portal::{Portal, post_anonymous};
+use crate::common::{Backend, Roles, TestServer, account};
 
 /// Each listed test on both backends, with a server that may poll loopback sources.
 macro_rules! with_private_sources {
@@ -50,57 +50,6 @@ async fn feed_server() -> String {
     format!("http://{addr}/rss.xml")
 }
 
-/// A signed-in browser: its session cookie and the CSRF token its pages carry.
-struct Portal<'a> {
-    s: &'a TestServer,
-    session: String,
-    csrf: String,
-}
-
-impl<'a> Portal<'a> {
-    async fn sign_in(s: &'a TestServer, (username, password): &(String, String)) -> Portal<'a> {
-        let r = crate::common::post_sign_in(s, username, password).await;
-        assert_eq!(r.status(), 303, "sign-in of {username}");
-        let session = crate::common::set_cookie(&r, "nw_session").expect("session cookie");
-        let mut portal = Portal { s, session, csrf: String::new() };
-        let (_, html) = portal.get("/incidents?lang=en").await;
-        portal.csrf = field_value(&html, "csrf");
-        portal
-    }
-
-    async fn get(&self, path: &str) -> (u16, String) {
-        let r = no_redirects()
-            .get(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .send()
-            .await
-            .expect("get");
-        (r.status().as_u16(), r.text().await.expect("text"))
-    }
-
-    /// Posts a form with this session's CSRF token: the status, `Location` and page.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf), ("lang", "en")];
-        all.extend_from_slice(fields);
-        let r = no_redirects()
-            .post(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .form(&all)
-            .send()
-            .await
-            .expect("post");
-        let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        (r.status().as_u16(), location, r.text().await.expect("text"))
-    }
-}
-
-/// An anonymous post: the status, `Location` and page.
-async fn post_anonymous(s: &TestServer, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-    let r = no_redirects().post(s.at(path)).form(fields).send().await.expect("post");
-    let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    (r.status().as_u16(), location, r.text().await.expect("text"))
-}
-
 /// The id of the queue's item whose title is `title` (its `<article id="item-…">`).
 fn item_id(html: &str, title: &str) -> String {
     let at = html.find(title).unwrap_or_else(|| panic!("`{title}` is not in the queue"));
@@ -117,8 +66,8 @@ fn article<'h>(html: &'h str, id: &str) -> &'h str {
 
 async fn tips_and_polled_items_are_triaged_in_the_portal(s: TestServer) {
     let roles = Roles::set_up(&s).await;
-    let editor = Portal::sign_in(&s, &account(&roles.admin, "coder", "editor", None).await).await;
-    let reader = Portal::sign_in(&s, &account(&roles.admin, "reader2", "reader", None).await).await;
+    let editor = Portal::signed(&s, &account(&roles.admin, "coder", "editor", None).await).await;
+    let reader = Portal::signed(&s, &account(&roles.admin, "reader2", "reader", None).await).await;
     let feed = feed_server().await;
 
     // An anonymous visitor finds the form on every page and sends a tip; the thanks say
@@ -290,7 +239,7 @@ async fn tips_and_polled_items_are_triaged_in_the_portal(s: TestServer) {
 
 async fn sources_are_registered_with_field_errors(s: TestServer) {
     let roles = Roles::set_up(&s).await;
-    let editor = Portal::sign_in(&s, &account(&roles.admin, "coder", "editor", None).await).await;
+    let editor = Portal::signed(&s, &account(&roles.admin, "coder", "editor", None).await).await;
     let (_, form) = editor.get("/sources?lang=ja").await;
     assert!(form.contains("情報源を登録する") && form.contains("悪用された脆弱性の一覧"), "the form in Japanese");
     for kind in ["rss", "atom", "json-feed", "misp", "stix-bundle", "taxii", "exploited-vulnerabilities"] {
@@ -328,7 +277,7 @@ async fn sources_are_registered_with_field_errors(s: TestServer) {
     let (_, list) = editor.get("/sources?lang=en").await;
     assert!(!list.contains("CERT feed") && list.contains("id=\"no-sources\""), "removed");
     // A reader cannot add one.
-    let reader = Portal::sign_in(&s, &account(&roles.admin, "reader2", "reader", None).await).await;
+    let reader = Portal::signed(&s, &account(&roles.admin, "reader2", "reader", None).await).await;
     let (st, _, _) = reader.post("/sources", &[("name", "Mine"), ("kind", "rss"), ("url", "https://r.example/")]).await;
     assert_eq!(st, 403);
 }

@@ -3,7 +3,7 @@
 //! date order; and the page of a state that is only ever attributed. On SQLite and PostgreSQL.
 
 use crate::common::downloads::{part, values};
-use crate::common::{Roles, TestServer, file_and_publish, publish_through_review, reviewers};
+use crate::common::{Roles, TestServer, publish_grid_incident, publish_through_review, reviewers};
 use serde_json::json;
 
 on_both_backends!(
@@ -16,16 +16,7 @@ on_both_backends!(
 async fn seed(s: &TestServer) -> String {
     let roles = Roles::set_up(s).await;
     let (r1, r2) = reviewers(s, &roles.admin).await;
-    let incident = file_and_publish(
-        &roles.editor,
-        &r1,
-        &r2,
-        "/api/v1/incidents",
-        &json!({"title": {"ja": "送電網への攻撃", "en": "Attack on the grid"}, "started": "2021-03",
-                "operation_types": ["disruption"], "targets": [{"name": "Grid operator", "country": "UA"}],
-                "sources": [{"url": "https://news.example/grid"}], "stakeholder": "jp"}),
-    )
-    .await;
+    let incident = publish_grid_incident(&roles.editor, &r1, &r2).await;
     for claim in [
         json!({"attributor": {"name": "Lab Late", "kind": "security-company"}, "attributed_to": {"group": "Sandworm"},
                "type": "technical", "attributed_on": "2023-06"}),

@@ -3,7 +3,7 @@
 //! attributing kind, checked against an independent recomputation from the records read back
 //! over the API; and the report selecting by when things happened, not when they were imported.
 
-use crate::common::{TestServer, data, incident_pages};
+use crate::common::{TestServer, data, incident_pages, standing};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use time::Date;
@@ -53,16 +53,6 @@ fn figure(lags: &[Lag]) -> Value {
         "median_upper_days": median(lags.iter().map(|l| l.1).collect()),
         "day_precise_median_days": median(exact),
     })
-}
-
-/// The published records that still stand, from a list answer.
-fn standing<'a>(list: &'a Value, key: &str) -> Vec<&'a Value> {
-    list[key]
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter(|r| r["status"] == "published" && r.get("superseded_by").is_none() && r.get("retraction").is_none())
-        .collect()
 }
 
 /// Every incident, read one by one (the list holds summaries without the dates' precision).

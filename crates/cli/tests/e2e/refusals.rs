@@ -3,9 +3,10 @@
 //! note beside the field; an error page shows who is signed in and the way back; and the review
 //! panel offers Publish and Approve only where they could succeed.
 
+use crate::common::portal::Portal;
 use crate::common::webdriver::Browser;
 use crate::common::{Api, TestServer, account, token_for};
-use reqwest::header::{COOKIE, LOCATION, REFERER};
+
 use std::time::Duration;
 
 on_both_backends!(
@@ -21,57 +22,13 @@ mod in_browser {
     in_browser!(a_refused_form_in_both_languages);
 }
 
-/// A signed-in browser without JavaScript: its session cookie and its pages' CSRF token.
-struct Portal<'a> {
-    s: &'a TestServer,
-    session: String,
-    csrf: String,
-}
-
-impl<'a> Portal<'a> {
-    async fn sign_in(s: &'a TestServer, username: &str, password: &str) -> Portal<'a> {
-        let r = crate::common::post_sign_in(s, username, password).await;
-        assert_eq!(r.status(), 303, "sign-in of {username}");
-        let session = crate::common::set_cookie(&r, "nw_session").expect("session cookie");
-        let mut portal = Portal { s, session, csrf: String::new() };
-        let (_, html) = portal.get("/incidents?lang=en", None).await;
-        portal.csrf = crate::common::field_value(&html, "csrf");
-        portal
-    }
-
-    async fn get(&self, path: &str, referer: Option<&str>) -> (u16, String) {
-        let mut r =
-            crate::common::no_redirects().get(self.s.at(path)).header(COOKIE, format!("nw_session={}", self.session));
-        if let Some(from) = referer {
-            r = r.header(REFERER, from);
-        }
-        let r = r.send().await.expect("get");
-        (r.status().as_u16(), r.text().await.expect("text"))
-    }
-
-    /// Posts a form in `lang` with this session's CSRF token: the status, `Location` and page.
-    async fn post(&self, path: &str, lang: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf), ("lang", lang)];
-        all.extend_from_slice(fields);
-        let r = crate::common::no_redirects()
-            .post(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .form(&all)
-            .send()
-            .await
-            .expect("post");
-        let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        (r.status().as_u16(), location, r.text().await.expect("text"))
-    }
-}
-
 async fn admin(s: &TestServer) -> Api {
     Api::with_token(s, &token_for(s, "admin", &s.admin_password).await)
 }
 
 /// An incident filed through the form by `p` and sent to review: its id.
 async fn in_review(p: &Portal<'_>, title: &str) -> String {
-    let (st, location, page) = p.post("/incidents/new", "en", &[("title_en", title), ("intent", "in-review")]).await;
+    let (st, location, page) = p.post_in("/incidents/new", "en", &[("title_en", title), ("intent", "in-review")]).await;
     assert_eq!(st, 303, "{page}");
     location.trim_start_matches("/incidents/").split(['?', '#']).next().expect("id").to_owned()
 }
@@ -85,7 +42,7 @@ async fn a_refused_publication_returns_to_the_incident_with_the_reason(s: TestSe
     for (lang, says) in [("en", "Publication needs more approvals"), ("ja", "公表に必要な承認がまだそろっていない")]
     {
         let (st, _, page) =
-            analyst.post(&format!("/records/incidents/{id}/publish"), lang, &[("incident", id.as_str())]).await;
+            analyst.post_in(&format!("/records/incidents/{id}/publish"), lang, &[("incident", id.as_str())]).await;
         assert_eq!(st, 422, "{lang}: {page}");
         assert!(page.contains("id=\"incident-title\">Wiper at a port"), "{lang}: back on the incident page");
         assert!(page.contains("id=\"error-summary\" role=\"alert\""), "{lang}: a summary: {page}");
@@ -94,7 +51,7 @@ async fn a_refused_publication_returns_to_the_incident_with_the_reason(s: TestSe
         assert!(page.contains("class=\"user\""), "{lang}: still signed in");
     }
     // A form that lost its `incident` field still returns to the incident.
-    let (st, _, page) = analyst.post(&format!("/records/incidents/{id}/publish"), "en", &[]).await;
+    let (st, _, page) = analyst.post_in(&format!("/records/incidents/{id}/publish"), "en", &[]).await;
     assert!(st == 422 && page.contains("id=\"incident-title\""), "{st}");
     let (_, record) = admin.get(&format!("/api/v1/incidents/{id}")).await;
     assert_eq!(record["status"], "in-review", "nothing was published");
@@ -106,7 +63,7 @@ async fn a_bad_field_comes_back_as_typed_with_its_note(s: TestServer) {
     let analyst = Portal::sign_in(&s, &user, &pw).await;
     let typed = [("title_en", "Typed with care"), ("description_en", "A long description"), ("started", "2999-01-01")];
     for (lang, note) in [("en", "Correct this field:"), ("ja", "この欄を直してほしい：")] {
-        let (st, _, page) = analyst.post("/incidents/new", lang, &typed).await;
+        let (st, _, page) = analyst.post_in("/incidents/new", lang, &typed).await;
         assert_eq!(st, 422, "{lang}");
         assert!(page.contains("value=\"Typed with care\"") && page.contains("A long description"), "values kept");
         assert!(page.contains("id=\"started-error\""), "{lang}: the note beside the field: {page}");
@@ -124,13 +81,13 @@ async fn an_error_page_shows_who_is_signed_in_and_the_way_back(s: TestServer) {
     let (user, pw) = account(&admin, "analyst", "editor", Some("jp")).await;
     let analyst = Portal::sign_in(&s, &user, &pw).await;
     let from = s.at("/incidents?lang=en");
-    let (st, page) = analyst.get("/incidents/no-such-incident?lang=en", Some(&from)).await;
+    let (st, page) = analyst.get_from("/incidents/no-such-incident?lang=en", Some(&from)).await;
     assert_eq!(st, 404);
     assert!(page.contains("<b>analyst</b>"), "the header names who is signed in: {page}");
     assert!(!page.contains("href=\"/sign-in"), "no sign-in link for the signed-in");
     assert!(page.contains("id=\"back-link\" href=\"/incidents?lang=en\""), "the way back: {page}");
     assert!(page.contains("id=\"home-link\""), "and home");
-    let (st, page) = analyst.get("/incidents/no-such-incident?lang=ja", Some("http://evil.example/")).await;
+    let (st, page) = analyst.get_from("/incidents/no-such-incident?lang=ja", Some("http://evil.example/")).await;
     assert_eq!(st, 404);
     assert!(page.contains("ページが見つからない") && !page.contains("back-link"), "never back to another site");
     // Signed out, the same page offers to sign in.
@@ -153,34 +110,34 @@ async fn the_review_panel_offers_only_what_can_succeed(s: TestServer) {
     let publish = format!("action=\"/records/incidents/{id}/publish\"");
     let review = format!("action=\"/records/incidents/{id}/review\"");
     // The author (an editor, who may review others' records) is not offered Approve, nor Publish.
-    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en"), None).await;
+    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en")).await;
     assert!(!page.contains(&review) && page.contains("own-record"), "no Approve for the author");
     assert!(!page.contains(&publish), "no Publish without approvals");
     assert!(page.contains("needs 2 approvals") && page.contains("it has 0 from 0"), "and why: {page}");
-    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=ja"), None).await;
+    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=ja")).await;
     assert!(page.contains("公表には 2 人の審査者"), "why, in Japanese");
     // A reviewer approves once; then it is not offered to them again.
     let (u, p) = account(&admin, "rev-cs", "reviewer", Some("watchdog")).await;
     let first = Portal::sign_in(&s, &u, &p).await;
-    let (_, page) = first.get(&format!("/incidents/{id}?lang=en"), None).await;
+    let (_, page) = first.get(&format!("/incidents/{id}?lang=en")).await;
     assert!(page.contains(&review), "a reviewer is offered Approve");
     let (st, _, page) = first
-        .post(&format!("/records/incidents/{id}/review"), "en", &[("verdict", "approve"), ("incident", &id)])
+        .post_in(&format!("/records/incidents/{id}/review"), "en", &[("verdict", "approve"), ("incident", &id)])
         .await;
     assert_eq!(st, 303, "{page}");
-    let (_, page) = first.get(&format!("/incidents/{id}?lang=en"), None).await;
+    let (_, page) = first.get(&format!("/incidents/{id}?lang=en")).await;
     assert!(!page.contains(&review) && page.contains("reviewed-already"), "not twice");
     assert!(!page.contains(&publish) && page.contains("it has 1 from 1"), "one approval is not enough");
     // The second kind's approval meets the rule: Publish is offered, and works.
     let (u, p) = account(&admin, "rev-ac", "reviewer", Some("univ")).await;
     let second = Portal::sign_in(&s, &u, &p).await;
     let (st, _, _) = second
-        .post(&format!("/records/incidents/{id}/review"), "en", &[("verdict", "approve"), ("incident", &id)])
+        .post_in(&format!("/records/incidents/{id}/review"), "en", &[("verdict", "approve"), ("incident", &id)])
         .await;
     assert_eq!(st, 303);
-    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en"), None).await;
+    let (_, page) = analyst.get(&format!("/incidents/{id}?lang=en")).await;
     assert!(page.contains(&publish), "Publish once the rule is met");
-    let (st, _, _) = analyst.post(&format!("/records/incidents/{id}/publish"), "en", &[("incident", &id)]).await;
+    let (st, _, _) = analyst.post_in(&format!("/records/incidents/{id}/publish"), "en", &[("incident", &id)]).await;
     assert_eq!(st, 303);
 }
 

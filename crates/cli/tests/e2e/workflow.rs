@@ -3,8 +3,9 @@
 //! and PostgreSQL: filing, evidence, findings, review, publication, statements and co-signing,
 //! and refused forms that keep what was typed and store nothing.
 
+use crate::common::portal::Portal;
 use crate::common::{Api, TestServer, account, cert_coop, token_for};
-use reqwest::header::{COOKIE, LOCATION};
+
 use serde_json::json;
 
 on_both_backends!(
@@ -16,81 +17,6 @@ on_both_backends!(
 
 fn client() -> reqwest::Client {
     crate::common::no_redirects()
-}
-
-/// A signed-in browser: its session cookie and the CSRF token its pages carry.
-struct Portal<'a> {
-    s: &'a TestServer,
-    session: String,
-    csrf: String,
-}
-
-impl<'a> Portal<'a> {
-    async fn sign_in(s: &'a TestServer, username: &str, password: &str) -> Portal<'a> {
-        let r = crate::common::post_sign_in(s, username, password).await;
-        assert_eq!(r.status(), 303, "sign-in of {username}");
-        let session = crate::common::set_cookie(&r, "nw_session").expect("session cookie");
-        let mut portal = Portal { s, session, csrf: String::new() };
-        let (_, html) = portal.get("/incidents?lang=en").await;
-        portal.csrf = crate::common::field_value(&html, "csrf");
-        portal
-    }
-
-    async fn get(&self, path: &str) -> (u16, String) {
-        let r = client()
-            .get(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .send()
-            .await
-            .expect("get");
-        (r.status().as_u16(), r.text().await.expect("text"))
-    }
-
-    /// Posts a form with this session's CSRF token; answers the status, `Location` and page.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf), ("lang", "en")];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        let r = client()
-            .post(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .form(fields)
-            .send()
-            .await
-            .expect("post");
-        let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        (r.status().as_u16(), location, r.text().await.expect("text"))
-    }
-
-    /// A file upload as a browser sends it: the CSRF field first, the file last.
-    async fn upload(&self, path: &str, fields: &[(&str, &str)], filename: &str, bytes: &[u8]) -> (u16, String, String) {
-        let boundary = "----normwatch-test-boundary";
-        let mut body = Vec::new();
-        for (k, v) in [("csrf", self.csrf.as_str()), ("lang", "en")].iter().chain(fields) {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
-        }
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/plain\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-        let r = client()
-            .post(self.s.at(path))
-            .header(COOKIE, format!("nw_session={}", self.session))
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .body(body)
-            .send()
-            .await
-            .expect("post");
-        let location = r.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        (r.status().as_u16(), location, r.text().await.expect("text"))
-    }
 }
 
 async fn admin(s: &TestServer) -> Api {

@@ -5,66 +5,36 @@ use super::kit::Visit;
 use super::kit::encode;
 use super::kit::forms::Posted;
 use super::kit::forms::Refusal;
-use super::kit::i18n::in_lang;
 use super::kit::{Page, PageUser, WebError, failure};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::web::kit::i18n::words;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::html;
 use normwatch_core::adoption::{EVIDENCE_KINDS, EvidenceInput};
-use normwatch_core::{Lang, Localized, RecordStatus, Right, Tlp};
-use serde::Serialize;
+use normwatch_core::{Localized, RecordStatus, Right, Tlp};
 
-#[derive(Debug, Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    norm: &'static str,
-    kind: &'static str,
-    dated: &'static str,
-    url: &'static str,
-    summary_ja: &'static str,
-    summary_en: &'static str,
-    save: &'static str,
-    sign_in: &'static str,
-    may_not_record: &'static str,
-    back: &'static str,
-}
-
-const JA: Words = Words {
-    title: "実施の証拠を記録する",
-    intro: "規範を実施するために行ったこと（法令、戦略、計画など）を、日付と出典を添えて記録する。記録は公開され、透明性ログに追記される。",
-    norm: "規範",
-    kind: "証拠の種類",
-    dated: "日付（YYYY-MM-DD）",
-    url: "出典の URL",
-    summary_ja: "要約（日本語）",
-    summary_en: "要約（英語）",
-    save: "記録する",
-    sign_in: "記録するにはサインインしてください。",
-    may_not_record: "このアカウントはこの関係者の証拠を記録できない（編集者か、この関係者の寄稿者であること）。",
-    back: "関係者のページに戻る",
-};
-
-const EN: Words = Words {
-    title: "Record implementation evidence",
-    intro: "What was done to put a norm into practice (a law, a strategy, a programme), dated and sourced. The record is public and appended to the transparency log.",
-    norm: "Norm",
-    kind: "Kind of evidence",
-    dated: "Date (YYYY-MM-DD)",
-    url: "Source URL",
-    summary_ja: "Summary (Japanese)",
-    summary_en: "Summary (English)",
-    save: "Record it",
-    sign_in: "Sign in to record evidence.",
-    may_not_record: "This account may not record this stakeholder's evidence (it takes an editor, or a contributor for this stakeholder).",
-    back: "Back to the stakeholder",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    #[derive(Debug)]
+    struct Words, fn words;
+    title: "実施の証拠を記録する", "Record implementation evidence";
+    intro:
+        "規範を実施するために行ったこと（法令、戦略、計画など）を、日付と出典を添えて記録する。記録は公開され、透明性ログに追記される。",
+        "What was done to put a norm into practice (a law, a strategy, a programme), dated and sourced. The record is public and appended to the transparency log.";
+    norm: "規範", "Norm";
+    kind: "証拠の種類", "Kind of evidence";
+    dated: "日付（YYYY-MM-DD）", "Date (YYYY-MM-DD)";
+    url: "出典の URL", "Source URL";
+    summary_ja: "要約（日本語）", "Summary (Japanese)";
+    summary_en: "要約（英語）", "Summary (English)";
+    save: "記録する", "Record it";
+    sign_in: "記録するにはサインインしてください。", "Sign in to record evidence.";
+    may_not_record:
+        "このアカウントはこの関係者の証拠を記録できない（編集者か、この関係者の寄稿者であること）。",
+        "This account may not record this stakeholder's evidence (it takes an editor, or a contributor for this stakeholder).";
+    back: "関係者のページに戻る", "Back to the stakeholder";
 }
 
 fn form_page(state: &AppState, caller: &Caller, page: &Page, stakeholder: &str, refusal: Option<Refusal>) -> Response {
@@ -150,13 +120,5 @@ pub async fn record_evidence(
     match state.app().record_for_stakeholder(caller.acting(), &input).await {
         Ok(_) => Ok(super::kit::see_other(&format!("/stakeholders/{}?lang={lang}#evidence", encode(&id)))),
         Err(e) => Ok(form_page(&state, &caller, &page, &id, Some(refuse(e.into())))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

@@ -3,65 +3,36 @@
 //! section listing the same incident in other sources. Words in Japanese and English.
 use super::kit::encode;
 use super::kit::end_cell;
-use super::kit::i18n::in_lang;
 use super::kit::typed_form;
 use super::kit::{Visit, check_csrf};
 use super::kit::{WebError, failure, layout, see_other};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::web::kit::i18n::words;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::html;
+use normwatch_core::Right;
 use normwatch_core::linking::LinkStatus;
-use normwatch_core::{Lang, Right};
 use serde::Deserialize;
 
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    proposed: &'static str,
-    confirmed: &'static str,
-    rejected: &'static str,
-    score: &'static str,
-    reasons: &'static str,
-    confirm: &'static str,
-    reject: &'static str,
-    none: &'static str,
-    more: &'static str,
-}
-
-const JA: Words = Words {
-    title: "同一事案の候補",
-    intro: "別々の出典に記録された二件が同じ現実の事案を指している可能性があります。両方を読んで、同じなら確認、違えば却下してください。一つの事案として数えるのは確認されたものだけです。",
-    proposed: "提案中",
-    confirmed: "確認済み",
-    rejected: "却下",
-    score: "一致度",
-    reasons: "根拠",
-    confirm: "同じ事案として確認",
-    reject: "別の事案として却下",
-    none: "該当するものはありません。",
-    more: "次へ",
-};
-
-const EN: Words = Words {
-    title: "Possibly the same incident",
-    intro: "Two records from different sources may describe one real-world incident. Read both; confirm when they are the same, reject when they are not. Only confirmed links make them count as one.",
-    proposed: "Proposed",
-    confirmed: "Confirmed",
-    rejected: "Rejected",
-    score: "Score",
-    reasons: "Why",
-    confirm: "Confirm: same incident",
-    reject: "Reject: different incidents",
-    none: "Nothing here.",
-    more: "Next",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    title: "同一事案の候補", "Possibly the same incident";
+    intro:
+        "別々の出典に記録された二件が同じ現実の事案を指している可能性があります。両方を読んで、同じなら確認、違えば却下してください。一つの事案として数えるのは確認されたものだけです。",
+        "Two records from different sources may describe one real-world incident. Read both; confirm when they are the same, reject when they are not. Only confirmed links make them count as one.";
+    proposed: "提案中", "Proposed";
+    confirmed: "確認済み", "Confirmed";
+    rejected: "却下", "Rejected";
+    score: "一致度", "Score";
+    reasons: "根拠", "Why";
+    confirm: "同じ事案として確認", "Confirm: same incident";
+    reject: "別の事案として却下", "Reject: different incidents";
+    none: "該当するものはありません。", "Nothing here.";
+    more: "次へ", "Next";
 }
 
 fn status_word(w: &Words, s: LinkStatus) -> &'static str {

@@ -2,152 +2,87 @@
 //! size and origin, the instance's verifier key, how to check a record offline step by step
 //! with the real commands, and links to the log's HTTP endpoints (`crate::log`).
 use super::kit::Visit;
-use super::kit::i18n::in_lang;
 use super::kit::{WebError, failure, layout};
 use crate::AppState;
+use crate::web::kit::i18n::words;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use maud::{Markup, html};
-use normwatch_core::Lang;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    checkpoint: &'static str,
-    size: &'static str,
-    origin: &'static str,
-    key: &'static str,
-    key_intro: &'static str,
-    verify: &'static str,
-    verify_intro: &'static str,
-    step_key: &'static str,
-    step_checkpoint: &'static str,
-    step_record: &'static str,
-    step_kinds: &'static str,
-    step_verify: &'static str,
-    step_result: &'static str,
-    step_grow: &'static str,
-    endpoints: &'static str,
-    endpoint: &'static str,
-    what: &'static str,
-    ep_checkpoint: &'static str,
-    ep_entries: &'static str,
-    ep_inclusion: &'static str,
-    ep_record: &'static str,
-    ep_consistency: &'static str,
-    more: &'static str,
-    witnesses: &'static str,
-    witnesses_intro: &'static str,
-    no_witnesses: &'static str,
-    witness_name: &'static str,
-    witness_source: &'static str,
-    source_added: &'static str,
-    source_peer: &'static str,
-    step_witness: &'static str,
-    forks: &'static str,
-    forks_intro: &'static str,
-    no_forks: &'static str,
-    fork_log: &'static str,
-    fork_reason: &'static str,
-    fork_when: &'static str,
-    fork_evidence: &'static str,
-    ep_cosignatures: &'static str,
-    ep_witnessed: &'static str,
-}
-
-const JA: Words = Words {
-    title: "透明性ログ",
-    intro: "公開されたすべての記録は、追記のみのマークル木（RFC 9162）に公開と同じトランザクションで追加される。このインスタンスは木のチェックポイントにEd25519鍵で署名しており、誰でもオフラインで、記録がログに含まれていること、ログが伸びる一方であることを確かめられる。",
-    checkpoint: "最新の署名済みチェックポイント",
-    size: "木の大きさ（葉の数）",
-    origin: "ログの名前（origin）",
-    key: "検証鍵",
-    key_intro: "このインスタンスのログ署名鍵の検証鍵（C2SP signed-note 形式）。別の経路（このインスタンスの運営者や /api/v1/health）でも同じ値か確かめること。",
-    verify: "記録をオフラインで検証する手順",
-    verify_intro: "normwatch のコマンドと curl だけで、ネットワークにつながっていない計算機でも検証できる。",
-    step_key: "検証鍵をファイルに保存する（運営者は `normwatch log key` で表示できる）。",
-    step_checkpoint: "署名済みチェックポイントを取得する。",
-    step_record: "検証したい記録とその包含証明を取得する。TYPE は記録の種類、ID は記録のID（公開済みの記録のJSONには log_index がある）。",
-    step_kinds: "記録の種類：",
-    step_verify: "オフラインで検証する。チェックポイントの署名を鍵で確かめ、記録から葉を計算し直し、包含証明を署名済みの根と照合する。",
-    step_result: "成功すれば終了コード0で「OK: …」と表示し、失敗すれば終了コード1で理由を示す。",
-    step_grow: "ログが伸びただけで書き換えられていないことは、二つの大きさの間の整合性証明で確かめられる（`normwatch log witness` は他のインスタンスのログについてこれを行い、署名する）。",
-    endpoints: "ログのHTTPエンドポイント",
-    endpoint: "エンドポイント",
-    what: "内容",
-    ep_checkpoint: "最新の署名済みチェックポイント（テキスト）",
-    ep_entries: "葉（1回に最大1,000件）",
-    ep_inclusion: "葉の番号による包含証明",
-    ep_record: "記録（読む権限がある場合）とその包含証明。normwatch verify にそのまま渡せる",
-    ep_consistency: "二つの大きさの間の整合性証明",
-    more: "詳しくはリポジトリの docs/transparency-log.md を参照。",
-    witnesses: "証人（witness）",
-    witnesses_intro: "このログが知っている証人。証人は各自の見たチェックポイントが以前のものと整合することを確かめて副署（C2SP tlog-cosignature）し、このログに送り返す。上のチェックポイントには受け取った副署が付いている。このインスタンスがフォローするピアも証人になる。",
-    no_witnesses: "まだ証人はいない（運営者は `normwatch log witnesses add KEY` で加える）。",
-    witness_name: "名前",
-    witness_source: "由来",
-    source_added: "運営者が追加",
-    source_peer: "フォローしているピア",
-    step_witness: "信頼する証人の検証鍵を --witness で渡すと、そのうち --quorum 人がこのチェックポイントに副署していることも確かめる（同じ木を他者も見たということ）。",
-    forks: "フォローしているログで見つかった分岐",
-    forks_intro: "同じ大きさに二つの根を署名した、あるいは以前に見せた履歴を伸ばしたものではない履歴を見せたログ。このインスタンスはそのログの同期を止め、証拠として両方の署名済みチェックポイントを保存している。",
-    no_forks: "分岐は見つかっていない。",
-    fork_log: "ログ",
-    fork_reason: "理由",
-    fork_when: "検出日時",
-    fork_evidence: "証拠（二つの署名済みチェックポイント）",
-    ep_cosignatures: "証人が副署を送る（副署を加えたチェックポイントのテキスト）",
-    ep_witnessed: "このインスタンスが証人として最後に確かめた、他のログのチェックポイント",
-};
-
-const EN: Words = Words {
-    title: "Transparency log",
-    intro: "Every published record is appended to an append-only Merkle tree (RFC 9162) in the same transaction as its publication. This instance signs checkpoints of the tree with its Ed25519 key, so anyone can check offline that a record is in the log, and that the log only ever grew.",
-    checkpoint: "Latest signed checkpoint",
-    size: "Tree size (leaves)",
-    origin: "Log name (origin)",
-    key: "Verifier key",
-    key_intro: "The verifier key of this instance's log signing key (C2SP signed-note format). Check that you get the same key another way too (from the instance's operators, or /api/v1/health).",
-    verify: "How to verify a record offline",
-    verify_intro: "With the normwatch command and curl only; the last step needs no network at all.",
-    step_key: "Save the verifier key to a file (operators print it with `normwatch log key`).",
-    step_checkpoint: "Fetch the signed checkpoint.",
-    step_record: "Fetch the record with its inclusion proof. TYPE is the kind of record, ID its id (a published record's JSON carries its log_index).",
-    step_kinds: "Kinds of record:",
-    step_verify: "Verify offline: the checkpoint's signature against the key, the record's leaf recomputed from the record, and the inclusion proof against the signed root.",
-    step_result: "Exit 0 and `OK: …` when it holds; exit 1 and why when it does not.",
-    step_grow: "That the log only grew between two sizes is shown by a consistency proof (`normwatch log witness` checks this for another instance's log, and cosigns it).",
-    endpoints: "The log's HTTP endpoints",
-    endpoint: "Endpoint",
-    what: "What",
-    ep_checkpoint: "the latest signed checkpoint (text)",
-    ep_entries: "leaves (at most 1,000 per call)",
-    ep_inclusion: "an inclusion proof by leaf index",
-    ep_record: "the record (if you may read it) with its proof, ready for normwatch verify",
-    ep_consistency: "a consistency proof between two sizes",
-    more: "See docs/transparency-log.md in the repository for the details.",
-    witnesses: "Witnesses",
-    witnesses_intro: "The witnesses this log knows. A witness checks that the checkpoint it sees extends the ones it saw before, cosigns it (C2SP tlog-cosignature) and sends the cosignature back; the checkpoint above carries the cosignatures received. The peers this instance follows are witnesses too.",
-    no_witnesses: "No witness yet (operators add one with `normwatch log witnesses add KEY`).",
-    witness_name: "Name",
-    witness_source: "Known as",
-    source_added: "added by the operators",
-    source_peer: "a peer this instance follows",
-    step_witness: "Give the verifier keys of witnesses you trust with --witness, and it also checks that --quorum of them cosigned this checkpoint (others saw the same tree).",
-    forks: "Forks found in the logs this instance follows",
-    forks_intro: "A log that signed two roots for one size, or showed a history that does not extend the one it showed before. This instance stopped syncing it and keeps both signed checkpoints as the evidence.",
-    no_forks: "No fork found.",
-    fork_log: "Log",
-    fork_reason: "Why",
-    fork_when: "Found",
-    fork_evidence: "Evidence (the two signed checkpoints)",
-    ep_cosignatures: "a witness sends its cosignature (the checkpoint text with its cosignature added)",
-    ep_witnessed: "the checkpoints of other logs this instance last checked as a witness",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    title: "透明性ログ", "Transparency log";
+    intro:
+        "公開されたすべての記録は、追記のみのマークル木（RFC 9162）に公開と同じトランザクションで追加される。このインスタンスは木のチェックポイントにEd25519鍵で署名しており、誰でもオフラインで、記録がログに含まれていること、ログが伸びる一方であることを確かめられる。",
+        "Every published record is appended to an append-only Merkle tree (RFC 9162) in the same transaction as its publication. This instance signs checkpoints of the tree with its Ed25519 key, so anyone can check offline that a record is in the log, and that the log only ever grew.";
+    checkpoint: "最新の署名済みチェックポイント", "Latest signed checkpoint";
+    size: "木の大きさ（葉の数）", "Tree size (leaves)";
+    origin: "ログの名前（origin）", "Log name (origin)";
+    key: "検証鍵", "Verifier key";
+    key_intro:
+        "このインスタンスのログ署名鍵の検証鍵（C2SP signed-note 形式）。別の経路（このインスタンスの運営者や /api/v1/health）でも同じ値か確かめること。",
+        "The verifier key of this instance's log signing key (C2SP signed-note format). Check that you get the same key another way too (from the instance's operators, or /api/v1/health).";
+    verify: "記録をオフラインで検証する手順", "How to verify a record offline";
+    verify_intro:
+        "normwatch のコマンドと curl だけで、ネットワークにつながっていない計算機でも検証できる。",
+        "With the normwatch command and curl only; the last step needs no network at all.";
+    step_key:
+        "検証鍵をファイルに保存する（運営者は `normwatch log key` で表示できる）。",
+        "Save the verifier key to a file (operators print it with `normwatch log key`).";
+    step_checkpoint: "署名済みチェックポイントを取得する。", "Fetch the signed checkpoint.";
+    step_record:
+        "検証したい記録とその包含証明を取得する。TYPE は記録の種類、ID は記録のID（公開済みの記録のJSONには log_index がある）。",
+        "Fetch the record with its inclusion proof. TYPE is the kind of record, ID its id (a published record's JSON carries its log_index).";
+    step_kinds: "記録の種類：", "Kinds of record:";
+    step_verify:
+        "オフラインで検証する。チェックポイントの署名を鍵で確かめ、記録から葉を計算し直し、包含証明を署名済みの根と照合する。",
+        "Verify offline: the checkpoint's signature against the key, the record's leaf recomputed from the record, and the inclusion proof against the signed root.";
+    step_result:
+        "成功すれば終了コード0で「OK: …」と表示し、失敗すれば終了コード1で理由を示す。",
+        "Exit 0 and `OK: …` when it holds; exit 1 and why when it does not.";
+    step_grow:
+        "ログが伸びただけで書き換えられていないことは、二つの大きさの間の整合性証明で確かめられる（`normwatch log witness` は他のインスタンスのログについてこれを行い、署名する）。",
+        "That the log only grew between two sizes is shown by a consistency proof (`normwatch log witness` checks this for another instance's log, and cosigns it).";
+    endpoints: "ログのHTTPエンドポイント", "The log's HTTP endpoints";
+    endpoint: "エンドポイント", "Endpoint";
+    what: "内容", "What";
+    ep_checkpoint: "最新の署名済みチェックポイント（テキスト）", "the latest signed checkpoint (text)";
+    ep_entries: "葉（1回に最大1,000件）", "leaves (at most 1,000 per call)";
+    ep_inclusion: "葉の番号による包含証明", "an inclusion proof by leaf index";
+    ep_record:
+        "記録（読む権限がある場合）とその包含証明。normwatch verify にそのまま渡せる",
+        "the record (if you may read it) with its proof, ready for normwatch verify";
+    ep_consistency: "二つの大きさの間の整合性証明", "a consistency proof between two sizes";
+    more: "詳しくはリポジトリの docs/transparency-log.md を参照。", "See docs/transparency-log.md in the repository for the details.";
+    witnesses: "証人（witness）", "Witnesses";
+    witnesses_intro:
+        "このログが知っている証人。証人は各自の見たチェックポイントが以前のものと整合することを確かめて副署（C2SP tlog-cosignature）し、このログに送り返す。上のチェックポイントには受け取った副署が付いている。このインスタンスがフォローするピアも証人になる。",
+        "The witnesses this log knows. A witness checks that the checkpoint it sees extends the ones it saw before, cosigns it (C2SP tlog-cosignature) and sends the cosignature back; the checkpoint above carries the cosignatures received. The peers this instance follows are witnesses too.";
+    no_witnesses:
+        "まだ証人はいない（運営者は `normwatch log witnesses add KEY` で加える）。",
+        "No witness yet (operators add one with `normwatch log witnesses add KEY`).";
+    witness_name: "名前", "Name";
+    witness_source: "由来", "Known as";
+    source_added: "運営者が追加", "added by the operators";
+    source_peer: "フォローしているピア", "a peer this instance follows";
+    step_witness:
+        "信頼する証人の検証鍵を --witness で渡すと、そのうち --quorum 人がこのチェックポイントに副署していることも確かめる（同じ木を他者も見たということ）。",
+        "Give the verifier keys of witnesses you trust with --witness, and it also checks that --quorum of them cosigned this checkpoint (others saw the same tree).";
+    forks: "フォローしているログで見つかった分岐", "Forks found in the logs this instance follows";
+    forks_intro:
+        "同じ大きさに二つの根を署名した、あるいは以前に見せた履歴を伸ばしたものではない履歴を見せたログ。このインスタンスはそのログの同期を止め、証拠として両方の署名済みチェックポイントを保存している。",
+        "A log that signed two roots for one size, or showed a history that does not extend the one it showed before. This instance stopped syncing it and keeps both signed checkpoints as the evidence.";
+    no_forks: "分岐は見つかっていない。", "No fork found.";
+    fork_log: "ログ", "Log";
+    fork_reason: "理由", "Why";
+    fork_when: "検出日時", "Found";
+    fork_evidence: "証拠（二つの署名済みチェックポイント）", "Evidence (the two signed checkpoints)";
+    ep_cosignatures:
+        "証人が副署を送る（副署を加えたチェックポイントのテキスト）",
+        "a witness sends its cosignature (the checkpoint text with its cosignature added)";
+    ep_witnessed:
+        "このインスタンスが証人として最後に確かめた、他のログのチェックポイント",
+        "the checkpoints of other logs this instance last checked as a witness";
 }
 
 /// The address the reader reached this instance at, for commands to copy.
@@ -265,9 +200,4 @@ pub async fn page_log(State(state): State<AppState>, v: Visit) -> Result<Markup,
 }
 
 #[cfg(test)]
-mod words_tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
-}
+mod words_tests {}

@@ -4,135 +4,65 @@
 use super::kit::charts;
 use super::kit::dates;
 use super::kit::download::{self, Download, Format};
-use super::kit::i18n::in_lang;
 use super::kit::{DataVisit, Rows, Visit};
-use super::kit::{LAG_COLUMNS, RATE_COLUMNS, encode, label, lag_cells, percent, rate_cells};
+use super::kit::{LAG_COLUMNS, RATE_COLUMNS, encode, label, lag_cells, lag_trend_table, percent, rate_cells};
 use super::kit::{WebError, bounds, failure, kind_label, layout};
 use crate::AppState;
+use crate::web::kit::i18n::words;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
-use normwatch_core::Lang;
 use std::collections::BTreeMap;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    violations: &'static str,
-    violations_axis: &'static str,
-    lag: &'static str,
-    lag_rule: &'static str,
-    lag_axis: &'static str,
-    lag_lower: &'static str,
-    lag_upper: &'static str,
-    kind: &'static str,
-    attributed: &'static str,
-    incidents: &'static str,
-    day_precise: &'static str,
-    median: &'static str,
-    day_precise_median: &'static str,
-    trend: &'static str,
-    trend_intro: &'static str,
-    year: &'static str,
-    responses: &'static str,
-    responses_text: &'static str,
-    responses_per_kind: &'static str,
-    with_response: &'static str,
-    rate: &'static str,
-    overall: &'static str,
-    groups_note: &'static str,
-    endorsed: &'static str,
-    endorsed_intro: &'static str,
-    state: &'static str,
-    norm: &'static str,
-    endorsed_on: &'static str,
-    incident: &'static str,
-    none: &'static str,
-    json: &'static str,
-    whole_page: &'static str,
-    csv: &'static str,
-}
-
-const JA: Words = Words {
-    title: "指標",
-    intro: "公開済みで取り消されていない記録から算出した数値。閲覧権限の範囲の記録だけを数える。",
-    violations: "規範ごとの違反（確定・可能性が高い）",
-    violations_axis: "件数",
-    lag: "帰属までの日数（帰属者の種類別）",
-    lag_rule: "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数。月や年までしか分からない日付はその期間のどの日でもありうるため、日数は幅（下限〜上限）になる。期間が重なるときの下限は0日とし、帰属が開始より確実に前のもの（データの誤り）だけを除く。中央値も下限と上限で示す。比較のため、両方の日付が日単位で分かるインシデントだけの中央値も載せる。",
-    lag_axis: "日数の中央値",
-    lag_lower: "下限",
-    lag_upper: "上限",
-    kind: "帰属者の種類",
-    attributed: "帰属されたインシデント",
-    incidents: "算出に使ったインシデント",
-    day_precise: "うち日付が日単位",
-    median: "中央値（日、下限〜上限）",
-    day_precise_median: "日単位のみの中央値（日）",
-    trend: "帰属までの日数の推移（インシデント開始年別）",
-    trend_intro: "インシデントが始まった年ごと（月や年までの日付では最も早くありうる日の年）の同じ数値。",
-    year: "開始年",
-    responses: "対応率",
-    responses_text: "国家に帰属されたインシデントのうち、対応が記録されたもの",
-    responses_per_kind: "帰属者の種類別の対応率",
-    with_response: "対応あり",
-    rate: "割合",
-    overall: "全体",
-    groups_note: "同じ出来事を記録した複数の記録が結び付けられているときは、1件として数える。",
-    endorsed: "自ら支持した規範に違反したと評価された国",
-    endorsed_intro: "違反の評価（確定・可能性が高い）の対象国が、その規範を支持する公開済みの立場を最新の立場としているもの。",
-    state: "国",
-    norm: "規範",
-    endorsed_on: "支持の表明日",
-    incident: "インシデント",
-    none: "該当なし",
-    json: "JSON",
-    whole_page: "このページのすべての数値",
-    csv: "CSV",
-};
-
-const EN: Words = Words {
-    title: "Metrics",
-    intro: "Figures over published records that still stand; only records you may read are counted.",
-    violations: "Violations per norm (established or likely)",
-    violations_axis: "count",
-    lag: "Attribution lag by kind of attributor",
-    lag_rule: "Days from an incident's start (or its discovery, when the start is unknown) to its first attribution by that kind of attributor. A date known only to the month or year may be any day in it, so the lag is a range from a lower to an upper bound; where the two dates overlap the lower bound is 0, and only an attribution certainly earlier than the start (a data error) is left out. The median is given by its lower and upper bound, next to the median over incidents with both dates known to the day.",
-    lag_axis: "median days",
-    lag_lower: "lower",
-    lag_upper: "upper",
-    kind: "Attributor kind",
-    attributed: "Incidents attributed",
-    incidents: "Incidents counted",
-    day_precise: "of which day-precise",
-    median: "Median (days, lower–upper)",
-    day_precise_median: "Day-precise median (days)",
-    trend: "Attribution lag by year the incident started",
-    trend_intro: "The same figures per year of the incident's start (for a month or a year, the year of its earliest possible day).",
-    year: "Start year",
-    responses: "Response rate",
-    responses_text: "of the incidents attributed to a state drew a recorded response",
-    responses_per_kind: "Response rate by kind of attributor",
-    with_response: "With a response",
-    rate: "Rate",
-    overall: "All kinds",
-    groups_note: "Records of one real-world incident that are linked together count as one incident.",
-    endorsed: "States assessed as violating norms they endorse",
-    endorsed_intro: "Violation assessments (established or likely) against a state whose latest published stance on the norm is to endorse it.",
-    state: "State",
-    norm: "Norm",
-    endorsed_on: "Endorsed on",
-    incident: "Incident",
-    none: "None",
-    json: "JSON",
-    whole_page: "Every figure on this page",
-    csv: "CSV",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    @same_in_both ["json", "csv"];
+    title: "指標", "Metrics";
+    intro:
+        "公開済みで取り消されていない記録から算出した数値。閲覧権限の範囲の記録だけを数える。",
+        "Figures over published records that still stand; only records you may read are counted.";
+    violations: "規範ごとの違反（確定・可能性が高い）", "Violations per norm (established or likely)";
+    violations_axis: "件数", "count";
+    lag: "帰属までの日数（帰属者の種類別）", "Attribution lag by kind of attributor";
+    lag_rule:
+        "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数。月や年までしか分からない日付はその期間のどの日でもありうるため、日数は幅（下限〜上限）になる。期間が重なるときの下限は0日とし、帰属が開始より確実に前のもの（データの誤り）だけを除く。中央値も下限と上限で示す。比較のため、両方の日付が日単位で分かるインシデントだけの中央値も載せる。",
+        "Days from an incident's start (or its discovery, when the start is unknown) to its first attribution by that kind of attributor. A date known only to the month or year may be any day in it, so the lag is a range from a lower to an upper bound; where the two dates overlap the lower bound is 0, and only an attribution certainly earlier than the start (a data error) is left out. The median is given by its lower and upper bound, next to the median over incidents with both dates known to the day.";
+    lag_axis: "日数の中央値", "median days";
+    lag_lower: "下限", "lower";
+    lag_upper: "上限", "upper";
+    kind: "帰属者の種類", "Attributor kind";
+    attributed: "帰属されたインシデント", "Incidents attributed";
+    incidents: "算出に使ったインシデント", "Incidents counted";
+    day_precise: "うち日付が日単位", "of which day-precise";
+    median: "中央値（日、下限〜上限）", "Median (days, lower–upper)";
+    day_precise_median: "日単位のみの中央値（日）", "Day-precise median (days)";
+    trend: "帰属までの日数の推移（インシデント開始年別）", "Attribution lag by year the incident started";
+    trend_intro:
+        "インシデントが始まった年ごと（月や年までの日付では最も早くありうる日の年）の同じ数値。",
+        "The same figures per year of the incident's start (for a month or a year, the year of its earliest possible day).";
+    year: "開始年", "Start year";
+    responses: "対応率", "Response rate";
+    responses_text: "国家に帰属されたインシデントのうち、対応が記録されたもの", "of the incidents attributed to a state drew a recorded response";
+    responses_per_kind: "帰属者の種類別の対応率", "Response rate by kind of attributor";
+    with_response: "対応あり", "With a response";
+    rate: "割合", "Rate";
+    overall: "全体", "All kinds";
+    groups_note:
+        "同じ出来事を記録した複数の記録が結び付けられているときは、1件として数える。",
+        "Records of one real-world incident that are linked together count as one incident.";
+    endorsed: "自ら支持した規範に違反したと評価された国", "States assessed as violating norms they endorse";
+    endorsed_intro:
+        "違反の評価（確定・可能性が高い）の対象国が、その規範を支持する公開済みの立場を最新の立場としているもの。",
+        "Violation assessments (established or likely) against a state whose latest published stance on the norm is to endorse it.";
+    state: "国", "State";
+    norm: "規範", "Norm";
+    endorsed_on: "支持の表明日", "Endorsed on";
+    incident: "インシデント", "Incident";
+    none: "該当なし", "None";
+    json: "JSON", "JSON";
+    whole_page: "このページのすべての数値", "Every figure on this page";
+    csv: "CSV", "CSV";
 }
 
 /// The tables of the page, each downloadable on its own as CSV (`?format=csv&table=…`).
@@ -189,18 +119,7 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
                     })
                     .collect(),
             ),
-            "lag-trend" => (
-                ["year", "attributor_kind"].into_iter().chain(LAG_COLUMNS).collect(),
-                lag.by_year
-                    .iter()
-                    .map(|r| {
-                        [r.year.to_string(), r.attributor_kind.name().to_owned()]
-                            .into_iter()
-                            .chain(lag_cells(&r.figure))
-                            .collect()
-                    })
-                    .collect(),
-            ),
+            "lag-trend" => lag_trend_table(&lag.by_year),
             // The overall rate first, its kind left empty; then one row per kind.
             "responses" => (
                 std::iter::once("attributor_kind").chain(RATE_COLUMNS).collect(),
@@ -362,12 +281,4 @@ pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Res
         (download::links(&page))
     };
     Ok(layout(&page, w.title, body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        super::super::kit::i18n::assert_translated(&super::JA, &super::EN, &["json", "csv"]);
-    }
 }

@@ -107,19 +107,4 @@ async fn search_and_filters(backend: Backend) {
     assert!(!combined.is_empty());
 }
 
-#[tokio::test]
-async fn sqlite_versions_and_withdrawals() {
-    versions_and_withdrawals(Backend::Sqlite).await
-}
-#[tokio::test]
-async fn postgres_versions_and_withdrawals() {
-    versions_and_withdrawals(Backend::Postgres).await
-}
-#[tokio::test]
-async fn sqlite_search_and_filters() {
-    search_and_filters(Backend::Sqlite).await
-}
-#[tokio::test]
-async fn postgres_search_and_filters() {
-    search_and_filters(Backend::Postgres).await
-}
+crate::on_both_backends!(versions_and_withdrawals, search_and_filters);

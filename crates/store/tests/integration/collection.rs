@@ -127,11 +127,4 @@ async fn sources_items_and_decisions(backend: Backend) {
     store.create_source(&actor, &source).await.expect("the name is free again");
 }
 
-#[tokio::test]
-async fn sqlite_sources_items_and_decisions() {
-    sources_items_and_decisions(Backend::Sqlite).await
-}
-#[tokio::test]
-async fn postgres_sources_items_and_decisions() {
-    sources_items_and_decisions(Backend::Postgres).await
-}
+crate::on_both_backends!(sources_items_and_decisions);

@@ -121,12 +121,4 @@ async fn counts_as_the_list_does(backend: Backend) {
     assert!(sum(&anon_states) < sum(&admin_states), "{anon_states:?} vs {admin_states:?}");
 }
 
-#[tokio::test]
-async fn crosstab_counts_as_the_list_does_on_sqlite() {
-    counts_as_the_list_does(Backend::Sqlite).await
-}
-
-#[tokio::test]
-async fn crosstab_counts_as_the_list_does_on_postgres() {
-    counts_as_the_list_does(Backend::Postgres).await
-}
+crate::on_both_backends!(counts_as_the_list_does);

@@ -71,11 +71,4 @@ async fn records_are_kept_once_with_their_cursor(backend: Backend) {
     assert_eq!(r1.peer_url, "https://a.example");
 }
 
-#[tokio::test]
-async fn sqlite_records_are_kept_once_with_their_cursor() {
-    records_are_kept_once_with_their_cursor(Backend::Sqlite).await
-}
-#[tokio::test]
-async fn postgres_records_are_kept_once_with_their_cursor() {
-    records_are_kept_once_with_their_cursor(Backend::Postgres).await
-}
+crate::on_both_backends!(records_are_kept_once_with_their_cursor);

@@ -151,15 +151,7 @@ async fn create<T: LedgerKind>(store: &Store, actor: &str, input: &T) -> String 
         .id
 }
 
-#[tokio::test]
-async fn the_index_answers_as_sql_does_for_every_role_on_sqlite() {
-    answers_as_sql_does(Backend::Sqlite).await
-}
-
-#[tokio::test]
-async fn the_index_answers_as_sql_does_for_every_role_on_postgres() {
-    answers_as_sql_does(Backend::Postgres).await
-}
+crate::on_both_backends!(answers_as_sql_does);
 
 async fn answers_as_sql_does(backend: Backend) {
     let (url, _dir) = fresh_url(backend).await;

@@ -56,12 +56,4 @@ async fn steps_make_what_one_pass_makes(backend: Backend) {
     assert_eq!(stepped.sync_published_stix().await.expect("again"), 0, "nothing left");
 }
 
-#[tokio::test]
-async fn stix_sync_in_steps_on_sqlite() {
-    steps_make_what_one_pass_makes(Backend::Sqlite).await
-}
-
-#[tokio::test]
-async fn stix_sync_in_steps_on_postgres() {
-    steps_make_what_one_pass_makes(Backend::Postgres).await
-}
+crate::on_both_backends!(steps_make_what_one_pass_makes);

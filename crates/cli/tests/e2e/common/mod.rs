@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod downloads;
+pub mod portal;
 pub mod s3;
 pub mod webdriver;
 
@@ -515,6 +516,24 @@ pub async fn file_and_publish(author: &Api, r1: &Api, r2: &Api, collection: &str
     let id = record["id"].as_str().expect("id").to_owned();
     publish_through_review(author, r1, r2, &format!("{collection}/{id}")).await;
     id
+}
+
+/// The published records that still stand (not superseded, not retracted), from a list answer.
+pub fn standing<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a serde_json::Value> {
+    list[key]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|r| r["status"] == "published" && r.get("superseded_by").is_none() && r.get("retraction").is_none())
+        .collect()
+}
+
+/// A published incident against a Ukrainian grid operator (March 2021, recorded by `jp`): its id.
+pub async fn publish_grid_incident(editor: &Api, r1: &Api, r2: &Api) -> String {
+    let incident = serde_json::json!({"title": {"ja": "送電網への攻撃", "en": "Attack on the grid"}, "started": "2021-03",
+        "operation_types": ["disruption"], "targets": [{"name": "Grid operator", "country": "UA"}],
+        "sources": [{"url": "https://news.example/grid"}], "stakeholder": "jp"});
+    file_and_publish(editor, r1, r2, "/api/v1/incidents", &incident).await
 }
 
 pub async fn publish_through_review(author: &Api, r1: &Api, r2: &Api, path: &str) -> serde_json::Value {

@@ -5,93 +5,49 @@ use super::frame;
 use crate::AppState;
 use crate::web::kit::charts;
 use crate::web::kit::download::{self, Download, Format};
-use crate::web::kit::i18n::in_lang;
-use crate::web::kit::{LAG_COLUMNS, RATE_COLUMNS, lag_cells, percent, rate_cells};
+use crate::web::kit::i18n::words;
+use crate::web::kit::{RATE_COLUMNS, lag_trend_table, percent, rate_cells};
 use crate::web::kit::{Visit, WebError, bounds, failure, kind_label, layout};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
-use normwatch_core::Lang;
 use std::collections::BTreeMap;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    claims: &'static str,
-    lag: &'static str,
-    lag_rule: &'static str,
-    lag_axis: &'static str,
-    lag_chart: &'static str,
-    responses: &'static str,
-    responses_rule: &'static str,
-    rate_axis: &'static str,
-    rate_chart: &'static str,
-    year: &'static str,
-    kind: &'static str,
-    incidents: &'static str,
-    day_precise: &'static str,
-    median: &'static str,
-    attributed: &'static str,
-    with_response: &'static str,
-    rate: &'static str,
-    all_kinds: &'static str,
-    none: &'static str,
-    csv: &'static str,
-}
-
-const JA: Words = Words {
-    title: "帰属の速さと対応率の推移",
-    intro: "インシデントが始まった年ごとに、公の帰属までにかかった日数と、国家に帰属されたインシデントに対応が記録された割合を示す。インシデントの一覧と同じ条件で絞り込める。閲覧権限の範囲の公開済みの記録だけを数える。",
-    claims: "数えた帰属の主張",
-    lag: "帰属までの日数",
-    lag_rule: "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数の中央値。月や年までしか分からない日付は幅として扱うため、中央値は下限〜上限で示す。図は上限の中央値を描く。結び付けられた記録は1件として数える。",
-    lag_axis: "日数の中央値（上限）",
-    lag_chart: "帰属者の種類ごとの、開始年別の帰属までの日数の中央値（上限）の折れ線グラフ。数値は下の表にある。",
-    responses: "対応率",
-    responses_rule: "国家に帰属されたインシデントのうち、対応（制裁、起訴、声明など）が記録されたものの割合。開始年が分からないインシデントは含めない。",
-    rate_axis: "対応率（%）",
-    rate_chart: "開始年別の対応率の折れ線グラフ。数値は下の表にある。",
-    year: "開始年",
-    kind: "帰属者の種類",
-    incidents: "インシデント数",
-    day_precise: "うち日付が日単位",
-    median: "中央値（日、下限〜上限）",
-    attributed: "国家に帰属されたインシデント",
-    with_response: "対応あり",
-    rate: "割合",
-    all_kinds: "対応率",
-    none: "該当なし",
-    csv: "CSV",
-};
-
-const EN: Words = Words {
-    title: "Attribution speed and response rate over time",
-    intro: "Per year an incident started: the days until it was publicly attributed, and the share of incidents attributed to a state that drew a recorded response. Filter as on the incident list. Only published records you may read are counted.",
-    claims: "Attribution claims counted",
-    lag: "Days until attribution",
-    lag_rule: "The median of the days from an incident's start (or discovery, when the start is unknown) to its first attribution by each kind of attributor. A date known only to the month or year is a range of days, so the median is given by its lower and upper bound; the chart draws the upper bound. Linked records count as one incident.",
-    lag_axis: "median days (upper bound)",
-    lag_chart: "Line chart of the median days until attribution (upper bound) per start year, one line per kind of attributor. The figures are in the table below.",
-    responses: "Response rate",
-    responses_rule: "Of the incidents attributed to a state, the share with a recorded response (sanctions, indictments, statements …). Incidents whose start year is unknown are left out.",
-    rate_axis: "response rate (%)",
-    rate_chart: "Line chart of the response rate per start year. The figures are in the table below.",
-    year: "Start year",
-    kind: "Attributor kind",
-    incidents: "Incidents",
-    day_precise: "of which day-precise",
-    median: "Median (days, lower–upper)",
-    attributed: "Attributed to a state",
-    with_response: "With a response",
-    rate: "Rate",
-    all_kinds: "Response rate",
-    none: "None",
-    csv: "CSV",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    @same_in_both ["csv"];
+    title: "帰属の速さと対応率の推移", "Attribution speed and response rate over time";
+    intro:
+        "インシデントが始まった年ごとに、公の帰属までにかかった日数と、国家に帰属されたインシデントに対応が記録された割合を示す。インシデントの一覧と同じ条件で絞り込める。閲覧権限の範囲の公開済みの記録だけを数える。",
+        "Per year an incident started: the days until it was publicly attributed, and the share of incidents attributed to a state that drew a recorded response. Filter as on the incident list. Only published records you may read are counted.";
+    claims: "数えた帰属の主張", "Attribution claims counted";
+    lag: "帰属までの日数", "Days until attribution";
+    lag_rule:
+        "インシデントの開始（不明なら発見）から、その種類の帰属者による最初の帰属までの日数の中央値。月や年までしか分からない日付は幅として扱うため、中央値は下限〜上限で示す。図は上限の中央値を描く。結び付けられた記録は1件として数える。",
+        "The median of the days from an incident's start (or discovery, when the start is unknown) to its first attribution by each kind of attributor. A date known only to the month or year is a range of days, so the median is given by its lower and upper bound; the chart draws the upper bound. Linked records count as one incident.";
+    lag_axis: "日数の中央値（上限）", "median days (upper bound)";
+    lag_chart:
+        "帰属者の種類ごとの、開始年別の帰属までの日数の中央値（上限）の折れ線グラフ。数値は下の表にある。",
+        "Line chart of the median days until attribution (upper bound) per start year, one line per kind of attributor. The figures are in the table below.";
+    responses: "対応率", "Response rate";
+    responses_rule:
+        "国家に帰属されたインシデントのうち、対応（制裁、起訴、声明など）が記録されたものの割合。開始年が分からないインシデントは含めない。",
+        "Of the incidents attributed to a state, the share with a recorded response (sanctions, indictments, statements …). Incidents whose start year is unknown are left out.";
+    rate_axis: "対応率（%）", "response rate (%)";
+    rate_chart:
+        "開始年別の対応率の折れ線グラフ。数値は下の表にある。",
+        "Line chart of the response rate per start year. The figures are in the table below.";
+    year: "開始年", "Start year";
+    kind: "帰属者の種類", "Attributor kind";
+    incidents: "インシデント数", "Incidents";
+    day_precise: "うち日付が日単位", "of which day-precise";
+    median: "中央値（日、下限〜上限）", "Median (days, lower–upper)";
+    attributed: "国家に帰属されたインシデント", "Attributed to a state";
+    with_response: "対応あり", "With a response";
+    rate: "割合", "Rate";
+    all_kinds: "対応率", "Response rate";
+    none: "該当なし", "None";
+    csv: "CSV", "CSV";
 }
 
 /// The page's tables, each a CSV of its own (`?format=csv&table=…`; `lag` when not named).
@@ -104,19 +60,7 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
     let trends = state.app().attribution_trends(a.caller.acting(), &a.query).await.map_err(failure(l))?;
     if a.format != Format::Html {
         let (columns, rows): (Vec<&str>, Vec<Vec<String>>) = if a.table == "lag" {
-            (
-                ["year", "attributor_kind"].into_iter().chain(LAG_COLUMNS).collect(),
-                trends
-                    .lag_by_year
-                    .iter()
-                    .map(|r| {
-                        [r.year.to_string(), r.attributor_kind.name().to_owned()]
-                            .into_iter()
-                            .chain(lag_cells(&r.figure))
-                            .collect()
-                    })
-                    .collect(),
-            )
+            lag_trend_table(&trends.lag_by_year)
         } else {
             (
                 std::iter::once("year").chain(RATE_COLUMNS).collect(),
@@ -186,12 +130,4 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
         (download::links_without_stix(&a.page))
     };
     Ok(layout(&a.page, w.title, body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &["csv"]);
-    }
 }

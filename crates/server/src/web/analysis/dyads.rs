@@ -4,7 +4,7 @@
 use super::frame;
 use crate::AppState;
 use crate::web::kit::download::{self, Download, Format};
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::{Visit, WebError, encode, failure, layout};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -18,48 +18,22 @@ const TOP: usize = 12;
 /// The ranked list's length.
 const PAIRS: usize = 25;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    matrix: &'static str,
-    matrix_rule: &'static str,
-    pairs: &'static str,
-    pairs_rule: &'static str,
-    state: &'static str,
-    country: &'static str,
-    rank: &'static str,
-    corner: &'static str,
-}
-
-const JA: Words = Words {
-    title: "帰属先の国と標的の国",
-    intro: "公開された帰属の主張が名指しした国と、標的となった国の組み合わせごとのインシデント数。インシデントの一覧と同じ条件で絞り込める。各数字はその組み合わせで絞り込んだインシデントの一覧につながる。",
-    matrix: "行列",
-    matrix_rule: "件数の多い帰属先の国（行）と標的の国（列）それぞれ上位12か国。",
-    pairs: "組み合わせの順位",
-    pairs_rule: "件数の多い組み合わせの上位25件。",
-    state: "帰属先の国",
-    country: "標的の国",
-    rank: "順位",
-    corner: "帰属先の国 ＼ 標的の国",
-};
-
-const EN: Words = Words {
-    title: "Attributed states and targeted countries",
-    intro: "Incidents per pair of a state named by a published attribution claim and a country targeted. Filter as on the incident list. Each figure links to the incident list filtered by its pair.",
-    matrix: "Matrix",
-    matrix_rule: "The 12 attributed states (rows) and the 12 targeted countries (columns) with the most incidents.",
-    pairs: "Pairs ranked",
-    pairs_rule: "The 25 pairs with the most incidents.",
-    state: "Attributed state",
-    country: "Targeted country",
-    rank: "Rank",
-    corner: "Attributed state \\ targeted country",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    title: "帰属先の国と標的の国", "Attributed states and targeted countries";
+    intro:
+        "公開された帰属の主張が名指しした国と、標的となった国の組み合わせごとのインシデント数。インシデントの一覧と同じ条件で絞り込める。各数字はその組み合わせで絞り込んだインシデントの一覧につながる。",
+        "Incidents per pair of a state named by a published attribution claim and a country targeted. Filter as on the incident list. Each figure links to the incident list filtered by its pair.";
+    matrix: "行列", "Matrix";
+    matrix_rule:
+        "件数の多い帰属先の国（行）と標的の国（列）それぞれ上位12か国。",
+        "The 12 attributed states (rows) and the 12 targeted countries (columns) with the most incidents.";
+    pairs: "組み合わせの順位", "Pairs ranked";
+    pairs_rule: "件数の多い組み合わせの上位25件。", "The 25 pairs with the most incidents.";
+    state: "帰属先の国", "Attributed state";
+    country: "標的の国", "Targeted country";
+    rank: "順位", "Rank";
+    corner: "帰属先の国 ＼ 標的の国", "Attributed state \\ targeted country";
 }
 
 fn name(code: &str, l: Lang) -> &str {
@@ -143,12 +117,4 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
         (download::links_without_stix(&a.page))
     };
     Ok(layout(&a.page, w.title, body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
 }

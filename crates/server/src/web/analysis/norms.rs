@@ -5,72 +5,39 @@ use super::frame::{self, fold_series};
 use crate::AppState;
 use crate::web::kit::charts;
 use crate::web::kit::download::{self, Download, Format};
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::{Visit, WebError, failure, label, layout};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
-use normwatch_core::Lang;
 use normwatch_core::country_display::country_name;
 use std::collections::BTreeSet;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    violations: &'static str,
-    violations_rule: &'static str,
-    axis: &'static str,
-    chart: &'static str,
-    norm: &'static str,
-    findings: &'static str,
-    unknown: &'static str,
-    endorsed: &'static str,
-    endorsed_rule: &'static str,
-    state: &'static str,
-    level: &'static str,
-    incident: &'static str,
-    endorsed_on: &'static str,
-}
-
-const JA: Words = Words {
-    title: "規範ごとの違反の推移",
-    intro: "公開された評価が違反（確定または可能性が高い）とした件数を、規範とインシデントの開始年ごとに示す。インシデントの一覧と同じ条件で絞り込める。",
-    violations: "開始年ごとの違反",
-    violations_rule: "違反と評価された所見の数（1件のインシデントに複数の所見があればそれぞれ数える）。開始年が分からないものは表の「不明」に数える。",
-    axis: "違反の所見の数",
-    chart: "開始年ごとの規範別の違反の所見の数の積み上げ棒グラフ。数値は下の表にある。",
-    norm: "規範",
-    findings: "違反の所見",
-    unknown: "不明",
-    endorsed: "支持する規範に違反したと評価された国",
-    endorsed_rule: "公開された立場で規範を支持している国のうち、同じ規範について公開された違反の評価を受けているもの。",
-    state: "国",
-    level: "評価",
-    incident: "インシデント",
-    endorsed_on: "支持を表明した日",
-};
-
-const EN: Words = Words {
-    title: "Violations per norm over time",
-    intro: "How many published assessments found a violation (established or likely), per norm and year the incident started. Filter as on the incident list.",
-    violations: "Violations per start year",
-    violations_rule: "Findings of a violation (an incident with several findings counts once per finding). Those whose start year is unknown are counted under “unknown” in the table.",
-    axis: "violation findings",
-    chart: "Stacked bar chart of violation findings per start year by norm. The figures are in the table below.",
-    norm: "Norm",
-    findings: "Violation findings",
-    unknown: "unknown",
-    endorsed: "States assessed as violating a norm they endorse",
-    endorsed_rule: "States whose published position endorses a norm and against which a published finding of a violation of that norm stands.",
-    state: "State",
-    level: "Finding",
-    incident: "Incident",
-    endorsed_on: "Endorsed on",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    title: "規範ごとの違反の推移", "Violations per norm over time";
+    intro:
+        "公開された評価が違反（確定または可能性が高い）とした件数を、規範とインシデントの開始年ごとに示す。インシデントの一覧と同じ条件で絞り込める。",
+        "How many published assessments found a violation (established or likely), per norm and year the incident started. Filter as on the incident list.";
+    violations: "開始年ごとの違反", "Violations per start year";
+    violations_rule:
+        "違反と評価された所見の数（1件のインシデントに複数の所見があればそれぞれ数える）。開始年が分からないものは表の「不明」に数える。",
+        "Findings of a violation (an incident with several findings counts once per finding). Those whose start year is unknown are counted under “unknown” in the table.";
+    axis: "違反の所見の数", "violation findings";
+    chart:
+        "開始年ごとの規範別の違反の所見の数の積み上げ棒グラフ。数値は下の表にある。",
+        "Stacked bar chart of violation findings per start year by norm. The figures are in the table below.";
+    norm: "規範", "Norm";
+    findings: "違反の所見", "Violation findings";
+    unknown: "不明", "unknown";
+    endorsed: "支持する規範に違反したと評価された国", "States assessed as violating a norm they endorse";
+    endorsed_rule:
+        "公開された立場で規範を支持している国のうち、同じ規範について公開された違反の評価を受けているもの。",
+        "States whose published position endorses a norm and against which a published finding of a violation of that norm stands.";
+    state: "国", "State";
+    level: "評価", "Finding";
+    incident: "インシデント", "Incident";
+    endorsed_on: "支持を表明した日", "Endorsed on";
 }
 
 pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
@@ -182,12 +149,4 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
         (download::links_without_stix(&a.page))
     };
     Ok(layout(&a.page, w.title, body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
 }

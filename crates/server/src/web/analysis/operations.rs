@@ -4,44 +4,25 @@ use super::frame::{self, fold_series};
 use crate::AppState;
 use crate::web::kit::charts;
 use crate::web::kit::download::{self, Download, Format};
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::{Visit, WebError, encode, failure, label, layout};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maud::{PreEscaped, html};
-use normwatch_core::Lang;
 use normwatch_core::incident::Dimension;
 
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    axis: &'static str,
-    chart: &'static str,
-    table: &'static str,
-    operation: &'static str,
-}
-
-const JA: Words = Words {
-    title: "作戦の種類ごとのインシデントの推移",
-    intro: "インシデントが始まった年ごとに、作戦の種類（諜報、ランサムウェア、妨害など）別の件数を示す。開始年が分からないインシデントは含めない。インシデントの一覧と同じ条件で絞り込める。",
-    axis: "インシデント数",
-    chart: "開始年ごとの作戦の種類別インシデント数の積み上げ棒グラフ。数値は下の表にある。",
-    table: "開始年と作戦の種類ごとのインシデント数",
-    operation: "作戦の種類",
-};
-
-const EN: Words = Words {
-    title: "Incidents by operation type over time",
-    intro: "Per year an incident started: how many incidents there were of each operation type (espionage, ransomware, disruption …). Incidents whose start year is unknown are left out. Filter as on the incident list.",
-    axis: "incidents",
-    chart: "Stacked bar chart of incidents per start year by operation type. The figures are in the table below.",
-    table: "Incidents per start year and operation type",
-    operation: "Operation type",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    title: "作戦の種類ごとのインシデントの推移", "Incidents by operation type over time";
+    intro:
+        "インシデントが始まった年ごとに、作戦の種類（諜報、ランサムウェア、妨害など）別の件数を示す。開始年が分からないインシデントは含めない。インシデントの一覧と同じ条件で絞り込める。",
+        "Per year an incident started: how many incidents there were of each operation type (espionage, ransomware, disruption …). Incidents whose start year is unknown are left out. Filter as on the incident list.";
+    axis: "インシデント数", "incidents";
+    chart:
+        "開始年ごとの作戦の種類別インシデント数の積み上げ棒グラフ。数値は下の表にある。",
+        "Stacked bar chart of incidents per start year by operation type. The figures are in the table below.";
+    table: "開始年と作戦の種類ごとのインシデント数", "Incidents per start year and operation type";
+    operation: "作戦の種類", "Operation type";
 }
 
 pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
@@ -109,12 +90,4 @@ pub async fn page(State(state): State<AppState>, v: Visit) -> Result<Response, W
         (download::links_without_stix(&a.page))
     };
     Ok(layout(&a.page, w.title, body).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
 }

@@ -1,322 +1,125 @@
 //! The words of the collection pages (triage, sources, tips) in Japanese and English, and the
 //! names of what they show: label families, item states and origins, source kinds.
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use normwatch_collect::{Family, SourceKind};
-use normwatch_core::Lang;
 use normwatch_core::collection::{ItemOrigin, ItemState};
 
-#[derive(Debug, serde::Serialize)]
-pub struct Words {
-    pub triage_title: &'static str,
-    pub triage_intro: &'static str,
-    pub state: &'static str,
-    pub all_states: &'static str,
-    pub open: &'static str,
-    pub promoted: &'static str,
-    pub attached: &'static str,
-    pub dismissed: &'static str,
-    pub source: &'static str,
-    pub any_source: &'static str,
-    pub origin: &'static str,
-    pub any_origin: &'static str,
-    pub from_source: &'static str,
-    pub tip: &'static str,
-    pub show: &'static str,
-    pub cluster_only: &'static str,
-    pub whole_queue: &'static str,
-    pub queue_empty: &'static str,
-    pub next_page: &'static str,
-    pub fetched: &'static str,
-    pub published: &'static str,
-    pub language: &'static str,
-    pub relevance: &'static str,
-    pub cluster: &'static str,
-    pub proposals: &'static str,
-    pub no_proposals: &'static str,
-    pub operation_types: &'static str,
-    pub sectors: &'static str,
-    pub target_countries: &'static str,
-    pub attributed_state: &'static str,
-    pub reports: &'static str,
-    pub reports_attribution: &'static str,
-    pub reports_response: &'static str,
-    pub score: &'static str,
-    pub norms: &'static str,
-    pub confidence: &'static str,
-    pub matches: &'static str,
-    pub cves: &'static str,
-    pub decided: &'static str,
-    pub decided_by: &'static str,
-    pub why: &'static str,
-    pub promote: &'static str,
-    pub promote_hint: &'static str,
-    pub attach: &'static str,
-    pub incident_id: &'static str,
-    pub dismiss: &'static str,
-    pub dismiss_reason: &'static str,
-    pub whole_cluster: &'static str,
-    pub tlp: &'static str,
-    pub refused: &'static str,
-    pub sources_title: &'static str,
-    pub sources_intro: &'static str,
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub url: &'static str,
-    pub interval: &'static str,
-    pub interval_hint: &'static str,
-    pub health: &'static str,
-    pub last_success: &'static str,
-    pub last_error: &'static str,
-    pub failures: &'static str,
-    pub items_seen: &'static str,
-    pub next_due: &'static str,
-    pub items_kept: &'static str,
-    pub used: &'static str,
-    pub never: &'static str,
-    pub no_sources: &'static str,
-    pub remove: &'static str,
-    pub add_source: &'static str,
-    pub add: &'static str,
-    pub poll_now: &'static str,
-    pub poll_hint: &'static str,
-    pub polled: &'static str,
-    pub new_items: &'static str,
-    pub not_modified: &'static str,
-    pub failed: &'static str,
-    pub coverage: &'static str,
-    pub coverage_intro: &'static str,
-    pub items: &'static str,
-    pub per_day: &'static str,
-    pub share_used: &'static str,
-    pub days_to_published: &'static str,
-    pub published_incidents: &'static str,
-    pub tips_row: &'static str,
-    pub kind_rss: &'static str,
-    pub kind_atom: &'static str,
-    pub kind_json_feed: &'static str,
-    pub kind_misp: &'static str,
-    pub kind_stix_bundle: &'static str,
-    pub kind_taxii: &'static str,
-    pub kind_exploited: &'static str,
-    pub tips_title: &'static str,
-    pub tips_intro: &'static str,
-    pub tips_private: &'static str,
-    pub what_happened: &'static str,
-    pub where_reported: &'static str,
-    pub send: &'static str,
-    pub thanks_title: &'static str,
-    pub thanks_text: &'static str,
-    pub another: &'static str,
-}
-
-const JA: Words = Words {
-    triage_title: "収集した情報の選別",
-    triage_intro: "登録した情報源と一般からの情報提供から集めた記事です。関連度の高い順に並び、分類器の提案とその根拠、関係しうる規範、既存のインシデントとの一致を示します。記事は記録ではありません。インシデントの下書きにする、既存のインシデントに加える、理由を付けて退けるのいずれかを選んでください。",
-    state: "状態",
-    all_states: "すべての状態",
-    open: "未選別",
-    promoted: "下書きにした",
-    attached: "既存の事案に追加",
-    dismissed: "退けた",
-    source: "情報源",
-    any_source: "すべての情報源",
-    origin: "経路",
-    any_origin: "すべての経路",
-    from_source: "登録した情報源",
-    tip: "情報提供",
-    show: "表示",
-    cluster_only: "同じ話題のまとまりだけを表示しています。",
-    whole_queue: "一覧全体に戻る",
-    queue_empty: "該当する記事はありません。",
-    next_page: "次へ",
-    fetched: "取得",
-    published: "公表",
-    language: "言語",
-    relevance: "関連度",
-    cluster: "同じ話題の記事",
-    proposals: "分類器の提案",
-    no_proposals: "提案はありません。",
-    operation_types: "作戦の種類",
-    sectors: "標的の分野",
-    target_countries: "標的の国",
-    attributed_state: "帰属先の国家",
-    reports: "報じている内容",
-    reports_attribution: "帰属の表明",
-    reports_response: "対応措置",
-    score: "確度",
-    norms: "関係しうる規範",
-    confidence: "確からしさ",
-    matches: "一致しうる既存のインシデント",
-    cves: "脆弱性（CVE）",
-    decided: "判断",
-    decided_by: "判断者",
-    why: "理由",
-    promote: "インシデントの下書きにする",
-    promote_hint: "提案から下書きを作り、記事を出典として付けます。",
-    attach: "既存のインシデントに追加",
-    incident_id: "インシデントのID",
-    dismiss: "退ける",
-    dismiss_reason: "退ける理由",
-    whole_cluster: "同じ話題の未選別の記事もまとめて",
-    tlp: "TLP",
-    refused: "実行できませんでした",
-    sources_title: "情報源",
-    sources_intro: "定期的に取得する情報源（RSS、Atom、JSON Feed、MISP、STIX、TAXII、悪用された脆弱性の一覧）と、その稼働状況です。",
-    name: "名前",
-    kind: "種類",
-    url: "URL",
-    interval: "取得間隔",
-    interval_hint: "秒。60以上。空欄なら既定値",
-    health: "稼働状況",
-    last_success: "最終成功",
-    last_error: "最新のエラー",
-    failures: "連続失敗",
-    items_seen: "取得した記事",
-    next_due: "次回取得",
-    items_kept: "保存した記事",
-    used: "採用",
-    never: "まだない",
-    no_sources: "登録された情報源はありません。",
-    remove: "削除",
-    add_source: "情報源を登録する",
-    add: "登録",
-    poll_now: "今すぐ取得",
-    poll_hint: "取得時期の来た情報源をすべて取得します。",
-    polled: "取得した情報源",
-    new_items: "新しい記事",
-    not_modified: "更新なし",
-    failed: "失敗",
-    coverage: "情報源ごとの収集状況",
-    coverage_intro: "一日あたりの記事数、判断した記事のうち採用した割合、記事の取得から事案の公開までの日数（中央値）です。",
-    items: "記事",
-    per_day: "1日あたり",
-    share_used: "採用率",
-    days_to_published: "公開までの日数（中央値）",
-    published_incidents: "公開された事案",
-    tips_row: "一般からの情報提供",
-    kind_rss: "RSS 2.0",
-    kind_atom: "Atom 1.0",
-    kind_json_feed: "JSON Feed",
-    kind_misp: "MISP フィード",
-    kind_stix_bundle: "STIX バンドル",
-    kind_taxii: "TAXII 2.1 コレクション",
-    kind_exploited: "悪用された脆弱性の一覧",
-    tips_title: "インシデントを報告する",
-    tips_intro: "規範に反するおそれのあるサイバー作戦を知っていたら教えてください。匿名で送れます。何が起きたかを文章で書き、報じられた場所のURLがあれば添えてください（文章とURLのみ、HTMLは不可）。",
-    tips_private: "送られた情報は公開されません。編集者が確認し、裏付けのとれたものだけが審査を経てインシデントとして記録されます。",
-    what_happened: "何が起きたか",
-    where_reported: "報じられた場所（URL）",
-    send: "送信",
-    thanks_title: "ありがとうございました",
-    thanks_text: "情報を受け取りました。編集者が確認します。個別の返信はしません。",
-    another: "別の情報を送る",
-};
-
-const EN: Words = Words {
-    triage_title: "Triage of collected items",
-    triage_intro: "Items collected from the registered sources and from public tips, most relevant first, with the classifier's proposals and their reasons, the norms they may engage and the incidents they may match. An item is not a record: promote it to a draft incident, attach it to an incident we hold, or dismiss it with a reason.",
-    state: "State",
-    all_states: "All states",
-    open: "open",
-    promoted: "promoted",
-    attached: "attached",
-    dismissed: "dismissed",
-    source: "Source",
-    any_source: "Any source",
-    origin: "Origin",
-    any_origin: "Any origin",
-    from_source: "registered source",
-    tip: "tip",
-    show: "Show",
-    cluster_only: "Showing one cluster of retellings only.",
-    whole_queue: "Back to the whole queue",
-    queue_empty: "No items here.",
-    next_page: "Next",
-    fetched: "Fetched",
-    published: "Published",
-    language: "Language",
-    relevance: "Relevance",
-    cluster: "In its cluster",
-    proposals: "Proposals",
-    no_proposals: "No proposals.",
-    operation_types: "Operation types",
-    sectors: "Targeted sectors",
-    target_countries: "Targeted countries",
-    attributed_state: "Attributed state",
-    reports: "Reports",
-    reports_attribution: "an attribution",
-    reports_response: "a response",
-    score: "score",
-    norms: "Norms it may engage",
-    confidence: "confidence",
-    matches: "Incidents it may be about",
-    cves: "Vulnerabilities (CVE)",
-    decided: "Decision",
-    decided_by: "decided by",
-    why: "Why",
-    promote: "Promote to a draft incident",
-    promote_hint: "A draft pre-filled from the proposals, with the items as its sources.",
-    attach: "Attach to an incident",
-    incident_id: "Incident id",
-    dismiss: "Dismiss",
-    dismiss_reason: "Reason for dismissing",
-    whole_cluster: "with the open items of its cluster",
-    tlp: "Marking (TLP)",
-    refused: "Not done",
-    sources_title: "Sources",
-    sources_intro: "The sources polled on a schedule (RSS, Atom, JSON Feed, MISP, STIX, TAXII and catalogues of exploited vulnerabilities) and how each is doing.",
-    name: "Name",
-    kind: "Kind",
-    url: "Address (URL)",
-    interval: "Interval",
-    interval_hint: "seconds, at least 60; blank for the default",
-    health: "Health",
-    last_success: "Last success",
-    last_error: "Last error",
-    failures: "Failures in a row",
-    items_seen: "Items seen",
-    next_due: "Next poll",
-    items_kept: "Items kept",
-    used: "Used",
-    never: "not yet",
-    no_sources: "No source is registered.",
-    remove: "Remove",
-    add_source: "Register a source",
-    add: "Register",
-    poll_now: "Poll now",
-    poll_hint: "Polls every source that is due.",
-    polled: "Sources polled",
-    new_items: "new items",
-    not_modified: "not modified",
-    failed: "failed",
-    coverage: "Coverage per source",
-    coverage_intro: "Items per day, the share of decided items that were used, and the median days from an item's arrival to its incident's publication.",
-    items: "Items",
-    per_day: "Per day",
-    share_used: "Share used",
-    days_to_published: "Median days to published",
-    published_incidents: "Published incidents",
-    tips_row: "Public tips",
-    kind_rss: "RSS 2.0 feed",
-    kind_atom: "Atom 1.0 feed",
-    kind_json_feed: "JSON Feed",
-    kind_misp: "MISP feed",
-    kind_stix_bundle: "STIX bundle",
-    kind_taxii: "TAXII 2.1 collection",
-    kind_exploited: "Catalogue of exploited vulnerabilities",
-    tips_title: "Report an incident",
-    tips_intro: "Tell us about a cyber operation that may breach a norm. You may stay anonymous. Say what happened, in words, and add the addresses where it was reported if you have them (plain text and URLs only, no HTML).",
-    tips_private: "Tips are not published. Editors read them; only what they can corroborate becomes an incident record, through review.",
-    what_happened: "What happened",
-    where_reported: "Where it was reported (URL)",
-    send: "Send",
-    thanks_title: "Thank you",
-    thanks_text: "Your report has arrived. An editor will read it. We do not answer reports one by one.",
-    another: "Send another report",
-};
-
-pub fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    #[derive(Debug)]
+    pub struct Words, pub fn words;
+    @same_in_both ["kind_json_feed"];
+    triage_title: "収集した情報の選別", "Triage of collected items";
+    triage_intro:
+        "登録した情報源と一般からの情報提供から集めた記事です。関連度の高い順に並び、分類器の提案とその根拠、関係しうる規範、既存のインシデントとの一致を示します。記事は記録ではありません。インシデントの下書きにする、既存のインシデントに加える、理由を付けて退けるのいずれかを選んでください。",
+        "Items collected from the registered sources and from public tips, most relevant first, with the classifier's proposals and their reasons, the norms they may engage and the incidents they may match. An item is not a record: promote it to a draft incident, attach it to an incident we hold, or dismiss it with a reason.";
+    state: "状態", "State";
+    all_states: "すべての状態", "All states";
+    open: "未選別", "open";
+    promoted: "下書きにした", "promoted";
+    attached: "既存の事案に追加", "attached";
+    dismissed: "退けた", "dismissed";
+    source: "情報源", "Source";
+    any_source: "すべての情報源", "Any source";
+    origin: "経路", "Origin";
+    any_origin: "すべての経路", "Any origin";
+    from_source: "登録した情報源", "registered source";
+    tip: "情報提供", "tip";
+    show: "表示", "Show";
+    cluster_only: "同じ話題のまとまりだけを表示しています。", "Showing one cluster of retellings only.";
+    whole_queue: "一覧全体に戻る", "Back to the whole queue";
+    queue_empty: "該当する記事はありません。", "No items here.";
+    next_page: "次へ", "Next";
+    fetched: "取得", "Fetched";
+    published: "公表", "Published";
+    language: "言語", "Language";
+    relevance: "関連度", "Relevance";
+    cluster: "同じ話題の記事", "In its cluster";
+    proposals: "分類器の提案", "Proposals";
+    no_proposals: "提案はありません。", "No proposals.";
+    operation_types: "作戦の種類", "Operation types";
+    sectors: "標的の分野", "Targeted sectors";
+    target_countries: "標的の国", "Targeted countries";
+    attributed_state: "帰属先の国家", "Attributed state";
+    reports: "報じている内容", "Reports";
+    reports_attribution: "帰属の表明", "an attribution";
+    reports_response: "対応措置", "a response";
+    score: "確度", "score";
+    norms: "関係しうる規範", "Norms it may engage";
+    confidence: "確からしさ", "confidence";
+    matches: "一致しうる既存のインシデント", "Incidents it may be about";
+    cves: "脆弱性（CVE）", "Vulnerabilities (CVE)";
+    decided: "判断", "Decision";
+    decided_by: "判断者", "decided by";
+    why: "理由", "Why";
+    promote: "インシデントの下書きにする", "Promote to a draft incident";
+    promote_hint: "提案から下書きを作り、記事を出典として付けます。", "A draft pre-filled from the proposals, with the items as its sources.";
+    attach: "既存のインシデントに追加", "Attach to an incident";
+    incident_id: "インシデントのID", "Incident id";
+    dismiss: "退ける", "Dismiss";
+    dismiss_reason: "退ける理由", "Reason for dismissing";
+    whole_cluster: "同じ話題の未選別の記事もまとめて", "with the open items of its cluster";
+    tlp: "TLP", "Marking (TLP)";
+    refused: "実行できませんでした", "Not done";
+    sources_title: "情報源", "Sources";
+    sources_intro:
+        "定期的に取得する情報源（RSS、Atom、JSON Feed、MISP、STIX、TAXII、悪用された脆弱性の一覧）と、その稼働状況です。",
+        "The sources polled on a schedule (RSS, Atom, JSON Feed, MISP, STIX, TAXII and catalogues of exploited vulnerabilities) and how each is doing.";
+    name: "名前", "Name";
+    kind: "種類", "Kind";
+    url: "URL", "Address (URL)";
+    interval: "取得間隔", "Interval";
+    interval_hint: "秒。60以上。空欄なら既定値", "seconds, at least 60; blank for the default";
+    health: "稼働状況", "Health";
+    last_success: "最終成功", "Last success";
+    last_error: "最新のエラー", "Last error";
+    failures: "連続失敗", "Failures in a row";
+    items_seen: "取得した記事", "Items seen";
+    next_due: "次回取得", "Next poll";
+    items_kept: "保存した記事", "Items kept";
+    used: "採用", "Used";
+    never: "まだない", "not yet";
+    no_sources: "登録された情報源はありません。", "No source is registered.";
+    remove: "削除", "Remove";
+    add_source: "情報源を登録する", "Register a source";
+    add: "登録", "Register";
+    poll_now: "今すぐ取得", "Poll now";
+    poll_hint: "取得時期の来た情報源をすべて取得します。", "Polls every source that is due.";
+    polled: "取得した情報源", "Sources polled";
+    new_items: "新しい記事", "new items";
+    not_modified: "更新なし", "not modified";
+    failed: "失敗", "failed";
+    coverage: "情報源ごとの収集状況", "Coverage per source";
+    coverage_intro:
+        "一日あたりの記事数、判断した記事のうち採用した割合、記事の取得から事案の公開までの日数（中央値）です。",
+        "Items per day, the share of decided items that were used, and the median days from an item's arrival to its incident's publication.";
+    items: "記事", "Items";
+    per_day: "1日あたり", "Per day";
+    share_used: "採用率", "Share used";
+    days_to_published: "公開までの日数（中央値）", "Median days to published";
+    published_incidents: "公開された事案", "Published incidents";
+    tips_row: "一般からの情報提供", "Public tips";
+    kind_rss: "RSS 2.0", "RSS 2.0 feed";
+    kind_atom: "Atom 1.0", "Atom 1.0 feed";
+    kind_json_feed: "JSON Feed", "JSON Feed";
+    kind_misp: "MISP フィード", "MISP feed";
+    kind_stix_bundle: "STIX バンドル", "STIX bundle";
+    kind_taxii: "TAXII 2.1 コレクション", "TAXII 2.1 collection";
+    kind_exploited: "悪用された脆弱性の一覧", "Catalogue of exploited vulnerabilities";
+    tips_title: "インシデントを報告する", "Report an incident";
+    tips_intro:
+        "規範に反するおそれのあるサイバー作戦を知っていたら教えてください。匿名で送れます。何が起きたかを文章で書き、報じられた場所のURLがあれば添えてください（文章とURLのみ、HTMLは不可）。",
+        "Tell us about a cyber operation that may breach a norm. You may stay anonymous. Say what happened, in words, and add the addresses where it was reported if you have them (plain text and URLs only, no HTML).";
+    tips_private:
+        "送られた情報は公開されません。編集者が確認し、裏付けのとれたものだけが審査を経てインシデントとして記録されます。",
+        "Tips are not published. Editors read them; only what they can corroborate becomes an incident record, through review.";
+    what_happened: "何が起きたか", "What happened";
+    where_reported: "報じられた場所（URL）", "Where it was reported (URL)";
+    send: "送信", "Send";
+    thanks_title: "ありがとうございました", "Thank you";
+    thanks_text:
+        "情報を受け取りました。編集者が確認します。個別の返信はしません。",
+        "Your report has arrived. An editor will read it. We do not answer reports one by one.";
+    another: "別の情報を送る", "Send another report";
 }
 
 pub fn family_word(w: &Words, f: Family) -> &'static str {
@@ -354,13 +157,5 @@ pub fn kind_word(w: &Words, kind: &SourceKind) -> &'static str {
         SourceKind::StixBundle => w.kind_stix_bundle,
         SourceKind::Taxii => w.kind_taxii,
         SourceKind::ExploitedVulnerabilities => w.kind_exploited,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &["kind_json_feed"]);
     }
 }

@@ -1,43 +1,19 @@
 //! The incident search's filters, shared by the incident list and the timeline: their fields
 //! and their labels in both languages.
-use super::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use maud::{Markup, html};
 use normwatch_core::{Catalog, Lang};
 
-/// The filters' labels (also the facet titles of the incident list).
-#[derive(serde::Serialize)]
-pub struct FilterWords {
-    pub search: &'static str,
-    pub year: &'static str,
-    pub country: &'static str,
-    pub operation: &'static str,
-    pub norm: &'static str,
-    pub sector: &'static str,
-    pub attributed_state: &'static str,
-}
-
-const JA: FilterWords = FilterWords {
-    search: "検索語",
-    year: "年",
-    country: "国",
-    operation: "作戦の種類",
-    norm: "規範",
-    sector: "部門",
-    attributed_state: "帰属先の国",
-};
-
-const EN: FilterWords = FilterWords {
-    search: "Search",
-    year: "Year",
-    country: "Country",
-    operation: "Operation type",
-    norm: "Norm",
-    sector: "Sector",
-    attributed_state: "Attributed state",
-};
-
-pub fn filter_words(l: Lang) -> &'static FilterWords {
-    in_lang(l, &JA, &EN)
+words! {
+    /// The filters' labels (also the facet titles of the incident list).
+    pub struct FilterWords, pub fn filter_words;
+    search: "検索語", "Search";
+    year: "年", "Year";
+    country: "国", "Country";
+    operation: "作戦の種類", "Operation type";
+    norm: "規範", "Norm";
+    sector: "部門", "Sector";
+    attributed_state: "帰属先の国", "Attributed state";
 }
 
 /// The incident search's filter fields (search words, year, country, operation type, norm,
@@ -77,13 +53,5 @@ pub fn incident_filters(l: Lang, catalog: &Catalog, value: &dyn Fn(&str) -> Stri
             }
         }
         label { (w.attributed_state) input type="text" name="attributed_state" size="3" maxlength="2" value=(value("attributed_state")); }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
     }
 }

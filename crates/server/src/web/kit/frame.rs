@@ -1,17 +1,16 @@
 //! The frame of the error pages that remain (not found, a refusal with no page to return to):
 //! drawn for the reader who asked, with their name in the header, a way back to the page they
 //! came from (same origin only) and home, in the page's language.
-use super::i18n::in_lang;
 use super::page::{Framed, Page, PageUser, layout, no_store};
 use super::text::encode;
 use crate::AppState;
 use crate::auth::Caller;
+use crate::web::kit::i18n::words;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use maud::html;
-use normwatch_core::Lang;
 
 /// Redraws a portal error page with the reader's session and the way back.
 pub async fn error_frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -68,55 +67,22 @@ fn same_origin_referer(headers: &HeaderMap) -> Option<String> {
     (authority.eq_ignore_ascii_case(host) && local).then(|| path.to_owned())
 }
 
-#[derive(serde::Serialize)]
-struct Words {
-    not_found: &'static str,
-    sign_in_needed: &'static str,
-    not_allowed: &'static str,
-    conflict: &'static str,
-    failed: &'static str,
-    refused: &'static str,
-    back: &'static str,
-    home: &'static str,
-    sign_in: &'static str,
-}
-
-const JA: Words = Words {
-    not_found: "ページが見つからない",
-    sign_in_needed: "サインインが必要",
-    not_allowed: "この操作は許されていない",
-    conflict: "記録の状態がこの操作を許さない",
-    failed: "処理に失敗した",
-    refused: "受け付けられなかった",
-    back: "前のページへ戻る",
-    home: "ホームへ",
-    sign_in: "サインインする",
-};
-
-const EN: Words = Words {
-    not_found: "Page not found",
-    sign_in_needed: "Sign in needed",
-    not_allowed: "Not allowed",
-    conflict: "The record's state does not allow this",
-    failed: "The request failed",
-    refused: "Not accepted",
-    back: "Back to the page you came from",
-    home: "Home",
-    sign_in: "Sign in",
-};
-
-fn words(lang: Lang) -> &'static Words {
-    in_lang(lang, &JA, &EN)
+words! {
+    struct Words, fn words;
+    not_found: "ページが見つからない", "Page not found";
+    sign_in_needed: "サインインが必要", "Sign in needed";
+    not_allowed: "この操作は許されていない", "Not allowed";
+    conflict: "記録の状態がこの操作を許さない", "The record's state does not allow this";
+    failed: "処理に失敗した", "The request failed";
+    refused: "受け付けられなかった", "Not accepted";
+    back: "前のページへ戻る", "Back to the page you came from";
+    home: "ホームへ", "Home";
+    sign_in: "サインインする", "Sign in";
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&JA, &EN, &[]);
-    }
 
     #[test]
     fn only_this_sites_pages_are_returned_to() {

@@ -6,36 +6,21 @@ use super::page::{Page, WebError, failure};
 use super::text::{either, encode};
 use crate::AppState;
 use crate::auth::Caller;
+use crate::web::kit::i18n::words;
 use maud::{Markup, html};
 use normwatch_store::LinkEnd;
 
-#[derive(serde::Serialize)]
-struct Words {
-    start: &'static str,
-    source: &'static str,
-    entered_here: &'static str,
-    same_incident: &'static str,
-    same_intro: &'static str,
-    also_in: &'static str,
+words! {
+    struct Words;
+    start: "開始", "Start";
+    source: "出典", "Source";
+    entered_here: "ここで入力", "entered here";
+    same_incident: "他の出典にある同じ事案", "Same incident in other sources";
+    same_intro:
+        "確認済みの関連付けにより、次の記録はこの事案と同じものとして一件に数えられます。",
+        "Confirmed links make these records one incident with this one; lists and counts take them once.";
+    also_in: "同じ事案の他の記録", "also recorded in";
 }
-
-const JA: Words = Words {
-    start: "開始",
-    source: "出典",
-    entered_here: "ここで入力",
-    same_incident: "他の出典にある同じ事案",
-    same_intro: "確認済みの関連付けにより、次の記録はこの事案と同じものとして一件に数えられます。",
-    also_in: "同じ事案の他の記録",
-};
-
-const EN: Words = Words {
-    start: "Start",
-    source: "Source",
-    entered_here: "entered here",
-    same_incident: "Same incident in other sources",
-    same_intro: "Confirmed links make these records one incident with this one; lists and counts take them once.",
-    also_in: "also recorded in",
-};
 
 /// One linked record: its title, source, identifier there, start date and first source link.
 pub fn end_cell(page: &Page, e: &LinkEnd) -> Markup {
@@ -88,12 +73,4 @@ pub async fn same_incident_section(
             } }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        super::super::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
 }

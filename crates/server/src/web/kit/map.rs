@@ -3,9 +3,8 @@
 //! works without JavaScript. The shapes are Natural Earth's 1:110m countries (public domain),
 //! projected and rounded by `scripts/gen-world-map.py` into `assets/world-110m.tsv`.
 use super::Page;
-use super::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use maud::{Markup, html};
-use normwatch_core::Lang;
 use normwatch_core::country_display::country_name;
 use std::collections::BTreeMap;
 
@@ -19,30 +18,13 @@ const VIEW_BOX: &str = "0 0 1000 395";
 const FILLS: [&str; 4] = ["#bcd7ee", "#6aa3d5", "#2c6fb0", "#0b3d75"];
 const EMPTY: &str = "#e4e4e4";
 
-#[derive(serde::Serialize)]
-struct Words {
-    legend: &'static str,
-    none: &'static str,
-    incidents: &'static str,
-    unmapped: &'static str,
-}
-
-const JA: Words = Words {
-    legend: "凡例（インシデント数）",
-    none: "0",
-    incidents: "件",
-    unmapped: "地図に描けない小さな国・地域の件数は表にある。",
-};
-
-const EN: Words = Words {
-    legend: "Legend (incidents)",
-    none: "0",
-    incidents: "incidents",
-    unmapped: "Countries too small to draw are counted in the table.",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    @same_in_both ["none"];
+    legend: "凡例（インシデント数）", "Legend (incidents)";
+    none: "0", "0";
+    incidents: "件", "incidents";
+    unmapped: "地図に描けない小さな国・地域の件数は表にある。", "Countries too small to draw are counted in the table.";
 }
 
 /// The shapes, as (code, path) pairs.
@@ -142,11 +124,6 @@ pub fn choropleth(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&JA, &EN, &["none"]);
-    }
 
     #[test]
     fn the_shapes_are_assigned_codes_and_paths() {

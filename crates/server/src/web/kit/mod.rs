@@ -27,5 +27,8 @@ pub use page::{
     typed_form,
 };
 pub use style::stylesheet;
-pub use text::{LAG_COLUMNS, RATE_COLUMNS, bounds, either, encode, kind_label, label, lag_cells, percent, rate_cells};
+pub use text::{
+    LAG_COLUMNS, RATE_COLUMNS, bounds, either, encode, kind_label, label, lag_cells, lag_trend_table, percent,
+    rate_cells,
+};
 pub use visit::{DataVisit, Rows, Visit};

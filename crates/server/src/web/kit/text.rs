@@ -1,5 +1,5 @@
 //! Encoding and labels: how values are written into addresses and shown in a language.
-use normwatch_core::metrics::{LagFigure, ResponseRate};
+use normwatch_core::metrics::{AttributionLagYear, LagFigure, ResponseRate};
 use normwatch_core::{Catalog, Lang};
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass).
@@ -76,6 +76,18 @@ pub fn lag_cells(f: &LagFigure) -> [String; 5] {
 
 /// The CSV columns of a response rate, after its kind (or year).
 pub const RATE_COLUMNS: [&str; 3] = ["attributed_incidents", "with_response", "rate"];
+
+/// The attribution lag per year and kind of attributor, as a CSV table.
+pub fn lag_trend_table(years: &[AttributionLagYear]) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let columns = ["year", "attributor_kind"].into_iter().chain(LAG_COLUMNS).collect();
+    let rows = years
+        .iter()
+        .map(|r| {
+            [r.year.to_string(), r.attributor_kind.name().to_owned()].into_iter().chain(lag_cells(&r.figure)).collect()
+        })
+        .collect();
+    (columns, rows)
+}
 
 /// A response rate's CSV cells, in `RATE_COLUMNS`' order.
 pub fn rate_cells(r: &ResponseRate) -> [String; 3] {

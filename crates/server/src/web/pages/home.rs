@@ -6,126 +6,54 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::web::kit::charts;
 use crate::web::kit::dates::format_date;
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::map::choropleth;
 use crate::web::kit::{Page, WebError, either, encode, failure, label};
 use axum::http::StatusCode;
 use maud::{Markup, PreEscaped, html};
 use normwatch_app::overview::Overview;
+use normwatch_core::RecordKind;
 use normwatch_core::country_display::country_name;
-use normwatch_core::{Lang, RecordKind};
 
-#[derive(serde::Serialize)]
-pub(super) struct Words {
-    pub title: &'static str,
-    pub lead: &'static str,
-    holds: &'static str,
-    incidents: &'static str,
-    assessments: &'static str,
-    claims: &'static str,
-    responses: &'static str,
-    stakeholders: &'static str,
-    states: &'static str,
-    started_in: &'static str,
-    published_in: &'static str,
-    per_year: &'static str,
-    per_year_axis: &'static str,
-    per_year_chart: &'static str,
-    year: &'static str,
-    timeline: &'static str,
-    targeted: &'static str,
-    targeted_map: &'static str,
-    map_page: &'static str,
-    analysis: &'static str,
-    latest_incidents: &'static str,
-    latest_findings: &'static str,
-    started: &'static str,
-    published: &'static str,
-    kind: &'static str,
-    incident: &'static str,
-    found: &'static str,
-    all_incidents: &'static str,
-    metrics: &'static str,
-    adoption: &'static str,
-    none: &'static str,
-    unknown: &'static str,
-    pub norms_watched: &'static str,
-}
-
-const JA: Words = Words {
-    title: "normwatch：サイバー安定性の規範の観測所",
-    lead: "サイバー空間の規範が守られているかを観測する。公開されたインシデント、その規範違反の評価、帰属の主張、各国や組織の対応と立場を、審査を経て記録し、誰でも検証できる形で公開している。",
-    holds: "いま記録されているもの",
-    incidents: "公開済みのインシデント",
-    assessments: "規範違反の評価",
-    claims: "帰属の主張",
-    responses: "記録された対応",
-    stakeholders: "ステークホルダー",
-    states: "うち国家",
-    started_in: "開始",
-    published_in: "公開",
-    per_year: "年ごとのインシデント",
-    per_year_axis: "インシデント数",
-    per_year_chart: "開始年ごとの公開済みインシデント数の折れ線グラフ。数値は下の表にある。",
-    year: "開始年",
-    timeline: "年表で見る",
-    targeted: "標的となった国",
-    targeted_map: "標的となった国ごとの公開済みインシデント数の世界地図",
-    map_page: "地図のページへ",
-    analysis: "分析の一覧へ",
-    latest_incidents: "最近のインシデント（開始日の新しい順）",
-    latest_findings: "最近公開された評価・帰属・対応",
-    started: "開始",
-    published: "公開日",
-    kind: "種類",
-    incident: "インシデント",
-    found: "内容",
-    all_incidents: "インシデントの一覧へ",
-    metrics: "指標のページへ",
-    adoption: "規範の採択状況へ",
-    none: "まだない。",
-    unknown: "不明",
-    norms_watched: "観測する規範",
-};
-
-const EN: Words = Words {
-    title: "normwatch: an observatory of cyberstability norms",
-    lead: "normwatch watches whether the norms of responsible behaviour in cyberspace are kept. Published incidents, the assessments of the norms they may have breached, the claims attributing them, and the responses and positions of states and organisations are recorded through review and published in a form anyone can verify.",
-    holds: "What it holds now",
-    incidents: "Published incidents",
-    assessments: "Violation assessments",
-    claims: "Attribution claims",
-    responses: "Recorded responses",
-    stakeholders: "Stakeholders",
-    states: "of which states",
-    started_in: "started",
-    published_in: "published",
-    per_year: "Incidents per year",
-    per_year_axis: "incidents",
-    per_year_chart: "Line chart of the published incidents per year they started. The figures are in the table below.",
-    year: "Start year",
-    timeline: "See the timeline",
-    targeted: "Targeted countries",
-    targeted_map: "World map of the published incidents per targeted country",
-    map_page: "The map page",
-    analysis: "All analyses",
-    latest_incidents: "Latest incidents (by start date)",
-    latest_findings: "Latest published assessments, attributions and responses",
-    started: "Started",
-    published: "Published",
-    kind: "Kind",
-    incident: "Incident",
-    found: "Finding",
-    all_incidents: "All incidents",
-    metrics: "The metrics",
-    adoption: "Adoption of the norms",
-    none: "None yet.",
-    unknown: "unknown",
-    norms_watched: "The norms it watches",
-};
-
-pub(super) fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    pub(super) struct Words, pub(super) fn words;
+    title: "normwatch：サイバー安定性の規範の観測所", "normwatch: an observatory of cyberstability norms";
+    lead:
+        "サイバー空間の規範が守られているかを観測する。公開されたインシデント、その規範違反の評価、帰属の主張、各国や組織の対応と立場を、審査を経て記録し、誰でも検証できる形で公開している。",
+        "normwatch watches whether the norms of responsible behaviour in cyberspace are kept. Published incidents, the assessments of the norms they may have breached, the claims attributing them, and the responses and positions of states and organisations are recorded through review and published in a form anyone can verify.";
+    holds: "いま記録されているもの", "What it holds now";
+    incidents: "公開済みのインシデント", "Published incidents";
+    assessments: "規範違反の評価", "Violation assessments";
+    claims: "帰属の主張", "Attribution claims";
+    responses: "記録された対応", "Recorded responses";
+    stakeholders: "ステークホルダー", "Stakeholders";
+    states: "うち国家", "of which states";
+    started_in: "開始", "started";
+    published_in: "公開", "published";
+    per_year: "年ごとのインシデント", "Incidents per year";
+    per_year_axis: "インシデント数", "incidents";
+    per_year_chart:
+        "開始年ごとの公開済みインシデント数の折れ線グラフ。数値は下の表にある。",
+        "Line chart of the published incidents per year they started. The figures are in the table below.";
+    year: "開始年", "Start year";
+    timeline: "年表で見る", "See the timeline";
+    targeted: "標的となった国", "Targeted countries";
+    targeted_map: "標的となった国ごとの公開済みインシデント数の世界地図", "World map of the published incidents per targeted country";
+    map_page: "地図のページへ", "The map page";
+    analysis: "分析の一覧へ", "All analyses";
+    latest_incidents: "最近のインシデント（開始日の新しい順）", "Latest incidents (by start date)";
+    latest_findings: "最近公開された評価・帰属・対応", "Latest published assessments, attributions and responses";
+    started: "開始", "Started";
+    published: "公開日", "Published";
+    kind: "種類", "Kind";
+    incident: "インシデント", "Incident";
+    found: "内容", "Finding";
+    all_incidents: "インシデントの一覧へ", "All incidents";
+    metrics: "指標のページへ", "The metrics";
+    adoption: "規範の採択状況へ", "Adoption of the norms";
+    none: "まだない。", "None yet.";
+    unknown: "不明", "unknown";
+    norms_watched: "観測する規範", "The norms it watches";
 }
 
 fn kind_name(kind: RecordKind, w: &Words) -> &'static str {
@@ -272,12 +200,4 @@ pub async fn overview(state: &AppState, caller: &Caller, page: &Page) -> Result<
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
 }

@@ -6,7 +6,7 @@ use crate::web::kit::dates::format_date;
 use crate::web::kit::download::{self, Download, Format};
 use crate::web::kit::either;
 use crate::web::kit::findings::{AssessmentRow, assessments};
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::{Page, WebError, failure};
 use crate::web::kit::{encode, label};
 use axum::response::Response;
@@ -16,51 +16,19 @@ use normwatch_core::adoption::Stance;
 use normwatch_core::{Lang, Localized};
 use serde::Serialize;
 
-#[derive(serde::Serialize)]
-struct Words {
-    endorsers: &'static str,
-    endorsers_intro: &'static str,
-    rejecters: &'static str,
-    abstainers: &'static str,
-    stated_on: &'static str,
-    assessed: &'static str,
-    published: &'static str,
-    incident: &'static str,
-    level: &'static str,
-    actor: &'static str,
-    none: &'static str,
-}
-
-const JA: Words = Words {
-    endorsers: "この規範を支持するステークホルダー",
-    endorsers_intro: "各ステークホルダーの最新の公開済みの立場による。",
-    rejecters: "支持しない",
-    abstainers: "棄権",
-    stated_on: "表明日",
-    assessed: "この規範に照らして評価されたインシデント",
-    published: "公開日",
-    incident: "インシデント",
-    level: "評価",
-    actor: "行為主体",
-    none: "なし",
-};
-
-const EN: Words = Words {
-    endorsers: "Who endorses it",
-    endorsers_intro: "From each stakeholder's latest published stance.",
-    rejecters: "Reject it",
-    abstainers: "Abstain",
-    stated_on: "Stated on",
-    assessed: "Incidents assessed against it",
-    published: "Published",
-    incident: "Incident",
-    level: "Assessment",
-    actor: "Actor",
-    none: "None",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    struct Words, fn words;
+    endorsers: "この規範を支持するステークホルダー", "Who endorses it";
+    endorsers_intro: "各ステークホルダーの最新の公開済みの立場による。", "From each stakeholder's latest published stance.";
+    rejecters: "支持しない", "Reject it";
+    abstainers: "棄権", "Abstain";
+    stated_on: "表明日", "Stated on";
+    assessed: "この規範に照らして評価されたインシデント", "Incidents assessed against it";
+    published: "公開日", "Published";
+    incident: "インシデント", "Incident";
+    level: "評価", "Assessment";
+    actor: "行為主体", "Actor";
+    none: "なし", "None";
 }
 
 /// A stakeholder's current stance on the norm.
@@ -233,9 +201,4 @@ pub async fn answer(
 }
 
 #[cfg(test)]
-mod words_tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &[]);
-    }
-}
+mod words_tests {}

@@ -9,7 +9,7 @@ use crate::auth::Caller;
 use crate::web::kit::bad_query;
 use crate::web::kit::dates;
 use crate::web::kit::download::{self, Download, Format};
-use crate::web::kit::i18n::in_lang;
+use crate::web::kit::i18n::words;
 use crate::web::kit::{DataVisit, Rows, Visit};
 use crate::web::kit::{WebError, failure, layout, page_language};
 use crate::web::kit::{also_in, either, encode, filter_words, incident_filters, label, same_incident_section};
@@ -23,136 +23,55 @@ use normwatch_core::incident::{AttributionState, IncidentQuery, IncidentSort, So
 use normwatch_core::screening::screen;
 use normwatch_core::violation::{AssessmentInput, AttributionInput, ResponseInput, StatementInput};
 
-/// The strings of these pages, in both languages (a missing one does not compile).
-#[derive(serde::Serialize)]
-struct Words {
-    title: &'static str,
-    intro: &'static str,
-    apply: &'static str,
-    found: &'static str,
-    next: &'static str,
-    none: &'static str,
-    start: &'static str,
-    unknown: &'static str,
-    download: &'static str,
-    download_stix: &'static str,
-    facts: &'static str,
-    ended: &'static str,
-    discovered: &'static str,
-    targets: &'static str,
-    impact: &'static str,
-    sources: &'static str,
-    vulnerabilities: &'static str,
-    origin: &'static str,
-    screening: &'static str,
-    screening_intro: &'static str,
-    confidence: &'static str,
-    timeline: &'static str,
-    assessments: &'static str,
-    attributions: &'static str,
-    responses: &'static str,
-    evidence: &'static str,
-    attribution: &'static str,
-    contested: &'static str,
-    disputed: &'static str,
-    undated: &'static str,
-    unattributed: &'static str,
-    status: &'static str,
-    by: &'static str,
-    file_new: &'static str,
-    timeline_view: &'static str,
-    download_note: &'static str,
-    dataset: &'static str,
-    own_record: &'static str,
-    tables: &'static str,
-}
-
-const JA: Words = Words {
-    title: "インシデント",
-    intro: "規範違反の可能性があるサイバーインシデントの記録。公開済みの記録は透明性ログに追記されている。",
-    apply: "絞り込む",
-    found: "件",
-    next: "次のページ",
-    none: "該当するインシデントはない。",
-    start: "開始",
-    unknown: "不明",
-    download: "JSONでダウンロード",
-    download_stix: "STIX 2.1でダウンロード（公表済みの記録）",
-    facts: "概要",
-    ended: "終了",
-    discovered: "発見",
-    targets: "標的",
-    impact: "影響",
-    sources: "出典",
-    vulnerabilities: "言及している脆弱性",
-    origin: "取り込み元",
-    screening: "関係しうる規範",
-    screening_intro: "行為主体・作戦の内容・標的の資産から、規範の文言に沿って示した候補であり、評価ではない。",
-    confidence: "確度",
-    timeline: "経過",
-    assessments: "違反の評価",
-    attributions: "帰属の主張",
-    responses: "対応",
-    evidence: "証拠",
-    attribution: "帰属",
-    contested: "主張が対立しているか、主張自体が争われている",
-    disputed: "争われている主張",
-    undated: "日付不明（この日以降）",
-    unattributed: "帰属の主張なし",
-    status: "状態",
-    by: "主張者",
-    file_new: "インシデントを登録する",
-    timeline_view: "年表で見る",
-    download_note: "ダウンロードには、絞り込みに合うすべてのインシデント（最大 10,000 件）が表示と同じ順で入る。API：",
-    dataset: "出典データセット",
-    own_record: "normwatch",
-    tables: "インシデントIDで結合できる表（CSV）：",
-};
-
-const EN: Words = Words {
-    title: "Incidents",
-    intro: "Records of cyber incidents that may violate norms. Published records are appended to the transparency log.",
-    apply: "Filter",
-    found: "found",
-    next: "Next page",
-    none: "No incident matches.",
-    start: "Start",
-    unknown: "unknown",
-    download: "Download JSON",
-    download_stix: "Download STIX 2.1 (published records)",
-    facts: "Facts",
-    ended: "End",
-    discovered: "Discovered",
-    targets: "Targets",
-    impact: "Impact",
-    sources: "Sources",
-    vulnerabilities: "Vulnerabilities named",
-    origin: "Imported from",
-    screening: "Norms it may engage",
-    screening_intro: "Suggestions drawn, along the norms' text, from who acted, what the operation did and which assets it hit: prompts for an assessment, not findings.",
-    confidence: "confidence",
-    timeline: "Timeline",
-    assessments: "Violation assessments",
-    attributions: "Attribution claims",
-    responses: "Responses",
-    evidence: "Evidence",
-    attribution: "Attribution",
-    contested: "contested: the claims disagree, or a claim is disputed",
-    disputed: "disputed claim",
-    undated: "date unknown (not before this day)",
-    unattributed: "no attribution claim",
-    status: "Status",
-    by: "By",
-    file_new: "File an incident",
-    timeline_view: "See them on a timeline",
-    download_note: "A download holds every incident the filters match (up to 10,000), in the order shown. API:",
-    dataset: "Source dataset",
-    own_record: "normwatch",
-    tables: "Tables to join on the incident id (CSV):",
-};
-
-fn words(l: Lang) -> &'static Words {
-    in_lang(l, &JA, &EN)
+words! {
+    /// The strings of these pages, in both languages (a missing one does not compile).
+    struct Words, fn words;
+    @same_in_both ["own_record"];
+    title: "インシデント", "Incidents";
+    intro:
+        "規範違反の可能性があるサイバーインシデントの記録。公開済みの記録は透明性ログに追記されている。",
+        "Records of cyber incidents that may violate norms. Published records are appended to the transparency log.";
+    apply: "絞り込む", "Filter";
+    found: "件", "found";
+    next: "次のページ", "Next page";
+    none: "該当するインシデントはない。", "No incident matches.";
+    start: "開始", "Start";
+    unknown: "不明", "unknown";
+    download: "JSONでダウンロード", "Download JSON";
+    download_stix: "STIX 2.1でダウンロード（公表済みの記録）", "Download STIX 2.1 (published records)";
+    facts: "概要", "Facts";
+    ended: "終了", "End";
+    discovered: "発見", "Discovered";
+    targets: "標的", "Targets";
+    impact: "影響", "Impact";
+    sources: "出典", "Sources";
+    vulnerabilities: "言及している脆弱性", "Vulnerabilities named";
+    origin: "取り込み元", "Imported from";
+    screening: "関係しうる規範", "Norms it may engage";
+    screening_intro:
+        "行為主体・作戦の内容・標的の資産から、規範の文言に沿って示した候補であり、評価ではない。",
+        "Suggestions drawn, along the norms' text, from who acted, what the operation did and which assets it hit: prompts for an assessment, not findings.";
+    confidence: "確度", "confidence";
+    timeline: "経過", "Timeline";
+    assessments: "違反の評価", "Violation assessments";
+    attributions: "帰属の主張", "Attribution claims";
+    responses: "対応", "Responses";
+    evidence: "証拠", "Evidence";
+    attribution: "帰属", "Attribution";
+    contested: "主張が対立しているか、主張自体が争われている", "contested: the claims disagree, or a claim is disputed";
+    disputed: "争われている主張", "disputed claim";
+    undated: "日付不明（この日以降）", "date unknown (not before this day)";
+    unattributed: "帰属の主張なし", "no attribution claim";
+    status: "状態", "Status";
+    by: "主張者", "By";
+    file_new: "インシデントを登録する", "File an incident";
+    timeline_view: "年表で見る", "See them on a timeline";
+    download_note:
+        "ダウンロードには、絞り込みに合うすべてのインシデント（最大 10,000 件）が表示と同じ順で入る。API：",
+        "A download holds every incident the filters match (up to 10,000), in the order shown. API:";
+    dataset: "出典データセット", "Source dataset";
+    own_record: "normwatch", "normwatch";
+    tables: "インシデントIDで結合できる表（CSV）：", "Tables to join on the incident id (CSV):";
 }
 
 pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
@@ -436,14 +355,6 @@ pub(super) async fn incident_page(
         @if let Some(work) = workbench { (work) }
     };
     Ok(crate::web::kit::forms::page_again(page, &title, body, refusal.as_ref()))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn every_word_in_both_languages() {
-        crate::web::kit::i18n::assert_translated(&super::JA, &super::EN, &["own_record"]);
-    }
 }
 
 /// The most incidents one download holds; the API pages further.
