@@ -198,7 +198,7 @@ impl Sources {
         // norm) is its stance (positions come oldest first).
         let positions = store.positions(viewer, &RecordFilter::default()).await?;
         let mut stance: HashMap<(&str, &str), &Position> = HashMap::new();
-        for p in positions.iter().filter(|p| p.status == RecordStatus::Published) {
+        for p in positions.iter().filter(|p| p.recorded.status == RecordStatus::Published) {
             stance.insert((p.stakeholder.as_str(), p.norm.as_str()), p);
         }
         let mut rows = Vec::new();

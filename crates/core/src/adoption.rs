@@ -6,6 +6,7 @@ use crate::access::{RecordStatus, Tlp};
 use crate::catalog::Catalog;
 use crate::ids::{CountryCode, NormId, StakeholderId};
 use crate::lang::Localized;
+use crate::marking::Recorded;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -257,12 +258,8 @@ pub struct Position {
     /// The position this one replaced as the stakeholder's current stance on the norm.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
     /// The record's leaf in the transparency log, once published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_index: Option<u64>,
@@ -310,12 +307,8 @@ pub struct ImplementationEvidence {
     pub dated: String,
     pub url: String,
     pub summary: Localized,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
     /// The record's leaf in the transparency log, once published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_index: Option<u64>,
@@ -356,12 +349,8 @@ pub struct LegalPosition {
     pub summary: Localized,
     pub source_url: String,
     pub dated: String,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
     /// The record's leaf in the transparency log, once published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_index: Option<u64>,
@@ -442,14 +431,16 @@ impl AdoptionMatrix {
         let within = |date: &str| as_of.is_none_or(|limit| date <= limit);
         let mut latest: HashMap<(&str, &str), &Position> = HashMap::new();
         let published = |s: RecordStatus| s == RecordStatus::Published;
-        for p in positions.iter().filter(|p| published(p.status) && within(&p.stated_on)) {
+        for p in positions.iter().filter(|p| published(p.recorded.status) && within(&p.stated_on)) {
             let slot = latest.entry((p.stakeholder.as_str(), p.norm.as_str())).or_insert(p);
-            if (p.stated_on.as_str(), p.created_at.as_str()) > (slot.stated_on.as_str(), slot.created_at.as_str()) {
+            if (p.stated_on.as_str(), p.recorded.created_at.as_str())
+                > (slot.stated_on.as_str(), slot.recorded.created_at.as_str())
+            {
                 *slot = p;
             }
         }
         let mut counts: HashMap<(&str, &str), u32> = HashMap::new();
-        for e in evidence.iter().filter(|e| published(e.status) && within(&e.dated)) {
+        for e in evidence.iter().filter(|e| published(e.recorded.status) && within(&e.dated)) {
             *counts.entry((e.stakeholder.as_str(), e.norm.as_str())).or_default() += 1;
         }
         let rows = stakeholders
@@ -461,7 +452,7 @@ impl AdoptionMatrix {
                         let p = latest.get(&(s.id.as_str(), n.as_str()));
                         let cell = AdoptionCell {
                             stance: p.map(|p| p.stance),
-                            tlp: p.map(|p| p.tlp),
+                            tlp: p.map(|p| p.recorded.tlp),
                             stated_on: p.map(|p| p.stated_on.clone()),
                             position: p.map(|p| p.id.clone()),
                             source: p.map(|p| p.source.clone()),
@@ -545,12 +536,14 @@ mod tests {
             source: SourceRef { url: Some("https://example.org/x".into()), document: None, paragraph: None },
             statement: None,
             supersedes: None,
-            tlp: Tlp::Clear,
-            status: RecordStatus::Published,
-            recorded_by: "t".into(),
-            created_at: created_at.into(),
-            updated_at: created_at.into(),
-            version: 1,
+            recorded: Recorded {
+                tlp: Tlp::Clear,
+                status: RecordStatus::Published,
+                recorded_by: "t".into(),
+                created_at: created_at.into(),
+                updated_at: created_at.into(),
+                version: 1,
+            },
             log_index: None,
         }
     }

@@ -6,6 +6,7 @@ use crate::catalog::Catalog;
 use crate::figures::{days_between, median};
 use crate::ids::{CountryCode, NormId, StakeholderId};
 use crate::lang::Localized;
+use crate::marking::Recorded;
 use crate::query::FieldError;
 use crate::vep::valid_cve;
 use serde::{Deserialize, Serialize};
@@ -104,12 +105,8 @@ pub struct Vulnerability {
     /// Days from report to fix, once fixed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days_to_fix: Option<i64>,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
 }
 
 /// A step of the vendor's mitigation timeline.
@@ -300,12 +297,8 @@ pub struct Programme {
     pub ends_on: Option<String>,
     pub progress: Progress,
     pub outcomes: Localized,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
 }
 
 /// How many programmes address each norm in each region.
@@ -425,12 +418,8 @@ pub struct Assessment {
     /// Derived from the results when read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
 }
 
 /// `?norm=&region=` over the programmes: each, when given, must name a catalogue norm or region.

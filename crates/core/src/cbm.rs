@@ -3,6 +3,7 @@
 use crate::access::{RecordStatus, Tlp};
 use crate::adoption::date_period;
 use crate::ids::StakeholderId;
+use crate::marking::Recorded;
 use crate::query::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -135,12 +136,8 @@ pub struct PointOfContact {
     pub valid_from: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
-    pub tlp: Tlp,
-    pub status: RecordStatus,
-    pub recorded_by: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub version: i64,
+    #[serde(flatten)]
+    pub recorded: Recorded,
 }
 
 impl PointOfContact {

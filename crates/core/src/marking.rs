@@ -2,6 +2,19 @@
 //! a piece of evidence never reveals more than its incident, and only states hold legal
 //! positions. Plain functions, so that the store applies them and tests pin them without SQL.
 use crate::{FieldError, RecordStatus, Tlp};
+use serde::{Deserialize, Serialize};
+
+/// How a marked record stands, the same for every kind: its marking (TLP, status), who recorded
+/// it, when, and its version. A record carries it flattened: its JSON has these fields inline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub tlp: Tlp,
+    pub status: RecordStatus,
+    pub recorded_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
 
 /// How an incident is marked, as a record about it sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -262,7 +262,9 @@ pub async fn periodic_report(
         .await?
         .into_iter()
         .filter(|p| {
-            p.status == RecordStatus::Published && p.stated_on.as_str() >= from_s.as_str() && p.stated_on <= to_s
+            p.recorded.status == RecordStatus::Published
+                && p.stated_on.as_str() >= from_s.as_str()
+                && p.stated_on <= to_s
         })
         .collect();
     let dates: Vec<&PartialDate> = incidents

@@ -136,7 +136,7 @@ impl Store {
             col("created_at", &event.created_at),
         ];
         insert("vulnerability_events", columns).query().execute(&mut *tx).await?;
-        let published = vulnerability.status == RecordStatus::Published;
+        let published = vulnerability.recorded.status == RecordStatus::Published;
         crate::log::audit_and_log(&mut tx, actor, RecordKind::VulnerabilityEvent, &event.id, &event, published).await?;
         tx.commit().await?;
         Ok(event)

@@ -240,17 +240,17 @@ impl Store {
         let filter = crate::RecordFilter::default();
         let mut out = Vec::new();
         for p in self.positions(&admin, &filter).await? {
-            if p.status == normwatch_core::RecordStatus::Published {
+            if p.recorded.status == normwatch_core::RecordStatus::Published {
                 out.push(("position".to_owned(), p.id.clone(), to_value(&p)?, p.log_index));
             }
         }
         for e in self.evidence(&admin, &filter).await? {
-            if e.status == normwatch_core::RecordStatus::Published {
+            if e.recorded.status == normwatch_core::RecordStatus::Published {
                 out.push(("implementation-evidence".to_owned(), e.id.clone(), to_value(&e)?, e.log_index));
             }
         }
         for l in self.legal_positions(&admin, &filter).await? {
-            if l.status == normwatch_core::RecordStatus::Published {
+            if l.recorded.status == normwatch_core::RecordStatus::Published {
                 out.push(("legal-position".to_owned(), l.id.clone(), to_value(&l)?, l.log_index));
             }
         }

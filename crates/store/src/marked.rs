@@ -63,15 +63,11 @@ pub(crate) trait MarkedKind: Sync {
     fn logged(_record: &mut Self::Record, _index: Option<u64>) {}
 }
 
-/// A marked record from its row: the fields given (as in [`crate::rows::read_row`]), and the
-/// ones every marked table has (`tlp`, `status`, `recorded_by`, `created_at`, `updated_at`, `version`).
+/// A marked record from its row: the fields given (as in [`crate::rows::read_row`]), and its
+/// `recorded` part from the columns every marked table has ([`crate::rows::recorded`]).
 macro_rules! marked_row {
     ($row:expr, $record:ident { $($fields:tt)* }) => {
-        $crate::rows::read_row!($row, $record {
-            $($fields)*
-            tlp: $crate::rows::tlp_column($row)?, status: $crate::rows::enum_column($row, "status")?,
-            recorded_by, created_at, updated_at, version,
-        })
+        $crate::rows::read_row!($row, $record { $($fields)* recorded: $crate::rows::recorded($row)?, })
     };
 }
 pub(crate) use marked_row;

@@ -1,6 +1,7 @@
 //! Reading typed values out of rows, shared by every record module: enums stored by their serde
 //! names, JSON text columns, TLP markings, and the error for a row that does not decode.
 use crate::StoreError;
+use normwatch_core::marking::Recorded;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -52,3 +53,19 @@ macro_rules! read_row {
     };
 }
 pub(crate) use read_row;
+
+/// How a marked record stands, from the columns every marked table has (`tlp`, `status`,
+/// `recorded_by`, `created_at`, `updated_at`, `version`).
+pub(crate) fn recorded(row: &AnyRow) -> Result<normwatch_core::marking::Recorded, StoreError> {
+    Ok(read_row!(
+        row,
+        Recorded {
+            tlp: tlp_column(row)?,
+            status: enum_column(row, "status")?,
+            recorded_by,
+            created_at,
+            updated_at,
+            version,
+        }
+    ))
+}

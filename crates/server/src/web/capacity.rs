@@ -56,7 +56,7 @@ pub async fn programmes(State(state): State<AppState>, v: Visit) -> Result<Respo
                     progress_name(p.progress).to_owned(),
                     p.starts_on.clone(),
                     p.ends_on.clone().unwrap_or_default(),
-                    p.tlp.name().to_owned(),
+                    p.recorded.tlp.name().to_owned(),
                 ]
             })
             .collect();
@@ -134,7 +134,7 @@ pub async fn vulnerabilities(State(state): State<AppState>, v: Visit) -> Result<
                     v.reported_on.clone(),
                     v.fixed_on.clone().unwrap_or_default(),
                     v.days_to_fix.map(|d| d.to_string()).unwrap_or_default(),
-                    v.tlp.name().to_owned(),
+                    v.recorded.tlp.name().to_owned(),
                 ]
             })
             .collect();
@@ -266,7 +266,7 @@ pub async fn vulnerability(
     };
     let body = html! {
         h1 #vulnerability-title { (title) }
-        p { span.tag { "TLP:" (vuln.tlp.name().to_uppercase()) }
+        p { span.tag { "TLP:" (vuln.recorded.tlp.name().to_uppercase()) }
             a href=(format!("/api/v1/vulnerabilities/{}", encode(&id))) { (page.ui().download_json) } }
         dl.facts {
             dt { (w.cve) } dd #cve { (vuln.cve_id.as_deref().unwrap_or(w.unknown)) }

@@ -41,7 +41,7 @@ pub async fn directory(State(state): State<AppState>, v: Visit) -> Result<Respon
                     c.hours.clone(),
                     c.time_zone.clone(),
                     c.languages.join(" "),
-                    c.tlp.name().to_owned(),
+                    c.recorded.tlp.name().to_owned(),
                 ]
             })
             .collect();
@@ -67,7 +67,7 @@ pub async fn directory(State(state): State<AppState>, v: Visit) -> Result<Respon
                 thead { tr { th { (ui.stakeholders) } th { (ui.kind) } th { (ui.username) } th { (ui.hours) } th { (ui.languages) } } }
                 tbody {
                     @for c in &list {
-                        tr data-tlp=(c.tlp.name()) {
+                        tr data-tlp=(c.recorded.tlp.name()) {
                             td { a href=(page.link(&format!("/stakeholders/{}", c.stakeholder))) { (c.stakeholder) } }
                             td { (match c.kind { ContactKind::Policy => ui.contact_policy, ContactKind::Technical => ui.contact_technical }) }
                             td { b { (c.name) } " — " (c.role_title) br;

@@ -94,7 +94,7 @@ pub async fn stakeholder_hygiene(
                     a.baseline.clone(),
                     a.assessed_on.clone(),
                     a.score.map(|x| x.to_string()).unwrap_or_default(),
-                    a.tlp.name().to_owned(),
+                    a.recorded.tlp.name().to_owned(),
                 ]
             })
             .collect();
