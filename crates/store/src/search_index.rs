@@ -231,6 +231,35 @@ impl IncidentIndex {
     /// The rows carrying a facet value, counting values from findings only where the viewer may
     /// read the finding (`facet_source_visible`). Borrowed when one source is visible (the
     /// usual case), so counting needs no copy.
+    /// Of `rows`, those the query's year, status and facets select and every term matched.
+    fn narrowed(
+        &self,
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        term_rows: &[RoaringBitmap],
+        mut rows: RoaringBitmap,
+    ) -> RoaringBitmap {
+        if let Some(y) = q.year {
+            match self.year.get(&i64::from(y)) {
+                Some(year) => rows &= year,
+                None => rows.clear(),
+            }
+        }
+        if let Some(s) = q.status {
+            rows &= union(self.status_tlp.iter().filter(|((st, _), _)| *st == s).map(|(_, b)| b));
+        }
+        for (facet, value) in &q.facets {
+            match self.facets.get(&((*facet).to_owned(), value.clone())) {
+                Some(sources) => rows &= &*self.facet_rows(viewer, sources),
+                None => rows.clear(),
+            }
+        }
+        for matched in term_rows {
+            rows &= matched;
+        }
+        rows
+    }
+
     fn facet_rows<'a>(&self, viewer: &Viewer, sources: &'a Sources) -> std::borrow::Cow<'a, RoaringBitmap> {
         let all_sources = viewer.is_admin() && viewer.communities.is_none();
         let mut visible = sources.iter().filter_map(|((tlp, community), b)| {
@@ -429,24 +458,9 @@ impl Store {
         // Page order first (it needs the index mutably); everything else reads it.
         index.sort_by(q.sort.key);
         let index = &*index;
-        let empty = RoaringBitmap::new();
-        let mut rows = index.standing(viewer);
+        let rows = index.standing(viewer);
         let visible = rows.len();
-        if let Some(y) = q.year {
-            rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
-        }
-        if let Some(s) = q.status {
-            rows &= union(index.status_tlp.iter().filter(|((st, _), _)| *st == s).map(|(_, b)| b));
-        }
-        for (facet, value) in &q.facets {
-            match index.facets.get(&((*facet).to_owned(), value.clone())) {
-                Some(sources) => rows &= &*index.facet_rows(viewer, sources),
-                None => rows.clear(),
-            }
-        }
-        for matched in &term_rows {
-            rows &= matched;
-        }
+        let mut rows = index.narrowed(viewer, q, &term_rows, rows);
         let mut standing: std::collections::HashMap<&str, (u128, u32)> = std::collections::HashMap::new();
         let mut others = RoaringBitmap::new();
         for (id, group) in groups {
@@ -563,23 +577,7 @@ impl Store {
             term_rows.push(self.term_rows(index, term).await?);
         }
         let index = &*index;
-        let empty = RoaringBitmap::new();
-        let mut rows = index.standing(viewer);
-        for matched in &term_rows {
-            rows &= matched;
-        }
-        if let Some(y) = q.year {
-            rows &= index.year.get(&i64::from(y)).unwrap_or(&empty);
-        }
-        if let Some(s) = q.status {
-            rows &= union(index.status_tlp.iter().filter(|((st, _), _)| *st == s).map(|(_, b)| b));
-        }
-        for (facet, value) in &q.facets {
-            match index.facets.get(&((*facet).to_owned(), value.clone())) {
-                Some(sources) => rows &= &*index.facet_rows(viewer, sources),
-                None => rows.clear(),
-            }
-        }
+        let rows = index.narrowed(viewer, q, &term_rows, index.standing(viewer));
         let mut grouped = HashMap::new();
         for (id, group) in groups {
             let Ok(bits) = uuid_bits(id) else { continue };
