@@ -1,6 +1,6 @@
 //! The audit log: every write, in the same transaction as the write itself.
 use crate::rows::read_row;
-use crate::sql::Sql;
+use crate::sql::{ROWS_PER_STATEMENT, Sql, col, insert_rows};
 use crate::{Store, StoreError, now_rfc3339};
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
@@ -55,6 +55,33 @@ pub(crate) async fn record<B: Serialize, A: Serialize>(
     .bind(to_text(after)?)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The audit entries of records of one kind just created (`(id, record)`, in order), a
+/// statement per [`ROWS_PER_STATEMENT`] entries: what [`record`] writes for each.
+pub(crate) async fn record_created<A: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    entity: &str,
+    created: &[(&str, &A)],
+) -> Result<(), StoreError> {
+    let at = now_rfc3339();
+    for chunk in created.chunks(ROWS_PER_STATEMENT) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (id, after) in chunk {
+            rows.push(vec![
+                col("at", &at),
+                col("actor", &actor.0),
+                col("action", "create"),
+                col("entity", entity),
+                col("entity_id", *id),
+                col("before", None::<&str>),
+                col("after", to_text(Some(after))?),
+            ]);
+        }
+        insert_rows("audit_log", rows).query().execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use normwatch_core::{FieldError, Localized, RecordKind, RecordStatus, Tlp};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+mod import;
 mod read;
 mod review;
 mod write;

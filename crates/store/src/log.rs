@@ -1,7 +1,7 @@
 //! The transparency log's storage: leaves appended in the publishing transaction, signed
 //! checkpoints, and what this instance saw of the logs it witnesses.
 use crate::rows::read_row;
-use crate::sql::Sql;
+use crate::sql::{ROWS_PER_STATEMENT, Sql, col, insert_rows};
 use crate::{Store, StoreError, now_rfc3339};
 use normwatch_core::RecordKind;
 use normwatch_core::incident::IncidentInput;
@@ -51,29 +51,55 @@ pub(crate) async fn append<T: Serialize>(
     entity_id: &str,
     record: &T,
 ) -> Result<u64, StoreError> {
-    let value = serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))?;
-    let body = jcs::leaf_body(entity.as_str(), &value).map_err(|e| corrupt(e.to_string()))?;
-    let hash = hex::encode(leaf_hash(body.as_bytes()));
+    let indexes = append_many(tx, entity, &[(entity_id, record)]).await?;
+    indexes.first().copied().ok_or_else(|| corrupt("no leaf appended"))
+}
+
+/// Appends the leaves of published records of one kind (`(id, record)`), in order: one move of
+/// the log's head for them all and a statement per [`ROWS_PER_STATEMENT`] leaves. Returns their
+/// indexes.
+pub(crate) async fn append_many<T: Serialize>(
+    tx: &mut Transaction<'_, Any>,
+    entity: RecordKind,
+    records: &[(&str, &T)],
+) -> Result<Vec<u64>, StoreError> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut leaves = Vec::with_capacity(records.len());
+    for (id, record) in records {
+        let value = serde_json::to_value(record).map_err(|e| corrupt(e.to_string()))?;
+        let body = jcs::leaf_body(entity.as_str(), &value).map_err(|e| corrupt(e.to_string()))?;
+        leaves.push((*id, hex::encode(leaf_hash(body.as_bytes())), body));
+    }
+    let count = i64::try_from(leaves.len()).map_err(|_| corrupt("too many leaves"))?;
     // The write clock before the log's head, as every writer takes them (migration 0027): two
     // transactions never wait for each other's row in opposite orders.
     sqlx::query("UPDATE write_clock SET n = n + 1 WHERE id = 1").execute(&mut **tx).await?;
-    let size: i64 = sqlx::query("UPDATE log_head SET size = size + 1 WHERE id = 1 RETURNING size")
+    let size: i64 = sqlx::query("UPDATE log_head SET size = size + $1 WHERE id = 1 RETURNING size")
+        .bind(count)
         .fetch_one(&mut **tx)
         .await?
         .try_get("size")?;
-    let index = size - 1;
-    sqlx::query(
-        "INSERT INTO log_leaves (idx, entity, entity_id, leaf_hash, body, appended_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(index)
-    .bind(entity.as_str())
-    .bind(entity_id)
-    .bind(&hash)
-    .bind(&body)
-    .bind(now_rfc3339())
-    .execute(&mut **tx)
-    .await?;
-    u64::try_from(index).map_err(|_| corrupt("negative log index"))
+    let first = size - count;
+    let now = now_rfc3339();
+    let mut index = first;
+    for chunk in leaves.chunks(ROWS_PER_STATEMENT) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (id, hash, body) in chunk {
+            rows.push(vec![
+                col("idx", index),
+                col("entity", entity.as_str()),
+                col("entity_id", *id),
+                col("leaf_hash", hash),
+                col("body", body),
+                col("appended_at", &now),
+            ]);
+            index += 1;
+        }
+        insert_rows("log_leaves", rows).query().execute(&mut **tx).await?;
+    }
+    (first..size).map(|i| u64::try_from(i).map_err(|_| corrupt("negative log index"))).collect()
 }
 
 /// The tail every creation of a marked record shares: its audit entry, and its log leaf when it

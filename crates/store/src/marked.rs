@@ -4,7 +4,7 @@
 //! entry and the log leaf. Each kind says only its table, its own columns and how a row reads.
 use crate::audit::Actor;
 use crate::rows::corrupt;
-use crate::sql::{Column, Sql, col, visible_to};
+use crate::sql::{Column, ROWS_PER_STATEMENT, Sql, col, visible_to};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::adoption::Stakeholder;
@@ -12,6 +12,7 @@ use normwatch_core::{FieldError, RecordKind, RecordStatus, Tlp, Viewer};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
+use std::collections::HashMap;
 
 /// How a new record is marked.
 #[derive(Debug, Clone, Copy)]
@@ -131,6 +132,70 @@ pub(crate) async fn create_in<K: MarkedKind>(
     let published = marking.status == RecordStatus::Published;
     let index = crate::log::audit_and_log(tx, actor, K::ENTITY, &id, &stored, published).await?;
     K::logged(&mut stored, index);
+    Ok(stored)
+}
+
+/// Writes many new records of one kind in `tx`, as [`create_in`] writes each, but with a
+/// statement per [`ROWS_PER_STATEMENT`] records for their rows, their reading back, their audit
+/// entries and their leaves, rather than several statements per record (batched publication,
+/// seeding). Returns the records as stored, in input order.
+pub(crate) async fn create_many_in<K: MarkedKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    inputs: &[K],
+) -> Result<Vec<K::Record>, StoreError> {
+    let mut holders: HashMap<String, Stakeholder> = HashMap::new();
+    for input in inputs {
+        if let Some((field, id)) = input.stakeholder() {
+            if !holders.contains_key(id) {
+                holders.insert(id.to_owned(), require_stakeholder(tx, field, id).await?);
+            }
+            if let Some(s) = holders.get(id) {
+                input.vet(s).map_err(StoreError::Rejected)?;
+            }
+        }
+    }
+    let now = now_rfc3339();
+    let ids: Vec<String> = inputs.iter().map(|_| new_id()).collect();
+    for (chunk, chunk_ids) in inputs.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for (input, id) in chunk.iter().zip(chunk_ids) {
+            let mut columns = vec![col("id", id)];
+            columns.extend(input.columns()?);
+            columns.extend(marking_columns(input.marking(), actor, &now));
+            rows.push(columns);
+        }
+        crate::sql::insert_rows(K::TABLE, rows).query().execute(&mut **tx).await?;
+    }
+    let mut read: HashMap<String, K::Record> = HashMap::with_capacity(ids.len());
+    let (alias, table) = (K::ALIAS, K::TABLE);
+    for chunk_ids in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new("");
+        let placeholders: Vec<String> = chunk_ids.iter().map(|id| sql.bind(id.clone())).collect();
+        sql.push(&format!(
+            "SELECT {}{} FROM {table} {alias} WHERE {alias}.id IN ({})",
+            K::COLUMNS,
+            K::FRESH,
+            placeholders.join(", ")
+        ));
+        for row in sql.query().fetch_all(&mut **tx).await? {
+            let id: String = sqlx::Row::try_get(&row, "id")?;
+            read.insert(id, K::from_row(&row)?);
+        }
+    }
+    let mut stored = Vec::with_capacity(ids.len());
+    for id in &ids {
+        stored.push(read.remove(id).ok_or_else(|| corrupt("created record", format!("{id} was not read back")))?);
+    }
+    let created: Vec<(&str, &K::Record)> = ids.iter().map(String::as_str).zip(&stored).collect();
+    crate::audit::record_created(tx, actor, K::ENTITY.as_str(), &created).await?;
+    let published: Vec<usize> =
+        (0..inputs.len()).filter(|&i| inputs[i].marking().status == RecordStatus::Published).collect();
+    let leaves: Vec<(&str, &K::Record)> = published.iter().map(|&i| created[i]).collect();
+    let indexes = crate::log::append_many(tx, K::ENTITY, &leaves).await?;
+    for (i, index) in published.into_iter().zip(indexes) {
+        K::logged(&mut stored[i], Some(index));
+    }
     Ok(stored)
 }
 

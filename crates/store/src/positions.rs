@@ -1,7 +1,7 @@
 //! Norm positions, implementation evidence and legal positions: marked records (TLP, status),
 //! read only through the viewer's visibility filter.
 use crate::audit::Actor;
-use crate::marked::{MarkedKind, create_in, marked_kind, marked_row, visible_logged};
+use crate::marked::{MarkedKind, create_in, create_many_in, marked_kind, marked_row, visible_logged};
 use crate::rows::enum_column;
 use crate::sql::{Column, Sql, col, visible_to};
 use crate::{Store, StoreError};
@@ -154,10 +154,7 @@ impl Store {
     /// (imports, seeding). Returns them as stored, without `supersedes`.
     pub async fn create_positions(&self, actor: &Actor, inputs: &[PositionInput]) -> Result<Vec<Position>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let mut out = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            out.push(create_in(&mut tx, actor, input).await?);
-        }
+        let out = create_many_in(&mut tx, actor, inputs).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -177,10 +174,7 @@ impl Store {
                 crate::stakeholders::create_stakeholder_in(&mut tx, actor, stakeholder).await?;
                 stakeholders += 1;
             }
-            for input in inputs {
-                create_in(&mut tx, actor, input).await?;
-                positions += 1;
-            }
+            positions += create_many_in(&mut tx, actor, inputs).await?.len();
         }
         tx.commit().await?;
         Ok((stakeholders, positions))

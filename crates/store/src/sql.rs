@@ -211,13 +211,25 @@ pub(crate) fn bind_column(sql: &mut Sql, value: ColumnValue) -> String {
 /// `INSERT INTO table (…) VALUES (…)` of the given columns, every value a placeholder: the one
 /// way rows are written, so that each writer lists its columns and values side by side.
 pub(crate) fn insert(table: &str, columns: Vec<Column>) -> Sql {
+    insert_rows(table, vec![columns])
+}
+
+/// How many rows one multi-row `INSERT` or `IN (…)` read takes. Few: SQLite finds each `$N`
+/// placeholder's value by scanning the statement's list of parameter names, so binding costs
+/// grow with the square of the placeholders (at 500 rows of 16 columns, 31% of a batched
+/// publication went to `sqlite3_bind_parameter_name`); 32 rows measured fastest of 16–500.
+pub(crate) const ROWS_PER_STATEMENT: usize = 32;
+
+/// One `INSERT` of several rows (`VALUES (…), (…)`), each row the same columns in the same order.
+pub(crate) fn insert_rows(table: &str, rows: Vec<Vec<Column>>) -> Sql {
     let mut sql = Sql::new("");
-    let mut names = Vec::with_capacity(columns.len());
-    let mut holders = Vec::with_capacity(columns.len());
-    for (name, value) in columns {
-        names.push(name);
-        holders.push(bind_column(&mut sql, value));
+    let names: Vec<&str> = rows.first().map(|r| r.iter().map(|(name, _)| *name).collect()).unwrap_or_default();
+    let mut values = Vec::with_capacity(rows.len());
+    for row in rows {
+        debug_assert_eq!(row.iter().map(|(name, _)| *name).collect::<Vec<_>>(), names, "one column list");
+        let holders: Vec<String> = row.into_iter().map(|(_, value)| bind_column(&mut sql, value)).collect();
+        values.push(format!("({})", holders.join(", ")));
     }
-    sql.push(&format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), holders.join(", ")));
+    sql.push(&format!("INSERT INTO {table} ({}) VALUES {}", names.join(", "), values.join(", ")));
     sql
 }

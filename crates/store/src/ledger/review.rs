@@ -1,7 +1,7 @@
 //! A ledger record's life after creation: draft edits, submission, reviews, publication and
 //! corrections by a superseding version.
 use super::read::read_in_tx;
-use super::write::{check_references, create_in, publish_tail, write_incident_index};
+use super::write::{Found, check_references, create_in, publish_tail, write_incident_index};
 use super::{LedgerKind, LedgerRecord, WriteOptions, rejected};
 use crate::audit::{Actor, record};
 use crate::incident_evidence::follow_incident;
@@ -30,7 +30,7 @@ impl Store {
             RecordStatus::Draft,
             "only a draft is edited (published records are corrected by a new version)",
         )?;
-        check_references(&mut tx, input, "stakeholder").await?;
+        check_references(&mut tx, input, "stakeholder", &mut Found::default()).await?;
         let mut input = input.clone();
         input.set_status(RecordStatus::Draft);
         let body = serde_json::to_string(&input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
@@ -201,7 +201,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let mut published = current.body.clone();
         published.set_status(RecordStatus::Published);
-        check_references(&mut tx, &published, "stakeholder").await?;
+        check_references(&mut tx, &published, "stakeholder", &mut Found::default()).await?;
         let mut sql = Sql::new("");
         let now = sql.bind(now_rfc3339());
         let idp = sql.bind(id);

@@ -1,17 +1,18 @@
 //! Writing ledger records: the row and its index columns, the incident's search index and
 //! facets, the checks on references and markings, creation, imports and publication's tail.
-use super::{ImportCounts, LedgerKind, LedgerRecord, WriteOptions, rejected};
+use super::{LedgerKind, LedgerRecord, WriteOptions, rejected};
 use crate::audit::{Actor, record};
 use crate::incident_evidence::{Publishing, publish_with};
 use crate::marked::{Marking, marking_columns};
 use crate::rows::{corrupt, enum_column, tlp_column};
-use crate::sql::{Sql, col, insert};
+use crate::sql::{Column, ROWS_PER_STATEMENT, Sql, col, insert};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::incident::IncidentInput;
 use normwatch_core::marking::{ParentMarking, finding_within};
 use normwatch_core::{Localized, RecordStatus};
 use sqlx::{Any, Row, Transaction};
+use std::collections::{HashMap, HashSet};
 async fn insert_row<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
@@ -21,6 +22,20 @@ async fn insert_row<T: LedgerKind>(
     retraction: Option<&Localized>,
     now: &str,
 ) -> Result<(), StoreError> {
+    let columns = row_columns(actor, id, input, supersedes, retraction, now)?;
+    insert(T::TABLE, columns).query().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// A new record's row: its columns and their values.
+pub(super) fn row_columns<T: LedgerKind>(
+    actor: &Actor,
+    id: &str,
+    input: &T,
+    supersedes: Option<&str>,
+    retraction: Option<&Localized>,
+    now: &str,
+) -> Result<Vec<Column>, StoreError> {
     let body = serde_json::to_string(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
     let retraction = retraction.map(|r| serde_json::to_string(r).unwrap_or_default());
     let mut columns = vec![
@@ -36,12 +51,11 @@ async fn insert_row<T: LedgerKind>(
     if input.status() == RecordStatus::Published {
         columns.push(col("published_on", now_rfc3339()[..10].to_owned()));
     }
-    insert(T::TABLE, columns).query().execute(&mut **tx).await?;
-    Ok(())
+    Ok(columns)
 }
 
 /// The facet rows an incident carries itself.
-fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
+pub(super) fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut add = |facet: &'static str, value: &str| {
         if !out.iter().any(|(f, v)| *f == facet && v == value) {
@@ -110,18 +124,22 @@ pub(super) async fn write_incident_index(
         sql.push(&rows.join(", "));
         sql.query().execute(&mut **tx).await?;
     }
-    let text = [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
+    sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES ($1, $2)")
+        .bind(id)
+        .bind(search_text(input))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What full-text search reads of an incident: its titles and descriptions.
+pub(super) fn search_text(input: &IncidentInput) -> String {
+    [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
         .iter()
         .filter(|t| !t.is_empty())
         .map(|t| t.as_str())
         .collect::<Vec<_>>()
-        .join("\n");
-    sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES ($1, $2)")
-        .bind(id)
-        .bind(text)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+        .join("\n")
 }
 
 /// What a published finding adds to its incident's facets (norm, attributed state).
@@ -147,21 +165,66 @@ async fn write_finding_facet<T: LedgerKind>(
     Ok(())
 }
 
+/// What a transaction has found to exist already: a batch of writes checks each stakeholder,
+/// community and parent incident once.
+#[derive(Default)]
+pub(super) struct Found {
+    stakeholders: HashSet<String>,
+    communities: HashSet<String>,
+    incidents: HashMap<String, ParentMarking>,
+}
+
+impl Found {
+    /// Reads the markings of the parent incidents `ids` name, a statement per
+    /// [`ROWS_PER_STATEMENT`]; an id not found is left for the check to refuse.
+    pub(super) async fn incidents(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        ids: impl IntoIterator<Item = &str>,
+    ) -> Result<(), StoreError> {
+        let wanted: Vec<&str> = ids.into_iter().filter(|id| !self.incidents.contains_key(*id)).collect();
+        for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new("");
+            let holders: Vec<String> = chunk.iter().map(|id| sql.bind(*id)).collect();
+            sql.push(&format!(
+                "SELECT id, tlp, status, community_id FROM incidents WHERE id IN ({})",
+                holders.join(", ")
+            ));
+            for row in sql.query().fetch_all(&mut **tx).await? {
+                let marking = ParentMarking {
+                    tlp: tlp_column(&row)?,
+                    status: enum_column(&row, "status")?,
+                    community: row.try_get("community_id")?,
+                };
+                self.incidents.insert(row.try_get("id")?, marking);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Checks the references every ledger write makes: stakeholder, community, parent incident.
 pub(super) async fn check_references<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
     input: &T,
     stakeholder_field: &str,
+    found: &mut Found,
 ) -> Result<(), StoreError> {
-    if let Some(s) = input.stakeholder() {
+    if let Some(s) = input.stakeholder()
+        && !found.stakeholders.contains(s)
+    {
         require_stakeholder(tx, stakeholder_field, s).await?;
+        found.stakeholders.insert(s.to_owned());
     }
-    if let Some(c) = input.community() {
+    if let Some(c) = input.community()
+        && !found.communities.contains(c)
+    {
         let exists =
             sqlx::query("SELECT 1 AS one FROM communities WHERE id = $1").bind(c).fetch_optional(&mut **tx).await?;
         if exists.is_none() {
             return Err(rejected("community", format!("no community `{c}`")));
         }
+        found.communities.insert(c.to_owned());
     }
     for (i, evidence) in input.evidence().iter().enumerate() {
         let about = sqlx::query("SELECT incident_id FROM incident_evidence WHERE id = $1")
@@ -184,17 +247,22 @@ pub(super) async fn check_references<T: LedgerKind>(
         }
     }
     if let Some(incident) = input.incident() {
-        let row = sqlx::query("SELECT tlp, status, community_id FROM incidents WHERE id = $1")
-            .bind(incident)
-            .fetch_optional(&mut **tx)
-            .await?;
-        let Some(row) = row else { return Err(rejected("incident", format!("no incident `{incident}`"))) };
-        let incident = ParentMarking {
-            tlp: tlp_column(&row)?,
-            status: enum_column(&row, "status")?,
-            community: row.try_get("community_id")?,
-        };
-        finding_within(&incident, input.tlp(), input.status(), input.community()).map_err(StoreError::Rejected)?;
+        if !found.incidents.contains_key(incident) {
+            let row = sqlx::query("SELECT tlp, status, community_id FROM incidents WHERE id = $1")
+                .bind(incident)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let Some(row) = row else { return Err(rejected("incident", format!("no incident `{incident}`"))) };
+            let marking = ParentMarking {
+                tlp: tlp_column(&row)?,
+                status: enum_column(&row, "status")?,
+                community: row.try_get("community_id")?,
+            };
+            found.incidents.insert(incident.to_owned(), marking);
+        }
+        if let Some(parent) = found.incidents.get(incident) {
+            finding_within(parent, input.tlp(), input.status(), input.community()).map_err(StoreError::Rejected)?;
+        }
     }
     Ok(())
 }
@@ -229,78 +297,6 @@ impl Store {
         tx.commit().await?;
         Ok(record)
     }
-
-    /// Stores many published records in one transaction — all or none (imports of published
-    /// datasets). A record whose origin is not here yet is created; one that says what the
-    /// importer last wrote for it is left alone (a coder's correction since stands); one whose
-    /// content changed (a newer release) gets a new version that supersedes the current one,
-    /// which stays readable and in the log.
-    pub async fn import_ledger_records<T: LedgerKind>(
-        &self,
-        actor: &Actor,
-        inputs: &[T],
-    ) -> Result<ImportCounts, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let mut counts = ImportCounts::default();
-        let publish = WriteOptions { publish_directly: true };
-        for input in inputs {
-            let current = match input.origin_key() {
-                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
-                None => None,
-            };
-            match current {
-                None => {
-                    create_in(&mut tx, actor, input, publish, None, None).await?;
-                    counts.created += 1;
-                }
-                Some((id, body)) => {
-                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
-                    if new == body {
-                        counts.unchanged += 1;
-                    } else {
-                        create_in(&mut tx, actor, input, publish, Some(&id), None).await?;
-                        counts.superseded += 1;
-                    }
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(counts)
-    }
-}
-
-/// An imported record as stored: the id of its current version (the published one no published
-/// version supersedes) and the body of the last version the importer wrote. A release is
-/// compared with the latter, so that a coder's published correction of an imported record is
-/// not undone by importing the same release again; a changed release supersedes the current
-/// version, whoever wrote it.
-async fn current_version<T: LedgerKind>(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    key: Vec<(&'static str, String)>,
-) -> Result<Option<(String, serde_json::Value)>, StoreError> {
-    let table = T::TABLE;
-    let mut current = Sql::new(&format!(
-        "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
-         AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
-    ));
-    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
-    let by = imported.bind(actor.0.clone());
-    imported.push(&format!(" AND r.recorded_by = {by}"));
-    for (col, value) in key {
-        for sql in [&mut current, &mut imported] {
-            let p = sql.bind(value.clone());
-            sql.push(&format!(" AND r.{col} = {p}"));
-        }
-    }
-    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
-    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
-    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
-        Some(last) => last.try_get("body")?,
-        None => row.try_get("body")?,
-    };
-    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
-    Ok(Some((row.try_get("id")?, body)))
 }
 
 pub(super) async fn create_in<T: LedgerKind>(
@@ -315,7 +311,7 @@ pub(super) async fn create_in<T: LedgerKind>(
     if !options.publish_directly && input.status() == RecordStatus::Published {
         input.set_status(RecordStatus::Draft);
     }
-    check_references(tx, &input, "stakeholder").await?;
+    check_references(tx, &input, "stakeholder", &mut Found::default()).await?;
     let id = new_id();
     let now = now_rfc3339();
     insert_row(tx, actor, &id, &input, supersedes, retraction, &now).await?;

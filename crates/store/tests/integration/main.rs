@@ -23,6 +23,8 @@ mod catalog;
 mod collection;
 mod crosstab;
 mod federation;
+mod import;
+mod publication;
 mod search_index;
 mod stix_sync;
 mod write_clock;

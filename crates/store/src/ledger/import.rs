@@ -1,0 +1,229 @@
+//! Imports of published datasets: many records of one kind in one transaction, each created,
+//! left alone or superseded by its origin key. The records a dataset brings for the first time
+//! are written together, a statement per chunk of rows (rows, search text and facets, audit
+//! entries, leaves), not several statements each.
+use super::write::{Found, check_references, create_in, own_facets, row_columns, search_text};
+use super::{ImportCounts, LedgerKind, LedgerRecord, WriteOptions};
+use crate::audit::{Actor, record_created};
+use crate::incident_evidence::{Publishing, publish_with};
+use crate::rows::corrupt;
+use crate::sql::{ROWS_PER_STATEMENT, Sql, col, insert_rows};
+use crate::{Store, StoreError, new_id, now_rfc3339};
+use normwatch_core::RecordStatus;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashSet;
+
+impl Store {
+    /// Stores many published records in one transaction — all or none (imports of published
+    /// datasets). A record whose origin is not here yet is created; one that says what the
+    /// importer last wrote for it is left alone (a coder's correction since stands); one whose
+    /// content changed (a newer release) gets a new version that supersedes the current one,
+    /// which stays readable and in the log. The records new here are written first, together;
+    /// then, one by one, those whose origin was here already (or comes twice in `inputs`).
+    pub async fn import_ledger_records<T: LedgerKind>(
+        &self,
+        actor: &Actor,
+        inputs: &[T],
+    ) -> Result<ImportCounts, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let mut counts = ImportCounts::default();
+        let stored = stored_origins(&mut tx, inputs).await?;
+        let mut seen = HashSet::new();
+        let (mut new, mut known) = (Vec::new(), Vec::new());
+        for input in inputs {
+            match input.origin_key().map(|key| key.into_iter().map(|(_, v)| v).collect::<Vec<_>>()) {
+                Some(key) if stored.contains(&key) || !seen.insert(key.clone()) => known.push(input),
+                _ => new.push(input),
+            }
+        }
+        create_published(&mut tx, actor, &new).await?;
+        counts.created += new.len();
+        let publish = WriteOptions { publish_directly: true };
+        for input in known {
+            let current = match input.origin_key() {
+                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
+                None => None,
+            };
+            match current {
+                None => {
+                    create_in(&mut tx, actor, input, publish, None, None).await?;
+                    counts.created += 1;
+                }
+                Some((id, body)) => {
+                    let new = serde_json::to_value(input).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+                    if new == body {
+                        counts.unchanged += 1;
+                    } else {
+                        create_in(&mut tx, actor, input, publish, Some(&id), None).await?;
+                        counts.superseded += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+}
+
+/// The origin keys (their values, in the kind's key order) of `inputs` that the kind's table
+/// already holds a published record for: one read per [`ROWS_PER_STATEMENT`] inputs.
+async fn stored_origins<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    inputs: &[T],
+) -> Result<HashSet<Vec<String>>, StoreError> {
+    let keys: Vec<Vec<(&'static str, String)>> = inputs.iter().filter_map(LedgerKind::origin_key).collect();
+    let Some(columns) = keys.first().map(|k| k.iter().map(|(c, _)| *c).collect::<Vec<_>>()) else {
+        return Ok(HashSet::new());
+    };
+    let mut stored = HashSet::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = Sql::new("");
+        let tuples: Vec<String> = chunk
+            .iter()
+            .map(|key| {
+                let values: Vec<String> = key.iter().map(|(_, v)| sql.bind(v.clone())).collect();
+                format!("({})", values.join(", "))
+            })
+            .collect();
+        sql.push(&format!(
+            "SELECT {cols} FROM {table} WHERE status = 'published' AND ({cols}) IN ({tuples})",
+            cols = columns.join(", "),
+            table = T::TABLE,
+            tuples = tuples.join(", ")
+        ));
+        for row in sql.query().fetch_all(&mut **tx).await? {
+            let key = columns.iter().map(|c| row.try_get::<String, _>(*c)).collect::<Result<Vec<_>, _>>()?;
+            stored.insert(key);
+        }
+    }
+    Ok(stored)
+}
+
+/// Creates published records as [`create_in`] creates each (checked references, row, incident
+/// search text and facets, audit entry, leaf, finding facet, evidence published with it), a
+/// statement per [`ROWS_PER_STATEMENT`] records for each of those writes.
+async fn create_published<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    inputs: &[&T],
+) -> Result<(), StoreError> {
+    let mut found = Found::default();
+    found.incidents(tx, inputs.iter().filter_map(|i| i.incident())).await?;
+    for input in inputs {
+        check_references(tx, *input, "stakeholder", &mut found).await?;
+    }
+    let now = now_rfc3339();
+    let records: Vec<LedgerRecord<T>> = inputs
+        .iter()
+        .map(|input| LedgerRecord {
+            id: new_id(),
+            body: (*input).clone(),
+            retraction: None,
+            supersedes: None,
+            superseded_by: None,
+            recorded_by: actor.0.clone(),
+            created_at: now.clone(),
+            updated_at: now.clone(),
+            version: 1,
+            log_index: None,
+            reviews: Vec::new(),
+        })
+        .collect();
+    for chunk in records.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk
+            .iter()
+            .map(|r| row_columns(actor, &r.id, &r.body, None, None, &now))
+            .collect::<Result<Vec<_>, _>>()?;
+        insert_rows(T::TABLE, rows).query().execute(&mut **tx).await?;
+        let incidents: Vec<_> = chunk.iter().filter_map(|r| r.body.as_incident().map(|i| (r.id.as_str(), i))).collect();
+        let facets: Vec<_> = incidents
+            .iter()
+            .flat_map(|(id, incident)| {
+                own_facets(incident).into_iter().map(move |(facet, value)| {
+                    vec![
+                        col("incident_id", *id),
+                        col("facet", facet),
+                        col("value", value),
+                        col("source_id", *id),
+                        col("source_tlp", None::<&str>),
+                        col("community_id", None::<&str>),
+                    ]
+                })
+            })
+            .collect();
+        // A dozen facets an incident: their own chunks, within the limit on placeholders.
+        for rows in facets.chunks(ROWS_PER_STATEMENT) {
+            insert_rows("incident_facets", rows.to_vec()).query().execute(&mut **tx).await?;
+        }
+        if !incidents.is_empty() {
+            let texts =
+                incidents.iter().map(|(id, i)| vec![col("incident_id", *id), col("body", search_text(i))]).collect();
+            insert_rows("incident_search", texts).query().execute(&mut **tx).await?;
+        }
+    }
+    let created: Vec<(&str, &LedgerRecord<T>)> = records.iter().map(|r| (r.id.as_str(), r)).collect();
+    record_created(tx, actor, T::ENTITY.as_str(), &created).await?;
+    let published: Vec<(&str, &LedgerRecord<T>)> =
+        created.into_iter().filter(|(_, r)| r.body.status() == RecordStatus::Published).collect();
+    let indexes = crate::log::append_many(tx, T::ENTITY, &published).await?;
+    let finding_facets: Vec<_> = published
+        .iter()
+        .filter_map(|(id, r)| {
+            let (incident, (facet, value)) = (r.body.incident()?, r.body.facet()?);
+            Some(vec![
+                col("incident_id", incident),
+                col("facet", facet),
+                col("value", value),
+                col("source_id", *id),
+                col("source_tlp", r.body.tlp().name()),
+                col("community_id", r.body.community()),
+            ])
+        })
+        .collect();
+    for rows in finding_facets.chunks(ROWS_PER_STATEMENT) {
+        insert_rows("incident_facets", rows.to_vec()).query().execute(&mut **tx).await?;
+    }
+    // Evidence goes public with what it belongs to: a finding's cited evidence (an incident
+    // created here has none yet).
+    for ((_, r), _) in published.iter().zip(&indexes) {
+        if r.body.as_incident().is_none() && !r.body.evidence().is_empty() {
+            let cited = Publishing::Cited { ids: r.body.evidence(), tlp: r.body.tlp(), community: r.body.community() };
+            publish_with(tx, actor, cited).await?;
+        }
+    }
+    Ok(())
+}
+
+/// An imported record as stored: the id of its current version (the published one no published
+/// version supersedes) and the body of the last version the importer wrote. A release is
+/// compared with the latter, so that a coder's published correction of an imported record is
+/// not undone by importing the same release again; a changed release supersedes the current
+/// version, whoever wrote it.
+async fn current_version<T: LedgerKind>(
+    tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
+    key: Vec<(&'static str, String)>,
+) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+    let table = T::TABLE;
+    let mut current = Sql::new(&format!(
+        "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
+         AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
+    ));
+    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
+    let by = imported.bind(actor.0.clone());
+    imported.push(&format!(" AND r.recorded_by = {by}"));
+    for (col, value) in key {
+        for sql in [&mut current, &mut imported] {
+            let p = sql.bind(value.clone());
+            sql.push(&format!(" AND r.{col} = {p}"));
+        }
+    }
+    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
+    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
+        Some(last) => last.try_get("body")?,
+        None => row.try_get("body")?,
+    };
+    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+    Ok(Some((row.try_get("id")?, body)))
+}

@@ -1,0 +1,84 @@
+//! Importing a published dataset: the records new here are written together (a statement per
+//! chunk of rows) and read, search, count, audit and log as records written one at a time do;
+//! a record whose origin comes again is left alone when unchanged and superseded when changed.
+use crate::catalog::fresh;
+use normwatch_core::incident::{IncidentInput, IncidentQuery};
+use normwatch_core::{Catalog, RecordStatus, Viewer};
+use normwatch_store::{Actor, Backend, ImportCounts, LedgerKind, Store, WriteOptions};
+use serde_json::json;
+
+fn incident(i: usize, title: &str) -> IncidentInput {
+    serde_json::from_value(json!({
+        "title": {"en": format!("{title} {i}"), "ja": format!("事案 {i}")},
+        "started": format!("{}", 2010 + i % 12),
+        "operation_types": [(["espionage", "disruption"][i % 2])],
+        "targets": [{"name": "t", "country": (["JP", "UA", "US"][i % 3]), "sector": "ci.health"}],
+        "status": "published", "tlp": "clear",
+        "origin": {"dataset": "eurepoc", "id": i.to_string()},
+    }))
+    .expect("incident")
+}
+
+async fn counted(store: &Store, catalog: &Catalog, params: &[(&str, &str)]) -> i64 {
+    let query = IncidentQuery::parse(params.iter().copied(), catalog).expect("query");
+    store.search_incidents(&Viewer::system(), &query).await.expect("search").total
+}
+
+async fn a_dataset_is_imported_as_records_one_by_one(backend: Backend) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let (store, _a) = fresh(backend).await;
+    let (reference, _b) = fresh(backend).await;
+    for s in [&store, &reference] {
+        s.load_catalog(&catalog).await.expect("catalogue");
+    }
+    let actor = Actor::system();
+    // 601 incidents (two statements' worth of rows), one of them twice changed and one twice
+    // the same, and one with no origin.
+    let mut inputs: Vec<IncidentInput> = (0..601).map(|i| incident(i, "Incident")).collect();
+    inputs.push(incident(7, "Renamed incident"));
+    inputs.push(incident(8, "Incident"));
+    let mut loose = incident(999, "Loose");
+    loose.origin = None;
+    inputs.push(loose);
+    let counts = store.import_ledger_records(&actor, &inputs).await.expect("import");
+    assert_eq!(counts, ImportCounts { created: 602, superseded: 1, unchanged: 1 });
+    assert_eq!(store.log_size().await.expect("size"), 603, "a leaf per record written");
+
+    // The reference writes the records that stand, one at a time.
+    let publish = WriteOptions { publish_directly: true };
+    let standing: Vec<&IncidentInput> =
+        inputs.iter().enumerate().filter(|(i, _)| *i != 7 && *i != 602).map(|(_, x)| x).collect();
+    for input in &standing {
+        reference.create_ledger_record(&actor, *input, publish).await.expect("one");
+    }
+    for params in [&[][..], &[("country", "JP")], &[("operation", "espionage"), ("year", "2016")], &[("q", "Renamed")]]
+    {
+        let imported = counted(&store, &catalog, params).await;
+        assert_eq!(imported, counted(&reference, &catalog, params).await, "{params:?}");
+        assert!(imported > 0, "{params:?}");
+    }
+
+    // Each leaf is the digest of its record as written; each record has its one audit entry.
+    let leaves = store.log_entries(0, 603).await.expect("leaves");
+    let records = store.ledger_records::<IncidentInput>(&Viewer::system(), None, None).await.expect("records");
+    assert_eq!(records.len(), 603);
+    let audit = store.audit_log(&Viewer::system(), Some("incident"), None, 5_000).await.expect("audit");
+    for leaf in &leaves {
+        let record = records.iter().find(|r| r.id == leaf.entity_id).expect("a record per leaf");
+        assert_eq!(record.log_index, Some(leaf.index));
+        assert_eq!(record.body.status(), RecordStatus::Published);
+        let entry = audit.iter().find(|e| e.entity_id == record.id && e.action == "create").expect("audited");
+        let after = entry.after.as_ref().expect("after");
+        let body = normwatch_ledger::jcs::leaf_body("incident", after).expect("leaf body");
+        assert_eq!(leaf.body, body, "leaf {} is the record as audited", leaf.index);
+    }
+
+    // Again, without the first version of the renamed one: every record is as the importer last
+    // wrote it.
+    let again: Vec<IncidentInput> =
+        inputs.iter().enumerate().filter(|(i, _)| *i != 7).map(|(_, x)| x.clone()).collect();
+    let counts = store.import_ledger_records(&actor, &again).await.expect("again");
+    assert_eq!(counts, ImportCounts { created: 1, superseded: 0, unchanged: 602 }, "only the loose one again");
+}
+
+crate::on_both_backends!(a_dataset_is_imported_as_records_one_by_one);
