@@ -29,6 +29,11 @@ impl Params {
         self
     }
 
+    /// The first value of `key` as given (blank included), if any.
+    pub fn first(&self, key: &str) -> Option<&str> {
+        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
     /// The one value of `key`, if given: refused when given twice or blank.
     pub fn one(&self, key: &str) -> Result<Option<&str>, FieldError> {
         let mut found = self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str());

@@ -203,7 +203,7 @@ async fn inclusion(State(state): State<AppState>, caller: Caller, params: Params
     params.only(&["index", "size", "record"])?;
     let (checkpoint_size, note) = state.log.checkpoint(&state.store).await?;
     let size = number(&params, "size")?.unwrap_or(checkpoint_size);
-    let record = params.pairs.iter().find(|(k, _)| k == "record").map(|(_, v)| v.clone());
+    let record = params.first("record").map(str::to_owned);
     let (index, kind, body) = match (&record, number(&params, "index")?) {
         (Some(_), Some(_)) => return Err(FieldError::new("record", "give `index` or `record`, not both").into()),
         (None, None) => return Err(FieldError::new("index", "give a leaf `index`, or `record=TYPE/ID`").into()),

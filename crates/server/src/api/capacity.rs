@@ -89,8 +89,7 @@ pub async fn coverage(State(state): State<AppState>, caller: Caller, read: Read)
 /// The standards registry, optionally those for one norm or asset class.
 pub async fn standards(State(state): State<AppState>, read: Read) -> Answer {
     read.only(&["norm", "asset"])?;
-    let get = |k: &str| read.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let (norm, asset) = (get("norm"), get("asset"));
+    let (norm, asset) = (read.first("norm").map(str::to_owned), read.first("asset").map(str::to_owned));
     if let Some(n) = &norm
         && state.catalog().norm(n).is_none()
     {
@@ -125,8 +124,6 @@ pub async fn create_assessment(State(state): State<AppState>, write: Write<Asses
 
 pub async fn assessments(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
     read.only(&["stakeholder", "baseline"])?;
-    let get = |k: &str| read.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let list =
-        state.store.assessments(&caller.viewer(), get("stakeholder").as_deref(), get("baseline").as_deref()).await?;
+    let list = state.store.assessments(&caller.viewer(), read.first("stakeholder"), read.first("baseline")).await?;
     read.render(&listed("assessments", &list))
 }

@@ -18,8 +18,7 @@ pub async fn create_contact(State(state): State<AppState>, write: Write<ContactI
 /// The directory: contacts the caller may read; `current=true` keeps those valid today.
 pub async fn contacts(State(state): State<AppState>, caller: Caller, read: Read) -> Answer {
     read.only(&["stakeholder", "current"])?;
-    let get = |k: &str| read.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
-    let current = match get("current").as_deref() {
+    let current = match read.first("current") {
         None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
@@ -29,7 +28,7 @@ pub async fn contacts(State(state): State<AppState>, caller: Caller, read: Read)
     let today = crate::today().to_string();
     let list: Vec<_> = state
         .store
-        .contacts(&caller.viewer(), get("stakeholder").as_deref())
+        .contacts(&caller.viewer(), read.first("stakeholder"))
         .await?
         .into_iter()
         .filter(|c| !current || c.current_on(&today))

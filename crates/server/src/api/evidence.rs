@@ -18,7 +18,7 @@ const UPLOAD_PARAMETERS: [&str; 9] =
 
 fn upload_from(incident: &str, params: &Params, headers: &HeaderMap) -> Result<EvidenceUpload, ApiError> {
     params.only(&UPLOAD_PARAMETERS)?;
-    let get = |k: &str| params.pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.trim().to_owned());
+    let get = |k: &str| params.first(k).map(|v| v.trim().to_owned());
     let tlp = match get("tlp") {
         // Evidence is sensitive unless marked otherwise.
         None => Tlp::Amber,

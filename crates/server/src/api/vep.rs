@@ -36,7 +36,7 @@ pub async fn create_case(
 pub async fn cases(State(state): State<AppState>, caller: Caller, Path(board): Path<String>, params: Params) -> Answer {
     params.only(&["overdue"])?;
     let seat = state.app().vep_seat(caller.acting(), &board).await?;
-    let overdue = match params.pairs.iter().find(|(k, _)| k == "overdue").map(|(_, v)| v.as_str()) {
+    let overdue = match params.first("overdue") {
         None => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
@@ -67,10 +67,10 @@ pub async fn report(State(state): State<AppState>, Path(board): Path<String>, re
     read.only(&["year", "format"])?;
     let board = state.app().vep_board(&board).await?;
     // A bad year is a bad parameter (400), told after an unknown board (404).
-    let year = read.pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str());
+    let year = read.first("year");
     let year = TransparencyReport::year(year, crate::today())?;
     let report = state.app().vep_report(&board, year).await?;
-    match read.pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+    match read.first("format") {
         None | Some("json") => read.render_all(&report),
         Some("csv") => {
             let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();

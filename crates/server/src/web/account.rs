@@ -54,7 +54,7 @@ pub async fn sign_in_form(
     params: Params,
 ) -> Result<Response, WebError> {
     let lang = page_language(params.lang, &headers)?;
-    let next = params.pairs.iter().find(|(k, _)| k == "next").map(|(_, v)| v.as_str()).filter(|n| local_path(n));
+    let next = params.first("next").filter(|n| local_path(n));
     Ok(form_page(lang, StatusCode::OK, None, state.instance.secure_cookies, next))
 }
 

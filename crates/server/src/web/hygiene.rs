@@ -69,7 +69,7 @@ pub async fn stakeholder_hygiene(
     let DataVisit { page, format, params, caller } =
         v.without_blanks().data(&format!("/stakeholders/{}/hygiene", encode(&id)), Rows::Logged, &["baseline"])?;
     let (l, ui) = (page.lang, page.ui());
-    let baseline_id = params.pairs.iter().find(|(k, _)| k == "baseline").map(|(_, v)| v.clone());
+    let baseline_id = params.first("baseline").map(str::to_owned);
     let baseline = match &baseline_id {
         Some(b) => state.catalog().baseline(b).cloned(),
         None => state.catalog().baselines.first().cloned(),

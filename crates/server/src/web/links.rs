@@ -49,7 +49,7 @@ pub async fn list(State(state): State<AppState>, v: Visit) -> Result<Response, W
     let page = v.page_taking("/incident-links", &["status", "cursor"])?;
     let Visit { params, caller, .. } = v;
     let l = page.lang;
-    let get = |k: &str| params.pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| params.first(k);
     let status = get("status").map(LinkStatus::parse).transpose().map_err(failure(l))?.unwrap_or(LinkStatus::Proposed);
     let links = state
         .store

@@ -71,7 +71,7 @@ const TABLES: [&str; 5] = ["violations", "lag", "lag-trend", "responses", "endor
 pub async fn page_metrics(State(state): State<AppState>, v: Visit) -> Result<Response, WebError> {
     // `table` picks the CSV's table: kept out of the page's address and of its checked parameters.
     let mut v = v.without_blanks();
-    let table = v.params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
+    let table = v.params.first("table").map(str::to_owned);
     v.params.pairs.retain(|(k, _)| k != "table");
     let DataVisit { page, format, caller, .. } = v.data("/metrics", Rows::Logged, &[])?;
     let l = page.lang;

@@ -126,7 +126,7 @@ pub async fn timeline(State(state): State<AppState>, v: Visit) -> Result<Respons
         };
         return download::answer(&state, &caller, format, l, &d).await;
     }
-    let value = |k: &str| params.pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let value = |k: &str| params.first(k).map(str::to_owned).unwrap_or_default();
     let query_string: Vec<String> = params.pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
     let list_link = if query_string.is_empty() {
         page.link("/incidents")

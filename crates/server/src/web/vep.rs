@@ -54,7 +54,7 @@ pub async fn board(State(state): State<AppState>, Path(board): Path<String>, v: 
     let Some(b) = boards.into_iter().find(|b| b.id == board) else {
         return Err(WebError::not_found(l, format!("no VEP board `{board}`")));
     };
-    let year = params.pairs.iter().find(|(k, _)| k == "year").map(|(_, v)| v.as_str());
+    let year = params.first("year");
     let year = TransparencyReport::year(year, crate::today()).map_err(failure(l))?;
     let report = state.app().vep_report(&b, year).await.map_err(failure(l))?;
     // Cases only for members: the query itself joins on membership.

@@ -13,19 +13,6 @@ use normwatch_core::marking::{ParentMarking, finding_within};
 use normwatch_core::{Localized, RecordStatus};
 use sqlx::{Any, Row, Transaction};
 use std::collections::{HashMap, HashSet};
-async fn insert_row<T: LedgerKind>(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    id: &str,
-    input: &T,
-    supersedes: Option<&str>,
-    retraction: Option<&Localized>,
-    now: &str,
-) -> Result<(), StoreError> {
-    let columns = row_columns(actor, id, input, supersedes, retraction, now)?;
-    insert(T::TABLE, columns).query().execute(&mut **tx).await?;
-    Ok(())
-}
 
 /// A new record's row: its columns and their values.
 pub(super) fn row_columns<T: LedgerKind>(
@@ -314,7 +301,7 @@ pub(super) async fn create_in<T: LedgerKind>(
     check_references(tx, &input, "stakeholder", &mut Found::default()).await?;
     let id = new_id();
     let now = now_rfc3339();
-    insert_row(tx, actor, &id, &input, supersedes, retraction, &now).await?;
+    insert(T::TABLE, row_columns(actor, &id, &input, supersedes, retraction, &now)?).query().execute(&mut **tx).await?;
     if let Some(incident) = input.as_incident() {
         write_incident_index(tx, &id, incident, false).await?;
     }

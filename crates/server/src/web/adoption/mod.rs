@@ -89,7 +89,7 @@ pub async fn matrix(State(state): State<AppState>, v: Visit) -> Result<Response,
             return crate::web::kit::download::stix(&state, &caller, "adoption", &records, &stakeholders, l).await;
         }
     }
-    let value = |k: &str| params.pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let value = |k: &str| params.first(k).map(str::to_owned).unwrap_or_default();
     let query = filters.join("&");
     let kinds = state.catalog().taxonomy(STAKEHOLDER_KINDS).map(|t| t.terms.clone()).unwrap_or_default();
     let body = html! {

@@ -46,7 +46,7 @@ pub struct Analysis {
 pub fn read(state: &AppState, v: Visit, path: &'static str, tables: &[&'static str]) -> Result<Analysis, WebError> {
     // `table` picks the CSV's table: kept out of the incident filters.
     let mut v = v.without_blanks();
-    let named = v.params.pairs.iter().find(|(k, _)| k == "table").map(|(_, v)| v.clone());
+    let named = v.params.first("table").map(str::to_owned);
     v.params.pairs.retain(|(k, _)| k != "table");
     let DataVisit { page, format, params, caller } = v.data_query(path, Rows::NotLogged)?;
     let l = page.lang;
@@ -97,8 +97,7 @@ impl Analysis {
     pub fn filter_form(&self) -> Markup {
         let l = self.lang();
         let w = words(l);
-        let value =
-            |k: &str| self.params.pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        let value = |k: &str| self.params.first(k).map(str::to_owned).unwrap_or_default();
         html! {
             form.filters method="get" action=(self.path) role="search" {
                 input type="hidden" name="lang" value=(l.code());

@@ -72,7 +72,7 @@ impl Query {
     }
 
     fn value(&self, key: &str) -> &str {
-        self.params.pairs.iter().find(|(k, _)| k == key).map_or("", |(_, v)| v.as_str())
+        self.params.first(key).unwrap_or_default()
     }
 
     /// `/triage?…` with these filters (not the cursor), and `extra` added.
