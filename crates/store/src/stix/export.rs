@@ -5,6 +5,8 @@ use super::{NewStixObject, StixScope, add_in, timestamp_key};
 use crate::{Store, StoreError};
 use normwatch_core::{RecordKind, Tlp, Viewer};
 use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 const PROGRESS: &str = "SELECT (SELECT synced_size FROM stix_head WHERE id = 1) AS synced, (SELECT size FROM log_head WHERE id = 1) AS size";
 
@@ -44,22 +46,83 @@ fn common_objects() -> Vec<serde_json::Value> {
     out
 }
 
+/// What turning records into STIX objects has read already, kept for one pass (a step of the
+/// sync, one export): the records a finding names, their scopes and the stakeholders are read
+/// once a pass rather than once for each record that names them. Only reads as the system
+/// (every logged record) are kept; published records do not change within a pass.
+#[derive(Default)]
+pub(crate) struct Seen {
+    records: Mutex<HashMap<(RecordKind, String), Option<serde_json::Value>>>,
+    scopes: Mutex<HashMap<(RecordKind, String), Option<StixScope>>>,
+    stakeholders: Mutex<HashMap<String, Option<serde_json::Value>>>,
+}
+
+fn kept<K: Eq + std::hash::Hash, V: Clone>(map: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
+    map.lock().ok().and_then(|m| m.get(key).cloned())
+}
+
+fn keep<K: Eq + std::hash::Hash, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, value);
+    }
+}
+
 /// How many log leaves one step of the STIX sync takes (see `Store::sync_published_stix`).
 pub const STIX_SYNC_LEAVES: u64 = 2_000;
 
 impl Store {
+    /// A logged record as the system reads it, once a pass.
+    async fn system_record(
+        &self,
+        seen: &Seen,
+        kind: RecordKind,
+        id: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
+        let key = (kind, id.to_owned());
+        if let Some(record) = kept(&seen.records, &key) {
+            return Ok(record);
+        }
+        let record = self.logged_record(&Viewer::system(), kind, id).await?;
+        keep(&seen.records, key, record.clone());
+        Ok(record)
+    }
+
+    /// A stakeholder's STIX identity objects, its record read once a pass.
+    async fn stakeholder_stix(&self, seen: &Seen, id: &str) -> Result<Vec<serde_json::Value>, StoreError> {
+        let value = match kept(&seen.stakeholders, &id.to_owned()) {
+            Some(value) => value,
+            None => {
+                let value = match self.stakeholder(id).await? {
+                    Some(s) => Some(serde_json::to_value(&s).map_err(|e| stix_failure("stakeholder", id, e))?),
+                    None => None,
+                };
+                keep(&seen.stakeholders, id.to_owned(), value.clone());
+                value
+            }
+        };
+        match value {
+            Some(v) => normwatch_stix::export::stakeholder_objects(&v).map_err(|e| stix_failure("stakeholder", id, e)),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The first version of a record's correction chain (its STIX objects keep that id).
     /// The chain is followed only through published records of the same marking and
     /// community: a draft, or a version shared with fewer readers, is no version of what these
     /// readers get, and its id must not reach them.
-    async fn version_root(&self, kind: RecordKind, record: &serde_json::Value) -> Result<String, StoreError> {
+    async fn version_root(
+        &self,
+        seen: &Seen,
+        kind: RecordKind,
+        record: &serde_json::Value,
+    ) -> Result<String, StoreError> {
         let mut root = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let scope = self.scope_of(kind, record).await?;
+        let scope = self.scope_of(seen, kind, record).await?;
         let mut previous = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         // A chain longer than this would be a cycle written outside normwatch.
         for _ in 0..1000 {
             let Some(p) = previous.take() else { break };
-            let Some(older) = self.published_in_scope(kind, &p, scope.as_ref()).await? else { break };
+            let Some(older) = self.published_in_scope(seen, kind, &p, scope.as_ref()).await? else { break };
             root = p;
             previous = older.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned);
         }
@@ -69,11 +132,32 @@ impl Store {
     /// A record's marking and community. Not every kind's JSON names its community (positions
     /// and the other stakeholder records keep it in their row); findings and evidence without
     /// one of their own share their incident's.
-    async fn scope_of(&self, kind: RecordKind, record: &serde_json::Value) -> Result<Option<StixScope>, StoreError> {
+    async fn scope_of(
+        &self,
+        seen: &Seen,
+        kind: RecordKind,
+        record: &serde_json::Value,
+    ) -> Result<Option<StixScope>, StoreError> {
+        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let key = (kind, id.to_owned());
+        if let Some(scope) = kept(&seen.scopes, &key) {
+            return Ok(scope);
+        }
+        let scope = self.read_scope(seen, kind, id, record).await?;
+        keep(&seen.scopes, key, scope.clone());
+        Ok(scope)
+    }
+
+    async fn read_scope(
+        &self,
+        seen: &Seen,
+        kind: RecordKind,
+        id: &str,
+        record: &serde_json::Value,
+    ) -> Result<Option<StixScope>, StoreError> {
         let Some(tlp) = record.get("tlp").and_then(|v| v.as_str()).and_then(|t| t.parse::<Tlp>().ok()) else {
             return Ok(None);
         };
-        let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default();
         let mut community = record.get("community").and_then(|v| v.as_str()).map(str::to_owned);
         let table = kind.community_shareable().then(|| crate::tables::table(kind));
         if community.is_none()
@@ -95,10 +179,9 @@ impl Store {
         }
         if community.is_none()
             && let Some(incident) = record.get("incident").and_then(|v| v.as_str())
-            && let Some(i) =
-                self.ledger_record::<normwatch_core::incident::IncidentInput>(&Viewer::system(), incident).await?
+            && let Some(i) = self.system_record(seen, RecordKind::Incident, incident).await?
         {
-            community = i.body.community.clone();
+            community = i.get("community").and_then(|v| v.as_str()).map(str::to_owned);
         }
         Ok(Some(StixScope { tlp, community }))
     }
@@ -125,24 +208,30 @@ impl Store {
     /// published; its scope must be the same).
     async fn published_in_scope(
         &self,
+        seen: &Seen,
         kind: RecordKind,
         id: &str,
         scope: Option<&StixScope>,
     ) -> Result<Option<serde_json::Value>, StoreError> {
-        let Some(older) = self.logged_record(&Viewer::system(), kind, id).await? else { return Ok(None) };
+        let Some(older) = self.system_record(seen, kind, id).await? else { return Ok(None) };
         if older.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
             return Ok(None);
         }
         if self.leaf_of(kind.as_str(), id).await?.is_none() {
             return Ok(None);
         }
-        let same = self.scope_of(kind, &older).await?;
+        let same = self.scope_of(seen, kind, &older).await?;
         Ok((same.as_ref() == scope).then_some(older))
     }
 
     /// A record as the export reads it: a statement with its co-signatures, a vulnerability
     /// event with its vulnerability's marking.
-    async fn enriched(&self, kind: RecordKind, mut record: serde_json::Value) -> Result<serde_json::Value, StoreError> {
+    async fn enriched(
+        &self,
+        seen: &Seen,
+        kind: RecordKind,
+        mut record: serde_json::Value,
+    ) -> Result<serde_json::Value, StoreError> {
         let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         match kind {
             RecordKind::AttributionStatement => {
@@ -152,7 +241,7 @@ impl Store {
             }
             RecordKind::VulnerabilityEvent if record.get("tlp").is_none() => {
                 if let Some(v) = record.get("vulnerability").and_then(|v| v.as_str()).map(str::to_owned)
-                    && let Some(vuln) = self.logged_record(&Viewer::system(), RecordKind::Vulnerability, &v).await?
+                    && let Some(vuln) = self.system_record(seen, RecordKind::Vulnerability, &v).await?
                 {
                     record["tlp"] = vuln.get("tlp").cloned().unwrap_or(serde_json::Value::Null);
                 }
@@ -165,11 +254,12 @@ impl Store {
     /// The STIX objects of one record as it stands, with the identities it points at.
     async fn record_stix(
         &self,
+        seen: &Seen,
         kind: RecordKind,
         record: &serde_json::Value,
     ) -> Result<Vec<serde_json::Value>, StoreError> {
         let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let root = self.version_root(kind, record).await?;
+        let root = self.version_root(seen, kind, record).await?;
         // References follow corrections: a finding about a corrected incident points at the
         // incident's STIX id, which its first version set.
         let mut roots: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
@@ -181,8 +271,8 @@ impl Store {
             referenced.push((RecordKind::AttributionClaim, c.to_owned()));
         }
         for (k, r) in referenced {
-            if let Some(other) = self.logged_record(&Viewer::system(), k, &r).await? {
-                let other_root = self.version_root(k, &other).await?;
+            if let Some(other) = self.system_record(seen, k, &r).await? {
+                let other_root = self.version_root(seen, k, &other).await?;
                 roots.insert((k.as_str().to_owned(), r), other_root);
             }
         }
@@ -191,13 +281,7 @@ impl Store {
         let mut objects = normwatch_stix::export::record_objects_with(kind.as_str(), &root, record, &root_of)
             .map_err(|e| stix_failure(kind.as_str(), &id, e))?;
         for s in normwatch_stix::export::stakeholder_refs(kind.as_str(), record) {
-            if let Some(stakeholder) = self.stakeholder(&s).await? {
-                let value = serde_json::to_value(&stakeholder).map_err(|e| stix_failure("stakeholder", &s, e))?;
-                objects.extend(
-                    normwatch_stix::export::stakeholder_objects(&value)
-                        .map_err(|e| stix_failure("stakeholder", &s, e))?,
-                );
-            }
+            objects.extend(self.stakeholder_stix(seen, &s).await?);
         }
         Ok(objects)
     }
@@ -253,26 +337,26 @@ impl Store {
     /// The STIX objects of log leaves `synced..end`, stored; `None` when another caller synced
     /// them meanwhile.
     async fn sync_stix_step(&self, synced: u64, end: u64) -> Result<Option<u64>, StoreError> {
-        let system = Viewer::system();
+        let seen = Seen::default();
         let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
         for leaf in self.log_entries(synced, end).await? {
             // A leaf of a kind this version does not know has no record to read, as before.
             let Ok(kind) = leaf.entity.parse::<RecordKind>() else { continue };
-            let Some(record) = self.logged_record(&system, kind, &leaf.entity_id).await? else { continue };
-            let mut record = self.enriched(kind, record).await?;
-            let Some(scope) = self.scope_of(kind, &record).await? else {
+            let Some(record) = self.system_record(&seen, kind, &leaf.entity_id).await? else { continue };
+            let mut record = self.enriched(&seen, kind, record).await?;
+            let Some(scope) = self.scope_of(&seen, kind, &record).await? else {
                 tracing::warn!(kind = %leaf.entity, id = %leaf.entity_id, "a logged record without a TLP marking is not shared over TAXII");
                 continue;
             };
             // What it supersedes is named only when those who get it may read that too.
             if let Some(older) = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned)
-                && self.published_in_scope(kind, &older, Some(&scope)).await?.is_none()
+                && self.published_in_scope(&seen, kind, &older, Some(&scope)).await?.is_none()
                 && let Some(o) = record.as_object_mut()
             {
                 o.remove("supersedes");
             }
             // One record that cannot be expressed must not stop the others from being served.
-            let objects = match self.record_stix(kind, &record).await {
+            let objects = match self.record_stix(&seen, kind, &record).await {
                 Ok(objects) => objects,
                 Err(e) => {
                     tracing::error!(kind = %leaf.entity, id = %leaf.entity_id, error = %e, "a published record is not shared over TAXII");
@@ -320,6 +404,7 @@ impl Store {
         let mut q = query.clone();
         q.status = Some(RecordStatus::Published);
         q.limit = 500;
+        let seen = Seen::default();
         let mut objects: Vec<serde_json::Value> = common_objects();
         let mut claim_ids: std::collections::HashSet<String> = std::collections::HashSet::new();
         loop {
@@ -329,10 +414,10 @@ impl Store {
                 if incident.superseded_by.is_some() {
                     continue;
                 }
-                objects.extend(self.record_stix(RecordKind::Incident, &to_json(&incident)?).await?);
+                objects.extend(self.record_stix(&seen, RecordKind::Incident, &to_json(&incident)?).await?);
                 for e in self.incident_evidence(viewer, None, Some(&summary.id)).await? {
                     if e.log_index.is_some() {
-                        objects.extend(self.record_stix(RecordKind::IncidentEvidence, &to_json(&e)?).await?);
+                        objects.extend(self.record_stix(&seen, RecordKind::IncidentEvidence, &to_json(&e)?).await?);
                     }
                 }
                 for r in self
@@ -340,7 +425,7 @@ impl Store {
                     .await?
                 {
                     if r.superseded_by.is_none() {
-                        objects.extend(self.record_stix(RecordKind::ViolationAssessment, &to_json(&r)?).await?);
+                        objects.extend(self.record_stix(&seen, RecordKind::ViolationAssessment, &to_json(&r)?).await?);
                     }
                 }
                 for r in self
@@ -349,7 +434,7 @@ impl Store {
                 {
                     if r.superseded_by.is_none() {
                         claim_ids.insert(r.id.clone());
-                        objects.extend(self.record_stix(RecordKind::AttributionClaim, &to_json(&r)?).await?);
+                        objects.extend(self.record_stix(&seen, RecordKind::AttributionClaim, &to_json(&r)?).await?);
                     }
                 }
                 for r in self
@@ -357,7 +442,7 @@ impl Store {
                     .await?
                 {
                     if r.superseded_by.is_none() {
-                        objects.extend(self.record_stix(RecordKind::IncidentResponse, &to_json(&r)?).await?);
+                        objects.extend(self.record_stix(&seen, RecordKind::IncidentResponse, &to_json(&r)?).await?);
                     }
                 }
             }
@@ -368,8 +453,8 @@ impl Store {
         }
         for r in self.standing_records::<StatementInput>(viewer).await? {
             if r.body.claims.iter().any(|c| claim_ids.contains(c)) {
-                let record = self.enriched(RecordKind::AttributionStatement, to_json(&r)?).await?;
-                objects.extend(self.record_stix(RecordKind::AttributionStatement, &record).await?);
+                let record = self.enriched(&seen, RecordKind::AttributionStatement, to_json(&r)?).await?;
+                objects.extend(self.record_stix(&seen, RecordKind::AttributionStatement, &record).await?);
             }
         }
         let refs = distinct_with_refs(&mut objects);
@@ -395,6 +480,7 @@ impl Store {
         stakeholders: &[&str],
         name: &str,
     ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let seen = Seen::default();
         let mut objects: Vec<serde_json::Value> = common_objects();
         for (kind, id) in records {
             let Some(kind) = RecordKind::parse_logged(kind) else { continue };
@@ -402,17 +488,11 @@ impl Store {
             if record.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
                 continue;
             }
-            let record = self.enriched(kind, record).await?;
-            objects.extend(self.record_stix(kind, &record).await?);
+            let record = self.enriched(&seen, kind, record).await?;
+            objects.extend(self.record_stix(&seen, kind, &record).await?);
         }
         for s in stakeholders {
-            if let Some(stakeholder) = self.stakeholder(s).await? {
-                let value = serde_json::to_value(&stakeholder).map_err(|e| stix_failure("stakeholder", s, e))?;
-                objects.extend(
-                    normwatch_stix::export::stakeholder_objects(&value)
-                        .map_err(|e| stix_failure("stakeholder", s, e))?,
-                );
-            }
+            objects.extend(self.stakeholder_stix(&seen, s).await?);
         }
         let refs = distinct_with_refs(&mut objects);
         let key = format!("{name}:{}", refs.join(","));
