@@ -11,7 +11,7 @@ use crate::sql::{ROWS_PER_STATEMENT, Sql, col, insert_rows};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::RecordStatus;
 use sqlx::{Any, Row, Transaction};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 impl Store {
     /// Stores many published records in one transaction — all or none (imports of published
@@ -27,12 +27,17 @@ impl Store {
     ) -> Result<ImportCounts, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut counts = ImportCounts::default();
-        let stored = stored_origins(&mut tx, inputs).await?;
-        let mut seen = HashSet::new();
+        let stored = stored_versions(&mut tx, actor, inputs).await?;
+        let key_of = |input: &T| input.origin_key().map(|key| key.into_iter().map(|(_, v)| v).collect::<Vec<_>>());
+        let mut times: HashMap<Vec<String>, usize> = HashMap::new();
+        for key in inputs.iter().filter_map(key_of) {
+            *times.entry(key).or_default() += 1;
+        }
         let (mut new, mut known) = (Vec::new(), Vec::new());
+        let mut seen = HashSet::new();
         for input in inputs {
-            match input.origin_key().map(|key| key.into_iter().map(|(_, v)| v).collect::<Vec<_>>()) {
-                Some(key) if stored.contains(&key) || !seen.insert(key.clone()) => known.push(input),
+            match key_of(input) {
+                Some(key) if stored.contains_key(&key) || !seen.insert(key.clone()) => known.push(input),
                 _ => new.push(input),
             }
         }
@@ -40,9 +45,12 @@ impl Store {
         counts.created += new.len();
         let publish = WriteOptions { publish_directly: true };
         for input in known {
-            let current = match input.origin_key() {
-                Some(key) => current_version::<T>(&mut tx, actor, key).await?,
-                None => None,
+            // What was read before anything was written holds for an origin the import names
+            // once; one it names again is read as the earlier one left it.
+            let current = match (key_of(input), input.origin_key()) {
+                (Some(key), _) if times.get(&key) == Some(&1) => stored.get(&key).cloned(),
+                (_, Some(key)) => current_version::<T>(&mut tx, actor, key).await?,
+                _ => None,
             };
             match current {
                 None => {
@@ -65,35 +73,63 @@ impl Store {
     }
 }
 
-/// The origin keys (their values, in the kind's key order) of `inputs` that the kind's table
-/// already holds a published record for: one read per [`ROWS_PER_STATEMENT`] inputs.
-async fn stored_origins<T: LedgerKind>(
+/// For each origin key of `inputs` (its values, in the kind's key order) that the kind's table
+/// holds a published record for: the current version's id and the body the importer last wrote
+/// for it (the current one's when it wrote none), as [`current_version`] reads one — two reads
+/// per [`ROWS_PER_STATEMENT`] inputs.
+async fn stored_versions<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
+    actor: &Actor,
     inputs: &[T],
-) -> Result<HashSet<Vec<String>>, StoreError> {
+) -> Result<HashMap<Vec<String>, (String, serde_json::Value)>, StoreError> {
     let keys: Vec<Vec<(&'static str, String)>> = inputs.iter().filter_map(LedgerKind::origin_key).collect();
-    let Some(columns) = keys.first().map(|k| k.iter().map(|(c, _)| *c).collect::<Vec<_>>()) else {
-        return Ok(HashSet::new());
+    let Some(columns) = keys.first().map(|k| k.iter().map(|(c, _)| format!("r.{c}")).collect::<Vec<_>>()) else {
+        return Ok(HashMap::new());
     };
-    let mut stored = HashSet::new();
+    let (table, cols) = (T::TABLE, columns.join(", "));
+    let key_from = |row: &sqlx::any::AnyRow| -> Result<Vec<String>, StoreError> {
+        (0..columns.len()).map(|i| row.try_get::<String, _>(format!("k{i}").as_str()).map_err(Into::into)).collect()
+    };
+    let named: String = columns.iter().enumerate().map(|(i, c)| format!(", {c} AS k{i}")).collect();
+    let mut stored: HashMap<Vec<String>, (String, serde_json::Value)> = HashMap::new();
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = Sql::new("");
-        let tuples: Vec<String> = chunk
-            .iter()
-            .map(|key| {
-                let values: Vec<String> = key.iter().map(|(_, v)| sql.bind(v.clone())).collect();
-                format!("({})", values.join(", "))
-            })
-            .collect();
-        sql.push(&format!(
-            "SELECT {cols} FROM {table} WHERE status = 'published' AND ({cols}) IN ({tuples})",
-            cols = columns.join(", "),
-            table = T::TABLE,
-            tuples = tuples.join(", ")
+        let tuples = |sql: &mut Sql| -> String {
+            let tuples: Vec<String> = chunk
+                .iter()
+                .map(|key| {
+                    let values: Vec<String> = key.iter().map(|(_, v)| sql.bind(v.clone())).collect();
+                    format!("({})", values.join(", "))
+                })
+                .collect();
+            tuples.join(", ")
+        };
+        let mut current = Sql::new("");
+        let list = tuples(&mut current);
+        current.push(&format!(
+            "SELECT r.id, r.body{named} FROM {table} r WHERE r.status = 'published' \
+             AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published') \
+             AND ({cols}) IN ({list})"
         ));
-        for row in sql.query().fetch_all(&mut **tx).await? {
-            let key = columns.iter().map(|c| row.try_get::<String, _>(*c)).collect::<Result<Vec<_>, _>>()?;
-            stored.insert(key);
+        let mut bodies: HashMap<Vec<String>, (String, String)> = HashMap::new();
+        for row in current.query().fetch_all(&mut **tx).await? {
+            bodies.entry(key_from(&row)?).or_insert((row.try_get("id")?, row.try_get("body")?));
+        }
+        // The importer's own last version of each, newest first: the first one seen wins.
+        let mut imported = Sql::new("");
+        let by = imported.bind(actor.0.clone());
+        let list = tuples(&mut imported);
+        imported.push(&format!(
+            "SELECT r.body{named} FROM {table} r WHERE r.status = 'published' AND r.recorded_by = {by} \
+             AND ({cols}) IN ({list}) ORDER BY r.created_at DESC, r.id DESC"
+        ));
+        let mut last: HashMap<Vec<String>, String> = HashMap::new();
+        for row in imported.query().fetch_all(&mut **tx).await? {
+            last.entry(key_from(&row)?).or_insert(row.try_get("body")?);
+        }
+        for (key, (id, body)) in bodies {
+            let body = last.remove(&key).unwrap_or(body);
+            let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
+            stored.insert(key, (id, body));
         }
     }
     Ok(stored)

@@ -79,6 +79,20 @@ async fn a_dataset_is_imported_as_records_one_by_one(backend: Backend) {
         inputs.iter().enumerate().filter(|(i, _)| *i != 7).map(|(_, x)| x.clone()).collect();
     let counts = store.import_ledger_records(&actor, &again).await.expect("again");
     assert_eq!(counts, ImportCounts { created: 1, superseded: 0, unchanged: 602 }, "only the loose one again");
+
+    // A newer release: one record changed, one changed twice in the same import (the second
+    // version supersedes the first), the rest as before.
+    let release = vec![
+        incident(3, "Revised incident"),
+        incident(4, "Incident"),
+        incident(5, "Revised once"),
+        incident(5, "Revised twice"),
+    ];
+    let counts = store.import_ledger_records(&actor, &release).await.expect("release");
+    assert_eq!(counts, ImportCounts { created: 0, superseded: 3, unchanged: 1 });
+    for (params, n) in [(&[("q", "Revised")][..], 2), (&[("q", "twice")], 1), (&[("q", "once")], 0)] {
+        assert_eq!(counted(&store, &catalog, params).await, n, "{params:?}");
+    }
 }
 
 crate::on_both_backends!(a_dataset_is_imported_as_records_one_by_one);
