@@ -228,9 +228,6 @@ impl IncidentIndex {
         rows
     }
 
-    /// The rows carrying a facet value, counting values from findings only where the viewer may
-    /// read the finding (`facet_source_visible`). Borrowed when one source is visible (the
-    /// usual case), so counting needs no copy.
     /// Of `rows`, those the query's year, status and facets select and every term matched.
     fn narrowed(
         &self,
@@ -260,6 +257,9 @@ impl IncidentIndex {
         rows
     }
 
+    /// The rows carrying a facet value, counting values from findings only where the viewer may
+    /// read the finding (`facet_source_visible`). Borrowed when one source is visible (the
+    /// usual case), so counting needs no copy.
     fn facet_rows<'a>(&self, viewer: &Viewer, sources: &'a Sources) -> std::borrow::Cow<'a, RoaringBitmap> {
         let all_sources = viewer.is_admin() && viewer.communities.is_none();
         let mut visible = sources.iter().filter_map(|((tlp, community), b)| {

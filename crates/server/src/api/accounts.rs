@@ -139,8 +139,9 @@ pub async fn change_password(
     extensions: Extensions,
     write: Write<PasswordChange>,
 ) -> Answer {
-    let (caller, req) = write.signed_in()?;
+    let Write { caller, body } = write;
     let account = caller.signed_in()?;
+    let req = body?;
     auth::check_current_password(&state, account, &req.current_password, client_address(&extensions)).await?;
     state.app().change_password(caller.acting(), &req.new_password, &ServerSecrets).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

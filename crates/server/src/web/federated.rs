@@ -217,6 +217,3 @@ pub async fn adopt(
     let record = state.app().adopt_federated_incident(caller.acting(), &peer, &id).await.map_err(failure(lang))?;
     Ok(see_other(&format!("/incidents/{}?lang={lang}", encode(&record.id))))
 }
-
-#[cfg(test)]
-mod words_tests {}

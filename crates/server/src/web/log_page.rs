@@ -198,6 +198,3 @@ pub async fn page_log(State(state): State<AppState>, v: Visit) -> Result<Markup,
     };
     Ok(layout(&page, w.title, body))
 }
-
-#[cfg(test)]
-mod words_tests {}

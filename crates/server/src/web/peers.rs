@@ -254,6 +254,3 @@ pub async fn add_witness(
         }
     }
 }
-
-#[cfg(test)]
-mod words_tests {}

@@ -182,6 +182,3 @@ pub async fn timeline(State(state): State<AppState>, v: Visit) -> Result<Respons
     };
     Ok(layout(&page, w.title, body).into_response())
 }
-
-#[cfg(test)]
-mod words_tests {}

@@ -19,7 +19,9 @@ impl Store {
     /// importer last wrote for it is left alone (a coder's correction since stands); one whose
     /// content changed (a newer release) gets a new version that supersedes the current one,
     /// which stays readable and in the log. The records new here are written first, together;
-    /// then, one by one, those whose origin was here already (or comes twice in `inputs`).
+    /// then, one by one, those whose origin was here already (or comes twice in `inputs`): the
+    /// leaves and audit entries of one call follow that order, not the order of `inputs`, and
+    /// the evidence findings cite is published after the findings' leaves.
     pub async fn import_ledger_records<T: LedgerKind>(
         &self,
         actor: &Actor,
@@ -201,7 +203,7 @@ async fn create_published<T: LedgerKind>(
     record_created(tx, actor, T::ENTITY.as_str(), &created).await?;
     let published: Vec<(&str, &LedgerRecord<T>)> =
         created.into_iter().filter(|(_, r)| r.body.status() == RecordStatus::Published).collect();
-    let indexes = crate::log::append_many(tx, T::ENTITY, &published).await?;
+    crate::log::append_many(tx, T::ENTITY, &published).await?;
     let finding_facets: Vec<_> = published
         .iter()
         .filter_map(|(id, r)| {
@@ -221,7 +223,7 @@ async fn create_published<T: LedgerKind>(
     }
     // Evidence goes public with what it belongs to: a finding's cited evidence (an incident
     // created here has none yet).
-    for ((_, r), _) in published.iter().zip(&indexes) {
+    for (_, r) in &published {
         if r.body.as_incident().is_none() && !r.body.evidence().is_empty() {
             let cited = Publishing::Cited { ids: r.body.evidence(), tlp: r.body.tlp(), community: r.body.community() };
             publish_with(tx, actor, cited).await?;

@@ -35,9 +35,9 @@ pub(super) fn row_columns<T: LedgerKind>(
     let marking = Marking { tlp: input.tlp(), status: input.status(), community: input.community() };
     columns.extend(marking_columns(marking, actor, now));
     columns.extend(input.columns());
-    if input.status() == RecordStatus::Published {
-        columns.push(col("published_on", now_rfc3339()[..10].to_owned()));
-    }
+    // Always the same columns (NULL for a draft), so that rows of a batch share one list.
+    let published = input.status() == RecordStatus::Published;
+    columns.push(col("published_on", published.then(|| now_rfc3339()[..10].to_owned())));
     Ok(columns)
 }
 

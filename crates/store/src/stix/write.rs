@@ -2,8 +2,11 @@
 //! and the rule that only an object's creator makes new versions of it.
 use super::{NewStixObject, StixAdded, StixScope, from_micros, micros};
 use crate::StoreError;
-use crate::sql::{ROWS_PER_STATEMENT, Sql};
+use crate::sql::Sql;
 use sqlx::Row;
+
+/// Rows per INSERT statement (12 values each, within either backend's limit on placeholders).
+const INSERT_ROWS: usize = 400;
 
 /// Takes the stix_head row (the lock that orders `date_added`) and returns the last one given.
 pub(super) async fn lock_head(tx: &mut sqlx::AnyConnection) -> Result<(String, i64), StoreError> {
@@ -40,7 +43,7 @@ pub(crate) async fn add_in(
     let first_added = from_micros(next);
     let key = scope.key();
     let mut added = 0u64;
-    for chunk in objects.chunks(ROWS_PER_STATEMENT) {
+    for chunk in objects.chunks(INSERT_ROWS) {
         let mut sql = Sql::new(
             "INSERT INTO stix_objects (scope, stix_id, version_key, modified, stix_type, spec_version, tlp, \
              community_id, date_added, origin, added_by, body, latest, earliest) VALUES ",
@@ -115,7 +118,7 @@ async fn creators_only(
     use std::collections::{HashMap, HashSet};
     let mut held: HashMap<String, Held> = HashMap::new();
     let mut versions: HashSet<(String, String)> = HashSet::new();
-    for chunk in objects.chunks(ROWS_PER_STATEMENT) {
+    for chunk in objects.chunks(INSERT_ROWS) {
         let mut sql = Sql::new("");
         let ids = sql.bind_list(chunk.iter().map(|o| o.stix_id.as_str()));
         sql.push(&format!(

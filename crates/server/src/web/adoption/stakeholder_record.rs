@@ -283,6 +283,3 @@ pub async fn answer(
     };
     download::answer(state, caller, format, l, &d).await
 }
-
-#[cfg(test)]
-mod words_tests {}

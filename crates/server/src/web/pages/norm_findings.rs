@@ -199,6 +199,3 @@ pub async fn answer(
     let d = Download { name: &name, columns: &COLUMNS, rows, json: f, records, stakeholders };
     download::answer(state, caller, format, l, &d).await
 }
-
-#[cfg(test)]
-mod words_tests {}
