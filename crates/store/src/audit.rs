@@ -80,7 +80,7 @@ pub(crate) async fn record_created<A: Serialize>(
                 col("after", to_text(Some(after))?),
             ]);
         }
-        insert_rows("audit_log", rows).query().execute(&mut **tx).await?;
+        insert_rows("audit_log", rows).execute_in(tx).await?;
     }
     Ok(())
 }

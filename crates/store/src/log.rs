@@ -97,7 +97,7 @@ pub(crate) async fn append_many<T: Serialize>(
             ]);
             index += 1;
         }
-        insert_rows("log_leaves", rows).query().execute(&mut **tx).await?;
+        insert_rows("log_leaves", rows).execute_in(tx).await?;
     }
     (first..size).map(|i| u64::try_from(i).map_err(|_| corrupt("negative log index"))).collect()
 }

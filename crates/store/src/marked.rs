@@ -165,7 +165,7 @@ pub(crate) async fn create_many_in<K: MarkedKind>(
             columns.extend(marking_columns(input.marking(), actor, &now));
             rows.push(columns);
         }
-        crate::sql::insert_rows(K::TABLE, rows).query().execute(&mut **tx).await?;
+        crate::sql::insert_rows(K::TABLE, rows).execute_in(tx).await?;
     }
     let mut read: HashMap<String, K::Record> = HashMap::with_capacity(ids.len());
     let (alias, table) = (K::ALIAS, K::TABLE);
@@ -178,7 +178,7 @@ pub(crate) async fn create_many_in<K: MarkedKind>(
             K::FRESH,
             placeholders.join(", ")
         ));
-        for row in sql.query().fetch_all(&mut **tx).await? {
+        for row in sql.fetch_in(tx).await? {
             let id: String = sqlx::Row::try_get(&row, "id")?;
             read.insert(id, K::from_row(&row)?);
         }

@@ -113,7 +113,7 @@ async fn stored_versions<T: LedgerKind>(
              AND ({cols}) IN ({list})"
         ));
         let mut bodies: HashMap<Vec<String>, (String, String)> = HashMap::new();
-        for row in current.query().fetch_all(&mut **tx).await? {
+        for row in current.fetch_in(tx).await? {
             bodies.entry(key_from(&row)?).or_insert((row.try_get("id")?, row.try_get("body")?));
         }
         // The importer's own last version of each, newest first: the first one seen wins.
@@ -125,7 +125,7 @@ async fn stored_versions<T: LedgerKind>(
              AND ({cols}) IN ({list}) ORDER BY r.created_at DESC, r.id DESC"
         ));
         let mut last: HashMap<Vec<String>, String> = HashMap::new();
-        for row in imported.query().fetch_all(&mut **tx).await? {
+        for row in imported.fetch_in(tx).await? {
             last.entry(key_from(&row)?).or_insert(row.try_get("body")?);
         }
         for (key, (id, body)) in bodies {
@@ -172,7 +172,7 @@ async fn create_published<T: LedgerKind>(
             .iter()
             .map(|r| row_columns(actor, &r.id, &r.body, None, None, &now))
             .collect::<Result<Vec<_>, _>>()?;
-        insert_rows(T::TABLE, rows).query().execute(&mut **tx).await?;
+        insert_rows(T::TABLE, rows).execute_in(tx).await?;
         let incidents: Vec<_> = chunk.iter().filter_map(|r| r.body.as_incident().map(|i| (r.id.as_str(), i))).collect();
         let facets: Vec<_> = incidents
             .iter()
@@ -191,12 +191,12 @@ async fn create_published<T: LedgerKind>(
             .collect();
         // A dozen facets an incident: their own chunks, within the limit on placeholders.
         for rows in facets.chunks(ROWS_PER_STATEMENT) {
-            insert_rows("incident_facets", rows.to_vec()).query().execute(&mut **tx).await?;
+            insert_rows("incident_facets", rows.to_vec()).execute_in(tx).await?;
         }
         if !incidents.is_empty() {
             let texts =
                 incidents.iter().map(|(id, i)| vec![col("incident_id", *id), col("body", search_text(i))]).collect();
-            insert_rows("incident_search", texts).query().execute(&mut **tx).await?;
+            insert_rows("incident_search", texts).execute_in(tx).await?;
         }
     }
     let created: Vec<(&str, &LedgerRecord<T>)> = records.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -219,7 +219,7 @@ async fn create_published<T: LedgerKind>(
         })
         .collect();
     for rows in finding_facets.chunks(ROWS_PER_STATEMENT) {
-        insert_rows("incident_facets", rows.to_vec()).query().execute(&mut **tx).await?;
+        insert_rows("incident_facets", rows.to_vec()).execute_in(tx).await?;
     }
     // Evidence goes public with what it belongs to: a finding's cited evidence (an incident
     // created here has none yet).

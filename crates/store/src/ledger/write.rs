@@ -177,7 +177,7 @@ impl Found {
                 "SELECT id, tlp, status, community_id FROM incidents WHERE id IN ({})",
                 holders.join(", ")
             ));
-            for row in sql.query().fetch_all(&mut **tx).await? {
+            for row in sql.fetch_in(tx).await? {
                 let marking = ParentMarking {
                     tlp: tlp_column(&row)?,
                     status: enum_column(&row, "status")?,
