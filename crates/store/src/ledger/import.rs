@@ -2,12 +2,12 @@
 //! left alone or superseded by its origin key. The records a dataset brings for the first time
 //! are written together, a statement per chunk of rows (rows, search text and facets, audit
 //! entries, leaves), not several statements each.
-use super::write::{Found, check_references, create_in, own_facets, row_columns, search_text};
+use super::write::{Found, check_references, create_in, facet_rows, finding_facet_row, row_columns, search_row};
 use super::{ImportCounts, LedgerKind, LedgerRecord, WriteOptions};
 use crate::audit::{Actor, record_created};
 use crate::incident_evidence::{Publishing, publish_with};
 use crate::rows::corrupt;
-use crate::sql::{ROWS_PER_STATEMENT, Sql, col, insert_rows};
+use crate::sql::{ROWS_PER_STATEMENT, Sql, insert_rows};
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::RecordStatus;
 use sqlx::{Any, Row, Transaction};
@@ -174,28 +174,13 @@ async fn create_published<T: LedgerKind>(
             .collect::<Result<Vec<_>, _>>()?;
         insert_rows(T::TABLE, rows).execute_in(tx).await?;
         let incidents: Vec<_> = chunk.iter().filter_map(|r| r.body.as_incident().map(|i| (r.id.as_str(), i))).collect();
-        let facets: Vec<_> = incidents
-            .iter()
-            .flat_map(|(id, incident)| {
-                own_facets(incident).into_iter().map(move |(facet, value)| {
-                    vec![
-                        col("incident_id", *id),
-                        col("facet", facet),
-                        col("value", value),
-                        col("source_id", *id),
-                        col("source_tlp", None::<&str>),
-                        col("community_id", None::<&str>),
-                    ]
-                })
-            })
-            .collect();
+        let facets: Vec<_> = incidents.iter().flat_map(|(id, incident)| facet_rows(id, incident)).collect();
         // A dozen facets an incident: their own chunks, within the limit on placeholders.
         for rows in facets.chunks(ROWS_PER_STATEMENT) {
             insert_rows("incident_facets", rows.to_vec()).execute_in(tx).await?;
         }
         if !incidents.is_empty() {
-            let texts =
-                incidents.iter().map(|(id, i)| vec![col("incident_id", *id), col("body", search_text(i))]).collect();
+            let texts = incidents.iter().map(|(id, i)| search_row(id, i)).collect();
             insert_rows("incident_search", texts).execute_in(tx).await?;
         }
     }
@@ -204,20 +189,7 @@ async fn create_published<T: LedgerKind>(
     let published: Vec<(&str, &LedgerRecord<T>)> =
         created.into_iter().filter(|(_, r)| r.body.status() == RecordStatus::Published).collect();
     crate::log::append_many(tx, T::ENTITY, &published).await?;
-    let finding_facets: Vec<_> = published
-        .iter()
-        .filter_map(|(id, r)| {
-            let (incident, (facet, value)) = (r.body.incident()?, r.body.facet()?);
-            Some(vec![
-                col("incident_id", incident),
-                col("facet", facet),
-                col("value", value),
-                col("source_id", *id),
-                col("source_tlp", r.body.tlp().name()),
-                col("community_id", r.body.community()),
-            ])
-        })
-        .collect();
+    let finding_facets: Vec<_> = published.iter().filter_map(|(id, r)| finding_facet_row(id, &r.body)).collect();
     for rows in finding_facets.chunks(ROWS_PER_STATEMENT) {
         insert_rows("incident_facets", rows.to_vec()).execute_in(tx).await?;
     }

@@ -5,7 +5,7 @@ use crate::audit::{Actor, record};
 use crate::incident_evidence::{Publishing, publish_with};
 use crate::marked::{Marking, marking_columns};
 use crate::rows::{corrupt, enum_column, tlp_column};
-use crate::sql::{Column, ROWS_PER_STATEMENT, Sql, col, insert};
+use crate::sql::{Column, ROWS_PER_STATEMENT, Sql, col, insert, insert_rows};
 use crate::stakeholders::require_stakeholder;
 use crate::{Store, StoreError, new_id, now_rfc3339};
 use normwatch_core::incident::IncidentInput;
@@ -42,7 +42,7 @@ pub(super) fn row_columns<T: LedgerKind>(
 }
 
 /// The facet rows an incident carries itself.
-pub(super) fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
+fn own_facets(input: &IncidentInput) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     let mut add = |facet: &'static str, value: &str| {
         if !out.iter().any(|(f, v)| *f == facet && v == value) {
@@ -95,38 +95,53 @@ pub(super) async fn write_incident_index(
         sqlx::query("DELETE FROM incident_search WHERE incident_id = $1").bind(id).execute(&mut **tx).await?;
     }
     // One statement for all of an incident's facets (an import writes thousands of incidents).
-    let facets = own_facets(input);
+    let facets = facet_rows(id, input);
     if !facets.is_empty() {
-        let mut sql = Sql::new(
-            "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ",
-        );
-        let incident = sql.bind(id);
-        let rows: Vec<String> = facets
-            .into_iter()
-            .map(|(facet, value)| {
-                let (f, v) = (sql.bind(facet), sql.bind(value));
-                format!("({incident}, {f}, {v}, {incident}, NULL, NULL)")
-            })
-            .collect();
-        sql.push(&rows.join(", "));
-        sql.query().execute(&mut **tx).await?;
+        insert_rows("incident_facets", facets).execute_in(tx).await?;
     }
-    sqlx::query("INSERT INTO incident_search (incident_id, body) VALUES ($1, $2)")
-        .bind(id)
-        .bind(search_text(input))
-        .execute(&mut **tx)
-        .await?;
+    insert_rows("incident_search", vec![search_row(id, input)]).execute_in(tx).await?;
     Ok(())
 }
 
-/// What full-text search reads of an incident: its titles and descriptions.
-pub(super) fn search_text(input: &IncidentInput) -> String {
-    [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
+/// The facet rows an incident carries itself, ready to insert.
+pub(super) fn facet_rows(id: &str, input: &IncidentInput) -> Vec<Vec<Column>> {
+    own_facets(input)
+        .into_iter()
+        .map(|(facet, value)| {
+            vec![
+                col("incident_id", id),
+                col("facet", facet),
+                col("value", value),
+                col("source_id", id),
+                col("source_tlp", None::<&str>),
+                col("community_id", None::<&str>),
+            ]
+        })
+        .collect()
+}
+
+/// An incident's row of the full-text table: its titles and descriptions.
+pub(super) fn search_row(id: &str, input: &IncidentInput) -> Vec<Column> {
+    let text = [&input.title.ja, &input.title.en, &input.description.ja, &input.description.en]
         .iter()
         .filter(|t| !t.is_empty())
         .map(|t| t.as_str())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    vec![col("incident_id", id), col("body", text)]
+}
+
+/// The facet row a published finding adds to its incident (norm, attributed state), if any.
+pub(super) fn finding_facet_row<T: LedgerKind>(id: &str, input: &T) -> Option<Vec<Column>> {
+    let (incident, (facet, value)) = (input.incident()?, input.facet()?);
+    Some(vec![
+        col("incident_id", incident),
+        col("facet", facet),
+        col("value", value),
+        col("source_id", id),
+        col("source_tlp", input.tlp().name()),
+        col("community_id", input.community()),
+    ])
 }
 
 /// What a published finding adds to its incident's facets (norm, attributed state).
@@ -135,19 +150,8 @@ async fn write_finding_facet<T: LedgerKind>(
     id: &str,
     input: &T,
 ) -> Result<(), StoreError> {
-    let Some(incident) = input.incident() else { return Ok(()) };
-    if let Some((facet, v)) = input.facet() {
-        sqlx::query(
-            "INSERT INTO incident_facets (incident_id, facet, value, source_id, source_tlp, community_id) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(incident)
-        .bind(facet)
-        .bind(v)
-        .bind(id)
-        .bind(input.tlp().name())
-        .bind(input.community().map(str::to_owned))
-        .execute(&mut **tx)
-        .await?;
+    if let Some(row) = finding_facet_row(id, input) {
+        insert_rows("incident_facets", vec![row]).execute_in(tx).await?;
     }
     Ok(())
 }
