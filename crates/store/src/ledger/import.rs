@@ -29,7 +29,8 @@ impl Store {
     ) -> Result<ImportCounts, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut counts = ImportCounts::default();
-        let stored = stored_versions(&mut tx, actor, inputs).await?;
+        let keys: Vec<_> = inputs.iter().filter_map(LedgerKind::origin_key).collect();
+        let stored = stored_versions::<T>(&mut tx, actor, &keys).await?;
         let key_of = |input: &T| input.origin_key().map(|key| key.into_iter().map(|(_, v)| v).collect::<Vec<_>>());
         let mut times: HashMap<Vec<String>, usize> = HashMap::new();
         for key in inputs.iter().filter_map(key_of) {
@@ -51,7 +52,7 @@ impl Store {
             // once; one it names again is read as the earlier one left it.
             let current = match (key_of(input), input.origin_key()) {
                 (Some(key), _) if times.get(&key) == Some(&1) => stored.get(&key).cloned(),
-                (_, Some(key)) => current_version::<T>(&mut tx, actor, key).await?,
+                (Some(values), Some(key)) => stored_versions::<T>(&mut tx, actor, &[key]).await?.remove(&values),
                 _ => None,
             };
             match current {
@@ -75,16 +76,17 @@ impl Store {
     }
 }
 
-/// For each origin key of `inputs` (its values, in the kind's key order) that the kind's table
-/// holds a published record for: the current version's id and the body the importer last wrote
-/// for it (the current one's when it wrote none), as [`current_version`] reads one — two reads
-/// per [`ROWS_PER_STATEMENT`] inputs.
+/// For each origin key in `keys` (its values, in the kind's key order) that the kind's table
+/// holds a published record for: the current version's id (the published one no published
+/// version supersedes) and the body the importer last wrote for it (the current one's when it
+/// wrote none) — two reads per [`ROWS_PER_STATEMENT`] keys. The importer's last body is what a release is compared with, so that a coder's published
+/// correction of an imported record is not undone by importing the same release again; a
+/// changed release supersedes the current version, whoever wrote it.
 async fn stored_versions<T: LedgerKind>(
     tx: &mut Transaction<'static, Any>,
     actor: &Actor,
-    inputs: &[T],
+    keys: &[Vec<(&'static str, String)>],
 ) -> Result<HashMap<Vec<String>, (String, serde_json::Value)>, StoreError> {
-    let keys: Vec<Vec<(&'static str, String)>> = inputs.iter().filter_map(LedgerKind::origin_key).collect();
     let Some(columns) = keys.first().map(|k| k.iter().map(|(c, _)| format!("r.{c}")).collect::<Vec<_>>()) else {
         return Ok(HashMap::new());
     };
@@ -202,38 +204,4 @@ async fn create_published<T: LedgerKind>(
         }
     }
     Ok(())
-}
-
-/// An imported record as stored: the id of its current version (the published one no published
-/// version supersedes) and the body of the last version the importer wrote. A release is
-/// compared with the latter, so that a coder's published correction of an imported record is
-/// not undone by importing the same release again; a changed release supersedes the current
-/// version, whoever wrote it.
-async fn current_version<T: LedgerKind>(
-    tx: &mut Transaction<'static, Any>,
-    actor: &Actor,
-    key: Vec<(&'static str, String)>,
-) -> Result<Option<(String, serde_json::Value)>, StoreError> {
-    let table = T::TABLE;
-    let mut current = Sql::new(&format!(
-        "SELECT r.id, r.body FROM {table} r WHERE r.status = 'published' \
-         AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.supersedes = r.id AND n.status = 'published')"
-    ));
-    let mut imported = Sql::new(&format!("SELECT r.body FROM {table} r WHERE r.status = 'published'"));
-    let by = imported.bind(actor.0.clone());
-    imported.push(&format!(" AND r.recorded_by = {by}"));
-    for (col, value) in key {
-        for sql in [&mut current, &mut imported] {
-            let p = sql.bind(value.clone());
-            sql.push(&format!(" AND r.{col} = {p}"));
-        }
-    }
-    imported.push(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
-    let Some(row) = current.query().fetch_optional(&mut **tx).await? else { return Ok(None) };
-    let body: String = match imported.query().fetch_optional(&mut **tx).await? {
-        Some(last) => last.try_get("body")?,
-        None => row.try_get("body")?,
-    };
-    let body = serde_json::from_str(&body).map_err(|e| corrupt(T::ENTITY.as_str(), e))?;
-    Ok(Some((row.try_get("id")?, body)))
 }
