@@ -99,8 +99,8 @@ impl IntoResponse for TaxiiError {
     }
 }
 
-fn taxii_json(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
+fn taxii_json(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status, body.into()).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA));
     response
 }
@@ -387,10 +387,16 @@ fn paging(body: &mut Value, page: &StixPage) {
 }
 
 /// A 200 carrying `body`, with the date-added headers of its page.
-fn page_response(body: String, page: &StixPage) -> Response {
+fn page_response(body: impl Into<axum::body::Body>, page: &StixPage) -> Response {
     let mut response = taxii_json(StatusCode::OK, body);
     added_headers(&mut response, page);
     response
+}
+
+/// The page's objects envelope, made once for as long as the store keeps the page.
+fn objects_response(page: &StixPage) -> Response {
+    let body = page.rendered.get_or_init(|| bytes::Bytes::from(envelope(page))).clone();
+    page_response(body, page)
 }
 
 /// A page of entries under `field` (an object's versions, a manifest's objects): the paging,
@@ -442,7 +448,7 @@ async fn read_page(
     query: Option<&str>,
     object: Option<&str>,
     versions: VersionMatch,
-) -> Result<StixPage, TaxiiError> {
+) -> Result<std::sync::Arc<StixPage>, TaxiiError> {
     let scope = readable_scope(state, caller, collection).await?;
     let mut filter = parse_filter(query, versions)?;
     if let Some(id) = object {
@@ -458,7 +464,7 @@ async fn get_objects(
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
     let page = read_page(&state, &caller, &collection, query.as_deref(), None, VersionMatch::Last).await?;
-    Ok(page_response(envelope(&page), &page))
+    Ok(objects_response(&page))
 }
 
 async fn get_object(
@@ -469,7 +475,7 @@ async fn get_object(
 ) -> Result<Response, TaxiiError> {
     let page = read_page(&state, &caller, &collection, query.as_deref(), Some(&object), VersionMatch::Last).await?;
     found(&page, || format!("no object `{object}` in this collection matches"))?;
-    Ok(page_response(envelope(&page), &page))
+    Ok(objects_response(&page))
 }
 
 async fn versions(

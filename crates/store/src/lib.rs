@@ -164,6 +164,8 @@ pub struct Store {
     stix_sync: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Direct reads and batch writes on SQLite (`direct.rs`); `None` on PostgreSQL.
     direct: Option<std::sync::Arc<direct::Direct>>,
+    /// TAXII pages read on the direct path, kept while no STIX object is added (`stix/pages.rs`).
+    stix_pages: std::sync::Arc<stix::PageCache>,
 }
 
 impl Store {
@@ -195,7 +197,14 @@ impl Store {
         }
         migrations::for_backend(backend).run(&pool).await?;
         let direct = if backend == Backend::Sqlite { direct::Direct::for_url(&url) } else { None };
-        let store = Store { pool, backend, index: Default::default(), stix_sync: Default::default(), direct };
+        let store = Store {
+            pool,
+            backend,
+            index: Default::default(),
+            stix_sync: Default::default(),
+            direct,
+            stix_pages: Default::default(),
+        };
         store.run_pending_backfills().await?;
         Ok(store)
     }

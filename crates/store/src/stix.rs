@@ -9,6 +9,8 @@ use sqlx::Row;
 
 mod export;
 pub use export::STIX_SYNC_LEAVES;
+mod pages;
+pub(crate) use pages::PageCache;
 mod write;
 
 pub(crate) use write::add_in;
@@ -126,6 +128,9 @@ pub struct StixPage {
     pub rows: Vec<StixRow>,
     /// More objects match after the last one.
     pub more: bool,
+    /// What the HTTP layer made of this page (its TAXII envelope), made once and kept with the
+    /// page for as long as the page is kept.
+    pub rendered: std::sync::OnceLock<bytes::Bytes>,
 }
 
 /// A TAXII status resource.
@@ -256,7 +261,7 @@ impl StixPage {
     fn of(mut rows: Vec<StixRow>, limit: usize) -> StixPage {
         let more = rows.len() > limit;
         rows.truncate(limit);
-        StixPage { rows, more }
+        StixPage { rows, more, ..StixPage::default() }
     }
 }
 
@@ -292,6 +297,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         conn.close_on_drop();
         sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+        sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
         let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         let added = add_in(self.backend, &mut tx, scope, "import", None, objects).await?;
         tx.commit().await?;
@@ -325,27 +331,42 @@ impl Store {
 
     /// [`Store::stix_objects`] once every published record has its STIX objects (the sync runs
     /// first when the log is ahead). On SQLite, when nothing is waiting, that is one read on
-    /// one connection: the log's progress and the page together.
+    /// one connection: the log's progress and the page together, and a page read before is
+    /// handed out again while no object was added since (`pages.rs`).
     pub async fn stix_objects_synced(
         &self,
         viewer: &Viewer,
         scope: &StixScope,
         filter: &StixFilter,
-    ) -> Result<StixPage, StoreError> {
+    ) -> Result<std::sync::Arc<StixPage>, StoreError> {
+        use std::sync::Arc;
         if let Some(direct) = &self.direct {
             let (text, values) = stix_page_sql(viewer, scope, filter).for_rusqlite();
-            let rows = direct
+            let key = pages::key(&text, &values);
+            let cache = Arc::clone(&self.stix_pages);
+            let limit = filter.limit;
+            let page = direct
                 .read(move |conn| {
-                    let (synced, size) = crate::stix::export::direct_progress(conn)?;
-                    if synced < size { Ok(None) } else { direct_stix_rows(conn, &text, values).map(Some) }
+                    // One snapshot: the token and the rows it vouches for.
+                    let tx = conn.unchecked_transaction().map_err(crate::direct::failed)?;
+                    let (synced, size, token) = export::direct_progress(&tx)?;
+                    if synced < size {
+                        return Ok(None);
+                    }
+                    if let Some(page) = cache.get(&key, &token) {
+                        return Ok(Some(page));
+                    }
+                    let page = Arc::new(StixPage::of(direct_stix_rows(&tx, &text, values)?, limit));
+                    cache.put(key, token, Arc::clone(&page));
+                    Ok(Some(page))
                 })
                 .await?;
-            if let Some(rows) = rows {
-                return Ok(StixPage::of(rows, filter.limit));
+            if let Some(page) = page {
+                return Ok(page);
             }
         }
         self.sync_published_stix().await?;
-        self.stix_objects(viewer, scope, filter).await
+        Ok(Arc::new(self.stix_objects(viewer, scope, filter).await?))
     }
 
     /// Records what became of a POST of objects.

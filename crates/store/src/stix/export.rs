@@ -8,14 +8,17 @@ use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-const PROGRESS: &str = "SELECT (SELECT synced_size FROM stix_head WHERE id = 1) AS synced, (SELECT size FROM log_head WHERE id = 1) AS size";
+const PROGRESS: &str = "SELECT synced_size, (SELECT size FROM log_head WHERE id = 1) AS size, last_added \
+     FROM stix_head WHERE id = 1";
 
-/// The STIX objects' reach into the log and the log's size, on a direct SQLite connection.
-pub(crate) fn direct_progress(conn: &rusqlite::Connection) -> Result<(u64, u64), StoreError> {
+/// The STIX objects' reach into the log, the log's size, and the last `date_added` given (which
+/// every write of STIX objects moves on), on a direct SQLite connection.
+pub(crate) fn direct_progress(conn: &rusqlite::Connection) -> Result<(u64, u64, String), StoreError> {
     let failed = |e: rusqlite::Error| StoreError::Direct(e.to_string());
     let mut statement = conn.prepare_cached(PROGRESS).map_err(failed)?;
-    let (synced, size): (i64, i64) = statement.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(failed)?;
-    Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0)))
+    let (synced, size, last): (i64, i64, String) =
+        statement.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(failed)?;
+    Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0), last))
 }
 
 /// A STIX object normwatch made, ready to store.
@@ -286,21 +289,22 @@ impl Store {
         Ok(objects)
     }
 
+    /// How far the STIX objects reach into the log, and the log's size, in one read.
+    async fn stix_progress(&self) -> Result<(u64, u64), StoreError> {
+        if let Some(direct) = &self.direct {
+            let (synced, size, _) = direct.read(direct_progress).await?;
+            return Ok((synced, size));
+        }
+        let row = sqlx::query(PROGRESS).fetch_one(&self.pool).await?;
+        let (synced, size): (i64, i64) = (row.try_get("synced_size")?, row.try_get("size")?);
+        Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0)))
+    }
+
     /// Turns what was published since the last call into STIX objects in the collections of
     /// their markings and communities, in log order. Cheap when nothing is new (one read);
     /// concurrent callers do the work once. The log is taken in steps of `STIX_SYNC_LEAVES`
     /// leaves, each committed, so that memory stays bounded after a large import and an
     /// interrupted sync resumes where it stopped.
-    /// How far the STIX objects reach into the log, and the log's size, in one read.
-    async fn stix_progress(&self) -> Result<(u64, u64), StoreError> {
-        if let Some(direct) = &self.direct {
-            return direct.read(direct_progress).await;
-        }
-        let row = sqlx::query(PROGRESS).fetch_one(&self.pool).await?;
-        let (synced, size): (i64, i64) = (row.try_get("synced")?, row.try_get("size")?);
-        Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0)))
-    }
-
     pub async fn sync_published_stix(&self) -> Result<u64, StoreError> {
         self.sync_published_stix_in_steps(STIX_SYNC_LEAVES, |_, _| {}).await
     }

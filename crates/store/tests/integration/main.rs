@@ -27,4 +27,5 @@ mod import;
 mod publication;
 mod search_index;
 mod stix_sync;
+mod taxii_pages;
 mod write_clock;
