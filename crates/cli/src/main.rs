@@ -384,7 +384,6 @@ fn print_norm(catalog: &Catalog, n: &normwatch_core::Norm, lang: LangChoice) {
     }
 }
 
-/// Stores records in transactions of `CHUNK`, showing progress; returns what became of them.
 /// A progress bar on stderr for long work: `message`, the bar, done/total followed by `unit`
 /// (e.g. " log leaves"), rate and time left. Its length is set once known.
 pub(crate) fn progress_bar(message: &str, unit: &str) -> indicatif::ProgressBar {
@@ -400,58 +399,43 @@ pub(crate) fn progress_bar(message: &str, unit: &str) -> indicatif::ProgressBar 
     bar
 }
 
-async fn store_in_chunks<T: normwatch_store::LedgerKind>(
-    store: &normwatch_store::Store,
-    what: &str,
-    records: &[T],
-) -> Result<normwatch_store::ImportCounts> {
-    const CHUNK: usize = 250;
-    let bar = progress_bar(what, "");
-    bar.set_length(records.len() as u64);
-    let actor = normwatch_store::Actor::system();
-    let mut counts = normwatch_store::ImportCounts::default();
-    for chunk in records.chunks(CHUNK) {
-        counts += store.import_ledger_records(&actor, chunk).await?;
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish();
-    Ok(counts)
-}
-
 fn counted(what: &str, total: usize, c: normwatch_store::ImportCounts) -> String {
     format!("{total} {what} ({} new, {} superseded, {} unchanged)", c.created, c.superseded, c.unchanged)
 }
 
-/// Validates and stores one dataset: incidents first, then the claims and responses about them
-/// (which name their incident by its id in the dataset). Any invalid record stops the import
-/// before anything is stored.
-async fn import_dataset(
-    instance: &setup::Instance,
-    dataset: &str,
-    label: &str,
-    mut data: import::Import,
-) -> Result<String> {
-    let store = &instance.store;
+/// What one dataset import found, over all its chunks.
+#[derive(Default)]
+struct Found {
+    incidents: usize,
+    claims: usize,
+    responses: usize,
+    undated: usize,
+}
+
+/// Checks one chunk of a dataset as it will be stored: every record valid, every claim and
+/// response about an incident of the chunk. `before` counts the incidents of earlier chunks, so
+/// that an error names the record's place in the file.
+fn check_chunk(instance: &setup::Instance, chunk: &import::Import, found: &Found) -> Result<()> {
     let today = normwatch_server::today();
-    for (i, incident) in data.incidents.iter().enumerate() {
+    for (i, incident) in chunk.incidents.iter().enumerate() {
         incident.validate(&instance.catalog, today).map_err(|e| {
             let id = incident.origin.as_ref().map(|o| o.id.clone()).unwrap_or_default();
-            anyhow::anyhow!("record {} (id {id}): {e}; nothing was imported", i + 1)
+            anyhow::anyhow!("record {} (id {id}): {e}; nothing was imported", found.incidents + i + 1)
         })?;
     }
     let known: std::collections::HashSet<&str> =
-        data.incidents.iter().filter_map(|i| i.origin.as_ref()).map(|o| o.id.as_str()).collect();
-    for (i, (incident, claim)) in data.claims.iter().enumerate() {
+        chunk.incidents.iter().filter_map(|i| i.origin.as_ref()).map(|o| o.id.as_str()).collect();
+    for (i, (incident, claim)) in chunk.claims.iter().enumerate() {
         anyhow::ensure!(
             known.contains(incident.as_str()),
             "attribution row {}: no incident {incident} in the file",
-            i + 1
+            found.claims + i + 1
         );
         claim
             .validate(&instance.catalog, today)
-            .map_err(|e| anyhow::anyhow!("attribution row {}: {e}; nothing was imported", i + 1))?;
+            .map_err(|e| anyhow::anyhow!("attribution row {}: {e}; nothing was imported", found.claims + i + 1))?;
     }
-    for (incident, response) in &data.responses {
+    for (incident, response) in &chunk.responses {
         anyhow::ensure!(
             known.contains(incident.as_str()),
             "response of incident {incident}: no such incident in the file"
@@ -463,34 +447,76 @@ async fn import_dataset(
             )
         })?;
     }
-    let incidents = store_in_chunks(store, &format!("{label} incidents"), &data.incidents).await?;
-    // Findings hang off the current version of their incident.
-    let ids = store.incidents_by_origin(dataset).await?;
-    let ours = |incident: &str| {
-        ids.get(incident).cloned().with_context(|| format!("incident {incident} of {label} was not stored"))
-    };
-    let mut claims = Vec::with_capacity(data.claims.len());
-    for (incident, mut claim) in std::mem::take(&mut data.claims) {
-        claim.incident = ours(&incident)?;
-        claims.push(claim);
+    Ok(())
+}
+
+/// Validates and stores one dataset, a chunk of incidents at a time: every chunk is checked
+/// before anything is stored (any invalid record stops the import with nothing stored), then
+/// each chunk's incidents are stored and the claims and responses about them (which name their
+/// incident by its id in the dataset) after them. What the import holds at once is one chunk.
+async fn import_dataset(
+    instance: &setup::Instance,
+    dataset: &str,
+    label: &str,
+    data: &dyn import::Chunks,
+) -> Result<(String, import::Import)> {
+    let store = &instance.store;
+    let checking = progress_bar(&format!("{label} checked"), " incidents");
+    checking.set_length(data.incidents());
+    let mut found = Found::default();
+    // The chunks' counts (placeholders, unaligned responses, …); their records are not kept.
+    let mut tally = import::Import::default();
+    for chunk in data.chunks() {
+        let chunk = chunk?;
+        check_chunk(instance, &chunk, &found)?;
+        found.incidents += chunk.incidents.len();
+        found.claims += chunk.claims.len();
+        found.responses += chunk.responses.len();
+        found.undated += chunk.responses.iter().filter(|(_, r)| r.undated).count();
+        checking.inc(chunk.incidents.len() as u64);
+        tally.append(import::Import { incidents: vec![], claims: vec![], responses: vec![], ..chunk });
     }
-    let mut responses = Vec::with_capacity(data.responses.len());
-    for (incident, mut response) in std::mem::take(&mut data.responses) {
-        response.incident = ours(&incident)?;
-        responses.push(response);
+    checking.finish();
+    let bar = progress_bar(&format!("{label} stored"), " incidents");
+    bar.set_length(data.incidents());
+    let actor = normwatch_store::Actor::system();
+    let mut incidents = normwatch_store::ImportCounts::default();
+    let (mut claims, mut responses) = (incidents, incidents);
+    for chunk in data.chunks() {
+        let chunk = chunk?;
+        incidents += store.import_ledger_records(&actor, &chunk.incidents).await?;
+        // Findings hang off the current version of their incident.
+        let keys: Vec<&str> = chunk.incidents.iter().filter_map(|i| i.origin.as_ref()).map(|o| o.id.as_str()).collect();
+        let ids = store.incidents_by_origin(dataset, &keys).await?;
+        let ours = |incident: &str| {
+            ids.get(incident).cloned().with_context(|| format!("incident {incident} of {label} was not stored"))
+        };
+        let mut chunk_claims = Vec::with_capacity(chunk.claims.len());
+        for (incident, mut claim) in chunk.claims {
+            claim.incident = ours(&incident)?;
+            chunk_claims.push(claim);
+        }
+        let mut chunk_responses = Vec::with_capacity(chunk.responses.len());
+        for (incident, mut response) in chunk.responses {
+            response.incident = ours(&incident)?;
+            chunk_responses.push(response);
+        }
+        claims += store.import_ledger_records(&actor, &chunk_claims).await?;
+        responses += store.import_ledger_records(&actor, &chunk_responses).await?;
+        bar.inc(chunk.incidents.len() as u64);
     }
-    let claim_counts = store_in_chunks(store, &format!("{label} attributions"), &claims).await?;
-    let response_counts = store_in_chunks(store, &format!("{label} responses"), &responses).await?;
-    let undated = responses.iter().filter(|r| r.undated).count();
-    Ok(format!(
-        "{label}: {}, {}, {}; {undated} responses the source does not date (dated by their incident); \
+    bar.finish();
+    let summary = format!(
+        "{label}: {}, {}, {}; {} responses the source does not date (dated by their incident); \
          {} response entries not aligned across the source's lists, {} naming no response type (both kept in the origin fields)",
-        counted("incidents", data.incidents.len(), incidents),
-        counted("attribution claims", claims.len(), claim_counts),
-        counted("responses", responses.len(), response_counts),
-        data.responses_unaligned,
-        data.responses_incomplete,
-    ))
+        counted("incidents", found.incidents, incidents),
+        counted("attribution claims", found.claims, claims),
+        counted("responses", found.responses, responses),
+        found.undated,
+        tally.responses_unaligned,
+        tally.responses_incomplete,
+    );
+    Ok((summary, tally))
 }
 
 async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode> {
@@ -518,15 +544,15 @@ async fn import_command(config: &Config, cmd: ImportCommand) -> Result<ExitCode>
     }
     let summary = match cmd {
         ImportCommand::Eurepoc { dir } => {
-            let data = import::read_eurepoc(&dir)?;
-            let (placeholders, end_before_start) = (data.empty_attribution_rows, data.end_before_start);
-            let summary = import_dataset(&instance, "eurepoc", "EuRepoC", data).await?;
+            let data = import::stage_eurepoc(&dir)?;
+            let (summary, tally) = import_dataset(&instance, "eurepoc", "EuRepoC", &data).await?;
             format!(
-                "{summary}; {placeholders} placeholder rows without an attribution skipped; {end_before_start} end dates before their start left out (kept in the origin fields)"
+                "{summary}; {} placeholder rows without an attribution skipped; {} end dates before their start left out (kept in the origin fields)",
+                tally.empty_attribution_rows, tally.end_before_start
             )
         }
         ImportCommand::Stix { .. } => unreachable!("handled above"),
-        ImportCommand::Cfr { file } => import_dataset(&instance, "cfr", "CFR", import::read_cfr(&file)?).await?,
+        ImportCommand::Cfr { file } => import_dataset(&instance, "cfr", "CFR", &import::read_cfr(&file)?).await?.0,
     };
     println!("{summary}");
     // What was just published is covered by a signed checkpoint at once.

@@ -3,7 +3,8 @@
 mod responses;
 
 use super::kinds::{kind_of_name, same_actor};
-use super::{CsvInput, EUREPOC_URL, Import, Table, column, list_literal, missing, open, read_csv, short, url_ok};
+use super::staging::{File, Stage};
+use super::{Chunks, CsvInput, EUREPOC_URL, Import, Table, column, list_literal, missing, open, short, url_ok};
 use anyhow::{Result, bail};
 use normwatch_core::country_names::code_for_name;
 use normwatch_core::incident::{
@@ -224,7 +225,24 @@ fn attributor_kind(actor: &str, company: &str, country: &str, basis: &str, attri
 }
 
 /// Reads the three EuRepoC v1.1 CSV files in the folder `dir`.
-pub fn read_eurepoc(dir: &Path) -> Result<Import> {
+/// EuRepoC v1.1 staged (`staging.rs`): its three files, read a chunk of incidents at a time,
+/// each with its targets, claims and responses.
+#[derive(Debug)]
+pub struct Eurepoc {
+    stage: Stage,
+    global: File,
+    receiver: File,
+    attribution: File,
+    incidents: u64,
+    /// Placeholder rows (no attribution) of incidents the global file does not hold.
+    loose_placeholders: usize,
+}
+
+/// Incidents per chunk: what an import holds at once.
+pub const EUREPOC_CHUNK: usize = 500;
+
+/// Stages the three EuRepoC v1.1 CSV files of `dir`.
+pub fn stage_eurepoc(dir: &Path) -> Result<Eurepoc> {
     let global_path = dir.join("EuRepoC_Global_Database_1.1.csv");
     let attribution_path = dir.join("EuRepoC_Attribution_dataset_1.1.csv");
     let receiver_path = dir.join("EuRepoC_Receiver_dataset_1.1.csv");
@@ -233,24 +251,100 @@ pub fn read_eurepoc(dir: &Path) -> Result<Import> {
             bail!("{} is missing: give the folder holding the three EuRepoC v1.1 CSV files", p.display());
         }
     }
-    // Opened and read one after the other, so the first bad file is the one reported.
-    let file = |p: &Path| read_csv(open(p)?, &p.display().to_string());
-    let global = file(&global_path)?;
-    let receiver = file(&receiver_path)?;
-    let attribution = file(&attribution_path)?;
-    eurepoc_from(global, receiver, attribution)
+    let [g, r, a] = [&global_path, &receiver_path, &attribution_path].map(|p| p.display().to_string());
+    stage_from(
+        CsvInput { name: &g, reader: open(&global_path)? },
+        CsvInput { name: &r, reader: open(&receiver_path)? },
+        CsvInput { name: &a, reader: open(&attribution_path)? },
+    )
 }
 
-/// The EuRepoC global, receiver and attribution CSVs, read from anywhere.
+/// Stages the EuRepoC global, receiver and attribution CSVs, read from anywhere.
+pub fn stage_from(
+    global: CsvInput<'_, impl Read>,
+    receiver: CsvInput<'_, impl Read>,
+    attribution: CsvInput<'_, impl Read>,
+) -> Result<Eurepoc> {
+    let mut stage = Stage::new()?;
+    let global = stage.load(global.reader, global.name, "ID")?;
+    let receiver = stage.load(receiver.reader, receiver.name, "ID")?;
+    let attribution = stage.load(attribution.reader, attribution.name, "incident_ID")?;
+    // A claim about an incident the global file does not hold cannot be stored.
+    let a_id = column(stage.headers(attribution), "attribution_ID", stage.name(attribution))?;
+    let a_inc = column(stage.headers(attribution), "incident_ID", stage.name(attribution))?;
+    let mut loose_placeholders = 0;
+    for (n, row) in stage.unmatched(attribution, global)? {
+        if row[a_id].trim_end_matches(".0").is_empty() {
+            loose_placeholders += 1;
+        } else {
+            bail!("attribution row {n}: no incident {} in the global file; nothing was imported", row[a_inc]);
+        }
+    }
+    let incidents = stage.len(global)?;
+    Ok(Eurepoc { stage, global, receiver, attribution, incidents, loose_placeholders })
+}
+
+/// The EuRepoC CSV files of `dir`, read whole (for the classifier's training).
+pub fn read_eurepoc(dir: &Path) -> Result<Import> {
+    stage_eurepoc(dir)?.whole()
+}
+
+/// The EuRepoC global, receiver and attribution CSVs, read from anywhere, whole.
 pub fn parse_eurepoc(
     global: CsvInput<'_, impl Read>,
     receiver: CsvInput<'_, impl Read>,
     attribution: CsvInput<'_, impl Read>,
 ) -> Result<Import> {
-    let global = read_csv(global.reader, global.name)?;
-    let receiver = read_csv(receiver.reader, receiver.name)?;
-    let attribution = read_csv(attribution.reader, attribution.name)?;
-    eurepoc_from(global, receiver, attribution)
+    stage_from(global, receiver, attribution)?.whole()
+}
+
+impl Eurepoc {
+    /// The chunk of up to `size` incidents after global row `after`, and where it ends.
+    fn chunk_after(&self, after: i64, size: usize) -> Result<Option<(Import, i64)>> {
+        let Some(rows) = self.stage.rows_after(self.global, after, size)? else { return Ok(None) };
+        let id_c = column(&rows.table.headers, "ID", &rows.table.name)?;
+        let keys: Vec<&str> = rows.table.rows.iter().map(|r| r[id_c].as_str()).collect();
+        let receiver = self.stage.rows_with_keys(self.receiver, &keys)?;
+        let attribution = self.stage.rows_with_keys(self.attribution, &keys)?;
+        Ok(Some((eurepoc_from(rows.table, receiver, attribution)?, rows.last)))
+    }
+
+    /// Everything in one [`Import`].
+    pub fn whole(&self) -> Result<Import> {
+        let mut all = Import::default();
+        for chunk in self.chunks() {
+            all.append(chunk?);
+        }
+        Ok(all)
+    }
+}
+
+impl super::Chunks for Eurepoc {
+    fn incidents(&self) -> u64 {
+        self.incidents
+    }
+
+    fn chunks(&self) -> Box<dyn Iterator<Item = Result<Import>> + '_> {
+        let mut after = Some(0);
+        let mut first = true;
+        Box::new(std::iter::from_fn(move || {
+            let from = after?;
+            match self.chunk_after(from, EUREPOC_CHUNK) {
+                Ok(Some((mut chunk, last))) => {
+                    after = Some(last);
+                    if std::mem::take(&mut first) {
+                        chunk.empty_attribution_rows += self.loose_placeholders;
+                    }
+                    Some(Ok(chunk))
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    after = None;
+                    Some(Err(e))
+                }
+            }
+        }))
+    }
 }
 
 fn receivers(table: &Table) -> Result<HashMap<String, Vec<Target>>> {

@@ -5,9 +5,10 @@
 mod cfr;
 mod eurepoc;
 mod kinds;
+mod staging;
 
 pub use cfr::{cfr_key, parse_cfr, read_cfr};
-pub use eurepoc::{parse_eurepoc, read_eurepoc};
+pub use eurepoc::{EUREPOC_CHUNK, Eurepoc, parse_eurepoc, read_eurepoc, stage_eurepoc};
 
 use anyhow::{Context, Result};
 use normwatch_core::incident::IncidentInput;
@@ -19,9 +20,10 @@ use std::path::Path;
 pub const EUREPOC_URL: &str = "https://doi.org/10.5281/zenodo.7848941";
 pub const CFR_URL: &str = "https://www.cfr.org/cyber-operations";
 
-/// What a dataset import holds before it is stored. Findings name their incident by its id in
-/// the dataset; our id is known once the incident is stored.
-#[derive(Debug, Default)]
+/// What a dataset import holds before it is stored (the whole dataset, or one chunk of its
+/// incidents with what is said about them). Findings name their incident by its id in the
+/// dataset; our id is known once the incident is stored.
+#[derive(Debug, Default, Clone)]
 pub struct Import {
     pub incidents: Vec<IncidentInput>,
     pub claims: Vec<(String, AttributionInput)>,
@@ -37,6 +39,38 @@ pub struct Import {
     /// a victim's "Confirmation", an accused state's "Denial"), or have no date at all; they
     /// stay in `origin.fields`.
     pub responses_incomplete: usize,
+}
+
+impl Import {
+    /// Adds a later chunk's records and counts.
+    pub fn append(&mut self, mut later: Import) {
+        self.incidents.append(&mut later.incidents);
+        self.claims.append(&mut later.claims);
+        self.responses.append(&mut later.responses);
+        self.empty_attribution_rows += later.empty_attribution_rows;
+        self.end_before_start += later.end_before_start;
+        self.responses_unaligned += later.responses_unaligned;
+        self.responses_incomplete += later.responses_incomplete;
+    }
+}
+
+/// A dataset as an import walks it, twice (checking everything, then storing): a chunk of
+/// incidents at a time, each with the claims and responses about them.
+pub trait Chunks {
+    /// How many incidents the dataset holds (for progress).
+    fn incidents(&self) -> u64;
+    fn chunks(&self) -> Box<dyn Iterator<Item = Result<Import>> + '_>;
+}
+
+/// A dataset read whole (a small file) is its one chunk.
+impl Chunks for Import {
+    fn incidents(&self) -> u64 {
+        self.incidents.len() as u64
+    }
+
+    fn chunks(&self) -> Box<dyn Iterator<Item = Result<Import>> + '_> {
+        Box::new(std::iter::once(Ok(self.clone())))
+    }
 }
 
 /// Values the datasets use for "nothing known".

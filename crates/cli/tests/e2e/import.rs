@@ -8,7 +8,11 @@ use crate::common::{Roles, TestServer, data, incident_pages, incident_revision, 
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-on_both_backends!(eurepoc_and_cfr_import_once_and_keep_what_the_sources_say, a_newer_release_supersedes_what_changed);
+on_both_backends!(
+    eurepoc_and_cfr_import_once_and_keep_what_the_sources_say,
+    a_newer_release_supersedes_what_changed,
+    a_bad_record_anywhere_stores_nothing
+);
 
 fn import(s: &TestServer, args: &[&str]) -> String {
     let out = s.cli(args);
@@ -286,4 +290,59 @@ async fn a_newer_release_supersedes_what_changed(s: TestServer) {
     assert_eq!(corrected["attribution"]["state"], "attributed");
     let out = import(&s, &["import", "cfr", release.path().to_str().expect("path")]);
     assert!(out.contains("(0 new, 0 superseded, 768 unchanged)") && !out.contains(" 1 superseded"), "{out}");
+}
+
+/// A copy of the EuRepoC folder with `edit` applied to the rows of one of its files.
+fn eurepoc_copy(file: &str, edit: impl Fn(&csv::StringRecord, &mut Vec<Vec<String>>)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    for name in
+        ["EuRepoC_Global_Database_1.1.csv", "EuRepoC_Attribution_dataset_1.1.csv", "EuRepoC_Receiver_dataset_1.1.csv"]
+    {
+        let from = data(&format!("eurepoc-1.1/{name}"));
+        if name != file {
+            std::fs::copy(&from, dir.path().join(name)).expect("copy");
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&from).expect("csv");
+        let headers = reader.headers().expect("headers").clone();
+        let mut rows: Vec<Vec<String>> =
+            reader.records().map(|r| r.expect("row").iter().map(str::to_owned).collect()).collect();
+        edit(&headers, &mut rows);
+        let mut writer = csv::Writer::from_path(dir.path().join(name)).expect("writer");
+        writer.write_record(&headers).expect("header");
+        for row in rows {
+            writer.write_record(&row).expect("row");
+        }
+        writer.flush().expect("flush");
+    }
+    dir
+}
+
+/// The import walks the files a chunk at a time, but checks every chunk before it stores any:
+/// a bad record in the last chunk, or a claim about an incident the global file does not hold,
+/// stops it with the record named and nothing stored.
+async fn a_bad_record_anywhere_stores_nothing(s: TestServer) {
+    let size = log_size(&s).await;
+    let last_dated_later = eurepoc_copy("EuRepoC_Global_Database_1.1.csv", |h, rows| {
+        let start = h.iter().position(|c| c == "start_date").expect("start_date");
+        rows.last_mut().expect("rows")[start] = "2099-05-05".to_owned();
+    });
+    let out = s.cli(&["import", "eurepoc", last_dated_later.path().to_str().expect("path")]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("record 1643 (id ") && said.contains("nothing was imported"), "{said}");
+
+    let orphan = eurepoc_copy("EuRepoC_Attribution_dataset_1.1.csv", |h, rows| {
+        let incident = h.iter().position(|c| c == "incident_ID").expect("incident_ID");
+        let mut row = rows[0].clone();
+        row[incident] = "999999".to_owned();
+        rows.push(row);
+    });
+    let out = s.cli(&["import", "eurepoc", orphan.path().to_str().expect("path")]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("attribution row 2644: no incident 999999 in the global file"), "{said}");
+
+    assert_eq!(log_size(&s).await, size, "nothing was published");
+    assert_eq!(s.json("/api/v1/incidents?limit=1").await["total"], 0);
 }

@@ -27,6 +27,9 @@ impl Store {
         actor: &Actor,
         inputs: &[T],
     ) -> Result<ImportCounts, StoreError> {
+        if inputs.is_empty() {
+            return Ok(ImportCounts::default());
+        }
         let mut tx = self.begin_write().await?;
         let mut counts = ImportCounts::default();
         let keys: Vec<_> = inputs.iter().filter_map(LedgerKind::origin_key).collect();

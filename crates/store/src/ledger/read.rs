@@ -249,20 +249,29 @@ impl Store {
         ))
     }
 
-    /// Our ids of a dataset's imported incidents, by their original id: the current version's,
-    /// when a newer release superseded the first.
+    /// Our ids of a dataset's imported incidents named by `origin_ids` (their ids in the
+    /// dataset), by their original id: the current version's, when a newer release superseded
+    /// the first. Read 500 at a time, so an import asks for its chunk, not the whole dataset.
     pub async fn incidents_by_origin(
         &self,
         dataset: &str,
+        origin_ids: &[&str],
     ) -> Result<std::collections::HashMap<String, String>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.origin_id FROM incidents r WHERE r.origin_dataset = $1 AND r.status = 'published' \
-             AND NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id AND n.status = 'published')",
-        )
-        .bind(dataset)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok((r.try_get("origin_id")?, r.try_get("id")?))).collect()
+        let mut found = std::collections::HashMap::new();
+        for chunk in origin_ids.chunks(500) {
+            let mut sql = Sql::new("");
+            let d = sql.bind(dataset);
+            let ids = sql.bind_list(chunk.iter().copied());
+            sql.push(&format!(
+                "SELECT r.id, r.origin_id FROM incidents r WHERE r.origin_dataset = {d} AND r.origin_id IN {ids} \
+                 AND r.status = 'published' \
+                 AND NOT EXISTS (SELECT 1 FROM incidents n WHERE n.supersedes = r.id AND n.status = 'published')"
+            ));
+            for r in sql.query().fetch_all(&self.pool).await? {
+                found.insert(r.try_get("origin_id")?, r.try_get("id")?);
+            }
+        }
+        Ok(found)
     }
 
     /// The ids of the incidents the viewer may read that came from one record of a dataset
