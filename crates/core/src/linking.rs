@@ -68,9 +68,10 @@ pub struct MatchScore {
     pub reasons: Vec<Localized>,
 }
 
-/// What the matcher keeps of one incident.
+/// What the matcher keeps of one incident (its words, names, dates, places), made by
+/// [`Profile::of`]: far less than the record, so a corpus can be built a page of records at a time.
 #[derive(Debug, Clone)]
-struct Profile {
+pub struct Profile {
     dataset: Option<String>,
     title: HashSet<String>,
     words: HashMap<String, u32>,
@@ -159,6 +160,12 @@ fn bounds(d: &PartialDate) -> Option<(i64, i64)> {
     }
 }
 
+impl Profile {
+    pub fn of(side: &Side<'_>) -> Profile {
+        profile(side)
+    }
+}
+
 fn profile(side: &Side<'_>) -> Profile {
     let i = side.incident;
     let title_text = format!("{} {}", i.title.en, i.title.ja);
@@ -207,7 +214,11 @@ fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 impl Corpus {
     /// Profiles every incident; the order of `sides` gives the indices used below.
     pub fn new<'a>(sides: impl IntoIterator<Item = Side<'a>>) -> Corpus {
-        let profiles: Vec<Profile> = sides.into_iter().map(|s| profile(&s)).collect();
+        Corpus::of_profiles(sides.into_iter().map(|s| profile(&s)).collect())
+    }
+
+    /// A corpus of profiles made before; their order gives the indices used below.
+    pub fn of_profiles(profiles: Vec<Profile>) -> Corpus {
         let mut df: HashMap<&str, u32> = HashMap::new();
         for p in &profiles {
             for w in p.words.keys() {

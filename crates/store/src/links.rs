@@ -85,6 +85,9 @@ struct LinkRow {
     version: i64,
 }
 
+/// Records read per query while the matcher profiles them.
+const READ_PAGE: usize = 2_000;
+
 const COLUMNS: &str = "id, incident_a, incident_b, origin_a_dataset, origin_a_id, origin_b_dataset, origin_b_id, \
     status, score, reasons, proposed_by, decided_by, decided_at, created_at, updated_at, version";
 
@@ -434,31 +437,39 @@ impl Store {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ProposeReport, StoreError> {
         let system = Viewer::system();
-        let incidents = self.standing_records::<IncidentInput>(&system).await?;
-        let claims = self.standing_records::<AttributionInput>(&system).await?;
-        let mut states: HashMap<&str, Vec<String>> = HashMap::new();
-        let mut groups: HashMap<&str, Vec<String>> = HashMap::new();
-        for c in &claims {
-            let about = c.body.incident.as_str();
-            if let Some(s) = &c.body.attributed_to.state {
-                states.entry(about).or_default().push(s.clone());
+        // Read a page at a time, keeping of each record only what matching needs: the states and
+        // groups claims name, and each incident's profile, id and origin.
+        let mut states: HashMap<String, Vec<String>> = HashMap::new();
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        self.each_standing_record::<AttributionInput>(&system, READ_PAGE, |c| {
+            let to = c.body.attributed_to;
+            if let Some(s) = to.state {
+                states.entry(c.body.incident.clone()).or_default().push(s);
             }
-            if let Some(g) = &c.body.attributed_to.group {
-                groups.entry(about).or_default().push(g.clone());
+            if let Some(g) = to.group {
+                groups.entry(c.body.incident).or_default().push(g);
             }
-        }
+        })
+        .await?;
         let none: Vec<String> = Vec::new();
-        let corpus = Corpus::new(incidents.iter().map(|r| Side {
-            incident: &r.body,
-            claim_states: states.get(r.id.as_str()).unwrap_or(&none),
-            claim_groups: groups.get(r.id.as_str()).unwrap_or(&none),
-        }));
+        let mut profiles = Vec::new();
+        let mut incidents: Vec<(String, Option<(String, String)>)> = Vec::new();
+        self.each_standing_record::<IncidentInput>(&system, READ_PAGE, |r| {
+            profiles.push(linking::Profile::of(&Side {
+                incident: &r.body,
+                claim_states: states.get(r.id.as_str()).unwrap_or(&none),
+                claim_groups: groups.get(r.id.as_str()).unwrap_or(&none),
+            }));
+            incidents.push((r.id, r.body.origin.map(|o| (o.dataset, o.id))));
+        })
+        .await?;
+        let corpus = Corpus::of_profiles(profiles);
         let mut report = ProposeReport { incidents: incidents.len(), ..ProposeReport::default() };
         let existing = self.visible_link_rows(&system, None).await?;
         let mut known: HashSet<(String, String)> = existing.iter().map(|r| (r.a.clone(), r.b.clone())).collect();
         let mut known_origins: HashSet<(String, String)> =
             existing.iter().filter_map(|r| pair_key(&r.origin_a, &r.origin_b)).collect();
-        let origin_of = |i: usize| incidents[i].body.origin.as_ref().map(|o| (o.dataset.clone(), o.id.clone()));
+        let origin_of = |i: usize| incidents[i].1.clone();
         let by_origin: HashMap<(String, String), usize> =
             (0..incidents.len()).filter_map(|i| origin_of(i).map(|o| (o, i))).collect();
 
@@ -470,13 +481,13 @@ impl Store {
         let mut origins: HashMap<String, (String, String)> = HashMap::new();
         for (i, r) in incidents.iter().enumerate() {
             if let Some(o) = origin_of(i) {
-                origins.insert(r.id.clone(), o);
+                origins.insert(r.0.clone(), o);
             }
         }
         for r in &all_rows {
             let (Some(oa), Some(ob)) = (&r.origin_a, &r.origin_b) else { continue };
             let (Some(&ia), Some(&ib)) = (by_origin.get(oa), by_origin.get(ob)) else { continue };
-            let (a, b) = ordered(incidents[ia].id.clone(), incidents[ib].id.clone());
+            let (a, b) = ordered(incidents[ia].0.clone(), incidents[ib].0.clone());
             if a == b || known.contains(&(a.clone(), b.clone())) {
                 continue;
             }
@@ -515,7 +526,7 @@ impl Store {
         // One transaction for all the new proposals: a run records all or nothing.
         let mut tx = self.begin_write().await?;
         for (a, b, s) in scored {
-            let (x, y) = ordered(incidents[a].id.clone(), incidents[b].id.clone());
+            let (x, y) = ordered(incidents[a].0.clone(), incidents[b].0.clone());
             let okey = pair_key(&origin_of(a), &origin_of(b));
             if known.contains(&(x.clone(), y.clone())) || okey.as_ref().is_some_and(|k| known_origins.contains(k)) {
                 report.already_decided += 1;

@@ -234,6 +234,38 @@ impl Store {
         Ok(all.into_iter().filter(|r| r.superseded_by.is_none() && r.retraction.is_none()).collect())
     }
 
+    /// [`Store::standing_records`] a page of `page` records at a time, oldest first: `each` is
+    /// given every standing record of a page before the next page is read, so a caller that
+    /// keeps only what it needs of each record holds one page of records at once.
+    pub async fn each_standing_record<T: LedgerKind>(
+        &self,
+        viewer: &Viewer,
+        page: usize,
+        mut each: impl FnMut(LedgerRecord<T>),
+    ) -> Result<(), StoreError> {
+        let mut after: Option<(String, String)> = None;
+        loop {
+            let mut sql = visible_records::<T>(viewer);
+            let p = sql.bind(RecordStatus::Published.name());
+            sql.push(&format!(" AND r.status = {p}"));
+            if let Some((created, id)) = &after {
+                let (c, i) = (sql.bind(created.clone()), sql.bind(id.clone()));
+                sql.push(&format!(" AND (r.created_at > {c} OR (r.created_at = {c} AND r.id > {i}))"));
+            }
+            let limit = sql.bind_int(i64::try_from(page).unwrap_or(i64::MAX));
+            sql.push(&format!(" ORDER BY r.created_at, r.id LIMIT {limit}"));
+            let records: Vec<LedgerRecord<T>> = self.fetch_records(sql).await?;
+            let full = records.len() == page;
+            after = records.last().map(|r| (r.created_at.clone(), r.id.clone()));
+            for r in records.into_iter().filter(|r| r.superseded_by.is_none() && r.retraction.is_none()) {
+                each(r);
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
     /// What the published, standing attribution claims about an incident that the viewer may
     /// read say together (contested when they name different states).
     pub async fn incident_attribution(

@@ -99,3 +99,37 @@ async fn a_dataset_is_imported_as_records_one_by_one(backend: Backend) {
 }
 
 crate::on_both_backends!(a_dataset_is_imported_as_records_one_by_one);
+
+/// Standing records read a page at a time (what the link proposal profiles) are the standing
+/// records read at once, in the same order: superseded versions and drafts left out.
+async fn standing_records_come_a_page_at_a_time(backend: Backend) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let (store, _dir) = fresh(backend).await;
+    store.load_catalog(&catalog).await.expect("catalogue");
+    let actor = Actor::system();
+    let first: Vec<IncidentInput> = (0..7).map(|i| incident(i, "Incident")).collect();
+    store.import_ledger_records(&actor, &first).await.expect("import");
+    // A newer release changes two: their first versions are superseded.
+    let release: Vec<IncidentInput> =
+        (0..7).map(|i| incident(i, if i == 2 || i == 5 { "Renamed" } else { "Incident" })).collect();
+    let counts = store.import_ledger_records(&actor, &release).await.expect("release");
+    assert_eq!(counts.superseded, 2);
+    let at_once: Vec<String> = store
+        .standing_records::<IncidentInput>(&Viewer::system())
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(at_once.len(), 7);
+    for page in [1, 2, 3, 7, 100] {
+        let mut paged = Vec::new();
+        store
+            .each_standing_record::<IncidentInput>(&Viewer::system(), page, |r| paged.push(r.id))
+            .await
+            .expect("paged read");
+        assert_eq!(paged, at_once, "pages of {page}");
+    }
+}
+
+crate::on_both_backends!(standing_records_come_a_page_at_a_time);
