@@ -320,17 +320,40 @@ fn eurepoc_copy(file: &str, edit: impl Fn(&csv::StringRecord, &mut Vec<Vec<Strin
 
 /// The import walks the files a chunk at a time, but checks every chunk before it stores any:
 /// a bad record in the last chunk, or a claim about an incident the global file does not hold,
-/// stops it with the record named and nothing stored.
+/// stops it with the record named and nothing stored. The first file is made larger than what
+/// an import keeps of its checked chunks (2,000 incidents), so its chunks are read again to be
+/// stored, as a large dataset's are.
 async fn a_bad_record_anywhere_stores_nothing(s: TestServer) {
     let size = log_size(&s).await;
-    let last_dated_later = eurepoc_copy("EuRepoC_Global_Database_1.1.csv", |h, rows| {
-        let start = h.iter().position(|c| c == "start_date").expect("start_date");
-        rows.last_mut().expect("rows")[start] = "2099-05-05".to_owned();
-    });
+    // The global file with a copy (a new id) of its first 1,000 incidents after it.
+    let enlarged = |bad_last: bool| {
+        eurepoc_copy("EuRepoC_Global_Database_1.1.csv", move |h, rows| {
+            let (id, start) = (
+                h.iter().position(|c| c == "ID").expect("ID"),
+                h.iter().position(|c| c == "start_date").expect("start_date"),
+            );
+            let copies: Vec<Vec<String>> = rows[..1000]
+                .iter()
+                .map(|r| {
+                    let mut copy = r.clone();
+                    copy[id] = format!("{}-copy", r[id]);
+                    copy
+                })
+                .collect();
+            rows.extend(copies);
+            if bad_last {
+                rows.last_mut().expect("rows")[start] = "2099-05-05".to_owned();
+            }
+        })
+    };
+    let last_dated_later = enlarged(true);
     let out = s.cli(&["import", "eurepoc", last_dated_later.path().to_str().expect("path")]);
     let said = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!out.status.success(), "{said}");
-    assert!(said.contains("record 1643 (id ") && said.contains("nothing was imported"), "{said}");
+    assert!(
+        said.contains("record 2643 (id ") && said.contains("-copy") && said.contains("nothing was imported"),
+        "{said}"
+    );
 
     let orphan = eurepoc_copy("EuRepoC_Attribution_dataset_1.1.csv", |h, rows| {
         let incident = h.iter().position(|c| c == "incident_ID").expect("incident_ID");
@@ -345,4 +368,12 @@ async fn a_bad_record_anywhere_stores_nothing(s: TestServer) {
 
     assert_eq!(log_size(&s).await, size, "nothing was published");
     assert_eq!(s.json("/api/v1/incidents?limit=1").await["total"], 0);
+
+    // Without the bad record, the enlarged file is stored chunk by chunk, read again to be stored.
+    let good = enlarged(false);
+    let out = import(&s, &["import", "eurepoc", good.path().to_str().expect("path")]);
+    assert!(out.contains("2643 incidents (2643 new, 0 superseded, 0 unchanged)"), "{out}");
+    assert!(out.contains("2631 attribution claims (2631 new,"), "the copies have no claims: {out}");
+    assert_eq!(s.json("/api/v1/incidents?limit=1").await["total"], 2643);
+    assert_eq!(s.json("/api/v1/attributions").await["count"], 2631);
 }
