@@ -403,9 +403,6 @@ fn counted(what: &str, total: usize, c: normwatch_store::ImportCounts) -> String
     format!("{total} {what} ({} new, {} superseded, {} unchanged)", c.created, c.superseded, c.unchanged)
 }
 
-/// Incidents whose checked chunks are kept for storing rather than read again.
-const KEEP_CHECKED: usize = 2_000;
-
 /// What one dataset import found, over all its chunks.
 #[derive(Default)]
 struct Found {
@@ -467,11 +464,8 @@ async fn import_dataset(
     let checking = progress_bar(&format!("{label} checked"), " incidents");
     checking.set_length(data.incidents());
     let mut found = Found::default();
-    // The chunks' counts (placeholders, unaligned responses, …).
+    // The chunks' counts (placeholders, unaligned responses, …); their records are not kept.
     let mut tally = import::Import::default();
-    // Checked chunks are kept for storing while they are few (a dataset of a few thousand
-    // incidents is read once); past that, memory stays at a chunk and they are read again.
-    let mut kept: Option<Vec<import::Import>> = Some(Vec::new());
     for chunk in data.chunks() {
         let chunk = chunk?;
         check_chunk(instance, &chunk, &found)?;
@@ -480,19 +474,7 @@ async fn import_dataset(
         found.responses += chunk.responses.len();
         found.undated += chunk.responses.iter().filter(|(_, r)| r.undated).count();
         checking.inc(chunk.incidents.len() as u64);
-        let counts = import::Import { incidents: vec![], claims: vec![], responses: vec![], ..chunk };
-        tally.append(counts.clone());
-        if found.incidents > KEEP_CHECKED {
-            kept = None;
-        }
-        if let Some(kept) = kept.as_mut() {
-            kept.push(import::Import {
-                incidents: chunk.incidents,
-                claims: chunk.claims,
-                responses: chunk.responses,
-                ..counts
-            });
-        }
+        tally.append(import::Import { incidents: vec![], claims: vec![], responses: vec![], ..chunk });
     }
     checking.finish();
     let bar = progress_bar(&format!("{label} stored"), " incidents");
@@ -500,11 +482,8 @@ async fn import_dataset(
     let actor = normwatch_store::Actor::system();
     let mut incidents = normwatch_store::ImportCounts::default();
     let (mut claims, mut responses) = (incidents, incidents);
-    let chunks: Box<dyn Iterator<Item = Result<import::Import>>> = match kept {
-        Some(kept) => Box::new(kept.into_iter().map(Ok)),
-        None => data.chunks(),
-    };
-    for chunk in chunks {
+    // Read again, chunk by chunk: what was checked is not kept.
+    for chunk in data.chunks() {
         let chunk = chunk?;
         incidents += store.import_ledger_records(&actor, &chunk.incidents).await?;
         // Findings hang off the current version of their incident.

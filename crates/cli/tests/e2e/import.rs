@@ -320,9 +320,8 @@ fn eurepoc_copy(file: &str, edit: impl Fn(&csv::StringRecord, &mut Vec<Vec<Strin
 
 /// The import walks the files a chunk at a time, but checks every chunk before it stores any:
 /// a bad record in the last chunk, or a claim about an incident the global file does not hold,
-/// stops it with the record named and nothing stored. The first file is made larger than what
-/// an import keeps of its checked chunks (2,000 incidents), so its chunks are read again to be
-/// stored, as a large dataset's are.
+/// stops it with the record named and nothing stored. The global file is made larger (six
+/// chunks), and once it is good it is stored chunk by chunk.
 async fn a_bad_record_anywhere_stores_nothing(s: TestServer) {
     let size = log_size(&s).await;
     // The global file with a copy (a new id) of its first 1,000 incidents after it.
@@ -369,7 +368,7 @@ async fn a_bad_record_anywhere_stores_nothing(s: TestServer) {
     assert_eq!(log_size(&s).await, size, "nothing was published");
     assert_eq!(s.json("/api/v1/incidents?limit=1").await["total"], 0);
 
-    // Without the bad record, the enlarged file is stored chunk by chunk, read again to be stored.
+    // Without the bad record, the enlarged file is stored chunk by chunk.
     let good = enlarged(false);
     let out = import(&s, &["import", "eurepoc", good.path().to_str().expect("path")]);
     assert!(out.contains("2643 incidents (2643 new, 0 superseded, 0 unchanged)"), "{out}");
