@@ -413,7 +413,7 @@ struct Found {
 }
 
 /// Checks one chunk of a dataset as it will be stored: every record valid, every claim and
-/// response about an incident of the chunk. `before` counts the incidents of earlier chunks, so
+/// response about an incident of the chunk. `found` counts the records of earlier chunks, so
 /// that an error names the record's place in the file.
 fn check_chunk(instance: &setup::Instance, chunk: &import::Import, found: &Found) -> Result<()> {
     let today = normwatch_server::today();

@@ -247,6 +247,13 @@ pub struct LedgerRecord<T> {
     pub reviews: Vec<Review>,
 }
 
+impl<T> LedgerRecord<T> {
+    /// Neither superseded by a published version nor a retraction: what stands today.
+    pub fn is_standing(&self) -> bool {
+        self.superseded_by.is_none() && self.retraction.is_none()
+    }
+}
+
 fn rejected(field: &str, reason: impl Into<String>) -> StoreError {
     StoreError::Rejected(FieldError::new(field, reason))
 }

@@ -169,7 +169,7 @@ pub async fn screening(State(state): State<AppState>, caller: Caller, Path(id): 
         .ledger_records::<AttributionInput>(&caller.viewer(), Some(&id), None)
         .await?
         .into_iter()
-        .filter(|c| c.superseded_by.is_none() && c.retraction.is_none())
+        .filter(|c| c.is_standing())
         .map(|c| c.body.attributed_to)
         .collect();
     let catalog = state.catalog();

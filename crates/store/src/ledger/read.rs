@@ -231,7 +231,7 @@ impl Store {
     /// Published records of a kind that still stand (not superseded, not retracted).
     pub async fn standing_records<T: LedgerKind>(&self, viewer: &Viewer) -> Result<Vec<LedgerRecord<T>>, StoreError> {
         let all = self.ledger_records::<T>(viewer, None, Some(RecordStatus::Published)).await?;
-        Ok(all.into_iter().filter(|r| r.superseded_by.is_none() && r.retraction.is_none()).collect())
+        Ok(all.into_iter().filter(|r| r.is_standing()).collect())
     }
 
     /// [`Store::standing_records`] a page of `page` records at a time, oldest first: `each` is
@@ -257,7 +257,7 @@ impl Store {
             let records: Vec<LedgerRecord<T>> = self.fetch_records(sql).await?;
             let full = records.len() == page;
             after = records.last().map(|r| (r.created_at.clone(), r.id.clone()));
-            for r in records.into_iter().filter(|r| r.superseded_by.is_none() && r.retraction.is_none()) {
+            for r in records.into_iter().filter(|r| r.is_standing()) {
                 each(r);
             }
             if !full {
@@ -275,7 +275,7 @@ impl Store {
     ) -> Result<normwatch_core::incident::AttributionState, StoreError> {
         let claims =
             self.ledger_records::<AttributionInput>(viewer, Some(incident), Some(RecordStatus::Published)).await?;
-        let standing = claims.iter().filter(|c| c.superseded_by.is_none() && c.retraction.is_none());
+        let standing = claims.iter().filter(|c| c.is_standing());
         Ok(normwatch_core::incident::AttributionState::from_marked_claims(
             standing.map(|c| (c.body.attributed_to.state.as_deref(), c.body.contested)),
         ))

@@ -81,10 +81,10 @@ impl PageCache {
     /// Keeps `page`, read at `token`; the least recently used pages go when over the budget.
     pub(crate) fn put(&self, key: String, token: Token, page: Arc<StixPage>) {
         let size = size_of(&page);
-        let Ok(mut inner) = self.inner.lock() else { return };
         if size > LARGEST {
             return;
         }
+        let Ok(mut inner) = self.inner.lock() else { return };
         if inner.token.as_deref() != Some(token.as_str()) {
             // A newer token: what was kept before it may be out of date. An older one (a read
             // that began before a write the cache has seen) is not kept.

@@ -174,7 +174,7 @@ fn log_index(i: Option<u64>) -> String {
 /// Published findings that still stand (not corrected, not retracted), by incident.
 fn standing<T>(records: Vec<LedgerRecord<T>>, incident: impl Fn(&T) -> &str) -> HashMap<String, Vec<LedgerRecord<T>>> {
     let mut by: HashMap<String, Vec<LedgerRecord<T>>> = HashMap::new();
-    for r in records.into_iter().filter(|r| r.superseded_by.is_none() && r.retraction.is_none()) {
+    for r in records.into_iter().filter(|r| r.is_standing()) {
         by.entry(incident(&r.body).to_owned()).or_default().push(r);
     }
     by

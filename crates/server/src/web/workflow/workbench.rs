@@ -359,11 +359,7 @@ pub async fn workbench(
 pub(in crate::web) fn standing_claims(
     claims: &[normwatch_store::LedgerRecord<AttributionInput>],
 ) -> Vec<normwatch_core::violation::AttributedActor> {
-    claims
-        .iter()
-        .filter(|c| c.superseded_by.is_none() && c.retraction.is_none())
-        .map(|c| c.body.attributed_to.clone())
-        .collect()
+    claims.iter().filter(|c| c.is_standing()).map(|c| c.body.attributed_to.clone()).collect()
 }
 
 pub(in crate::web) async fn incident_record(
