@@ -78,11 +78,12 @@ impl Sql {
 
     /// Runs the statement in `tx` (a batch's multi-row write): its placeholders made positional
     /// (`?`) on SQLite, which then binds them in order instead of looking each `$N` up by name.
-    pub(crate) async fn execute_in(mut self, tx: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    /// Returns how many rows it changed.
+    pub(crate) async fn execute_in(mut self, tx: &mut sqlx::AnyConnection) -> Result<u64, sqlx::Error> {
         if tx.backend_name().eq_ignore_ascii_case("sqlite") {
             self.positional();
         }
-        self.query().execute(tx).await.map(drop)
+        Ok(self.query().execute(tx).await?.rows_affected())
     }
 
     /// The rows of a read in `tx`, positional on SQLite as [`Sql::execute_in`].

@@ -276,7 +276,7 @@ impl Store {
         objects: &[NewStixObject],
     ) -> Result<StixAdded, StoreError> {
         let mut tx = self.begin_write().await?;
-        let added = add_in(self.backend, &mut tx, scope, origin, added_by, objects).await?;
+        let added = add_in(&mut tx, scope, origin, added_by, objects).await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -299,7 +299,7 @@ impl Store {
         sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
         sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
         let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        let added = add_in(self.backend, &mut tx, scope, "import", None, objects).await?;
+        let added = add_in(&mut tx, scope, "import", None, objects).await?;
         tx.commit().await?;
         Ok(added)
     }

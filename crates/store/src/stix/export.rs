@@ -383,7 +383,7 @@ impl Store {
         }
         let mut added = 0;
         for (scope, objects) in &scopes {
-            added += add_in(self.backend, &mut tx, scope, "normwatch", None, objects).await?.added;
+            added += add_in(&mut tx, scope, "normwatch", None, objects).await?.added;
         }
         sqlx::query("UPDATE stix_head SET synced_size = $1 WHERE id = 1")
             .bind(i64::try_from(end).unwrap_or(i64::MAX))

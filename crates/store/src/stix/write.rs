@@ -17,7 +17,6 @@ pub(super) async fn lock_head(tx: &mut sqlx::AnyConnection) -> Result<(String, i
 }
 
 pub(crate) async fn add_in(
-    backend: crate::Backend,
     tx: &mut sqlx::AnyConnection,
     scope: &StixScope,
     origin: &str,
@@ -79,10 +78,7 @@ pub(crate) async fn add_in(
         }
         sql.push(&rows.join(", "));
         sql.push(" ON CONFLICT (scope, stix_id, version_key) DO NOTHING");
-        if backend == crate::Backend::Sqlite {
-            sql.positional();
-        }
-        added += sql.query().execute(&mut *tx).await?.rows_affected();
+        added += sql.execute_in(tx).await?;
     }
     // Which version is first and last changes only for ids this call gave another version
     // (rewriting every new row would write each body twice).
