@@ -112,7 +112,7 @@ pub async fn import(store: &Store, source: &str, default_tlp: Tlp, community: Op
         }
         for (tlp, objects) in by_tlp {
             let scope = StixScope { tlp, community: community.clone() };
-            match store.import_stix_objects(&scope, &objects).await {
+            match store.import_stix_objects(&scope, objects).await {
                 Ok(added) => {
                     report.added += added.added;
                     report.unchanged += added.unchanged;

@@ -130,12 +130,7 @@ impl Sql {
     /// The text with SQLite's numbered placeholders (`?N` binds the N-th value wherever it
     /// appears), and the values, for a direct read.
     pub(crate) fn for_rusqlite(&self) -> (String, Vec<rusqlite::types::Value>) {
-        let mut text = String::with_capacity(self.text.len());
-        let mut chars = self.text.chars().peekable();
-        while let Some(c) = chars.next() {
-            let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
-            text.push(if placeholder { '?' } else { c });
-        }
+        let text = numbered(&self.text);
         let values = self
             .binds()
             .iter()
@@ -146,6 +141,18 @@ impl Sql {
             .collect();
         (text, values)
     }
+}
+
+/// A statement's text with SQLite's numbered placeholders: `$N` becomes `?N`, which binds the
+/// N-th value wherever it appears.
+pub(crate) fn numbered(sql: &str) -> String {
+    let mut text = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        let placeholder = c == '$' && chars.peek().is_some_and(char::is_ascii_digit);
+        text.push(if placeholder { '?' } else { c });
+    }
+    text
 }
 
 /// Every row of `sql` read with `row`, in one blocking unit.

@@ -282,26 +282,28 @@ impl Store {
     }
 
     /// [`Store::add_stix_objects`] for bulk imports of objects others shared. On SQLite the
-    /// batch commits without waiting for the disk (`synchronous = NORMAL`): the WAL keeps the
-    /// database consistent after a crash, and an import cut short by one is run again (it is
-    /// idempotent). Published records never take this path. The connection is closed after use,
-    /// so the setting never reaches another write.
+    /// batch is one blocking unit on the direct write connection, which commits without waiting
+    /// for the disk (`synchronous = NORMAL`): the WAL keeps the database consistent after a crash,
+    /// and an import cut short by one is run again (it is idempotent). Published records never
+    /// take this path.
     pub async fn import_stix_objects(
         &self,
         scope: &StixScope,
-        objects: &[NewStixObject],
+        objects: Vec<NewStixObject>,
     ) -> Result<StixAdded, StoreError> {
-        if self.backend != crate::Backend::Sqlite {
-            return self.add_stix_objects(scope, "import", None, objects).await;
-        }
-        let mut conn = self.pool.acquire().await?;
-        conn.close_on_drop();
-        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
-        sqlx::query("PRAGMA cache_size = -65536").execute(&mut *conn).await?;
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        let added = add_in(&mut tx, scope, "import", None, objects).await?;
-        tx.commit().await?;
-        Ok(added)
+        let Some(direct) = &self.direct else {
+            return self.add_stix_objects(scope, "import", None, &objects).await;
+        };
+        let scope = scope.clone();
+        direct
+            .write_refetchable(move |tx| {
+                // A page cache that holds the batch's index pages (it is given back after).
+                tx.pragma_update(None, "cache_size", -65536).map_err(crate::direct::failed)?;
+                let added = write::add_direct(tx, &scope, "import", None, &objects);
+                tx.pragma_update(None, "cache_size", -2000).map_err(crate::direct::failed)?;
+                added
+            })
+            .await
     }
 
     /// A page of a collection's objects the viewer may read, in `date_added` order.

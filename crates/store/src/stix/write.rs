@@ -1,19 +1,79 @@
 //! Storing STIX object versions: `date_added` ordering under the head lock, batched inserts,
-//! and the rule that only an object's creator makes new versions of it.
+//! and the rule that only an object's creator makes new versions of it. Two ways in, one set of
+//! statements and rules: through sqlx in the caller's transaction (`add_in`, both backends), and
+//! on SQLite's direct write connection (`add_direct`, bulk imports: one blocking unit, a prepared
+//! insert per row, no statement text built per batch).
 use super::{NewStixObject, StixAdded, StixScope, from_micros, micros};
 use crate::StoreError;
+use crate::direct::{failed, numbered};
 use crate::sql::Sql;
+use normwatch_stix::versioning::{Held, Poster, refusal};
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 /// Rows per INSERT statement (12 values each, within either backend's limit on placeholders).
 const INSERT_ROWS: usize = 400;
 
+/// Takes the stix_head row (the lock that orders `date_added`).
+const LOCK_HEAD: &str = "UPDATE stix_head SET id = id WHERE id = 1 RETURNING last_added, synced_size";
+/// Moves the head on: every kept TAXII page (`pages.rs`) is stale from here.
+const SET_HEAD: &str = "UPDATE stix_head SET last_added = $1 WHERE id = 1";
+/// A row's columns; `latest, earliest` come last, both 1: a new id is its own first and last
+/// version, and ids with others are mended by `MEND_VERSIONS`.
+const INSERT: &str = "INSERT INTO stix_objects (scope, stix_id, version_key, modified, stix_type, spec_version, tlp, \
+     community_id, date_added, origin, added_by, body, latest, earliest) VALUES ";
+const ON_CONFLICT: &str = " ON CONFLICT (scope, stix_id, version_key) DO NOTHING";
+/// Which version is first and last changes only for ids this call gave another version
+/// (rewriting every new row would write each body twice). $1 the scope, $2 the first
+/// `date_added` given.
+const MEND_VERSIONS: &str = "UPDATE stix_objects SET \
+       latest = CASE WHEN version_key = (SELECT MAX(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END, \
+       earliest = CASE WHEN version_key = (SELECT MIN(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END \
+     WHERE scope = $1 AND stix_id IN (SELECT n.stix_id FROM stix_objects n WHERE n.scope = $1 AND n.date_added >= $2 \
+       AND EXISTS (SELECT 1 FROM stix_objects o WHERE o.scope = n.scope AND o.stix_id = n.stix_id AND o.version_key <> n.version_key))";
+/// What is held of some ids; the list follows.
+const HELD: &str = "SELECT stix_id, version_key, origin, added_by, CASE WHEN earliest = 1 THEN body END AS first_body \
+     FROM stix_objects WHERE stix_id IN ";
+const STAKEHOLDERS: &str = "SELECT id FROM stakeholders";
+const ACTS_FOR: &str = "SELECT stakeholder_id FROM accounts WHERE id = $1";
+
 /// Takes the stix_head row (the lock that orders `date_added`) and returns the last one given.
 pub(super) async fn lock_head(tx: &mut sqlx::AnyConnection) -> Result<(String, i64), StoreError> {
-    let row = sqlx::query("UPDATE stix_head SET id = id WHERE id = 1 RETURNING last_added, synced_size")
-        .fetch_one(&mut *tx)
-        .await?;
+    let row = sqlx::query(LOCK_HEAD).fetch_one(&mut *tx).await?;
     Ok((row.try_get("last_added")?, row.try_get("synced_size")?))
+}
+
+/// Where a call's rows start: the first `date_added` it gives (now, or just after `last`, the
+/// last one given) as a number and as text, and the scope's values for its rows.
+fn start(last: &str, scope: &StixScope) -> (i128, String, (String, &'static str, Option<String>)) {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000;
+    let next = now.max(micros(last).unwrap_or(0) + 1);
+    (next, from_micros(next), (scope.key(), scope.tlp.name(), scope.community.clone()))
+}
+
+/// The values of an object's row in `INSERT` order, before `latest, earliest`.
+fn row_values<'a>(
+    o: &'a NewStixObject,
+    scope: &'a (String, &'static str, Option<String>),
+    date_added: &'a str,
+    origin: &'a str,
+    added_by: Option<&'a str>,
+) -> [Option<&'a str>; 12] {
+    let (key, tlp, community) = scope;
+    [
+        Some(key),
+        Some(&o.stix_id),
+        Some(&o.version_key),
+        o.modified.as_deref(),
+        Some(&o.stix_type),
+        Some(&o.spec_version),
+        Some(tlp),
+        community.as_deref(),
+        Some(date_added),
+        Some(origin),
+        added_by,
+        Some(&o.body),
+    ]
 }
 
 pub(crate) async fn add_in(
@@ -29,139 +89,176 @@ pub(crate) async fn add_in(
     let (last, _) = lock_head(tx).await?;
     // Under the head lock, so that no version slips in between the check and the insert.
     let (kept, refused) = if origin == "normwatch" {
-        (objects.to_vec(), Vec::new())
+        ((0..objects.len()).collect(), Vec::new())
     } else {
-        creators_only(tx, objects, added_by).await?
+        let mut known = Known::default();
+        for chunk in objects.chunks(INSERT_ROWS) {
+            let mut sql = Sql::new("");
+            let ids = sql.bind_list(chunk.iter().map(|o| o.stix_id.as_str()));
+            sql.push(&format!("{HELD}{ids}"));
+            for r in sql.query().fetch_all(&mut *tx).await? {
+                known.add(
+                    r.try_get("stix_id")?,
+                    r.try_get("version_key")?,
+                    &r.try_get::<String, _>("origin")?,
+                    r.try_get("added_by")?,
+                    r.try_get("first_body")?,
+                );
+            }
+        }
+        let mut stakeholders = Vec::new();
+        for r in sqlx::query(STAKEHOLDERS).fetch_all(&mut *tx).await? {
+            stakeholders.push(r.try_get("id")?);
+        }
+        let acts_for: Option<String> = match added_by {
+            Some(account) => sqlx::query(ACTS_FOR)
+                .bind(account)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get("stakeholder_id"))
+                .transpose()?
+                .flatten(),
+            None => None,
+        };
+        known.decide(objects, stakeholders, Poster { account: added_by, stakeholder: acts_for.as_deref() })
     };
-    let objects = &kept[..];
-    if objects.is_empty() {
+    if kept.is_empty() {
         return Ok(StixAdded { refused, ..StixAdded::default() });
     }
-    let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000;
-    let mut next = now.max(micros(&last).unwrap_or(0) + 1);
-    let first_added = from_micros(next);
-    let key = scope.key();
+    let (mut next, first, scoped) = start(&last, scope);
     let mut added = 0u64;
-    for chunk in objects.chunks(INSERT_ROWS) {
-        let mut sql = Sql::new(
-            "INSERT INTO stix_objects (scope, stix_id, version_key, modified, stix_type, spec_version, tlp, \
-             community_id, date_added, origin, added_by, body, latest, earliest) VALUES ",
-        );
+    for chunk in kept.chunks(INSERT_ROWS) {
+        let mut sql = Sql::new(INSERT);
         let mut rows = Vec::with_capacity(chunk.len());
-        for o in chunk {
-            let values = [
-                sql.bind(key.clone()),
-                sql.bind(o.stix_id.clone()),
-                sql.bind(o.version_key.clone()),
-                match &o.modified {
-                    Some(m) => sql.bind(m.clone()),
-                    None => "NULL".to_owned(),
-                },
-                sql.bind(o.stix_type.clone()),
-                sql.bind(o.spec_version.clone()),
-                sql.bind(scope.tlp.name()),
-                match &scope.community {
-                    Some(c) => sql.bind(c.clone()),
-                    None => "NULL".to_owned(),
-                },
-                sql.bind(from_micros(next)),
-                sql.bind(origin),
-                match added_by {
-                    Some(a) => sql.bind(a),
-                    None => "NULL".to_owned(),
-                },
-                sql.bind(o.body.clone()),
-            ];
+        for &i in chunk {
+            let date = from_micros(next);
             next += 1;
-            // A new id is its own first and last version; ids with others are mended below.
+            let values = row_values(&objects[i], &scoped, &date, origin, added_by)
+                .map(|v| v.map_or_else(|| "NULL".to_owned(), |s| sql.bind(s)));
             rows.push(format!("({}, 1, 1)", values.join(", ")));
         }
         sql.push(&rows.join(", "));
-        sql.push(" ON CONFLICT (scope, stix_id, version_key) DO NOTHING");
+        sql.push(ON_CONFLICT);
         added += sql.execute_in(tx).await?;
     }
-    // Which version is first and last changes only for ids this call gave another version
-    // (rewriting every new row would write each body twice).
-    sqlx::query(
-        "UPDATE stix_objects SET \
-           latest = CASE WHEN version_key = (SELECT MAX(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END, \
-           earliest = CASE WHEN version_key = (SELECT MIN(v.version_key) FROM stix_objects v WHERE v.scope = stix_objects.scope AND v.stix_id = stix_objects.stix_id) THEN 1 ELSE 0 END \
-         WHERE scope = $1 AND stix_id IN (SELECT n.stix_id FROM stix_objects n WHERE n.scope = $1 AND n.date_added >= $2 \
-           AND EXISTS (SELECT 1 FROM stix_objects o WHERE o.scope = n.scope AND o.stix_id = n.stix_id AND o.version_key <> n.version_key))",
-    )
-    .bind(&key)
-    .bind(&first_added)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE stix_head SET last_added = $1 WHERE id = 1")
-        .bind(from_micros(next - 1))
-        .execute(&mut *tx)
-        .await?;
-    Ok(StixAdded { added, unchanged: objects.len() as u64 - added, refused })
+    sqlx::query(MEND_VERSIONS).bind(&scoped.0).bind(&first).execute(&mut *tx).await?;
+    sqlx::query(SET_HEAD).bind(from_micros(next - 1)).execute(&mut *tx).await?;
+    Ok(StixAdded { added, unchanged: kept.len() as u64 - added, refused })
+}
+
+/// [`add_in`] on SQLite's direct write connection, in its transaction: the same statements and
+/// rules, one prepared insert run per row.
+pub(crate) fn add_direct(
+    tx: &rusqlite::Transaction<'_>,
+    scope: &StixScope,
+    origin: &str,
+    added_by: Option<&str>,
+    objects: &[NewStixObject],
+) -> Result<StixAdded, StoreError> {
+    use rusqlite::{OptionalExtension, params, params_from_iter};
+    if objects.is_empty() {
+        return Ok(StixAdded::default());
+    }
+    let last: String = tx.query_row(LOCK_HEAD, [], |r| r.get(0)).map_err(failed)?;
+    let (kept, refused) = if origin == "normwatch" {
+        ((0..objects.len()).collect(), Vec::new())
+    } else {
+        let mut known = Known::default();
+        for chunk in objects.chunks(INSERT_ROWS) {
+            let list = vec!["?"; chunk.len()].join(", ");
+            let mut held = tx.prepare_cached(&format!("{HELD}({list})")).map_err(failed)?;
+            let mut rows = held.query(params_from_iter(chunk.iter().map(|o| &o.stix_id))).map_err(failed)?;
+            while let Some(r) = rows.next().map_err(failed)? {
+                let origin: String = r.get(2).map_err(failed)?;
+                known.add(
+                    r.get(0).map_err(failed)?,
+                    r.get(1).map_err(failed)?,
+                    &origin,
+                    r.get(3).map_err(failed)?,
+                    r.get(4).map_err(failed)?,
+                );
+            }
+        }
+        let mut stakeholders = Vec::new();
+        let mut read = tx.prepare_cached(STAKEHOLDERS).map_err(failed)?;
+        let mut rows = read.query([]).map_err(failed)?;
+        while let Some(r) = rows.next().map_err(failed)? {
+            stakeholders.push(r.get(0).map_err(failed)?);
+        }
+        let acts_for: Option<String> = match added_by {
+            Some(account) => {
+                tx.query_row(&numbered(ACTS_FOR), [account], |r| r.get(0)).optional().map_err(failed)?.flatten()
+            }
+            None => None,
+        };
+        known.decide(objects, stakeholders, Poster { account: added_by, stakeholder: acts_for.as_deref() })
+    };
+    if kept.is_empty() {
+        return Ok(StixAdded { refused, ..StixAdded::default() });
+    }
+    let (mut next, first, scoped) = start(&last, scope);
+    let placeholders = (1..=12).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
+    let mut insert = tx.prepare_cached(&format!("{INSERT}({placeholders}, 1, 1){ON_CONFLICT}")).map_err(failed)?;
+    let mut added = 0u64;
+    for &i in &kept {
+        let date = from_micros(next);
+        next += 1;
+        let values = row_values(&objects[i], &scoped, &date, origin, added_by);
+        added += insert.execute(params_from_iter(values)).map_err(failed)? as u64;
+    }
+    tx.execute(&numbered(MEND_VERSIONS), params![scoped.0, first]).map_err(failed)?;
+    tx.execute(&numbered(SET_HEAD), [from_micros(next - 1)]).map_err(failed)?;
+    Ok(StixAdded { added, unchanged: kept.len() as u64 - added, refused })
 }
 
 type Refusal = (String, Option<String>, String);
 
-/// Splits incoming objects into those that may be stored and the new versions that only their
-/// creator may make (see `normwatch_stix::versioning`). A version the store already holds is
-/// never refused: sending it again changes nothing.
-async fn creators_only(
-    tx: &mut sqlx::AnyConnection,
-    objects: &[NewStixObject],
-    poster: Option<&str>,
-) -> Result<(Vec<NewStixObject>, Vec<Refusal>), StoreError> {
-    use normwatch_stix::versioning::{Held, refusal};
-    use std::collections::{HashMap, HashSet};
-    let mut held: HashMap<String, Held> = HashMap::new();
-    let mut versions: HashSet<(String, String)> = HashSet::new();
-    for chunk in objects.chunks(INSERT_ROWS) {
-        let mut sql = Sql::new("");
-        let ids = sql.bind_list(chunk.iter().map(|o| o.stix_id.as_str()));
-        sql.push(&format!(
-            "SELECT stix_id, version_key, origin, added_by, CASE WHEN earliest = 1 THEN body END AS first_body \
-             FROM stix_objects WHERE stix_id IN {ids}"
-        ));
-        for r in sql.query().fetch_all(&mut *tx).await? {
-            let id: String = r.try_get("stix_id")?;
-            versions.insert((id.clone(), r.try_get("version_key")?));
-            let origin: String = r.try_get("origin")?;
-            let entry = held.entry(id).or_insert(Held { ours: false, created_by_ref: None, shared_by: None });
-            entry.ours |= origin == "normwatch";
-            if let Some(body) = r.try_get::<Option<String>, _>("first_body")? {
-                entry.created_by_ref = created_by(&body);
-                entry.shared_by = r.try_get("added_by")?;
+/// What the store holds of the incoming ids, read under the head lock.
+#[derive(Default)]
+struct Known {
+    held: HashMap<String, Held>,
+    versions: HashSet<(String, String)>,
+}
+
+impl Known {
+    /// One held version: its id, version key, origin, who shared it and, for an id's first
+    /// version, its body (whose `created_by_ref` later versions must keep).
+    fn add(&mut self, id: String, version: String, origin: &str, added_by: Option<String>, first_body: Option<String>) {
+        self.versions.insert((id.clone(), version));
+        let entry = self.held.entry(id).or_insert(Held { ours: false, created_by_ref: None, shared_by: None });
+        entry.ours |= origin == "normwatch";
+        if let Some(body) = first_body {
+            entry.created_by_ref = created_by(&body);
+            entry.shared_by = added_by;
+        }
+    }
+
+    /// Splits incoming objects into those that may be stored (their indices) and the new
+    /// versions that only their creator may make (see `normwatch_stix::versioning`). A version
+    /// the store already holds is never refused: sending it again changes nothing.
+    /// `stakeholders`: the ids registered here, whose identities an account may speak as only
+    /// when it acts for them.
+    fn decide(
+        &self,
+        objects: &[NewStixObject],
+        stakeholders: Vec<String>,
+        who: Poster<'_>,
+    ) -> (Vec<usize>, Vec<Refusal>) {
+        let registered: HashMap<String, String> =
+            stakeholders.into_iter().map(|id| (normwatch_stix::export::stakeholder_identity_id(&id), id)).collect();
+        let mut kept = Vec::with_capacity(objects.len());
+        let mut refused = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            let again = self.versions.contains(&(o.stix_id.clone(), o.version_key.clone()));
+            let creator = created_by(&o.body);
+            let claimed = creator.as_ref().and_then(|c| registered.get(c)).map(String::as_str);
+            match refusal(self.held.get(&o.stix_id), creator.as_deref(), claimed, who).filter(|_| !again) {
+                Some(why) => refused.push((o.stix_id.clone(), o.modified.clone(), why)),
+                None => kept.push(i),
             }
         }
+        (kept, refused)
     }
-    // Whose identities are registered here, and whom the poster acts for.
-    let mut registered: HashMap<String, String> = HashMap::new();
-    for r in sqlx::query("SELECT id FROM stakeholders").fetch_all(&mut *tx).await? {
-        let id: String = r.try_get("id")?;
-        registered.insert(normwatch_stix::export::stakeholder_identity_id(&id), id);
-    }
-    let acts_for: Option<String> = match poster {
-        Some(account) => sqlx::query("SELECT stakeholder_id FROM accounts WHERE id = $1")
-            .bind(account)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get("stakeholder_id"))
-            .transpose()?
-            .flatten(),
-        None => None,
-    };
-    let who = normwatch_stix::versioning::Poster { account: poster, stakeholder: acts_for.as_deref() };
-    let mut kept = Vec::with_capacity(objects.len());
-    let mut refused = Vec::new();
-    for o in objects {
-        let again = versions.contains(&(o.stix_id.clone(), o.version_key.clone()));
-        let creator = created_by(&o.body);
-        let claimed = creator.as_ref().and_then(|c| registered.get(c)).map(String::as_str);
-        match refusal(held.get(&o.stix_id), creator.as_deref(), claimed, who).filter(|_| !again) {
-            Some(why) => refused.push((o.stix_id.clone(), o.modified.clone(), why)),
-            None => kept.push(o.clone()),
-        }
-    }
-    Ok((kept, refused))
 }
 
 fn created_by(body: &str) -> Option<String> {

@@ -26,6 +26,7 @@ mod federation;
 mod import;
 mod publication;
 mod search_index;
+mod stix_import;
 mod stix_sync;
 mod taxii_pages;
 mod write_clock;
