@@ -27,6 +27,13 @@ pub(crate) struct IncidentIndex {
     order: Vec<(u32, u128)>,
     /// Per row: its titles (ja, en), which the title sorts compare.
     titles: Vec<(Box<str>, Box<str>)>,
+    /// Per row: the dataset it was imported from, as 1 + its place in `datasets` (0: none).
+    /// With the titles, the start, the marking and the facets, what a page lists of a row,
+    /// so a page needs no read of the database (random reads that grow with its size).
+    dataset: Vec<u32>,
+    datasets: Vec<Box<str>>,
+    /// Start keys that `order`'s YYYYMMDD does not give back as written.
+    odd_starts: HashMap<u32, Box<str>>,
     all: RoaringBitmap,
     status_tlp: HashMap<(RecordStatus, Tlp), RoaringBitmap>,
     recorder: HashMap<String, RoaringBitmap>,
@@ -61,6 +68,14 @@ fn day_key(start_key: &str) -> u32 {
     start_key.replace('-', "").parse().unwrap_or(0)
 }
 
+/// How an unknown start is stored.
+const NO_START: &str = "0000-00-00";
+
+/// A YYYYMMDD key as the start key it was made from (`None` for 0, unknown).
+fn start_text(key: u32) -> Option<String> {
+    (key != 0).then(|| format!("{:04}-{:02}-{:02}", key / 10_000, key / 100 % 100, key % 100))
+}
+
 fn union<'a>(maps: impl IntoIterator<Item = &'a RoaringBitmap>) -> RoaringBitmap {
     let mut out = RoaringBitmap::new();
     for m in maps {
@@ -77,6 +92,7 @@ impl IncidentIndex {
         let r = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
         self.order.push((0, id));
         self.titles.push(Default::default());
+        self.dataset.push(0);
         self.rows.insert(id, r);
         r
     }
@@ -121,6 +137,21 @@ impl IncidentIndex {
             self.clear(r);
             let key: String = row.try_get("start_key")?;
             let entry = (day_key(&key), id);
+            if start_text(entry.0).as_deref() == Some(key.as_str()) || (entry.0 == 0 && key == NO_START) {
+                self.odd_starts.remove(&r);
+            } else {
+                self.odd_starts.insert(r, key.into());
+            }
+            self.dataset[r as usize] = match row.try_get::<Option<String>, _>("origin_dataset")? {
+                None => 0,
+                Some(d) => match self.datasets.iter().position(|k| **k == *d) {
+                    Some(i) => u32::try_from(i + 1).unwrap_or(0),
+                    None => {
+                        self.datasets.push(d.into());
+                        u32::try_from(self.datasets.len()).unwrap_or(0)
+                    }
+                },
+            };
             if self.order[r as usize] != entry {
                 self.order[r as usize] = entry;
                 self.stale(SortKey::Start);
@@ -283,6 +314,63 @@ impl IncidentIndex {
         }
     }
 
+    /// The rows as a list shows them: each with the values of the listed facets the viewer may
+    /// read (as `facet_source_visible` lets the SQL read them), each facet's values in order.
+    fn summaries(&self, viewer: &Viewer, page: &[u32]) -> Vec<crate::search::IncidentSummary> {
+        use crate::search::IncidentSummary;
+        let mut out: Vec<IncidentSummary> = page
+            .iter()
+            .map(|&r| {
+                let row = r as usize;
+                let (ja, en) = &self.titles[row];
+                let (status, tlp) = self
+                    .status_tlp
+                    .iter()
+                    .find(|(_, b)| b.contains(r))
+                    .map_or(("", ""), |((status, tlp), _)| (status.name(), tlp.name()));
+                let start = match self.odd_starts.get(&r) {
+                    Some(text) => (&**text != NO_START).then(|| text.to_string()),
+                    None => start_text(self.order[row].0),
+                };
+                let dataset = (self.dataset[row] as usize).checked_sub(1).map(|i| self.datasets[i].to_string());
+                IncidentSummary {
+                    id: uuid::Uuid::from_u128(self.order[row].1).hyphenated().to_string(),
+                    title: normwatch_core::Localized::new(ja.to_string(), en.to_string()),
+                    start,
+                    status: status.to_owned(),
+                    tlp: tlp.to_owned(),
+                    also_in: Vec::new(),
+                    dataset,
+                    countries: Vec::new(),
+                    attributed_states: Vec::new(),
+                    operations: Vec::new(),
+                }
+            })
+            .collect();
+        for ((facet, value), sources) in &self.facets {
+            if !matches!(facet.as_str(), "country" | "attributed_state" | "operation") {
+                continue;
+            }
+            let rows = self.facet_rows(viewer, sources);
+            for (s, &r) in out.iter_mut().zip(page) {
+                if rows.contains(r) {
+                    let list = match facet.as_str() {
+                        "country" => &mut s.countries,
+                        "attributed_state" => &mut s.attributed_states,
+                        _ => &mut s.operations,
+                    };
+                    list.push(value.clone());
+                }
+            }
+        }
+        for s in &mut out {
+            s.countries.sort();
+            s.attributed_states.sort();
+            s.operations.sort();
+        }
+        out
+    }
+
     fn stale(&mut self, key: SortKey) {
         if let Some(s) = self.sorted.get_mut(&key) {
             s.stale = true;
@@ -346,10 +434,10 @@ impl Cursor {
     }
 }
 
-/// What the index answers; the store fetches the page's rows by id.
+/// What the index answers: the page's rows as the list shows them (links added by the store).
 pub(crate) struct IndexAnswer {
     pub total: u64,
-    pub page: Vec<String>,
+    pub page: Vec<crate::search::IncidentSummary>,
     pub more: bool,
     pub facets: Vec<(String, String, u64)>,
 }
@@ -375,7 +463,7 @@ impl Store {
                     self.follow_terms(&mut i, Some(w), &[]).await?;
                 }
                 let mut incidents = sqlx::query(
-                    "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents",
+                    "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes, origin_dataset FROM incidents",
                 )
                 .fetch(&self.pool);
                 while let Some(row) = incidents.try_next().await? {
@@ -410,7 +498,7 @@ impl Store {
             let mut sql = crate::sql::Sql::new("");
             let list = sql.bind_list(chunk.iter().map(String::as_str));
             sql.push(&format!(
-                "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes FROM incidents WHERE id IN {list}"
+                "SELECT id, start_key, title_ja, title_en, start_year, status, tlp, recorded_by, stakeholder_id, community_id, supersedes, origin_dataset FROM incidents WHERE id IN {list}"
             ));
             let incidents = sql.query().fetch_all(&self.pool).await?;
             let mut fsql = crate::sql::Sql::new("");
@@ -544,15 +632,7 @@ impl Store {
         }
         let more = page.len() > q.limit;
         page.truncate(q.limit);
-        Ok(IndexAnswer {
-            total,
-            page: page
-                .iter()
-                .map(|r| uuid::Uuid::from_u128(index.order[*r as usize].1).hyphenated().to_string())
-                .collect(),
-            more,
-            facets,
-        })
+        Ok(IndexAnswer { total, page: index.summaries(viewer, &page), more, facets })
     }
 }
 

@@ -21,7 +21,13 @@ fn incident(i: usize) -> IncidentInput {
     };
     let community = if i % 7 == 3 { json!("c1") } else { json!(null) };
     let started = if i.is_multiple_of(9) { json!(null) } else { json!(format!("{}-0{}", 2015 + i % 6, 1 + i % 9)) };
+    // Some imported (the list names their dataset), from two datasets.
+    let origin = match i % 3 {
+        0 => json!({"dataset": if i.is_multiple_of(2) { "eurepoc" } else { "cfr" }, "id": format!("o{i}")}),
+        _ => json!(null),
+    };
     serde_json::from_value(json!({
+        "origin": origin,
         "title": title(i),
         "started": started,
         "operation_types": [ops[i % 3]],
@@ -93,6 +99,9 @@ fn same(a: &IncidentPage, b: &IncidentPage, what: &str) {
     assert_eq!(a.total, b.total, "total: {what}");
     let ids = |p: &IncidentPage| p.incidents.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(a), ids(b), "page: {what}");
+    // Each row as listed: titles, start, marking, dataset, facet values, links.
+    let rows = |p: &IncidentPage| serde_json::to_value(&p.incidents).expect("json");
+    assert_eq!(rows(a), rows(b), "rows: {what}");
     assert_eq!(a.next, b.next, "cursor: {what}");
     let facets = |p: &IncidentPage| {
         p.facets
@@ -276,6 +285,7 @@ async fn answers_as_sql_does(backend: Backend) {
     let other = Store::connect(&url).await.expect("second process");
     let mut input = incident(0);
     input.title = Localized::new("", "Written beside the server: hospital");
+    input.origin = None; // incident 0's origin is taken
     create(&other, "a2", &input).await;
     // A draft's text edited in place: kept matches of "hospital" (and of its old word) follow it.
     let draft = store.ledger_record::<IncidentInput>(&Viewer::system(), &ids[6]).await.expect("read").expect("draft");
@@ -308,6 +318,7 @@ async fn a_write_that_commits_late_still_reaches_the_index_on_postgres() {
         input.tlp = normwatch_core::Tlp::Clear;
         input.status = normwatch_core::RecordStatus::Published;
         input.stakeholder = None;
+        input.origin = None;
         input.title = Localized::new("", format!("Late writer {i}"));
         ids.push(create(&store, "e1", &input).await);
     }
