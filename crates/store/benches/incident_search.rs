@@ -3,7 +3,10 @@
 //! server's admin URL (a fresh database is made there). Each query shape then runs as an
 //! anonymous reader — a page of 50, the total and every facet count — through the search index
 //! (200 times) and, side by side, through the SQL search alone (NORMWATCH_BENCH_SQL_RUNS times,
-//! default 10; 0 skips it). Prints p50 and p99 per shape and path.
+//! default 10; 0 skips it). Prints p50 and p99 per shape and path. With NORMWATCH_BENCH_SQLITE set
+//! to a SQLite file (a data dir's `normwatch.db` after `normwatch init`) the incidents go there and
+//! stay, so that a server can be run on them afterwards (`scripts/bench-scale` with
+//! BENCH_KEEP_SQLITE); NORMWATCH_BENCH_SEEDED=1 then measures such a file again without seeding.
 //! Run with `cargo bench -p normwatch-store --bench incident_search`.
 use normwatch_core::incident::{
     ActorKind, Impact, IncidentActor, IncidentInput, IncidentQuery, Origin, PartialDate, Target,
@@ -134,7 +137,10 @@ fn main() {
                     .expect("create the bench database");
                 format!("{}/{name}", admin.rsplit_once('/').expect("a URL ending in /DATABASE").0)
             }
-            _ => format!("sqlite://{}", dir.path().join("bench.db").display()),
+            _ => match std::env::var("NORMWATCH_BENCH_SQLITE") {
+                Ok(path) if !path.is_empty() => format!("sqlite://{path}"),
+                _ => format!("sqlite://{}", dir.path().join("bench.db").display()),
+            },
         };
         let sql_runs: usize =
             std::env::var("NORMWATCH_BENCH_SQL_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
@@ -142,14 +148,21 @@ fn main() {
         println!("backend: {}", store.backend().name());
         let catalog = Catalog::embedded().expect("catalogue");
         store.load_catalog(&catalog).await.expect("catalogue");
+        // NORMWATCH_BENCH_SEEDED=1: the file holds the N incidents of an earlier run already.
+        let seeded = std::env::var("NORMWATCH_BENCH_SEEDED").is_ok_and(|v| v == "1");
         let t = Instant::now();
         let actor = Actor::system();
-        let through_store = n.min(20_000);
+        let through_store = if seeded { 0 } else { n.min(20_000) };
         for start in (0..through_store).step_by(5_000) {
             let batch: Vec<IncidentInput> = (start..(start + 5_000).min(through_store)).map(incident).collect();
             store.import_ledger_records(&actor, &batch).await.expect("import");
         }
         let secs = t.elapsed().as_secs_f64();
+        if seeded {
+            let held = store.search_incidents(&Viewer::system(), &IncidentQuery::parse(std::iter::empty::<(&str, &str)>(), &catalog).expect("query")).await.expect("count").total;
+            assert_eq!(held, n as i64, "NORMWATCH_BENCH_SEEDED: the file holds {held} incidents, not {n}");
+            println!("seeded before: {n} incidents");
+        } else {
         println!(
             "publication path: {through_store} incidents (record, facets, search text, audit, log leaf) in {secs:.0} s: {:.0}/s",
             through_store as f64 / secs
@@ -160,6 +173,7 @@ fn main() {
         }
         if n > through_store {
             println!("bulk rows: {} more incidents in {:.0} s", n - through_store, t.elapsed().as_secs_f64());
+        }
         }
         if store.backend() == normwatch_store::Backend::Postgres {
             // As autovacuum would soon after a large import: without statistics PostgreSQL
