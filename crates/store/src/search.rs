@@ -343,6 +343,11 @@ impl Store {
                     _ => i.operations.push(value),
                 }
             }
+            // In byte order on either backend (a PostgreSQL database's collation may differ), as
+            // the index lists them.
+            for list in [&mut i.countries, &mut i.attributed_states, &mut i.operations] {
+                list.sort();
+            }
         }
         Ok(())
     }

@@ -76,6 +76,18 @@ fn start_text(key: u32) -> Option<String> {
     (key != 0).then(|| format!("{:04}-{:02}-{:02}", key / 10_000, key / 100 % 100, key % 100))
 }
 
+/// Whether the viewer may count a facet value from this source (`facet_source_visible`): the
+/// incident's own values always, a finding's where its marking and community are the viewer's.
+fn source_visible(viewer: &Viewer, (tlp, community): &(Option<Tlp>, Option<String>)) -> bool {
+    let Some(t) = tlp else { return true };
+    (viewer.is_admin() && viewer.communities.is_none())
+        || (viewer.published_markings().contains(t)
+            && match (&viewer.communities, community) {
+                (None, _) | (_, None) => true,
+                (Some(mine), Some(c)) => mine.contains(c),
+            })
+}
+
 fn union<'a>(maps: impl IntoIterator<Item = &'a RoaringBitmap>) -> RoaringBitmap {
     let mut out = RoaringBitmap::new();
     for m in maps {
@@ -292,21 +304,7 @@ impl IncidentIndex {
     /// read the finding (`facet_source_visible`). Borrowed when one source is visible (the
     /// usual case), so counting needs no copy.
     fn facet_rows<'a>(&self, viewer: &Viewer, sources: &'a Sources) -> std::borrow::Cow<'a, RoaringBitmap> {
-        let all_sources = viewer.is_admin() && viewer.communities.is_none();
-        let mut visible = sources.iter().filter_map(|((tlp, community), b)| {
-            let ok = all_sources
-                || match tlp {
-                    None => true,
-                    Some(t) => {
-                        viewer.published_markings().contains(t)
-                            && match (&viewer.communities, community) {
-                                (None, _) | (_, None) => true,
-                                (Some(mine), Some(c)) => mine.contains(c),
-                            }
-                    }
-                };
-            ok.then_some(b)
-        });
+        let mut visible = sources.iter().filter(|(source, _)| source_visible(viewer, source)).map(|(_, b)| b);
         match (visible.next(), visible.next()) {
             (None, _) => std::borrow::Cow::Owned(RoaringBitmap::new()),
             (Some(one), None) => std::borrow::Cow::Borrowed(one),
@@ -351,9 +349,9 @@ impl IncidentIndex {
             if !matches!(facet.as_str(), "country" | "attributed_state" | "operation") {
                 continue;
             }
-            let rows = self.facet_rows(viewer, sources);
+            // Each listed row against the sources (no union of a value's sources per search).
             for (s, &r) in out.iter_mut().zip(page) {
-                if rows.contains(r) {
+                if sources.iter().any(|(source, b)| b.contains(r) && source_visible(viewer, source)) {
                     let list = match facet.as_str() {
                         "country" => &mut s.countries,
                         "attributed_state" => &mut s.attributed_states,

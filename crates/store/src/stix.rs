@@ -297,10 +297,13 @@ impl Store {
         let scope = scope.clone();
         direct
             .write_refetchable(move |tx| {
-                // A page cache that holds the batch's index pages (it is given back after).
-                tx.pragma_update(None, "cache_size", -65536).map_err(crate::direct::failed)?;
+                // A page cache that holds the batch's index pages; the connection's own is given
+                // back after.
+                let failed = crate::direct::failed;
+                let own: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0)).map_err(failed)?;
+                tx.pragma_update(None, "cache_size", -65536).map_err(failed)?;
                 let added = write::add_direct(tx, &scope, "import", None, &objects);
-                tx.pragma_update(None, "cache_size", -2000).map_err(crate::direct::failed)?;
+                tx.pragma_update(None, "cache_size", own).map_err(failed)?;
                 added
             })
             .await
