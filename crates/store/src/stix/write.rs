@@ -5,7 +5,7 @@
 //! insert per row, no statement text built per batch).
 use super::{NewStixObject, StixAdded, StixScope, from_micros, micros};
 use crate::StoreError;
-use crate::direct::{failed, numbered};
+use crate::direct::{all_rows, failed, numbered};
 use crate::sql::Sql;
 use normwatch_stix::versioning::{Held, Poster, refusal};
 use sqlx::Row;
@@ -166,25 +166,15 @@ pub(crate) fn add_direct(
         let mut known = Known::default();
         for chunk in objects.chunks(INSERT_ROWS) {
             let list = vec!["?"; chunk.len()].join(", ");
-            let mut held = tx.prepare_cached(&format!("{HELD}({list})")).map_err(failed)?;
-            let mut rows = held.query(params_from_iter(chunk.iter().map(|o| &o.stix_id))).map_err(failed)?;
-            while let Some(r) = rows.next().map_err(failed)? {
-                let origin: String = r.get(2).map_err(failed)?;
-                known.add(
-                    r.get(0).map_err(failed)?,
-                    r.get(1).map_err(failed)?,
-                    &origin,
-                    r.get(3).map_err(failed)?,
-                    r.get(4).map_err(failed)?,
-                );
+            let ids = chunk.iter().map(|o| rusqlite::types::Value::Text(o.stix_id.clone())).collect();
+            let held = all_rows(tx, &format!("{HELD}({list})"), ids, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            for (id, version, origin, added_by, first_body) in held {
+                known.add(id, version, &origin, added_by, first_body);
             }
         }
-        let mut stakeholders = Vec::new();
-        let mut read = tx.prepare_cached(STAKEHOLDERS).map_err(failed)?;
-        let mut rows = read.query([]).map_err(failed)?;
-        while let Some(r) = rows.next().map_err(failed)? {
-            stakeholders.push(r.get(0).map_err(failed)?);
-        }
+        let stakeholders = all_rows(tx, STAKEHOLDERS, Vec::new(), |r| r.get(0))?;
         let acts_for: Option<String> = match added_by {
             Some(account) => {
                 tx.query_row(&numbered(ACTS_FOR), [account], |r| r.get(0)).optional().map_err(failed)?.flatten()

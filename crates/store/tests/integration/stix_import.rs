@@ -83,8 +83,16 @@ async fn imports_follow_the_versioning_rules(backend: Backend) {
     assert!(read(&store, &green, VersionMatch::All).await.is_empty());
     let admin = store.stix_objects_synced(&Viewer::system(), &green, &filter(VersionMatch::All)).await.expect("page");
     assert_eq!(admin.rows.len(), 1);
-    // An empty batch is no write at all.
-    assert_eq!(store.import_stix_objects(&clear, vec![]).await.expect("empty").added, 0);
+    // An empty batch is no write at all: the head does not move, so a kept page stays kept.
+    let before =
+        store.stix_objects_synced(&Viewer::anonymous(), &clear, &filter(VersionMatch::All)).await.expect("page");
+    assert_eq!(store.import_stix_objects(&clear, vec![]).await.expect("empty"), Default::default());
+    let after =
+        store.stix_objects_synced(&Viewer::anonymous(), &clear, &filter(VersionMatch::All)).await.expect("page");
+    assert_eq!(after.rows.len(), 3);
+    if backend == Backend::Sqlite {
+        assert!(std::sync::Arc::ptr_eq(&before, &after), "an empty import moved the head");
+    }
 }
 
 crate::on_both_backends!(imports_follow_the_versioning_rules);
