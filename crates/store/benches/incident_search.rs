@@ -130,11 +130,23 @@ fn main() {
         let url = match std::env::var("NORMWATCH_BENCH_POSTGRES") {
             Ok(admin) if !admin.is_empty() => {
                 use sqlx::{Connection, Executor, PgConnection};
-                let name = format!("nw_bench_{}", uuid::Uuid::now_v7().simple());
+                // NORMWATCH_BENCH_POSTGRES_DB=NAME: a database kept by name (made when missing), so
+                // that a seeded one can be measured again (NORMWATCH_BENCH_SEEDED=1).
+                let kept = std::env::var("NORMWATCH_BENCH_POSTGRES_DB").ok().filter(|n| !n.is_empty());
+                let name = kept.clone().unwrap_or_else(|| format!("nw_bench_{}", uuid::Uuid::now_v7().simple()));
+                assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "NORMWATCH_BENCH_POSTGRES_DB: letters, digits and _");
                 let mut conn = PgConnection::connect(&admin).await.expect("connect to NORMWATCH_BENCH_POSTGRES");
-                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")))
+                let exists = sqlx::query("SELECT 1 FROM pg_database WHERE datname = $1")
+                    .bind(&name)
+                    .fetch_optional(&mut conn)
                     .await
-                    .expect("create the bench database");
+                    .expect("list databases")
+                    .is_some();
+                if !exists {
+                    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")))
+                        .await
+                        .expect("create the bench database");
+                }
                 format!("{}/{name}", admin.rsplit_once('/').expect("a URL ending in /DATABASE").0)
             }
             _ => match std::env::var("NORMWATCH_BENCH_SQLITE") {
@@ -220,14 +232,21 @@ fn main() {
                 let next = before.next.expect("a next page");
                 q.cursor = Some(normwatch_core::incident::IncidentCursor::parse(&next).expect("cursor"));
             }
-            // The index, then the SQL search alone, alternating per run so both see the same machine.
-            let (mut index, mut sql) = (Vec::new(), Vec::new());
+            // The index with its counts kept from the run before (as the same search asked again
+            // before any write), the index with nothing kept (as after a write), then the SQL
+            // search alone, alternating per run so that all see the same machine.
+            let (mut index, mut cold, mut sql) = (Vec::new(), Vec::new(), Vec::new());
             let mut total = 0;
             for run in 0..runs {
                 let t = Instant::now();
                 let page = store.search_incidents(&viewer, &q).await.expect("search");
                 index.push(t.elapsed().as_secs_f64() * 1000.0);
                 total = page.total;
+                store.forget_search_counts().await;
+                let t = Instant::now();
+                let again = store.search_incidents(&viewer, &q).await.expect("search");
+                cold.push(t.elapsed().as_secs_f64() * 1000.0);
+                assert_eq!(again.facets, page.facets, "{name}: kept counts are the counts");
                 if run < sql_runs {
                     let t = Instant::now();
                     let by_sql = store.search_incidents_sql(&viewer, &q).await.expect("sql search");
@@ -248,6 +267,7 @@ fn main() {
             };
             let first = index[0];
             println!("{name:<28} matches {total:>8}: index {}, first {first:.1} ms", line(&mut index));
+            println!("{:<46}cold  {}", "", line(&mut cold));
             if !sql.is_empty() {
                 println!("{:<46}SQL   {}", "", line(&mut sql));
             }

@@ -36,7 +36,7 @@ pub struct IncidentSummary {
     pub operations: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FacetCount {
     pub value: String,
     pub count: i64,

@@ -5,13 +5,14 @@
 //! which triggers fill — whoever wrote.
 use crate::rows::corrupt;
 use crate::{Store, StoreError};
-use normwatch_core::incident::{FACETS, IncidentCursor, IncidentQuery, SortKey};
+use normwatch_core::incident::{IncidentCursor, IncidentQuery, SortKey};
 use normwatch_core::{RecordStatus, Tlp, Viewer};
 use roaring::RoaringBitmap;
 use sqlx::Row;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
+mod counted;
 mod terms;
 
 /// A facet value's rows, split by the marking of the finding it came from (`None`: the
@@ -41,6 +42,10 @@ pub(crate) struct IncidentIndex {
     community: HashMap<String, RoaringBitmap>,
     no_community: RoaringBitmap,
     year: HashMap<i64, RoaringBitmap>,
+    /// Per row: its start year as 1 + its place in `year_list` (0: unknown), which counting a
+    /// small match set reads.
+    years: Vec<u32>,
+    year_list: Vec<i64>,
     /// Per row that corrects another (`supersedes`): the row it corrects. A corrected version
     /// leaves the lists once the viewer may read its published successor.
     corrects: HashMap<u32, u32>,
@@ -49,6 +54,9 @@ pub(crate) struct IncidentIndex {
     sorted: HashMap<SortKey, Sorted>,
     /// Full-text matches kept per term (`terms.rs`).
     terms: terms::Terms,
+    /// Facet counts kept per match set until the next change (`counted.rs`).
+    /// (Behind a cell: a search reads the index shared and keeps counts in it.)
+    counted: std::cell::RefCell<counted::Counted>,
 }
 
 /// Every row in one key's ascending order (a descending list reads it backwards), and each
@@ -105,6 +113,7 @@ impl IncidentIndex {
         self.order.push((0, id));
         self.titles.push(Default::default());
         self.dataset.push(0);
+        self.years.push(0);
         self.rows.insert(id, r);
         r
     }
@@ -192,9 +201,20 @@ impl IncidentIndex {
                     self.no_community.insert(r);
                 }
             }
-            if let Some(y) = row.try_get::<Option<i64>, _>("start_year")? {
+            let year = row.try_get::<Option<i64>, _>("start_year")?;
+            if let Some(y) = year {
                 self.year.entry(y).or_default().insert(r);
             }
+            self.years[r as usize] = match year {
+                None => 0,
+                Some(y) => match self.year_list.iter().position(|k| *k == y) {
+                    Some(i) => u32::try_from(i + 1).unwrap_or(0),
+                    None => {
+                        self.year_list.push(y);
+                        u32::try_from(self.year_list.len()).unwrap_or(0)
+                    }
+                },
+            };
             if let Some(old) = row.try_get::<Option<String>, _>("supersedes")? {
                 let old = self.row_of(uuid_bits(&old)?);
                 self.corrects.insert(r, old);
@@ -507,6 +527,7 @@ impl Store {
             let facets = fsql.query().fetch_all(&self.pool).await?;
             index.load(&incidents, &facets)?;
         }
+        index.counted.get_mut().clear();
         index.seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
         self.follow_terms(index, written, &ids).await?;
         Ok(guard)
@@ -522,6 +543,14 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Drops the facet counts kept per match set, as a change does: what a search costs when
+    /// its matches were not counted since the last write (the benchmark measures both).
+    pub async fn forget_search_counts(&self) {
+        if let Some(index) = self.index.lock().await.as_mut() {
+            index.counted.get_mut().clear();
+        }
     }
 
     /// Totals, facet counts and the ids of one page, from the index.
@@ -565,24 +594,10 @@ impl Store {
                 }
             }
         }
-        rows -= others;
+        rows -= &others;
         let total = rows.len();
-        let mut facets = Vec::new();
-        for ((facet, value), sources) in &index.facets {
-            if !FACETS.contains(&facet.as_str()) {
-                continue;
-            }
-            let n = rows.intersection_len(&index.facet_rows(viewer, sources));
-            if n > 0 {
-                facets.push((facet.clone(), value.clone(), n));
-            }
-        }
-        for (year, b) in &index.year {
-            let n = rows.intersection_len(b);
-            if n > 0 {
-                facets.push(("year".to_owned(), year.to_string(), n));
-            }
-        }
+        let selection = counted::Selection::of(viewer, q, &others);
+        let facets = index.counted.borrow_mut().facets(index, selection, &rows, visible);
         // The page: the first `limit` + 1 rows after the cursor in page order.
         let Some(sorted) = index.sorted.get(&q.sort.key) else { return Err(corrupt("search index", "not sorted")) };
         let cursor = match &q.cursor {
