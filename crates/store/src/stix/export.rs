@@ -1,6 +1,6 @@
 //! The STIX form of what normwatch publishes: each published record's objects, kept in step
 //! with the log (`sync_published_stix`), exported per scope, and bundled for portal pages.
-use super::write::lock_head;
+use super::write::{SET_SYNCED, add_direct, lock_head, lock_head_direct};
 use super::{NewStixObject, StixScope, add_in, timestamp_key};
 use crate::{Store, StoreError};
 use normwatch_core::{RecordKind, Tlp, Viewer};
@@ -376,6 +376,26 @@ impl Store {
             };
             scopes[slot].1.extend(objects.iter().filter_map(own_object));
         }
+        let end_size = i64::try_from(end).unwrap_or(i64::MAX);
+        // On SQLite, one blocking unit on the direct write connection (a prepared insert per
+        // object, no handoff per statement). The objects are made again from the log should the
+        // last commits be lost: `synced_size` moves in the same transaction.
+        if let Some(direct) = &self.direct {
+            return direct
+                .write_refetchable(move |tx| {
+                    let (_, now_synced) = lock_head_direct(tx)?;
+                    if u64::try_from(now_synced).unwrap_or(0) != synced {
+                        return Ok(None);
+                    }
+                    let mut added = 0;
+                    for (scope, objects) in &scopes {
+                        added += add_direct(tx, scope, "normwatch", None, objects)?.added;
+                    }
+                    tx.execute(&crate::direct::numbered(SET_SYNCED), [end_size]).map_err(crate::direct::failed)?;
+                    Ok(Some(added))
+                })
+                .await;
+        }
         let mut tx = self.begin_write().await?;
         let (_, now_synced) = lock_head(&mut tx).await?;
         if u64::try_from(now_synced).unwrap_or(0) != synced {
@@ -385,10 +405,7 @@ impl Store {
         for (scope, objects) in &scopes {
             added += add_in(&mut tx, scope, "normwatch", None, objects).await?.added;
         }
-        sqlx::query("UPDATE stix_head SET synced_size = $1 WHERE id = 1")
-            .bind(i64::try_from(end).unwrap_or(i64::MAX))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(SET_SYNCED).bind(end_size).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(added))
     }

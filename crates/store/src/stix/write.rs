@@ -43,6 +43,14 @@ pub(super) async fn lock_head(tx: &mut sqlx::AnyConnection) -> Result<(String, i
     Ok((row.try_get("last_added")?, row.try_get("synced_size")?))
 }
 
+/// [`lock_head`] on SQLite's direct write connection, in its transaction.
+pub(super) fn lock_head_direct(tx: &rusqlite::Transaction<'_>) -> Result<(String, i64), StoreError> {
+    tx.query_row(LOCK_HEAD, [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(failed)
+}
+
+/// Records how far into the log the STIX objects reach ($1, a log size).
+pub(super) const SET_SYNCED: &str = "UPDATE stix_head SET synced_size = $1 WHERE id = 1";
+
 /// Where a call's rows start: the first `date_added` it gives (now, or just after `last`, the
 /// last one given) as a number and as text, and the scope's values for its rows.
 fn start(last: &str, scope: &StixScope) -> (i128, String, (String, &'static str, Option<String>)) {
@@ -159,7 +167,7 @@ pub(crate) fn add_direct(
     if objects.is_empty() {
         return Ok(StixAdded::default());
     }
-    let last: String = tx.query_row(LOCK_HEAD, [], |r| r.get(0)).map_err(failed)?;
+    let (last, _) = lock_head_direct(tx)?;
     let (kept, refused) = if origin == "normwatch" {
         ((0..objects.len()).collect(), Vec::new())
     } else {
