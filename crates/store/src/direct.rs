@@ -88,10 +88,11 @@ impl Direct {
 
     /// Runs `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock at once, waiting
     /// for sqlx's writers as they wait for it), committed when it succeeds and rolled back when
-    /// it fails. Only for data another instance holds and sends again, written with what says how
-    /// far it came (a peer's records and its cursor): consistent after a crash, though the last
-    /// batches may be gone and are then fetched again. (Records that exist nowhere else commit
-    /// through sqlx, with `synchronous = FULL`.)
+    /// it fails. Only for data that can be had again, written with what says how far it came: a
+    /// peer's records and its cursor, an imported STIX bundle, the STIX objects made from the
+    /// log and `synced_size`. Consistent after a crash, though the last batches may be gone and
+    /// are then fetched or made again. (Records that exist nowhere else commit through sqlx,
+    /// with `synchronous = FULL`.)
     pub(crate) async fn write_refetchable<T, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,

@@ -567,8 +567,10 @@ impl Store {
         // Full-text terms are matched by the database's trigram index (or kept from an earlier
         // search); the index does the rest.
         let mut term_rows = Vec::with_capacity(q.terms.len());
+        let mut stamps = Vec::with_capacity(q.terms.len());
         for term in &q.terms {
             term_rows.push(self.term_rows(index, term).await?);
+            stamps.push(index.terms.stamp(term));
         }
         // Page order first (it needs the index mutably); everything else reads it.
         index.sort_by(q.sort.key);
@@ -596,8 +598,8 @@ impl Store {
         }
         rows -= &others;
         let total = rows.len();
-        let selection = counted::Selection::of(viewer, q, &others);
-        let facets = index.counted.borrow_mut().facets(index, selection, &rows, visible);
+        let selection = counted::Selection::of(viewer, q, &stamps, &others);
+        let facets = index.counted.borrow_mut().facets(index, viewer, selection, &rows, visible);
         // The page: the first `limit` + 1 rows after the cursor in page order.
         let Some(sorted) = index.sorted.get(&q.sort.key) else { return Err(corrupt("search index", "not sorted")) };
         let cursor = match &q.cursor {

@@ -3,16 +3,18 @@
 //! the same few searches again and again (a country, a year, a norm), and between two writes the
 //! same matches have the same counts. So the counts of the last `KEPT` match sets are kept,
 //! each named by what selected it — the reader (which rows and which finding values they may
-//! count), the filters and terms, and the linked incidents left out — and all dropped whenever
-//! the index takes in a change. (Named, not compared by rows: comparing two bitmaps of a million
-//! rows took longer than counting them.) Debug builds count again on every reuse and compare.
+//! count), the filters, each term with the stamp of its kept matches (a term matched afresh in
+//! the database may match other rows), and the linked incidents left out — and all dropped
+//! whenever the index takes in a change. A search with a term whose matches are not kept is
+//! counted every time. (Named, not compared by rows: comparing two bitmaps of a million rows
+//! took longer than counting them.) Debug builds count again on every reuse and compare.
 use super::IncidentIndex;
 use normwatch_core::incident::{FACETS, IncidentQuery};
 use normwatch_core::{RecordStatus, Viewer};
 use roaring::RoaringBitmap;
 
-/// How many match sets' counts are kept; the least recently used goes first. A set holds at most
-/// a bit per incident (125 KiB at 1,000,000) and its counts.
+/// How many match sets' counts are kept; the least recently used goes first. Each holds its
+/// counts (a few hundred values) and its name.
 const KEPT: usize = 16;
 
 /// Matches at most one in `FEW` of the visible rows have their years counted from their own.
@@ -40,24 +42,34 @@ pub(super) struct Selection {
     facets: Vec<(&'static str, String)>,
     year: Option<i32>,
     status: Option<RecordStatus>,
-    terms: Vec<String>,
+    /// Each term and the stamp of its kept matches (`Terms::stamp`).
+    terms: Vec<(String, u64)>,
     /// Linked incidents counted once through another member of their group.
     others: Vec<u32>,
 }
 
 impl Selection {
-    pub(super) fn of(viewer: &Viewer, q: &IncidentQuery, others: &RoaringBitmap) -> Selection {
-        let (mut facets, mut terms) = (q.facets.clone(), q.terms.clone());
+    /// `stamps`: per term of `q`, in order, the stamp of the matches used (`None`: not kept, and
+    /// then the selection has no name that could be used again).
+    pub(super) fn of(
+        viewer: &Viewer,
+        q: &IncidentQuery,
+        stamps: &[Option<u64>],
+        others: &RoaringBitmap,
+    ) -> Option<Selection> {
+        let mut terms: Vec<(String, u64)> =
+            q.terms.iter().zip(stamps).map(|(t, s)| s.map(|s| (t.clone(), s))).collect::<Option<_>>()?;
+        let mut facets = q.facets.clone();
         facets.sort();
         terms.sort();
-        Selection {
+        Some(Selection {
             viewer: viewer.clone(),
             facets,
             year: q.year,
             status: q.status,
             terms,
             others: others.iter().collect(),
-        }
+        })
     }
 }
 
@@ -67,18 +79,20 @@ impl Counted {
         self.kept.clear();
     }
 
-    /// The facet and year counts of `rows`, which `selection` selected: kept ones when the same
-    /// selection was counted since the last change, else counted (and kept).
+    /// The facet and year counts of `rows` for `viewer`, which `selection` selected: kept ones
+    /// when the same selection was counted since the last change, else counted (and kept when
+    /// the selection has a name).
     pub(super) fn facets(
         &mut self,
         index: &IncidentIndex,
-        selection: Selection,
+        viewer: &Viewer,
+        selection: Option<Selection>,
         rows: &RoaringBitmap,
         visible: u64,
     ) -> Counts {
+        let Some(selection) = selection else { return count(index, viewer, rows, visible) };
         self.uses += 1;
         let uses = self.uses;
-        let viewer = &selection.viewer;
         if let Some(k) = self.kept.iter_mut().find(|k| k.selection == selection) {
             k.used = uses;
             if cfg!(debug_assertions) {

@@ -26,8 +26,9 @@ const NO_ROW: u32 = u32::MAX;
 
 #[derive(Debug, Default)]
 pub(super) struct Terms {
-    /// Per term: the rows it matches, and when it was last used.
-    kept: HashMap<String, (RoaringBitmap, u64)>,
+    /// Per term: the rows it matches, when it was last used, and when those rows were last
+    /// matched or mended (a stamp that no other rows of any term ever had).
+    kept: HashMap<String, (RoaringBitmap, u64, u64)>,
     uses: u64,
     /// SQLite: text rows (`incident_search.rowid`) from this one on may be newer than what the
     /// index holds. A row edited in place may reuse the largest rowid, so the bound is inclusive.
@@ -40,7 +41,7 @@ impl Terms {
     fn get(&mut self, term: &str) -> Option<&RoaringBitmap> {
         self.uses += 1;
         let uses = self.uses;
-        self.kept.get_mut(term).map(|(rows, used)| {
+        self.kept.get_mut(term).map(|(rows, used, _)| {
             *used = uses;
             &*rows
         })
@@ -48,12 +49,18 @@ impl Terms {
 
     fn keep(&mut self, term: &str, rows: RoaringBitmap) {
         if self.kept.len() >= KEPT
-            && let Some(oldest) = self.kept.iter().min_by_key(|(_, (_, used))| *used).map(|(t, _)| t.clone())
+            && let Some(oldest) = self.kept.iter().min_by_key(|(_, (_, used, _))| *used).map(|(t, _)| t.clone())
         {
             self.kept.remove(&oldest);
         }
         self.uses += 1;
-        self.kept.insert(term.to_owned(), (rows, self.uses));
+        self.kept.insert(term.to_owned(), (rows, self.uses, self.uses));
+    }
+
+    /// The stamp of a kept term's rows: the same stamp, the same rows (kept facet counts are
+    /// named by it, `counted.rs`). `None` for a term whose matches are not kept.
+    pub(super) fn stamp(&self, term: &str) -> Option<u64> {
+        self.kept.get(term).map(|(_, _, made)| *made)
     }
 
     /// The rows of text rowids the table knows; newer ones are left to the next refresh, which
@@ -210,9 +217,12 @@ impl Store {
             }
         };
         for (word, rows) in found {
-            if let Some((kept, _)) = index.terms.kept.get_mut(&word) {
+            index.terms.uses += 1;
+            let stamp = index.terms.uses;
+            if let Some((kept, _, made)) = index.terms.kept.get_mut(&word) {
                 *kept -= &rewritten;
                 *kept |= rows;
+                *made = stamp;
             }
         }
         Ok(())

@@ -6,7 +6,7 @@
 //! bound to it (the reader's markings and communities are among them), so a kept page is only
 //! ever handed to a reader whose query would have read the very same rows. Whether the objects
 //! changed is told by `stix_head.last_added`, which every write of `stix_objects` moves forward
-//! under the head lock in its own transaction (`write::add_in`): read with the page, in one
+//! under the head lock in its own transaction (`write::add_in`, `write::add_direct`): read with the page, in one
 //! snapshot, it also tells a write another process or server made.
 use super::StixPage;
 use rusqlite::types::Value;

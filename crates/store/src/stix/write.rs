@@ -1,8 +1,8 @@
 //! Storing STIX object versions: `date_added` ordering under the head lock, batched inserts,
 //! and the rule that only an object's creator makes new versions of it. Two ways in, one set of
 //! statements and rules: through sqlx in the caller's transaction (`add_in`, both backends), and
-//! on SQLite's direct write connection (`add_direct`, bulk imports: one blocking unit, a prepared
-//! insert per row, no statement text built per batch).
+//! on SQLite's direct write connection (`add_direct`, for imports and the sync of published
+//! records: one blocking unit, a prepared insert per row, no statement text built per batch).
 use super::{NewStixObject, StixAdded, StixScope, from_micros, micros};
 use crate::StoreError;
 use crate::direct::{all_rows, failed, numbered};
