@@ -96,6 +96,20 @@ fn source_visible(viewer: &Viewer, (tlp, community): &(Option<Tlp>, Option<Strin
             })
 }
 
+/// A value as 1 + its place in `list` (added when new), 0 for none: a per-row number standing
+/// for one of few values (a dataset, a year).
+fn number<T: PartialEq>(list: &mut Vec<T>, value: Option<T>) -> u32 {
+    let Some(value) = value else { return 0 };
+    let place = match list.iter().position(|k| *k == value) {
+        Some(i) => i,
+        None => {
+            list.push(value);
+            list.len() - 1
+        }
+    };
+    u32::try_from(place + 1).unwrap_or(0)
+}
+
 fn union<'a>(maps: impl IntoIterator<Item = &'a RoaringBitmap>) -> RoaringBitmap {
     let mut out = RoaringBitmap::new();
     for m in maps {
@@ -163,16 +177,8 @@ impl IncidentIndex {
             } else {
                 self.odd_starts.insert(r, key.into());
             }
-            self.dataset[r as usize] = match row.try_get::<Option<String>, _>("origin_dataset")? {
-                None => 0,
-                Some(d) => match self.datasets.iter().position(|k| **k == *d) {
-                    Some(i) => u32::try_from(i + 1).unwrap_or(0),
-                    None => {
-                        self.datasets.push(d.into());
-                        u32::try_from(self.datasets.len()).unwrap_or(0)
-                    }
-                },
-            };
+            let dataset = row.try_get::<Option<String>, _>("origin_dataset")?;
+            self.dataset[r as usize] = number(&mut self.datasets, dataset.map(Box::from));
             if self.order[r as usize] != entry {
                 self.order[r as usize] = entry;
                 self.stale(SortKey::Start);
@@ -205,16 +211,7 @@ impl IncidentIndex {
             if let Some(y) = year {
                 self.year.entry(y).or_default().insert(r);
             }
-            self.years[r as usize] = match year {
-                None => 0,
-                Some(y) => match self.year_list.iter().position(|k| *k == y) {
-                    Some(i) => u32::try_from(i + 1).unwrap_or(0),
-                    None => {
-                        self.year_list.push(y);
-                        u32::try_from(self.year_list.len()).unwrap_or(0)
-                    }
-                },
-            };
+            self.years[r as usize] = number(&mut self.year_list, year);
             if let Some(old) = row.try_get::<Option<String>, _>("supersedes")? {
                 let old = self.row_of(uuid_bits(&old)?);
                 self.corrects.insert(r, old);

@@ -148,9 +148,10 @@ fn count(index: &IncidentIndex, viewer: &Viewer, rows: &RoaringBitmap, visible: 
         counts.sort_unstable();
         counts
     };
-    let years = if rows.len().saturating_mul(FEW) <= visible { by_rows() } else { by_values() };
+    let few = rows.len().saturating_mul(FEW) <= visible;
+    let years = if few { by_rows() } else { by_values() };
     if cfg!(debug_assertions) {
-        let mut again = if rows.len().saturating_mul(FEW) <= visible { by_values() } else { by_rows() };
+        let mut again = if few { by_values() } else { by_rows() };
         let mut these = years.clone();
         these.sort_unstable();
         again.sort_unstable();
