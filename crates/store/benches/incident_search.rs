@@ -266,7 +266,7 @@ fn main() {
             let line = |times: &mut Vec<f64>| {
                 times.sort_by(|a, b| a.total_cmp(b));
                 format!(
-                    "p50 {:>8.1} ms  p99 {:>8.1} ms  ({} runs)",
+                    "p50 {:>8.2} ms  p99 {:>8.2} ms  ({} runs)",
                     percentile(times, 0.5),
                     percentile(times, 0.99),
                     times.len()

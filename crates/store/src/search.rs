@@ -202,8 +202,7 @@ impl Store {
     /// with the total and facet counts, from the in-memory index (`search_index.rs`) on either
     /// backend.
     pub async fn search_incidents(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
-        let groups = self.incident_groups(viewer).await?;
-        let answer = self.index_answer(viewer, q, &groups).await?;
+        let answer = self.index_answer(viewer, q).await?;
         // The index holds what the list shows of a row (no read per page, which at a million
         // incidents costs random reads of a large table); the links come from the store.
         let mut incidents = answer.page;
@@ -213,7 +212,7 @@ impl Store {
             facets.entry(facet).or_default().push(FacetCount { value, count: i64::try_from(n).unwrap_or(i64::MAX) });
         }
         sort_facets(&mut facets);
-        self.add_also_in(&groups, &mut incidents).await?;
+        self.add_also_in(&answer.groups, &mut incidents).await?;
         Ok(IncidentPage { total: i64::try_from(answer.total).unwrap_or(i64::MAX), incidents, facets, next })
     }
 

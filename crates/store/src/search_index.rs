@@ -11,6 +11,7 @@ use roaring::RoaringBitmap;
 use sqlx::Row;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 mod counted;
 mod terms;
@@ -57,7 +58,15 @@ pub(crate) struct IncidentIndex {
     /// Facet counts kept per match set until the next change (`counted.rs`).
     /// (Behind a cell: a search reads the index shared and keeps counts in it.)
     counted: std::cell::RefCell<counted::Counted>,
+    /// Each viewer's link groups (`Store::incident_groups`), kept until the next change: a
+    /// link, and every incident column the groups read, changes only with a row of
+    /// `incident_changes` (migrations 0015 and 0031). Reading them costs a search three
+    /// queries, which grow with the table.
+    groups: Vec<(Viewer, Arc<HashMap<String, String>>)>,
 }
+
+/// How many viewers' link groups are kept (see `IncidentIndex::groups`).
+const KEPT_GROUPS: usize = 16;
 
 /// Every row in one key's ascending order (a descending list reads it backwards), and each
 /// row's place in it, so that a page is the rows after a place rather than a sort per request.
@@ -455,16 +464,15 @@ pub(crate) struct IndexAnswer {
     pub page: Vec<crate::search::IncidentSummary>,
     pub more: bool,
     pub facets: Vec<(String, String, u64)>,
+    /// The viewer's link groups the answer was made with.
+    pub groups: Arc<HashMap<String, String>>,
 }
 
 impl Store {
     /// Brings the index up to date with the database (building it on first use).
     async fn current_index(&self) -> Result<tokio::sync::MutexGuard<'_, Option<IncidentIndex>>, StoreError> {
         let mut guard = self.index.lock().await;
-        let latest: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS s FROM incident_changes")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("s")?;
+        let latest = self.latest_change().await?;
         let index = match guard.as_mut() {
             Some(i) if i.seen == latest => return Ok(guard),
             Some(i) => i,
@@ -525,9 +533,20 @@ impl Store {
             index.load(&incidents, &facets)?;
         }
         index.counted.get_mut().clear();
+        index.groups.clear();
         index.seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
         self.follow_terms(index, written, &ids).await?;
         Ok(guard)
+    }
+
+    /// The last `incident_changes.seq`, which every search asks: on SQLite in a direct read
+    /// (no handoff to sqlx's worker thread).
+    async fn latest_change(&self) -> Result<i64, StoreError> {
+        const LATEST: &str = "SELECT COALESCE(MAX(seq), 0) AS s FROM incident_changes";
+        if let Some(direct) = &self.direct {
+            return direct.read(|conn| conn.query_row(LATEST, [], |r| r.get(0)).map_err(crate::direct::failed)).await;
+        }
+        Ok(sqlx::query(LATEST).fetch_one(&self.pool).await?.try_get("s")?)
     }
 
     /// Builds the index ahead of the first search (the server calls it at start), with the list
@@ -542,25 +561,33 @@ impl Store {
         Ok(())
     }
 
-    /// Drops the facet counts kept per match set, as a change does: what a search costs when
-    /// its matches were not counted since the last write (the benchmark measures both).
+    /// Drops the facet counts kept per match set and the link groups kept per viewer, as a
+    /// change does: what a search costs when its matches were not counted since the last write
+    /// (the benchmark measures both).
     pub async fn forget_search_counts(&self) {
         if let Some(index) = self.index.lock().await.as_mut() {
             index.counted.get_mut().clear();
+            index.groups.clear();
         }
     }
 
-    /// Totals, facet counts and the ids of one page, from the index.
-    /// `groups` maps linked incidents to their group (see `Store::incident_groups`): a group
-    /// counts once, by its smallest matching member.
-    pub(crate) async fn index_answer(
-        &self,
-        viewer: &Viewer,
-        q: &IncidentQuery,
-        groups: &std::collections::HashMap<String, String>,
-    ) -> Result<IndexAnswer, StoreError> {
+    /// Totals, facet counts and the ids of one page, from the index. Linked incidents
+    /// (`Store::incident_groups`, kept per viewer until a change) count once a group, by the
+    /// smallest matching member.
+    pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
         let mut guard = self.current_index().await?;
         let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
+        let groups = match index.groups.iter().find(|(v, _)| v == viewer) {
+            Some((_, g)) => Arc::clone(g),
+            None => {
+                let g = Arc::new(self.incident_groups(viewer).await?);
+                if index.groups.len() >= KEPT_GROUPS {
+                    index.groups.remove(0);
+                }
+                index.groups.push((viewer.clone(), Arc::clone(&g)));
+                g
+            }
+        };
         // Full-text terms are matched by the database's trigram index (or kept from an earlier
         // search); the index does the rest.
         let mut term_rows = Vec::with_capacity(q.terms.len());
@@ -577,7 +604,7 @@ impl Store {
         let mut rows = index.narrowed(viewer, q, &term_rows, rows);
         let mut standing: std::collections::HashMap<&str, (u128, u32)> = std::collections::HashMap::new();
         let mut others = RoaringBitmap::new();
-        for (id, group) in groups {
+        for (id, group) in groups.iter() {
             let Ok(bits) = uuid_bits(id) else { continue };
             let Some(&row) = index.rows.get(&bits).filter(|r| rows.contains(**r)) else { continue };
             match standing.get(group.as_str()) {
@@ -644,7 +671,7 @@ impl Store {
         }
         let more = page.len() > q.limit;
         page.truncate(q.limit);
-        Ok(IndexAnswer { total, page: index.summaries(viewer, &page), more, facets })
+        Ok(IndexAnswer { total, page: index.summaries(viewer, &page), more, facets, groups })
     }
 }
 

@@ -297,6 +297,12 @@ async fn answers_as_sql_does(backend: Backend) {
         .await
         .expect("edit the draft");
     compare_all(&store, &catalog).await;
+    // A link confirmed by the other process: the groups this store keeps per viewer follow it.
+    let grouped = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    other.link_incidents(&system, &Viewer::system(), &ids[70], &ids[75]).await.expect("link beside the server");
+    let after_link = store.search_incidents(&Viewer::system(), &everything).await.expect("search").total;
+    assert_eq!(after_link, grouped - 1, "a link written by another process folds its pair into one");
+    compare_all(&store, &catalog).await;
     let anonymous = &viewers()[0];
     let q = IncidentQuery::parse([("q", "beside")], &catalog).expect("query");
     assert_eq!(store.search_incidents(anonymous, &q).await.expect("search").total, 1);

@@ -1,0 +1,33 @@
+-- A confirmed link folds its incidents into one group in every list, so the search index keeps
+-- each viewer's groups until `incident_changes` moves. Every change to a link notes both of its
+-- incidents there, whoever wrote it (the server, a CLI import, another server).
+--sqlite: CREATE TRIGGER incident_links_inserted AFTER INSERT ON incident_links
+--sqlite: BEGIN
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a);
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_b);
+--sqlite: END;
+--sqlite: CREATE TRIGGER incident_links_updated AFTER UPDATE ON incident_links
+--sqlite: BEGIN
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a);
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_b);
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a);
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_b);
+--sqlite: END;
+--sqlite: CREATE TRIGGER incident_links_deleted AFTER DELETE ON incident_links
+--sqlite: BEGIN
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a);
+--sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_b);
+--sqlite: END;
+--postgres: CREATE FUNCTION note_incident_link_change() RETURNS trigger AS $$
+--postgres: BEGIN
+--postgres:     IF TG_OP <> 'INSERT' THEN
+--postgres:         INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a), (OLD.incident_b);
+--postgres:     END IF;
+--postgres:     IF TG_OP <> 'DELETE' THEN
+--postgres:         INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a), (NEW.incident_b);
+--postgres:     END IF;
+--postgres:     RETURN NULL;
+--postgres: END;
+--postgres: $$ LANGUAGE plpgsql;
+--postgres: CREATE TRIGGER incident_links_changed AFTER INSERT OR UPDATE OR DELETE ON incident_links
+--postgres:     FOR EACH ROW EXECUTE FUNCTION note_incident_link_change();
