@@ -10,9 +10,10 @@ use normwatch_core::{RecordStatus, Tlp, Viewer};
 use roaring::RoaringBitmap;
 use sqlx::Row;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
+mod answer;
 mod counted;
 mod terms;
 
@@ -561,7 +562,7 @@ impl Store {
         Ok(())
     }
 
-    /// Drops the facet counts kept per match set and the link groups kept per viewer, as a
+    /// Drops the match sets and counts kept per selection and the link groups kept per viewer, as a
     /// change does: what a search costs when its matches were not counted since the last write
     /// (the benchmark measures both).
     pub async fn forget_search_counts(&self) {
@@ -569,109 +570,6 @@ impl Store {
             index.counted.get_mut().clear();
             index.groups.clear();
         }
-    }
-
-    /// Totals, facet counts and the ids of one page, from the index. Linked incidents
-    /// (`Store::incident_groups`, kept per viewer until a change) count once a group, by the
-    /// smallest matching member.
-    pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
-        let mut guard = self.current_index().await?;
-        let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
-        let groups = match index.groups.iter().find(|(v, _)| v == viewer) {
-            Some((_, g)) => Arc::clone(g),
-            None => {
-                let g = Arc::new(self.incident_groups(viewer).await?);
-                if index.groups.len() >= KEPT_GROUPS {
-                    index.groups.remove(0);
-                }
-                index.groups.push((viewer.clone(), Arc::clone(&g)));
-                g
-            }
-        };
-        // Full-text terms are matched by the database's trigram index (or kept from an earlier
-        // search); the index does the rest.
-        let mut term_rows = Vec::with_capacity(q.terms.len());
-        let mut stamps = Vec::with_capacity(q.terms.len());
-        for term in &q.terms {
-            term_rows.push(self.term_rows(index, term).await?);
-            stamps.push(index.terms.stamp(term));
-        }
-        // Page order first (it needs the index mutably); everything else reads it.
-        index.sort_by(q.sort.key);
-        let index = &*index;
-        let rows = index.standing(viewer);
-        let visible = rows.len();
-        let mut rows = index.narrowed(viewer, q, &term_rows, rows);
-        let mut standing: std::collections::HashMap<&str, (u128, u32)> = std::collections::HashMap::new();
-        let mut others = RoaringBitmap::new();
-        for (id, group) in groups.iter() {
-            let Ok(bits) = uuid_bits(id) else { continue };
-            let Some(&row) = index.rows.get(&bits).filter(|r| rows.contains(**r)) else { continue };
-            match standing.get(group.as_str()) {
-                Some(&(best, _)) if best < bits => {
-                    others.insert(row);
-                }
-                Some(&(_, best_row)) => {
-                    others.insert(best_row);
-                    standing.insert(group, (bits, row));
-                }
-                None => {
-                    standing.insert(group, (bits, row));
-                }
-            }
-        }
-        rows -= &others;
-        let total = rows.len();
-        let selection = counted::Selection::of(viewer, q, &stamps, &others);
-        let facets = index.counted.borrow_mut().facets(index, viewer, selection, &rows, visible);
-        // The page: the first `limit` + 1 rows after the cursor in page order.
-        let Some(sorted) = index.sorted.get(&q.sort.key) else { return Err(corrupt("search index", "not sorted")) };
-        let cursor = match &q.cursor {
-            Some(c) if c.sort != q.sort => return Err(corrupt("cursor", "made in another order than the query's")),
-            Some(c) => Some(Cursor::of(c)?),
-            None => None,
-        };
-        // The places (in ascending order) a page may take: after the cursor in page order.
-        let places = match (&cursor, q.sort.descending) {
-            (None, _) => 0..sorted.rows.len(),
-            (Some(c), false) => sorted.rows.partition_point(|r| index.against(c, *r).is_le())..sorted.rows.len(),
-            (Some(c), true) => 0..sorted.rows.partition_point(|r| index.against(c, *r).is_lt()),
-        };
-        let mut page: Vec<u32> = Vec::with_capacity(q.limit + 1);
-        if total * total > (q.limit as u64 + 1) * visible {
-            // Walking the rows in page order takes about limit × visible / total steps, the heap
-            // `total`: walk when matches are dense enough that the walk is shorter.
-            let slice = &sorted.rows[places];
-            let in_order: Box<dyn Iterator<Item = &u32>> =
-                if q.sort.descending { Box::new(slice.iter().rev()) } else { Box::new(slice.iter()) };
-            for r in in_order {
-                if rows.contains(*r) {
-                    page.push(*r);
-                    if page.len() > q.limit {
-                        break;
-                    }
-                }
-            }
-        } else {
-            // Sparse: keep the first places after the cursor in a bounded heap (a place counted
-            // from the end for a descending list, so that smaller always comes first).
-            let step = |place: u32| if q.sort.descending { u32::MAX - place } else { place };
-            let mut heap: BinaryHeap<u32> = BinaryHeap::with_capacity(q.limit + 2);
-            for r in &rows {
-                let place = sorted.rank[r as usize];
-                if !places.contains(&(place as usize)) {
-                    continue;
-                }
-                heap.push(step(place));
-                if heap.len() > q.limit + 1 {
-                    heap.pop();
-                }
-            }
-            page = heap.into_sorted_vec().into_iter().map(|p| sorted.rows[step(p) as usize]).collect();
-        }
-        let more = page.len() > q.limit;
-        page.truncate(q.limit);
-        Ok(IndexAnswer { total, page: index.summaries(viewer, &page), more, facets, groups })
     }
 }
 

@@ -1,20 +1,25 @@
-//! Facet counts, and the counts kept per match set until the next change. The list's facets
-//! count a search's matches against every facet value and year; an observatory's readers ask
-//! the same few searches again and again (a country, a year, a norm), and between two writes the
-//! same matches have the same counts. So the counts of the last `KEPT` match sets are kept,
-//! each named by what selected it — the reader (which rows and which finding values they may
-//! count), the filters, each term with the stamp of its kept matches (a term matched afresh in
-//! the database may match other rows), and the linked incidents left out — and all dropped
-//! whenever the index takes in a change. A search with a term whose matches are not kept is
+//! Match sets and their facet counts, kept per selection until the next change. The list's
+//! facets count a search's matches against every facet value and year; an observatory's readers
+//! ask the same few searches again and again (a country, a year, a norm), and between two writes
+//! the same selection has the same matches and the same counts. So the last `KEPT` match sets
+//! are kept — their rows, their counts and, for a sparse one, its places in each page order
+//! asked — each named by what selected it: the reader (which rows and which finding values they
+//! may count), the filters, and each term with the stamp of its kept matches (a term matched
+//! afresh in the database may match other rows). All are dropped whenever the index takes in a
+//! change, and a reader's when its link groups are read again (the groups say which linked
+//! incidents are left out). A search with a term whose matches are not kept is matched and
 //! counted every time. (Named, not compared by rows: comparing two bitmaps of a million rows
-//! took longer than counting them.) Debug builds count again on every reuse and compare.
+//! took longer than counting them.) Debug builds match and count again on every reuse and
+//! compare.
 use super::IncidentIndex;
-use normwatch_core::incident::{FACETS, IncidentQuery};
+use normwatch_core::incident::{FACETS, IncidentQuery, SortKey};
 use normwatch_core::{RecordStatus, Viewer};
 use roaring::RoaringBitmap;
+use std::sync::Arc;
 
-/// How many match sets' counts are kept; the least recently used goes first. Each holds its
-/// counts (a few hundred values) and its name.
+/// How many match sets are kept; the least recently used goes first. Each holds its rows (at
+/// most 128 KiB at 1,000,000 incidents), its counts (a few hundred values), its name, and a
+/// sparse set's places (at most a few thousand per order).
 const KEPT: usize = 16;
 
 /// Matches at most one in `FEW` of the visible rows have their years counted from their own.
@@ -31,12 +36,36 @@ pub(super) struct Counted {
 #[derive(Debug)]
 struct Kept {
     selection: Selection,
-    counts: Counts,
+    matches: Matches,
+    /// A sparse match set's places in each page order asked, ascending.
+    places: Vec<(SortKey, Arc<Vec<u32>>)>,
     used: u64,
 }
 
-/// What selects a search's matches, apart from the index's contents.
-#[derive(Debug, PartialEq, Eq)]
+/// A search's matches: its rows (a linked group once), how many rows the reader may see, and the
+/// facet and year counts of the rows.
+#[derive(Debug, Clone)]
+pub(super) struct Matches {
+    pub rows: Arc<RoaringBitmap>,
+    pub visible: u64,
+    pub counts: Counts,
+}
+
+impl Matches {
+    /// Panics unless `fresh` (matched and counted again) is what was kept.
+    pub(super) fn check(&self, fresh: &Matches) {
+        assert_eq!(*self.rows, *fresh.rows, "a match set kept since the last change no longer holds");
+        assert_eq!(self.visible, fresh.visible, "the visible rows kept since the last change no longer hold");
+        let (mut kept, mut again) = (self.counts.clone(), fresh.counts.clone());
+        kept.sort();
+        again.sort();
+        assert_eq!(kept, again, "facet counts kept since the last change no longer hold");
+    }
+}
+
+/// What selects a search's matches, apart from the index's contents and the reader's link
+/// groups (kept beside them, `IncidentIndex::groups`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Selection {
     viewer: Viewer,
     facets: Vec<(&'static str, String)>,
@@ -44,74 +73,69 @@ pub(super) struct Selection {
     status: Option<RecordStatus>,
     /// Each term and the stamp of its kept matches (`Terms::stamp`).
     terms: Vec<(String, u64)>,
-    /// Linked incidents counted once through another member of their group.
-    others: Vec<u32>,
 }
 
 impl Selection {
     /// `stamps`: per term of `q`, in order, the stamp of the matches used (`None`: not kept, and
     /// then the selection has no name that could be used again).
-    pub(super) fn of(
-        viewer: &Viewer,
-        q: &IncidentQuery,
-        stamps: &[Option<u64>],
-        others: &RoaringBitmap,
-    ) -> Option<Selection> {
+    pub(super) fn of(viewer: &Viewer, q: &IncidentQuery, stamps: &[Option<u64>]) -> Option<Selection> {
         let mut terms: Vec<(String, u64)> =
             q.terms.iter().zip(stamps).map(|(t, s)| s.map(|s| (t.clone(), s))).collect::<Option<_>>()?;
         let mut facets = q.facets.clone();
         facets.sort();
         terms.sort();
-        Some(Selection {
-            viewer: viewer.clone(),
-            facets,
-            year: q.year,
-            status: q.status,
-            terms,
-            others: others.iter().collect(),
-        })
+        Some(Selection { viewer: viewer.clone(), facets, year: q.year, status: q.status, terms })
     }
 }
 
 impl Counted {
-    /// The index took in a change: no kept count holds any more.
+    /// The index took in a change: nothing kept holds any more.
     pub(super) fn clear(&mut self) {
         self.kept.clear();
     }
 
-    /// The facet and year counts of `rows` for `viewer`, which `selection` selected: kept ones
-    /// when the same selection was counted since the last change, else counted (and kept when
-    /// the selection has a name).
-    pub(super) fn facets(
-        &mut self,
-        index: &IncidentIndex,
-        viewer: &Viewer,
-        selection: Option<Selection>,
-        rows: &RoaringBitmap,
-        visible: u64,
-    ) -> Counts {
-        let Some(selection) = selection else { return count(index, viewer, rows, visible) };
+    /// Drops what was kept for `viewer`.
+    pub(super) fn forget(&mut self, viewer: &Viewer) {
+        self.kept.retain(|k| k.selection.viewer != *viewer);
+    }
+
+    /// The match set kept for `selection`, if any (it is then the most recently used).
+    pub(super) fn get(&mut self, selection: &Selection) -> Option<Matches> {
         self.uses += 1;
         let uses = self.uses;
-        if let Some(k) = self.kept.iter_mut().find(|k| k.selection == selection) {
-            k.used = uses;
-            if cfg!(debug_assertions) {
-                // Every search a test makes checks that what was kept still holds.
-                let (mut fresh, mut kept) = (count(index, viewer, rows, visible), k.counts.clone());
-                fresh.sort();
-                kept.sort();
-                assert_eq!(fresh, kept, "facet counts kept since the last change no longer hold");
-            }
-            return k.counts.clone();
-        }
-        let counts = count(index, viewer, rows, visible);
+        let k = self.kept.iter_mut().find(|k| k.selection == *selection)?;
+        k.used = uses;
+        Some(k.matches.clone())
+    }
+
+    /// Keeps `matches` as what `selection` selects, in place of the least recently used.
+    pub(super) fn keep(&mut self, selection: &Selection, matches: &Matches) {
         if self.kept.len() >= KEPT
             && let Some(oldest) = self.kept.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
         {
             self.kept.swap_remove(oldest);
         }
-        self.kept.push(Kept { selection, counts: counts.clone(), used: uses });
-        counts
+        self.uses += 1;
+        self.kept.push(Kept {
+            selection: selection.clone(),
+            matches: matches.clone(),
+            places: Vec::new(),
+            used: self.uses,
+        });
+    }
+
+    /// The places kept for `selection`'s match set in `key`'s order.
+    pub(super) fn places(&self, selection: &Selection, key: SortKey) -> Option<Arc<Vec<u32>>> {
+        let k = self.kept.iter().find(|k| k.selection == *selection)?;
+        k.places.iter().find(|(s, _)| *s == key).map(|(_, p)| Arc::clone(p))
+    }
+
+    /// Keeps the places of `selection`'s match set (when it is kept) in `key`'s order.
+    pub(super) fn keep_places(&mut self, selection: &Selection, key: SortKey, places: Arc<Vec<u32>>) {
+        if let Some(k) = self.kept.iter_mut().find(|k| k.selection == *selection) {
+            k.places.retain(|(s, _)| *s != key);
+            k.places.push((key, places));
+        }
     }
 }
 
@@ -120,7 +144,12 @@ impl Counted {
 /// an intersection walks whole however few the matches (2.6 ms for 3,488 matches of
 /// 1,000,000 against 0.24 ms reading the matches' own years). Debug builds count the years
 /// both ways and compare, so every search a test makes checks one against the other.
-fn count(index: &IncidentIndex, viewer: &Viewer, rows: &RoaringBitmap, visible: u64) -> Vec<(String, String, u64)> {
+pub(super) fn count(
+    index: &IncidentIndex,
+    viewer: &Viewer,
+    rows: &RoaringBitmap,
+    visible: u64,
+) -> Vec<(String, String, u64)> {
     let mut facets = Vec::new();
     for ((facet, value), sources) in &index.facets {
         if !FACETS.contains(&facet.as_str()) {
