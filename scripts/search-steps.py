@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Medians of each step of an incident search, per shape of the incident_search bench, from the
 lines a build with scripts/bench-search-steps.patch applied writes to stderr (STEPS, SEARCH and
-YEARS lines, microseconds). A search counted afresh times both ways of counting years once more;
-that time is taken out of its facet counts and shown beside them. The bench runs its shapes in order, 200 runs each, every run a search
-with its facet counts kept and then one with none kept (cold); page 6 first walks five pages.
+YEARS lines, microseconds). A search matched afresh times both ways of counting years once more;
+that time is taken out of its match set and counts and shown beside them. The bench runs its
+shapes in order, 200 runs each, every run a search with its match set kept and then one with
+nothing kept (cold); page 6 first walks five pages.
 
 Usage:
   git apply scripts/bench-search-steps.patch
@@ -35,13 +36,12 @@ for line in open(args[0], encoding="utf-8"):
     elif words[0] == "STEPS":
         v = {words[i]: int(words[i + 1]) for i in range(1, len(words) - 1, 2)}
         current.update({
-            "matches": v["matches"], "index up to date": v["current"], "visible rows": v["standing"],
-            "filters": v["narrowed"] - v["standing"], "links left out": v["groups"] - v["narrowed"],
-            "facet counts": v["facets"] - v["groups"], "page": v["page"] - v["facets"],
-            "rows listed": v["rows"] - v["page"],
+            "matches": v["matches"], "index up to date": v["current"], "link groups": v["groups"] - v["current"],
+            "terms": v["terms"] - v["groups"], "match set and counts": v["matched"] - v["terms"],
+            "page": v["page"] - v["matched"], "rows listed": v["rows"] - v["page"],
         })
     elif words[0] == "SEARCH":
-        current["links read"], current["whole search"] = int(words[2]), int(words[4])
+        current["whole search"] = int(words[4])
         searches.append(current)
         current = {}
 at = 0 if "--not-seeded" in args else 1  # the bench's count of a seeded file is a search too
@@ -56,9 +56,9 @@ for shape in SHAPES:
         # they are taken out of that step and shown beside it (only cold searches count).
         for p in part:
             if "years by rows" in p:
-                p["facet counts"] -= p["years by rows"] + p["years by bitmaps"]
-        keys = ["index up to date", "links read", "visible rows", "filters", "links left out", "facet counts",
-                "page", "rows listed", "whole search"] + (["years by rows", "years by bitmaps"] if label == "cold" else [])
+                p["match set and counts"] -= p["years by rows"] + p["years by bitmaps"]
+        keys = ["index up to date", "link groups", "terms", "match set and counts", "page", "rows listed",
+                "whole search"] + (["years by rows", "years by bitmaps"] if label == "cold" else [])
         cells = []
         for k in keys:
             values = [p[k] for p in part if k in p]

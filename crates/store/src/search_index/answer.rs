@@ -32,19 +32,27 @@ impl Store {
                 g
             }
         };
-        // Full-text terms are matched by the database's trigram index (or kept from an earlier
-        // search); the index does the rest.
-        let mut term_rows = Vec::with_capacity(q.terms.len());
-        let mut stamps = Vec::with_capacity(q.terms.len());
-        for term in &q.terms {
-            term_rows.push(self.term_rows(index, term).await?);
-            stamps.push(index.terms.stamp(term));
-        }
+        // A selection asked since the last change is named by its terms' stamps alone: its match
+        // set is kept, and its terms' rows are not needed (debug builds read them to check).
+        let stamps: Vec<Option<u64>> = q.terms.iter().map(|t| index.terms.used_stamp(t)).collect();
+        let kept = Selection::of(viewer, q, &stamps).and_then(|s| index.counted.get_mut().get(&s).map(|m| (s, m)));
+        let (selection, term_rows, kept) = match kept {
+            Some((selection, matches)) if !cfg!(debug_assertions) => (Some(selection), Vec::new(), Some(matches)),
+            kept => {
+                // Full-text terms are matched by the database's trigram index (or kept from an
+                // earlier search); the index does the rest.
+                let mut term_rows = Vec::with_capacity(q.terms.len());
+                let mut stamps = Vec::with_capacity(q.terms.len());
+                for term in &q.terms {
+                    term_rows.push(self.term_rows(index, term).await?);
+                    stamps.push(index.terms.stamp(term));
+                }
+                (Selection::of(viewer, q, &stamps), term_rows, kept.map(|(_, m)| m))
+            }
+        };
         // Page order first (it needs the index mutably); everything else reads it.
         index.sort_by(q.sort.key);
         let index = &*index;
-        let selection = Selection::of(viewer, q, &stamps);
-        let kept = selection.as_ref().and_then(|s| index.counted.borrow_mut().get(s));
         let matches = match kept {
             Some(kept) => {
                 if cfg!(debug_assertions) {

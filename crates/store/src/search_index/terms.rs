@@ -63,6 +63,13 @@ impl Terms {
         self.kept.get(term).map(|(_, _, made)| *made)
     }
 
+    /// `stamp`, the kept rows then counting as used (a search served from a kept match set reads
+    /// no rows of its terms, yet uses them).
+    pub(super) fn used_stamp(&mut self, term: &str) -> Option<u64> {
+        self.get(term)?;
+        self.stamp(term)
+    }
+
     /// The rows of text rowids the table knows; newer ones are left to the next refresh, which
     /// reads them from `fts_from` on.
     fn rows_of(&self, rowids: &[i64]) -> RoaringBitmap {
