@@ -11,6 +11,7 @@ use crate::incident::{IncidentInput, PartialDate};
 use crate::lang::Localized;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// Scores at or above this are proposed to coders. Chosen on the labelled sample
 /// (`crates/cli/tests/data/link-sample.csv`, see docs/linking.md).
@@ -119,23 +120,36 @@ fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Lower-cased words joined by single spaces, padded, for whole-word name search.
 fn padded_words(text: &str) -> String {
-    let mut out = String::from(" ");
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
     for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        out.push_str(&w.to_lowercase());
+        if w.is_ascii() {
+            // Most words; the same as `to_lowercase` without a string per word.
+            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(&w.to_lowercase());
+        }
         out.push(' ');
     }
     out
 }
 
+/// Each name's spellings as `padded_words` gives them, made once (every incident profiled
+/// looks for all of them).
+static SPELLINGS: LazyLock<Vec<(NameKind, &'static str, Vec<String>)>> = LazyLock::new(|| {
+    aliases::NAMES
+        .iter()
+        .map(|(canonical, kind, spellings)| (*kind, *canonical, spellings.iter().map(|s| padded_words(s)).collect()))
+        .collect()
+});
+
 fn names_in(text: &str) -> BTreeSet<(NameKind, &'static str)> {
     let hay = padded_words(text);
-    let mut out = BTreeSet::new();
-    for (canonical, kind, spellings) in aliases::NAMES {
-        if spellings.iter().any(|s| hay.contains(&padded_words(s))) {
-            out.insert((*kind, *canonical));
-        }
-    }
-    out
+    SPELLINGS
+        .iter()
+        .filter(|(_, _, spellings)| spellings.iter().any(|s| hay.contains(s.as_str())))
+        .map(|(kind, canonical, _)| (*kind, *canonical))
+        .collect()
 }
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
