@@ -1,29 +1,31 @@
 -- A confirmed link folds its incidents into one group in every list, so the search index keeps
--- each viewer's groups until `incident_changes` moves. Every change to a link notes both of its
--- incidents there, whoever wrote it (the server, a CLI import, another server).
---sqlite: CREATE TRIGGER incident_links_inserted AFTER INSERT ON incident_links
+-- each viewer's groups until `incident_changes` moves. Every change to a link that is or was
+-- confirmed notes both of its incidents there, whoever wrote it (the server, a CLI import,
+-- another server); proposals and rejections group nothing.
+--sqlite: CREATE TRIGGER incident_links_inserted AFTER INSERT ON incident_links WHEN NEW.status = 'confirmed'
 --sqlite: BEGIN
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a);
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_b);
 --sqlite: END;
 --sqlite: CREATE TRIGGER incident_links_updated AFTER UPDATE ON incident_links
+--sqlite:     WHEN OLD.status = 'confirmed' OR NEW.status = 'confirmed'
 --sqlite: BEGIN
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a);
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_b);
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a);
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_b);
 --sqlite: END;
---sqlite: CREATE TRIGGER incident_links_deleted AFTER DELETE ON incident_links
+--sqlite: CREATE TRIGGER incident_links_deleted AFTER DELETE ON incident_links WHEN OLD.status = 'confirmed'
 --sqlite: BEGIN
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a);
 --sqlite:     INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_b);
 --sqlite: END;
 --postgres: CREATE FUNCTION note_incident_link_change() RETURNS trigger AS $$
 --postgres: BEGIN
---postgres:     IF TG_OP <> 'INSERT' THEN
+--postgres:     IF TG_OP <> 'INSERT' AND OLD.status = 'confirmed' THEN
 --postgres:         INSERT INTO incident_changes (incident_id) VALUES (OLD.incident_a), (OLD.incident_b);
 --postgres:     END IF;
---postgres:     IF TG_OP <> 'DELETE' THEN
+--postgres:     IF TG_OP <> 'DELETE' AND NEW.status = 'confirmed' THEN
 --postgres:         INSERT INTO incident_changes (incident_id) VALUES (NEW.incident_a), (NEW.incident_b);
 --postgres:     END IF;
 --postgres:     RETURN NULL;

@@ -78,7 +78,9 @@ impl Direct {
             };
             let result = work(&conn);
             let mut idle = me.idle.lock().map_err(failed)?;
-            if idle.len() < IDLE {
+            // One left inside a read transaction would read an old snapshot from then on (the
+            // search index's freshness check reads here): it is dropped instead.
+            if idle.len() < IDLE && conn.is_autocommit() {
                 idle.push(conn);
             }
             result

@@ -112,8 +112,8 @@ mod tests {
         (Backend::Postgres, 29, "6c87a147fcc8a1ef"),
         (Backend::Sqlite, 30, "23904a9446c062ea"),
         (Backend::Postgres, 30, "23904a9446c062ea"),
-        (Backend::Sqlite, 31, "a8338e495c21a721"),
-        (Backend::Postgres, 31, "5365a8ad30522d47"),
+        (Backend::Sqlite, 31, "eb325199384973c2"),
+        (Backend::Postgres, 31, "d57e4a6fd55877e4"),
     ];
 
     #[test]

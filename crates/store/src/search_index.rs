@@ -61,8 +61,8 @@ pub(crate) struct IncidentIndex {
     counted: std::cell::RefCell<counted::Counted>,
     /// Each viewer's link groups (`Store::incident_groups`), kept until the next change: a
     /// link, and every incident column the groups read, changes only with a row of
-    /// `incident_changes` (migrations 0015 and 0031). Reading them costs a search three
-    /// queries, which grow with the table.
+    /// `incident_changes` (migrations 0015 and 0031). Reading them costs at least three
+    /// queries, which grow with the tables. The least recently used reader's go first.
     groups: Vec<(Viewer, Arc<HashMap<String, String>>)>,
 }
 
@@ -535,8 +535,10 @@ impl Store {
         }
         index.counted.get_mut().clear();
         index.groups.clear();
-        index.seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
+        let seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
         self.follow_terms(index, written, &ids).await?;
+        // Only now: should following the terms fail, the next search takes these changes again.
+        index.seen = seen;
         Ok(guard)
     }
 

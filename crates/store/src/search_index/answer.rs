@@ -18,9 +18,16 @@ impl Store {
     pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
         let mut guard = self.current_index().await?;
         let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
-        let groups = match index.groups.iter().find(|(v, _)| v == viewer) {
-            Some((_, g)) => Arc::clone(g),
+        let groups = match index.groups.iter().position(|(v, _)| v == viewer) {
+            Some(at) => {
+                // The most recently used last: the first is the one to go.
+                let kept = index.groups.remove(at);
+                let g = Arc::clone(&kept.1);
+                index.groups.push(kept);
+                g
+            }
             None => {
+                // Read under the index's lock: a search waiting meanwhile finds them kept.
                 let g = Arc::new(self.incident_groups(viewer).await?);
                 if index.groups.len() >= KEPT_GROUPS {
                     index.groups.remove(0);
@@ -32,8 +39,9 @@ impl Store {
                 g
             }
         };
-        // A selection asked since the last change is named by its terms' stamps alone: its match
-        // set is kept, and its terms' rows are not needed (debug builds read them to check).
+        // A selection asked since the last change (the reader, the filters, and each term by the
+        // stamp of its kept rows) has its match set kept, and its terms' rows are not needed
+        // (debug builds read them to check).
         let stamps: Vec<Option<u64>> = q.terms.iter().map(|t| index.terms.used_stamp(t)).collect();
         let kept = Selection::of(viewer, q, &stamps).and_then(|s| index.counted.get_mut().get(&s).map(|m| (s, m)));
         let (selection, term_rows, kept) = match kept {
