@@ -237,11 +237,11 @@ fn main() {
                 let next = before.next.expect("a next page");
                 q.cursor = Some(normwatch_core::incident::IncidentCursor::parse(&next).expect("cursor"));
             }
-            // The index with the match set, its counts and the link groups kept from the run before
-            // (as the same search asked again before any write), the index with nothing kept (as
-            // for a search not asked since the last write; the write's own cost, the index taking in its changes, is not
-            // timed), then the SQL search alone, alternating per run so that all see the same
-            // machine.
+            // The index with the match set, its counts and the link groups kept from the run
+            // before (as the same search asked again before any write), the index with nothing
+            // kept (as for a search not asked since the last write; the write's own cost, the
+            // index taking in its changes, is not timed), then the SQL search alone, alternating
+            // per run so that all see the same machine.
             let (mut index, mut cold, mut sql) = (Vec::new(), Vec::new(), Vec::new());
             let mut total = 0;
             for run in 0..runs {

@@ -56,18 +56,10 @@ pub(crate) struct IncidentIndex {
     sorted: HashMap<SortKey, Sorted>,
     /// Full-text matches kept per term (`terms.rs`).
     terms: terms::Terms,
-    /// Facet counts kept per match set until the next change (`counted.rs`).
-    /// (Behind a cell: a search reads the index shared and keeps counts in it.)
+    /// Each reader's link groups and each selection's match set, kept until the next change
+    /// (`counted.rs`). (Behind a cell: a search reads the index shared and keeps what it made.)
     counted: std::cell::RefCell<counted::Counted>,
-    /// Each viewer's link groups (`Store::incident_groups`), kept until the next change: a
-    /// link, and every incident column the groups read, changes only with a row of
-    /// `incident_changes` (migrations 0015 and 0031). Reading them costs at least three
-    /// queries, which grow with the tables. The least recently used reader's go first.
-    groups: Vec<(Viewer, Arc<HashMap<String, String>>)>,
 }
-
-/// How many viewers' link groups are kept (see `IncidentIndex::groups`).
-const KEPT_GROUPS: usize = 16;
 
 /// Every row in one key's ascending order (a descending list reads it backwards), and each
 /// row's place in it, so that a page is the rows after a place rather than a sort per request.
@@ -534,7 +526,6 @@ impl Store {
             index.load(&incidents, &facets)?;
         }
         index.counted.get_mut().clear();
-        index.groups.clear();
         let seen = changes.last().map_or(latest, |c| c.try_get("seq").unwrap_or(latest));
         self.follow_terms(index, written, &ids).await?;
         // Only now: should following the terms fail, the next search takes these changes again.
@@ -570,7 +561,6 @@ impl Store {
     pub async fn forget_search_counts(&self) {
         if let Some(index) = self.index.lock().await.as_mut() {
             index.counted.get_mut().clear();
-            index.groups.clear();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One search answered from the index: the match set (kept per selection until the next
 //! change, `counted.rs`), its facet counts, and one page in the query's order.
 use super::counted::{self, Matches, Selection};
-use super::{Cursor, IncidentIndex, IndexAnswer, KEPT_GROUPS, Sorted, uuid_bits};
+use super::{Cursor, IncidentIndex, IndexAnswer, Sorted, uuid_bits};
 use crate::rows::corrupt;
 use crate::{Store, StoreError};
 use normwatch_core::Viewer;
@@ -18,24 +18,12 @@ impl Store {
     pub(crate) async fn index_answer(&self, viewer: &Viewer, q: &IncidentQuery) -> Result<IndexAnswer, StoreError> {
         let mut guard = self.current_index().await?;
         let Some(index) = guard.as_mut() else { return Err(corrupt("search index", "not built")) };
-        let groups = match index.groups.iter().position(|(v, _)| v == viewer) {
-            Some(at) => {
-                // The most recently used last: the first is the one to go.
-                let kept = index.groups.remove(at);
-                let g = Arc::clone(&kept.1);
-                index.groups.push(kept);
-                g
-            }
+        let groups = match index.counted.get_mut().groups(viewer) {
+            Some(g) => g,
             None => {
                 // Read under the index's lock: a search waiting meanwhile finds them kept.
                 let g = Arc::new(self.incident_groups(viewer).await?);
-                if index.groups.len() >= KEPT_GROUPS {
-                    index.groups.remove(0);
-                }
-                index.groups.push((viewer.clone(), Arc::clone(&g)));
-                // A match set kept for this viewer left out linked incidents by the groups read
-                // before; these may be newer.
-                index.counted.get_mut().forget(viewer);
+                index.counted.get_mut().keep_groups(viewer, Arc::clone(&g));
                 g
             }
         };

@@ -1,4 +1,7 @@
-//! Match sets and their facet counts, kept per selection until the next change. The list's
+//! What a search keeps until the next change: each reader's link groups, and each selection's
+//! match set with its facet counts. Reading a reader's groups costs at least three queries,
+//! which grow with the tables; a link, and every incident column the groups read, changes only
+//! with a row of `incident_changes` (migrations 0015 and 0031). The list's
 //! facets count a search's matches against every facet value and year; an observatory's readers
 //! ask the same few searches again and again (a country, a year, a norm), and between two writes
 //! the same selection has the same matches and the same counts. So the last `KEPT` match sets
@@ -15,6 +18,7 @@ use super::IncidentIndex;
 use normwatch_core::incident::{FACETS, IncidentQuery, SortKey};
 use normwatch_core::{RecordStatus, Viewer};
 use roaring::RoaringBitmap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How many match sets are kept; the least recently used goes first. Each holds its rows (at
@@ -22,6 +26,9 @@ use std::sync::Arc;
 /// sparse set's places per order asked (at most √((limit + 1) × visible) of them: 4,600 for a
 /// page of 20 at 1,000,000, 22,400 for one of 500, 88 KiB).
 const KEPT: usize = 16;
+
+/// How many readers' link groups are kept; the least recently used reader's go first.
+const KEPT_GROUPS: usize = 16;
 
 /// Matches at most one in `FEW` of the visible rows have their years counted from their own.
 const FEW: u64 = 8;
@@ -31,7 +38,21 @@ type Counts = Vec<(String, String, u64)>;
 #[derive(Debug, Default)]
 pub(super) struct Counted {
     kept: Vec<Kept>,
+    /// Per reader: its link groups (`Store::incident_groups`) and when they were last used.
+    groups: Vec<(Viewer, Arc<Groups>, u64)>,
     uses: u64,
+}
+
+/// Linked incidents' groups: each member's group id.
+type Groups = HashMap<String, String>;
+
+/// Drops the least recently used of `list` (by `used`) when it holds `most` already.
+fn make_room<T>(list: &mut Vec<T>, most: usize, used: impl Fn(&T) -> u64) {
+    if list.len() >= most
+        && let Some(oldest) = list.iter().enumerate().min_by_key(|(_, k)| used(k)).map(|(i, _)| i)
+    {
+        list.swap_remove(oldest);
+    }
 }
 
 #[derive(Debug)]
@@ -93,11 +114,26 @@ impl Counted {
     /// The index took in a change: nothing kept holds any more.
     pub(super) fn clear(&mut self) {
         self.kept.clear();
+        self.groups.clear();
     }
 
-    /// Drops what was kept for `viewer`.
-    pub(super) fn forget(&mut self, viewer: &Viewer) {
+    /// The link groups kept for `viewer`, if any (they are then the most recently used).
+    pub(super) fn groups(&mut self, viewer: &Viewer) -> Option<Arc<Groups>> {
+        self.uses += 1;
+        let uses = self.uses;
+        let (_, groups, used) = self.groups.iter_mut().find(|(v, _, _)| v == viewer)?;
+        *used = uses;
+        Some(Arc::clone(groups))
+    }
+
+    /// Keeps `groups` as `viewer`'s, in place of the least recently used reader's. The match
+    /// sets kept for `viewer` go: they left out linked incidents by groups read before.
+    pub(super) fn keep_groups(&mut self, viewer: &Viewer, groups: Arc<Groups>) {
         self.kept.retain(|k| k.selection.viewer != *viewer);
+        self.groups.retain(|(v, _, _)| v != viewer);
+        make_room(&mut self.groups, KEPT_GROUPS, |(_, _, used)| *used);
+        self.uses += 1;
+        self.groups.push((viewer.clone(), groups, self.uses));
     }
 
     /// The match set kept for `selection`, if any (it is then the most recently used).
@@ -111,11 +147,7 @@ impl Counted {
 
     /// Keeps `matches` as what `selection` selects, in place of the least recently used.
     pub(super) fn keep(&mut self, selection: &Selection, matches: &Matches) {
-        if self.kept.len() >= KEPT
-            && let Some(oldest) = self.kept.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
-        {
-            self.kept.swap_remove(oldest);
-        }
+        make_room(&mut self.kept, KEPT, |k| k.used);
         self.uses += 1;
         self.kept.push(Kept {
             selection: selection.clone(),
