@@ -142,6 +142,9 @@ pub struct StixObject {
     /// The strictest TLP among the object and granular markings the resolver knew when the
     /// object was read; `None` when none of them is a TLP marking it knows.
     pub tlp: Option<Tlp>,
+    /// `created_by_ref` when it is a string (who alone may make new versions, see
+    /// [`crate::versioning`]), read here so that no later step parses the body again.
+    pub created_by_ref: Option<String>,
     /// The object's bytes exactly as in the input.
     pub raw: Box<RawValue>,
 }
@@ -416,6 +419,8 @@ struct Head<'a> {
     object_marking_refs: Prop<'a>,
     #[serde(borrow)]
     granular_markings: Prop<'a>,
+    #[serde(borrow)]
+    created_by_ref: Prop<'a>,
 }
 
 /// The text of a serde_json error without its " at line L column C" tail (callers place it).
@@ -653,6 +658,7 @@ pub fn check_object(
         marking_refs,
         granular_marking_refs,
         tlp,
+        created_by_ref: head.created_by_ref.as_str().map(str::to_owned),
         raw,
     })
 }

@@ -189,11 +189,15 @@ impl Store {
             .await
             .map_err(|source| StoreError::Connect { url: redact_url(&url), source })?;
         if backend == Backend::Sqlite {
-            // Takes effect only on a new, empty file: larger pages halve the pages (and writes)
-            // that STIX bodies and evidence texts of a kilobyte or more spill over.
-            sqlx::query("PRAGMA page_size = 16384").execute(&pool).await?;
+            // Both on one connection: the page size takes effect only before the file's first
+            // write, and switching to WAL is that write. (On two of the pool's connections the
+            // switch came first and new files kept 4 KiB pages.) Larger pages halve the pages,
+            // and the writes, that STIX bodies and evidence texts of a kilobyte or more spill over.
+            let mut first = pool.acquire().await?;
+            sqlx::query("PRAGMA page_size = 16384").execute(&mut *first).await?;
             // WAL lets readers go on while a write commits; it persists in the file.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *first).await?;
+            drop(first);
         }
         migrations::for_backend(backend).run(&pool).await?;
         let direct = if backend == Backend::Sqlite { direct::Direct::for_url(&url) } else { None };

@@ -57,6 +57,8 @@ pub struct NewStixObject {
     pub version_key: String,
     /// The object's JSON text, exactly as received.
     pub body: String,
+    /// Its `created_by_ref` (a string), as read from `body` where the object was parsed.
+    pub created_by_ref: Option<String>,
 }
 
 impl From<normwatch_stix::bundle::StixObject> for NewStixObject {
@@ -68,6 +70,7 @@ impl From<normwatch_stix::bundle::StixObject> for NewStixObject {
             modified: o.modified,
             version_key: o.version_key,
             body: o.raw.get().to_owned(),
+            created_by_ref: o.created_by_ref,
         }
     }
 }

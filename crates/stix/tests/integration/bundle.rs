@@ -160,8 +160,9 @@ fn bad_objects_are_reported_and_the_rest_arrive_in_order() {
 #[test]
 fn raw_text_is_byte_identical_and_unknown_content_kept() {
     let first = format!(
-        "{{ \"x_custom\" : {{\"nested\": [1.50, 2e+3, -0.0, null, \"\\u00e9\\n\"]}},\n    \"type\":\"x-acme-widget\",\"spec_version\" : \"2.1\",\t\"id\":\"{}\",\n\"created\":\"2024-05-01T10:00:00.123Z\", \"modified\":\"2024-05-01T10:00:00.123Z\", \"name\": \"caf\u{e9} \\\"quoted\\\" [not] {{a bracket}}\"  }}",
-        sid("x-acme-widget", 1)
+        "{{ \"x_custom\" : {{\"nested\": [1.50, 2e+3, -0.0, null, \"\\u00e9\\n\"]}},\n    \"type\":\"x-acme-widget\",\"spec_version\" : \"2.1\",\t\"id\":\"{}\",\n\"created\":\"2024-05-01T10:00:00.123Z\", \"modified\":\"2024-05-01T10:00:00.123Z\", \"created_by_ref\": \"{}\", \"name\": \"caf\u{e9} \\\"quoted\\\" [not] {{a bracket}}\"  }}",
+        sid("x-acme-widget", 1),
+        sid("identity", 9)
     );
     let second = sdo("indicator", 2, &[]);
     let text = format!("{{\"objects\" : [\n  {first} ,\n\t{second}\n],\"type\":\"bundle\"}}");
@@ -170,7 +171,10 @@ fn raw_text_is_byte_identical_and_unknown_content_kept() {
     let o = ok(&items[0]);
     assert_eq!(o.raw.get(), first);
     assert_eq!(o.stix_type, "x-acme-widget");
+    // Read with the checks, so that storing it parses no body again.
+    assert_eq!(o.created_by_ref, Some(sid("identity", 9)));
     assert_eq!(ok(&items[1]).raw.get(), second);
+    assert_eq!(ok(&items[1]).created_by_ref, None);
 }
 
 #[test]

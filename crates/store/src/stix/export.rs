@@ -33,6 +33,7 @@ fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
         spec_version: "2.1".to_owned(),
         modified,
         version_key,
+        created_by_ref: object.get("created_by_ref").and_then(|v| v.as_str()).map(str::to_owned),
         body: object.to_string(),
     })
 }

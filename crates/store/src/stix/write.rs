@@ -248,7 +248,7 @@ impl Known {
         let mut refused = Vec::new();
         for (i, o) in objects.iter().enumerate() {
             let again = self.versions.contains(&(o.stix_id.clone(), o.version_key.clone()));
-            let creator = created_by(&o.body);
+            let creator = o.created_by_ref.clone();
             let claimed = creator.as_ref().and_then(|c| registered.get(c)).map(String::as_str);
             match refusal(self.held.get(&o.stix_id), creator.as_deref(), claimed, who).filter(|_| !again) {
                 Some(why) => refused.push((o.stix_id.clone(), o.modified.clone(), why)),

@@ -21,6 +21,7 @@ fn version(n: usize, modified: &str, creator: &str) -> NewStixObject {
         spec_version: "2.1".to_owned(),
         version_key: normwatch_store::timestamp_key(modified).expect("timestamp"),
         modified: Some(modified.to_owned()),
+        created_by_ref: Some(creator.to_owned()),
     }
 }
 
@@ -103,3 +104,17 @@ async fn imports_follow_the_versioning_rules(backend: Backend) {
 }
 
 crate::on_both_backends!(imports_follow_the_versioning_rules);
+
+/// A new SQLite file gets 16 KiB pages, which the bodies above a kilobyte need: the page size
+/// is set on the connection that switches the file to WAL (that switch is its first write).
+#[tokio::test]
+async fn a_new_sqlite_file_has_large_pages() {
+    use sqlx::{Connection, SqliteConnection};
+    let (url, _dir) = fresh_url(Backend::Sqlite).await;
+    let store = Store::connect(&url).await.expect("store");
+    store.close().await;
+    let mut conn = SqliteConnection::connect(&url).await.expect("connect");
+    let (size,): (i64,) = sqlx::query_as("PRAGMA page_size").fetch_one(&mut conn).await.expect("page_size");
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut conn).await.expect("journal_mode");
+    assert_eq!((size, mode.as_str()), (16384, "wal"));
+}

@@ -17,6 +17,7 @@ fn object(n: usize) -> NewStixObject {
         spec_version: "2.1".to_owned(),
         version_key: normwatch_store::timestamp_key(&modified).expect("timestamp"),
         modified: Some(modified),
+        created_by_ref: None,
     }
 }
 
