@@ -364,6 +364,38 @@ impl Store {
         };
         Ok(value)
     }
+
+    /// [`Store::logged_record`] of several ids of one kind, by id (those not there, or not for
+    /// the viewer, left out): ledger records in batched reads (the bulk of what an import
+    /// publishes), the other kinds one at a time.
+    pub(crate) async fn logged_records(
+        &self,
+        viewer: &normwatch_core::Viewer,
+        kind: RecordKind,
+        ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, serde_json::Value>, StoreError> {
+        fn values<T: Serialize>(
+            found: std::collections::HashMap<String, T>,
+        ) -> Result<std::collections::HashMap<String, serde_json::Value>, StoreError> {
+            found.into_iter().map(|(id, r)| Ok((id, to_value(&r)?))).collect()
+        }
+        match kind {
+            RecordKind::Incident => values(self.ledger_records_by_id::<IncidentInput>(viewer, ids).await?),
+            RecordKind::ViolationAssessment => values(self.ledger_records_by_id::<AssessmentInput>(viewer, ids).await?),
+            RecordKind::AttributionClaim => values(self.ledger_records_by_id::<AttributionInput>(viewer, ids).await?),
+            RecordKind::AttributionStatement => values(self.ledger_records_by_id::<StatementInput>(viewer, ids).await?),
+            RecordKind::IncidentResponse => values(self.ledger_records_by_id::<ResponseInput>(viewer, ids).await?),
+            _ => {
+                let mut found = std::collections::HashMap::new();
+                for id in ids {
+                    if let Some(value) = self.logged_record(viewer, kind, id).await? {
+                        found.insert((*id).to_owned(), value);
+                    }
+                }
+                Ok(found)
+            }
+        }
+    }
 }
 
 fn to_value<T: Serialize>(record: &T) -> Result<serde_json::Value, StoreError> {

@@ -6,7 +6,7 @@ use crate::{Store, StoreError};
 use normwatch_core::{RecordKind, Tlp, Viewer};
 use sqlx::Row;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const PROGRESS: &str = "SELECT synced_size, (SELECT size FROM log_head WHERE id = 1) AS size, last_added \
      FROM stix_head WHERE id = 1";
@@ -38,6 +38,38 @@ fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
     })
 }
 
+/// A step's objects for one collection, each id and version once: the identity of a stakeholder
+/// that every record of an import names is written out and inserted once a step, not once a
+/// record (the insert would have kept the first anyway).
+struct ScopeObjects {
+    scope: StixScope,
+    objects: Vec<NewStixObject>,
+    made: std::collections::HashSet<(String, Option<String>)>,
+}
+
+impl ScopeObjects {
+    fn new(scope: StixScope) -> ScopeObjects {
+        let mut made = ScopeObjects { scope, objects: Vec::new(), made: Default::default() };
+        for object in common_objects() {
+            made.add(&object);
+        }
+        made
+    }
+
+    fn add(&mut self, object: &serde_json::Value) {
+        let text = |key: &str| object.get(key).and_then(|v| v.as_str());
+        let key = (
+            text("id").unwrap_or_default().to_owned(),
+            text("modified").or_else(|| text("created")).map(str::to_owned),
+        );
+        if self.made.insert(key)
+            && let Some(own) = own_object(object)
+        {
+            self.objects.push(own);
+        }
+    }
+}
+
 fn stix_failure(kind: &str, id: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt { what: format!("{kind} {id}"), reason: format!("cannot be expressed in STIX: {e}") }
 }
@@ -50,15 +82,21 @@ fn common_objects() -> Vec<serde_json::Value> {
     out
 }
 
+/// A record read once and handed to every record that names it.
+type Shared = Arc<serde_json::Value>;
+
 /// What turning records into STIX objects has read already, kept for one pass (a step of the
 /// sync, one export): the records a finding names, their scopes and the stakeholders are read
 /// once a pass rather than once for each record that names them. Only reads as the system
 /// (every logged record) are kept; published records do not change within a pass.
 #[derive(Default)]
 pub(crate) struct Seen {
-    records: Mutex<HashMap<(RecordKind, String), Option<serde_json::Value>>>,
+    /// Shared, not copied: a record is handed out as often as the records that name it.
+    records: Mutex<HashMap<(RecordKind, String), Option<Shared>>>,
     scopes: Mutex<HashMap<(RecordKind, String), Option<StixScope>>>,
     stakeholders: Mutex<HashMap<String, Option<serde_json::Value>>>,
+    /// Records' `community_id` columns, read ahead for a step of the sync (`Store::read_ahead`).
+    communities: Mutex<HashMap<(RecordKind, String), Option<String>>>,
 }
 
 fn kept<K: Eq + std::hash::Hash, V: Clone>(map: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
@@ -81,14 +119,68 @@ impl Store {
         seen: &Seen,
         kind: RecordKind,
         id: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
+    ) -> Result<Option<Arc<serde_json::Value>>, StoreError> {
         let key = (kind, id.to_owned());
         if let Some(record) = kept(&seen.records, &key) {
             return Ok(record);
         }
-        let record = self.logged_record(&Viewer::system(), kind, id).await?;
+        let record = self.logged_record(&Viewer::system(), kind, id).await?.map(Arc::new);
         keep(&seen.records, key, record.clone());
         Ok(record)
+    }
+
+    /// Reads the records of a step of the sync, and the incidents their findings are about, in
+    /// batches into `seen`, with their `community_id` columns: a few reads for thousands of
+    /// records, where each record took two reads of its own (on SQLite each its own
+    /// transaction). What is not read ahead is read one at a time, as before.
+    async fn read_ahead(&self, seen: &Seen, wanted: &[(RecordKind, &str)]) -> Result<(), StoreError> {
+        let mut by_kind: Vec<(RecordKind, Vec<&str>)> = Vec::new();
+        for &(kind, id) in wanted {
+            match by_kind.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, ids)) => ids.push(id),
+                None => by_kind.push((kind, vec![id])),
+            }
+        }
+        for (kind, ids) in &by_kind {
+            self.read_ahead_kind(seen, *kind, ids).await?;
+        }
+        // The incidents the step's findings are about (their scope and their STIX ids).
+        let mut incidents: Vec<String> = Vec::new();
+        if let Ok(records) = seen.records.lock() {
+            for (kind, ids) in &by_kind {
+                for id in ids {
+                    let Some(Some(record)) = records.get(&(*kind, (*id).to_owned())) else { continue };
+                    let Some(incident) = record.get("incident").and_then(|v| v.as_str()) else { continue };
+                    if !records.contains_key(&(RecordKind::Incident, incident.to_owned())) {
+                        incidents.push(incident.to_owned());
+                    }
+                }
+            }
+        }
+        incidents.sort();
+        incidents.dedup();
+        let incidents: Vec<&str> = incidents.iter().map(String::as_str).collect();
+        self.read_ahead_kind(seen, RecordKind::Incident, &incidents).await
+    }
+
+    async fn read_ahead_kind(&self, seen: &Seen, kind: RecordKind, ids: &[&str]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut found = self.logged_records(&Viewer::system(), kind, ids).await?;
+        let communities = match kind.community_shareable() {
+            true => self.community_columns(crate::tables::table(kind), ids).await?,
+            false => HashMap::new(),
+        };
+        if let Ok(mut records) = seen.records.lock() {
+            for id in ids {
+                records.insert((kind, (*id).to_owned()), found.remove(*id).map(Arc::new));
+            }
+        }
+        if let Ok(mut known) = seen.communities.lock() {
+            known.extend(communities.into_iter().map(|(id, community)| ((kind, id), community)));
+        }
+        Ok(())
     }
 
     /// A stakeholder's STIX identity objects, its record read once a pass.
@@ -167,7 +259,10 @@ impl Store {
         if community.is_none()
             && let Some(table) = table
         {
-            community = self.community_column(table, id).await?;
+            community = match kept(&seen.communities, &(kind, id.to_owned())) {
+                Some(read_ahead) => read_ahead,
+                None => self.community_column(table, id).await?,
+            };
         }
         if community.is_none()
             && kind == RecordKind::VulnerabilityEvent
@@ -208,6 +303,35 @@ impl Store {
         })
     }
 
+    /// The `community_id` of the rows `ids` of `table` (a table named in `tables.rs`), by id.
+    async fn community_columns(
+        &self,
+        table: &'static str,
+        ids: &[&str],
+    ) -> Result<HashMap<String, Option<String>>, StoreError> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = crate::sql::Sql::new("");
+            let list = sql.bind_list(chunk.iter().copied());
+            sql.push(&format!("SELECT id, community_id FROM {table} WHERE id IN {list}"));
+            match &self.direct {
+                Some(direct) => {
+                    let (text, values) = sql.for_rusqlite();
+                    let rows = direct
+                        .read(move |conn| crate::direct::all_rows(conn, &text, values, |r| Ok((r.get(0)?, r.get(1)?))))
+                        .await?;
+                    found.extend(rows);
+                }
+                None => {
+                    for r in sql.query().fetch_all(&self.pool).await? {
+                        found.insert(r.try_get("id")?, r.try_get("community_id")?);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// The logged record `id` of `kind` when it is published in `scope` (a logged record is
     /// published; its scope must be the same).
     async fn published_in_scope(
@@ -216,7 +340,7 @@ impl Store {
         kind: RecordKind,
         id: &str,
         scope: Option<&StixScope>,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
+    ) -> Result<Option<Arc<serde_json::Value>>, StoreError> {
         let Some(older) = self.system_record(seen, kind, id).await? else { return Ok(None) };
         if older.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
             return Ok(None);
@@ -229,25 +353,26 @@ impl Store {
     }
 
     /// A record as the export reads it: a statement with its co-signatures, a vulnerability
-    /// event with its vulnerability's marking.
+    /// event with its vulnerability's marking. Other records are handed back as they are, not
+    /// copied.
     async fn enriched(
         &self,
         seen: &Seen,
         kind: RecordKind,
-        mut record: serde_json::Value,
-    ) -> Result<serde_json::Value, StoreError> {
+        mut record: Arc<serde_json::Value>,
+    ) -> Result<Arc<serde_json::Value>, StoreError> {
         let id = record.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         match kind {
             RecordKind::AttributionStatement => {
                 let signatures = self.statement_signatures(&id).await?;
-                record["signatures"] =
+                Arc::make_mut(&mut record)["signatures"] =
                     serde_json::to_value(signatures).map_err(|e| stix_failure(kind.as_str(), &id, e))?;
             }
             RecordKind::VulnerabilityEvent if record.get("tlp").is_none() => {
                 if let Some(v) = record.get("vulnerability").and_then(|v| v.as_str()).map(str::to_owned)
                     && let Some(vuln) = self.system_record(seen, RecordKind::Vulnerability, &v).await?
                 {
-                    record["tlp"] = vuln.get("tlp").cloned().unwrap_or(serde_json::Value::Null);
+                    Arc::make_mut(&mut record)["tlp"] = vuln.get("tlp").cloned().unwrap_or(serde_json::Value::Null);
                 }
             }
             _ => {}
@@ -343,20 +468,25 @@ impl Store {
     /// them meanwhile.
     async fn sync_stix_step(&self, synced: u64, end: u64) -> Result<Option<u64>, StoreError> {
         let seen = Seen::default();
-        let mut scopes: Vec<(StixScope, Vec<NewStixObject>)> = Vec::new();
-        for leaf in self.log_entries(synced, end).await? {
-            // A leaf of a kind this version does not know has no record to read, as before.
-            let Ok(kind) = leaf.entity.parse::<RecordKind>() else { continue };
-            let Some(record) = self.system_record(&seen, kind, &leaf.entity_id).await? else { continue };
+        let mut scopes: Vec<ScopeObjects> = Vec::new();
+        let leaves = self.log_entries(synced, end).await?;
+        // A leaf of a kind this version does not know has no record to read, as before.
+        let known: Vec<(RecordKind, &str)> = leaves
+            .iter()
+            .filter_map(|leaf| Some((leaf.entity.parse::<RecordKind>().ok()?, leaf.entity_id.as_str())))
+            .collect();
+        self.read_ahead(&seen, &known).await?;
+        for (kind, id) in known {
+            let Some(record) = self.system_record(&seen, kind, id).await? else { continue };
             let mut record = self.enriched(&seen, kind, record).await?;
             let Some(scope) = self.scope_of(&seen, kind, &record).await? else {
-                tracing::warn!(kind = %leaf.entity, id = %leaf.entity_id, "a logged record without a TLP marking is not shared over TAXII");
+                tracing::warn!(%kind, id, "a logged record without a TLP marking is not shared over TAXII");
                 continue;
             };
             // What it supersedes is named only when those who get it may read that too.
             if let Some(older) = record.get("supersedes").and_then(|v| v.as_str()).map(str::to_owned)
                 && self.published_in_scope(&seen, kind, &older, Some(&scope)).await?.is_none()
-                && let Some(o) = record.as_object_mut()
+                && let Some(o) = Arc::make_mut(&mut record).as_object_mut()
             {
                 o.remove("supersedes");
             }
@@ -364,18 +494,20 @@ impl Store {
             let objects = match self.record_stix(&seen, kind, &record).await {
                 Ok(objects) => objects,
                 Err(e) => {
-                    tracing::error!(kind = %leaf.entity, id = %leaf.entity_id, error = %e, "a published record is not shared over TAXII");
+                    tracing::error!(%kind, id, error = %e, "a published record is not shared over TAXII");
                     continue;
                 }
             };
-            let slot = match scopes.iter().position(|(s, _)| *s == scope) {
+            let slot = match scopes.iter().position(|s| s.scope == scope) {
                 Some(i) => i,
                 None => {
-                    scopes.push((scope, common_objects().iter().filter_map(own_object).collect()));
+                    scopes.push(ScopeObjects::new(scope));
                     scopes.len() - 1
                 }
             };
-            scopes[slot].1.extend(objects.iter().filter_map(own_object));
+            for object in &objects {
+                scopes[slot].add(object);
+            }
         }
         let end_size = i64::try_from(end).unwrap_or(i64::MAX);
         // On SQLite, one blocking unit on the direct write connection (a prepared insert per
@@ -389,8 +521,8 @@ impl Store {
                         return Ok(None);
                     }
                     let mut added = 0;
-                    for (scope, objects) in &scopes {
-                        added += add_direct(tx, scope, "normwatch", None, objects)?.added;
+                    for s in &scopes {
+                        added += add_direct(tx, &s.scope, "normwatch", None, &s.objects)?.added;
                     }
                     tx.execute(&crate::direct::numbered(SET_SYNCED), [end_size]).map_err(crate::direct::failed)?;
                     Ok(Some(added))
@@ -403,8 +535,8 @@ impl Store {
             return Ok(None);
         }
         let mut added = 0;
-        for (scope, objects) in &scopes {
-            added += add_in(&mut tx, scope, "normwatch", None, objects).await?.added;
+        for s in &scopes {
+            added += add_in(&mut tx, &s.scope, "normwatch", None, &s.objects).await?.added;
         }
         sqlx::query(SET_SYNCED).bind(end_size).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -475,7 +607,7 @@ impl Store {
         }
         for r in self.standing_records::<StatementInput>(viewer).await? {
             if r.body.claims.iter().any(|c| claim_ids.contains(c)) {
-                let record = self.enriched(&seen, RecordKind::AttributionStatement, to_json(&r)?).await?;
+                let record = self.enriched(&seen, RecordKind::AttributionStatement, Arc::new(to_json(&r)?)).await?;
                 objects.extend(self.record_stix(&seen, RecordKind::AttributionStatement, &record).await?);
             }
         }
@@ -510,7 +642,7 @@ impl Store {
             if record.get("status").and_then(|v| v.as_str()).is_some_and(|s| s != "published") {
                 continue;
             }
-            let record = self.enriched(&seen, kind, record).await?;
+            let record = self.enriched(&seen, kind, Arc::new(record)).await?;
             objects.extend(self.record_stix(&seen, kind, &record).await?);
         }
         for s in stakeholders {
