@@ -736,3 +736,30 @@ fn attack_enterprise_bundle_reads_every_object() {
     let reparsed: serde_json::Value = serde_json::from_str(&raw_first.expect("one object")).expect("raw is JSON");
     assert_eq!(&reparsed, first);
 }
+
+/// `created_by_ref` is read with the other checked properties (so that storing an object parses
+/// its body no more): a string is kept, anything else is no creator, as a reader of the body
+/// would find; given twice, the object is refused like any property given twice, since readers
+/// that keep the first or the last would disagree about who may version it.
+#[test]
+fn created_by_ref_is_read_with_the_checks() {
+    let object = |n: u64, creator: &str| {
+        format!(
+            r#"{{"type":"malware","spec_version":"2.1","id":"{}","created":"2024-05-01T00:00:00Z","modified":"2024-05-01T00:00:00Z","is_family":true{creator}}}"#,
+            sid("malware", n)
+        )
+    };
+    let (one, two) = (sid("identity", 1), sid("identity", 2));
+    let objects = vec![
+        object(1, &format!(r#","created_by_ref":"{one}""#)),
+        object(2, r#","created_by_ref":7"#),
+        object(3, r#","created_by_ref":null"#),
+        object(4, &format!(r#","created_by_ref":"{one}","name":"x","created_by_ref":"{two}""#)),
+    ];
+    let (_, items) = read_ok(&bundle(&objects));
+    assert_eq!(ok(&items[0]).created_by_ref, Some(one));
+    assert_eq!(ok(&items[1]).created_by_ref, None);
+    assert_eq!(ok(&items[2]).created_by_ref, None);
+    let twice = err(&items[3]);
+    assert!(twice.reason.contains("created_by_ref") && twice.reason.contains("twice"), "{}", twice.reason);
+}

@@ -422,8 +422,8 @@ impl Store {
 
     /// The records `ids` the viewer may read, each with its reviews, by id: what
     /// [`Store::ledger_record`] gives one at a time, in two reads for every 500 ids (on SQLite
-    /// one direct read). The STIX sync reads a step's records this way.
-    pub(crate) async fn ledger_records_by_id<T: LedgerKind>(
+    /// one direct read for every 500). The STIX sync reads a step's records this way.
+    pub async fn ledger_records_by_id<T: LedgerKind>(
         &self,
         viewer: &Viewer,
         ids: &[&str],

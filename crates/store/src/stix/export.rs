@@ -21,12 +21,19 @@ pub(crate) fn direct_progress(conn: &rusqlite::Connection) -> Result<(u64, u64, 
     Ok((u64::try_from(synced).unwrap_or(0), u64::try_from(size).unwrap_or(0), last))
 }
 
+/// An object's version as written (`modified`, else `created`) and its version key, the
+/// `version_key` column of `UNIQUE (scope, stix_id, version_key)`.
+fn version_of(object: &serde_json::Value) -> (Option<String>, String) {
+    let modified = object.get("modified").or_else(|| object.get("created")).and_then(|v| v.as_str()).map(str::to_owned);
+    let version_key = modified.as_deref().and_then(timestamp_key).unwrap_or_default();
+    (modified, version_key)
+}
+
 /// A STIX object normwatch made, ready to store.
 fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
     let id = object.get("id")?.as_str()?.to_owned();
     let stix_type = object.get("type")?.as_str()?.to_owned();
-    let modified = object.get("modified").or_else(|| object.get("created")).and_then(|v| v.as_str()).map(str::to_owned);
-    let version_key = modified.as_deref().and_then(timestamp_key).unwrap_or_default();
+    let (modified, version_key) = version_of(object);
     Some(NewStixObject {
         stix_id: id,
         stix_type,
@@ -44,7 +51,8 @@ fn own_object(object: &serde_json::Value) -> Option<NewStixObject> {
 struct ScopeObjects {
     scope: StixScope,
     objects: Vec<NewStixObject>,
-    made: std::collections::HashSet<(String, Option<String>)>,
+    /// (id, version key): the key the insert keeps the first of.
+    made: std::collections::HashSet<(String, String)>,
 }
 
 impl ScopeObjects {
@@ -57,14 +65,13 @@ impl ScopeObjects {
     }
 
     fn add(&mut self, object: &serde_json::Value) {
-        let text = |key: &str| object.get(key).and_then(|v| v.as_str());
-        let key = (
-            text("id").unwrap_or_default().to_owned(),
-            text("modified").or_else(|| text("created")).map(str::to_owned),
-        );
-        if self.made.insert(key)
-            && let Some(own) = own_object(object)
-        {
+        let id = object.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+        let key = (id.to_owned(), version_of(object).1);
+        if self.made.contains(&key) {
+            return;
+        }
+        if let Some(own) = own_object(object) {
+            self.made.insert(key);
             self.objects.push(own);
         }
     }
@@ -160,7 +167,12 @@ impl Store {
         incidents.sort();
         incidents.dedup();
         let incidents: Vec<&str> = incidents.iter().map(String::as_str).collect();
-        self.read_ahead_kind(seen, RecordKind::Incident, &incidents).await
+        // Best effort: an incident that cannot be read (a corrupt row) is read again, alone, by
+        // the records that need it, whose failure stops only their own objects, as before.
+        if let Err(e) = self.read_ahead_kind(seen, RecordKind::Incident, &incidents).await {
+            tracing::debug!(error = %e, "the step's incidents were not read ahead; each is read alone");
+        }
+        Ok(())
     }
 
     async fn read_ahead_kind(&self, seen: &Seen, kind: RecordKind, ids: &[&str]) -> Result<(), StoreError> {
@@ -174,7 +186,8 @@ impl Store {
         };
         if let Ok(mut records) = seen.records.lock() {
             for id in ids {
-                records.insert((kind, (*id).to_owned()), found.remove(*id).map(Arc::new));
+                // An id named twice keeps what its first mention found.
+                records.entry((kind, (*id).to_owned())).or_insert_with(|| found.remove(*id).map(Arc::new));
             }
         }
         if let Ok(mut known) = seen.communities.lock() {

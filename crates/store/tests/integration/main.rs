@@ -24,6 +24,7 @@ mod collection;
 mod crosstab;
 mod federation;
 mod import;
+mod ledger_reads;
 mod publication;
 mod search_index;
 mod stix_import;
