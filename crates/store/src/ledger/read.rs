@@ -331,35 +331,9 @@ impl Store {
         viewer: &Viewer,
         id: &str,
     ) -> Result<Option<LedgerRecord<T>>, StoreError> {
-        let mut sql = visible_records::<T>(viewer);
-        let p = sql.bind(id);
-        sql.push(&format!(" AND r.id = {p}"));
-        // On SQLite the record and its reviews in one direct read: the STIX sync reads every
-        // published record this way, and thousands of them went through sqlx two handoffs each.
-        if let Some(direct) = &self.direct {
-            let (text, values) = sql.for_rusqlite();
-            let key = vec![
-                rusqlite::types::Value::Text(T::ENTITY.as_str().to_owned()),
-                rusqlite::types::Value::Text(id.to_owned()),
-            ];
-            let found = direct
-                .read(move |conn| {
-                    let Some(raw) = crate::direct::all_rows(conn, &text, values, RawRecord::of_direct)?.pop() else {
-                        return Ok(None);
-                    };
-                    let reviews = crate::direct::all_rows(conn, REVIEWS, key, RawReview::of_direct)?;
-                    Ok(Some((raw, reviews)))
-                })
-                .await?;
-            let Some((raw, reviews)) = found else { return Ok(None) };
-            let mut record = raw.record::<T>()?;
-            record.reviews = reviews.into_iter().map(RawReview::review).collect::<Result<_, _>>()?;
-            return Ok(Some(record));
-        }
-        let Some(row) = sql.query().fetch_optional(&self.pool).await? else { return Ok(None) };
-        let mut record = record_from::<T>(&row)?;
-        record.reviews = self.reviews(T::ENTITY.as_str(), id).await?;
-        Ok(Some(record))
+        // One read of the batched kind: on SQLite the record and its reviews in one direct
+        // read, not two sqlx handoffs.
+        Ok(self.ledger_records_by_id::<T>(viewer, &[id]).await?.remove(id))
     }
 
     /// The records of one incident (findings), or every record of the kind (`None`), oldest first.

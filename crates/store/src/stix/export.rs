@@ -298,22 +298,9 @@ impl Store {
         Ok(Some(StixScope { tlp, community }))
     }
 
-    /// The `community_id` of row `id` of `table` (a table named in `tables.rs`), on SQLite in a
-    /// direct read: the STIX sync asks it of most records it exports.
+    /// The `community_id` of row `id` of `table` (a table named in `tables.rs`).
     async fn community_column(&self, table: &'static str, id: &str) -> Result<Option<String>, StoreError> {
-        let sql = format!("SELECT community_id FROM {table} WHERE id = $1");
-        if let Some(direct) = &self.direct {
-            let id = rusqlite::types::Value::Text(id.to_owned());
-            let rows = direct
-                .read(move |conn| crate::direct::all_rows(conn, &sql, vec![id], |r| r.get::<_, Option<String>>(0)))
-                .await?;
-            return Ok(rows.into_iter().next().flatten());
-        }
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
-        Ok(match row {
-            Some(row) => row.try_get("community_id")?,
-            None => None,
-        })
+        Ok(self.community_columns(table, &[id]).await?.remove(id).flatten())
     }
 
     /// The `community_id` of the rows `ids` of `table` (a table named in `tables.rs`), by id.
